@@ -1,0 +1,57 @@
+#pragma once
+
+#include "backend/Query.h"
+#include "backend/RestartOptions.h"
+#include "backend/ServiceEvent.h"
+#include "backend/ServiceSnapshot.h"
+
+#include <QObject>
+#include <QString>
+
+#include <vector>
+
+namespace shardscope {
+
+// Outcome of a command (restart, abort, stop, start) as the service answered it.
+struct CommandResult {
+    bool ok = false;
+    int httpStatus = 0;       // the status the HTTP API gives for the same outcome (202, 409, ...)
+    std::uint64_t restartId = 0;
+    QString error;            // set when !ok
+};
+
+// The only way model/ reaches the service (DESIGN.md, "Layers"). The embedded client calls
+// the in-process service; a remote client implements the same calls over HTTP.
+// Threading: snapshot(), eventsSince() and the commands are called on the GUI thread and
+// never block; submitQuery() may be called from any thread.
+class BackendClient : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~BackendClient() override = default;
+
+    // The newest known state of the service. Cheap: called at the frame rate.
+    virtual ServiceSnapshot snapshot() = 0;
+    // Events with seq > afterSeq, oldest first.
+    virtual std::vector<ServiceEvent> eventsSince(std::uint64_t afterSeq, std::size_t limit = 1000) = 0;
+    // "http://127.0.0.1:8080", or empty when the service has no HTTP endpoint.
+    virtual QString endpoint() const = 0;
+    virtual RestartOptions restartDefaults() const = 0;
+
+    // Commands: each answers through commandFinished(), on the GUI thread.
+    virtual void requestRestart(const RestartOptions &options) = 0;
+    virtual void abortRestart() = 0;
+    virtual void stopService() = 0;
+    virtual void startService() = 0;
+
+    // Runs a query; `reply` is called exactly once, on any thread.
+    virtual void submitQuery(QueryRequest request, ReplyFn reply) = 0;
+
+Q_SIGNALS:
+    void commandFinished(const QString &command, const shardscope::CommandResult &result);
+};
+
+} // namespace shardscope
+
+Q_DECLARE_METATYPE(shardscope::CommandResult)
