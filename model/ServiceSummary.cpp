@@ -1,0 +1,44 @@
+#include "model/ServiceSummary.h"
+
+#include "model/SkewAnalysis.h"
+
+namespace shardscope {
+
+QString versionBanner(const std::vector<std::pair<quint64, int>> &versions)
+{
+    if (versions.size() < 2)
+        return {};
+    QString text = QString::number(versions.size()) + QStringLiteral(" versions serving: ");
+    for (std::size_t i = 0; i < versions.size(); ++i) {
+        const auto &[version, count] = versions[i];
+        if (i > 0)
+            text += QStringLiteral(", ");
+        text += u'v' + QString::number(version) + QStringLiteral(" on ") + QString::number(count);
+        // Only the first figure carries its unit, as an operator would say it.
+        if (i == 0)
+            text += count == 1 ? QStringLiteral(" shard") : QStringLiteral(" shards");
+    }
+    return text;
+}
+
+ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew)
+{
+    ServiceSummary s;
+    const std::string_view phase = toString(snapshot.phase);
+    s.phase = QString::fromLatin1(phase.data(), qsizetype(phase.size()));
+    s.version = snapshot.version;
+    s.majorityVersion = skew.majorityVersion;
+    s.ready = snapshot.ready();
+    s.shardCount = int(snapshot.shards.size());
+    s.heldRequests = snapshot.heldRequests;
+    for (const ShardSnapshot &shard : snapshot.shards) {
+        const auto i = std::size_t(shard.state);
+        if (i < s.stateCounts.size())
+            ++s.stateCounts[i];
+    }
+    std::vector<std::pair<quint64, int>> versions(skew.liveVersions.begin(), skew.liveVersions.end());
+    s.banner = versionBanner(versions);
+    return s;
+}
+
+} // namespace shardscope

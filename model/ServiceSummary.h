@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QString>
+#include <QtGlobal>
+
+#include <array>
+#include <utility>
+#include <vector>
+
+namespace shardscope {
+
+struct ServiceSnapshot;
+struct SkewReport;
+
+// What the header strip shows: plain values, no backend types.
+struct ServiceSummary {
+    QString phase;           // "serving", "draining", ...
+    quint64 version = 0;     // the version the service means to serve
+    quint64 majorityVersion = 0;
+    bool ready = false;
+    int shardCount = 0;
+    std::array<int, 8> stateCounts{}; // by StateStyle index
+    quint32 heldRequests = 0;
+    QString banner;          // empty unless more than one version serves
+
+    friend bool operator==(const ServiceSummary &, const ServiceSummary &) = default;
+};
+
+ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew);
+
+// "2 versions serving: v7 on 1 shard, v6 on 7" (newest first); empty for one version.
+QString versionBanner(const std::vector<std::pair<quint64, int>> &liveVersionsNewestFirst);
+
+} // namespace shardscope

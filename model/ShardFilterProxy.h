@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QSortFilterProxyModel>
+
+namespace shardscope {
+
+// Filter and sort over ShardTableModel for the grid: "only unhealthy or skewed" and
+// sorting by id, queue depth or version (ties broken by id so tiles do not jump).
+class ShardFilterProxy : public QSortFilterProxyModel
+{
+    Q_OBJECT
+public:
+    enum class SortKey { Id, QueueDepth, Version };
+    Q_ENUM(SortKey)
+
+    explicit ShardFilterProxy(QObject *parent = nullptr);
+
+    void setUnhealthyOnly(bool on);
+    bool unhealthyOnly() const { return m_unhealthyOnly; }
+    void setSortKey(SortKey key, Qt::SortOrder order = Qt::AscendingOrder);
+    SortKey sortKey() const { return m_sortKey; }
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+    bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
+
+private:
+    bool m_unhealthyOnly = false;
+    SortKey m_sortKey = SortKey::Id;
+};
+
+} // namespace shardscope

@@ -1,0 +1,42 @@
+#include "model/SnapshotPump.h"
+
+#include "model/BackendClient.h"
+#include "model/ConsoleModel.h"
+
+namespace shardscope {
+
+namespace {
+constexpr std::size_t kEventsPerFrame = 2000;
+}
+
+SnapshotPump::SnapshotPump(BackendClient &client, ConsoleModel &model, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_model(model)
+{
+    m_timer.setInterval(kFrameInterval);
+    connect(&m_timer, &QTimer::timeout, this, &SnapshotPump::tick);
+}
+
+void SnapshotPump::start()
+{
+    m_timer.start();
+    tick();
+}
+
+void SnapshotPump::stop()
+{
+    m_timer.stop();
+}
+
+void SnapshotPump::tick()
+{
+    ServiceSnapshot snapshot = m_client.snapshot();
+    // A burst of events is spread over frames rather than handled in one long frame.
+    std::vector<ServiceEvent> events = m_client.eventsSince(m_lastSeq, kEventsPerFrame);
+    if (!events.empty())
+        m_lastSeq = events.back().seq;
+    m_model.applyFrame(snapshot, events);
+}
+
+} // namespace shardscope
