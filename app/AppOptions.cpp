@@ -1,0 +1,130 @@
+#include "app/AppOptions.h"
+
+#include "backend/HttpServerHost.h"
+
+#include <QCommandLineParser>
+#include <QThread>
+
+#include <cstdio>
+
+namespace shardscope {
+namespace {
+
+bool intOption(const QCommandLineParser &p, const QString &name, int min, int max, int &out, QString *error)
+{
+    if (!p.isSet(name))
+        return true;
+    bool ok = false;
+    const int v = p.value(name).toInt(&ok);
+    if (!ok || v < min || v > max) {
+        *error = QStringLiteral("--%1 must be an integer in [%2, %3], got '%4'").arg(name).arg(min).arg(max).arg(p.value(name));
+        return false;
+    }
+    out = v;
+    return true;
+}
+
+template <typename Enum>
+bool enumOption(const QCommandLineParser &p, const QString &name, bool (*parse)(std::string_view, Enum &),
+                const char *allowed, Enum &out, QString *error)
+{
+    if (!p.isSet(name))
+        return true;
+    const QByteArray text = p.value(name).toUtf8();
+    if (!parse(std::string_view(text.constData(), std::size_t(text.size())), out)) {
+        *error = QStringLiteral("--%1 must be one of: %2").arg(name, QLatin1String(allowed));
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCode)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "ShardScope: a console for a sharded actor query service, with a phased all-shard restart.\n"
+        "Without --headless it opens the console with an embedded service."));
+    p.addHelpOption();
+    p.addVersionOption();
+    auto opt = [&](const char *name, const char *help, const char *valueName = nullptr) {
+        p.addOption(valueName ? QCommandLineOption(QLatin1String(name), QLatin1String(help), QLatin1String(valueName))
+                              : QCommandLineOption(QLatin1String(name), QLatin1String(help)));
+    };
+    opt("headless", "Run the service alone, without the console.");
+    opt("shards", "Number of shards, 1..1024 (default: 8 in the console, the core count (at least 2) headless).", "N");
+    opt("listen", "HTTP address (default 127.0.0.1:8080; port 0 picks a free one).", "HOST:PORT");
+    opt("graph", "Edge-list file the service loads at start and at every restart (default: a generated graph).", "FILE");
+    opt("log-level", "trace, debug, info, warn, error, critical or off (default info).", "LEVEL");
+    opt("restart-mode", "Default restart mode: phased or legacy.", "MODE");
+    opt("admission", "Default admission policy while restarting: hold or reject.", "POLICY");
+    opt("drain-policy", "Default drain-timeout policy: abort or force.", "POLICY");
+    opt("prepare-timeout-ms", "Default prepare timeout.", "MS");
+    opt("drain-timeout-ms", "Default drain timeout.", "MS");
+    opt("restart-timeout-ms", "Default restart timeout per shard.", "MS");
+    opt("verify-timeout-ms", "Default verify timeout.", "MS");
+    opt("hold-deadline-ms", "How long a request may be held at the closed gate.", "MS");
+    opt("hold-capacity", "How many requests the closed gate holds at most.", "N");
+
+    if (!p.parse(arguments)) {
+        std::fprintf(stderr, "shardscope: %s\nTry 'shardscope --help'.\n", qPrintable(p.errorText()));
+        *exitCode = 2;
+        return false;
+    }
+    if (p.isSet(QStringLiteral("help")) || p.isSet(QStringLiteral("version"))) {
+        if (p.isSet(QStringLiteral("help")))
+            std::fputs(qPrintable(p.helpText()), stdout);
+        else
+            std::printf("shardscope %s\n", SHARDSCOPE_VERSION);
+        *exitCode = 0;
+        return false;
+    }
+    if (!p.positionalArguments().isEmpty()) {
+        std::fprintf(stderr, "shardscope: unexpected argument '%s'\n", qPrintable(p.positionalArguments().first()));
+        *exitCode = 2;
+        return false;
+    }
+
+    AppOptions o;
+    o.headless = p.isSet(QStringLiteral("headless"));
+    o.service.shards = o.headless ? std::max(2, QThread::idealThreadCount()) : 8;
+    QString error;
+    RestartOptions &r = o.service.restartDefaults;
+    int capacity = int(r.holdCapacity);
+    bool ok = intOption(p, QStringLiteral("shards"), 1, ServiceConfig::kMaxShards, o.service.shards, &error)
+        && enumOption(p, QStringLiteral("restart-mode"), parseRestartMode, "phased, legacy", r.mode, &error)
+        && enumOption(p, QStringLiteral("admission"), parseAdmissionPolicy, "hold, reject", r.admission, &error)
+        && enumOption(p, QStringLiteral("drain-policy"), parseDrainTimeoutPolicy, "abort, force", r.drainPolicy, &error)
+        && intOption(p, QStringLiteral("prepare-timeout-ms"), 0, 60000, r.prepareTimeoutMs, &error)
+        && intOption(p, QStringLiteral("drain-timeout-ms"), 0, 600000, r.drainTimeoutMs, &error)
+        && intOption(p, QStringLiteral("restart-timeout-ms"), 0, 60000, r.restartTimeoutPerShardMs, &error)
+        && intOption(p, QStringLiteral("verify-timeout-ms"), 0, 60000, r.verifyTimeoutMs, &error)
+        && intOption(p, QStringLiteral("hold-deadline-ms"), 0, 600000, r.holdDeadlineMs, &error)
+        && intOption(p, QStringLiteral("hold-capacity"), 0, 1000000, capacity, &error);
+    r.holdCapacity = std::size_t(capacity);
+    if (ok && p.isSet(QStringLiteral("listen"))) {
+        o.listenGiven = true;
+        ok = parseListenAddress(p.value(QStringLiteral("listen")), &o.listenAddress, &o.listenPort, &error);
+    }
+    static const QStringList levels = {QStringLiteral("trace"), QStringLiteral("debug"), QStringLiteral("info"),
+                                       QStringLiteral("warn"), QStringLiteral("error"), QStringLiteral("critical"),
+                                       QStringLiteral("off")};
+    if (ok && p.isSet(QStringLiteral("log-level"))) {
+        o.logLevel = p.value(QStringLiteral("log-level"));
+        if (!levels.contains(o.logLevel)) {
+            error = QStringLiteral("--log-level must be one of: %1").arg(levels.join(QStringLiteral(", ")));
+            ok = false;
+        }
+    }
+    o.service.graphFile = p.value(QStringLiteral("graph"));
+    if (!ok) {
+        std::fprintf(stderr, "shardscope: %s\n", qPrintable(error));
+        *exitCode = 2;
+        return false;
+    }
+    *out = o;
+    return true;
+}
+
+} // namespace shardscope

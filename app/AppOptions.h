@@ -1,0 +1,24 @@
+#pragma once
+
+#include "backend/ServiceConfig.h"
+
+#include <QHostAddress>
+#include <QStringList>
+
+namespace shardscope {
+
+// Everything the command line decides.
+struct AppOptions {
+    bool headless = false;
+    ServiceConfig service;
+    QHostAddress listenAddress = QHostAddress(QHostAddress::LocalHost);
+    quint16 listenPort = 8080;
+    bool listenGiven = false;
+    QString logLevel = QStringLiteral("info");
+};
+
+// Parses argv. On --help/--version prints and sets *exitCode = 0; on a bad value prints
+// a clear message to stderr and sets *exitCode = 2. Returns false in both cases.
+bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCode);
+
+} // namespace shardscope

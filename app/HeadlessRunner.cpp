@@ -1,0 +1,47 @@
+#include "app/HeadlessRunner.h"
+
+#include "app/AppOptions.h"
+#include "app/SignalWatcher.h"
+#include "backend/HttpServerHost.h"
+#include "backend/ShardService.h"
+
+#include <QCoreApplication>
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+namespace shardscope {
+
+int runHeadless(QCoreApplication &app, const AppOptions &options)
+{
+    ShardService service(options.service);
+    QString error;
+    if (!service.start(&error)) {
+        std::fprintf(stderr, "shardscope: the service could not start: %s\n", qPrintable(error));
+        return 1;
+    }
+    HttpServerHost http(service);
+    if (http.start(options.listenAddress, options.listenPort, &error) == 0) {
+        std::fprintf(stderr, "shardscope: %s\n", qPrintable(error));
+        return 1;
+    }
+    std::printf("ShardScope service listening on %s (%d shards)\n", qPrintable(http.url()), service.shardCount());
+    std::fflush(stdout);
+    spdlog::info("listening on {} with {} shards", http.url().toStdString(), service.shardCount());
+
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int number) {
+        spdlog::info("signal {}: draining in-flight requests, then exiting", number);
+        service.shutdown(std::chrono::milliseconds(options.service.restartDefaults.drainTimeoutMs));
+        http.stop();
+        app.quit();
+    });
+    const int rc = app.exec();
+    service.shutdown(std::chrono::milliseconds(0));
+    http.stop();
+    spdlog::info("stopped");
+    return rc;
+}
+
+} // namespace shardscope

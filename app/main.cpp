@@ -1,0 +1,28 @@
+#include "app/AppOptions.h"
+#include "app/HeadlessRunner.h"
+
+#include <QCoreApplication>
+
+#include <spdlog/cfg/env.h>
+#include <spdlog/spdlog.h>
+
+using namespace shardscope;
+
+int main(int argc, char *argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    AppOptions options;
+    int exitCode = 0;
+    QCoreApplication::setApplicationName(QStringLiteral("shardscope"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SHARDSCOPE_VERSION));
+    if (!parseAppOptions(arguments, &options, &exitCode))
+        return exitCode;
+
+    spdlog::set_level(spdlog::level::from_str(options.logLevel.toStdString()));
+    spdlog::cfg::load_env_levels();
+
+    QCoreApplication app(argc, argv);
+    return runHeadless(app, options);
+}

@@ -1,0 +1,308 @@
+#include "backend/HttpApi.h"
+
+#include "backend/JsonCodec.h"
+#include "backend/Metrics.h"
+#include "backend/ShardService.h"
+
+#include <QHttpServerRequest>
+#include <QJsonDocument>
+#include <QMetaObject>
+#include <QUrlQuery>
+
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+#include <vector>
+
+namespace shardscope {
+
+// Shard threads drop replies here; the network thread drains them in batches. One queued
+// wake-up per batch, so a burst of replies costs one event, not one each.
+class ReplyInbox
+{
+public:
+    explicit ReplyInbox(HttpApi *target) : m_target(target) {}
+
+    void push(std::uint64_t token, QueryReply reply, const std::function<void()> &wake)
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_target)
+            return;
+        m_items.emplace_back(token, std::move(reply));
+        if (!m_wakePending) {
+            m_wakePending = true;
+            wake();
+        }
+    }
+    std::vector<std::pair<std::uint64_t, QueryReply>> take()
+    {
+        std::lock_guard lock(m_mutex);
+        m_wakePending = false;
+        return std::exchange(m_items, {});
+    }
+    HttpApi *target() const { return m_target; }
+    void detach()
+    {
+        std::lock_guard lock(m_mutex);
+        m_target = nullptr;
+    }
+
+private:
+    std::mutex m_mutex;
+    HttpApi *m_target;
+    bool m_wakePending = false;
+    std::vector<std::pair<std::uint64_t, QueryReply>> m_items;
+};
+
+namespace {
+
+using Method = QHttpServerRequest::Method;
+
+
+bool methodIs(const QHttpServerRequest &r, Method m)
+{
+    return r.method() == m;
+}
+
+} // namespace
+
+void writeBody(QHttpServerResponder &responder, int status, const QByteArray &contentType, const QByteArray &body,
+               const HeaderPairs &extra)
+{
+    responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(status));
+    responder.writeHeader("Content-Type", contentType);
+    responder.writeHeader("Content-Length", QByteArray::number(body.size()));
+    for (const auto &h : extra)
+        responder.writeHeader(h.first, h.second);
+    responder.writeBody(body);
+}
+
+void writeJson(QHttpServerResponder &responder, int status, const QJsonObject &body, const HeaderPairs &extra)
+{
+    writeBody(responder, status, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact), extra);
+}
+
+void writeError(QHttpServerResponder &responder, int status, const QString &message, const HeaderPairs &extra)
+{
+    writeJson(responder, status, QJsonObject{{QStringLiteral("code"), status}, {QStringLiteral("message"), message}}, extra);
+}
+
+HttpApi::HttpApi(ShardService &service, QObject *parent)
+    : QAbstractHttpServer(parent)
+    , m_service(service)
+    , m_inbox(std::make_shared<ReplyInbox>(this))
+{
+}
+
+HttpApi::~HttpApi()
+{
+    m_inbox->detach();
+}
+
+void HttpApi::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    auto responder = makeResponder(request, socket);
+    writeError(responder, 404, QStringLiteral("no such path: %1").arg(request.url().path()));
+}
+
+bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    const QString path = request.url().path();
+    auto allow = [&](Method m, const char *allowed) {
+        if (methodIs(request, m))
+            return true;
+        auto responder = makeResponder(request, socket);
+        writeError(responder, 405, QStringLiteral("%1 accepts %2 only").arg(path, QLatin1String(allowed)),
+                   {{"Allow", allowed}});
+        return false;
+    };
+    if (request.body().size() > kMaxBodyBytes) {
+        auto responder = makeResponder(request, socket);
+        writeError(responder, 413, QStringLiteral("request body of %1 bytes exceeds the limit of %2 bytes")
+                                       .arg(request.body().size()).arg(kMaxBodyBytes));
+        return true;
+    }
+    if (path == QLatin1String("/v1/query")) {
+        if (allow(Method::Post, "POST"))
+            handleQuery(request, socket);
+        return true;
+    }
+    if (path == QLatin1String("/v1/service/restart")) {
+        if (allow(Method::Post, "POST")) {
+            auto responder = makeResponder(request, socket);
+            handleRestart(request, responder);
+        }
+        return true;
+    }
+    if (path == QLatin1String("/v1/service/restart/abort")) {
+        if (allow(Method::Post, "POST")) {
+            auto responder = makeResponder(request, socket);
+            if (m_service.requestAbort())
+                writeJson(responder, 202, {{QStringLiteral("aborting"), true}});
+            else
+                writeError(responder, 409, QStringLiteral("no restart is running"));
+        }
+        return true;
+    }
+    if (path == QLatin1String("/v1/service/stop") || path == QLatin1String("/v1/service/start")) {
+        if (allow(Method::Post, "POST")) {
+            auto responder = makeResponder(request, socket);
+            const bool stop = path.endsWith(QLatin1String("stop"));
+            const CommandTicket t = stop ? m_service.requestStop() : m_service.requestStart();
+            handleCommandTicket(responder, stop ? "stop" : "start", t.httpStatus,
+                                t.accepted() ? QJsonObject{{QStringLiteral("operation_id"), double(t.restartId)}}
+                                             : QJsonObject{{QStringLiteral("code"), t.httpStatus}, {QStringLiteral("message"), t.error}});
+        }
+        return true;
+    }
+    if (path == QLatin1String("/v1/service/status")) {
+        if (allow(Method::Get, "GET")) {
+            auto responder = makeResponder(request, socket);
+            writeJson(responder, 200, statusJson(m_service.snapshot(), m_service.restartRunning()));
+        }
+        return true;
+    }
+    if (path == QLatin1String("/v1/service/ready")) {
+        if (allow(Method::Get, "GET")) {
+            auto responder = makeResponder(request, socket);
+            const ServiceSnapshot s = m_service.snapshot();
+            QJsonObject body{{QStringLiteral("ready"), s.ready()}, {QStringLiteral("version"), double(s.version)},
+                             {QStringLiteral("distinct_versions"), s.distinctVersions()}};
+            if (!s.ready())
+                body.insert(QStringLiteral("message"), QStringLiteral("not every shard serves one version"));
+            writeJson(responder, s.ready() ? 200 : 503, body);
+        }
+        return true;
+    }
+    if (path == QLatin1String("/v1/service/shards")) {
+        if (allow(Method::Get, "GET")) {
+            auto responder = makeResponder(request, socket);
+            writeJson(responder, 200, toJson(m_service.snapshot()));
+        }
+        return true;
+    }
+    if (path == QLatin1String("/v1/service/events")) {
+        if (allow(Method::Get, "GET")) {
+            auto responder = makeResponder(request, socket);
+            handleEvents(request, responder);
+        }
+        return true;
+    }
+    if (path == QLatin1String("/metrics")) {
+        if (allow(Method::Get, "GET")) {
+            auto responder = makeResponder(request, socket);
+            writeBody(responder, 200, "text/plain; version=0.0.4; charset=utf-8",
+                      prometheusText(m_service.snapshot(), m_service.restartRunning()));
+        }
+        return true;
+    }
+    return false; // missingHandler answers 404
+}
+
+void HttpApi::handleQuery(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QueryRequest query;
+    QString error;
+    if (!parseQueryRequest(request.body(), m_service.shardCount(), &query, &error)) {
+        auto responder = makeResponder(request, socket);
+        writeError(responder, 400, error);
+        return;
+    }
+    const std::uint64_t token = m_nextToken++;
+    m_pending.emplace(token, Pending{makeResponder(request, socket), QPointer<QTcpSocket>(socket)});
+    std::weak_ptr<ReplyInbox> inbox = m_inbox;
+    m_service.submitQuery(std::move(query), [inbox, token](QueryReply reply) {
+        if (auto box = inbox.lock()) {
+            box->push(token, std::move(reply), [&box] {
+                QMetaObject::invokeMethod(box->target(), [target = box->target()] { target->drainReplies(); },
+                                          Qt::QueuedConnection);
+            });
+        }
+    });
+}
+
+void HttpApi::drainReplies()
+{
+    for (auto &[token, reply] : m_inbox->take())
+        answer(token, reply);
+}
+
+void HttpApi::answer(std::uint64_t token, const QueryReply &reply)
+{
+    auto it = m_pending.find(token);
+    if (it == m_pending.end())
+        return;
+    Pending pending = std::move(it->second);
+    m_pending.erase(it);
+    if (!pending.socket)
+        return; // the client went away; nobody to answer
+    if (reply.ok()) {
+        writeJson(pending.responder, 200, QJsonObject{{QStringLiteral("result"), reply.result},
+                                                      {QStringLiteral("shard"), reply.shard},
+                                                      {QStringLiteral("version"), double(reply.version)}});
+        return;
+    }
+    const int status = httpStatus(reply.status);
+    QJsonObject body{{QStringLiteral("code"), status}, {QStringLiteral("message"), reply.error}};
+    if (reply.shard >= 0)
+        body.insert(QStringLiteral("shard"), reply.shard);
+    HeaderPairs extra;
+    if (reply.retryAfterSeconds > 0)
+        extra.append({"Retry-After", QByteArray::number(reply.retryAfterSeconds)});
+    writeJson(pending.responder, status, body, extra);
+}
+
+void HttpApi::handleRestart(const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+    RestartOptions options = m_service.config().restartDefaults;
+    const QByteArray body = request.body().trimmed();
+    if (!body.isEmpty()) {
+        QJsonParseError parseError;
+        const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+        if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+            writeError(responder, 400, QStringLiteral("restart body must be a JSON object of options"));
+            return;
+        }
+        QString error;
+        if (!options.applyJson(doc.object(), &error)) {
+            writeError(responder, 400, error);
+            return;
+        }
+    }
+    const CommandTicket t = m_service.requestRestart(options);
+    if (t.accepted()) {
+        handleCommandTicket(responder, "restart", 202,
+                            QJsonObject{{QStringLiteral("restart_id"), double(t.restartId)},
+                                        {QStringLiteral("options"), options.toJson()}});
+    } else {
+        handleCommandTicket(responder, "restart", t.httpStatus,
+                            QJsonObject{{QStringLiteral("code"), t.httpStatus}, {QStringLiteral("message"), t.error},
+                                        {QStringLiteral("restart_id"), double(t.restartId)}});
+    }
+}
+
+void HttpApi::handleCommandTicket(QHttpServerResponder &responder, const char *command, int status, QJsonObject body)
+{
+    spdlog::info("http: {} -> {}", command, status);
+    writeJson(responder, status, body);
+}
+
+void HttpApi::handleEvents(const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+    const QUrlQuery q(request.url());
+    bool okSince = true;
+    bool okLimit = true;
+    const QString sinceText = q.queryItemValue(QStringLiteral("since"));
+    const QString limitText = q.queryItemValue(QStringLiteral("limit"));
+    const qulonglong since = sinceText.isEmpty() ? 0 : sinceText.toULongLong(&okSince);
+    const qulonglong limit = limitText.isEmpty() ? 1000 : limitText.toULongLong(&okLimit);
+    if (!okSince || !okLimit || limit == 0 || limit > 10000) {
+        writeError(responder, 400, QStringLiteral("since must be a sequence number and limit an integer in [1, 10000]"));
+        return;
+    }
+    const auto events = m_service.events().since(since, limit);
+    writeJson(responder, 200, QJsonObject{{QStringLiteral("events"), toJson(events)},
+                                          {QStringLiteral("last_seq"), double(m_service.events().lastSeq())}});
+}
+
+} // namespace shardscope

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QAbstractHttpServer>
+#include <QHttpServerResponder>
+#include <QJsonObject>
+#include <QPointer>
+#include <QTcpSocket>
+
+#include <memory>
+#include <unordered_map>
+
+namespace shardscope {
+
+class ShardService;
+class ReplyInbox;
+struct QueryReply;
+
+// The service's HTTP API (DESIGN.md, "HTTP API"). Lives on the network thread and never
+// blocks it: a query is handed to a shard and answered when the reply comes back.
+class HttpApi : public QAbstractHttpServer
+{
+    Q_OBJECT
+public:
+    static constexpr qsizetype kMaxBodyBytes = 1024 * 1024;
+
+    explicit HttpApi(ShardService &service, QObject *parent = nullptr);
+    ~HttpApi() override;
+
+    // Replies waiting for a shard; for shutdown and tests.
+    std::size_t pendingQueries() const { return m_pending.size(); }
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    struct Pending {
+        QHttpServerResponder responder;
+        QPointer<QTcpSocket> socket;
+    };
+
+    void handleQuery(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleRestart(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    void handleEvents(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    void handleCommandTicket(QHttpServerResponder &responder, const char *command, int status, QJsonObject body);
+    void drainReplies();
+    void answer(std::uint64_t token, const QueryReply &reply);
+
+    ShardService &m_service;
+    std::shared_ptr<ReplyInbox> m_inbox;
+    std::unordered_map<std::uint64_t, Pending> m_pending;
+    std::uint64_t m_nextToken = 1;
+};
+
+// Writes a JSON reply with the given status and optional extra headers.
+using HeaderPairs = QList<QPair<QByteArray, QByteArray>>;
+void writeBody(QHttpServerResponder &responder, int status, const QByteArray &contentType, const QByteArray &body,
+               const HeaderPairs &extra = {});
+void writeJson(QHttpServerResponder &responder, int status, const QJsonObject &body, const HeaderPairs &extra = {});
+void writeError(QHttpServerResponder &responder, int status, const QString &message, const HeaderPairs &extra = {});
+
+} // namespace shardscope

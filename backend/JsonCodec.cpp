@@ -1,0 +1,148 @@
+#include "backend/JsonCodec.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+#include <cmath>
+
+namespace shardscope {
+
+QString qs(std::string_view s)
+{
+    return QString::fromLatin1(s.data(), qsizetype(s.size()));
+}
+
+QJsonObject toJson(const ShardSnapshot &s)
+{
+    return QJsonObject{
+        {QStringLiteral("shard"), s.id},
+        {QStringLiteral("state"), qs(toString(s.state))},
+        {QStringLiteral("version"), double(s.version)},
+        {QStringLiteral("generation"), double(s.generation)},
+        {QStringLiteral("queue_depth"), double(s.queueDepth)},
+        {QStringLiteral("in_flight"), double(s.inFlight)},
+        {QStringLiteral("processed"), double(s.processed)},
+        {QStringLiteral("failed"), double(s.failed)},
+        {QStringLiteral("latency_p50_us"), double(s.latencyP50Us)},
+        {QStringLiteral("latency_p99_us"), double(s.latencyP99Us)},
+    };
+}
+
+QJsonObject toJson(const ServiceSnapshot &snapshot)
+{
+    QJsonArray shards;
+    for (const ShardSnapshot &s : snapshot.shards)
+        shards.append(toJson(s));
+    return QJsonObject{
+        {QStringLiteral("phase"), qs(toString(snapshot.phase))},
+        {QStringLiteral("version"), double(snapshot.version)},
+        {QStringLiteral("ready"), snapshot.ready()},
+        {QStringLiteral("distinct_versions"), snapshot.distinctVersions()},
+        {QStringLiteral("held_requests"), double(snapshot.heldRequests)},
+        {QStringLiteral("last_event_seq"), double(snapshot.lastEventSeq)},
+        {QStringLiteral("shards"), shards},
+    };
+}
+
+QJsonObject toJson(const ServiceEvent &e)
+{
+    QJsonObject o{
+        {QStringLiteral("seq"), double(e.seq)},
+        {QStringLiteral("time_ms"), double(e.timeMs)},
+        {QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC).toString(Qt::ISODateWithMs)},
+        {QStringLiteral("kind"), qs(toString(e.kind))},
+        {QStringLiteral("severity"), qs(toString(e.severity))},
+        {QStringLiteral("phase"), qs(toString(e.phase))},
+        {QStringLiteral("version"), double(e.version)},
+    };
+    if (e.restartId)
+        o.insert(QStringLiteral("restart_id"), double(e.restartId));
+    if (e.shard >= 0)
+        o.insert(QStringLiteral("shard"), e.shard);
+    if (e.kind == EventKind::ShardStateChanged)
+        o.insert(QStringLiteral("state"), qs(toString(e.state)));
+    if (!e.outcome.isEmpty())
+        o.insert(QStringLiteral("outcome"), e.outcome);
+    if (e.durationMs >= 0)
+        o.insert(QStringLiteral("duration_ms"), double(e.durationMs));
+    if (!e.message.isEmpty())
+        o.insert(QStringLiteral("message"), e.message);
+    return o;
+}
+
+QJsonArray toJson(const std::vector<ServiceEvent> &events)
+{
+    QJsonArray out;
+    for (const ServiceEvent &e : events)
+        out.append(toJson(e));
+    return out;
+}
+
+QJsonObject statusJson(const ServiceSnapshot &s, bool restartRunning)
+{
+    return QJsonObject{
+        {QStringLiteral("status"), s.phase == ServicePhase::Stopped ? QStringLiteral("stopped") : QStringLiteral("running")},
+        {QStringLiteral("phase"), qs(toString(s.phase))},
+        {QStringLiteral("version"), double(s.version)},
+        {QStringLiteral("shard_num"), int(s.shards.size())},
+        {QStringLiteral("ready"), s.ready()},
+        {QStringLiteral("restart_running"), restartRunning},
+        {QStringLiteral("restart_id"), double(s.restartId)},
+        {QStringLiteral("start_time"), QDateTime::fromMSecsSinceEpoch(s.startTimeMs, Qt::UTC).toString(Qt::ISODateWithMs)},
+        {QStringLiteral("start_time_ms"), double(s.startTimeMs)},
+    };
+}
+
+bool parseQueryRequest(const QByteArray &body, int shardCount, QueryRequest *out, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = QStringLiteral("malformed JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString());
+        return false;
+    }
+    if (!doc.isObject()) {
+        *error = QStringLiteral("the body must be a JSON object like {\"procedure\": \"echo\", \"args\": {}}");
+        return false;
+    }
+    const QJsonObject o = doc.object();
+    const QJsonValue procedure = o.value(QStringLiteral("procedure"));
+    if (!procedure.isString() || procedure.toString().isEmpty()) {
+        *error = QStringLiteral("\"procedure\" must be a non-empty string");
+        return false;
+    }
+    const QJsonValue args = o.value(QStringLiteral("args"));
+    if (!args.isUndefined() && !args.isNull() && !args.isObject()) {
+        *error = QStringLiteral("\"args\" must be a JSON object");
+        return false;
+    }
+    const QJsonValue shard = o.value(QStringLiteral("shard"));
+    int pinned = -1;
+    if (!shard.isUndefined() && !shard.isNull()) {
+        const double d = shard.toDouble(-1);
+        if (!shard.isDouble() || d < 0 || d >= shardCount || std::floor(d) != d) {
+            *error = QStringLiteral("\"shard\" must be an integer in [0, %1]").arg(shardCount - 1);
+            return false;
+        }
+        pinned = int(d);
+    }
+    out->procedure = procedure.toString();
+    out->args = args.toObject();
+    out->pinnedShard = pinned;
+    return true;
+}
+
+int httpStatus(QueryStatus status)
+{
+    switch (status) {
+    case QueryStatus::Ok: return 200;
+    case QueryStatus::BadRequest: return 400;
+    case QueryStatus::NotFound: return 404;
+    case QueryStatus::Unavailable: return 503;
+    case QueryStatus::Internal: return 500;
+    }
+    return 500;
+}
+
+} // namespace shardscope

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "backend/Query.h"
+#include "backend/ServiceEvent.h"
+#include "backend/ServiceSnapshot.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <vector>
+
+namespace shardscope {
+
+// The HTTP API's JSON shapes, in one place so the server and remote clients agree.
+QJsonObject toJson(const ShardSnapshot &shard);
+QJsonObject toJson(const ServiceSnapshot &snapshot);
+QJsonObject toJson(const ServiceEvent &event);
+QJsonArray toJson(const std::vector<ServiceEvent> &events);
+QJsonObject statusJson(const ServiceSnapshot &snapshot, bool restartRunning);
+
+// Parses a /v1/query body. False and *error (a 400 message) when malformed.
+bool parseQueryRequest(const QByteArray &body, int shardCount, QueryRequest *out, QString *error);
+
+int httpStatus(QueryStatus status);
+QString qs(std::string_view s);
+
+} // namespace shardscope

@@ -1,0 +1,75 @@
+#include "backend/Mailbox.h"
+
+namespace shardscope {
+
+PushResult Mailbox::push(Envelope envelope, Lane lane)
+{
+    bool wake = false;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_closed)
+            return PushResult::Closed;
+        (lane == Lane::Control ? m_control : m_normal).push_back(std::move(envelope));
+        m_size.fetch_add(1, std::memory_order_relaxed);
+        wake = m_readerWaiting;
+    }
+    if (wake) {
+        m_wake.notify_one();
+        return PushResult::WokeReader;
+    }
+    return PushResult::Pushed;
+}
+
+Mailbox::PopResult Mailbox::pop(Envelope &out, std::optional<std::chrono::steady_clock::time_point> deadline)
+{
+    std::unique_lock lock(m_mutex);
+    auto ready = [this] { return m_closed || !m_control.empty() || !m_normal.empty(); };
+    m_readerWaiting = true;
+    if (deadline)
+        m_wake.wait_until(lock, *deadline, ready);
+    else
+        m_wake.wait(lock, ready);
+    m_readerWaiting = false;
+
+    auto &lane = !m_control.empty() ? m_control : m_normal;
+    if (lane.empty())
+        return m_closed ? PopResult::Closed : PopResult::Timeout;
+    out = std::move(lane.front());
+    lane.pop_front();
+    m_size.fetch_sub(1, std::memory_order_relaxed);
+    return PopResult::Message;
+}
+
+std::vector<Envelope> Mailbox::close()
+{
+    std::vector<Envelope> dropped;
+    {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+        for (auto *lane : {&m_control, &m_normal}) {
+            for (auto &e : *lane)
+                dropped.push_back(std::move(e));
+            lane->clear();
+        }
+        m_size.store(0, std::memory_order_relaxed);
+    }
+    m_wake.notify_all();
+    return dropped;
+}
+
+std::vector<Envelope> Mailbox::takeNormal()
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<Envelope> taken(std::make_move_iterator(m_normal.begin()), std::make_move_iterator(m_normal.end()));
+    m_size.fetch_sub(static_cast<std::uint32_t>(m_normal.size()), std::memory_order_relaxed);
+    m_normal.clear();
+    return taken;
+}
+
+bool Mailbox::isClosed() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_closed;
+}
+
+} // namespace shardscope

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QString>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace shardscope {
+
+// A message for a shard. `run` executes on the shard thread; `refuse` is called instead
+// when the message can no longer run (mailbox closed, forced drain), on the refusing thread.
+struct Envelope {
+    std::function<void()> run;
+    std::function<void(const QString &reason)> refuse;
+};
+
+enum class PushResult { Pushed, WokeReader, Closed };
+enum class Lane { Control, Normal }; // control messages overtake queued normal ones
+
+// Multi-producer, single-consumer mailbox of one shard.
+// Any thread may push(); only the owning shard thread may pop(); close() from any thread.
+class Mailbox
+{
+public:
+    // Never throws. Closed: the envelope was not taken; the caller still owns the refusal.
+    PushResult push(Envelope envelope, Lane lane = Lane::Normal);
+
+    enum class PopResult { Message, Timeout, Closed };
+    // Shard thread only. Blocks until a message arrives, `deadline` passes, or the mailbox
+    // is closed and empty. Control messages come first.
+    PopResult pop(Envelope &out, std::optional<std::chrono::steady_clock::time_point> deadline);
+
+    // Stops accepting messages and hands back every queued one for the caller to refuse.
+    std::vector<Envelope> close();
+    // Removes the queued normal messages (forced drain); control messages stay.
+    std::vector<Envelope> takeNormal();
+
+    // Messages waiting (both lanes). Lock-free: read by snapshots.
+    std::uint32_t size() const { return m_size.load(std::memory_order_relaxed); }
+    bool isClosed() const;
+
+private:
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<Envelope> m_control;
+    std::deque<Envelope> m_normal;
+    bool m_closed = false;
+    bool m_readerWaiting = false;
+    std::atomic<std::uint32_t> m_size{0};
+};
+
+} // namespace shardscope

@@ -1,0 +1,236 @@
+#include "backend/RestartCoordinator.h"
+
+#include "backend/PhasedRestart.h"
+#include "backend/ShardCall.h"
+
+#include <QJsonDocument>
+
+#include <spdlog/spdlog.h>
+
+namespace shardscope {
+namespace {
+using Clock = std::chrono::steady_clock;
+constexpr std::chrono::seconds kShardCallTimeout{5};
+
+QString canceledMessage()
+{
+    return QString::fromLatin1(kCanceledActorMessage.data(), qsizetype(kCanceledActorMessage.size()));
+}
+} // namespace
+
+RestartCoordinator::RestartCoordinator(ServiceCore &core)
+    : m_core(core)
+    , m_thread([this] { run(); })
+{
+}
+
+RestartCoordinator::~RestartCoordinator()
+{
+    shutdown();
+}
+
+CommandTicket RestartCoordinator::requestRestart(const RestartOptions &options)
+{
+    return enqueue(Kind::Restart, options);
+}
+
+CommandTicket RestartCoordinator::requestStop()
+{
+    return enqueue(Kind::Stop, {});
+}
+
+CommandTicket RestartCoordinator::requestStart()
+{
+    return enqueue(Kind::Start, {});
+}
+
+CommandTicket RestartCoordinator::enqueue(Kind kind, const RestartOptions &options)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_stopping)
+        return {503, 0, QStringLiteral("service is shutting down")};
+    if (m_busy.exchange(true)) {
+        return {409, m_core.restartId.load(),
+                QStringLiteral("a restart, stop or start is already running (restart id %1)").arg(m_core.restartId.load())};
+    }
+    m_abort.store(false);
+    const std::uint64_t id = ++m_lastRestartId;
+    m_core.restartId.store(id);
+    m_queue.push_back({kind, options, id});
+    m_wake.notify_one();
+    return {202, id, {}};
+}
+
+bool RestartCoordinator::requestAbort()
+{
+    if (!m_busy.load())
+        return false;
+    m_abort.store(true);
+    return true;
+}
+
+void RestartCoordinator::shutdown()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_abort.store(true);
+    m_wake.notify_one();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void RestartCoordinator::run()
+{
+    for (;;) {
+        Command command;
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+            if (m_queue.empty())
+                return;
+            command = m_queue.front();
+            m_queue.pop_front();
+        }
+        execute(command);
+        m_busy.store(false);
+    }
+}
+
+void RestartCoordinator::execute(const Command &command)
+{
+    const auto started = Clock::now();
+    ServiceEvent requested;
+    requested.kind = EventKind::RestartRequested;
+    requested.restartId = command.restartId;
+    requested.version = m_core.version.load();
+    switch (command.kind) {
+    case Kind::Restart:
+        requested.outcome = QString::fromLatin1(toString(command.options.mode).data());
+        requested.message = QStringLiteral("%1 restart of %2 shards requested: %3")
+                                .arg(requested.outcome).arg(m_core.shardCount())
+                                .arg(QString::fromUtf8(QJsonDocument(command.options.toJson()).toJson(QJsonDocument::Compact)));
+        break;
+    case Kind::Stop:
+        requested.message = QStringLiteral("stop of %1 shards requested").arg(m_core.shardCount());
+        break;
+    case Kind::Start:
+        requested.message = QStringLiteral("start of %1 shards requested").arg(m_core.shardCount());
+        break;
+    }
+    m_core.events.append(requested);
+
+    RestartResult result;
+    if (command.kind == Kind::Stop) {
+        result = stopAll();
+    } else if (command.kind == Kind::Start) {
+        result = startAll();
+    } else if (command.options.mode == RestartMode::Legacy) {
+        result = runLegacy(command.restartId);
+    } else {
+        PhasedRestart restart(m_core, command.options, command.restartId, m_abort);
+        result = restart.run();
+    }
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+    finish(command, result, ms);
+}
+
+void RestartCoordinator::finish(const Command &command, const RestartResult &result, std::int64_t ms)
+{
+    if (m_core.phase.load() != ServicePhase::Stopped)
+        m_core.phase.store(ServicePhase::Serving);
+    ServiceEvent e;
+    e.kind = command.kind == Kind::Restart ? EventKind::RestartFinished
+             : command.kind == Kind::Stop  ? EventKind::ServiceStopped
+                                           : EventKind::ServiceStarted;
+    e.restartId = command.restartId;
+    e.version = result.finalVersion;
+    e.outcome = result.outcome;
+    e.durationMs = ms;
+    e.message = result.message;
+    e.severity = result.outcome == QLatin1String("completed") ? Severity::Info : Severity::Warning;
+    e.phase = m_core.phase.load();
+    m_core.events.append(e);
+    spdlog::info("{} #{} {} in {} ms: {}", toString(e.kind), command.restartId, result.outcome.toStdString(), ms,
+                 result.message.toStdString());
+}
+
+RestartResult RestartCoordinator::runLegacy(std::uint64_t id)
+{
+    const auto started = Clock::now();
+    const Version next = m_core.version.load() + 1;
+    m_core.phaseStarted(ServicePhase::Restarting, id,
+                        QStringLiteral("legacy restart: cancelling every shard's actor, re-creating shard 0's only"));
+    const QString reason = canceledMessage();
+    callAllShards(m_core.shards, [reason](Shard &s, QString *) {
+        s.cancelActor(ShardState::Canceled, reason);
+        return true;
+    }, Clock::now() + kShardCallTimeout);
+
+    QString error;
+    auto graph = m_core.loadGraph(next, &error);
+    Shard &first = *m_core.shards.front();
+    ActorSpec spec{0, next, first.generation() + 1, graph};
+    auto call = ShardCall::post(first, [spec](Shard &s, QString *err) { return s.replaceActor(spec, ShardState::Serving, err); });
+    const bool created = graph && call->wait(Clock::now() + kShardCallTimeout) && call->ok();
+    if (created) {
+        m_core.router.setGeneration(0, spec.generation);
+        m_core.graph = graph;
+    }
+    m_core.version.store(next);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+    const QString message = m_core.shardCount() > 1
+        ? QStringLiteral("shard 0 serves v%1; shards 1..%2 left canceled (the known legacy failure)").arg(next).arg(m_core.shardCount() - 1)
+        : QStringLiteral("shard 0 serves v%1").arg(next);
+    m_core.phaseEnded(ServicePhase::Restarting, id, created ? QStringLiteral("ok") : QStringLiteral("failed"), ms, message);
+    return {created ? QStringLiteral("completed") : QStringLiteral("failed"), created ? message : (error.isEmpty() ? call->error() : error), next};
+}
+
+RestartResult RestartCoordinator::stopAll()
+{
+    m_core.gate.close(AdmissionGate::Mode::Stopped);
+    m_core.gate.waitQuiescent(Clock::now() + kShardCallTimeout);
+    const QString reason = QStringLiteral("query service is stopped");
+    const auto failures = callAllShards(m_core.shards, [reason](Shard &s, QString *) {
+        s.cancelActor(ShardState::Stopped, reason);
+        return true;
+    }, Clock::now() + kShardCallTimeout);
+    m_core.phase.store(ServicePhase::Stopped);
+    if (!failures.empty())
+        return {QStringLiteral("failed"), QStringLiteral("%1 shards did not stop in time").arg(failures.size()), m_core.version.load()};
+    return {QStringLiteral("completed"), QStringLiteral("every shard stopped"), m_core.version.load()};
+}
+
+RestartResult RestartCoordinator::startAll()
+{
+    const Version v = std::max<Version>(m_core.version.load(), 1);
+    if (!m_core.graph) {
+        QString error;
+        m_core.graph = m_core.loadGraph(v, &error);
+        if (!m_core.graph)
+            return {QStringLiteral("failed"), QStringLiteral("loading the graph failed: %1").arg(error), v};
+    }
+    m_core.version.store(v);
+    QStringList problems;
+    for (const auto &shard : m_core.shards) {
+        ActorSpec spec{shard->id(), v, shard->generation() + 1, m_core.graph};
+        auto call = ShardCall::post(*shard, [spec](Shard &s, QString *err) { return s.replaceActor(spec, ShardState::Serving, err); });
+        if (call->wait(Clock::now() + kShardCallTimeout) && call->ok())
+            m_core.router.setGeneration(shard->id(), spec.generation);
+        else
+            problems << QStringLiteral("shard %1: %2").arg(shard->id()).arg(call->error());
+    }
+    m_core.gate.open();
+    m_core.phase.store(ServicePhase::Serving);
+    if (!problems.isEmpty())
+        return {QStringLiteral("failed"), problems.join(QStringLiteral("; ")), v};
+    return {QStringLiteral("completed"), QStringLiteral("every shard serves v%1").arg(v), v};
+}
+
+RestartResult RestartCoordinator::startNow()
+{
+    return startAll();
+}
+
+} // namespace shardscope

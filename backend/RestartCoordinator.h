@@ -1,0 +1,65 @@
+#pragma once
+
+#include "backend/RestartOptions.h"
+#include "backend/RestartResult.h"
+#include "backend/ServiceCore.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace shardscope {
+
+// Owns the coordinator thread: runs restarts, stops and starts one at a time, talking to
+// shards by messages. Requests come from any thread and are answered at once (202 or 409);
+// progress and outcome go to the event log.
+class RestartCoordinator
+{
+public:
+    explicit RestartCoordinator(ServiceCore &core);
+    ~RestartCoordinator();
+    RestartCoordinator(const RestartCoordinator &) = delete;
+    RestartCoordinator &operator=(const RestartCoordinator &) = delete;
+
+    CommandTicket requestRestart(const RestartOptions &options);
+    CommandTicket requestStop();
+    CommandTicket requestStart();
+    // Asks the running restart to stop at its next step; false if none runs.
+    bool requestAbort();
+
+    bool busy() const { return m_busy.load(); }
+    // Runs the initial start synchronously (before the service is reachable).
+    RestartResult startNow();
+    // Lets the running operation finish, then joins the thread; later requests get 503.
+    void shutdown();
+
+private:
+    enum class Kind { Restart, Stop, Start };
+    struct Command {
+        Kind kind;
+        RestartOptions options;
+        std::uint64_t restartId;
+    };
+
+    CommandTicket enqueue(Kind kind, const RestartOptions &options);
+    void run();
+    void execute(const Command &command);
+    RestartResult runLegacy(std::uint64_t id);
+    RestartResult stopAll();
+    RestartResult startAll();
+    void finish(const Command &command, const RestartResult &result, std::int64_t ms);
+
+    ServiceCore &m_core;
+    std::atomic<bool> m_busy{false};
+    std::atomic<bool> m_abort{false};
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<Command> m_queue;
+    bool m_stopping = false;
+    std::uint64_t m_lastRestartId = 0;
+    std::thread m_thread;
+};
+
+} // namespace shardscope

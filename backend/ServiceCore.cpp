@@ -1,0 +1,108 @@
+#include "backend/ServiceCore.h"
+
+#include "backend/Graph.h"
+
+namespace shardscope {
+
+ServiceCore::ServiceCore(ServiceConfig cfg)
+    : config(std::move(cfg))
+    , shards(makeShards())
+    , router(shards)
+    , gate([this](QueryRequest r, ReplyFn f) { router.route(std::move(r), std::move(f)); })
+{
+}
+
+std::vector<std::unique_ptr<Shard>> ServiceCore::makeShards()
+{
+    if (!config.actorFactory)
+        config.actorFactory = defaultActorFactory();
+    auto onState = [this](ShardId id, ShardState s, Version v) {
+        ServiceEvent e;
+        e.kind = EventKind::ShardStateChanged;
+        e.shard = id;
+        e.state = s;
+        e.version = v;
+        e.restartId = restartId.load(std::memory_order_relaxed);
+        e.phase = phase.load(std::memory_order_relaxed);
+        e.severity = (s == ShardState::Failed || s == ShardState::Canceled) ? Severity::Warning : Severity::Info;
+        events.append(std::move(e));
+    };
+    std::vector<std::unique_ptr<Shard>> out;
+    out.reserve(std::size_t(config.shards));
+    for (int i = 0; i < config.shards; ++i)
+        out.push_back(std::make_unique<Shard>(i, config.actorFactory, onState));
+    return out;
+}
+
+ServiceSnapshot ServiceCore::snapshot() const
+{
+    ServiceSnapshot s;
+    s.phase = phase.load(std::memory_order_acquire);
+    s.version = version.load(std::memory_order_acquire);
+    s.startTimeMs = startTimeMs;
+    s.takenAtMs = nowEpochMs();
+    s.restartId = restartId.load(std::memory_order_acquire);
+    s.lastEventSeq = events.lastSeq();
+    s.heldRequests = gate.heldCount();
+    s.shards.reserve(shards.size());
+    for (const auto &shard : shards)
+        s.shards.push_back(shard->snapshot());
+    return s;
+}
+
+std::uint32_t ServiceCore::totalInFlight() const
+{
+    std::uint32_t total = 0;
+    for (const auto &shard : shards)
+        total += shard->inFlight();
+    return total;
+}
+
+std::shared_ptr<const Graph> ServiceCore::loadGraph(Version v, QString *error) const
+{
+    if (config.graphLoader)
+        return config.graphLoader(v, error);
+    if (config.graphFile.isEmpty())
+        return Graph::generate();
+    return Graph::loadEdgeList(config.graphFile, error);
+}
+
+void ServiceCore::phaseStarted(ServicePhase p, std::uint64_t restart, QString message)
+{
+    phase.store(p, std::memory_order_release);
+    ServiceEvent e;
+    e.kind = EventKind::PhaseStarted;
+    e.phase = p;
+    e.restartId = restart;
+    e.version = version.load();
+    e.message = std::move(message);
+    events.append(std::move(e));
+}
+
+void ServiceCore::phaseEnded(ServicePhase p, std::uint64_t restart, const QString &outcome, std::int64_t ms, QString message)
+{
+    ServiceEvent e;
+    e.kind = EventKind::PhaseEnded;
+    e.phase = p;
+    e.restartId = restart;
+    e.version = version.load();
+    e.outcome = outcome;
+    e.durationMs = ms;
+    e.message = std::move(message);
+    e.severity = outcome == QLatin1String("ok") ? Severity::Info : Severity::Warning;
+    events.append(std::move(e));
+}
+
+void ServiceCore::warn(std::uint64_t restart, ShardId shard, QString message)
+{
+    ServiceEvent e;
+    e.kind = EventKind::Warning;
+    e.severity = Severity::Warning;
+    e.restartId = restart;
+    e.shard = shard;
+    e.phase = phase.load();
+    e.message = std::move(message);
+    events.append(std::move(e));
+}
+
+} // namespace shardscope

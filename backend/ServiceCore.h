@@ -1,0 +1,47 @@
+#pragma once
+
+#include "backend/AdmissionGate.h"
+#include "backend/EventLog.h"
+#include "backend/Router.h"
+#include "backend/ServiceConfig.h"
+#include "backend/ServiceSnapshot.h"
+#include "backend/Shard.h"
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace shardscope {
+
+// The parts of the service that the facade, the coordinator and the restart share.
+// Built once; the shard list never changes size.
+struct ServiceCore {
+    explicit ServiceCore(ServiceConfig cfg);
+
+    ServiceConfig config;
+    EventLog events;
+    std::vector<std::unique_ptr<Shard>> shards;
+    Router router;
+    AdmissionGate gate;
+    std::atomic<Version> version{0};
+    std::atomic<ServicePhase> phase{ServicePhase::Stopped};
+    std::atomic<std::uint64_t> restartId{0};
+    std::int64_t startTimeMs = 0;
+    std::shared_ptr<const Graph> graph; // coordinator thread only, once started
+
+    ServiceSnapshot snapshot() const;
+    int shardCount() const { return static_cast<int>(shards.size()); }
+    std::uint32_t totalInFlight() const;
+
+    std::shared_ptr<const Graph> loadGraph(Version v, QString *error) const;
+
+    // Event helpers: one place decides what a phase event looks like.
+    void phaseStarted(ServicePhase p, std::uint64_t restart, QString message = {});
+    void phaseEnded(ServicePhase p, std::uint64_t restart, const QString &outcome, std::int64_t ms, QString message = {});
+    void warn(std::uint64_t restart, ShardId shard, QString message);
+
+private:
+    std::vector<std::unique_ptr<Shard>> makeShards();
+};
+
+} // namespace shardscope

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "backend/LatencyWindow.h"
+#include "backend/Mailbox.h"
+#include "backend/Query.h"
+#include "backend/QueryActor.h"
+#include "backend/ServiceSnapshot.h"
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <thread>
+
+namespace shardscope {
+
+// One shard: a thread, its mailbox, its actor and its published counters.
+// Other threads reach it only through post() and submit(); the counters are atomics that
+// snapshots read without locks. Methods marked "shard thread" run inside envelopes.
+class Shard
+{
+public:
+    using Clock = std::chrono::steady_clock;
+    using StateListener = std::function<void(ShardId, ShardState, Version)>;
+
+    Shard(ShardId id, ActorFactory factory, StateListener onStateChange);
+    ~Shard();
+    Shard(const Shard &) = delete;
+    Shard &operator=(const Shard &) = delete;
+
+    ShardId id() const { return m_id; }
+
+    // Any thread. Closed: the envelope is refused on the calling thread.
+    PushResult post(Envelope envelope, Lane lane);
+    // Any thread. Counts the request in flight until its reply has been sent.
+    void submit(QueryRequest request, Generation routedGeneration, ReplyFn reply);
+
+    ShardSnapshot snapshot() const;
+    std::uint32_t inFlight() const { return m_inFlight.load(std::memory_order_acquire); }
+    ShardState state() const { return m_state.load(std::memory_order_acquire); }
+    Version version() const { return m_version.load(std::memory_order_acquire); }
+    Generation generation() const { return m_generation.load(std::memory_order_acquire); }
+
+    // Closes the mailbox, refuses what is queued, answers deferred work, joins the thread.
+    void stop(const QString &reason);
+
+    // --- shard thread only ---
+    // Cancels the current actor (answering its deferred work) and creates one from `spec`.
+    bool replaceActor(const ActorSpec &spec, ShardState stateAfter, QString *error);
+    void cancelActor(ShardState stateAfter, const QString &reason);
+    void setState(ShardState state);
+    // Changes the state only while an actor is live (a canceled shard stays canceled).
+    void setStateIfLive(ShardState state);
+    // Forced drain: refuses queued queries and deferred work with `reason`.
+    void refuseQueuedQueries(const QString &reason);
+
+private:
+    struct Deferred {
+        ReplyFn reply;
+        QueryReply answer;
+        Clock::time_point admitted;
+        Generation generation;
+    };
+
+    void run();
+    void handleQuery(const QueryRequest &request, Generation routed, ReplyFn &reply, Clock::time_point admitted);
+    void finish(ReplyFn &reply, QueryReply answer, Clock::time_point admitted);
+    void fireDueDeferred();
+    void refuseDeferred(const QString &reason);
+    QString unavailableReason() const;
+
+    const ShardId m_id;
+    ActorFactory m_factory;
+    StateListener m_onStateChange;
+    Mailbox m_mailbox;
+
+    std::atomic<ShardState> m_state{ShardState::Stopped};
+    std::atomic<Version> m_version{0};
+    std::atomic<Generation> m_generation{0};
+    std::atomic<std::uint32_t> m_inFlight{0};
+    std::atomic<std::uint64_t> m_processed{0};
+    std::atomic<std::uint64_t> m_failed{0};
+
+    // Shard thread only.
+    std::unique_ptr<QueryActor> m_actor;
+    std::multimap<Clock::time_point, Deferred> m_deferred;
+    LatencyWindow m_latency;
+
+    std::thread m_thread;
+};
+
+} // namespace shardscope

@@ -1,0 +1,111 @@
+#include "backend/ShardService.h"
+
+#include "backend/RestartCoordinator.h"
+#include "backend/ServiceCore.h"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace shardscope {
+
+ShardService::ShardService(ServiceConfig config)
+    : m_core(std::make_unique<ServiceCore>(std::move(config)))
+    , m_coordinator(std::make_unique<RestartCoordinator>(*m_core))
+{
+    m_core->startTimeMs = nowEpochMs();
+}
+
+ShardService::~ShardService()
+{
+    shutdown(std::chrono::milliseconds(0));
+}
+
+bool ShardService::start(QString *error)
+{
+    const RestartResult result = m_coordinator->startNow();
+    ServiceEvent e;
+    e.kind = EventKind::ServiceStarted;
+    e.version = result.finalVersion;
+    e.outcome = result.outcome;
+    e.message = QStringLiteral("%1 shards; %2").arg(m_core->shardCount()).arg(result.message);
+    e.severity = result.outcome == QLatin1String("completed") ? Severity::Info : Severity::Error;
+    m_core->events.append(e);
+    if (result.outcome != QLatin1String("completed")) {
+        *error = result.message;
+        return false;
+    }
+    return true;
+}
+
+void ShardService::submitQuery(QueryRequest request, ReplyFn reply)
+{
+    m_core->gate.admit(std::move(request), std::move(reply));
+}
+
+CommandTicket ShardService::requestRestart(const RestartOptions &options)
+{
+    return m_coordinator->requestRestart(options);
+}
+
+bool ShardService::requestAbort()
+{
+    return m_coordinator->requestAbort();
+}
+
+CommandTicket ShardService::requestStop()
+{
+    return m_coordinator->requestStop();
+}
+
+CommandTicket ShardService::requestStart()
+{
+    return m_coordinator->requestStart();
+}
+
+bool ShardService::restartRunning() const
+{
+    return m_coordinator->busy();
+}
+
+ServiceSnapshot ShardService::snapshot() const
+{
+    return m_core->snapshot();
+}
+
+EventLog &ShardService::events()
+{
+    return m_core->events;
+}
+
+const ServiceConfig &ShardService::config() const
+{
+    return m_core->config;
+}
+
+int ShardService::shardCount() const
+{
+    return m_core->shardCount();
+}
+
+void ShardService::shutdown(std::chrono::milliseconds drainTimeout)
+{
+    if (m_shutDown)
+        return;
+    m_shutDown = true;
+    m_coordinator->shutdown();
+    m_core->gate.close(AdmissionGate::Mode::ShuttingDown);
+    const auto deadline = std::chrono::steady_clock::now() + drainTimeout;
+    m_core->gate.waitQuiescent(deadline);
+    m_core->gate.refuseHeld(QStringLiteral("service is shutting down"));
+    while (m_core->totalInFlight() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const std::uint32_t left = m_core->totalInFlight();
+    if (left > 0)
+        spdlog::warn("shutdown: refusing {} requests still in flight after {} ms", left, drainTimeout.count());
+    for (auto &shard : m_core->shards)
+        shard->stop(QStringLiteral("service is shutting down"));
+    m_core->phase.store(ServicePhase::Stopped);
+}
+
+} // namespace shardscope

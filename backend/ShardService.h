@@ -1,0 +1,56 @@
+#pragma once
+
+#include "backend/EventLog.h"
+#include "backend/Query.h"
+#include "backend/RestartOptions.h"
+#include "backend/RestartResult.h"
+#include "backend/ServiceConfig.h"
+#include "backend/ServiceSnapshot.h"
+
+#include <chrono>
+#include <memory>
+
+namespace shardscope {
+
+struct ServiceCore;
+class RestartCoordinator;
+
+// The sharded actor query service: N shard threads, a router, an admission gate and a
+// restart coordinator. Runs headless or embedded; knows nothing of the console.
+// Every public method is thread-safe and none blocks on a shard, except shutdown().
+class ShardService
+{
+public:
+    explicit ShardService(ServiceConfig config);
+    ~ShardService();
+    ShardService(const ShardService &) = delete;
+    ShardService &operator=(const ShardService &) = delete;
+
+    // Loads the first version's graph and creates every shard's actor. False and *error
+    // on failure (the service then answers every query with 503).
+    bool start(QString *error);
+
+    void submitQuery(QueryRequest request, ReplyFn reply);
+
+    CommandTicket requestRestart(const RestartOptions &options);
+    bool requestAbort();
+    CommandTicket requestStop();
+    CommandTicket requestStart();
+    bool restartRunning() const;
+
+    ServiceSnapshot snapshot() const;
+    EventLog &events();
+    const ServiceConfig &config() const;
+    int shardCount() const;
+
+    // Refuses new queries, waits up to `drainTimeout` for in-flight ones to be answered,
+    // refuses the rest, stops the coordinator and joins every shard thread. Idempotent.
+    void shutdown(std::chrono::milliseconds drainTimeout = std::chrono::seconds(10));
+
+private:
+    std::unique_ptr<ServiceCore> m_core;
+    std::unique_ptr<RestartCoordinator> m_coordinator;
+    bool m_shutDown = false;
+};
+
+} // namespace shardscope
