@@ -1,0 +1,80 @@
+#include "model/EmbeddedBackendClient.h"
+
+#include "backend/ShardService.h"
+
+#include <QMetaObject>
+
+namespace shardscope {
+namespace {
+
+CommandResult fromTicket(const CommandTicket &t)
+{
+    CommandResult r;
+    r.ok = t.accepted();
+    r.httpStatus = t.httpStatus;
+    r.restartId = t.restartId;
+    r.error = t.error;
+    return r;
+}
+
+} // namespace
+
+EmbeddedBackendClient::EmbeddedBackendClient(ShardService &service, QString endpoint, QObject *parent)
+    : BackendClient(parent)
+    , m_service(service)
+    , m_endpoint(std::move(endpoint))
+{
+}
+
+ServiceSnapshot EmbeddedBackendClient::snapshot()
+{
+    return m_service.snapshot();
+}
+
+std::vector<ServiceEvent> EmbeddedBackendClient::eventsSince(std::uint64_t afterSeq, std::size_t limit)
+{
+    return m_service.events().since(afterSeq, limit);
+}
+
+RestartOptions EmbeddedBackendClient::restartDefaults() const
+{
+    return m_service.config().restartDefaults;
+}
+
+void EmbeddedBackendClient::requestRestart(const RestartOptions &options)
+{
+    answerLater(QStringLiteral("restart"), fromTicket(m_service.requestRestart(options)));
+}
+
+void EmbeddedBackendClient::abortRestart()
+{
+    CommandResult r;
+    r.ok = m_service.requestAbort();
+    r.httpStatus = r.ok ? 202 : 409;
+    if (!r.ok)
+        r.error = QStringLiteral("no restart is running");
+    answerLater(QStringLiteral("abort"), r);
+}
+
+void EmbeddedBackendClient::stopService()
+{
+    answerLater(QStringLiteral("stop"), fromTicket(m_service.requestStop()));
+}
+
+void EmbeddedBackendClient::startService()
+{
+    answerLater(QStringLiteral("start"), fromTicket(m_service.requestStart()));
+}
+
+void EmbeddedBackendClient::submitQuery(QueryRequest request, ReplyFn reply)
+{
+    m_service.submitQuery(std::move(request), std::move(reply));
+}
+
+void EmbeddedBackendClient::answerLater(const QString &command, CommandResult result)
+{
+    QMetaObject::invokeMethod(this, [this, command, result] { Q_EMIT commandFinished(command, result); },
+                              Qt::QueuedConnection);
+}
+
+} // namespace shardscope
