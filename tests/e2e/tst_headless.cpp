@@ -1,0 +1,128 @@
+// The real `shardscope --headless` process: it prints where it listens, refuses bad
+// arguments clearly, and on SIGTERM answers what is in flight and exits 0.
+#include "tests/support/HttpTestClient.h"
+
+#include <QJsonArray>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTemporaryFile>
+#include <QTest>
+
+#include <atomic>
+#include <thread>
+
+using shardscope::test::HttpTestClient;
+
+class TestHeadless : public QObject
+{
+    Q_OBJECT
+private:
+    static quint16 startAndReadPort(QProcess &process, const QStringList &args)
+    {
+        process.start(QStringLiteral(SHARDSCOPE_BINARY), args);
+        if (!process.waitForStarted(10000))
+            return 0;
+        QByteArray out;
+        const QRegularExpression re(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+        const bool seen = QTest::qWaitFor([&] {
+            process.waitForReadyRead(50);
+            out += process.readAllStandardOutput();
+            return re.match(QString::fromUtf8(out)).hasMatch() || process.state() != QProcess::Running;
+        }, 15000);
+        if (!seen)
+            return 0;
+        return quint16(re.match(QString::fromUtf8(out)).captured(1).toUInt());
+    }
+
+private Q_SLOTS:
+    void sigterm_answers_every_request_in_flight_and_exits_zero()
+    {
+        QProcess process;
+        const quint16 port = startAndReadPort(process, {QStringLiteral("--headless"), QStringLiteral("--shards"), QStringLiteral("4"),
+                                                        QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+        QVERIFY2(port != 0, process.readAllStandardError().constData());
+
+        constexpr int kClients = 6;
+        std::atomic<int> ok{0};
+        std::atomic<int> answered{0};
+        std::vector<std::thread> clients;
+        for (int i = 0; i < kClients; ++i) {
+            clients.emplace_back([&] {
+                HttpTestClient c("127.0.0.1", port);
+                const auto r = c.post("/v1/query", R"({"procedure":"sleep","args":{"ms":600}})");
+                answered += r.status != 0;
+                ok += r.status == 200;
+            });
+        }
+        HttpTestClient admin("127.0.0.1", port);
+        QVERIFY(QTest::qWaitFor([&] {
+            int inFlight = 0;
+            const auto shards = admin.get("/v1/service/shards").json().value(QStringLiteral("shards")).toArray();
+            for (const auto &s : shards)
+                inFlight += s.toObject().value(QStringLiteral("in_flight")).toInt();
+            return inFlight == kClients;
+        }, 10000));
+        process.terminate(); // SIGTERM
+        QVERIFY(process.waitForFinished(15000));
+        for (auto &t : clients)
+            t.join();
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 0);
+        QCOMPARE(answered.load(), kClients);
+        QCOMPARE(ok.load(), kClients);
+    }
+
+    void bad_arguments_exit_2_with_a_message_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("messagePart");
+        QTest::newRow("zero shards") << QStringList{QStringLiteral("--shards"), QStringLiteral("0")} << QStringLiteral("--shards must be an integer in [1, 1024]");
+        QTest::newRow("too many shards") << QStringList{QStringLiteral("--shards"), QStringLiteral("5000")} << QStringLiteral("--shards");
+        QTest::newRow("listen without a port") << QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1")} << QStringLiteral("--listen wants HOST:PORT");
+        QTest::newRow("unknown restart mode") << QStringList{QStringLiteral("--restart-mode"), QStringLiteral("yolo")} << QStringLiteral("--restart-mode must be one of");
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("Unknown option");
+    }
+    void bad_arguments_exit_2_with_a_message()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, messagePart);
+        QProcess process;
+        process.start(QStringLiteral(SHARDSCOPE_BINARY), QStringList{QStringLiteral("--headless")} + args);
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitCode(), 2);
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(err.contains(messagePart), qPrintable(err));
+    }
+
+    void a_port_in_use_is_reported_and_exits_1()
+    {
+        QTcpServer squatter;
+        QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
+        QProcess process;
+        process.start(QStringLiteral(SHARDSCOPE_BINARY),
+                      QStringList{QStringLiteral("--headless"), QStringLiteral("--shards"), QStringLiteral("2"), QStringLiteral("--listen"),
+                       QStringLiteral("127.0.0.1:%1").arg(squatter.serverPort())});
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitCode(), 1);
+        QVERIFY(QString::fromUtf8(process.readAllStandardError()).contains(QStringLiteral("cannot listen on 127.0.0.1")));
+    }
+
+    void a_bad_graph_file_stops_the_start_with_the_file_and_line()
+    {
+        QTemporaryFile graph;
+        QVERIFY(graph.open());
+        graph.write("0 1\n1 two\n");
+        graph.close();
+        QProcess process;
+        process.start(QStringLiteral(SHARDSCOPE_BINARY), QStringList{QStringLiteral("--headless"), QStringLiteral("--listen"),
+                                                                     QStringLiteral("127.0.0.1:0"), QStringLiteral("--graph"), graph.fileName()});
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitCode(), 1);
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(err.contains(graph.fileName() + QStringLiteral(":2")), qPrintable(err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHeadless)
+#include "tst_headless.moc"
