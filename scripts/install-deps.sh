@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages ShardScope builds, runs and tests with. Idempotent:
+# does nothing when every package is already there.
+set -euo pipefail
+packages=(
+  cmake ninja-build g++ qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
+  libqt6opengl6-dev libspdlog-dev libfmt-dev xvfb xauth fonts-dejavu-core curl
+  qt6-qpa-plugins
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "Installing: ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
