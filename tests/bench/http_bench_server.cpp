@@ -1,0 +1,69 @@
+// Serves ShardScope's query API and, in the same process on another network thread, a
+// bare QHttpServer route that echoes the same body: the baseline the query path is
+// compared with. scripts/bench-http.sh drives both with wrk in one run.
+#include "backend/HttpServerHost.h"
+#include "backend/ShardService.h"
+
+#include <QCoreApplication>
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponse>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QThread>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace shardscope;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const int shards = args.size() > 1 ? args[1].toInt() : 2;
+    const int seconds = args.size() > 2 ? args[2].toInt() : 60; // exits by itself: bounded
+
+    ServiceConfig config;
+    config.shards = shards;
+    ShardService service(config);
+    QString error;
+    if (!service.start(&error)) {
+        std::fprintf(stderr, "start failed: %s\n", qPrintable(error));
+        return 1;
+    }
+    HttpServerHost host(service);
+    const quint16 port = host.start(QHostAddress(QHostAddress::LocalHost), 0, &error);
+    if (!port) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 1;
+    }
+
+    QThread baselineThread;
+    baselineThread.start();
+    QHttpServer *bare = nullptr;
+    quint16 barePort = 0;
+    QObject context;
+    context.moveToThread(&baselineThread);
+    QMetaObject::invokeMethod(&context, [&] {
+        bare = new QHttpServer;
+        bare->route(QStringLiteral("/v1/query"), [](const QHttpServerRequest &request) {
+            const QJsonObject body = QJsonDocument::fromJson(request.body()).object();
+            return QHttpServerResponse(QJsonObject{{QStringLiteral("result"), body.value(QStringLiteral("args"))},
+                                                   {QStringLiteral("shard"), 0},
+                                                   {QStringLiteral("version"), 1}});
+        });
+        barePort = bare->listen(QHostAddress::LocalHost, 0);
+    }, Qt::BlockingQueuedConnection);
+
+    std::printf("shardscope http://127.0.0.1:%u\nbaseline http://127.0.0.1:%u\n", port, barePort);
+    std::fflush(stdout);
+    QTimer::singleShot(seconds * 1000, &app, &QCoreApplication::quit);
+    const int rc = app.exec();
+    QMetaObject::invokeMethod(&context, [&] { delete bare; }, Qt::BlockingQueuedConnection);
+    baselineThread.quit();
+    baselineThread.wait();
+    service.shutdown(std::chrono::seconds(2));
+    host.stop();
+    return rc;
+}
