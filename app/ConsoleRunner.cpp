@@ -1,0 +1,65 @@
+#include "app/ConsoleRunner.h"
+
+#include "model/BackendClient.h"
+#include "model/ConsoleModel.h"
+#include "model/QueuedLogSink.h"
+#include "model/SnapshotPump.h"
+#include "model/WorkloadDriver.h"
+#include "views/MainWindow.h"
+
+#include <QApplication>
+#include <QStyleFactory>
+
+#include <spdlog/spdlog.h>
+
+namespace shardscope {
+
+namespace {
+
+// Routes the default logger's output into the console's event log as well. The default
+// logger is replaced by a copy with one more sink rather than changed in place, because
+// shard threads may be logging through it right now; the old one is kept alive so a
+// thread still holding its raw pointer finishes safely.
+std::shared_ptr<QueuedLogSink> installLogSink()
+{
+    static std::shared_ptr<spdlog::logger> previous;
+    auto sink = std::make_shared<QueuedLogSink>();
+    previous = spdlog::default_logger();
+    std::vector<spdlog::sink_ptr> sinks = previous->sinks();
+    sinks.push_back(sink);
+    auto logger = std::make_shared<spdlog::logger>(previous->name(), sinks.begin(), sinks.end());
+    logger->set_level(previous->level());
+    logger->flush_on(previous->flush_level());
+    spdlog::set_default_logger(logger);
+    return sink;
+}
+
+} // namespace
+
+int runConsole(QApplication &app, BackendClient &client)
+{
+    if (QCoreApplication::organizationName().isEmpty())
+        QCoreApplication::setOrganizationName(QStringLiteral("ShardScope"));
+    if (QCoreApplication::applicationName().isEmpty() || QCoreApplication::applicationName() == QStringLiteral("shardscope"))
+        QCoreApplication::setApplicationName(QStringLiteral("shardscope"));
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+
+    ConsoleModel model(client);
+    model.setLogSink(installLogSink());
+
+    MainWindow window(model);
+    window.resize(1360, 880);
+    window.restoreSettings();
+    window.show();
+
+    model.pump().start();
+    model.workload().start();
+    spdlog::info("console: showing {} (built-in workload started; stop it in the workload panel)",
+                 client.endpoint().isEmpty() ? std::string("embedded service") : client.endpoint().toStdString());
+    const int rc = app.exec();
+    model.pump().stop();
+    model.workload().stop();
+    return rc;
+}
+
+} // namespace shardscope

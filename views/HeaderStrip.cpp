@@ -1,0 +1,93 @@
+#include "views/HeaderStrip.h"
+
+#include "model/ConsoleModel.h"
+#include "model/StateStyle.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace shardscope {
+
+namespace {
+
+QString chip(const QColor &bg, const QColor &fg, const QString &text)
+{
+    return QStringLiteral("<span style=\"background-color:%1; color:%2;\">&nbsp;%3&nbsp;</span>")
+        .arg(bg.name(), fg.name(), text);
+}
+
+} // namespace
+
+HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
+    : QFrame(parent)
+    , m_model(model)
+    , m_phase(new QLabel(this))
+    , m_version(new QLabel(this))
+    , m_ready(new QLabel(this))
+    , m_counts(new QLabel(this))
+    , m_banner(new QLabel(this))
+{
+    setFrameShape(QFrame::StyledPanel);
+    QFont big = font();
+    big.setPixelSize(15);
+    big.setBold(true);
+    for (QLabel *l : {m_phase, m_version, m_ready})
+        l->setFont(big);
+    m_counts->setTextFormat(Qt::RichText);
+    m_ready->setTextFormat(Qt::RichText);
+    m_banner->setTextFormat(Qt::PlainText);
+    m_banner->setAutoFillBackground(true);
+    QPalette bp = m_banner->palette();
+    bp.setColor(QPalette::Window, QColor(0xff, 0xe0, 0x8a));
+    bp.setColor(QPalette::WindowText, QColor(0x5a, 0x3a, 0x00));
+    m_banner->setPalette(bp);
+    QFont bannerFont = font();
+    bannerFont.setBold(true);
+    m_banner->setFont(bannerFont);
+    m_banner->setContentsMargins(8, 3, 8, 3);
+    m_banner->setAccessibleName(QStringLiteral("Version skew banner"));
+
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_phase);
+    row->addSpacing(16);
+    row->addWidget(m_version);
+    row->addSpacing(16);
+    row->addWidget(m_ready);
+    row->addSpacing(16);
+    row->addWidget(m_counts, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 6, 8, 6);
+    layout->setSpacing(4);
+    layout->addLayout(row);
+    layout->addWidget(m_banner);
+
+    connect(&m_model, &ConsoleModel::summaryChanged, this, &HeaderStrip::refresh);
+    refresh();
+}
+
+QString HeaderStrip::bannerText() const { return m_banner->text(); }
+QString HeaderStrip::readyText() const { return m_ready->text(); }
+
+void HeaderStrip::refresh()
+{
+    const ServiceSummary &s = m_model.summary();
+    m_phase->setText(QStringLiteral("Service: %1").arg(s.phase.isEmpty() ? QStringLiteral("unknown") : s.phase));
+    m_version->setText(QStringLiteral("Version v%1").arg(s.version));
+    m_ready->setText(s.ready ? chip(QColor(0x2e, 0x9d, 0x4a), Qt::white, QStringLiteral("READY"))
+                             : chip(QColor(0xd3, 0x2f, 0x2f), Qt::white, QStringLiteral("NOT READY")));
+    QString counts = QStringLiteral("%1 shards&nbsp;&nbsp;").arg(s.shardCount);
+    for (int i = 0; i < kStateStyleCount; ++i) {
+        const int n = s.stateCounts[std::size_t(i)];
+        if (n > 0)
+            counts += chip(stateColour(i), stateTextColour(i), QStringLiteral("%1 %2").arg(stateName(i)).arg(n))
+                + QStringLiteral("&nbsp;");
+    }
+    if (s.heldRequests > 0)
+        counts += QStringLiteral("&nbsp;held requests: %1").arg(s.heldRequests);
+    m_counts->setText(counts);
+    m_banner->setText(s.banner.isEmpty() ? QString() : QStringLiteral("\u26A0 ") + s.banner);
+    m_banner->setVisible(!s.banner.isEmpty());
+}
+
+} // namespace shardscope

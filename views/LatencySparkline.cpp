@@ -1,0 +1,63 @@
+#include "views/LatencySparkline.h"
+
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+
+namespace shardscope {
+
+LatencySparkline::LatencySparkline(QWidget *parent)
+    : QWidget(parent)
+{
+    setMinimumHeight(36);
+    setAccessibleName(QStringLiteral("Recent latency"));
+}
+
+void LatencySparkline::clear()
+{
+    m_samples.reset(m_samples.capacity());
+    update();
+}
+
+void LatencySparkline::push(quint32 p50Us, quint32 p99Us)
+{
+    m_samples.push({p50Us, p99Us});
+    update();
+}
+
+void LatencySparkline::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.fillRect(rect(), palette().color(QPalette::Base));
+    const std::size_t n = m_samples.size();
+    if (n < 2)
+        return;
+    quint32 top = 1;
+    for (std::size_t i = 0; i < n; ++i)
+        top = std::max(top, m_samples.at(i).second);
+    p.setRenderHint(QPainter::Antialiasing, true);
+    const double w = width() - 2, h = height() - 14;
+    auto line = [&](bool p99) {
+        QPainterPath path;
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto &s = m_samples.at(i);
+            const QPointF pt(1 + w * double(i) / double(m_samples.capacity() - 1),
+                             12 + h - h * double(p99 ? s.second : s.first) / top);
+            i == 0 ? path.moveTo(pt) : path.lineTo(pt);
+        }
+        return path;
+    };
+    p.setPen(QPen(QColor(0xd3, 0x2f, 0x2f), 1.5));
+    p.drawPath(line(true));
+    p.setPen(QPen(QColor(0x2f, 0x6f, 0xdb), 1.5));
+    p.drawPath(line(false));
+    QFont f = font();
+    f.setPixelSize(10);
+    p.setFont(f);
+    p.setPen(palette().color(QPalette::Text));
+    p.drawText(QRect(2, 0, width() - 4, 12), Qt::AlignLeft,
+               QStringLiteral("latency, max p99 %1 ms (red p99, blue p50)").arg(top / 1000.0, 0, 'f', 1));
+}
+
+} // namespace shardscope

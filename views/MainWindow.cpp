@@ -1,0 +1,177 @@
+#include "views/MainWindow.h"
+
+#include "model/ConsoleModel.h"
+#include "model/ShardTableModel.h"
+#include "model/StateStyle.h"
+#include "views/ChartPanel.h"
+#include "views/EventLogView.h"
+#include "views/HeaderStrip.h"
+#include "views/RestartDialog.h"
+#include "views/RestartPanel.h"
+#include "views/ShardDetailPanel.h"
+#include "views/ShardGridPanel.h"
+#include "views/StateTimelineWidget.h"
+#include "views/WorkloadPanel.h"
+
+#include <QActionGroup>
+#include <QCloseEvent>
+#include <QLabel>
+#include <QMenuBar>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace shardscope {
+
+MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
+    : QMainWindow(parent)
+    , m_model(model)
+    , m_header(new HeaderStrip(model, this))
+    , m_grid(new ShardGridPanel(model, this))
+    , m_restartPanel(new RestartPanel(model, this))
+    , m_detail(new ShardDetailPanel(model, this))
+    , m_workloadPanel(new WorkloadPanel(model, this))
+    , m_charts(new ChartPanel(model, this))
+    , m_timeline(new StateTimelineWidget(model, this))
+    , m_eventLog(new EventLogView(model, this))
+    , m_tabs(new QTabWidget(this))
+    , m_vertical(new QSplitter(Qt::Vertical, this))
+    , m_horizontal(new QSplitter(Qt::Horizontal, this))
+    , m_endpoint(new QLabel(this))
+{
+    setWindowTitle(QStringLiteral("ShardScope"));
+    auto *side = new QWidget(this);
+    auto *sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(0, 0, 0, 0);
+    sideLayout->addWidget(m_restartPanel);
+    sideLayout->addWidget(m_detail);
+    sideLayout->addWidget(m_workloadPanel);
+    sideLayout->addStretch(1);
+    side->setMinimumWidth(330);
+    side->setMaximumWidth(420);
+
+    m_horizontal->addWidget(m_grid);
+    m_horizontal->addWidget(side);
+    m_horizontal->setStretchFactor(0, 1);
+    m_horizontal->setStretchFactor(1, 0);
+    m_horizontal->setChildrenCollapsible(false);
+
+    m_tabs->addTab(m_charts, QStringLiteral("&Charts"));
+    m_tabs->addTab(buildTimelineTab(), QStringLiteral("State &timeline"));
+    m_tabs->addTab(m_eventLog, QStringLiteral("&Event log"));
+
+    m_vertical->addWidget(m_horizontal);
+    m_vertical->addWidget(m_tabs);
+    m_vertical->setStretchFactor(0, 3);
+    m_vertical->setStretchFactor(1, 2);
+    m_vertical->setChildrenCollapsible(false);
+    m_vertical->setSizes({460, 300});
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(m_header);
+    layout->addWidget(m_vertical, 1);
+    setCentralWidget(central);
+
+    m_endpoint->setText(m_model.endpoint().isEmpty() ? QStringLiteral("No HTTP endpoint")
+                                                     : QStringLiteral("HTTP API: ") + m_model.endpoint());
+    m_endpoint->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addPermanentWidget(m_endpoint);
+    statusBar()->setSizeGripEnabled(false);
+
+    buildMenus();
+    connect(m_restartPanel, &RestartPanel::restartRequested, this, &MainWindow::showRestartDialog);
+    connect(&m_model, &ConsoleModel::commandFinished, this,
+            [this](const QString &, bool, const QString &message) { statusBar()->showMessage(message, 8000); });
+}
+
+QWidget *MainWindow::buildTimelineTab()
+{
+    auto *tab = new QWidget(this);
+    auto *legend = new QLabel(tab);
+    QString text;
+    for (int i = 0; i < kStateStyleCount; ++i)
+        text += QStringLiteral("<span style=\"background-color:%1; color:%2;\">&nbsp;%3&nbsp;</span>&nbsp;")
+                    .arg(stateColour(i).name(), stateTextColour(i).name(), stateName(i));
+    legend->setText(text);
+    auto *scroll = new QScrollArea(tab);
+    scroll->setWidget(m_timeline);
+    scroll->setWidgetResizable(true);
+    auto *layout = new QVBoxLayout(tab);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(legend);
+    layout->addWidget(scroll, 1);
+    return tab;
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *service = menuBar()->addMenu(QStringLiteral("&Service"));
+    m_restartAction = service->addAction(QStringLiteral("&Restart All\u2026"), this, &MainWindow::showRestartDialog);
+    m_restartAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    service->addAction(QStringLiteral("&Abort restart"), &m_model, &ConsoleModel::abortRestart);
+    service->addSeparator();
+    service->addAction(QStringLiteral("S&top service"), &m_model, &ConsoleModel::stopService);
+    service->addAction(QStringLiteral("St&art service"), &m_model, &ConsoleModel::startService);
+    service->addSeparator();
+    QAction *quit = service->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
+    auto *themes = new QActionGroup(this);
+    m_lightAction = view->addAction(QStringLiteral("&Light theme"), this, [this] { setTheme(Theme::Light); });
+    m_darkAction = view->addAction(QStringLiteral("&Dark theme"), this, [this] { setTheme(Theme::Dark); });
+    for (QAction *a : {m_lightAction, m_darkAction}) {
+        a->setCheckable(true);
+        themes->addAction(a);
+    }
+    m_lightAction->setChecked(true);
+}
+
+void MainWindow::setTheme(Theme theme)
+{
+    m_theme = theme;
+    applyTheme(theme);
+    (theme == Theme::Dark ? m_darkAction : m_lightAction)->setChecked(true);
+}
+
+void MainWindow::showRestartDialog()
+{
+    RestartDialog dialog(m_model.rememberedRestartSettings(), m_model.shards().rowCount(), m_model.inFlightTotal(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        m_model.requestRestart(dialog.settings());
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings s;
+    s.beginGroup(QStringLiteral("window"));
+    restoreGeometry(s.value(QStringLiteral("geometry")).toByteArray());
+    m_vertical->restoreState(s.value(QStringLiteral("vertical")).toByteArray());
+    m_horizontal->restoreState(s.value(QStringLiteral("horizontal")).toByteArray());
+    setTheme(themeFromName(s.value(QStringLiteral("theme"), themeName(Theme::Light)).toString()));
+    s.endGroup();
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings s;
+    s.beginGroup(QStringLiteral("window"));
+    s.setValue(QStringLiteral("geometry"), saveGeometry());
+    s.setValue(QStringLiteral("vertical"), m_vertical->saveState());
+    s.setValue(QStringLiteral("horizontal"), m_horizontal->saveState());
+    s.setValue(QStringLiteral("theme"), themeName(m_theme));
+    s.endGroup();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    event->accept();
+}
+
+} // namespace shardscope

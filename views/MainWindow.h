@@ -1,0 +1,79 @@
+#pragma once
+
+#include "views/Theme.h"
+
+#include <QMainWindow>
+
+class QAction;
+class QLabel;
+class QSplitter;
+class QTabWidget;
+
+namespace shardscope {
+
+class ChartPanel;
+class ConsoleModel;
+class EventLogView;
+class HeaderStrip;
+class RestartPanel;
+class ShardDetailPanel;
+class ShardGridPanel;
+class StateTimelineWidget;
+class WorkloadPanel;
+
+// The console: header strip on top, the shard grid with the restart, detail and workload
+// panels beside it, and charts, state timeline and event log in tabs below. Reads the
+// ConsoleModel only.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(ConsoleModel &model, QWidget *parent = nullptr);
+
+    HeaderStrip *header() const { return m_header; }
+    ShardGridPanel *grid() const { return m_grid; }
+    RestartPanel *restartPanel() const { return m_restartPanel; }
+    WorkloadPanel *workloadPanel() const { return m_workloadPanel; }
+    ChartPanel *charts() const { return m_charts; }
+    StateTimelineWidget *timeline() const { return m_timeline; }
+    EventLogView *eventLog() const { return m_eventLog; }
+    QTabWidget *tabs() const { return m_tabs; }
+    QAction *restartAction() const { return m_restartAction; }
+
+    void setTheme(Theme theme);
+    Theme theme() const { return m_theme; }
+    // Geometry, splitters and theme from QSettings ("window/").
+    void restoreSettings();
+    void saveSettings() const;
+
+public Q_SLOTS:
+    // Opens the restart settings + confirm dialog; on OK asks the service to restart.
+    void showRestartDialog();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    QWidget *buildTimelineTab();
+
+    ConsoleModel &m_model;
+    HeaderStrip *m_header;
+    ShardGridPanel *m_grid;
+    RestartPanel *m_restartPanel;
+    ShardDetailPanel *m_detail;
+    WorkloadPanel *m_workloadPanel;
+    ChartPanel *m_charts;
+    StateTimelineWidget *m_timeline;
+    EventLogView *m_eventLog;
+    QTabWidget *m_tabs;
+    QSplitter *m_vertical;
+    QSplitter *m_horizontal;
+    QLabel *m_endpoint;
+    QAction *m_restartAction = nullptr;
+    QAction *m_lightAction = nullptr;
+    QAction *m_darkAction = nullptr;
+    Theme m_theme = Theme::Light;
+};
+
+} // namespace shardscope

@@ -1,0 +1,73 @@
+#include "views/RestartPanel.h"
+
+#include "model/ConsoleModel.h"
+#include "model/RestartTracker.h"
+#include "views/PhaseStepper.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace shardscope {
+
+namespace {
+QString seconds(qint64 ms) { return QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', 1); }
+}
+
+RestartPanel::RestartPanel(ConsoleModel &model, QWidget *parent)
+    : QGroupBox(QStringLiteral("Restart"), parent)
+    , m_model(model)
+    , m_restart(new QPushButton(QStringLiteral("Restart All\u2026"), this))
+    , m_abort(new QPushButton(QStringLiteral("Abort"), this))
+    , m_stepper(new PhaseStepper(this))
+    , m_status(new QLabel(this))
+    , m_summary(new QLabel(this))
+{
+    m_restart->setToolTip(QStringLiteral("Restart every shard as one unit (Ctrl+R)"));
+    m_restart->setFocusPolicy(Qt::TabFocus);
+    m_abort->setToolTip(QStringLiteral("Abort the running restart and reopen on the old version"));
+    m_abort->setFocusPolicy(Qt::TabFocus);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_restart, 1);
+    buttons->addWidget(m_abort);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(buttons);
+    layout->addWidget(m_stepper);
+    layout->addWidget(m_status);
+    layout->addWidget(m_summary);
+
+    connect(m_restart, &QPushButton::clicked, this, &RestartPanel::restartRequested);
+    connect(m_abort, &QPushButton::clicked, &m_model, &ConsoleModel::abortRestart);
+    connect(&m_model.restart(), &RestartTracker::progressChanged, this, &RestartPanel::refresh);
+    refresh();
+}
+
+QString RestartPanel::statusText() const { return m_status->text(); }
+QString RestartPanel::summaryText() const { return m_summary->text(); }
+
+void RestartPanel::refresh()
+{
+    const RestartProgress &p = m_model.restart().progress();
+    m_stepper->setProgress(p);
+    m_abort->setEnabled(p.active);
+    m_restart->setEnabled(!p.active);
+    if (!p.seen) {
+        m_status->setText(QStringLiteral("No restart since the console started."));
+        m_summary->clear();
+    } else if (p.active) {
+        const QString step = p.currentStep >= 0 ? restartStepName(p.currentStep) : QStringLiteral("starting");
+        m_status->setText(QStringLiteral("Phase: %1 for %2, total %3").arg(step, seconds(p.currentStepElapsedMs), seconds(p.elapsedMs)));
+        m_summary->setText(QStringLiteral("Failed requests so far: %1 (service), %2 (built-in workload)")
+                               .arg(p.serviceFailedDuring)
+                               .arg(p.clientFailedDuring));
+    } else {
+        m_status->setText(QStringLiteral("Last restart: %1 in %2").arg(p.outcome, seconds(p.elapsedMs)));
+        m_summary->setText(p.summaryText());
+    }
+}
+
+} // namespace shardscope

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QGroupBox>
+
+class QLabel;
+class QPushButton;
+
+namespace shardscope {
+
+class ConsoleModel;
+class PhaseStepper;
+
+// Restart All, Abort, the phase stepper with the current phase and elapsed time, and a
+// summary once the restart finished (outcome, phase durations, failed requests).
+class RestartPanel : public QGroupBox
+{
+    Q_OBJECT
+public:
+    explicit RestartPanel(ConsoleModel &model, QWidget *parent = nullptr);
+
+    QPushButton *restartButton() const { return m_restart; }
+    QPushButton *abortButton() const { return m_abort; }
+    QString statusText() const;
+    QString summaryText() const;
+
+Q_SIGNALS:
+    void restartRequested(); // the window opens the settings + confirm dialog
+
+private:
+    void refresh();
+
+    ConsoleModel &m_model;
+    QPushButton *m_restart;
+    QPushButton *m_abort;
+    PhaseStepper *m_stepper;
+    QLabel *m_status;
+    QLabel *m_summary;
+};
+
+} // namespace shardscope

@@ -1,0 +1,80 @@
+#include "views/ShardGridPanel.h"
+
+#include "model/ConsoleModel.h"
+#include "model/ShardFilterProxy.h"
+#include "model/ShardTableModel.h"
+#include "views/ShardGridView.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace shardscope {
+
+ShardGridPanel::ShardGridPanel(ConsoleModel &model, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+    , m_view(new ShardGridView(this))
+    , m_unhealthy(new QCheckBox(QStringLiteral("Only &unhealthy or skewed"), this))
+    , m_sort(new QComboBox(this))
+    , m_size(new QComboBox(this))
+    , m_count(new QLabel(this))
+{
+    m_sort->addItems({QStringLiteral("Sort by id"), QStringLiteral("Sort by queue depth"), QStringLiteral("Sort by version")});
+    m_sort->setAccessibleName(QStringLiteral("Sort shards"));
+    m_size->addItems({QStringLiteral("Tiles: auto"), QStringLiteral("Tiles: large"), QStringLiteral("Tiles: medium"), QStringLiteral("Tiles: small")});
+    m_size->setAccessibleName(QStringLiteral("Tile size"));
+
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(m_unhealthy);
+    controls->addWidget(m_sort);
+    controls->addWidget(m_size);
+    controls->addStretch(1);
+    controls->addWidget(m_count);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(controls);
+    layout->addWidget(m_view, 1);
+
+    m_view->setModel(&m_model.shardProxy());
+    connect(m_unhealthy, &QCheckBox::toggled, this, [this](bool on) {
+        m_model.shardProxy().setUnhealthyOnly(on);
+        updateCount();
+    });
+    connect(m_sort, &QComboBox::currentIndexChanged, this, &ShardGridPanel::applySort);
+    connect(m_size, &QComboBox::currentIndexChanged, this,
+            [this](int i) { m_view->setTileSize(ShardGridView::TileSize(i)); });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &current) {
+        m_model.setSelectedShard(current.isValid() ? current.data(ShardTableModel::IdRole).toInt() : -1);
+    });
+    QAbstractItemModel *proxy = &m_model.shardProxy();
+    connect(proxy, &QAbstractItemModel::modelReset, this, &ShardGridPanel::updateCount);
+    connect(proxy, &QAbstractItemModel::rowsInserted, this, &ShardGridPanel::updateCount);
+    connect(proxy, &QAbstractItemModel::rowsRemoved, this, &ShardGridPanel::updateCount);
+    connect(proxy, &QAbstractItemModel::layoutChanged, this, &ShardGridPanel::updateCount);
+    updateCount();
+}
+
+void ShardGridPanel::applySort(int index)
+{
+    // Deepest queues and newest versions first: what an operator looks for.
+    switch (index) {
+    case 1: m_model.shardProxy().setSortKey(ShardFilterProxy::SortKey::QueueDepth, Qt::DescendingOrder); break;
+    case 2: m_model.shardProxy().setSortKey(ShardFilterProxy::SortKey::Version, Qt::DescendingOrder); break;
+    default: m_model.shardProxy().setSortKey(ShardFilterProxy::SortKey::Id, Qt::AscendingOrder); break;
+    }
+}
+
+void ShardGridPanel::updateCount()
+{
+    const int total = m_model.shards().rowCount();
+    const int shown = m_model.shardProxy().rowCount();
+    m_view->updateTileSize(total);
+    m_count->setText(shown == total ? QStringLiteral("%1 shards").arg(total)
+                                    : QStringLiteral("showing %1 of %2 shards").arg(shown).arg(total));
+}
+
+} // namespace shardscope

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+
+namespace shardscope {
+
+class ConsoleModel;
+class ShardGridView;
+
+// The grid with its controls: "only unhealthy or skewed", sort key, tile size, and a
+// "showing N of M shards" count. Selecting a tile selects the shard in the ConsoleModel.
+class ShardGridPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ShardGridPanel(ConsoleModel &model, QWidget *parent = nullptr);
+
+    ShardGridView *view() const { return m_view; }
+    QCheckBox *unhealthyFilter() const { return m_unhealthy; }
+    QComboBox *sortBox() const { return m_sort; }
+
+private:
+    void updateCount();
+    void applySort(int index);
+
+    ConsoleModel &m_model;
+    ShardGridView *m_view;
+    QCheckBox *m_unhealthy;
+    QComboBox *m_sort;
+    QComboBox *m_size;
+    QLabel *m_count;
+};
+
+} // namespace shardscope

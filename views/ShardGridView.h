@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QListView>
+
+namespace shardscope {
+
+class TileDelegate;
+
+// The shard grid: a QListView in icon mode over the filter proxy, painted by TileDelegate.
+// One view for 1024 shards instead of 1024 widgets; it scrolls, keeps arrow-key
+// navigation, and shrinks tiles as the shard count grows.
+class ShardGridView : public QListView
+{
+    Q_OBJECT
+public:
+    enum class TileSize { Auto, Large, Medium, Small };
+
+    explicit ShardGridView(QWidget *parent = nullptr);
+
+    void setTileSize(TileSize size);
+    TileSize tileSizeMode() const { return m_mode; }
+    // Picks the tile size for `shardCount` when in Auto mode.
+    void updateTileSize(int shardCount);
+
+private:
+    TileDelegate *m_delegate;
+    TileSize m_mode = TileSize::Auto;
+    int m_lastCount = 0;
+};
+
+} // namespace shardscope

@@ -1,0 +1,92 @@
+#include "views/StateTimelineWidget.h"
+
+#include "model/ConsoleModel.h"
+#include "model/StateStyle.h"
+#include "model/StateTimeline.h"
+
+#include <QPaintEvent>
+#include <QPainter>
+
+#include <algorithm>
+
+namespace shardscope {
+
+StateTimelineWidget::StateTimelineWidget(ConsoleModel &model, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+{
+    setAccessibleName(QStringLiteral("State timeline"));
+    connect(&m_model, &ConsoleModel::timelineChanged, this, [this] {
+        updateGeometry();
+        update();
+    });
+    // The right edge is "now": move it a few times a second, not at the frame rate.
+    connect(&m_model, &ConsoleModel::frame, this, [this] {
+        if (++m_frames % 5 == 0)
+            update();
+    });
+}
+
+int StateTimelineWidget::rowHeight() const
+{
+    const int n = std::max(1, m_model.timeline().shardCount());
+    return std::clamp(160 / n, 2, 16);
+}
+
+QSize StateTimelineWidget::sizeHint() const
+{
+    return {600, m_model.timeline().shardCount() * rowHeight() + kAxisHeight + 4};
+}
+
+void StateTimelineWidget::paintEvent(QPaintEvent *event)
+{
+    QPainter p(this);
+    p.fillRect(event->rect(), palette().color(QPalette::Base));
+    const StateTimeline &t = m_model.timeline();
+    const int n = t.shardCount();
+    if (n == 0)
+        return;
+    const qint64 now = t.lastMs();
+    const qint64 span = std::clamp<qint64>(now - t.firstMs(), 60000, 300000);
+    const qint64 t0 = now - span;
+    const int rh = rowHeight();
+    const int plotW = std::max(1, width() - kGutter - 6);
+    auto xOf = [&](qint64 ms) { return kGutter + int(double(ms - t0) * plotW / double(span)); };
+
+    const int first = std::max(0, event->rect().top() / rh);
+    const int last = std::min(n - 1, event->rect().bottom() / rh);
+    QFont f = font();
+    f.setPixelSize(std::min(11, rh));
+    p.setFont(f);
+    for (int row = first; row <= last; ++row) {
+        const auto &runs = t.runs(row);
+        const int y = row * rh;
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            const qint64 begin = std::max(runs[i].startMs, t0);
+            const qint64 end = i + 1 < runs.size() ? runs[i + 1].startMs : now;
+            if (end < t0)
+                continue;
+            const int x0 = xOf(begin);
+            const int x1 = std::max(x0 + 1, xOf(end));
+            p.fillRect(QRect(x0, y, x1 - x0, std::max(1, rh - (rh > 4 ? 1 : 0))), stateColour(runs[i].state));
+        }
+        if (rh >= 10) {
+            p.setPen(palette().color(QPalette::Text));
+            p.drawText(QRect(0, y, kGutter - 4, rh), Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("shard %1").arg(row));
+        }
+    }
+    // Time axis in seconds before now, under the rows.
+    const int axisY = n * rh + 2;
+    p.setPen(palette().color(QPalette::Text));
+    f.setPixelSize(10);
+    p.setFont(f);
+    for (int k = 0; k <= 4; ++k) {
+        const qint64 ms = t0 + span * k / 4;
+        const int x = xOf(ms);
+        p.drawLine(x, axisY, x, axisY + 3);
+        const QString label = QStringLiteral("%1 s").arg(-(now - ms) / 1000);
+        p.drawText(QRect(x - 30, axisY + 3, 60, kAxisHeight - 4), Qt::AlignHCenter | Qt::AlignTop, label);
+    }
+}
+
+} // namespace shardscope

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QWidget>
+
+namespace shardscope {
+
+class ConsoleModel;
+
+// A row per shard, time across, colour = state: shows afterwards which shard was in
+// which state when. Custom-painted from StateTimeline; rows shrink to 2 px for 1024
+// shards and the widget grows taller so a scroll area can hold it.
+class StateTimelineWidget : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit StateTimelineWidget(ConsoleModel &model, QWidget *parent = nullptr);
+
+    static constexpr int kGutter = 52;
+    static constexpr int kAxisHeight = 18;
+    int rowHeight() const;
+    QSize sizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+
+private:
+    ConsoleModel &m_model;
+    int m_frames = 0;
+};
+
+} // namespace shardscope

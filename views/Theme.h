@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QPalette>
+#include <QString>
+
+namespace shardscope {
+
+enum class Theme { Light, Dark };
+
+// Fusion palettes for the View menu. Tile colours stay the same in both themes: they
+// carry the state, and DESIGN.md fixes them.
+QPalette paletteFor(Theme theme);
+void applyTheme(Theme theme);
+QString themeName(Theme theme);
+Theme themeFromName(const QString &name);
+
+} // namespace shardscope

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "model/WorkloadConfig.h"
+
+#include <QGroupBox>
+
+#include <array>
+
+class QLabel;
+class QPushButton;
+class QSpinBox;
+
+namespace shardscope {
+
+class ConsoleModel;
+
+// The built-in client load, clearly labelled as such: start/stop, rate, clients, the
+// procedure mix (including the long spin and sleep) and its counters by reply code.
+class WorkloadPanel : public QGroupBox
+{
+    Q_OBJECT
+public:
+    explicit WorkloadPanel(ConsoleModel &model, QWidget *parent = nullptr);
+
+    QPushButton *toggleButton() const { return m_toggle; }
+    QString countersText() const;
+
+private:
+    void pushConfig();
+    void refreshCounters();
+    void refreshRunning(bool running);
+
+    ConsoleModel &m_model;
+    QPushButton *m_toggle;
+    QSpinBox *m_rate;
+    QSpinBox *m_clients;
+    std::array<QSpinBox *, WorkloadConfig::ProcedureCount> m_weights{};
+    QSpinBox *m_spinMs;
+    QSpinBox *m_sleepMs;
+    QLabel *m_counters;
+};
+
+} // namespace shardscope
