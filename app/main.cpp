@@ -1,6 +1,8 @@
 #include "app/AppOptions.h"
+#include "app/EmbeddedConsole.h"
 #include "app/HeadlessRunner.h"
 
+#include <QApplication>
 #include <QCoreApplication>
 
 #include <spdlog/cfg/env.h>
@@ -23,6 +25,10 @@ int main(int argc, char *argv[])
     spdlog::set_level(spdlog::level::from_str(options.logLevel.toStdString()));
     spdlog::cfg::load_env_levels();
 
-    QCoreApplication app(argc, argv);
-    return runHeadless(app, options);
+    if (options.headless) {
+        QCoreApplication app(argc, argv);
+        return runHeadless(app, options);
+    }
+    QApplication app(argc, argv);
+    return runEmbeddedConsole(app, options);
 }

@@ -1,0 +1,13 @@
+#pragma once
+
+class QApplication;
+
+namespace shardscope {
+
+struct AppOptions;
+
+// `shardscope`: the console over an embedded service whose HTTP API listens too, so curl
+// and Prometheus see the service the window shows.
+int runEmbeddedConsole(QApplication &app, const AppOptions &options);
+
+} // namespace shardscope
