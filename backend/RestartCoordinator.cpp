@@ -53,6 +53,15 @@ CommandTicket RestartCoordinator::enqueue(Kind kind, const RestartOptions &optio
         return {409, m_core.restartId.load(),
                 QStringLiteral("a restart, stop or start is already running (restart id %1)").arg(m_core.restartId.load())};
     }
+    const bool stopped = m_core.phase.load() == ServicePhase::Stopped;
+    if (kind == Kind::Start && !stopped) {
+        m_busy.store(false);
+        return {409, 0, QStringLiteral("the service is already running")};
+    }
+    if (kind != Kind::Start && stopped) {
+        m_busy.store(false);
+        return {409, 0, QStringLiteral("the service is stopped: start it first")};
+    }
     m_abort.store(false);
     const std::uint64_t id = ++m_lastRestartId;
     m_core.restartId.store(id);

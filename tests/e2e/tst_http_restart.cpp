@@ -219,10 +219,17 @@ private Q_SLOTS:
         QCOMPARE(refused.status, 503);
         QCOMPARE(refused.json().value(QStringLiteral("message")).toString(), QStringLiteral("query service is stopped"));
         QCOMPARE(client->get("/v1/service/status").json().value(QStringLiteral("status")).toString(), QStringLiteral("stopped"));
+        const auto restartWhileStopped = client->post("/v1/service/restart");
+        QCOMPARE(restartWhileStopped.status, 409);
+        QVERIFY(restartWhileStopped.json().value(QStringLiteral("message")).toString().contains(QStringLiteral("start it first")));
+        QCOMPARE(client->post("/v1/service/stop").status, 409);
         QCOMPARE(client->post("/v1/service/start").status, 202);
         QVERIFY(fixture.waitIdle());
         QCOMPARE(client->post("/v1/query", R"({"procedure":"echo"})").status, 200);
         QCOMPARE(client->get("/v1/service/ready").status, 200);
+        const auto startWhileRunning = client->post("/v1/service/start");
+        QCOMPARE(startWhileRunning.status, 409);
+        QCOMPARE(startWhileRunning.json().value(QStringLiteral("message")).toString(), QStringLiteral("the service is already running"));
     }
 };
 
