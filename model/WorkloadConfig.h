@@ -13,10 +13,10 @@ struct WorkloadConfig {
     enum Procedure { Echo, Degree, Neighbors, Khop, Spin, Sleep, ProcedureCount };
 
     int ratePerSecond = 150;
-    int clients = 24; // requests in flight at most
-    std::array<int, ProcedureCount> weights{30, 25, 10, 10, 10, 15};
+    int clients = 32; // requests in flight at most
+    std::array<int, ProcedureCount> weights{30, 25, 10, 10, 15, 10};
     int spinMs = 5;
-    int sleepMs = 400;
+    int sleepMs = 1500; // long enough that a drain is visible on the grid
     int vertexCount = 100000; // the service's default graph
 
     static QString procedureName(int procedure);

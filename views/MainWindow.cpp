@@ -50,11 +50,17 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
     sideLayout->addWidget(m_detail);
     sideLayout->addWidget(m_workloadPanel);
     sideLayout->addStretch(1);
-    side->setMinimumWidth(330);
-    side->setMaximumWidth(420);
+    // The side column scrolls rather than pushing the charts down when a panel grows.
+    auto *sideScroll = new QScrollArea(this);
+    sideScroll->setWidget(side);
+    sideScroll->setWidgetResizable(true);
+    sideScroll->setFrameShape(QFrame::NoFrame);
+    sideScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    sideScroll->setMinimumWidth(350);
+    sideScroll->setMaximumWidth(440);
 
     m_horizontal->addWidget(m_grid);
-    m_horizontal->addWidget(side);
+    m_horizontal->addWidget(sideScroll);
     m_horizontal->setStretchFactor(0, 1);
     m_horizontal->setStretchFactor(1, 0);
     m_horizontal->setChildrenCollapsible(false);

@@ -7,6 +7,15 @@
 
 namespace shardscope {
 
+namespace {
+// "0.42", "3.1", "1500": three significant digits without an exponent.
+QString formatMs(quint32 us)
+{
+    const double ms = us / 1000.0;
+    return ms >= 100 ? QString::number(qRound(ms)) : QString::number(ms, 'f', ms >= 10 ? 1 : 2);
+}
+} // namespace
+
 TileDelegate::TileDelegate(QObject *parent)
     : QStyledItemDelegate(parent)
 {
@@ -121,7 +130,7 @@ void TileDelegate::paint(QPainter *p, const QStyleOptionViewItem &option, const 
         p->drawText(line3, Qt::AlignLeft | Qt::AlignVCenter,
                     QStringLiteral("in flight %1 \u00B7 p99 %2 ms")
                         .arg(index.data(R::InFlightRole).toUInt())
-                        .arg(index.data(R::LatencyP99Role).toUInt() / 1000.0, 0, 'f', 1));
+                        .arg(formatMs(index.data(R::LatencyP99Role).toUInt())));
     }
 
     // Queue bar and number.

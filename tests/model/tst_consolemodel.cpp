@@ -1,0 +1,164 @@
+// The pump, the console model and the built-in workload against a scripted service.
+#include "model/ConsoleModel.h"
+#include "model/EventListModel.h"
+#include "model/RestartTracker.h"
+#include "model/ServiceHistory.h"
+#include "model/ShardTableModel.h"
+#include "model/SnapshotPump.h"
+#include "model/WorkloadDriver.h"
+#include "ScriptedBackendClient.h"
+
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace shardscope;
+
+class TestConsoleModel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("ShardScopeTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_consolemodel"));
+        QSettings().clear();
+    }
+
+    void thePumpHandsEachFrameToTheModels()
+    {
+        ScriptedBackendClient client;
+        ConsoleModel model(client);
+        client.setSnapshot(ScriptedBackendClient::uniform(4, ShardState::Serving, 2, 5000));
+        ServiceEvent e;
+        e.kind = EventKind::ServiceStarted;
+        client.pushEvent(e);
+        QSignalSpy frames(&model, &ConsoleModel::frame);
+        model.pump().tick();
+        QCOMPARE(frames.count(), 1);
+        QCOMPARE(model.shards().rowCount(), 4);
+        QCOMPARE(model.events().rowCount(), 1);
+        QCOMPARE(model.nowMs(), 5000);
+        QCOMPARE(model.summary().version, 2u);
+        QCOMPARE(model.pump().lastEventSeq(), 1u);
+        model.pump().tick();
+        QCOMPARE(model.events().rowCount(), 1); // events are taken once
+    }
+
+    void thePumpRunsAtAboutTwentyFramesASecond()
+    {
+        QCOMPARE(SnapshotPump::kFrameInterval, std::chrono::milliseconds(50));
+        ScriptedBackendClient client;
+        ConsoleModel model(client);
+        client.setSnapshot(ScriptedBackendClient::uniform(2, ShardState::Serving, 1, 1));
+        QSignalSpy frames(&model, &ConsoleModel::frame);
+        model.pump().start();
+        QTRY_VERIFY_WITH_TIMEOUT(frames.count() >= 5, 5000);
+        model.pump().stop();
+    }
+
+    void aRestartSeenInEventsReachesTheTrackerAndTheLog()
+    {
+        ScriptedBackendClient client;
+        ConsoleModel model(client);
+        client.setSnapshot(ScriptedBackendClient::uniform(2, ShardState::Serving, 1, 100));
+        for (EventKind k : {EventKind::RestartRequested, EventKind::PhaseStarted}) {
+            ServiceEvent e;
+            e.kind = k;
+            e.restartId = 9;
+            e.phase = ServicePhase::Preparing;
+            client.pushEvent(e);
+        }
+        model.pump().tick();
+        QVERIFY(model.restart().progress().active);
+        QCOMPARE(model.restart().progress().restartId, 9u);
+        QCOMPARE(model.events().rowCount(), 2);
+    }
+
+    void selectingAShardEmitsItsIdAndRow()
+    {
+        ScriptedBackendClient client;
+        ConsoleModel model(client);
+        client.setSnapshot(ScriptedBackendClient::uniform(4, ShardState::Serving, 1, 100));
+        model.pump().tick();
+        QSignalSpy spy(&model, &ConsoleModel::selectionChanged);
+        model.setSelectedShard(2);
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(model.selectedRow(), 2);
+        model.setSelectedShard(2);
+        QCOMPARE(spy.count(), 1);
+    }
+
+    void aRestartRequestCarriesTheSettingsAndIsRemembered()
+    {
+        ScriptedBackendClient client;
+        ConsoleModel model(client);
+        QSignalSpy done(&model, &ConsoleModel::commandFinished);
+        RestartSettings s = model.restartDefaults();
+        s.legacy = true;
+        s.drainTimeoutMs = 2500;
+        model.requestRestart(s);
+        QCOMPARE(client.commands(), QStringList{QStringLiteral("restart")});
+        QVERIFY(client.lastRestartOptions().mode == RestartMode::Legacy);
+        QCOMPARE(client.lastRestartOptions().drainTimeoutMs, 2500);
+        QTRY_COMPARE(done.count(), 1);
+        QVERIFY(done[0][1].toBool());
+        QCOMPARE(model.rememberedRestartSettings(), s);
+    }
+
+    void theWorkloadSendsTheMixAndCountsRepliesByCode()
+    {
+        ScriptedBackendClient client;
+        ConsoleModel model(client);
+        WorkloadConfig c = model.workload().config();
+        c.ratePerSecond = 2000;
+        model.workload().setConfig(c);
+        model.workload().start();
+        QTRY_VERIFY_WITH_TIMEOUT(model.workload().stats().ok >= 200, 10000);
+        client.setQueryStatus(QueryStatus::Unavailable);
+        QTRY_VERIFY_WITH_TIMEOUT(model.workload().stats().failed503 >= 50, 10000);
+        model.workload().stop();
+        const WorkloadStats s = model.workload().stats();
+        QCOMPARE(s.failed400 + s.failed404 + s.failed500 + s.failedOther, 0u);
+        QVERIFY(s.sent >= s.ok + s.failed());
+        QTRY_COMPARE(model.workload().stats().inFlight, 0u);
+        for (const QString &p : {QStringLiteral("echo"), QStringLiteral("degree"), QStringLiteral("spin"), QStringLiteral("sleep")})
+            QVERIFY2(client.proceduresSeen().contains(p), qPrintable(p));
+    }
+
+    void theWorkloadNeverHasMoreRequestsInFlightThanClients()
+    {
+        // Replies that never come: the driver must stop at the client limit.
+        class SilentClient : public ScriptedBackendClient
+        {
+        public:
+            std::vector<ReplyFn> held;
+            std::mutex mutex;
+            void submitQuery(QueryRequest, ReplyFn reply) override
+            {
+                std::lock_guard lock(mutex);
+                held.push_back(std::move(reply));
+            }
+        } client;
+        {
+            ConsoleModel model(client);
+            WorkloadConfig c;
+            c.clients = 7;
+            c.ratePerSecond = 5000;
+            model.workload().setConfig(c);
+            model.workload().start();
+            QTRY_COMPARE(model.workload().stats().inFlight, 7u);
+            QTest::qWait(100); // give it time to overshoot, if it would
+            QCOMPARE(model.workload().stats().sent, 7u);
+        }
+        // The driver is gone; late replies must still be safe.
+        std::lock_guard lock(client.mutex);
+        for (ReplyFn &r : client.held)
+            r(QueryReply{});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConsoleModel)
+#include "tst_consolemodel.moc"

@@ -1,0 +1,146 @@
+// Restart progress as the restart panel shows it, from the service's event stream.
+#include "model/RestartTracker.h"
+#include "ScriptedBackendClient.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace shardscope;
+
+namespace {
+
+ServiceEvent ev(EventKind kind, qint64 t, ServicePhase phase = ServicePhase::Serving, std::int64_t duration = -1,
+                QString outcome = {})
+{
+    ServiceEvent e;
+    e.kind = kind;
+    e.timeMs = t;
+    e.phase = phase;
+    e.restartId = 3;
+    e.durationMs = duration;
+    e.outcome = std::move(outcome);
+    return e;
+}
+
+std::vector<ServiceEvent> phasedRestart()
+{
+    using K = EventKind;
+    using P = ServicePhase;
+    return {
+        ev(K::RestartRequested, 1000),
+        ev(K::PhaseStarted, 1000, P::Preparing), ev(K::PhaseEnded, 1010, P::Preparing, 10, QStringLiteral("ok")),
+        ev(K::PhaseStarted, 1010, P::Draining), ev(K::PhaseEnded, 2510, P::Draining, 1500, QStringLiteral("ok")),
+        ev(K::PhaseStarted, 2510, P::Restarting), ev(K::PhaseEnded, 2710, P::Restarting, 200, QStringLiteral("ok")),
+        ev(K::PhaseStarted, 2710, P::Verifying), ev(K::PhaseEnded, 2730, P::Verifying, 20, QStringLiteral("ok")),
+        ev(K::PhaseStarted, 2730, P::Resuming), ev(K::PhaseEnded, 2735, P::Resuming, 5, QStringLiteral("ok")),
+        ev(K::RestartFinished, 2735, P::Serving, 1735, QStringLiteral("ok")),
+    };
+}
+
+ServiceSnapshot withFailed(qint64 t, std::uint64_t failed)
+{
+    ServiceSnapshot s = ScriptedBackendClient::uniform(2, ShardState::Serving, 1, t);
+    s.shards[1].failed = failed;
+    return s;
+}
+
+} // namespace
+
+class TestRestartTracker : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void beforeAnyRestartNothingIsSeen()
+    {
+        RestartTracker t;
+        QVERIFY(!t.progress().seen);
+        QVERIFY(t.progress().summaryText().isEmpty());
+    }
+
+    void aRunningRestartShowsItsCurrentPhaseAndElapsedTime()
+    {
+        RestartTracker t;
+        auto events = phasedRestart();
+        events.resize(4); // requested, prepare started+ended, drain started
+        t.applySnapshot(withFailed(1000, 0));
+        t.applyEvents(events);
+        t.applySnapshot(withFailed(1800, 2));
+        const RestartProgress &p = t.progress();
+        QVERIFY(p.active);
+        QCOMPARE(p.currentStep, int(RestartStep::Drain));
+        QCOMPARE(p.status[0], StepStatus::Done);
+        QCOMPARE(p.status[1], StepStatus::Running);
+        QCOMPARE(p.status[2], StepStatus::Pending);
+        QCOMPARE(p.durationMs[0], 10);
+        QCOMPARE(p.elapsedMs, 800);
+        QCOMPARE(p.currentStepElapsedMs, 790);
+        QCOMPARE(p.serviceFailedDuring, 2u);
+    }
+
+    void aFinishedRestartHasAnOutcomePhaseDurationsAndFailedRequests()
+    {
+        RestartTracker t;
+        QSignalSpy finished(&t, &RestartTracker::restartFinished);
+        t.setRequestedMode(QStringLiteral("phased"));
+        t.setClientFailedTotal(4);
+        t.applySnapshot(withFailed(1000, 5));
+        auto events = phasedRestart();
+        t.applyEvents({events.begin(), events.begin() + 5});
+        t.setClientFailedTotal(6);
+        t.applySnapshot(withFailed(2000, 8));
+        t.applyEvents({events.begin() + 5, events.end()});
+        const RestartProgress &p = t.progress();
+        QVERIFY(!p.active);
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(p.outcome, QStringLiteral("ok"));
+        QCOMPARE(p.elapsedMs, 1735);
+        QCOMPARE(p.durationMs, (std::array<qint64, kRestartStepCount>{10, 1500, 200, 20, 5, -1}));
+        QCOMPARE(p.serviceFailedDuring, 3u);
+        QCOMPARE(p.clientFailedDuring, 2u);
+        const QString summary = p.summaryText();
+        QVERIFY2(summary.contains(QStringLiteral("Restart 3 (phased): ok in 1.74 s")), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("drain 1500 ms")), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("3 (service counters), 2 (built-in workload)")), qPrintable(summary));
+    }
+
+    void eachPhaseLeavesAnIntervalForTheCharts()
+    {
+        RestartTracker t;
+        t.applyEvents(phasedRestart());
+        const auto &iv = t.intervals();
+        QCOMPARE(iv.size(), std::size_t(5));
+        QCOMPARE(iv[1].step, int(RestartStep::Drain));
+        QCOMPARE(iv[1].startMs, 1010);
+        QCOMPARE(iv[1].endMs, 2510);
+    }
+
+    void aFailedRestartPhaseAndRollbackAreShown()
+    {
+        using K = EventKind;
+        using P = ServicePhase;
+        RestartTracker t;
+        t.applyEvents({ev(K::RestartRequested, 0), ev(K::PhaseStarted, 0, P::Preparing),
+                       ev(K::PhaseEnded, 5, P::Preparing, 5, QStringLiteral("ok")), ev(K::PhaseStarted, 5, P::Draining),
+                       ev(K::PhaseEnded, 10, P::Draining, 5, QStringLiteral("ok")), ev(K::PhaseStarted, 10, P::Restarting),
+                       ev(K::PhaseEnded, 40, P::Restarting, 30, QStringLiteral("failed")),
+                       ev(K::PhaseStarted, 40, P::RollingBack), ev(K::PhaseEnded, 60, P::RollingBack, 20, QStringLiteral("ok")),
+                       ev(K::RestartFinished, 60, P::Serving, 60, QStringLiteral("rolled_back"))});
+        const RestartProgress &p = t.progress();
+        QCOMPARE(p.status[int(RestartStep::Restart)], StepStatus::Failed);
+        QCOMPARE(p.status[int(RestartStep::Rollback)], StepStatus::Done);
+        QCOMPARE(p.status[int(RestartStep::Verify)], StepStatus::Pending);
+        QCOMPARE(p.outcome, QStringLiteral("rolled_back"));
+    }
+
+    void aConsoleOpenedMidRestartPicksItUpFromThePhaseEvents()
+    {
+        RestartTracker t;
+        t.applyEvents({ev(EventKind::PhaseStarted, 500, ServicePhase::Draining)});
+        QVERIFY(t.progress().active);
+        QCOMPARE(t.progress().restartId, 3u);
+        QCOMPARE(t.progress().currentStep, int(RestartStep::Drain));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRestartTracker)
+#include "tst_restarttracker.moc"

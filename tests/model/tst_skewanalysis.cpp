@@ -1,0 +1,113 @@
+// Skew analysis and the header's summary: majority version, outliers, banner text.
+#include "model/ServiceSummary.h"
+#include "model/SkewAnalysis.h"
+#include "ScriptedBackendClient.h"
+
+#include <QTest>
+
+using namespace shardscope;
+
+class TestSkewAnalysis : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void versionSkewMarksShardsOffTheMajority_data()
+    {
+        QTest::addColumn<QList<int>>("versions");
+        QTest::addColumn<QList<int>>("states"); // empty: all serving
+        QTest::addColumn<int>("majority");
+        QTest::addColumn<QList<int>>("skewed");
+        QTest::newRow("one version, no skew") << QList<int>{6, 6, 6} << QList<int>{} << 6 << QList<int>{};
+        QTest::newRow("one shard ahead") << QList<int>{7, 6, 6, 6} << QList<int>{} << 6 << QList<int>{0};
+        QTest::newRow("a tie goes to the newer version") << QList<int>{7, 7, 6, 6} << QList<int>{} << 7 << QList<int>{2, 3};
+        QTest::newRow("cancelled shards do not vote and are not skewed")
+            << QList<int>{7, 6, 6, 6} << QList<int>{0, 5, 5, 5} << 7 << QList<int>{};
+    }
+
+    void versionSkewMarksShardsOffTheMajority()
+    {
+        QFETCH(QList<int>, versions);
+        QFETCH(QList<int>, states);
+        QFETCH(int, majority);
+        QFETCH(QList<int>, skewed);
+        ServiceSnapshot s = ScriptedBackendClient::uniform(int(versions.size()), ShardState::Serving, 1, 0);
+        for (int i = 0; i < versions.size(); ++i) {
+            s.shards[std::size_t(i)].version = Version(versions[i]);
+            if (!states.isEmpty())
+                s.shards[std::size_t(i)].state = ShardState(states[i]);
+        }
+        const SkewReport r = analyseSkew(s.shards);
+        QCOMPARE(int(r.majorityVersion), majority);
+        QList<int> got;
+        for (int i = 0; i < versions.size(); ++i)
+            if (r.versionSkew[std::size_t(i)])
+                got << i;
+        QCOMPARE(got, skewed);
+    }
+
+    void aQueueIsAnOutlierOverThreeTimesTheMedianAndOverTen_data()
+    {
+        QTest::addColumn<QList<int>>("queues");
+        QTest::addColumn<QList<int>>("outliers");
+        QTest::newRow("all quiet") << QList<int>{0, 1, 2, 1} << QList<int>{};
+        QTest::newRow("deep but not over ten") << QList<int>{0, 0, 0, 9} << QList<int>{};
+        QTest::newRow("over ten and over 3x median") << QList<int>{2, 2, 3, 40} << QList<int>{3};
+        QTest::newRow("everyone deep: nobody stands out") << QList<int>{30, 35, 40, 45} << QList<int>{};
+        QTest::newRow("exactly 3x median is not an outlier") << QList<int>{10, 10, 10, 30} << QList<int>{};
+    }
+
+    void aQueueIsAnOutlierOverThreeTimesTheMedianAndOverTen()
+    {
+        QFETCH(QList<int>, queues);
+        QFETCH(QList<int>, outliers);
+        ServiceSnapshot s = ScriptedBackendClient::uniform(int(queues.size()), ShardState::Serving, 1, 0);
+        for (int i = 0; i < queues.size(); ++i)
+            s.shards[std::size_t(i)].queueDepth = std::uint32_t(queues[i]);
+        const SkewReport r = analyseSkew(s.shards);
+        QList<int> got;
+        for (int i = 0; i < queues.size(); ++i)
+            if (r.queueSkew[std::size_t(i)])
+                got << i;
+        QCOMPARE(got, outliers);
+    }
+
+    void theBannerNamesEachVersionNewestFirst_data()
+    {
+        QTest::addColumn<QList<int>>("versions");
+        QTest::addColumn<QString>("banner");
+        QTest::newRow("one version: no banner") << QList<int>{6, 6} << QString();
+        QTest::newRow("the issue's example") << QList<int>{7, 6, 6, 6, 6, 6, 6, 6}
+                                             << QStringLiteral("2 versions serving: v7 on 1 shard, v6 on 7");
+        QTest::newRow("three versions") << QList<int>{5, 6, 6, 7}
+                                        << QStringLiteral("3 versions serving: v7 on 1 shard, v6 on 2, v5 on 1");
+        QTest::newRow("plural unit") << QList<int>{7, 7, 6} << QStringLiteral("2 versions serving: v7 on 2 shards, v6 on 1");
+    }
+
+    void theBannerNamesEachVersionNewestFirst()
+    {
+        QFETCH(QList<int>, versions);
+        QFETCH(QString, banner);
+        ServiceSnapshot s = ScriptedBackendClient::uniform(int(versions.size()), ShardState::Serving, 1, 0);
+        for (int i = 0; i < versions.size(); ++i)
+            s.shards[std::size_t(i)].version = Version(versions[i]);
+        QCOMPARE(summarise(s, analyseSkew(s.shards)).banner, banner);
+    }
+
+    void theSummaryCountsShardsPerStateAndReadiness()
+    {
+        ServiceSnapshot s = ScriptedBackendClient::uniform(8, ShardState::Serving, 3, 0);
+        QVERIFY(summarise(s, analyseSkew(s.shards)).ready);
+        s.shards[1].state = ShardState::Canceled;
+        s.shards[2].state = ShardState::Canceled;
+        s.phase = ServicePhase::Draining;
+        const ServiceSummary sum = summarise(s, analyseSkew(s.shards));
+        QVERIFY(!sum.ready);
+        QCOMPARE(sum.phase, QStringLiteral("draining"));
+        QCOMPARE(sum.stateCounts[0], 6);
+        QCOMPARE(sum.stateCounts[int(ShardState::Canceled)], 2);
+        QCOMPARE(sum.shardCount, 8);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSkewAnalysis)
+#include "tst_skewanalysis.moc"
