@@ -66,6 +66,7 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
     opt("verify-timeout-ms", "Default verify timeout.", "MS");
     opt("hold-deadline-ms", "How long a request may be held at the closed gate.", "MS");
     opt("hold-capacity", "How many requests the closed gate holds at most.", "N");
+    opt("enable-faults", "Allow fault injection through POST /v1/faults (for drills and tests).");
 
     if (!p.parse(arguments)) {
         std::fprintf(stderr, "shardscope: %s\nTry 'shardscope --help'.\n", qPrintable(p.errorText()));
@@ -118,6 +119,7 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
         }
     }
     o.service.graphFile = p.value(QStringLiteral("graph"));
+    o.service.enableFaults = p.isSet(QStringLiteral("enable-faults"));
     if (!ok) {
         std::fprintf(stderr, "shardscope: %s\n", qPrintable(error));
         *exitCode = 2;

@@ -188,6 +188,11 @@ bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socke
         }
         return true;
     }
+    if (path == QLatin1String("/v1/faults")) {
+        auto responder = makeResponder(request, socket);
+        handleFaults(request, responder);
+        return true;
+    }
     if (path == QLatin1String("/metrics")) {
         if (allow(Method::Get, "GET")) {
             auto responder = makeResponder(request, socket);
@@ -285,6 +290,35 @@ void HttpApi::handleCommandTicket(QHttpServerResponder &responder, const char *c
 {
     spdlog::info("http: {} -> {}", command, status);
     writeJson(responder, status, body);
+}
+
+void HttpApi::handleFaults(const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+    if (!m_service.faults()) {
+        writeError(responder, 404, QStringLiteral("fault injection is disabled; start the service with --enable-faults"));
+        return;
+    }
+    if (methodIs(request, Method::Get)) {
+        writeJson(responder, 200, m_service.faults()->describe());
+        return;
+    }
+    if (!methodIs(request, Method::Post)) {
+        writeError(responder, 405, QStringLiteral("/v1/faults accepts GET and POST only"), {{"Allow", "GET, POST"}});
+        return;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &parseError);
+    QString description;
+    QString error;
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        writeError(responder, 400, QStringLiteral("the body must be a JSON object like {\"fault\": \"crash\", \"shard\": 0}"));
+        return;
+    }
+    if (!m_service.injectFault(doc.object(), &description, &error)) {
+        writeError(responder, 400, error);
+        return;
+    }
+    writeJson(responder, 200, QJsonObject{{QStringLiteral("injected"), description}});
 }
 
 void HttpApi::handleEvents(const QHttpServerRequest &request, QHttpServerResponder &responder)

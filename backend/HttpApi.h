@@ -41,6 +41,7 @@ private:
 
     void handleQuery(const QHttpServerRequest &request, QTcpSocket *socket);
     void handleRestart(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    void handleFaults(const QHttpServerRequest &request, QHttpServerResponder &responder);
     void handleEvents(const QHttpServerRequest &request, QHttpServerResponder &responder);
     void handleCommandTicket(QHttpServerResponder &responder, const char *command, int status, QJsonObject body);
     void drainReplies();

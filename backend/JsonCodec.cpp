@@ -91,6 +91,10 @@ QJsonObject statusJson(const ServiceSnapshot &s, bool restartRunning)
         {QStringLiteral("restart_id"), double(s.restartId)},
         {QStringLiteral("start_time"), QDateTime::fromMSecsSinceEpoch(s.startTimeMs, Qt::UTC).toString(Qt::ISODateWithMs)},
         {QStringLiteral("start_time_ms"), double(s.startTimeMs)},
+        {QStringLiteral("ledger"), QJsonObject{{QStringLiteral("accepted"), double(s.accepted)},
+                                               {QStringLiteral("answered"), double(s.answered)},
+                                               {QStringLiteral("refused"), double(s.refused)},
+                                               {QStringLiteral("in_flight"), double(s.accepted - s.answered - s.refused)}}},
     };
 }
 

@@ -43,6 +43,11 @@ QByteArray prometheusText(const ServiceSnapshot &s, bool restartRunning)
     family(out, "shardscope_held_requests", "gauge", "Requests held at the closed admission gate.");
     out += "shardscope_held_requests " + std::to_string(s.heldRequests) + '\n';
 
+    family(out, "shardscope_requests_total", "counter", "Requests by ledger column: accepted, answered, refused.");
+    out += "shardscope_requests_total{ledger=\"accepted\"} " + std::to_string(s.accepted) + '\n';
+    out += "shardscope_requests_total{ledger=\"answered\"} " + std::to_string(s.answered) + '\n';
+    out += "shardscope_requests_total{ledger=\"refused\"} " + std::to_string(s.refused) + '\n';
+
     family(out, "shardscope_shard_state", "gauge", "1 for the state each shard is in.");
     for (const ShardSnapshot &shard : s.shards) {
         out += "shardscope_shard_state{shard=\"" + std::to_string(shard.id) + "\",state=\"" +

@@ -16,7 +16,21 @@ std::vector<std::unique_ptr<Shard>> ServiceCore::makeShards()
 {
     if (!config.actorFactory)
         config.actorFactory = defaultActorFactory();
-    auto onState = [this](ShardId id, ShardState s, Version v) {
+    if (!config.graphLoader) {
+        config.graphLoader = [file = config.graphFile](Version, QString *error) {
+            return file.isEmpty() ? Graph::generate() : Graph::loadEdgeList(file, error);
+        };
+    }
+    if (config.enableFaults) {
+        faults = std::make_unique<FaultInjector>(config.shards);
+        config.actorFactory = faults->wrap(config.actorFactory);
+        config.graphLoader = faults->wrap(config.graphLoader);
+    }
+    ShardHooks hooks;
+    hooks.supervision = config.supervision;
+    hooks.onWarning = [this](ShardId id, const QString &message) { warn(restartId.load(), id, message); };
+    hooks.onActorRespawned = [this](ShardId id, Generation g) { router.setGeneration(id, g); };
+    hooks.onStateChange = [this](ShardId id, ShardState s, Version v) {
         ServiceEvent e;
         e.kind = EventKind::ShardStateChanged;
         e.shard = id;
@@ -30,7 +44,7 @@ std::vector<std::unique_ptr<Shard>> ServiceCore::makeShards()
     std::vector<std::unique_ptr<Shard>> out;
     out.reserve(std::size_t(config.shards));
     for (int i = 0; i < config.shards; ++i)
-        out.push_back(std::make_unique<Shard>(i, config.actorFactory, onState));
+        out.push_back(std::make_unique<Shard>(i, config.actorFactory, hooks));
     return out;
 }
 
@@ -44,6 +58,10 @@ ServiceSnapshot ServiceCore::snapshot() const
     s.restartId = restartId.load(std::memory_order_acquire);
     s.lastEventSeq = events.lastSeq();
     s.heldRequests = gate.heldCount();
+    const RequestLedger::Counts counts = ledger.counts();
+    s.accepted = counts.accepted;
+    s.answered = counts.answered;
+    s.refused = counts.refused;
     s.shards.reserve(shards.size());
     for (const auto &shard : shards)
         s.shards.push_back(shard->snapshot());
@@ -60,11 +78,7 @@ std::uint32_t ServiceCore::totalInFlight() const
 
 std::shared_ptr<const Graph> ServiceCore::loadGraph(Version v, QString *error) const
 {
-    if (config.graphLoader)
-        return config.graphLoader(v, error);
-    if (config.graphFile.isEmpty())
-        return Graph::generate();
-    return Graph::loadEdgeList(config.graphFile, error);
+    return config.graphLoader(v, error);
 }
 
 void ServiceCore::phaseStarted(ServicePhase p, std::uint64_t restart, QString message)

@@ -2,6 +2,8 @@
 
 #include "backend/AdmissionGate.h"
 #include "backend/EventLog.h"
+#include "backend/FaultInjector.h"
+#include "backend/RequestLedger.h"
 #include "backend/Router.h"
 #include "backend/ServiceConfig.h"
 #include "backend/ServiceSnapshot.h"
@@ -20,6 +22,8 @@ struct ServiceCore {
 
     ServiceConfig config;
     EventLog events;
+    RequestLedger ledger;
+    std::unique_ptr<FaultInjector> faults; // null unless config.enableFaults
     std::vector<std::unique_ptr<Shard>> shards;
     Router router;
     AdmissionGate gate;

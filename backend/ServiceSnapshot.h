@@ -32,6 +32,10 @@ struct ServiceSnapshot {
     std::uint64_t restartId = 0;    // the running or last restart, 0 if none
     std::uint64_t lastEventSeq = 0; // newest event sequence number at snapshot time
     std::uint32_t heldRequests = 0; // waiting at the closed admission gate
+    // The request ledger: accepted = answered + refused + in flight, at every moment.
+    std::uint64_t accepted = 0;
+    std::uint64_t answered = 0;
+    std::uint64_t refused = 0;
     std::vector<ShardSnapshot> shards;
 
     // True when every shard serves and all serve one version.

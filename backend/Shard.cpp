@@ -6,10 +6,10 @@
 
 namespace shardscope {
 
-Shard::Shard(ShardId id, ActorFactory factory, StateListener onStateChange)
+Shard::Shard(ShardId id, ActorFactory factory, ShardHooks hooks)
     : m_id(id)
     , m_factory(std::move(factory))
-    , m_onStateChange(std::move(onStateChange))
+    , m_hooks(std::move(hooks))
     , m_thread([this] { run(); })
 {
 }
@@ -77,13 +77,15 @@ void Shard::run()
         std::optional<Clock::time_point> deadline;
         if (!m_deferred.empty())
             deadline = m_deferred.begin()->first;
+        if (!m_timers.empty() && (!deadline || m_timers.begin()->first < *deadline))
+            deadline = m_timers.begin()->first;
         Envelope envelope;
         const auto result = m_mailbox.pop(envelope, deadline);
         if (result == Mailbox::PopResult::Closed)
             break;
         if (result == Mailbox::PopResult::Message && envelope.run)
             envelope.run();
-        fireDueDeferred();
+        fireDueTimers();
     }
     refuseDeferred(QStringLiteral("service is shutting down"));
     m_actor.reset();
@@ -99,10 +101,11 @@ void Shard::handleQuery(const QueryRequest &request, Generation routed, ReplyFn 
     try {
         outcome = m_actor->handle(request);
     } catch (const std::exception &e) {
-        outcome.kind = ProcedureOutcome::Kind::Error;
-        outcome.status = QueryStatus::Internal;
-        outcome.error = QStringLiteral("procedure '%1' failed on shard %2: %3")
-                            .arg(request.procedure).arg(m_id).arg(QString::fromUtf8(e.what()));
+        const QString why = QStringLiteral("shard %1's actor crashed running '%2': %3")
+                                .arg(m_id).arg(request.procedure, QString::fromUtf8(e.what()));
+        crash(why); // first, so that a client reading the reply already sees the shard Failed
+        finish(reply, QueryReply::failure(QueryStatus::Unavailable, why, m_id), admitted);
+        return;
     }
     QueryReply answer;
     answer.shard = m_id;
@@ -142,7 +145,7 @@ void Shard::finish(ReplyFn &reply, QueryReply answer, Clock::time_point admitted
     m_inFlight.fetch_sub(1, std::memory_order_acq_rel);
 }
 
-void Shard::fireDueDeferred()
+void Shard::fireDueTimers()
 {
     const auto now = Clock::now();
     while (!m_deferred.empty() && m_deferred.begin()->first <= now) {
@@ -150,6 +153,71 @@ void Shard::fireDueDeferred()
         Deferred &d = node.mapped();
         finish(d.reply, std::move(d.answer), d.admitted);
     }
+    while (!m_timers.empty() && m_timers.begin()->first <= now) {
+        auto node = m_timers.extract(m_timers.begin());
+        node.mapped()();
+    }
+}
+
+void Shard::crash(const QString &why)
+{
+    const ActorSpec spec = m_actor->spec();
+    refuseDeferred(why);
+    m_actor.reset();
+    setState(ShardState::Failed);
+    warn(why);
+    scheduleRespawn(spec);
+}
+
+void Shard::scheduleRespawn(ActorSpec spec)
+{
+    const SupervisionPolicy &policy = m_hooks.supervision;
+    if (!policy.restart)
+        return;
+    const auto now = Clock::now();
+    std::erase_if(m_recentCrashes, [&](Clock::time_point t) { return now - t > policy.window; });
+    if (int(m_recentCrashes.size()) >= policy.maxRestarts) {
+        warn(QStringLiteral("shard %1 gave up re-creating its actor after %2 attempts within %3 s; it stays failed until a restart")
+                 .arg(m_id).arg(policy.maxRestarts).arg(policy.window.count() / 1000.0));
+        return;
+    }
+    m_recentCrashes.push_back(now);
+    auto backoff = policy.initialBackoff * (1 << std::min<std::size_t>(m_recentCrashes.size() - 1, 16));
+    backoff = std::min(backoff, policy.maxBackoff);
+    const std::uint64_t epoch = m_respawnEpoch;
+    m_timers.emplace(now + backoff, [this, spec, epoch] { respawn(spec, epoch); });
+}
+
+void Shard::respawn(ActorSpec spec, std::uint64_t epoch)
+{
+    if (epoch != m_respawnEpoch || m_actor)
+        return; // a restart or stop took over this shard meanwhile
+    spec.generation = generation() + 1;
+    QString error;
+    std::unique_ptr<QueryActor> actor;
+    try {
+        actor = m_factory(spec, &error);
+    } catch (const std::exception &e) {
+        error = QString::fromUtf8(e.what());
+    }
+    if (!actor) {
+        warn(QStringLiteral("shard %1 could not re-create its actor: %2").arg(m_id).arg(error));
+        scheduleRespawn(spec);
+        return;
+    }
+    m_actor = std::move(actor);
+    m_version.store(spec.version, std::memory_order_release);
+    m_generation.store(spec.generation, std::memory_order_release);
+    if (m_hooks.onActorRespawned)
+        m_hooks.onActorRespawned(m_id, spec.generation);
+    setState(ShardState::Serving);
+    warn(QStringLiteral("shard %1's actor re-created on v%2 (generation %3)").arg(m_id).arg(spec.version).arg(spec.generation));
+}
+
+void Shard::warn(const QString &message)
+{
+    if (m_hooks.onWarning)
+        m_hooks.onWarning(m_id, message);
 }
 
 void Shard::refuseDeferred(const QString &reason)
@@ -166,7 +234,7 @@ QString Shard::unavailableReason() const
     case ShardState::Stopped:
         return QStringLiteral("query service is stopped");
     case ShardState::Failed:
-        return QStringLiteral("shard %1 has no live actor: its creation failed").arg(m_id);
+        return QStringLiteral("shard %1 has no live actor: it failed and waits to be re-created").arg(m_id);
     default:
         return QString::fromLatin1(kCanceledActorMessage.data(), qsizetype(kCanceledActorMessage.size()));
     }
@@ -174,6 +242,7 @@ QString Shard::unavailableReason() const
 
 bool Shard::replaceActor(const ActorSpec &spec, ShardState stateAfter, QString *error)
 {
+    m_recentCrashes.clear();
     cancelActor(ShardState::Restarting, QString::fromLatin1(kCanceledActorMessage.data(), qsizetype(kCanceledActorMessage.size())));
     std::unique_ptr<QueryActor> actor;
     try {
@@ -194,6 +263,7 @@ bool Shard::replaceActor(const ActorSpec &spec, ShardState stateAfter, QString *
 
 void Shard::cancelActor(ShardState stateAfter, const QString &reason)
 {
+    ++m_respawnEpoch;
     if (m_actor) {
         refuseDeferred(reason);
         m_actor.reset();
@@ -203,8 +273,8 @@ void Shard::cancelActor(ShardState stateAfter, const QString &reason)
 
 void Shard::setState(ShardState state)
 {
-    if (m_state.exchange(state, std::memory_order_acq_rel) != state && m_onStateChange)
-        m_onStateChange(m_id, state, version());
+    if (m_state.exchange(state, std::memory_order_acq_rel) != state && m_hooks.onStateChange)
+        m_hooks.onStateChange(m_id, state, version());
 }
 
 void Shard::setStateIfLive(ShardState state)

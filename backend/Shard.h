@@ -4,6 +4,7 @@
 #include "backend/Mailbox.h"
 #include "backend/Query.h"
 #include "backend/QueryActor.h"
+#include "backend/ServiceConfig.h"
 #include "backend/ServiceSnapshot.h"
 
 #include <atomic>
@@ -17,13 +18,20 @@ namespace shardscope {
 // One shard: a thread, its mailbox, its actor and its published counters.
 // Other threads reach it only through post() and submit(); the counters are atomics that
 // snapshots read without locks. Methods marked "shard thread" run inside envelopes.
+// What a shard tells the rest of the service. Called on the shard thread.
+struct ShardHooks {
+    std::function<void(ShardId, ShardState, Version)> onStateChange;
+    std::function<void(ShardId, Generation)> onActorRespawned; // the router must follow
+    std::function<void(ShardId, const QString &)> onWarning;
+    SupervisionPolicy supervision;
+};
+
 class Shard
 {
 public:
     using Clock = std::chrono::steady_clock;
-    using StateListener = std::function<void(ShardId, ShardState, Version)>;
 
-    Shard(ShardId id, ActorFactory factory, StateListener onStateChange);
+    Shard(ShardId id, ActorFactory factory, ShardHooks hooks);
     ~Shard();
     Shard(const Shard &) = delete;
     Shard &operator=(const Shard &) = delete;
@@ -65,13 +73,17 @@ private:
     void run();
     void handleQuery(const QueryRequest &request, Generation routed, ReplyFn &reply, Clock::time_point admitted);
     void finish(ReplyFn &reply, QueryReply answer, Clock::time_point admitted);
-    void fireDueDeferred();
+    void fireDueTimers();
+    void crash(const QString &why);
+    void scheduleRespawn(ActorSpec spec);
+    void respawn(ActorSpec spec, std::uint64_t epoch);
+    void warn(const QString &message);
     void refuseDeferred(const QString &reason);
     QString unavailableReason() const;
 
     const ShardId m_id;
     ActorFactory m_factory;
-    StateListener m_onStateChange;
+    ShardHooks m_hooks;
     Mailbox m_mailbox;
 
     std::atomic<ShardState> m_state{ShardState::Stopped};
@@ -84,6 +96,9 @@ private:
     // Shard thread only.
     std::unique_ptr<QueryActor> m_actor;
     std::multimap<Clock::time_point, Deferred> m_deferred;
+    std::multimap<Clock::time_point, std::function<void()>> m_timers;
+    std::vector<Clock::time_point> m_recentCrashes;
+    std::uint64_t m_respawnEpoch = 0; // bumped when a restart takes over the actor
     LatencyWindow m_latency;
 
     std::thread m_thread;

@@ -40,7 +40,30 @@ bool ShardService::start(QString *error)
 
 void ShardService::submitQuery(QueryRequest request, ReplyFn reply)
 {
-    m_core->gate.admit(std::move(request), std::move(reply));
+    m_core->gate.admit(std::move(request), m_core->ledger.accept(std::move(reply)));
+}
+
+RequestLedger::Counts ShardService::ledger() const
+{
+    return m_core->ledger.counts();
+}
+
+FaultInjector *ShardService::faults()
+{
+    return m_core->faults.get();
+}
+
+bool ShardService::injectFault(const QJsonObject &request, QString *description, QString *error)
+{
+    if (!m_core->faults) {
+        *error = QStringLiteral("fault injection is disabled; start the service with --enable-faults");
+        return false;
+    }
+    if (!m_core->faults->apply(request, m_core->shardCount(), description, error))
+        return false;
+    const QJsonValue shard = request.value(QStringLiteral("shard"));
+    m_core->warn(0, shard.isDouble() ? shard.toInt() : -1, QStringLiteral("fault injected: %1").arg(*description));
+    return true;
 }
 
 CommandTicket ShardService::requestRestart(const RestartOptions &options)

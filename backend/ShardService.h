@@ -1,6 +1,8 @@
 #pragma once
 
 #include "backend/EventLog.h"
+#include "backend/FaultInjector.h"
+#include "backend/RequestLedger.h"
 #include "backend/Query.h"
 #include "backend/RestartOptions.h"
 #include "backend/RestartResult.h"
@@ -39,6 +41,11 @@ public:
     bool restartRunning() const;
 
     ServiceSnapshot snapshot() const;
+    RequestLedger::Counts ledger() const;
+    // Null unless the service was configured with enableFaults.
+    FaultInjector *faults();
+    // Applies a fault request (see FaultInjector::apply) and logs it as an event.
+    bool injectFault(const QJsonObject &request, QString *description, QString *error);
     EventLog &events();
     const ServiceConfig &config() const;
     int shardCount() const;

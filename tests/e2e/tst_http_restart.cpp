@@ -67,6 +67,7 @@ private Q_SLOTS:
         QCOMPARE(shards.at(0).toObject().value(QStringLiteral("state")).toString(), QStringLiteral("serving"));
         for (int shard = 1; shard < 4; ++shard)
             QCOMPARE(shards.at(shard).toObject().value(QStringLiteral("state")).toString(), QStringLiteral("canceled"));
+        QVERIFY(fixture.ledgerBalances());
     }
 
     void a_phased_restart_after_a_legacy_one_brings_every_shard_back()
@@ -81,6 +82,7 @@ private Q_SLOTS:
         QCOMPARE(client->get("/v1/service/ready").status, 200);
         for (int shard = 0; shard < 4; ++shard)
             QCOMPARE(client->postJson("/v1/query", pinned("echo", shard)).json().value(QStringLiteral("version")).toInt(), 3);
+        QVERIFY(fixture.ledgerBalances());
     }
 
     void a_phased_restart_under_load_loses_nothing_and_switches_versions_at_the_gate()
@@ -156,6 +158,7 @@ private Q_SLOTS:
             QCOMPARE(s.version, Version(2));
             QCOMPARE(nameOf(s.state), QStringLiteral("serving"));
         }
+        QVERIFY(fixture.ledgerBalances());
     }
 
     void a_second_restart_while_one_runs_gets_409_and_only_one_happens()
@@ -183,6 +186,7 @@ private Q_SLOTS:
             restarts += e.kind == EventKind::RestartFinished;
         QCOMPARE(restarts, 1);
         QCOMPARE(fixture.service().snapshot().version, Version(2));
+        QVERIFY(fixture.ledgerBalances());
     }
 
     void the_reject_policy_refuses_with_503_and_retry_after_while_restarting()
@@ -206,6 +210,7 @@ private Q_SLOTS:
         QVERIFY(fixture.waitRestartFinished(restartIdOf(accepted), &finished));
         slow.join();
         QCOMPARE(client->post("/v1/query", R"({"procedure":"echo"})").status, 200);
+        QVERIFY(fixture.ledgerBalances());
     }
 
     void stop_and_start_over_http_refuse_then_serve_again()
@@ -230,6 +235,7 @@ private Q_SLOTS:
         const auto startWhileRunning = client->post("/v1/service/start");
         QCOMPARE(startWhileRunning.status, 409);
         QCOMPARE(startWhileRunning.json().value(QStringLiteral("message")).toString(), QStringLiteral("the service is already running"));
+        QVERIFY(fixture.ledgerBalances());
     }
 };
 

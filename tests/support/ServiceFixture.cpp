@@ -45,6 +45,14 @@ bool ServiceFixture::waitRestartFinished(std::uint64_t restartId, ServiceEvent *
     }, timeoutMs);
 }
 
+bool ServiceFixture::ledgerBalances(int timeoutMs)
+{
+    return QTest::qWaitFor([this] {
+        const auto c = m_service->ledger();
+        return c.accepted == c.answered + c.refused && c.duplicateReplies == 0;
+    }, timeoutMs);
+}
+
 ServiceConfig ServiceFixture::smallConfig(int shards)
 {
     ServiceConfig config;

@@ -27,6 +27,9 @@ public:
     // The RestartFinished event of a restart id, once it has arrived (bounded wait).
     bool waitRestartFinished(std::uint64_t restartId, ServiceEvent *out, int timeoutMs = 15000);
 
+    // True once accepted = answered + refused and no request was answered twice (bounded wait).
+    bool ledgerBalances(int timeoutMs = 10000);
+
     // A small generated graph so that each version loads in well under a millisecond.
     static ServiceConfig smallConfig(int shards);
 

@@ -1,0 +1,200 @@
+// Faults injected on purpose through the admin API: what clients get, what the shards
+// show, that the service ends consistent, and that nothing hangs. Every scenario ends
+// with the request ledger balanced.
+#include "tests/support/ServiceFixture.h"
+
+#include <QJsonArray>
+#include <QTest>
+
+#include <thread>
+
+using namespace shardscope;
+using namespace shardscope::test;
+
+namespace {
+
+ServiceConfig faultyConfig(int shards, int maxRestarts = 5)
+{
+    ServiceConfig config = ServiceFixture::smallConfig(shards);
+    config.enableFaults = true;
+    config.supervision.initialBackoff = std::chrono::milliseconds(10);
+    config.supervision.maxRestarts = maxRestarts;
+    return config;
+}
+
+QJsonObject fault(const char *kind, int shard = -1, int ms = -1)
+{
+    QJsonObject o{{QStringLiteral("fault"), QLatin1String(kind)}};
+    if (shard >= 0)
+        o.insert(QStringLiteral("shard"), shard);
+    if (ms >= 0)
+        o.insert(QStringLiteral("ms"), ms);
+    return o;
+}
+
+QJsonObject pinnedEcho(int shard)
+{
+    return QJsonObject{{QStringLiteral("procedure"), QStringLiteral("echo")}, {QStringLiteral("shard"), shard}};
+}
+
+bool hasWarning(ServiceFixture &f, const QString &part)
+{
+    for (const ServiceEvent &e : f.service().events().since(0, 100000)) {
+        if (e.kind == EventKind::Warning && e.message.contains(part))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+class TestFaults : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void a_crashed_actor_answers_503_turns_failed_and_is_recreated_on_the_same_version()
+    {
+        ServiceFixture f(faultyConfig(4));
+        QVERIFY2(f.ok(), qPrintable(f.error()));
+        auto client = f.client();
+        const Generation before = f.service().snapshot().shards[2].generation;
+        QCOMPARE(client->postJson("/v1/faults", fault("crash", 2)).status, 200);
+        const auto caught = client->postJson("/v1/query", pinnedEcho(2));
+        QCOMPARE(caught.status, 503);
+        QVERIFY2(caught.json().value(QStringLiteral("message")).toString().contains(QStringLiteral("crashed")), caught.body.constData());
+        QTRY_COMPARE_WITH_TIMEOUT(nameOf(f.service().snapshot().shards[2].state), QStringLiteral("serving"), 5000);
+        const ShardSnapshot after = f.service().snapshot().shards[2];
+        QCOMPARE(after.version, Version(1));
+        QVERIFY(after.generation > before);
+        QCOMPARE(client->postJson("/v1/query", pinnedEcho(2)).status, 200);
+        bool sawFailed = false;
+        for (const ServiceEvent &e : f.service().events().since(0, 100000))
+            sawFailed |= e.kind == EventKind::ShardStateChanged && e.shard == 2 && e.state == ShardState::Failed;
+        QVERIFY(sawFailed);
+        QVERIFY(hasWarning(f, QStringLiteral("re-created on v1")));
+        QCOMPARE(client->get("/v1/service/ready").status, 200);
+        QVERIFY(f.ledgerBalances());
+    }
+
+    void a_shard_that_keeps_crashing_stays_failed_until_a_restart_heals_it()
+    {
+        ServiceFixture f(faultyConfig(2, 2));
+        QVERIFY(f.ok());
+        auto client = f.client();
+        for (int i = 0; i < 3; ++i) {
+            QTRY_COMPARE_WITH_TIMEOUT(nameOf(f.service().snapshot().shards[1].state), QStringLiteral("serving"), 5000);
+            client->postJson("/v1/faults", fault("crash", 1));
+            QCOMPARE(client->postJson("/v1/query", pinnedEcho(1)).status, 503);
+        }
+        QVERIFY(QTest::qWaitFor([&] { return hasWarning(f, QStringLiteral("gave up")); }, 5000));
+        QCOMPARE(nameOf(f.service().snapshot().shards[1].state), QStringLiteral("failed"));
+        const auto refused = client->postJson("/v1/query", pinnedEcho(1));
+        QCOMPARE(refused.status, 503);
+        QVERIFY(refused.json().value(QStringLiteral("message")).toString().contains(QStringLiteral("no live actor")));
+        QCOMPARE(client->get("/v1/service/ready").status, 503);
+
+        const auto restart = client->post("/v1/service/restart");
+        ServiceEvent finished;
+        QVERIFY(f.waitRestartFinished(std::uint64_t(restart.json().value(QStringLiteral("restart_id")).toDouble()), &finished));
+        QCOMPARE(finished.outcome, QStringLiteral("completed"));
+        QCOMPARE(client->get("/v1/service/ready").status, 200);
+        QVERIFY(f.ledgerBalances());
+    }
+
+    void a_slow_shard_adds_latency_until_cleared()
+    {
+        ServiceFixture f(faultyConfig(2));
+        QVERIFY(f.ok());
+        auto client = f.client();
+        QCOMPARE(client->postJson("/v1/faults", fault("slow", 1, 150)).status, 200);
+        QElapsedTimer timer;
+        timer.start();
+        QCOMPARE(client->postJson("/v1/query", pinnedEcho(1)).status, 200);
+        QVERIFY(timer.elapsed() >= 150);
+        QVERIFY(client->get("/v1/faults").json().value(QStringLiteral("shards")).toArray().size() == 1);
+        QCOMPARE(client->postJson("/v1/faults", fault("clear")).status, 200);
+        QVERIFY(client->get("/v1/faults").json().value(QStringLiteral("shards")).toArray().isEmpty());
+        QVERIFY(hasWarning(f, QStringLiteral("fault injected: shard 1 adds 150 ms")));
+        QVERIFY(f.ledgerBalances());
+    }
+
+    void a_stuck_query_is_canceled_with_503_by_a_forced_drain()
+    {
+        ServiceFixture f(faultyConfig(2));
+        QVERIFY(f.ok());
+        auto admin = f.client();
+        QCOMPARE(admin->postJson("/v1/faults", fault("stuck", 0)).status, 200);
+        HttpTestClient::Response stuckReply;
+        std::thread stuck([&] {
+            HttpTestClient c("127.0.0.1", f.port());
+            stuckReply = c.postJson("/v1/query", pinnedEcho(0));
+        });
+        QVERIFY(QTest::qWaitFor([&] { return f.service().snapshot().shards[0].inFlight == 1; }, 5000));
+        // Abort first: the stuck request keeps the old version serving.
+        auto restart = admin->post("/v1/service/restart", R"({"drain_timeout_ms":150,"drain_policy":"abort"})");
+        ServiceEvent finished;
+        QVERIFY(f.waitRestartFinished(std::uint64_t(restart.json().value(QStringLiteral("restart_id")).toDouble()), &finished));
+        QCOMPARE(finished.outcome, QStringLiteral("aborted"));
+        QCOMPARE(f.service().snapshot().version, Version(1));
+        QCOMPARE(f.service().snapshot().shards[0].inFlight, 1u);
+        // Then force: the stuck request is answered, and every shard moves on.
+        restart = admin->post("/v1/service/restart", R"({"drain_timeout_ms":150,"drain_policy":"force"})");
+        QVERIFY(f.waitRestartFinished(std::uint64_t(restart.json().value(QStringLiteral("restart_id")).toDouble()), &finished));
+        stuck.join();
+        QCOMPARE(finished.outcome, QStringLiteral("completed"));
+        QCOMPARE(stuckReply.status, 503);
+        QVERIFY(stuckReply.json().value(QStringLiteral("message")).toString().contains(QStringLiteral("forced its drain")));
+        for (const ShardSnapshot &s : f.service().snapshot().shards)
+            QCOMPARE(s.version, Version(2));
+        QVERIFY(f.ledgerBalances());
+    }
+
+    void a_failing_actor_creation_or_a_bad_graph_rolls_every_shard_back_data()
+    {
+        QTest::addColumn<QJsonObject>("injected");
+        QTest::addColumn<QString>("reasonPart");
+        QTest::newRow("creation fails on shard 2") << fault("fail_next_create", 2) << QStringLiteral("shard 2");
+        QTest::newRow("the next graph is bad") << fault("bad_graph") << QStringLiteral("injected bad graph");
+    }
+    void a_failing_actor_creation_or_a_bad_graph_rolls_every_shard_back()
+    {
+        QFETCH(QJsonObject, injected);
+        QFETCH(QString, reasonPart);
+        ServiceFixture f(faultyConfig(4));
+        QVERIFY(f.ok());
+        auto client = f.client();
+        QCOMPARE(client->postJson("/v1/faults", injected).status, 200);
+        const auto restart = client->post("/v1/service/restart");
+        ServiceEvent finished;
+        QVERIFY(f.waitRestartFinished(std::uint64_t(restart.json().value(QStringLiteral("restart_id")).toDouble()), &finished));
+        QCOMPARE(finished.outcome, QStringLiteral("rolled_back"));
+        QVERIFY2(finished.message.contains(reasonPart), qPrintable(finished.message));
+        for (const ShardSnapshot &s : f.service().snapshot().shards) {
+            QCOMPARE(s.version, Version(1));
+            QCOMPARE(nameOf(s.state), QStringLiteral("serving"));
+        }
+        for (int shard = 0; shard < 4; ++shard)
+            QCOMPARE(client->postJson("/v1/query", pinnedEcho(shard)).json().value(QStringLiteral("version")).toInt(), 1);
+        QVERIFY(f.ledgerBalances());
+    }
+
+    void fault_requests_are_checked_and_refused_when_faults_are_disabled()
+    {
+        ServiceFixture enabled(faultyConfig(2));
+        QVERIFY(enabled.ok());
+        auto client = enabled.client();
+        QCOMPARE(client->postJson("/v1/faults", fault("meteor", 0)).status, 400);
+        QCOMPARE(client->postJson("/v1/faults", fault("crash", 7)).status, 400);
+        QCOMPARE(client->postJson("/v1/faults", fault("slow", 0, 99999)).status, 400);
+        QCOMPARE(client->post("/v1/faults", "not json").status, 400);
+
+        ServiceFixture disabled(ServiceFixture::smallConfig(2));
+        QVERIFY(disabled.ok());
+        const auto r = disabled.client()->postJson("/v1/faults", fault("crash", 0));
+        QCOMPARE(r.status, 404);
+        QVERIFY(r.json().value(QStringLiteral("message")).toString().contains(QStringLiteral("--enable-faults")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFaults)
+#include "tst_faults.moc"
