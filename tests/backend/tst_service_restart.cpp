@@ -266,6 +266,45 @@ public:
     ProcedureOutcome handle(const QueryRequest &) override { throw std::runtime_error("broken actor"); }
 };
 
+// A gate the test opens: lets a seam block the coordinator for as long as a test needs,
+// without sleeping.
+struct Latch {
+    std::mutex m;
+    std::condition_variable cv;
+    bool entered = false;
+    bool released = false;
+    void enterAndWait(std::chrono::milliseconds bound)
+    {
+        std::unique_lock lock(m);
+        entered = true;
+        cv.wait_for(lock, bound, [this] { return released; });
+    }
+    bool hasEntered()
+    {
+        std::lock_guard lock(m);
+        return entered;
+    }
+    void release()
+    {
+        std::lock_guard lock(m);
+        released = true;
+        cv.notify_all();
+    }
+};
+
+// An actor that never answers an echo (its probe) within any verify timeout.
+class SilentActor : public QueryActor
+{
+public:
+    using QueryActor::QueryActor;
+    ProcedureOutcome handle(const QueryRequest &request) override
+    {
+        if (request.procedure == QLatin1String("echo"))
+            return ProcedureOutcome::defer(30000, QJsonObject{});
+        return QueryActor::handle(request);
+    }
+};
+
 } // namespace
 
 class ServiceRestartTest : public QObject
@@ -291,6 +330,10 @@ private Q_SLOTS:
 
     void aRequestArrivingDuringASlowDrainIsTreatedAsItsPolicySays_data();
     void aRequestArrivingDuringASlowDrainIsTreatedAsItsPolicySays();
+
+    void aHeldRequestIsRefusedAtItsDeadlineEvenAfterTheDrain();
+    void aVerifyTimeoutRollsBackAndNamesTheSilentShard();
+    void shutdownDuringARestartAnswersHeldAndInFlightRequestsOnce();
 
     void aBadGraphAtTheNextRestartRollsBack();
 
@@ -718,6 +761,109 @@ void ServiceRestartTest::aRequestArrivingDuringASlowDrainIsTreatedAsItsPolicySay
     QCOMPARE(ledger.entry(slow).reply.version, Version(1));
     QCOMPARE(ledger.notExactlyOnce(), 0);
     QCOMPARE(service->snapshot().heldRequests, 0u);
+}
+
+// RestartOptions: "a held request older than hold_deadline_ms is refused with 503".
+// Here the restart phase (graph loading) outlasts the deadline; the drain was instant.
+void ServiceRestartTest::aHeldRequestIsRefusedAtItsDeadlineEvenAfterTheDrain()
+{
+    ReplyLedger ledger; // before the service: destroyed after it
+    auto latch = std::make_shared<Latch>();
+    ServiceConfig config = smallConfig(2);
+    config.graphLoader = [latch](Version v, QString *) {
+        if (v >= 2)
+            latch->enterAndWait(10s); // a slow graph file
+        return smallGraph();
+    };
+    auto service = startService(std::move(config));
+    RestartOptions options = fastOptions();
+    options.holdDeadlineMs = 100;
+    const CommandTicket t = service->requestRestart(options);
+    QCOMPARE(t.httpStatus, 202);
+    QVERIFY(QTest::qWaitFor([&] { return latch->hasEntered(); }, 5000));
+
+    auto [held, fn] = ledger.make();
+    service->submitQuery(echoOn(-1), fn);
+    // 100 ms deadline; allow ten times that before calling it held too long.
+    const bool refusedInTime = QTest::qWaitFor([&] { return ledger.answered(held); }, 1000);
+    const QueryReply early = refusedInTime ? ledger.entry(held).reply : QueryReply{};
+    latch->release();
+    const auto finished = waitFinished(*service, t);
+    QVERIFY(finished);
+    QCOMPARE(finished->outcome, QStringLiteral("completed"));
+    QVERIFY(ledger.waitAllAnswered(5s));
+    QCOMPARE(ledger.notExactlyOnce(), 0);
+
+    QEXPECT_FAIL("", "backend bug: held requests expire only inside PhasedRestart::waitFor(), i.e. during the "
+                     "drain; in the restart and verify phases nobody calls AdmissionGate::expireHeld()", Continue);
+    QVERIFY2(refusedInTime, "the held request was still waiting 1 s after its 100 ms hold deadline");
+    if (refusedInTime) {
+        QCOMPARE(early.status, QueryStatus::Unavailable);
+        QVERIFY2(early.error.contains(QLatin1String("hold deadline")), qPrintable(early.error));
+    }
+}
+
+void ServiceRestartTest::aVerifyTimeoutRollsBackAndNamesTheSilentShard()
+{
+    ReplyLedger ledger; // before the service: destroyed after it
+    constexpr int kSilent = 2;
+    ServiceConfig config = smallConfig(4);
+    ActorFactory base = defaultActorFactory();
+    config.actorFactory = [base](const ActorSpec &spec, QString *error) -> std::unique_ptr<QueryActor> {
+        if (spec.shard == kSilent && spec.version >= 2)
+            return std::make_unique<SilentActor>(spec);
+        return base(spec, error);
+    };
+    auto service = startService(std::move(config));
+    RestartOptions options = fastOptions();
+    options.verifyTimeoutMs = 200;
+    const CommandTicket t = service->requestRestart(options);
+    const auto finished = waitFinished(*service, t);
+    QVERIFY(finished);
+    QCOMPARE(finished->outcome, QStringLiteral("rolled_back"));
+    QVERIFY2(finished->message.contains(QLatin1String("verify")), qPrintable(finished->message));
+    QByteArray why;
+    QVERIFY2(allShards(service->snapshot(), ShardState::Serving, 1, &why), why.constData());
+    service->submitQuery(echoOn(kSilent), ledger.make().second);
+    QVERIFY(ledger.waitAllAnswered(5s));
+    QVERIFY2(ledger.entry(0).reply.ok(), qPrintable(ledger.entry(0).reply.error));
+    QCOMPARE(ledger.entry(0).reply.version, Version(1));
+
+    QEXPECT_FAIL("", "backend bug: PhasedRestart::verify() reports unanswered probes only as a count "
+                     "(\"1 of 4 probes unanswered\"), not which shard stayed silent", Continue);
+    QVERIFY2(finished->message.contains(QStringLiteral("shard %1").arg(kSilent)), qPrintable(finished->message));
+}
+
+void ServiceRestartTest::shutdownDuringARestartAnswersHeldAndInFlightRequestsOnce()
+{
+    ReplyLedger ledger; // before the service: destroyed after it
+    auto service = startService(smallConfig(2));
+    service->submitQuery(sleepOn(0, 5000), ledger.make().second); // keeps the drain open
+    QVERIFY(waitUntilDequeued(*service, 0, 1));
+    RestartOptions options = fastOptions();
+    options.drainTimeoutMs = 20000;
+    const CommandTicket t = service->requestRestart(options);
+    QCOMPARE(t.httpStatus, 202);
+    QVERIFY(QTest::qWaitFor([&] { return service->snapshot().phase == ServicePhase::Draining; }, 5000));
+    for (int i = 0; i < 6; ++i)
+        service->submitQuery(echoOn(-1), ledger.make().second); // held
+    QVERIFY(QTest::qWaitFor([&] { return service->snapshot().heldRequests == 6; }, 5000));
+
+    const auto before = Clock::now();
+    service->shutdown(300ms);
+    QVERIFY2(Clock::now() - before < 3s, "shutdown waited for the restart's 20 s drain");
+    QCOMPARE(ledger.replied(), ledger.sent());
+    QCOMPARE(ledger.notExactlyOnce(), 0);
+    const auto finished = eventOf(*service, EventKind::RestartFinished, t.restartId);
+    QVERIFY(finished);
+    QVERIFY(finished->outcome != QLatin1String("completed"));
+    // The held requests were answered (served on v1 or refused), the sleep refused.
+    const auto entries = ledger.entries();
+    QCOMPARE(entries[0].reply.status, QueryStatus::Unavailable);
+    for (std::size_t i = 1; i < entries.size(); ++i) {
+        if (entries[i].reply.ok())
+            QCOMPARE(entries[i].reply.version, Version(1));
+    }
 }
 
 // d. A bad graph at the next restart.
