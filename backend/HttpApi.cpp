@@ -1,5 +1,6 @@
 #include "backend/HttpApi.h"
 
+#include "backend/EventStream.h"
 #include "backend/JsonCodec.h"
 #include "backend/Metrics.h"
 #include "backend/ShardService.h"
@@ -91,6 +92,7 @@ HttpApi::HttpApi(ShardService &service, QObject *parent)
     : QAbstractHttpServer(parent)
     , m_service(service)
     , m_inbox(std::make_shared<ReplyInbox>(this))
+    , m_stream(new EventStream(service, this))
 {
 }
 
@@ -186,6 +188,11 @@ bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socke
             auto responder = makeResponder(request, socket);
             handleEvents(request, responder);
         }
+        return true;
+    }
+    if (path == QLatin1String("/v1/stream")) {
+        if (allow(Method::Get, "GET"))
+            handleStream(request, socket);
         return true;
     }
     if (path == QLatin1String("/v1/faults")) {
@@ -290,6 +297,28 @@ void HttpApi::handleCommandTicket(QHttpServerResponder &responder, const char *c
 {
     spdlog::info("http: {} -> {}", command, status);
     writeJson(responder, status, body);
+}
+
+void HttpApi::handleStream(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    const QUrlQuery q(request.url());
+    bool ok = true;
+    const QString since = q.queryItemValue(QStringLiteral("since"));
+    const qulonglong sinceSeq = since.isEmpty() ? m_service.events().lastSeq() : since.toULongLong(&ok);
+    if (!ok) {
+        auto responder = makeResponder(request, socket);
+        writeError(responder, 400, QStringLiteral("since must be an event sequence number"));
+        return;
+    }
+    {
+        auto responder = makeResponder(request, socket);
+        responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);
+        responder.writeHeader("Content-Type", "text/event-stream");
+        responder.writeHeader("Cache-Control", "no-cache");
+        responder.writeHeader("Connection", "close");
+        responder.writeBody(QByteArray());
+    }
+    m_stream->subscribe(socket, sinceSeq, q.queryItemValue(QStringLiteral("snapshots")) != QLatin1String("0"));
 }
 
 void HttpApi::handleFaults(const QHttpServerRequest &request, QHttpServerResponder &responder)

@@ -13,6 +13,7 @@ namespace shardscope {
 
 class ShardService;
 class ReplyInbox;
+class EventStream;
 struct QueryReply;
 
 // The service's HTTP API (DESIGN.md, "HTTP API"). Lives on the network thread and never
@@ -41,6 +42,7 @@ private:
 
     void handleQuery(const QHttpServerRequest &request, QTcpSocket *socket);
     void handleRestart(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    void handleStream(const QHttpServerRequest &request, QTcpSocket *socket);
     void handleFaults(const QHttpServerRequest &request, QHttpServerResponder &responder);
     void handleEvents(const QHttpServerRequest &request, QHttpServerResponder &responder);
     void handleCommandTicket(QHttpServerResponder &responder, const char *command, int status, QJsonObject body);
@@ -49,6 +51,7 @@ private:
 
     ShardService &m_service;
     std::shared_ptr<ReplyInbox> m_inbox;
+    EventStream *m_stream;
     std::unordered_map<std::uint64_t, Pending> m_pending;
     std::uint64_t m_nextToken = 1;
 };
