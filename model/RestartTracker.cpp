@@ -9,7 +9,13 @@ namespace shardscope {
 
 namespace {
 constexpr std::size_t kMaxIntervals = 256;
+
+// Phases end "ok"; a whole restart ends "completed" (or "aborted", "rolled_back", ...).
+bool isSuccess(const QString &outcome)
+{
+    return outcome.isEmpty() || outcome == QStringLiteral("ok") || outcome == QStringLiteral("completed");
 }
+} // namespace
 
 QString restartStepName(int step)
 {
@@ -64,7 +70,13 @@ void RestartTracker::applyEvents(const std::vector<ServiceEvent> &events)
     for (const ServiceEvent &e : events) {
         switch (e.kind) {
         case EventKind::RestartRequested:
+            // The coordinator announces stop and start with the same kind; a restart
+            // names its mode ("phased", "legacy") in the outcome field.
+            if (e.outcome.isEmpty() && (e.message.startsWith(QStringLiteral("stop")) || e.message.startsWith(QStringLiteral("start"))))
+                break;
             begin(e.restartId, e.timeMs);
+            if (!e.outcome.isEmpty())
+                m_progress.mode = e.outcome;
             changed = true;
             break;
         case EventKind::PhaseStarted: {
@@ -88,7 +100,7 @@ void RestartTracker::applyEvents(const std::vector<ServiceEvent> &events)
             const int step = stepOf(int(e.phase));
             if (step < 0 || !m_progress.active)
                 break;
-            endStep(step, e.timeMs, e.durationMs, e.outcome.isEmpty() || e.outcome == QStringLiteral("ok"));
+            endStep(step, e.timeMs, e.durationMs, isSuccess(e.outcome));
             changed = true;
             break;
         }
@@ -156,7 +168,7 @@ void RestartTracker::finish(const QString &outcome, qint64 timeMs, qint64 durati
 {
     const int step = m_progress.currentStep;
     if (step >= 0 && m_progress.status[std::size_t(step)] == StepStatus::Running)
-        endStep(step, timeMs, -1, outcome == QStringLiteral("ok"));
+        endStep(step, timeMs, -1, isSuccess(outcome));
     m_progress.active = false;
     m_progress.currentStep = -1;
     m_progress.outcome = outcome.isEmpty() ? QStringLiteral("ok") : outcome;

@@ -31,11 +31,17 @@ void LatencySparkline::paintEvent(QPaintEvent *)
     QPainter p(this);
     p.fillRect(rect(), palette().color(QPalette::Base));
     const std::size_t n = m_samples.size();
-    if (n < 2)
-        return;
     quint32 top = 1;
     for (std::size_t i = 0; i < n; ++i)
         top = std::max(top, m_samples.at(i).second);
+    QFont f = font();
+    f.setPixelSize(10);
+    p.setFont(f);
+    p.setPen(palette().color(QPalette::Text));
+    p.drawText(QRect(2, 0, width() - 4, 12), Qt::AlignLeft,
+               QStringLiteral("recent latency: p99 up to %1 ms (red p99, blue p50)").arg(top / 1000.0, 0, 'f', 1));
+    if (n < 2)
+        return;
     p.setRenderHint(QPainter::Antialiasing, true);
     const double w = width() - 2, h = height() - 14;
     auto line = [&](bool p99) {
@@ -52,12 +58,6 @@ void LatencySparkline::paintEvent(QPaintEvent *)
     p.drawPath(line(true));
     p.setPen(QPen(QColor(0x2f, 0x6f, 0xdb), 1.5));
     p.drawPath(line(false));
-    QFont f = font();
-    f.setPixelSize(10);
-    p.setFont(f);
-    p.setPen(palette().color(QPalette::Text));
-    p.drawText(QRect(2, 0, width() - 4, 12), Qt::AlignLeft,
-               QStringLiteral("latency, max p99 %1 ms (red p99, blue p50)").arg(top / 1000.0, 0, 'f', 1));
 }
 
 } // namespace shardscope

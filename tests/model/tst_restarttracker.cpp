@@ -132,6 +132,21 @@ private Q_SLOTS:
         QCOMPARE(p.outcome, QStringLiteral("rolled_back"));
     }
 
+    void theRequestedEventNamesTheModeAndStopOrStartIsNoRestart()
+    {
+        RestartTracker t;
+        ServiceEvent stop = ev(EventKind::RestartRequested, 10);
+        stop.message = QStringLiteral("stop of 4 shards requested");
+        t.applyEvents({stop});
+        QVERIFY(!t.progress().seen);
+        ServiceEvent legacy = ev(EventKind::RestartRequested, 20);
+        legacy.outcome = QStringLiteral("legacy");
+        t.applyEvents({legacy, ev(EventKind::RestartFinished, 25, ServicePhase::Serving, 5, QStringLiteral("completed"))});
+        QCOMPARE(t.progress().mode, QStringLiteral("legacy"));
+        QCOMPARE(t.progress().outcome, QStringLiteral("completed"));
+        QVERIFY(!t.progress().active);
+    }
+
     void aConsoleOpenedMidRestartPicksItUpFromThePhaseEvents()
     {
         RestartTracker t;

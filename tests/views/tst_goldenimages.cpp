@@ -1,0 +1,74 @@
+// Golden images of the main window from scripted snapshots (see GoldenImage.h for how to
+// refresh them).
+#include "ConsoleScenes.h"
+#include "GoldenImage.h"
+
+#include "model/ConsoleModel.h"
+#include "views/MainWindow.h"
+#include "views/ShardGridPanel.h"
+#include "views/ShardGridView.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFontInfo>
+#include <QTest>
+
+using namespace shardscope;
+using namespace shardscope::test;
+
+using Scene = void (*)(ScriptedBackendClient &, ConsoleModel &);
+Q_DECLARE_METATYPE(Scene)
+
+class TestGoldenImages : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        setUpDeterministicLook();
+        QCOMPARE(QFontInfo(QApplication::font()).family(), QStringLiteral("DejaVu Sans"));
+    }
+
+    void theMainWindowLooksAsRecorded_data()
+    {
+        QTest::addColumn<Scene>("scene");
+        QTest::newRow("all-serving") << Scene(&playAllServing);
+        QTest::newRow("mixed-states") << Scene(&playMixedStates);
+        QTest::newRow("version-skew") << Scene(&playVersionSkew);
+    }
+
+    void theMainWindowLooksAsRecorded()
+    {
+        QFETCH(Scene, scene);
+        ScriptedBackendClient client;
+        ConsoleModel model(client);
+        MainWindow window(model);
+        window.setFixedSize(1200, 760);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QCOMPARE(window.devicePixelRatio(), 1.0);
+        scene(client, model);
+        window.grid()->view()->doItemsLayout();
+
+        // Layouts and the charts' scenes settle over a few event-loop turns: wait until
+        // two grabs in a row are identical rather than for a fixed time.
+        QImage previous;
+        QImage image;
+        QVERIFY(QTest::qWaitFor([&] {
+            previous = image;
+            image = window.grab().toImage();
+            return !previous.isNull() && previous == image;
+        }, 5000));
+
+        GoldenCheck check;
+        check.goldenDir = QStringLiteral(SHARDSCOPE_GOLDEN_DIR);
+        check.outputDir = QDir::currentPath() + QStringLiteral("/golden-failures");
+        const GoldenResult r = check.compare(QString::fromLatin1(QTest::currentDataTag()), image);
+        if (r.updated)
+            qInfo("%s", qPrintable(r.message));
+        QVERIFY2(r.ok, qPrintable(r.message));
+    }
+};
+
+QTEST_MAIN(TestGoldenImages)
+#include "tst_goldenimages.moc"
