@@ -6,7 +6,37 @@ namespace shardscope {
 
 AdmissionGate::AdmissionGate(RouteFn route)
     : m_route(std::move(route))
+    , m_reaper([this] { reap(); })
 {
+}
+
+AdmissionGate::~AdmissionGate()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_reaperStop = true;
+    }
+    m_reaperWake.notify_all();
+    m_reaper.join();
+}
+
+void AdmissionGate::reap()
+{
+    std::unique_lock lock(m_mutex);
+    while (!m_reaperStop) {
+        if (m_held.empty()) {
+            m_reaperWake.wait(lock);
+            continue;
+        }
+        const auto due = m_held.front().since + m_hold.deadline;
+        if (Clock::now() < due) {
+            m_reaperWake.wait_until(lock, due);
+            continue;
+        }
+        lock.unlock();
+        expireHeld(Clock::now());
+        lock.lock();
+    }
 }
 
 void AdmissionGate::admit(QueryRequest request, ReplyFn reply)
@@ -28,8 +58,13 @@ void AdmissionGate::admitSlow(QueryRequest request, ReplyFn reply)
     std::unique_lock lock(m_mutex);
     switch (m_mode) {
     case Mode::Open:
-        // Routed under the lock: close() takes it too, so this one is counted before a drain.
+        // Counted as entering before the lock is released: close() then waits for it, so
+        // it is in flight before a drain begins. Routed outside the lock, because a reply
+        // may come back synchronously and admit again.
+        m_entering.fetch_add(1, std::memory_order_seq_cst);
+        lock.unlock();
         m_route(std::move(request), std::move(reply));
+        m_entering.fetch_sub(1, std::memory_order_seq_cst);
         return;
     case Mode::Hold:
         if (m_held.size() >= m_hold.capacity) {
@@ -40,6 +75,8 @@ void AdmissionGate::admitSlow(QueryRequest request, ReplyFn reply)
         }
         m_held.push_back(Held{std::move(request), std::move(reply), Clock::now()});
         m_heldCount.store(static_cast<std::uint32_t>(m_held.size()), std::memory_order_relaxed);
+        if (m_held.size() == 1)
+            m_reaperWake.notify_all();
         return;
     case Mode::Reject: {
         const int retry = m_hold.retryAfterSeconds;
@@ -87,15 +124,23 @@ bool AdmissionGate::waitQuiescent(Clock::time_point deadline) const
 
 void AdmissionGate::open()
 {
-    std::lock_guard lock(m_mutex);
-    while (!m_held.empty()) {
-        Held h = std::move(m_held.front());
-        m_held.pop_front();
-        m_route(std::move(h.request), std::move(h.reply));
+    // Release in batches outside the lock (a reply may admit again); arrivals meanwhile
+    // queue behind the batch, so arrival order holds. Open once nothing is left.
+    for (;;) {
+        std::deque<Held> batch;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_held.empty()) {
+                m_heldCount.store(0, std::memory_order_relaxed);
+                m_mode = Mode::Open;
+                m_open.store(true, std::memory_order_seq_cst);
+                return;
+            }
+            batch.swap(m_held);
+        }
+        for (Held &h : batch)
+            m_route(std::move(h.request), std::move(h.reply));
     }
-    m_heldCount.store(0, std::memory_order_relaxed);
-    m_mode = Mode::Open;
-    m_open.store(true, std::memory_order_seq_cst);
 }
 
 std::size_t AdmissionGate::expireHeld(Clock::time_point now)

@@ -4,6 +4,8 @@
 #include "backend/ShardTypes.h"
 
 #include <atomic>
+#include <condition_variable>
+#include <thread>
 #include <chrono>
 #include <deque>
 #include <mutex>
@@ -28,6 +30,9 @@ public:
     enum class Mode { Open, Hold, Reject, Stopped, ShuttingDown };
 
     explicit AdmissionGate(RouteFn route);
+    ~AdmissionGate();
+    AdmissionGate(const AdmissionGate &) = delete;
+    AdmissionGate &operator=(const AdmissionGate &) = delete;
 
     void admit(QueryRequest request, ReplyFn reply);
 
@@ -37,7 +42,8 @@ public:
     bool waitQuiescent(Clock::time_point deadline) const;
     // Routes held requests in arrival order, then opens.
     void open();
-    // Refuses held requests older than the hold deadline; returns how many.
+    // Refuses held requests older than the hold deadline; returns how many. A reaper
+    // thread calls it whenever a held request comes due, whatever the restart is doing.
     std::size_t expireHeld(Clock::time_point now);
     // Refuses every held request with `reason` (the gate stays as it is).
     std::size_t refuseHeld(const QString &reason);
@@ -53,6 +59,7 @@ private:
         Clock::time_point since;
     };
     void admitSlow(QueryRequest request, ReplyFn reply);
+    void reap();
     void refuse(ReplyFn &reply, QString message, int retryAfterSeconds);
 
     RouteFn m_route;
@@ -64,6 +71,9 @@ private:
     std::deque<Held> m_held;
     std::atomic<std::uint32_t> m_heldCount{0};
     std::atomic<std::uint64_t> m_refused{0};
+    std::condition_variable m_reaperWake;
+    bool m_reaperStop = false;
+    std::thread m_reaper; // last: starts once everything above exists
 };
 
 } // namespace shardscope

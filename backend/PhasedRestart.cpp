@@ -27,11 +27,12 @@ QString joinFailures(const std::vector<ShardFailure> &failures)
 } // namespace
 
 PhasedRestart::PhasedRestart(ServiceCore &core, const RestartOptions &options, std::uint64_t restartId,
-                             const std::atomic<bool> &abortRequested)
+                             const std::atomic<bool> &abortRequested, const std::atomic<bool> &shuttingDown)
     : m_core(core)
     , m_options(options)
     , m_id(restartId)
     , m_abort(abortRequested)
+    , m_shuttingDown(shuttingDown)
     , m_oldVersion(core.version.load())
     , m_newVersion(core.version.load() + 1)
 {
@@ -50,7 +51,7 @@ RestartResult PhasedRestart::run()
         break;
     case Drain::Aborted:
         reopen(ServicePhase::Resuming);
-        return {QStringLiteral("aborted"), QStringLiteral("aborted by operator during drain"), m_oldVersion};
+        return {QStringLiteral("aborted"), abortReason() + QStringLiteral(" during drain"), m_oldVersion};
     case Drain::TimedOut:
         reopen(ServicePhase::Resuming);
         return {QStringLiteral("aborted"),
@@ -115,7 +116,7 @@ PhasedRestart::Drain PhasedRestart::drain()
         return Drain::Drained;
     }
     if (m_abort.load()) {
-        endPhase(ServicePhase::Draining, started, QStringLiteral("aborted"), QStringLiteral("aborted by operator"));
+        endPhase(ServicePhase::Draining, started, QStringLiteral("aborted"), abortReason());
         return Drain::Aborted;
     }
     const std::uint32_t left = m_core.totalInFlight();
@@ -150,7 +151,7 @@ bool PhasedRestart::restartShards(int *lastTouched, QString *why)
     }
     for (const auto &shard : m_core.shards) {
         if (m_abort.load()) {
-            *why = QStringLiteral("aborted by operator during restart");
+            *why = abortReason() + QStringLiteral(" during restart");
             endPhase(ServicePhase::Restarting, started, QStringLiteral("aborted"), *why);
             return false;
         }
@@ -188,10 +189,12 @@ bool PhasedRestart::verify(QString *why)
         std::mutex mutex;
         std::condition_variable done;
         int answered = 0;
+        std::vector<bool> answeredBy;
         QStringList problems;
     };
     auto probes = std::make_shared<Probes>();
     const int count = m_core.shardCount();
+    probes->answeredBy.assign(std::size_t(count), false);
     const Version expected = m_newVersion;
     for (int i = 0; i < count; ++i) {
         QueryRequest probe;
@@ -207,14 +210,21 @@ bool PhasedRestart::verify(QString *why)
                 probes->problems << QStringLiteral("shard %1 probe answered by shard %2 on v%3, expected v%4")
                                         .arg(i).arg(reply.shard).arg(reply.version).arg(expected);
             ++probes->answered;
+            probes->answeredBy[std::size_t(i)] = true;
             probes->done.notify_all();
         });
     }
     std::unique_lock lock(probes->mutex);
     const bool allAnswered = probes->done.wait_until(lock, deadline, [&] { return probes->answered == count; });
-    if (!allAnswered)
-        probes->problems << QStringLiteral("%1 of %2 probes unanswered after %3 ms")
-                                .arg(count - probes->answered).arg(count).arg(m_options.verifyTimeoutMs);
+    if (!allAnswered) {
+        QStringList silent;
+        for (int i = 0; i < count; ++i) {
+            if (!probes->answeredBy[std::size_t(i)])
+                silent << QString::number(i);
+        }
+        probes->problems << QStringLiteral("shard %1 probe unanswered after %2 ms")
+                                .arg(silent.join(QStringLiteral(", ")), QString::number(m_options.verifyTimeoutMs));
+    }
     if (!probes->problems.isEmpty()) {
         *why = QStringLiteral("verify failed: ") + probes->problems.join(QStringLiteral("; "));
         lock.unlock();
@@ -269,10 +279,15 @@ bool PhasedRestart::waitFor(const std::function<bool()> &done, Clock::time_point
         const auto now = Clock::now();
         if (now >= deadline || m_abort.load())
             return false;
-        m_core.gate.expireHeld(now);
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     return true;
+}
+
+QString PhasedRestart::abortReason() const
+{
+    return m_shuttingDown.load() ? QStringLiteral("aborted: the service is shutting down")
+                                 : QStringLiteral("aborted by operator");
 }
 
 std::int64_t PhasedRestart::msSince(Clock::time_point t) const

@@ -19,7 +19,7 @@ public:
     using Clock = std::chrono::steady_clock;
 
     PhasedRestart(ServiceCore &core, const RestartOptions &options, std::uint64_t restartId,
-                  const std::atomic<bool> &abortRequested);
+                  const std::atomic<bool> &abortRequested, const std::atomic<bool> &shuttingDown);
     RestartResult run();
 
 private:
@@ -31,9 +31,10 @@ private:
     bool verify(QString *why);
     bool rollback(int lastTouched, QString *why);
     void reopen(ServicePhase phase);
-    // Polls `done` until it holds, the deadline passes or an abort is requested, expiring
-    // held requests meanwhile. Returns true when `done` held.
+    // Polls `done` until it holds, the deadline passes or an abort is requested.
+    // Returns true when `done` held.
     bool waitFor(const std::function<bool()> &done, Clock::time_point deadline);
+    QString abortReason() const;
     std::int64_t msSince(Clock::time_point t) const;
     void endPhase(ServicePhase p, Clock::time_point started, const QString &outcome, QString message = {});
 
@@ -41,6 +42,7 @@ private:
     const RestartOptions m_options;
     const std::uint64_t m_id;
     const std::atomic<bool> &m_abort;
+    const std::atomic<bool> &m_shuttingDown;
     const Version m_oldVersion;
     const Version m_newVersion;
     std::shared_ptr<const Graph> m_newGraph;

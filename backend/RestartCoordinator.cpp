@@ -84,6 +84,7 @@ void RestartCoordinator::shutdown()
         std::lock_guard lock(m_mutex);
         m_stopping = true;
     }
+    m_shuttingDown.store(true);
     m_abort.store(true);
     m_wake.notify_one();
     if (m_thread.joinable())
@@ -138,7 +139,7 @@ void RestartCoordinator::execute(const Command &command)
     } else if (command.options.mode == RestartMode::Legacy) {
         result = runLegacy(command.restartId);
     } else {
-        PhasedRestart restart(m_core, command.options, command.restartId, m_abort);
+        PhasedRestart restart(m_core, command.options, command.restartId, m_abort, m_shuttingDown);
         result = restart.run();
     }
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();

@@ -54,6 +54,7 @@ private:
     ServiceCore &m_core;
     std::atomic<bool> m_busy{false};
     std::atomic<bool> m_abort{false};
+    std::atomic<bool> m_shuttingDown{false};
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<Command> m_queue;

@@ -794,8 +794,6 @@ void ServiceRestartTest::aHeldRequestIsRefusedAtItsDeadlineEvenAfterTheDrain()
     QVERIFY(ledger.waitAllAnswered(5s));
     QCOMPARE(ledger.notExactlyOnce(), 0);
 
-    QEXPECT_FAIL("", "backend bug: held requests expire only inside PhasedRestart::waitFor(), i.e. during the "
-                     "drain; in the restart and verify phases nobody calls AdmissionGate::expireHeld()", Continue);
     QVERIFY2(refusedInTime, "the held request was still waiting 1 s after its 100 ms hold deadline");
     if (refusedInTime) {
         QCOMPARE(early.status, QueryStatus::Unavailable);
@@ -829,8 +827,6 @@ void ServiceRestartTest::aVerifyTimeoutRollsBackAndNamesTheSilentShard()
     QVERIFY2(ledger.entry(0).reply.ok(), qPrintable(ledger.entry(0).reply.error));
     QCOMPARE(ledger.entry(0).reply.version, Version(1));
 
-    QEXPECT_FAIL("", "backend bug: PhasedRestart::verify() reports unanswered probes only as a count "
-                     "(\"1 of 4 probes unanswered\"), not which shard stayed silent", Continue);
     QVERIFY2(finished->message.contains(QStringLiteral("shard %1").arg(kSilent)), qPrintable(finished->message));
 }
 
