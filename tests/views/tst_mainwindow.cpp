@@ -1,0 +1,273 @@
+// The main window as an operator uses it: filter, keyboard, restart dialog, workload,
+// theme, and 1024 shards.
+#include "ConsoleScenes.h"
+
+#include "model/ConsoleModel.h"
+#include "model/EventFilterProxy.h"
+#include "model/ShardFilterProxy.h"
+#include "model/ShardTableModel.h"
+#include "model/SnapshotPump.h"
+#include "model/WorkloadDriver.h"
+#include "views/EventLogView.h"
+#include "views/HeaderStrip.h"
+#include "views/MainWindow.h"
+#include "views/RestartDialog.h"
+#include "views/RestartPanel.h"
+#include "views/ShardGridPanel.h"
+#include "views/ShardGridView.h"
+#include "views/TileDelegate.h"
+#include "views/WorkloadPanel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSpinBox>
+#include <QTest>
+#include <QTimer>
+
+using namespace shardscope;
+using namespace shardscope::test;
+
+namespace {
+
+struct Fixture {
+    Fixture()
+        : model(client)
+        , window(model)
+    {
+        window.setFixedSize(1200, 760);
+        window.show();
+    }
+    void frame(const ServiceSnapshot &s)
+    {
+        client.setSnapshot(s);
+        model.pump().tick();
+    }
+    ShardGridView &grid() { return *window.grid()->view(); }
+    int selectedId() { return grid().currentIndex().data(ShardTableModel::IdRole).toInt(); }
+
+    ScriptedBackendClient client;
+    ConsoleModel model;
+    MainWindow window;
+};
+
+// Runs `fn` on the next modal dialog that opens (exec() blocks the test until it closes).
+void onNextDialog(std::function<void(RestartDialog &)> fn)
+{
+    auto *poll = new QTimer;
+    poll->setInterval(10);
+    QObject::connect(poll, &QTimer::timeout, poll, [poll, fn] {
+        if (auto *dialog = qobject_cast<RestartDialog *>(QApplication::activeModalWidget())) {
+            poll->stop();
+            poll->deleteLater();
+            fn(*dialog);
+        }
+    });
+    poll->start();
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { setUpDeterministicLook(); }
+    void init() { QSettings().clear(); }
+
+    void theUnhealthyFilterLeavesOnlyTroubledTiles()
+    {
+        Fixture f;
+        ServiceSnapshot s = ScriptedBackendClient::uniform(8, ShardState::Serving, 6, 1000);
+        s.shards[2].state = ShardState::Canceled;
+        s.shards[5].version = 7;
+        f.frame(s);
+        QCOMPARE(f.grid().model()->rowCount(), 8);
+        f.window.grid()->unhealthyFilter()->click();
+        QCOMPARE(f.grid().model()->rowCount(), 2);
+        f.window.grid()->unhealthyFilter()->click();
+        QCOMPARE(f.grid().model()->rowCount(), 8);
+    }
+
+    void sortingByQueueDepthPutsTheDeepestQueueFirst()
+    {
+        Fixture f;
+        ServiceSnapshot s = ScriptedBackendClient::uniform(8, ShardState::Serving, 6, 1000);
+        s.shards[6].queueDepth = 99;
+        f.frame(s);
+        f.window.grid()->sortBox()->setCurrentIndex(1);
+        QCOMPARE(f.grid().model()->index(0, 0).data(ShardTableModel::IdRole).toInt(), 6);
+    }
+
+    void arrowKeysMoveBetweenTilesAndTheSelectionIsShown()
+    {
+        Fixture f;
+        f.frame(ScriptedBackendClient::uniform(8, ShardState::Serving, 6, 1000));
+        f.grid().setFocus();
+        f.grid().setCurrentIndex(f.grid().model()->index(0, 0));
+        QCOMPARE(f.model.selectedShard(), 0);
+        QTest::keyClick(&f.grid(), Qt::Key_Right);
+        QCOMPARE(f.selectedId(), 1);
+        QCOMPARE(f.model.selectedShard(), 1);
+        QTest::keyClick(&f.grid(), Qt::Key_Down);
+        QVERIFY2(f.selectedId() > 1, "Down moves to the next row of tiles");
+        QTest::keyClick(&f.grid(), Qt::Key_Left);
+        QCOMPARE(f.model.selectedShard(), f.selectedId());
+    }
+
+    void a1024ShardServiceGetsSmallTilesAndAScrollingGrid()
+    {
+        Fixture f;
+        ServiceSnapshot s = ScriptedBackendClient::uniform(1024, ShardState::Serving, 6, 1000);
+        f.frame(s);
+        QCOMPARE(f.model.shards().rowCount(), 1024);
+        auto *delegate = qobject_cast<TileDelegate *>(f.grid().itemDelegate());
+        QVERIFY(delegate);
+        QVERIFY(delegate->tileSize().width() <= 60);
+        f.grid().doItemsLayout();
+        QTRY_VERIFY(f.grid().verticalScrollBar()->maximum() > 0);
+
+        // A frame in which every shard changes: one widened dataChanged, cheap enough for 20 Hz.
+        for (ShardSnapshot &sh : s.shards) {
+            sh.state = ShardState::Draining;
+            sh.queueDepth = 5;
+        }
+        s.takenAtMs += 50;
+        QElapsedTimer timer;
+        timer.start();
+        f.frame(s);
+        const qint64 ms = timer.elapsed();
+        qInfo("a frame with 1024 changed shards took %lld ms in the model", ms);
+        QVERIFY2(ms < 250, qPrintable(QString::number(ms)));
+    }
+
+    void theBannerAppearsOnlyWhileMoreThanOneVersionServes()
+    {
+        Fixture f;
+        ServiceSnapshot s = ScriptedBackendClient::uniform(8, ShardState::Serving, 6, 1000);
+        f.frame(s);
+        QVERIFY(f.window.header()->bannerText().isEmpty());
+        QVERIFY(f.window.header()->readyText().contains(QStringLiteral("READY")));
+        s.shards[0].version = 7;
+        f.frame(s);
+        QVERIFY(f.window.header()->bannerText().contains(QStringLiteral("2 versions serving: v7 on 1 shard, v6 on 7")));
+        QVERIFY(f.window.header()->readyText().contains(QStringLiteral("NOT READY")));
+    }
+
+    void theRestartDialogSaysWhatWillHappen_data()
+    {
+        QTest::addColumn<bool>("legacy");
+        QTest::addColumn<QStringList>("mentions");
+        QTest::newRow("phased") << false
+                                << QStringList{QStringLiteral("all 8 shards"), QStringLiteral("37 requests in flight"),
+                                               QStringLiteral("timeout 10 s"), QStringLiteral("phased")};
+        QTest::newRow("legacy") << true << QStringList{QStringLiteral("8 shards in legacy mode"), QStringLiteral("only shard 0")};
+    }
+
+    void theRestartDialogSaysWhatWillHappen()
+    {
+        QFETCH(bool, legacy);
+        QFETCH(QStringList, mentions);
+        RestartSettings initial;
+        initial.legacy = legacy;
+        RestartDialog dialog(initial, 8, 37);
+        for (const QString &m : mentions)
+            QVERIFY2(dialog.consequenceText().contains(m), qPrintable(dialog.consequenceText()));
+        QCOMPARE(dialog.warningVisible(), legacy);
+        QVERIFY(dialog.warningText().contains(QStringLiteral("reproduces a known failure")));
+        QCOMPARE(dialog.settings(), initial);
+    }
+
+    void ctrlROpensTheDialogAndConfirmingRestartsAndRemembersTheSettings()
+    {
+        Fixture f;
+        f.frame(ScriptedBackendClient::uniform(8, ShardState::Serving, 6, 1000));
+        QCOMPARE(f.window.restartAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_R));
+        onNextDialog([](RestartDialog &d) {
+            d.modeBox()->setCurrentIndex(1); // legacy
+            d.accept();
+        });
+        f.window.restartAction()->trigger();
+        QCOMPARE(f.client.commands(), QStringList{QStringLiteral("restart")});
+        QVERIFY(f.client.lastRestartOptions().mode == RestartMode::Legacy);
+        QVERIFY(f.model.rememberedRestartSettings().legacy);
+
+        // Next time the dialog starts from what was used last; cancelling sends nothing.
+        bool startedLegacy = false;
+        onNextDialog([&](RestartDialog &d) {
+            startedLegacy = d.settings().legacy;
+            d.reject();
+        });
+        f.window.restartPanel()->restartButton()->click();
+        QVERIFY(startedLegacy);
+        QCOMPARE(f.client.commands().size(), 1);
+    }
+
+    void abortIsOfferedOnlyWhileARestartRuns()
+    {
+        Fixture f;
+        f.frame(ScriptedBackendClient::uniform(4, ShardState::Serving, 6, 1000));
+        QVERIFY(!f.window.restartPanel()->abortButton()->isEnabled());
+        ServiceEvent e;
+        e.kind = EventKind::RestartRequested;
+        e.restartId = 5;
+        e.outcome = QStringLiteral("phased");
+        f.client.pushEvent(e);
+        e.kind = EventKind::PhaseStarted;
+        e.phase = ServicePhase::Draining;
+        f.client.pushEvent(e);
+        f.frame(ScriptedBackendClient::uniform(4, ShardState::Draining, 6, 1500));
+        QVERIFY(f.window.restartPanel()->abortButton()->isEnabled());
+        QVERIFY(!f.window.restartPanel()->restartButton()->isEnabled());
+        QVERIFY(f.window.restartPanel()->statusText().startsWith(QStringLiteral("Phase: drain")));
+        f.window.restartPanel()->abortButton()->click();
+        QCOMPARE(f.client.commands(), QStringList{QStringLiteral("abort")});
+    }
+
+    void oneClickStopsTheBuiltInWorkloadAndAnotherStartsIt()
+    {
+        Fixture f;
+        QPushButton *toggle = f.window.workloadPanel()->toggleButton();
+        QVERIFY(!f.model.workload().isRunning());
+        toggle->click();
+        QVERIFY(f.model.workload().isRunning());
+        QTRY_VERIFY(f.client.queriesSubmitted() > 0);
+        f.frame(ScriptedBackendClient::uniform(2, ShardState::Serving, 1, 1000));
+        QVERIFY(f.window.workloadPanel()->countersText().startsWith(QStringLiteral("sent ")));
+        toggle->click();
+        QVERIFY(!f.model.workload().isRunning());
+        QVERIFY(toggle->text().contains(QStringLiteral("Start")));
+    }
+
+    void theEventLogFiltersByLevel()
+    {
+        Fixture f;
+        f.window.eventLog()->levelBox()->setCurrentIndex(2);
+        QCOMPARE(f.model.eventProxy().minimumLevel(), 2);
+        f.window.eventLog()->shardBox()->setValue(3);
+        QCOMPARE(f.model.eventProxy().shard(), 3);
+    }
+
+    void theThemeSwitchesAndIsRemembered()
+    {
+        {
+            Fixture f;
+            f.window.setTheme(Theme::Dark);
+            QCOMPARE(QApplication::palette().color(QPalette::Window), paletteFor(Theme::Dark).color(QPalette::Window));
+            f.window.saveSettings();
+        }
+        Fixture g;
+        g.window.restoreSettings();
+        QCOMPARE(g.window.theme(), Theme::Dark);
+        g.window.setTheme(Theme::Light);
+        QCOMPARE(QApplication::palette().color(QPalette::Window), paletteFor(Theme::Light).color(QPalette::Window));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
