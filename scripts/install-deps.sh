@@ -6,6 +6,7 @@ packages=(
   cmake ninja-build g++ qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
   libqt6opengl6-dev libspdlog-dev libfmt-dev xvfb xauth fonts-dejavu-core curl
   qt6-qpa-plugins
+  libcaf-dev wrk
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 // Serves ShardScope's query API and, in the same process on another network thread, a
 // bare QHttpServer route that echoes the same body: the baseline the query path is
 // compared with. scripts/bench-http.sh drives both with wrk in one run.
+#include "backend/Graph.h"
 #include "backend/HttpServerHost.h"
 #include "backend/ShardService.h"
 
@@ -26,6 +27,8 @@ int main(int argc, char *argv[])
 
     ServiceConfig config;
     config.shards = shards;
+    // echo does not read the graph: a small one keeps start-up (and the smoke test) fast.
+    config.graphLoader = [](Version, QString *) { return Graph::generate(1000, 7); };
     ShardService service(config);
     QString error;
     if (!service.start(&error)) {
@@ -40,6 +43,7 @@ int main(int argc, char *argv[])
     }
 
     QThread baselineThread;
+    baselineThread.setObjectName(QStringLiteral("baseline")); // the OS thread name: bench-http.sh reads its CPU time
     baselineThread.start();
     QHttpServer *bare = nullptr;
     quint16 barePort = 0;
