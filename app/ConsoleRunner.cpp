@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QStyleFactory>
+#include <QTimer>
 
 #include <spdlog/spdlog.h>
 
@@ -34,6 +35,27 @@ std::shared_ptr<QueuedLogSink> installLogSink()
     return sink;
 }
 
+// SHARDSCOPE_SCREENSHOT=out.png saves the window after SHARDSCOPE_SCREENSHOT_DELAY_MS
+// (default 5000) and quits: how the README's picture is made, without a window manager.
+void scheduleScreenshot(QWidget &window)
+{
+    const QString path = qEnvironmentVariable("SHARDSCOPE_SCREENSHOT");
+    if (path.isEmpty())
+        return;
+    bool ok = false;
+    int delay = qEnvironmentVariableIntValue("SHARDSCOPE_SCREENSHOT_DELAY_MS", &ok);
+    if (!ok)
+        delay = 5000;
+    QTimer::singleShot(delay, &window, [&window, path] {
+        const bool saved = window.grab().save(path);
+        if (saved)
+            spdlog::info("console: screenshot saved to {}", path.toStdString());
+        else
+            spdlog::error("console: could not save the screenshot to {}", path.toStdString());
+        QCoreApplication::exit(saved ? 0 : 1);
+    });
+}
+
 } // namespace
 
 int runConsole(QApplication &app, BackendClient &client)
@@ -54,6 +76,7 @@ int runConsole(QApplication &app, BackendClient &client)
 
     model.pump().start();
     model.workload().start();
+    scheduleScreenshot(window);
     spdlog::info("console: showing {} (built-in workload started; stop it in the workload panel)",
                  client.endpoint().isEmpty() ? std::string("embedded service") : client.endpoint().toStdString());
     const int rc = app.exec();

@@ -3,6 +3,10 @@
 #include "model/BackendClient.h"
 #include "model/ConsoleModel.h"
 
+#include <QElapsedTimer>
+
+#include <utility>
+
 namespace shardscope {
 
 namespace {
@@ -31,12 +35,20 @@ void SnapshotPump::stop()
 
 void SnapshotPump::tick()
 {
+    QElapsedTimer timer;
+    timer.start();
     ServiceSnapshot snapshot = m_client.snapshot();
     // A burst of events is spread over frames rather than handled in one long frame.
     std::vector<ServiceEvent> events = m_client.eventsSince(m_lastSeq, kEventsPerFrame);
     if (!events.empty())
         m_lastSeq = events.back().seq;
     m_model.applyFrame(snapshot, events);
+    m_worstFrameUs = std::max<qint64>(m_worstFrameUs, timer.nsecsElapsed() / 1000);
+}
+
+qint64 SnapshotPump::takeWorstFrameUs()
+{
+    return std::exchange(m_worstFrameUs, 0);
 }
 
 } // namespace shardscope

@@ -28,12 +28,16 @@ public:
     // One frame: public so tests can step frames without a timer.
     void tick();
     std::uint64_t lastEventSeq() const { return m_lastSeq; }
+    // The longest frame (pull + models, not painting) since the last call, in microseconds:
+    // the figure that says whether 20 Hz still fits with 1024 shards.
+    qint64 takeWorstFrameUs();
 
 private:
     BackendClient &m_client;
     ConsoleModel &m_model;
     QTimer m_timer;
     std::uint64_t m_lastSeq = 0;
+    qint64 m_worstFrameUs = 0;
 };
 
 } // namespace shardscope

@@ -2,6 +2,7 @@
 
 #include "model/ConsoleModel.h"
 #include "model/ShardTableModel.h"
+#include "model/SnapshotPump.h"
 #include "model/StateStyle.h"
 #include "views/ChartPanel.h"
 #include "views/EventLogView.h"
@@ -15,6 +16,9 @@
 
 #include <QActionGroup>
 #include <QCloseEvent>
+#include <QIcon>
+#include <QComboBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QScrollArea>
@@ -22,6 +26,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace shardscope {
@@ -41,8 +46,13 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
     , m_vertical(new QSplitter(Qt::Vertical, this))
     , m_horizontal(new QSplitter(Qt::Horizontal, this))
     , m_endpoint(new QLabel(this))
+    , m_frameTime(new QLabel(this))
 {
     setWindowTitle(QStringLiteral("ShardScope"));
+    QIcon icon;
+    icon.addFile(QStringLiteral(":/icons/shardscope-64.png"));
+    icon.addFile(QStringLiteral(":/icons/shardscope-256.png"));
+    setWindowIcon(icon);
     auto *side = new QWidget(this);
     auto *sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(0, 0, 0, 0);
@@ -86,7 +96,18 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
     m_endpoint->setText(m_model.endpoint().isEmpty() ? QStringLiteral("No HTTP endpoint")
                                                      : QStringLiteral("HTTP API: ") + m_model.endpoint());
     m_endpoint->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addPermanentWidget(m_frameTime);
     statusBar()->addPermanentWidget(m_endpoint);
+    // Once a second: the worst frame cost, shown only while the pump runs live (tests
+    // step frames by hand, so golden images never contain a timing).
+    auto *frameClock = new QTimer(this);
+    connect(frameClock, &QTimer::timeout, this, [this] {
+        const qint64 us = m_model.pump().takeWorstFrameUs();
+        m_frameTime->setText(m_model.pump().isRunning()
+                                 ? QStringLiteral("worst frame %1 ms").arg(us / 1000.0, 0, 'f', 1)
+                                 : QString());
+    });
+    frameClock->start(1000);
     statusBar()->setSizeGripEnabled(false);
 
     buildMenus();
@@ -104,12 +125,23 @@ QWidget *MainWindow::buildTimelineTab()
         text += QStringLiteral("<span style=\"background-color:%1; color:%2;\">&nbsp;%3&nbsp;</span>&nbsp;")
                     .arg(stateColour(i).name(), stateTextColour(i).name(), stateName(i));
     legend->setText(text);
+    auto *window = new QComboBox(tab);
+    window->addItems({QStringLiteral("Last 10 s"), QStringLiteral("Last minute"), QStringLiteral("Last 5 minutes")});
+    window->setCurrentIndex(1);
+    window->setAccessibleName(QStringLiteral("Timeline window"));
+    connect(window, &QComboBox::currentIndexChanged, this, [this](int i) {
+        static constexpr qint64 spans[] = {10000, 60000, 300000};
+        m_timeline->setWindowMs(spans[i]);
+    });
+    auto *top = new QHBoxLayout;
+    top->addWidget(legend, 1);
+    top->addWidget(window);
     auto *scroll = new QScrollArea(tab);
     scroll->setWidget(m_timeline);
     scroll->setWidgetResizable(true);
     auto *layout = new QVBoxLayout(tab);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(legend);
+    layout->addLayout(top);
     layout->addWidget(scroll, 1);
     return tab;
 }

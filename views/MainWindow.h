@@ -70,6 +70,7 @@ private:
     QSplitter *m_vertical;
     QSplitter *m_horizontal;
     QLabel *m_endpoint;
+    QLabel *m_frameTime;
     QAction *m_restartAction = nullptr;
     QAction *m_lightAction = nullptr;
     QAction *m_darkAction = nullptr;

@@ -29,8 +29,16 @@ StateTimelineWidget::StateTimelineWidget(ConsoleModel &model, QWidget *parent)
 
 int StateTimelineWidget::rowHeight() const
 {
+    // Fill the visible height when the shards fit; otherwise 2 px rows and scroll.
     const int n = std::max(1, m_model.timeline().shardCount());
-    return std::clamp(160 / n, 2, 16);
+    const int visible = parentWidget() ? parentWidget()->height() - kAxisHeight - 4 : 160;
+    return std::clamp(visible / n, 2, 16);
+}
+
+void StateTimelineWidget::setWindowMs(qint64 ms)
+{
+    m_windowMs = ms;
+    update();
 }
 
 QSize StateTimelineWidget::sizeHint() const
@@ -47,7 +55,7 @@ void StateTimelineWidget::paintEvent(QPaintEvent *event)
     if (n == 0)
         return;
     const qint64 now = t.lastMs();
-    const qint64 span = std::clamp<qint64>(now - t.firstMs(), 60000, 300000);
+    const qint64 span = m_windowMs > 0 ? m_windowMs : std::clamp<qint64>(now - t.firstMs(), 60000, 300000);
     const qint64 t0 = now - span;
     const int rh = rowHeight();
     const int plotW = std::max(1, width() - kGutter - 6);
@@ -84,7 +92,9 @@ void StateTimelineWidget::paintEvent(QPaintEvent *event)
         const qint64 ms = t0 + span * k / 4;
         const int x = xOf(ms);
         p.drawLine(x, axisY, x, axisY + 3);
-        const QString label = QStringLiteral("%1 s").arg(-(now - ms) / 1000);
+        const qint64 before = now - ms;
+        const QString label = before % 1000 == 0 || span >= 20000 ? QStringLiteral("%1 s").arg(-before / 1000)
+                                                                 : QStringLiteral("%1 s").arg(-before / 1000.0, 0, 'f', 1);
         p.drawText(QRect(x - 30, axisY + 3, 60, kAxisHeight - 4), Qt::AlignHCenter | Qt::AlignTop, label);
     }
 }

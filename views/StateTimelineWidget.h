@@ -19,6 +19,9 @@ public:
     static constexpr int kAxisHeight = 18;
     int rowHeight() const;
     QSize sizeHint() const override;
+    // How much history fits across the widget; 0 shows everything kept (up to 5 min).
+    void setWindowMs(qint64 ms);
+    qint64 windowMs() const { return m_windowMs; }
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -26,6 +29,7 @@ protected:
 private:
     ConsoleModel &m_model;
     int m_frames = 0;
+    qint64 m_windowMs = 60000;
 };
 
 } // namespace shardscope
