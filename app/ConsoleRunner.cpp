@@ -80,6 +80,8 @@ int runConsole(QApplication &app, BackendClient &client)
     spdlog::info("console: showing {} (built-in workload started; stop it in the workload panel)",
                  client.endpoint().isEmpty() ? std::string("embedded service") : client.endpoint().toStdString());
     const int rc = app.exec();
+    // A quit by signal or by the screenshot switch skips closeEvent: remember the window here.
+    window.saveSettings();
     model.pump().stop();
     model.workload().stop();
     return rc;

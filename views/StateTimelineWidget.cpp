@@ -35,6 +35,11 @@ int StateTimelineWidget::rowHeight() const
     return std::clamp(visible / n, 2, 16);
 }
 
+QSize StateTimelineWidget::minimumSizeHint() const
+{
+    return {200, m_model.timeline().shardCount() * 2 + kAxisHeight + 4};
+}
+
 void StateTimelineWidget::setWindowMs(qint64 ms)
 {
     m_windowMs = ms;

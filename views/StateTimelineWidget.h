@@ -19,6 +19,8 @@ public:
     static constexpr int kAxisHeight = 18;
     int rowHeight() const;
     QSize sizeHint() const override;
+    // At least 2 px per shard: with many shards the scroll area scrolls instead of squeezing.
+    QSize minimumSizeHint() const override;
     // How much history fits across the widget; 0 shows everything kept (up to 5 min).
     void setWindowMs(qint64 ms);
     qint64 windowMs() const { return m_windowMs; }
