@@ -3,6 +3,8 @@
 #include "backend/HttpServerHost.h"
 
 #include <QCommandLineParser>
+#include <QFile>
+#include <QStandardPaths>
 #include <QThread>
 
 #include <cstdio>
@@ -40,6 +42,21 @@ bool enumOption(const QCommandLineParser &p, const QString &name, bool (*parse)(
 
 } // namespace
 
+bool readTokenFile(const QString &path, QByteArray *token, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the token file %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    *token = file.read(4096).trimmed();
+    if (token->isEmpty() || token->contains('\n') || token->contains(' ')) {
+        *error = QStringLiteral("the token file %1 must hold one token on one line").arg(path);
+        return false;
+    }
+    return true;
+}
+
 bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCode)
 {
     QCommandLineParser p;
@@ -66,6 +83,8 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
     opt("verify-timeout-ms", "Default verify timeout.", "MS");
     opt("hold-deadline-ms", "How long a request may be held at the closed gate.", "MS");
     opt("hold-capacity", "How many requests the closed gate holds at most.", "N");
+    opt("token-file", "File holding the bearer token that restart, stop, start and faults require (required off loopback).", "FILE");
+    opt("audit-file", "JSON-lines audit of every restart, stop and start (default: in the user's data folder).", "FILE");
     opt("enable-faults", "Allow fault injection through POST /v1/faults (for drills and tests).");
 
     if (!p.parse(arguments)) {
@@ -120,6 +139,16 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
     }
     o.service.graphFile = p.value(QStringLiteral("graph"));
     o.service.enableFaults = p.isSet(QStringLiteral("enable-faults"));
+    o.service.auditFile = p.isSet(QStringLiteral("audit-file"))
+        ? p.value(QStringLiteral("audit-file"))
+        : QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/audit.jsonl");
+    if (ok && p.isSet(QStringLiteral("token-file")))
+        ok = readTokenFile(p.value(QStringLiteral("token-file")), &o.accessToken, &error);
+    if (ok && !isLoopback(o.listenAddress) && o.accessToken.isEmpty()) {
+        error = QStringLiteral("refusing to listen on %1 without --token-file: restart, stop and start would be open to "
+                               "anyone who can reach that address").arg(o.listenAddress.toString());
+        ok = false;
+    }
     if (!ok) {
         std::fprintf(stderr, "shardscope: %s\n", qPrintable(error));
         *exitCode = 2;

@@ -33,6 +33,7 @@ int runEmbeddedConsole(QApplication &app, const AppOptions &options)
         return fail(QStringLiteral("The service could not start: %1").arg(error));
 
     HttpServerHost http(service);
+    http.setAccessToken(options.accessToken);
     quint16 port = http.start(options.listenAddress, options.listenPort, &error);
     if (port == 0 && !options.listenGiven) {
         // The default port is taken: any free one will do, and the status bar says which.

@@ -22,13 +22,15 @@ int runHeadless(QCoreApplication &app, const AppOptions &options)
         return 1;
     }
     HttpServerHost http(service);
+    http.setAccessToken(options.accessToken);
     if (http.start(options.listenAddress, options.listenPort, &error) == 0) {
         std::fprintf(stderr, "shardscope: %s\n", qPrintable(error));
         return 1;
     }
     std::printf("ShardScope service listening on %s (%d shards)\n", qPrintable(http.url()), service.shardCount());
     std::fflush(stdout);
-    spdlog::info("listening on {} with {} shards", http.url().toStdString(), service.shardCount());
+    spdlog::info("listening on {} with {} shards; audit in {}", http.url().toStdString(), service.shardCount(),
+                 options.service.auditFile.toStdString());
 
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int number) {

@@ -65,6 +65,21 @@ bool methodIs(const QHttpServerRequest &r, Method m)
     return r.method() == m;
 }
 
+// Compares in time that depends only on the secret's length, not on where the given
+// value first differs.
+bool constantTimeEquals(const QByteArray &given, const QByteArray &secret)
+{
+    unsigned diff = given.size() == secret.size() ? 0u : 1u;
+    for (qsizetype i = 0; i < secret.size(); ++i)
+        diff |= unsigned(uchar(i < given.size() ? given[i] : 0) ^ uchar(secret[i]));
+    return diff == 0;
+}
+
+QString clientOf(QTcpSocket *socket)
+{
+    return socket ? QStringLiteral("%1:%2").arg(socket->peerAddress().toString()).arg(socket->peerPort()) : QString();
+}
+
 } // namespace
 
 void writeBody(QHttpServerResponder &responder, int status, const QByteArray &contentType, const QByteArray &body,
@@ -130,14 +145,14 @@ bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socke
         return true;
     }
     if (path == QLatin1String("/v1/service/restart")) {
-        if (allow(Method::Post, "POST")) {
+        if (allow(Method::Post, "POST") && authorized(request, socket)) {
             auto responder = makeResponder(request, socket);
-            handleRestart(request, responder);
+            handleRestart(request, responder, clientOf(socket));
         }
         return true;
     }
     if (path == QLatin1String("/v1/service/restart/abort")) {
-        if (allow(Method::Post, "POST")) {
+        if (allow(Method::Post, "POST") && authorized(request, socket)) {
             auto responder = makeResponder(request, socket);
             if (m_service.requestAbort())
                 writeJson(responder, 202, {{QStringLiteral("aborting"), true}});
@@ -147,10 +162,10 @@ bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socke
         return true;
     }
     if (path == QLatin1String("/v1/service/stop") || path == QLatin1String("/v1/service/start")) {
-        if (allow(Method::Post, "POST")) {
+        if (allow(Method::Post, "POST") && authorized(request, socket)) {
             auto responder = makeResponder(request, socket);
             const bool stop = path.endsWith(QLatin1String("stop"));
-            const CommandTicket t = stop ? m_service.requestStop() : m_service.requestStart();
+            const CommandTicket t = stop ? m_service.requestStop(clientOf(socket)) : m_service.requestStart(clientOf(socket));
             handleCommandTicket(responder, stop ? "stop" : "start", t.httpStatus,
                                 t.accepted() ? QJsonObject{{QStringLiteral("operation_id"), double(t.restartId)}}
                                              : QJsonObject{{QStringLiteral("code"), t.httpStatus}, {QStringLiteral("message"), t.error}});
@@ -195,7 +210,16 @@ bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socke
             handleStream(request, socket);
         return true;
     }
+    if (path == QLatin1String("/v1/service/audit")) {
+        if (allow(Method::Get, "GET")) {
+            auto responder = makeResponder(request, socket);
+            writeJson(responder, 200, QJsonObject{{QStringLiteral("entries"), m_service.auditEntries()}});
+        }
+        return true;
+    }
     if (path == QLatin1String("/v1/faults")) {
+        if (methodIs(request, Method::Post) && !authorized(request, socket))
+            return true;
         auto responder = makeResponder(request, socket);
         handleFaults(request, responder);
         return true;
@@ -264,7 +288,26 @@ void HttpApi::answer(std::uint64_t token, const QueryReply &reply)
     writeJson(pending.responder, status, body, extra);
 }
 
-void HttpApi::handleRestart(const QHttpServerRequest &request, QHttpServerResponder &responder)
+bool HttpApi::authorized(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    if (m_token.isEmpty())
+        return true;
+    const QByteArray header = request.value("Authorization");
+    if (!header.startsWith("Bearer ")) {
+        auto responder = makeResponder(request, socket);
+        writeError(responder, 401, QStringLiteral("this endpoint changes the service: send Authorization: Bearer <token>"),
+                   {{"WWW-Authenticate", "Bearer"}});
+        return false;
+    }
+    if (!constantTimeEquals(header.mid(7).trimmed(), m_token)) {
+        auto responder = makeResponder(request, socket);
+        writeError(responder, 403, QStringLiteral("the bearer token is not valid for this service"));
+        return false;
+    }
+    return true;
+}
+
+void HttpApi::handleRestart(const QHttpServerRequest &request, QHttpServerResponder &responder, const QString &client)
 {
     RestartOptions options = m_service.config().restartDefaults;
     const QByteArray body = request.body().trimmed();
@@ -281,7 +324,7 @@ void HttpApi::handleRestart(const QHttpServerRequest &request, QHttpServerRespon
             return;
         }
     }
-    const CommandTicket t = m_service.requestRestart(options);
+    const CommandTicket t = m_service.requestRestart(options, client);
     if (t.accepted()) {
         handleCommandTicket(responder, "restart", 202,
                             QJsonObject{{QStringLiteral("restart_id"), double(t.restartId)},

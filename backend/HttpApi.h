@@ -27,6 +27,10 @@ public:
     explicit HttpApi(ShardService &service, QObject *parent = nullptr);
     ~HttpApi() override;
 
+    // With a token set, every endpoint that changes the service's state requires
+    // "Authorization: Bearer <token>": 401 without one, 403 with a wrong one.
+    void setAccessToken(QByteArray token) { m_token = std::move(token); }
+
     // Replies waiting for a shard; for shutdown and tests.
     std::size_t pendingQueries() const { return m_pending.size(); }
 
@@ -41,7 +45,9 @@ private:
     };
 
     void handleQuery(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleRestart(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    void handleRestart(const QHttpServerRequest &request, QHttpServerResponder &responder, const QString &client);
+    // False (and the 401/403 written) when a token is required and not given correctly.
+    bool authorized(const QHttpServerRequest &request, QTcpSocket *socket);
     void handleStream(const QHttpServerRequest &request, QTcpSocket *socket);
     void handleFaults(const QHttpServerRequest &request, QHttpServerResponder &responder);
     void handleEvents(const QHttpServerRequest &request, QHttpServerResponder &responder);
@@ -54,6 +60,7 @@ private:
     EventStream *m_stream;
     std::unordered_map<std::uint64_t, Pending> m_pending;
     std::uint64_t m_nextToken = 1;
+    QByteArray m_token;
 };
 
 // Writes a JSON reply with the given status and optional extra headers.

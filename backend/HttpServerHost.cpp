@@ -33,6 +33,7 @@ quint16 HttpServerHost::start(const QHostAddress &address, quint16 port, QString
             return;
         }
         m_api = new HttpApi(m_service);
+        m_api->setAccessToken(m_token);
         tcp->setParent(m_api);
         m_api->bind(tcp);
         bound = tcp->serverPort();
@@ -68,6 +69,11 @@ QString HttpServerHost::url() const
     const QString host = m_address.protocol() == QAbstractSocket::IPv6Protocol
         ? QStringLiteral("[%1]").arg(m_address.toString()) : m_address.toString();
     return QStringLiteral("http://%1:%2").arg(host).arg(m_port);
+}
+
+bool isLoopback(const QHostAddress &address)
+{
+    return address.isLoopback();
 }
 
 bool parseListenAddress(const QString &text, QHostAddress *address, quint16 *port, QString *error)

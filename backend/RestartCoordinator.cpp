@@ -4,6 +4,7 @@
 #include "backend/ShardCall.h"
 
 #include <QJsonDocument>
+#include <QJsonObject>
 
 #include <spdlog/spdlog.h>
 
@@ -29,24 +30,41 @@ RestartCoordinator::~RestartCoordinator()
     shutdown();
 }
 
-CommandTicket RestartCoordinator::requestRestart(const RestartOptions &options)
+CommandTicket RestartCoordinator::requestRestart(const RestartOptions &options, const QString &client)
 {
-    return enqueue(Kind::Restart, options);
+    return enqueue(Kind::Restart, options, client);
 }
 
-CommandTicket RestartCoordinator::requestStop()
+CommandTicket RestartCoordinator::requestStop(const QString &client)
 {
-    return enqueue(Kind::Stop, {});
+    return enqueue(Kind::Stop, {}, client);
 }
 
-CommandTicket RestartCoordinator::requestStart()
+CommandTicket RestartCoordinator::requestStart(const QString &client)
 {
-    return enqueue(Kind::Start, {});
+    return enqueue(Kind::Start, {}, client);
 }
 
-CommandTicket RestartCoordinator::enqueue(Kind kind, const RestartOptions &options)
+CommandTicket RestartCoordinator::enqueue(Kind kind, const RestartOptions &options, const QString &client)
 {
+    static const QString names[] = {QStringLiteral("restart"), QStringLiteral("stop"), QStringLiteral("start")};
+    const QString command = names[int(kind)];
+    const QJsonObject settings = kind == Kind::Restart ? options.toJson() : QJsonObject{};
     std::lock_guard lock(m_mutex);
+    CommandTicket ticket = admit(kind);
+    if (!ticket.accepted()) {
+        m_core.audit.refused(command, client, settings, ticket.httpStatus, ticket.error);
+        return ticket;
+    }
+    // Recorded before the coordinator can see the command, so no event outruns it.
+    m_core.audit.requested(ticket.restartId, command, client, settings);
+    m_queue.push_back({kind, options, ticket.restartId});
+    m_wake.notify_one();
+    return ticket;
+}
+
+CommandTicket RestartCoordinator::admit(Kind kind)
+{
     if (m_stopping)
         return {503, 0, QStringLiteral("service is shutting down")};
     if (m_busy.exchange(true)) {
@@ -65,8 +83,6 @@ CommandTicket RestartCoordinator::enqueue(Kind kind, const RestartOptions &optio
     m_abort.store(false);
     const std::uint64_t id = ++m_lastRestartId;
     m_core.restartId.store(id);
-    m_queue.push_back({kind, options, id});
-    m_wake.notify_one();
     return {202, id, {}};
 }
 

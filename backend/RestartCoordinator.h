@@ -23,9 +23,10 @@ public:
     RestartCoordinator(const RestartCoordinator &) = delete;
     RestartCoordinator &operator=(const RestartCoordinator &) = delete;
 
-    CommandTicket requestRestart(const RestartOptions &options);
-    CommandTicket requestStop();
-    CommandTicket requestStart();
+    // `client` names who asked, for the audit ("127.0.0.1:53122", "console").
+    CommandTicket requestRestart(const RestartOptions &options, const QString &client);
+    CommandTicket requestStop(const QString &client);
+    CommandTicket requestStart(const QString &client);
     // Asks the running restart to stop at its next step; false if none runs.
     bool requestAbort();
 
@@ -43,7 +44,8 @@ private:
         std::uint64_t restartId;
     };
 
-    CommandTicket enqueue(Kind kind, const RestartOptions &options);
+    CommandTicket enqueue(Kind kind, const RestartOptions &options, const QString &client);
+    CommandTicket admit(Kind kind);
     void run();
     void execute(const Command &command);
     RestartResult runLegacy(std::uint64_t id);

@@ -34,6 +34,7 @@ struct ServiceConfig {
     GraphLoader graphLoader;        // empty: graphFile re-read per version, or generated
     SupervisionPolicy supervision;
     bool enableFaults = false;      // fault injection through the admin API
+    QString auditFile;              // JSON lines of every restart/stop/start; empty: memory only
 
     static constexpr int kMaxShards = 1024;
 };

@@ -6,10 +6,12 @@ namespace shardscope {
 
 ServiceCore::ServiceCore(ServiceConfig cfg)
     : config(std::move(cfg))
+    , audit(config.auditFile)
     , shards(makeShards())
     , router(shards)
     , gate([this](QueryRequest r, ReplyFn f) { router.route(std::move(r), std::move(f)); })
 {
+    events.setListener([this](const ServiceEvent &e) { audit.observe(e); });
 }
 
 std::vector<std::unique_ptr<Shard>> ServiceCore::makeShards()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "backend/AdmissionGate.h"
+#include "backend/AuditLog.h"
 #include "backend/EventLog.h"
 #include "backend/FaultInjector.h"
 #include "backend/RequestLedger.h"
@@ -23,6 +24,7 @@ struct ServiceCore {
     ServiceConfig config;
     EventLog events;
     RequestLedger ledger;
+    AuditLog audit;
     std::unique_ptr<FaultInjector> faults; // null unless config.enableFaults
     std::vector<std::unique_ptr<Shard>> shards;
     Router router;

@@ -23,6 +23,8 @@ ShardService::~ShardService()
 
 bool ShardService::start(QString *error)
 {
+    if (!m_core->audit.open(error))
+        return false;
     const RestartResult result = m_coordinator->startNow();
     ServiceEvent e;
     e.kind = EventKind::ServiceStarted;
@@ -66,9 +68,14 @@ bool ShardService::injectFault(const QJsonObject &request, QString *description,
     return true;
 }
 
-CommandTicket ShardService::requestRestart(const RestartOptions &options)
+CommandTicket ShardService::requestRestart(const RestartOptions &options, const QString &client)
 {
-    return m_coordinator->requestRestart(options);
+    return m_coordinator->requestRestart(options, client);
+}
+
+QJsonArray ShardService::auditEntries(std::size_t limit) const
+{
+    return m_core->audit.recent(limit);
 }
 
 bool ShardService::requestAbort()
@@ -76,14 +83,14 @@ bool ShardService::requestAbort()
     return m_coordinator->requestAbort();
 }
 
-CommandTicket ShardService::requestStop()
+CommandTicket ShardService::requestStop(const QString &client)
 {
-    return m_coordinator->requestStop();
+    return m_coordinator->requestStop(client);
 }
 
-CommandTicket ShardService::requestStart()
+CommandTicket ShardService::requestStart(const QString &client)
 {
-    return m_coordinator->requestStart();
+    return m_coordinator->requestStart(client);
 }
 
 bool ShardService::restartRunning() const

@@ -9,6 +9,8 @@
 #include "backend/ServiceConfig.h"
 #include "backend/ServiceSnapshot.h"
 
+#include <QJsonArray>
+
 #include <chrono>
 #include <memory>
 
@@ -34,10 +36,13 @@ public:
 
     void submitQuery(QueryRequest request, ReplyFn reply);
 
-    CommandTicket requestRestart(const RestartOptions &options);
+    // `client` names who asked, for the audit log.
+    CommandTicket requestRestart(const RestartOptions &options, const QString &client = QStringLiteral("in-process"));
     bool requestAbort();
-    CommandTicket requestStop();
-    CommandTicket requestStart();
+    CommandTicket requestStop(const QString &client = QStringLiteral("in-process"));
+    CommandTicket requestStart(const QString &client = QStringLiteral("in-process"));
+    // The most recent audit entries, oldest first.
+    QJsonArray auditEntries(std::size_t limit = 200) const;
     bool restartRunning() const;
 
     ServiceSnapshot snapshot() const;

@@ -43,7 +43,7 @@ RestartOptions EmbeddedBackendClient::restartDefaults() const
 
 void EmbeddedBackendClient::requestRestart(const RestartOptions &options)
 {
-    answerLater(QStringLiteral("restart"), fromTicket(m_service.requestRestart(options)));
+    answerLater(QStringLiteral("restart"), fromTicket(m_service.requestRestart(options, QStringLiteral("console"))));
 }
 
 void EmbeddedBackendClient::abortRestart()
@@ -58,12 +58,12 @@ void EmbeddedBackendClient::abortRestart()
 
 void EmbeddedBackendClient::stopService()
 {
-    answerLater(QStringLiteral("stop"), fromTicket(m_service.requestStop()));
+    answerLater(QStringLiteral("stop"), fromTicket(m_service.requestStop(QStringLiteral("console"))));
 }
 
 void EmbeddedBackendClient::startService()
 {
-    answerLater(QStringLiteral("start"), fromTicket(m_service.requestStart()));
+    answerLater(QStringLiteral("start"), fromTicket(m_service.requestStart(QStringLiteral("console"))));
 }
 
 void EmbeddedBackendClient::submitQuery(QueryRequest request, ReplyFn reply)

@@ -6,12 +6,13 @@
 
 namespace shardscope::test {
 
-ServiceFixture::ServiceFixture(ServiceConfig config)
+ServiceFixture::ServiceFixture(ServiceConfig config, QByteArray accessToken)
     : m_service(std::make_unique<ShardService>(std::move(config)))
 {
     if (!m_service->start(&m_error))
         return;
     m_http = std::make_unique<HttpServerHost>(*m_service);
+    m_http->setAccessToken(std::move(accessToken));
     m_port = m_http->start(QHostAddress(QHostAddress::LocalHost), 0, &m_error);
 }
 

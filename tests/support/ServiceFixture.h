@@ -13,7 +13,7 @@ namespace shardscope::test {
 class ServiceFixture
 {
 public:
-    explicit ServiceFixture(ServiceConfig config);
+    explicit ServiceFixture(ServiceConfig config, QByteArray accessToken = {});
     ~ServiceFixture();
 
     bool ok() const { return m_port != 0; }
