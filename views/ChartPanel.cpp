@@ -76,8 +76,6 @@ ChartPanel::Chart ChartPanel::makeChart(const QString &title, const QString &uni
     c.all->setName(QStringLiteral("all shards"));
     c.selected = new QLineSeries;
     c.selected->setName(QStringLiteral("selected shard"));
-    c.all->setPen(QPen(QColor(0x2f, 0x6f, 0xdb), 2));
-    c.selected->setPen(QPen(QColor(0xd3, 0x2f, 0x2f), 1.5));
     c.chart->addSeries(c.all);
     c.chart->addSeries(c.selected);
     c.x = new QValueAxis;
@@ -94,9 +92,26 @@ ChartPanel::Chart ChartPanel::makeChart(const QString &title, const QString &uni
         s->attachAxis(c.x);
         s->attachAxis(c.y);
     }
+    styleSeries(c);
     c.view = new ShadedChartView(c.chart, this);
     c.view->setMinimumSize(200, 150);
     return c;
+}
+
+void ChartPanel::styleSeries(Chart &c)
+{
+    c.all->setPen(QPen(QColor(0x2f, 0x6f, 0xdb), 2));
+    c.selected->setPen(QPen(QColor(0xd3, 0x2f, 0x2f), 1.5));
+}
+
+void ChartPanel::setDark(bool dark)
+{
+    for (Chart &c : m_charts) {
+        // setTheme() restyles everything, animations and pens included: put ours back.
+        c.chart->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+        c.chart->setAnimationOptions(QChart::NoAnimation);
+        styleSeries(c);
+    }
 }
 
 int ChartPanel::pointCount(int chart, int series) const

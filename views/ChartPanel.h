@@ -26,6 +26,9 @@ public:
     static constexpr double kMaxWindowSeconds = 300;
     int pointCount(int chart, int series) const;
 
+    // Dark or light chart theme, to match the window's palette.
+    void setDark(bool dark);
+
 public Q_SLOTS:
     void refresh();
 
@@ -39,6 +42,7 @@ private:
         QValueAxis *y = nullptr;
     };
     Chart makeChart(const QString &title, const QString &unit);
+    static void styleSeries(Chart &c);
 
     ConsoleModel &m_model;
     std::array<Chart, 3> m_charts;

@@ -43,13 +43,13 @@ void LatencySparkline::paintEvent(QPaintEvent *)
     if (n < 2)
         return;
     p.setRenderHint(QPainter::Antialiasing, true);
-    const double w = width() - 2, h = height() - 14;
+    const double w = width() - 2, h = height() - 18;
     auto line = [&](bool p99) {
         QPainterPath path;
         for (std::size_t i = 0; i < n; ++i) {
             const auto &s = m_samples.at(i);
             const QPointF pt(1 + w * double(i) / double(m_samples.capacity() - 1),
-                             12 + h - h * double(p99 ? s.second : s.first) / top);
+                             16 + h - h * double(p99 ? s.second : s.first) / top);
             i == 0 ? path.moveTo(pt) : path.lineTo(pt);
         }
         return path;

@@ -174,6 +174,7 @@ void MainWindow::setTheme(Theme theme)
 {
     m_theme = theme;
     applyTheme(theme);
+    m_charts->setDark(theme == Theme::Dark);
     (theme == Theme::Dark ? m_darkAction : m_lightAction)->setChecked(true);
 }
 
