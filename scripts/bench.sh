@@ -21,6 +21,7 @@ started=$(date +%s)
 [ "${SKIP_DEPS:-0}" = 1 ] || scripts/install-deps.sh
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j2 --target bench_restart bench_actor http_bench_server
+built=$(date +%s)
 mkdir -p "$results"
 export XDG_RUNTIME_DIR="$PWD/$build/xdg-runtime"; mkdir -p "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
 export LC_ALL=C.UTF-8
@@ -88,7 +89,8 @@ http_ratio=$(val "$hj" ratio)
 http_median=$(val "$hj" median_round_ratio)
 http_cpu_b=$(grep -o '"baseline":{[^}]*}' <<<"$hj" | grep -o '"process_cpu_us_per_req":[0-9.]*' | cut -d: -f2)
 http_cpu_s=$(grep -o '"shardscope":{[^}]*}' <<<"$hj" | grep -o '"process_cpu_us_per_req":[0-9.]*' | cut -d: -f2)
-elapsed=$(( $(date +%s) - started ))
+elapsed=$(( $(date +%s) - built ))
+build_seconds=$(( built - started ))
 
 mem_total=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 cpu_model=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
@@ -110,7 +112,7 @@ git diff --quiet HEAD -- 2>/dev/null || commit="$commit (working tree has uncomm
   echo "| machine | $(nproc) cores, $cpu_model, $mem_total RAM, $(uname -sr) |"
   echo "| load average at the end | $(cut -d' ' -f1-3 /proc/loadavg) (other builds share this machine) |"
   echo "| build | $build, RelWithDebInfo, commit $commit |"
-  echo "| wall time | ${elapsed} s for the benchmarks (after the build) |"
+  echo "| wall time | ${build_seconds} s to install and build, ${elapsed} s for the benchmarks |"
   echo
   echo "## Targets"
   echo
