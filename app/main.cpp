@@ -1,6 +1,7 @@
 #include "app/AppOptions.h"
 #include "app/EmbeddedConsole.h"
 #include "app/HeadlessRunner.h"
+#include "app/ctl/CtlCommand.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -15,10 +16,14 @@ int main(int argc, char *argv[])
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
-    AppOptions options;
-    int exitCode = 0;
     QCoreApplication::setApplicationName(QStringLiteral("shardscope"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SHARDSCOPE_VERSION));
+    if (arguments.size() > 1 && arguments.at(1) == QLatin1String("ctl")) {
+        QCoreApplication app(argc, argv);
+        return runCtl(arguments.mid(2));
+    }
+    AppOptions options;
+    int exitCode = 0;
     if (!parseAppOptions(arguments, &options, &exitCode))
         return exitCode;
 

@@ -19,8 +19,14 @@ std::vector<std::unique_ptr<Shard>> ServiceCore::makeShards()
     if (!config.actorFactory)
         config.actorFactory = defaultActorFactory();
     if (!config.graphLoader) {
-        config.graphLoader = [file = config.graphFile](Version, QString *error) {
-            return file.isEmpty() ? Graph::generate() : Graph::loadEdgeList(file, error);
+        // A file is re-read at every restart (that is what a restart changes); the
+        // generated graph is the same for every version, so it is built once.
+        config.graphLoader = [file = config.graphFile, generated = std::shared_ptr<const Graph>()](Version, QString *error) mutable {
+            if (!file.isEmpty())
+                return Graph::loadEdgeList(file, error);
+            if (!generated)
+                generated = Graph::generate();
+            return generated;
         };
     }
     if (config.enableFaults) {
