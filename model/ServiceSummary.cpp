@@ -2,6 +2,8 @@
 
 #include "model/SkewAnalysis.h"
 
+#include <QStringList>
+
 namespace shardscope {
 
 QString versionBanner(const std::vector<std::pair<quint64, int>> &versions)
@@ -21,6 +23,19 @@ QString versionBanner(const std::vector<std::pair<quint64, int>> &versions)
     return text;
 }
 
+QString downAlert(int canceled, int failed, int shardCount)
+{
+    QStringList parts;
+    if (canceled > 0)
+        parts << QStringLiteral("%1 of %2 %3 canceled").arg(canceled).arg(shardCount)
+                     .arg(shardCount == 1 ? QStringLiteral("shard") : QStringLiteral("shards"));
+    if (failed > 0)
+        parts << QStringLiteral("%1 failed").arg(failed);
+    if (parts.isEmpty())
+        return {};
+    return parts.join(QStringLiteral(", ")) + QStringLiteral(": requests routed to them get 503");
+}
+
 ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew)
 {
     ServiceSummary s;
@@ -38,6 +53,10 @@ ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew
     }
     std::vector<std::pair<quint64, int>> versions(skew.liveVersions.begin(), skew.liveVersions.end());
     s.banner = versionBanner(versions);
+    // Canceled shards after a stop are expected; only while the service is meant to serve.
+    if (snapshot.phase != ServicePhase::Stopped)
+        s.alert = downAlert(s.stateCounts[std::size_t(ShardState::Canceled)],
+                            s.stateCounts[std::size_t(ShardState::Failed)], s.shardCount);
     return s;
 }
 

@@ -22,11 +22,15 @@ struct ServiceSummary {
     std::array<int, 8> stateCounts{}; // by StateStyle index
     quint32 heldRequests = 0;
     QString banner;          // empty unless more than one version serves
+    QString alert;           // empty unless shards are canceled or failed (requests to them fail)
 
     friend bool operator==(const ServiceSummary &, const ServiceSummary &) = default;
 };
 
 ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew);
+
+// "7 of 8 shards canceled: requests routed to them get 503"; empty when none is down.
+QString downAlert(int canceled, int failed, int shardCount);
 
 // "2 versions serving: v7 on 1 shard, v6 on 7" (newest first); empty for one version.
 QString versionBanner(const std::vector<std::pair<quint64, int>> &liveVersionsNewestFirst);

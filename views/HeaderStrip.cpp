@@ -27,6 +27,7 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     , m_ready(new QLabel(this))
     , m_counts(new QLabel(this))
     , m_banner(new QLabel(this))
+    , m_alert(new QLabel(this))
 {
     setFrameShape(QFrame::StyledPanel);
     QFont big = font();
@@ -47,6 +48,14 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     m_banner->setFont(bannerFont);
     m_banner->setContentsMargins(8, 3, 8, 3);
     m_banner->setAccessibleName(QStringLiteral("Version skew banner"));
+    m_alert->setAutoFillBackground(true);
+    QPalette ap = m_alert->palette();
+    ap.setColor(QPalette::Window, QColor(0xd3, 0x2f, 0x2f));
+    ap.setColor(QPalette::WindowText, Qt::white);
+    m_alert->setPalette(ap);
+    m_alert->setFont(bannerFont);
+    m_alert->setContentsMargins(8, 3, 8, 3);
+    m_alert->setAccessibleName(QStringLiteral("Shards down banner"));
 
     auto *row = new QHBoxLayout;
     row->addWidget(m_phase);
@@ -61,12 +70,14 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     layout->setSpacing(4);
     layout->addLayout(row);
     layout->addWidget(m_banner);
+    layout->addWidget(m_alert);
 
     connect(&m_model, &ConsoleModel::summaryChanged, this, &HeaderStrip::refresh);
     refresh();
 }
 
 QString HeaderStrip::bannerText() const { return m_banner->text(); }
+QString HeaderStrip::alertText() const { return m_alert->text(); }
 QString HeaderStrip::readyText() const { return m_ready->text(); }
 
 void HeaderStrip::refresh()
@@ -88,6 +99,8 @@ void HeaderStrip::refresh()
     m_counts->setText(counts);
     m_banner->setText(s.banner.isEmpty() ? QString() : QStringLiteral("\u26A0 ") + s.banner);
     m_banner->setVisible(!s.banner.isEmpty());
+    m_alert->setText(s.alert.isEmpty() ? QString() : QStringLiteral("\u2716 ") + s.alert);
+    m_alert->setVisible(!s.alert.isEmpty());
 }
 
 } // namespace shardscope

@@ -18,6 +18,7 @@ public:
     explicit HeaderStrip(ConsoleModel &model, QWidget *parent = nullptr);
 
     QString bannerText() const;
+    QString alertText() const;
     QString readyText() const;
 
 private:
@@ -29,6 +30,7 @@ private:
     QLabel *m_ready;
     QLabel *m_counts;
     QLabel *m_banner;
+    QLabel *m_alert;
 };
 
 } // namespace shardscope

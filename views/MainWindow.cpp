@@ -21,6 +21,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -153,7 +154,16 @@ void MainWindow::buildMenus()
     m_restartAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     service->addAction(QStringLiteral("&Abort restart"), &m_model, &ConsoleModel::abortRestart);
     service->addSeparator();
-    service->addAction(QStringLiteral("S&top service"), &m_model, &ConsoleModel::stopService);
+    service->addAction(QStringLiteral("S&top service\u2026"), this, [this] {
+        // Stopping cancels every shard's actor: ask first, as Restart All does.
+        const auto answer = QMessageBox::question(
+            this, QStringLiteral("Stop the service"),
+            QStringLiteral("Stop the query actors on all %1 shards? Every request will get 503 until the "
+                           "service is started again.").arg(m_model.shards().rowCount()),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer == QMessageBox::Yes)
+            m_model.stopService();
+    });
     service->addAction(QStringLiteral("St&art service"), &m_model, &ConsoleModel::startService);
     service->addSeparator();
     QAction *quit = service->addAction(QStringLiteral("&Quit"), this, &QWidget::close);

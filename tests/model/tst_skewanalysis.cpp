@@ -106,6 +106,33 @@ private Q_SLOTS:
         QCOMPARE(sum.stateCounts[0], 6);
         QCOMPARE(sum.stateCounts[int(ShardState::Canceled)], 2);
         QCOMPARE(sum.shardCount, 8);
+        QCOMPARE(sum.alert, QStringLiteral("2 of 8 shards canceled: requests routed to them get 503"));
+    }
+
+    void theDownAlertNamesCanceledAndFailedShards_data()
+    {
+        QTest::addColumn<int>("canceled");
+        QTest::addColumn<int>("failed");
+        QTest::addColumn<QString>("alert");
+        QTest::newRow("none down") << 0 << 0 << QString();
+        QTest::newRow("the seed's legacy failure") << 7 << 0 << QStringLiteral("7 of 8 shards canceled: requests routed to them get 503");
+        QTest::newRow("failed only") << 0 << 1 << QStringLiteral("1 failed: requests routed to them get 503");
+        QTest::newRow("both") << 1 << 2 << QStringLiteral("1 of 8 shards canceled, 2 failed: requests routed to them get 503");
+    }
+
+    void theDownAlertNamesCanceledAndFailedShards()
+    {
+        QFETCH(int, canceled);
+        QFETCH(int, failed);
+        QFETCH(QString, alert);
+        QCOMPARE(downAlert(canceled, failed, 8), alert);
+    }
+
+    void aStoppedServiceRaisesNoAlertForItsStoppedShards()
+    {
+        ServiceSnapshot s = ScriptedBackendClient::uniform(4, ShardState::Stopped, 3, 0);
+        s.phase = ServicePhase::Stopped;
+        QVERIFY(summarise(s, analyseSkew(s.shards)).alert.isEmpty());
     }
 };
 

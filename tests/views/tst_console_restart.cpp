@@ -11,6 +11,7 @@
 #include "model/SnapshotPump.h"
 #include "model/WorkloadDriver.h"
 #include "tests/support/ServiceFixture.h"
+#include "views/HeaderStrip.h"
 #include "views/MainWindow.h"
 #include "views/ShardGridPanel.h"
 #include "views/ShardGridView.h"
@@ -129,6 +130,8 @@ private Q_SLOTS:
                                                     int(ShardState::Canceled), int(ShardState::Canceled)}),
                                  5000);
         QVERIFY(!console.model.summary().ready);
+        QCOMPARE(console.window.header()->alertText(),
+                 QStringLiteral("\u2716 3 of 4 shards canceled: requests routed to them get 503"));
         // The seed's symptom, through the console's own workload: 503 from shards 1..N-1.
         console.model.workload().start();
         QTRY_VERIFY_WITH_TIMEOUT(console.model.workload().stats().failed503 >= 10, 10000);
