@@ -83,6 +83,7 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
     opt("verify-timeout-ms", "Default verify timeout.", "MS");
     opt("hold-deadline-ms", "How long a request may be held at the closed gate.", "MS");
     opt("hold-capacity", "How many requests the closed gate holds at most.", "N");
+    opt("connect", "Open the console against a running service (e.g. http://127.0.0.1:8080) instead of embedding one.", "URL");
     opt("token-file", "File holding the bearer token that restart, stop, start and faults require (required off loopback).", "FILE");
     opt("audit-file", "JSON-lines audit of every restart, stop and start (default: in the user's data folder).", "FILE");
     opt("enable-faults", "Allow fault injection through POST /v1/faults (for drills and tests).");
@@ -144,6 +145,15 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
         : QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/audit.jsonl");
     if (ok && p.isSet(QStringLiteral("token-file")))
         ok = readTokenFile(p.value(QStringLiteral("token-file")), &o.accessToken, &error);
+    if (ok && p.isSet(QStringLiteral("connect"))) {
+        o.connectUrl = QUrl(p.value(QStringLiteral("connect")));
+        if (!o.connectUrl.isValid() || o.connectUrl.scheme() != QLatin1String("http") || o.connectUrl.host().isEmpty()) {
+            error = QStringLiteral("--connect wants a URL like http://HOST:PORT, got '%1'").arg(p.value(QStringLiteral("connect")));
+            ok = false;
+        }
+        if (o.accessToken.isEmpty())
+            o.accessToken = qgetenv("SHARDSCOPE_TOKEN").trimmed();
+    }
     if (ok && !isLoopback(o.listenAddress) && o.accessToken.isEmpty()) {
         error = QStringLiteral("refusing to listen on %1 without --token-file: restart, stop and start would be open to "
                                "anyone who can reach that address").arg(o.listenAddress.toString());

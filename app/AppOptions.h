@@ -3,6 +3,7 @@
 #include "backend/ServiceConfig.h"
 
 #include <QHostAddress>
+#include <QUrl>
 #include <QStringList>
 
 namespace shardscope {
@@ -16,6 +17,7 @@ struct AppOptions {
     bool listenGiven = false;
     QString logLevel = QStringLiteral("info");
     QByteArray accessToken; // from --token-file; required off loopback
+    QUrl connectUrl;        // --connect: the console attaches to a service in another process
 };
 
 // Parses argv. On --help/--version prints and sets *exitCode = 0; on a bad value prints

@@ -5,6 +5,7 @@
 #include "backend/HttpServerHost.h"
 #include "backend/ShardService.h"
 #include "model/EmbeddedBackendClient.h"
+#include "model/RemoteBackendClient.h"
 
 #include <QApplication>
 #include <QMessageBox>
@@ -51,6 +52,18 @@ int runEmbeddedConsole(QApplication &app, const AppOptions &options)
     service.shutdown(std::chrono::seconds(2));
     http.stop();
     return rc;
+}
+
+} // namespace shardscope
+
+namespace shardscope {
+
+int runRemoteConsole(QApplication &app, const AppOptions &options)
+{
+    RemoteBackendClient client(options.connectUrl, options.accessToken);
+    client.connectToService();
+    spdlog::info("console attached to {}", options.connectUrl.toString().toStdString());
+    return runConsole(app, client);
 }
 
 } // namespace shardscope

@@ -10,4 +10,7 @@ struct AppOptions;
 // and Prometheus see the service the window shows.
 int runEmbeddedConsole(QApplication &app, const AppOptions &options);
 
+// `shardscope --connect URL`: the same console against a service in another process.
+int runRemoteConsole(QApplication &app, const AppOptions &options);
+
 } // namespace shardscope

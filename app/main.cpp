@@ -35,5 +35,7 @@ int main(int argc, char *argv[])
         return runHeadless(app, options);
     }
     QApplication app(argc, argv);
+    if (options.connectUrl.isValid())
+        return runRemoteConsole(app, options);
     return runEmbeddedConsole(app, options);
 }

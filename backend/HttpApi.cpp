@@ -175,7 +175,9 @@ bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socke
     if (path == QLatin1String("/v1/service/status")) {
         if (allow(Method::Get, "GET")) {
             auto responder = makeResponder(request, socket);
-            writeJson(responder, 200, statusJson(m_service.snapshot(), m_service.restartRunning()));
+            QJsonObject status = statusJson(m_service.snapshot(), m_service.restartRunning());
+            status.insert(QStringLiteral("restart_defaults"), m_service.config().restartDefaults.toJson());
+            writeJson(responder, 200, status);
         }
         return true;
     }

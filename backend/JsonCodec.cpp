@@ -1,5 +1,7 @@
 #include "backend/JsonCodec.h"
 
+#include "backend/EventLog.h"
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -91,11 +93,107 @@ QJsonObject statusJson(const ServiceSnapshot &s, bool restartRunning)
         {QStringLiteral("restart_id"), double(s.restartId)},
         {QStringLiteral("start_time"), QDateTime::fromMSecsSinceEpoch(s.startTimeMs, Qt::UTC).toString(Qt::ISODateWithMs)},
         {QStringLiteral("start_time_ms"), double(s.startTimeMs)},
+        {QStringLiteral("last_event_seq"), double(s.lastEventSeq)},
         {QStringLiteral("ledger"), QJsonObject{{QStringLiteral("accepted"), double(s.accepted)},
                                                {QStringLiteral("answered"), double(s.answered)},
                                                {QStringLiteral("refused"), double(s.refused)},
                                                {QStringLiteral("in_flight"), double(s.accepted - s.answered - s.refused)}}},
     };
+}
+
+namespace {
+
+template <typename T>
+T number(const QJsonObject &o, const char *key)
+{
+    return static_cast<T>(o.value(QLatin1String(key)).toDouble());
+}
+
+std::string utf8(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toString().toStdString();
+}
+
+ServicePhase phaseFromName(const std::string &name)
+{
+    for (int i = 0; i <= int(ServicePhase::Stopped); ++i) {
+        if (toString(ServicePhase(i)) == name)
+            return ServicePhase(i);
+    }
+    return ServicePhase::Serving;
+}
+
+EventKind kindFromName(const std::string &name)
+{
+    for (int i = 0; i <= int(EventKind::Warning); ++i) {
+        if (toString(EventKind(i)) == name)
+            return EventKind(i);
+    }
+    return EventKind::Warning;
+}
+
+} // namespace
+
+ServiceSnapshot snapshotFromJson(const QJsonObject &json)
+{
+    ServiceSnapshot s;
+    s.phase = phaseFromName(utf8(json, "phase"));
+    s.version = number<Version>(json, "version");
+    s.heldRequests = number<std::uint32_t>(json, "held_requests");
+    s.lastEventSeq = number<std::uint64_t>(json, "last_event_seq");
+    const QJsonObject status = json.value(QStringLiteral("status")).toObject();
+    s.startTimeMs = number<std::int64_t>(status, "start_time_ms");
+    s.restartId = number<std::uint64_t>(status, "restart_id");
+    const QJsonObject ledger = status.value(QStringLiteral("ledger")).toObject();
+    s.accepted = number<std::uint64_t>(ledger, "accepted");
+    s.answered = number<std::uint64_t>(ledger, "answered");
+    s.refused = number<std::uint64_t>(ledger, "refused");
+    s.takenAtMs = nowEpochMs();
+    for (const QJsonValue &v : json.value(QStringLiteral("shards")).toArray()) {
+        const QJsonObject o = v.toObject();
+        ShardSnapshot shard;
+        shard.id = number<ShardId>(o, "shard");
+        ShardState state = ShardState::Stopped;
+        parseShardState(utf8(o, "state"), state);
+        shard.state = state;
+        shard.version = number<Version>(o, "version");
+        shard.generation = number<Generation>(o, "generation");
+        shard.queueDepth = number<std::uint32_t>(o, "queue_depth");
+        shard.inFlight = number<std::uint32_t>(o, "in_flight");
+        shard.processed = number<std::uint64_t>(o, "processed");
+        shard.failed = number<std::uint64_t>(o, "failed");
+        shard.latencyP50Us = number<std::uint32_t>(o, "latency_p50_us");
+        shard.latencyP99Us = number<std::uint32_t>(o, "latency_p99_us");
+        s.shards.push_back(shard);
+    }
+    return s;
+}
+
+ServiceEvent eventFromJson(const QJsonObject &json)
+{
+    ServiceEvent e;
+    e.seq = number<std::uint64_t>(json, "seq");
+    e.timeMs = number<std::int64_t>(json, "time_ms");
+    e.kind = kindFromName(utf8(json, "kind"));
+    const std::string severity = utf8(json, "severity");
+    e.severity = severity == "error" ? Severity::Error : severity == "warning" ? Severity::Warning : Severity::Info;
+    e.restartId = number<std::uint64_t>(json, "restart_id");
+    e.phase = phaseFromName(utf8(json, "phase"));
+    e.shard = json.contains(QStringLiteral("shard")) ? number<ShardId>(json, "shard") : -1;
+    parseShardState(utf8(json, "state"), e.state);
+    e.version = number<Version>(json, "version");
+    e.outcome = json.value(QStringLiteral("outcome")).toString();
+    e.durationMs = json.contains(QStringLiteral("duration_ms")) ? number<std::int64_t>(json, "duration_ms") : -1;
+    e.message = json.value(QStringLiteral("message")).toString();
+    return e;
+}
+
+RestartOptions restartOptionsFromJson(const QJsonObject &json)
+{
+    RestartOptions options;
+    QString ignored;
+    options.applyJson(json, &ignored);
+    return options;
 }
 
 bool parseQueryRequest(const QByteArray &body, int shardCount, QueryRequest *out, QString *error)

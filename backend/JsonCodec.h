@@ -1,6 +1,7 @@
 #pragma once
 
 #include "backend/Query.h"
+#include "backend/RestartOptions.h"
 #include "backend/ServiceEvent.h"
 #include "backend/ServiceSnapshot.h"
 
@@ -17,6 +18,11 @@ QJsonObject toJson(const ServiceSnapshot &snapshot);
 QJsonObject toJson(const ServiceEvent &event);
 QJsonArray toJson(const std::vector<ServiceEvent> &events);
 QJsonObject statusJson(const ServiceSnapshot &snapshot, bool restartRunning);
+
+// The inverses, for remote clients. Unknown names fall back to defaults.
+ServiceSnapshot snapshotFromJson(const QJsonObject &json);
+ServiceEvent eventFromJson(const QJsonObject &json);
+RestartOptions restartOptionsFromJson(const QJsonObject &json);
 
 // Parses a /v1/query body. False and *error (a 400 message) when malformed.
 bool parseQueryRequest(const QByteArray &body, int shardCount, QueryRequest *out, QString *error);

@@ -20,6 +20,14 @@ struct CommandResult {
     QString error;            // set when !ok
 };
 
+// Whether the console sees the service live. An embedded service always is; a remote
+// one is live while its event stream flows.
+struct ConnectionStatus {
+    bool live = true;
+    std::int64_t lastSeenMs = 0; // epoch ms of the newest data, 0 if never
+    QString detail;              // why not live, for the banner
+};
+
 // The only way model/ reaches the service (DESIGN.md, "Layers"). The embedded client calls
 // the in-process service; a remote client implements the same calls over HTTP.
 // Threading: snapshot(), eventsSince() and the commands are called on the GUI thread and
@@ -38,6 +46,7 @@ public:
     // "http://127.0.0.1:8080", or empty when the service has no HTTP endpoint.
     virtual QString endpoint() const = 0;
     virtual RestartOptions restartDefaults() const = 0;
+    virtual ConnectionStatus connection() const { return {}; }
 
     // Commands: each answers through commandFinished(), on the GUI thread.
     virtual void requestRestart(const RestartOptions &options) = 0;
@@ -50,6 +59,7 @@ public:
 
 Q_SIGNALS:
     void commandFinished(const QString &command, const shardscope::CommandResult &result);
+    void connectionChanged(bool live);
 };
 
 } // namespace shardscope

@@ -1,0 +1,234 @@
+#include "model/RemoteBackendClient.h"
+
+#include "backend/EventLog.h"
+#include "backend/JsonCodec.h"
+
+#include <QJsonDocument>
+#include <QNetworkReply>
+
+namespace shardscope {
+namespace {
+constexpr int kMaxBackoffMs = 5000;
+constexpr int kWatchdogMs = 3000;       // the stream sends a snapshot every 100 ms
+constexpr std::size_t kEventsKept = 20000;
+
+QueryStatus statusFromHttp(int code)
+{
+    switch (code) {
+    case 200: return QueryStatus::Ok;
+    case 400: return QueryStatus::BadRequest;
+    case 404: return QueryStatus::NotFound;
+    case 500: return QueryStatus::Internal;
+    default: return QueryStatus::Unavailable;
+    }
+}
+} // namespace
+
+RemoteBackendClient::RemoteBackendClient(QUrl base, QByteArray token, QObject *parent)
+    : BackendClient(parent)
+    , m_base(std::move(base))
+    , m_token(std::move(token))
+{
+    m_reconnect.setSingleShot(true);
+    connect(&m_reconnect, &QTimer::timeout, this, &RemoteBackendClient::openStream);
+    m_watchdog.setSingleShot(true);
+    m_watchdog.setInterval(kWatchdogMs);
+    connect(&m_watchdog, &QTimer::timeout, this, [this] {
+        if (m_stream)
+            m_stream->abort(); // onStreamEnded reports and retries
+    });
+}
+
+RemoteBackendClient::~RemoteBackendClient()
+{
+    if (m_stream) {
+        disconnect(m_stream, nullptr, this, nullptr);
+        m_stream->abort();
+    }
+}
+
+void RemoteBackendClient::connectToService()
+{
+    openStream();
+}
+
+QNetworkRequest RemoteBackendClient::request(const QString &path) const
+{
+    QUrl url = m_base;
+    const qsizetype q = path.indexOf(QLatin1Char('?'));
+    url.setPath(q < 0 ? path : path.left(q));
+    url.setQuery(q < 0 ? QString() : path.mid(q + 1));
+    QNetworkRequest r(url);
+    r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    if (!m_token.isEmpty())
+        r.setRawHeader("Authorization", "Bearer " + m_token);
+    return r;
+}
+
+void RemoteBackendClient::openStream()
+{
+    // Defaults first: the restart dialog needs them before the first restart.
+    QNetworkReply *status = m_manager.get(request(QStringLiteral("/v1/service/status")));
+    connect(status, &QNetworkReply::finished, this, [this, status] {
+        const QJsonObject json = QJsonDocument::fromJson(status->readAll()).object();
+        if (json.contains(QStringLiteral("restart_defaults")))
+            m_defaults = restartOptionsFromJson(json.value(QStringLiteral("restart_defaults")).toObject());
+        status->deleteLater();
+    });
+    QNetworkRequest r = request(QStringLiteral("/v1/stream?since=%1").arg(m_lastSeq));
+    r.setRawHeader("Accept", "text/event-stream");
+    m_buffer.clear();
+    m_stream = m_manager.get(r);
+    connect(m_stream, &QNetworkReply::readyRead, this, &RemoteBackendClient::onStreamData);
+    connect(m_stream, &QNetworkReply::finished, this, &RemoteBackendClient::onStreamEnded);
+    m_watchdog.start();
+}
+
+void RemoteBackendClient::onStreamData()
+{
+    m_buffer += m_stream->readAll();
+    qsizetype end;
+    while ((end = m_buffer.indexOf("\n\n")) >= 0) {
+        QByteArray event = "message";
+        QByteArray data;
+        for (const QByteArray &line : m_buffer.left(end).split('\n')) {
+            if (line.startsWith("event: "))
+                event = line.mid(7);
+            else if (line.startsWith("data: "))
+                data += line.mid(6);
+        }
+        m_buffer.remove(0, end + 2);
+        if (!data.isEmpty())
+            handleFrame(event, data);
+    }
+}
+
+void RemoteBackendClient::handleFrame(const QByteArray &event, const QByteArray &data)
+{
+    const QJsonObject json = QJsonDocument::fromJson(data).object();
+    if (event == "snapshot") {
+        m_snapshot = snapshotFromJson(json);
+        m_backoffMs = 250;
+        m_status.lastSeenMs = nowEpochMs();
+        setLive(true, {});
+        m_watchdog.start();
+    } else if (event == "event") {
+        ServiceEvent e = eventFromJson(json);
+        if (e.seq <= m_lastSeq)
+            return;
+        m_lastSeq = e.seq;
+        m_events.push_back(std::move(e));
+        if (m_events.size() > kEventsKept)
+            m_events.pop_front();
+    }
+}
+
+void RemoteBackendClient::onStreamEnded()
+{
+    QNetworkReply *reply = m_stream;
+    const QString why = reply && reply->error() != QNetworkReply::NoError
+        ? reply->errorString() : QStringLiteral("the service closed the event stream");
+    if (reply)
+        reply->deleteLater();
+    m_stream = nullptr;
+    m_watchdog.stop();
+    setLive(false, QStringLiteral("lost %1: %2; retrying in %3 s").arg(m_base.toString(), why).arg(m_backoffMs / 1000.0));
+    m_reconnect.start(m_backoffMs);
+    m_backoffMs = std::min(m_backoffMs * 2, kMaxBackoffMs);
+}
+
+void RemoteBackendClient::setLive(bool live, const QString &detail)
+{
+    const bool changed = m_status.live != live;
+    m_status.live = live;
+    m_status.detail = detail;
+    if (changed)
+        Q_EMIT connectionChanged(live);
+}
+
+ServiceSnapshot RemoteBackendClient::snapshot()
+{
+    return m_snapshot;
+}
+
+std::vector<ServiceEvent> RemoteBackendClient::eventsSince(std::uint64_t afterSeq, std::size_t limit)
+{
+    std::vector<ServiceEvent> out;
+    for (const ServiceEvent &e : m_events) {
+        if (e.seq > afterSeq && out.size() < limit)
+            out.push_back(e);
+    }
+    return out;
+}
+
+QString RemoteBackendClient::endpoint() const
+{
+    return m_base.toString();
+}
+
+void RemoteBackendClient::command(const QString &name, const QString &path, const QJsonObject &body)
+{
+    QNetworkReply *reply = m_manager.post(request(path), body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact));
+    connect(reply, &QNetworkReply::finished, this, [this, name, reply] {
+        CommandResult r;
+        r.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
+        r.ok = r.httpStatus == 202;
+        r.restartId = std::uint64_t(json.value(QStringLiteral("restart_id")).toDouble());
+        if (!r.ok)
+            r.error = r.httpStatus == 0 ? reply->errorString() : json.value(QStringLiteral("message")).toString();
+        reply->deleteLater();
+        Q_EMIT commandFinished(name, r);
+    });
+}
+
+void RemoteBackendClient::requestRestart(const RestartOptions &options)
+{
+    command(QStringLiteral("restart"), QStringLiteral("/v1/service/restart"), options.toJson());
+}
+
+void RemoteBackendClient::abortRestart()
+{
+    command(QStringLiteral("abort"), QStringLiteral("/v1/service/restart/abort"), {});
+}
+
+void RemoteBackendClient::stopService()
+{
+    command(QStringLiteral("stop"), QStringLiteral("/v1/service/stop"), {});
+}
+
+void RemoteBackendClient::startService()
+{
+    command(QStringLiteral("start"), QStringLiteral("/v1/service/start"), {});
+}
+
+void RemoteBackendClient::submitQuery(QueryRequest request, ReplyFn reply)
+{
+    // The network manager belongs to this object's thread; callers may be anywhere.
+    QMetaObject::invokeMethod(this, [this, request = std::move(request), reply = std::move(reply)] { postQuery(request, reply); },
+                              Qt::QueuedConnection);
+}
+
+void RemoteBackendClient::postQuery(const QueryRequest &query, const ReplyFn &reply)
+{
+    QJsonObject body{{QStringLiteral("procedure"), query.procedure}, {QStringLiteral("args"), query.args}};
+    if (query.pinnedShard >= 0)
+        body.insert(QStringLiteral("shard"), query.pinnedShard);
+    QNetworkReply *r = m_manager.post(request(QStringLiteral("/v1/query")), QJsonDocument(body).toJson(QJsonDocument::Compact));
+    connect(r, &QNetworkReply::finished, this, [r, reply] {
+        const int code = r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QJsonObject json = QJsonDocument::fromJson(r->readAll()).object();
+        QueryReply answer;
+        answer.status = statusFromHttp(code);
+        answer.result = json.value(QStringLiteral("result"));
+        answer.shard = json.contains(QStringLiteral("shard")) ? json.value(QStringLiteral("shard")).toInt() : -1;
+        answer.version = Version(json.value(QStringLiteral("version")).toDouble());
+        if (!answer.ok())
+            answer.error = code == 0 ? r->errorString() : json.value(QStringLiteral("message")).toString();
+        r->deleteLater();
+        if (reply)
+            reply(std::move(answer));
+    });
+}
+
+} // namespace shardscope

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "model/BackendClient.h"
+
+#include <QNetworkAccessManager>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+
+#include <deque>
+
+class QNetworkReply;
+
+namespace shardscope {
+
+// BackendClient over HTTP for a service in another process: live snapshots and events
+// from GET /v1/stream, commands and queries as POSTs. A lost stream is reported at once
+// (connection() not live, connectionChanged) and retried with backoff; until it is back,
+// snapshot() keeps returning the last one seen, which views must show as stale.
+class RemoteBackendClient : public BackendClient
+{
+    Q_OBJECT
+public:
+    RemoteBackendClient(QUrl base, QByteArray token, QObject *parent = nullptr);
+    ~RemoteBackendClient() override;
+
+    void connectToService();
+
+    ServiceSnapshot snapshot() override;
+    std::vector<ServiceEvent> eventsSince(std::uint64_t afterSeq, std::size_t limit = 1000) override;
+    QString endpoint() const override;
+    RestartOptions restartDefaults() const override { return m_defaults; }
+    ConnectionStatus connection() const override { return m_status; }
+
+    void requestRestart(const RestartOptions &options) override;
+    void abortRestart() override;
+    void stopService() override;
+    void startService() override;
+    void submitQuery(QueryRequest request, ReplyFn reply) override;
+
+private:
+    void openStream();
+    void onStreamData();
+    void onStreamEnded();
+    void handleFrame(const QByteArray &event, const QByteArray &data);
+    void setLive(bool live, const QString &detail);
+    void command(const QString &name, const QString &path, const QJsonObject &body);
+    void postQuery(const QueryRequest &request, const ReplyFn &reply);
+    QNetworkRequest request(const QString &path) const;
+
+    QUrl m_base;
+    QByteArray m_token;
+    QNetworkAccessManager m_manager;
+    QPointer<QNetworkReply> m_stream;
+    QByteArray m_buffer;
+    QTimer m_reconnect;
+    QTimer m_watchdog; // no frame for a while means the stream is gone, even if TCP says nothing
+    int m_backoffMs = 250;
+    ServiceSnapshot m_snapshot;
+    std::deque<ServiceEvent> m_events;
+    std::uint64_t m_lastSeq = 0;
+    RestartOptions m_defaults;
+    ConnectionStatus m_status{false, 0, QStringLiteral("connecting")};
+};
+
+} // namespace shardscope
