@@ -8,6 +8,7 @@
 #include "model/ShardTableModel.h"
 #include "model/SnapshotPump.h"
 #include "model/WorkloadDriver.h"
+#include "views/ChartPanel.h"
 #include "views/EventLogView.h"
 #include "views/HeaderStrip.h"
 #include "views/MainWindow.h"
@@ -242,6 +243,23 @@ private Q_SLOTS:
         toggle->click();
         QVERIFY(!f.model.workload().isRunning());
         QVERIFY(toggle->text().contains(QStringLiteral("Start")));
+    }
+
+    void theChartsDrawAllShardsAndTheSelectedShardOnePointPerSample()
+    {
+        Fixture f;
+        ServiceSnapshot s = ScriptedBackendClient::uniform(4, ShardState::Serving, 6, 10000);
+        for (int i = 0; i < 5; ++i) {
+            s.takenAtMs += 500;
+            s.shards[1].processed += 100;
+            f.frame(s);
+        }
+        QCOMPARE(f.window.charts()->pointCount(0, 0), 5); // queue depth, all shards
+        QCOMPARE(f.window.charts()->pointCount(1, 0), 4); // throughput needs two samples
+        QCOMPARE(f.window.charts()->pointCount(0, 1), 0); // nothing selected yet
+        f.model.setSelectedShard(1);
+        QCOMPARE(f.window.charts()->pointCount(0, 1), 5);
+        QCOMPARE(f.window.charts()->pointCount(1, 1), 4);
     }
 
     void theEventLogFiltersByLevel()
