@@ -230,7 +230,7 @@ bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socke
         if (allow(Method::Get, "GET")) {
             auto responder = makeResponder(request, socket);
             writeBody(responder, 200, "text/plain; version=0.0.4; charset=utf-8",
-                      prometheusText(m_service.snapshot(), m_service.restartRunning()));
+                      m_service.metricsText());
         }
         return true;
     }

@@ -1,5 +1,8 @@
 #include "backend/Metrics.h"
 
+#include "backend/ServiceMetrics.h"
+
+#include <cstdio>
 #include <string>
 
 namespace shardscope {
@@ -28,7 +31,7 @@ void perShard(std::string &out, const ServiceSnapshot &s, const char *name, cons
 
 } // namespace
 
-QByteArray prometheusText(const ServiceSnapshot &s, bool restartRunning)
+QByteArray prometheusText(const ServiceSnapshot &s, bool restartRunning, const ServiceMetrics *metrics)
 {
     std::string out;
     out.reserve(256 + s.shards.size() * 400);
@@ -58,7 +61,14 @@ QByteArray prometheusText(const ServiceSnapshot &s, bool restartRunning)
     perShard(out, s, "shardscope_shard_in_flight", "gauge", "Requests routed to the shard and not yet answered.", [](const ShardSnapshot &x) { return x.inFlight; });
     perShard(out, s, "shardscope_shard_processed_total", "counter", "Requests the shard answered successfully.", [](const ShardSnapshot &x) { return x.processed; });
     perShard(out, s, "shardscope_shard_failed_total", "counter", "Requests the shard answered with an error.", [](const ShardSnapshot &x) { return x.failed; });
-    perShard(out, s, "shardscope_shard_latency_p99_microseconds", "gauge", "p99 latency over the shard's recent requests.", [](const ShardSnapshot &x) { return x.latencyP99Us; });
+    family(out, "shardscope_shard_latency_p99_seconds", "gauge", "p99 latency over the shard's recent requests.");
+    for (const ShardSnapshot &shard : s.shards) {
+        char value[32];
+        std::snprintf(value, sizeof value, "%g", shard.latencyP99Us / 1e6);
+        out += "shardscope_shard_latency_p99_seconds{shard=\"" + std::to_string(shard.id) + "\"} " + value + '\n';
+    }
+    if (metrics)
+        metrics->write(out);
     return QByteArray::fromStdString(out);
 }
 

@@ -7,6 +7,10 @@
 namespace shardscope {
 
 // Prometheus text exposition (format 0.0.4) of one snapshot.
-QByteArray prometheusText(const ServiceSnapshot &snapshot, bool restartRunning);
+class ServiceMetrics;
+
+// Prometheus text exposition (format 0.0.4) of one snapshot, plus the counters and
+// histograms of `metrics` when given.
+QByteArray prometheusText(const ServiceSnapshot &snapshot, bool restartRunning, const ServiceMetrics *metrics = nullptr);
 
 } // namespace shardscope

@@ -11,7 +11,10 @@ ServiceCore::ServiceCore(ServiceConfig cfg)
     , router(shards)
     , gate([this](QueryRequest r, ReplyFn f) { router.route(std::move(r), std::move(f)); })
 {
-    events.setListener([this](const ServiceEvent &e) { audit.observe(e); });
+    events.setListener([this](const ServiceEvent &e) {
+        audit.observe(e);
+        metrics.observe(e);
+    });
 }
 
 std::vector<std::unique_ptr<Shard>> ServiceCore::makeShards()

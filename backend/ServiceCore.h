@@ -5,6 +5,7 @@
 #include "backend/EventLog.h"
 #include "backend/FaultInjector.h"
 #include "backend/RequestLedger.h"
+#include "backend/ServiceMetrics.h"
 #include "backend/Router.h"
 #include "backend/ServiceConfig.h"
 #include "backend/ServiceSnapshot.h"
@@ -25,6 +26,7 @@ struct ServiceCore {
     EventLog events;
     RequestLedger ledger;
     AuditLog audit;
+    ServiceMetrics metrics;
     std::unique_ptr<FaultInjector> faults; // null unless config.enableFaults
     std::vector<std::unique_ptr<Shard>> shards;
     Router router;

@@ -1,5 +1,6 @@
 #include "backend/ShardService.h"
 
+#include "backend/Metrics.h"
 #include "backend/RestartCoordinator.h"
 #include "backend/ServiceCore.h"
 
@@ -42,7 +43,11 @@ bool ShardService::start(QString *error)
 
 void ShardService::submitQuery(QueryRequest request, ReplyFn reply)
 {
-    m_core->gate.admit(std::move(request), m_core->ledger.accept(std::move(reply)));
+    ReplyFn counted = [metrics = &m_core->metrics, reply = std::move(reply)](QueryReply answer) {
+        metrics->countReply(answer.status);
+        reply(std::move(answer));
+    };
+    m_core->gate.admit(std::move(request), m_core->ledger.accept(std::move(counted)));
 }
 
 RequestLedger::Counts ShardService::ledger() const
@@ -71,6 +76,11 @@ bool ShardService::injectFault(const QJsonObject &request, QString *description,
 CommandTicket ShardService::requestRestart(const RestartOptions &options, const QString &client)
 {
     return m_coordinator->requestRestart(options, client);
+}
+
+QByteArray ShardService::metricsText() const
+{
+    return prometheusText(m_core->snapshot(), m_coordinator->busy(), &m_core->metrics);
 }
 
 QJsonArray ShardService::auditEntries(std::size_t limit) const

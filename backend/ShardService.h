@@ -47,6 +47,8 @@ public:
 
     ServiceSnapshot snapshot() const;
     RequestLedger::Counts ledger() const;
+    // Prometheus text exposition of the whole service.
+    QByteArray metricsText() const;
     // Null unless the service was configured with enableFaults.
     FaultInjector *faults();
     // Applies a fault request (see FaultInjector::apply) and logs it as an event.
