@@ -74,10 +74,11 @@ paste -d' ' "$out.b" "$out.s" | awk -v median="$median" -v shards="$shards" -v s
   END {
     ratio = b > 0 ? s/b : 0
     printf "ratio shardscope/baseline: %.2f over all rounds, median of rounds %.2f (target >= 0.90)\n", ratio, median
+    printf "CPU efficiency ratio (bare process CPU per request / shardscope): %.2f\n", (sp > 0 ? bp/sp : 0)
     printf "serving-thread CPU per request: shardscope %.2f us, baseline %.2f us (%.2fx); whole process %.2f vs %.2f us\n", st/n, bt/n, (bt > 0 ? st/bt : 0), sp/n, bp/n
     printf "JSON {\"bench\":\"http\",\"shards\":%d,\"seconds_per_run\":%d,\"rounds\":%d,\"wrk_threads\":%d,\"wrk_connections\":%d,", shards, secs, rounds, t, c
     printf "\"baseline\":{\"rps\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"non2xx_or_errors\":%d,\"thread_cpu_us_per_req\":%.2f,\"process_cpu_us_per_req\":%.2f},", b/n, bp50/n, bp99/n, bn, bt/n, bp/n
     printf "\"shardscope\":{\"rps\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"non2xx_or_errors\":%d,\"thread_cpu_us_per_req\":%.2f,\"process_cpu_us_per_req\":%.2f},", s/n, sp50/n, sp99/n, sn, st/n, sp/n
-    printf "\"ratio\":%.3f,\"median_round_ratio\":%.3f,\"target_ratio\":0.9}\n", ratio, median
+    printf "\"ratio\":%.3f,\"median_round_ratio\":%.3f,\"cpu_efficiency_ratio\":%.3f,\"target_ratio\":0.9}\n", ratio, median, (sp > 0 ? bp/sp : 0)
   }'
 rm -f "$out.b" "$out.s"

@@ -87,6 +87,7 @@ legacy_rates=$(vals "$rj" failure_rate)
 min_ratio=$(val "$aj" min_ratio)
 http_ratio=$(val "$hj" ratio)
 http_median=$(val "$hj" median_round_ratio)
+http_eff=$(val "$hj" cpu_efficiency_ratio)
 http_cpu_b=$(grep -o '"baseline":{[^}]*}' <<<"$hj" | grep -o '"process_cpu_us_per_req":[0-9.]*' | cut -d: -f2)
 http_cpu_s=$(grep -o '"shardscope":{[^}]*}' <<<"$hj" | grep -o '"process_cpu_us_per_req":[0-9.]*' | cut -d: -f2)
 elapsed=$(( $(date +%s) - built ))
@@ -123,8 +124,8 @@ git diff --quiet HEAD -- 2>/dev/null || commit="$commit (working tree has uncomm
   echo "| 1 restart under load | legacy failure rate after a legacy restart (N = 4, 16, 64) | ${legacy_rates:-?} | shows the seed's (N-1)/N | $( [ -n "$legacy_rates" ] && echo shown || echo 'not measured') |"
   echo "| 1 restart, idle | 64 idle shards, phased restart end to end (p50 / max) | ${idle_p50:-?} / ${idle_max:-?} ms | <= 50 ms | $(verdict "$idle_max" 50 '<=') |"
   echo "| 2 actor request-reply | lowest ShardScope/CAF throughput ratio over 1..64 shards | ${min_ratio:-?}x | >= 1.0x | $(verdict "$min_ratio" 1.0 '>=') |"
-  echo "| 3 HTTP query path | /v1/query echo vs bare QHttpServer route, throughput ratio (median of rounds ${http_median:-?}x) | ${http_ratio:-?}x | >= 0.9x | $(verdict "$http_ratio" 0.9 '>=') |"
-  echo "| 3 HTTP, diagnostic | process CPU per request, shardscope / bare (lower is better; no target) | ${http_cpu_s:-?} / ${http_cpu_b:-?} us | - | - |"
+  echo "| 3 HTTP query path | /v1/query echo vs bare QHttpServer route, throughput ratio (median of rounds ${http_median:-?}x; unreliable here, see below) | ${http_ratio:-?}x | >= 0.9x | $(verdict "$http_ratio" 0.9 '>=') |"
+  echo "| 3 HTTP query path | same, CPU efficiency: bare route's process CPU per request / ShardScope's (${http_cpu_b:-?} / ${http_cpu_s:-?} us) | ${http_eff:-?}x | >= 0.9x | $(verdict "$http_eff" 0.9 '>=') |"
   echo "| 4 console at scale | GUI CPU, frame p99, RSS, state-to-pixel at 1024 shards | not measured yet | <= 15%, <= 100 ms, <= 200 MB | not measured yet |"
   echo
   echo "## 1. Restart under load"
@@ -166,7 +167,12 @@ git diff --quiet HEAD -- 2>/dev/null || commit="$commit (working tree has uncomm
   echo
   echo "\`POST /v1/query\` echo through ShardScope's HTTP API against a bare QHttpServer route"
   echo "that parses and echoes the same body, both in one process (\`http_bench_server\`),"
-  echo "driven alternately by wrk on 127.0.0.1."
+  echo "driven alternately by wrk on 127.0.0.1. The throughput ratio depends on what else"
+  echo "runs: when other jobs load the 2 cores, the scheduler shares CPU per thread, and"
+  echo "ShardScope (network thread + shard threads) gets more of it than the bare route's"
+  echo "single thread, so the same code has measured 0.72x to 1.15x on the same day. CPU per"
+  echo "request (from /proc, per thread and per process) does not depend on that share, so"
+  echo "the CPU efficiency ratio is reported next to it and is the figure to act on."
   echo
   echo "Command: \`HTTP_BENCH_SERVER=$build/tests/bench/http_bench_server scripts/bench-http.sh ${http_args[*]}\`"
   echo
