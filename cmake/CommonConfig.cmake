@@ -17,3 +17,31 @@ if(SHARDSCOPE_SANITIZE)
   target_compile_options(shardscope_common INTERFACE ${_san})
   target_link_options(shardscope_common INTERFACE ${_san})
 endif()
+
+# ThreadSanitizer (cannot be combined with SHARDSCOPE_SANITIZE). Qt and spdlog come from
+# Debian and are not instrumented: tests/sanitizers/tsan.supp silences their noise only.
+option(SHARDSCOPE_TSAN "Build with ThreadSanitizer" OFF)
+if(SHARDSCOPE_TSAN)
+  if(SHARDSCOPE_SANITIZE)
+    message(FATAL_ERROR "SHARDSCOPE_TSAN and SHARDSCOPE_SANITIZE exclude each other: use separate build dirs")
+  endif()
+  set(_tsan -fsanitize=thread -fno-omit-frame-pointer)
+  target_compile_options(shardscope_common INTERFACE ${_tsan})
+  target_link_options(shardscope_common INTERFACE ${_tsan})
+endif()
+
+# libFuzzer targets in fuzz/ (clang only: CC=clang-14 CXX=clang++-14, own build dir).
+# Every library gets coverage instrumentation plus ASan+UBSan; fuzz/CMakeLists.txt
+# links the targets with -fsanitize=fuzzer (which brings libFuzzer's main()).
+option(SHARDSCOPE_FUZZ "Build the libFuzzer targets in fuzz/ (needs clang)" OFF)
+if(SHARDSCOPE_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "SHARDSCOPE_FUZZ needs clang (configure with CC=clang-14 CXX=clang++-14)")
+  endif()
+  if(SHARDSCOPE_SANITIZE OR SHARDSCOPE_TSAN)
+    message(FATAL_ERROR "SHARDSCOPE_FUZZ brings its own sanitizers: turn SHARDSCOPE_SANITIZE/TSAN off")
+  endif()
+  set(_fuzz -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_compile_options(shardscope_common INTERFACE ${_fuzz})
+  target_link_options(shardscope_common INTERFACE -fsanitize=address,undefined)
+endif()
