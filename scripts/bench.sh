@@ -72,7 +72,7 @@ json() { grep -h '^JSON ' "$results/$1.txt" 2>/dev/null | tail -1 | sed 's/^JSON
 # First value of a key in a JSON line (flat grep: keys chosen to be unambiguous).
 val() { grep -o "\"$2\":[^,}]*" <<<"$1" | head -1 | cut -d: -f2 | tr -d '"'; }
 vals() { grep -o "\"$2\":[^,}]*" <<<"$1" | cut -d: -f2 | tr -d '"' | paste -sd' ' -; }
-verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { if (v == "") { print "not measured"; exit }
+verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { if (v !~ /^-?[0-9.]+$/) { print "not measured"; exit }
   ok = (op == "<=") ? (v + 0 <= t + 0) : (v + 0 >= t + 0); print ok ? "met" : "**missed**" }'; }
 
 rj=$(json restart); aj=$(json actor); hj=$(json http)
@@ -138,7 +138,7 @@ git diff --quiet HEAD -- 2>/dev/null || commit="$commit (working tree has uncomm
   echo "baseline percentile of the same run. Phase durations are the PhaseEnded events'"
   echo "duration_ms (whole milliseconds, so sub-millisecond phases show as 0). Then 64 idle"
   echo "shards are restarted 30 times; end to end is timed from requestRestart() to the"
-  echo "RestartFinished event."
+  echo "RestartFinished event (seen by polling the event log every 100 us)."
   echo
   echo "Command: \`$build/tests/bench/bench_restart ${restart_args[*]}\`"
   echo

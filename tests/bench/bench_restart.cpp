@@ -24,9 +24,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
-#include <mutex>
-#include <set>
+#include <algorithm>
+#include <map>
 #include <thread>
 
 using namespace shardscope;
@@ -41,25 +40,16 @@ struct Sample {
     std::uint16_t status;
 };
 
-// Watches the service's event stream: phase durations and the moment each restart ends.
+// Watches the service's event stream by polling EventLog::since() from the benchmark's
+// main thread (the service's own listener, which feeds audit and metrics, stays as it
+// is): phase durations and the moment each restart is seen to end (polled every 100 us).
 class RestartWatcher
 {
 public:
     explicit RestartWatcher(ShardService &service)
+        : m_service(service)
+        , m_seq(service.events().lastSeq())
     {
-        service.events().setListener([this](const ServiceEvent &e) { onEvent(e); });
-    }
-    void onEvent(const ServiceEvent &e)
-    {
-        if (e.kind != EventKind::PhaseEnded && e.kind != EventKind::RestartFinished)
-            return;
-        std::lock_guard lock(m_mutex);
-        if (e.kind == EventKind::PhaseEnded) {
-            m_phases[e.restartId].push_back({std::string(toString(e.phase)), e.durationMs});
-        } else {
-            m_finished[e.restartId] = {nowNs(), e.durationMs, e.outcome.toStdString()};
-            m_wake.notify_all();
-        }
     }
     struct Finished {
         std::int64_t atNs = 0;
@@ -68,21 +58,39 @@ public:
     };
     bool waitFinished(std::uint64_t id, Finished *out, std::chrono::milliseconds timeout)
     {
-        std::unique_lock lock(m_mutex);
-        if (!m_wake.wait_for(lock, timeout, [&] { return m_finished.count(id) != 0; }))
-            return false;
-        *out = m_finished[id];
-        return true;
+        const std::int64_t deadline = nowNs() + std::int64_t(timeout.count()) * 1'000'000;
+        for (;;) {
+            poll();
+            auto it = m_finished.find(id);
+            if (it != m_finished.end()) {
+                *out = it->second;
+                return true;
+            }
+            if (nowNs() > deadline)
+                return false;
+            std::this_thread::sleep_for(std::chrono::microseconds(100));
+        }
     }
     std::vector<std::pair<std::string, std::int64_t>> phases(std::uint64_t id)
     {
-        std::lock_guard lock(m_mutex);
+        poll();
         return m_phases[id];
     }
 
 private:
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
+    void poll()
+    {
+        for (const ServiceEvent &e : m_service.events().since(m_seq, 10000)) {
+            m_seq = e.seq;
+            if (e.kind == EventKind::PhaseEnded)
+                m_phases[e.restartId].push_back({std::string(toString(e.phase)), e.durationMs});
+            else if (e.kind == EventKind::RestartFinished)
+                m_finished[e.restartId] = {nowNs(), e.durationMs, e.outcome.toStdString()};
+        }
+    }
+
+    ShardService &m_service;
+    std::uint64_t m_seq;
     std::map<std::uint64_t, std::vector<std::pair<std::string, std::int64_t>>> m_phases;
     std::map<std::uint64_t, Finished> m_finished;
 };
@@ -230,7 +238,6 @@ std::string runUnderLoad(int shards, const Options &opt, bool *phasedOk, double 
     stop.store(true);
     for (auto &t : threads)
         t.join();
-    service.events().setListener({});
     service.shutdown(std::chrono::seconds(2));
     host.stop();
 
@@ -347,7 +354,6 @@ std::string runIdle(int shards, int restarts, std::int64_t hardDeadlineNs, doubl
             phaseMs[name].push_back(ms);
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    service.events().setListener({});
     service.shutdown(std::chrono::seconds(2));
     const Summary e = summarize(e2eUs);
     const Summary rep = summarize(reportedMs);
