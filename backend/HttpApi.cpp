@@ -177,6 +177,7 @@ bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socke
             auto responder = makeResponder(request, socket);
             QJsonObject status = statusJson(m_service.snapshot(), m_service.restartRunning());
             status.insert(QStringLiteral("restart_defaults"), m_service.config().restartDefaults.toJson());
+            status.insert(QStringLiteral("faults_enabled"), m_service.faults() != nullptr);
             writeJson(responder, 200, status);
         }
         return true;

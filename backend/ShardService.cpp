@@ -60,6 +60,11 @@ FaultInjector *ShardService::faults()
     return m_core->faults.get();
 }
 
+const FaultInjector *ShardService::faults() const
+{
+    return m_core->faults.get();
+}
+
 bool ShardService::injectFault(const QJsonObject &request, QString *description, QString *error)
 {
     if (!m_core->faults) {

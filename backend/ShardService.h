@@ -51,6 +51,7 @@ public:
     QByteArray metricsText() const;
     // Null unless the service was configured with enableFaults.
     FaultInjector *faults();
+    const FaultInjector *faults() const;
     // Applies a fault request (see FaultInjector::apply) and logs it as an event.
     bool injectFault(const QJsonObject &request, QString *description, QString *error);
     EventLog &events();

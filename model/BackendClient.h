@@ -5,6 +5,8 @@
 #include "backend/ServiceEvent.h"
 #include "backend/ServiceSnapshot.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QObject>
 #include <QString>
 
@@ -57,9 +59,17 @@ public:
     // Runs a query; `reply` is called exactly once, on any thread.
     virtual void submitQuery(QueryRequest request, ReplyFn reply) = 0;
 
+    // Fault drills (only when the service was started with --enable-faults): answer
+    // through commandFinished("fault", ...).
+    virtual bool faultsEnabled() const { return false; }
+    virtual void injectFault(const QJsonObject &fault);
+    // The most recent audit entries, delivered by auditReceived().
+    virtual void fetchAudit();
+
 Q_SIGNALS:
     void commandFinished(const QString &command, const shardscope::CommandResult &result);
     void connectionChanged(bool live);
+    void auditReceived(const QJsonArray &entries);
 };
 
 } // namespace shardscope

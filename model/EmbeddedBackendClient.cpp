@@ -1,5 +1,6 @@
 #include "model/EmbeddedBackendClient.h"
 
+#include "backend/FaultInjector.h"
 #include "backend/ShardService.h"
 
 #include <QMetaObject>
@@ -69,6 +70,26 @@ void EmbeddedBackendClient::startService()
 void EmbeddedBackendClient::submitQuery(QueryRequest request, ReplyFn reply)
 {
     m_service.submitQuery(std::move(request), std::move(reply));
+}
+
+bool EmbeddedBackendClient::faultsEnabled() const
+{
+    return m_service.faults() != nullptr;
+}
+
+void EmbeddedBackendClient::injectFault(const QJsonObject &fault)
+{
+    CommandResult r;
+    QString description;
+    r.ok = m_service.injectFault(fault, &description, &r.error);
+    r.httpStatus = r.ok ? 200 : (m_service.faults() ? 400 : 404);
+    answerLater(QStringLiteral("fault"), r);
+}
+
+void EmbeddedBackendClient::fetchAudit()
+{
+    const QJsonArray entries = m_service.auditEntries();
+    QMetaObject::invokeMethod(this, [this, entries] { Q_EMIT auditReceived(entries); }, Qt::QueuedConnection);
 }
 
 void EmbeddedBackendClient::answerLater(const QString &command, CommandResult result)

@@ -26,6 +26,9 @@ public:
     void startService() override;
 
     void submitQuery(QueryRequest request, ReplyFn reply) override;
+    bool faultsEnabled() const override;
+    void injectFault(const QJsonObject &fault) override;
+    void fetchAudit() override;
 
 private:
     void answerLater(const QString &command, CommandResult result);

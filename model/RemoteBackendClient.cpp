@@ -3,6 +3,7 @@
 #include "backend/EventLog.h"
 #include "backend/JsonCodec.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkReply>
 
@@ -73,6 +74,7 @@ void RemoteBackendClient::openStream()
         const QJsonObject json = QJsonDocument::fromJson(status->readAll()).object();
         if (json.contains(QStringLiteral("restart_defaults")))
             m_defaults = restartOptionsFromJson(json.value(QStringLiteral("restart_defaults")).toObject());
+        m_faultsEnabled = json.value(QStringLiteral("faults_enabled")).toBool();
         status->deleteLater();
     });
     QNetworkRequest r = request(QStringLiteral("/v1/stream?since=%1").arg(m_lastSeq));
@@ -173,7 +175,7 @@ void RemoteBackendClient::command(const QString &name, const QString &path, cons
         CommandResult r;
         r.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
-        r.ok = r.httpStatus == 202;
+        r.ok = r.httpStatus == 202 || (name == QLatin1String("fault") && r.httpStatus == 200);
         r.restartId = std::uint64_t(json.value(QStringLiteral("restart_id")).toDouble());
         if (!r.ok)
             r.error = r.httpStatus == 0 ? reply->errorString() : json.value(QStringLiteral("message")).toString();
@@ -200,6 +202,21 @@ void RemoteBackendClient::stopService()
 void RemoteBackendClient::startService()
 {
     command(QStringLiteral("start"), QStringLiteral("/v1/service/start"), {});
+}
+
+void RemoteBackendClient::injectFault(const QJsonObject &fault)
+{
+    command(QStringLiteral("fault"), QStringLiteral("/v1/faults"), fault);
+}
+
+void RemoteBackendClient::fetchAudit()
+{
+    QNetworkReply *reply = m_manager.get(request(QStringLiteral("/v1/service/audit")));
+    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        const QJsonArray entries = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("entries")).toArray();
+        reply->deleteLater();
+        Q_EMIT auditReceived(entries);
+    });
 }
 
 void RemoteBackendClient::submitQuery(QueryRequest request, ReplyFn reply)

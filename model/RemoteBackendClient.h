@@ -37,6 +37,9 @@ public:
     void stopService() override;
     void startService() override;
     void submitQuery(QueryRequest request, ReplyFn reply) override;
+    bool faultsEnabled() const override { return m_faultsEnabled; }
+    void injectFault(const QJsonObject &fault) override;
+    void fetchAudit() override;
 
 private:
     void openStream();
@@ -60,6 +63,7 @@ private:
     std::deque<ServiceEvent> m_events;
     std::uint64_t m_lastSeq = 0;
     RestartOptions m_defaults;
+    bool m_faultsEnabled = false;
     ConnectionStatus m_status{false, 0, QStringLiteral("connecting")};
 };
 
