@@ -1,0 +1,49 @@
+// runConsole(): the window comes up with the built-in workload running, and the
+// screenshot switch saves the window and ends the event loop with status 0.
+#include "ScriptedBackendClient.h"
+
+#include "app/ConsoleRunner.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace shardscope;
+
+class TestConsoleRunner : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("ShardScopeTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_consolerunner"));
+        QSettings().clear();
+    }
+
+    void theConsoleStartsWithTheWorkloadRunningAndTheScreenshotSwitchQuitsCleanly()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("console.png"));
+        qputenv("SHARDSCOPE_SCREENSHOT", path.toLocal8Bit());
+        qputenv("SHARDSCOPE_SCREENSHOT_DELAY_MS", "800");
+        ScriptedBackendClient client;
+        client.setSnapshot(ScriptedBackendClient::uniform(4, ShardState::Serving, 1, 1'780'000'000'000));
+        const int rc = runConsole(*qobject_cast<QApplication *>(QCoreApplication::instance()), client);
+        qunsetenv("SHARDSCOPE_SCREENSHOT");
+        QCOMPARE(rc, 0);
+        const QImage shot(path);
+        QVERIFY(!shot.isNull());
+        QVERIFY(shot.width() >= 800);
+        QVERIFY2(client.queriesSubmitted() > 0, "the built-in workload runs from the start");
+        QVERIFY(QSettings().contains(QStringLiteral("window/geometry")));
+    }
+};
+
+QTEST_MAIN(TestConsoleRunner)
+#include "tst_consolerunner.moc"
