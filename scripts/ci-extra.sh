@@ -2,7 +2,8 @@
 # CI beyond the plain test run (issue 4), each stage bounded, in its own build dir:
 #   asan  build-asan : everything with -DSHARDSCOPE_SANITIZE=ON (ASan+UBSan), all tests
 #   tsan  build-tsan : backend and e2e tests with -DSHARDSCOPE_TSAN=ON (gcc -fsanitize=thread),
-#                      suppressions in tests/sanitizers/tsan.supp (third-party noise only)
+#                      suppressions in tests/sanitizers/tsan.supp (third-party noise only);
+#                      TSAN_CTEST_ARGS adds ctest arguments (e.g. -E to skip a test)
 #   fuzz  build-fuzz : clang-14 libFuzzer targets, FUZZ_SECONDS (30) each on a copy of
 #                      fuzz/corpus/<target> (new inputs stay in build-fuzz/corpus)
 #   soak             : scripts/soak.sh SOAK_SECONDS (60) against build/app/shardscope
@@ -29,7 +30,7 @@ stage_tsan() {
   mapfile -t targets < <(cd build-tsan && ctest -N -L '^(backend|e2e)$' 2>/dev/null | sed -n 's/^ *Test *#[0-9]*: *//p')
   [[ ${#targets[@]} -gt 0 ]] || { echo "tsan: no backend/e2e tests found" >&2; return 1; }
   cmake --build build-tsan -j "$jobs" --target "${targets[@]}"
-  (cd build-tsan && ctest --output-on-failure -L '^(backend|e2e)$' --timeout 900)
+  (cd build-tsan && ctest --output-on-failure -L '^(backend|e2e)$' --timeout 900 ${TSAN_CTEST_ARGS:-})
 }
 
 stage_fuzz() {
