@@ -2,6 +2,7 @@
 
 #include "backend/EventLog.h"
 #include "backend/JsonCodec.h"
+#include "model/ServiceHttp.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -55,15 +56,7 @@ void RemoteBackendClient::connectToService()
 
 QNetworkRequest RemoteBackendClient::request(const QString &path) const
 {
-    QUrl url = m_base;
-    const qsizetype q = path.indexOf(QLatin1Char('?'));
-    url.setPath(q < 0 ? path : path.left(q));
-    url.setQuery(q < 0 ? QString() : path.mid(q + 1));
-    QNetworkRequest r(url);
-    r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    if (!m_token.isEmpty())
-        r.setRawHeader("Authorization", "Bearer " + m_token);
-    return r;
+    return serviceRequest(m_base, path, m_token);
 }
 
 void RemoteBackendClient::openStream()
@@ -79,7 +72,7 @@ void RemoteBackendClient::openStream()
     });
     QNetworkRequest r = request(QStringLiteral("/v1/stream?since=%1").arg(m_lastSeq));
     r.setRawHeader("Accept", "text/event-stream");
-    m_buffer.clear();
+    m_sse.clear();
     m_stream = m_manager.get(r);
     connect(m_stream, &QNetworkReply::readyRead, this, &RemoteBackendClient::onStreamData);
     connect(m_stream, &QNetworkReply::finished, this, &RemoteBackendClient::onStreamEnded);
@@ -88,21 +81,10 @@ void RemoteBackendClient::openStream()
 
 void RemoteBackendClient::onStreamData()
 {
-    m_buffer += m_stream->readAll();
-    qsizetype end;
-    while ((end = m_buffer.indexOf("\n\n")) >= 0) {
-        QByteArray event = "message";
-        QByteArray data;
-        for (const QByteArray &line : m_buffer.left(end).split('\n')) {
-            if (line.startsWith("event: "))
-                event = line.mid(7);
-            else if (line.startsWith("data: "))
-                data += line.mid(6);
-        }
-        m_buffer.remove(0, end + 2);
-        if (!data.isEmpty())
-            handleFrame(event, data);
-    }
+    m_sse.feed(m_stream->readAll(), [this](const QByteArray &event, const QByteArray &data) {
+        handleFrame(event, data);
+        return true;
+    });
 }
 
 void RemoteBackendClient::handleFrame(const QByteArray &event, const QByteArray &data)

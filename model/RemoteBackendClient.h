@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/BackendClient.h"
+#include "model/ServiceHttp.h"
 
 #include <QNetworkAccessManager>
 #include <QPointer>
@@ -55,7 +56,7 @@ private:
     QByteArray m_token;
     QNetworkAccessManager m_manager;
     QPointer<QNetworkReply> m_stream;
-    QByteArray m_buffer;
+    SseParser m_sse;
     QTimer m_reconnect;
     QTimer m_watchdog; // no frame for a while means the stream is gone, even if TCP says nothing
     int m_backoffMs = 250;

@@ -1,5 +1,7 @@
 #include "app/ctl/HttpSession.h"
 
+#include "model/ServiceHttp.h"
+
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QNetworkReply>
@@ -29,15 +31,7 @@ HttpSession::HttpSession(QUrl base, QByteArray token, int timeoutMs)
 
 QNetworkRequest HttpSession::request(const QString &path) const
 {
-    QUrl url = m_base;
-    const qsizetype q = path.indexOf(QLatin1Char('?'));
-    url.setPath(q < 0 ? path : path.left(q));
-    url.setQuery(q < 0 ? QString() : path.mid(q + 1));
-    QNetworkRequest r(url);
-    r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    if (!m_token.isEmpty())
-        r.setRawHeader("Authorization", "Bearer " + m_token);
-    return r;
+    return serviceRequest(m_base, path, m_token);
 }
 
 HttpSession::Reply HttpSession::get(const QString &path)
@@ -73,26 +67,12 @@ bool HttpSession::stream(const QString &path, const std::function<bool(const QBy
     r.setRawHeader("Accept", "text/event-stream");
     QNetworkReply *reply = m_manager.get(r);
     QEventLoop loop;
-    QByteArray buffer;
+    SseParser parser;
     bool stopped = false;
     QObject::connect(reply, &QNetworkReply::readyRead, &loop, [&] {
-        buffer += reply->readAll();
-        qsizetype end;
-        while (!stopped && (end = buffer.indexOf("\n\n")) >= 0) {
-            const QList<QByteArray> lines = buffer.left(end).split('\n');
-            buffer.remove(0, end + 2);
-            QByteArray event = "message";
-            QByteArray data;
-            for (const QByteArray &line : lines) {
-                if (line.startsWith("event: "))
-                    event = line.mid(7);
-                else if (line.startsWith("data: "))
-                    data += line.mid(6);
-            }
-            if (!data.isEmpty() && !onEvent(event, data)) {
-                stopped = true;
-                reply->abort();
-            }
+        if (!stopped && !parser.feed(reply->readAll(), onEvent)) {
+            stopped = true;
+            reply->abort();
         }
     });
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
