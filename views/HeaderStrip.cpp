@@ -2,22 +2,13 @@
 
 #include "model/ConsoleModel.h"
 #include "model/StateStyle.h"
+#include "views/Chip.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
 
 namespace shardscope {
-
-namespace {
-
-QString chip(const QColor &bg, const QColor &fg, const QString &text)
-{
-    return QStringLiteral("<span style=\"background-color:%1; color:%2;\">&nbsp;%3&nbsp;</span>")
-        .arg(bg.name(), fg.name(), text);
-}
-
-} // namespace
 
 HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     : QFrame(parent)
@@ -85,13 +76,13 @@ void HeaderStrip::refresh()
     const ServiceSummary &s = m_model.summary();
     m_phase->setText(QStringLiteral("Service: %1").arg(s.phase.isEmpty() ? QStringLiteral("unknown") : s.phase));
     m_version->setText(QStringLiteral("Version v%1").arg(s.version));
-    m_ready->setText(s.ready ? chip(QColor(0x2e, 0x9d, 0x4a), Qt::white, QStringLiteral("READY"))
-                             : chip(QColor(0xd3, 0x2f, 0x2f), Qt::white, QStringLiteral("NOT READY")));
+    m_ready->setText(s.ready ? chipHtml(QColor(0x2e, 0x9d, 0x4a), Qt::white, QStringLiteral("READY"))
+                             : chipHtml(QColor(0xd3, 0x2f, 0x2f), Qt::white, QStringLiteral("NOT READY")));
     QString counts = QStringLiteral("%1 shards&nbsp;&nbsp;").arg(s.shardCount);
     for (int i = 0; i < kStateStyleCount; ++i) {
         const int n = s.stateCounts[std::size_t(i)];
         if (n > 0)
-            counts += chip(stateColour(i), stateTextColour(i), QStringLiteral("%1 %2").arg(stateName(i)).arg(n))
+            counts += chipHtml(stateColour(i), stateTextColour(i), QStringLiteral("%1 %2").arg(stateName(i)).arg(n))
                 + QStringLiteral("&nbsp;");
     }
     if (s.heldRequests > 0)

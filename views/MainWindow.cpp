@@ -5,6 +5,7 @@
 #include "model/SnapshotPump.h"
 #include "model/StateStyle.h"
 #include "views/ChartPanel.h"
+#include "views/Chip.h"
 #include "views/EventLogView.h"
 #include "views/HeaderStrip.h"
 #include "views/RestartDialog.h"
@@ -123,8 +124,7 @@ QWidget *MainWindow::buildTimelineTab()
     auto *legend = new QLabel(tab);
     QString text;
     for (int i = 0; i < kStateStyleCount; ++i)
-        text += QStringLiteral("<span style=\"background-color:%1; color:%2;\">&nbsp;%3&nbsp;</span>&nbsp;")
-                    .arg(stateColour(i).name(), stateTextColour(i).name(), stateName(i));
+        text += chipHtml(stateColour(i), stateTextColour(i), stateName(i)) + QStringLiteral("&nbsp;");
     legend->setText(text);
     auto *window = new QComboBox(tab);
     window->addItems({QStringLiteral("Last 10 s"), QStringLiteral("Last minute"), QStringLiteral("Last 5 minutes")});

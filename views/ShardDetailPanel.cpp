@@ -3,6 +3,7 @@
 #include "model/ConsoleModel.h"
 #include "model/ShardTableModel.h"
 #include "model/StateStyle.h"
+#include "views/Chip.h"
 #include "views/LatencySparkline.h"
 
 #include <QLabel>
@@ -43,8 +44,7 @@ void ShardDetailPanel::refresh()
     }
     m_latency->setVisible(true);
     m_latency->push(r->latencyP50Us, r->latencyP99Us);
-    const QString state = QStringLiteral("<span style=\"background-color:%1; color:%2;\">&nbsp;%3&nbsp;</span>")
-                              .arg(stateColour(r->state).name(), stateTextColour(r->state).name(), stateName(r->state));
+    const QString state = chipHtml(stateColour(r->state), stateTextColour(r->state), stateName(r->state));
     QString skew;
     if (r->versionSkew)
         skew += QStringLiteral("<br><b>Version differs from the majority</b>");

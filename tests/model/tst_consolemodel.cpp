@@ -108,6 +108,18 @@ private Q_SLOTS:
         QCOMPARE(model.rememberedRestartSettings(), s);
     }
 
+    void aRefusedCommandReachesTheOperatorWithItsStatusAndReason()
+    {
+        ScriptedBackendClient client;
+        client.setCommandResult({false, 409, 0, QStringLiteral("a restart is already running")});
+        ConsoleModel model(client);
+        QSignalSpy done(&model, &ConsoleModel::commandFinished);
+        model.requestRestart(model.restartDefaults());
+        QTRY_COMPARE(done.count(), 1);
+        QVERIFY(!done[0][1].toBool());
+        QCOMPARE(done[0][2].toString(), QStringLiteral("restart refused (HTTP 409): a restart is already running"));
+    }
+
     void theWorkloadSendsTheMixAndCountsRepliesByCode()
     {
         ScriptedBackendClient client;
