@@ -13,9 +13,11 @@ PhaseStepper::PhaseStepper(QWidget *parent)
 void PhaseStepper::setProgress(const RestartProgress &progress)
 {
     m_progress = progress;
+    // Screen readers get the same steps in words.
+    static const char *const words[] = {"pending", "running", "done", "failed"};
     QStringList parts;
     for (int i = 0; i < kRestartStepCount; ++i)
-        parts << restartStepName(i) + u' ' + QString::number(int(progress.status[std::size_t(i)]));
+        parts << restartStepName(i) + u' ' + QString::fromLatin1(words[int(progress.status[std::size_t(i)])]);
     setAccessibleDescription(parts.join(QStringLiteral(", ")));
     update();
 }
