@@ -3,6 +3,7 @@
 #include "model/BackendClient.h"
 #include "model/EventFilterProxy.h"
 #include "model/EventListModel.h"
+#include "model/OperatorTools.h"
 #include "model/QueuedLogSink.h"
 #include "model/RestartTracker.h"
 #include "model/ServiceHistory.h"
@@ -29,6 +30,7 @@ ConsoleModel::ConsoleModel(BackendClient &client, QObject *parent)
     , m_restart(new RestartTracker(this))
     , m_workload(new WorkloadDriver(client, this))
     , m_pump(new SnapshotPump(client, *this, this))
+    , m_tools(new OperatorTools(client, this))
     , m_history(std::make_unique<ServiceHistory>())
     , m_timeline(std::make_unique<StateTimeline>())
 {

@@ -14,6 +14,7 @@ namespace shardscope {
 class BackendClient;
 class EventFilterProxy;
 class EventListModel;
+class OperatorTools;
 class QueuedLogSink;
 class RestartTracker;
 class ServiceHistory;
@@ -43,6 +44,7 @@ public:
     RestartTracker &restart() { return *m_restart; }
     WorkloadDriver &workload() { return *m_workload; }
     SnapshotPump &pump() { return *m_pump; }
+    OperatorTools &tools() { return *m_tools; }
     const ServiceHistory &history() const { return *m_history; }
     const StateTimeline &timeline() const { return *m_timeline; }
     const ServiceSummary &summary() const { return m_summary; }
@@ -90,6 +92,7 @@ private:
     RestartTracker *m_restart;
     WorkloadDriver *m_workload;
     SnapshotPump *m_pump;
+    OperatorTools *m_tools;
     std::unique_ptr<ServiceHistory> m_history;
     std::unique_ptr<StateTimeline> m_timeline;
     std::shared_ptr<QueuedLogSink> m_logSink;

@@ -4,9 +4,12 @@
 #include "model/ShardTableModel.h"
 #include "model/SnapshotPump.h"
 #include "model/StateStyle.h"
+#include "views/AuditView.h"
 #include "views/ChartPanel.h"
 #include "views/Chip.h"
+#include "views/ConnectionBanner.h"
 #include "views/EventLogView.h"
+#include "views/FaultsMenu.h"
 #include "views/HeaderStrip.h"
 #include "views/RestartDialog.h"
 #include "views/RestartPanel.h"
@@ -80,6 +83,7 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
     m_tabs->addTab(m_charts, QStringLiteral("&Charts"));
     m_tabs->addTab(buildTimelineTab(), QStringLiteral("State &timeline"));
     m_tabs->addTab(m_eventLog, QStringLiteral("&Event log"));
+    m_tabs->addTab(new AuditView(m_model, this), QStringLiteral("&Audit"));
 
     m_vertical->addWidget(m_horizontal);
     m_vertical->addWidget(m_tabs);
@@ -92,6 +96,8 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_header);
+    m_connection = new ConnectionBanner(m_model, m_grid, this);
+    layout->addWidget(m_connection);
     layout->addWidget(m_vertical, 1);
     setCentralWidget(central);
 
@@ -165,6 +171,10 @@ void MainWindow::buildMenus()
             m_model.stopService();
     });
     service->addAction(QStringLiteral("St&art service"), &m_model, &ConsoleModel::startService);
+    service->addSeparator();
+    auto *faults = new FaultsMenu(m_model, this);
+    connect(faults, &FaultsMenu::needsSelection, this, [this](const QString &m) { statusBar()->showMessage(m, 8000); });
+    service->addMenu(faults);
     service->addSeparator();
     QAction *quit = service->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -38,6 +38,7 @@ public:
     StateTimelineWidget *timeline() const { return m_timeline; }
     EventLogView *eventLog() const { return m_eventLog; }
     QTabWidget *tabs() const { return m_tabs; }
+    class ConnectionBanner *connectionBanner() const { return m_connection; }
     QAction *restartAction() const { return m_restartAction; }
 
     void setTheme(Theme theme);
@@ -71,6 +72,7 @@ private:
     QSplitter *m_horizontal;
     QLabel *m_endpoint;
     QLabel *m_frameTime;
+    class ConnectionBanner *m_connection = nullptr;
     QAction *m_restartAction = nullptr;
     QAction *m_lightAction = nullptr;
     QAction *m_darkAction = nullptr;

@@ -1,0 +1,106 @@
+// The console's window attached to a headless service in another process: the grid
+// follows it, fault drills reach it from the Service menu's Faults entry, the audit tab
+// lists what operators did, and losing the service veils the grid until it is back.
+#include "model/ConsoleModel.h"
+#include "model/OperatorTools.h"
+#include "model/RemoteBackendClient.h"
+#include "model/ShardTableModel.h"
+#include "model/SnapshotPump.h"
+#include "views/AuditView.h"
+#include "views/ConnectionBanner.h"
+#include "views/MainWindow.h"
+
+#include <QApplication>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace shardscope;
+
+class TestRemoteConsole : public QObject
+{
+    Q_OBJECT
+private:
+    static quint16 startService(QProcess &process, quint16 port)
+    {
+        process.start(QStringLiteral(SHARDSCOPE_BINARY),
+                      {QStringLiteral("--headless"), QStringLiteral("--shards"), QStringLiteral("4"), QStringLiteral("--listen"),
+                       QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--enable-faults"), QStringLiteral("--audit-file"),
+                       QString()});
+        QByteArray out;
+        const QRegularExpression re(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+        const bool up = QTest::qWaitFor([&] {
+            process.waitForReadyRead(50);
+            out += process.readAllStandardOutput();
+            return re.match(QString::fromUtf8(out)).hasMatch() || process.state() == QProcess::NotRunning;
+        }, 15000);
+        return up ? quint16(re.match(QString::fromUtf8(out)).captured(1).toUInt()) : 0;
+    }
+
+    static QString stateOf(ConsoleModel &model, int shard)
+    {
+        const QModelIndex index = model.shards().index(model.shards().rowOfShard(shard), 0);
+        return index.data(ShardTableModel::StateNameRole).toString();
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void the_remote_window_drills_a_fault_audits_a_restart_and_veils_a_lost_service()
+    {
+        QProcess service;
+        const quint16 port = startService(service, 0);
+        QVERIFY2(port != 0, service.readAllStandardError().constData());
+
+        RemoteBackendClient client(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)), {});
+        client.connectToService();
+        ConsoleModel model(client);
+        MainWindow window(model);
+        window.resize(1280, 800);
+        window.show();
+        model.pump().start();
+        QTRY_COMPARE_WITH_TIMEOUT(model.shards().rowCount(), 4, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(model.tools().faultsEnabled(), 5000);
+        QVERIFY(!window.connectionBanner()->isShowingLoss());
+
+        // A crash drill on shard 1, then a query there: the tile goes Failed, then back.
+        model.setSelectedShard(1);
+        QSignalSpy commands(&model, &ConsoleModel::commandFinished);
+        model.tools().injectFault(QStringLiteral("crash"), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(commands.count(), 1, 5000);
+        QVERIFY(commands.at(0).at(1).toBool());
+        std::atomic<int> replies{0};
+        client.submitQuery(QueryRequest{QStringLiteral("echo"), {}, 1}, [&](QueryReply) { ++replies; });
+        QTRY_COMPARE_WITH_TIMEOUT(replies.load(), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(model, 1), QStringLiteral("serving"), 5000);
+
+        // A restart from the console shows in the audit tab.
+        RestartSettings settings = model.restartDefaults();
+        model.requestRestart(settings);
+        QTRY_COMPARE_WITH_TIMEOUT(model.shards().index(0, 0).data(ShardTableModel::VersionRole).toInt(), 2, 10000);
+        auto *audit = window.findChild<AuditView *>();
+        QVERIFY(audit);
+        model.tools().refreshAudit();
+        QTRY_VERIFY_WITH_TIMEOUT(audit->table()->topLevelItemCount() >= 1, 5000);
+        QCOMPARE(audit->table()->topLevelItem(0)->text(1), QStringLiteral("restart"));
+        QCOMPARE(audit->table()->topLevelItem(0)->text(3), QStringLiteral("completed"));
+
+        // The service goes away: the banner and veil come at once; back again: gone.
+        service.kill();
+        QVERIFY(service.waitForFinished(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(window.connectionBanner()->isShowingLoss(), 5000);
+        QVERIFY(window.connectionBanner()->text().contains(QStringLiteral("not live")));
+        QProcess again;
+        QCOMPARE(startService(again, port), port);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.connectionBanner()->isShowingLoss(), 15000);
+        model.pump().stop();
+        again.terminate();
+        QVERIFY(again.waitForFinished(10000));
+    }
+};
+
+QTEST_MAIN(TestRemoteConsole)
+#include "tst_remote_console.moc"

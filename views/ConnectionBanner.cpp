@@ -1,0 +1,87 @@
+#include "views/ConnectionBanner.h"
+
+#include "model/ConsoleModel.h"
+#include "model/OperatorTools.h"
+
+#include <QDateTime>
+#include <QEvent>
+#include <QPainter>
+
+namespace shardscope {
+namespace {
+
+// Greys what lies under it and says why; lets clicks through to the tiles.
+class Veil : public QWidget
+{
+public:
+    explicit Veil(QWidget *parent)
+        : QWidget(parent)
+    {
+        setAttribute(Qt::WA_TransparentForMouseEvents);
+    }
+    QString text;
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter p(this);
+        p.fillRect(rect(), QColor(128, 128, 128, 150));
+        p.setPen(Qt::white);
+        QFont f = font();
+        f.setBold(true);
+        f.setPointSizeF(f.pointSizeF() * 1.3);
+        p.setFont(f);
+        p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, text);
+    }
+};
+
+} // namespace
+
+ConnectionBanner::ConnectionBanner(ConsoleModel &model, QWidget *veiled, QWidget *parent)
+    : QLabel(parent)
+    , m_model(model)
+    , m_veiled(veiled)
+    , m_veil(new Veil(veiled))
+{
+    setStyleSheet(QStringLiteral("QLabel { background: #c62828; color: white; font-weight: bold; padding: 4px 8px; }"));
+    setWordWrap(true);
+    setAccessibleName(QStringLiteral("Connection to the service"));
+    m_veiled->installEventFilter(this);
+    m_clock.setInterval(1000);
+    connect(&m_clock, &QTimer::timeout, this, &ConnectionBanner::refresh);
+    connect(&m_model.tools(), &OperatorTools::liveChanged, this, &ConnectionBanner::refresh);
+    refresh();
+}
+
+bool ConnectionBanner::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_veiled && event->type() == QEvent::Resize)
+        m_veil->setGeometry(m_veiled->rect());
+    return QLabel::eventFilter(watched, event);
+}
+
+void ConnectionBanner::refresh()
+{
+    const OperatorTools &tools = m_model.tools();
+    const bool lost = !tools.live();
+    setVisible(lost);
+    m_veil->setVisible(lost);
+    if (!lost) {
+        m_clock.stop();
+        return;
+    }
+    m_clock.start();
+    const qint64 seen = tools.lastSeenMs();
+    const QString when = seen == 0 ? QStringLiteral("never reached")
+                                   : QStringLiteral("last seen %1 (%2 s ago)")
+                                         .arg(QDateTime::fromMSecsSinceEpoch(seen).toString(QStringLiteral("HH:mm:ss")))
+                                         .arg((QDateTime::currentMSecsSinceEpoch() - seen) / 1000);
+    setText(QStringLiteral("\u26a0 Not connected to %1: %2. The tiles below are the last state seen, not live. %3")
+                .arg(m_model.endpoint(), when, tools.connectionDetail()));
+    static_cast<Veil *>(m_veil)->text = QStringLiteral("Disconnected \u2014 %1").arg(when);
+    m_veil->setGeometry(m_veiled->rect());
+    m_veil->raise();
+    m_veil->update();
+}
+
+} // namespace shardscope
