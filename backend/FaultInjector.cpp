@@ -71,7 +71,7 @@ bool FaultInjector::apply(const QJsonObject &request, int shardCount, QString *d
         *error = QStringLiteral("\"shard\" must be an integer in [0, %1]").arg(shardCount - 1);
         return false;
     }
-    const int shard = int(shardNumber);
+    const int shard = needsShard ? int(shardNumber) : -1; // checked above only when it matters
     switch (fault) {
     case FaultKind::Crash:
         m_shards[shard].crash = true;

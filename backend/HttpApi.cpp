@@ -279,6 +279,7 @@ void HttpApi::answer(std::uint64_t token, const QueryReply &reply)
         writeJson(pending.responder, 200, QJsonObject{{QStringLiteral("result"), reply.result},
                                                       {QStringLiteral("shard"), reply.shard},
                                                       {QStringLiteral("version"), double(reply.version)}});
+        pending.socket->flush();
         return;
     }
     const int status = httpStatus(reply.status);
@@ -289,6 +290,7 @@ void HttpApi::answer(std::uint64_t token, const QueryReply &reply)
     if (reply.retryAfterSeconds > 0)
         extra.append({"Retry-After", QByteArray::number(reply.retryAfterSeconds)});
     writeJson(pending.responder, status, body, extra);
+    pending.socket->flush(); // to the kernel now: a shutdown may delete the socket next
 }
 
 bool HttpApi::authorized(const QHttpServerRequest &request, QTcpSocket *socket)

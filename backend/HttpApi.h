@@ -31,6 +31,10 @@ public:
     // "Authorization: Bearer <token>": 401 without one, 403 with a wrong one.
     void setAccessToken(QByteArray token) { m_token = std::move(token); }
 
+    // Writes every reply the shards have already produced; called before the server goes
+    // away so that a request answered during shutdown reaches its client.
+    void flushReplies() { drainReplies(); }
+
     // Replies waiting for a shard; for shutdown and tests.
     std::size_t pendingQueries() const { return m_pending.size(); }
 

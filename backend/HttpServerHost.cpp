@@ -56,6 +56,7 @@ void HttpServerHost::stop()
         return;
     if (m_api) {
         QMetaObject::invokeMethod(m_api, [this] {
+            m_api->flushReplies();
             delete m_api;
             m_api = nullptr;
         }, Qt::BlockingQueuedConnection);

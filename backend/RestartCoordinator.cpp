@@ -88,6 +88,9 @@ CommandTicket RestartCoordinator::admit(Kind kind)
 
 bool RestartCoordinator::requestAbort()
 {
+    // Under the lock that admits commands: an abort meant for a restart that just ended
+    // can never land on the next one.
+    std::lock_guard lock(m_mutex);
     if (!m_busy.load())
         return false;
     m_abort.store(true);
