@@ -646,7 +646,9 @@ void ServiceRestartTest::aSecondRestartWhileOneRunsGets409()
     QFETCH(int, competitors);
     auto service = startService(smallConfig(2));
     auto [slow, fn] = ledger.make();
-    service->submitQuery(sleepOn(0, 600), fn); // holds the drain open
+    // Holds the drain open long enough for every competitor to start, even on a slow
+    // sanitizer build (at 600 ms the first restart sometimes ended before they ran).
+    service->submitQuery(sleepOn(0, 3000), fn);
     QVERIFY(waitUntilDequeued(*service, 0, 1));
 
     RestartOptions options = fastOptions();
