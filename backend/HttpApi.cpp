@@ -248,7 +248,8 @@ void HttpApi::handleQuery(const QHttpServerRequest &request, QTcpSocket *socket)
         return;
     }
     const std::uint64_t token = m_nextToken++;
-    m_pending.emplace(token, Pending{makeResponder(request, socket), QPointer<QTcpSocket>(socket)});
+    m_pending.emplace(token, Pending{makeResponder(request, socket), QPointer<QTcpSocket>(socket), socket});
+    ++m_awaiting[socket];
     std::weak_ptr<ReplyInbox> inbox = m_inbox;
     m_service.submitQuery(std::move(query), [inbox, token](QueryReply reply) {
         if (auto box = inbox.lock()) {
@@ -273,6 +274,8 @@ void HttpApi::answer(std::uint64_t token, const QueryReply &reply)
         return;
     Pending pending = std::move(it->second);
     m_pending.erase(it);
+    if (--m_awaiting[pending.key] <= 0)
+        m_awaiting.remove(pending.key);
     if (!pending.socket)
         return; // the client went away; nobody to answer
     if (reply.ok()) {

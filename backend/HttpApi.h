@@ -3,6 +3,7 @@
 #include <QAbstractHttpServer>
 #include <QHttpServerResponder>
 #include <QJsonObject>
+#include <QHash>
 #include <QPointer>
 #include <QTcpSocket>
 
@@ -35,6 +36,9 @@ public:
     // away so that a request answered during shutdown reaches its client.
     void flushReplies() { drainReplies(); }
 
+    // True while a query from `socket` waits for its shard (or an event stream is open).
+    bool isAwaitingReply(QTcpSocket *socket) const { return m_awaiting.value(socket) > 0; }
+
     // Replies waiting for a shard; for shutdown and tests.
     std::size_t pendingQueries() const { return m_pending.size(); }
 
@@ -46,6 +50,7 @@ private:
     struct Pending {
         QHttpServerResponder responder;
         QPointer<QTcpSocket> socket;
+        QTcpSocket *key; // for m_awaiting, valid as a key even after the socket is gone
     };
 
     void handleQuery(const QHttpServerRequest &request, QTcpSocket *socket);
@@ -65,6 +70,7 @@ private:
     std::unordered_map<std::uint64_t, Pending> m_pending;
     std::uint64_t m_nextToken = 1;
     QByteArray m_token;
+    QHash<QTcpSocket *, int> m_awaiting; // queries in flight per connection
 };
 
 // Writes a JSON reply with the given status and optional extra headers.

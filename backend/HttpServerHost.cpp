@@ -26,15 +26,16 @@ quint16 HttpServerHost::start(const QHostAddress &address, quint16 port, QString
     auto *context = new QObject;
     context->moveToThread(&m_thread);
     QMetaObject::invokeMethod(context, [&] {
-        auto *tcp = new QTcpServer;
+        auto api = std::make_unique<HttpApi>(m_service);
+        auto *guard = new ConnectionGuard(m_limits, api.get());
+        auto *tcp = new GuardedTcpServer(*guard, api.get());
         if (!tcp->listen(address, port)) {
             listenError = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(tcp->errorString());
-            delete tcp;
             return;
         }
-        m_api = new HttpApi(m_service);
+        m_api = api.release();
         m_api->setAccessToken(m_token);
-        tcp->setParent(m_api);
+        guard->setAwaitingReply([api = m_api](QTcpSocket *socket) { return api->isAwaitingReply(socket); });
         m_api->bind(tcp);
         bound = tcp->serverPort();
     }, Qt::BlockingQueuedConnection);

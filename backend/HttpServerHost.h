@@ -1,5 +1,7 @@
 #pragma once
 
+#include "backend/ConnectionGuard.h"
+
 #include <QHostAddress>
 #include <QString>
 #include <QThread>
@@ -25,6 +27,8 @@ public:
     quint16 start(const QHostAddress &address, quint16 port, QString *error);
     // Must be called before start(); see HttpApi::setAccessToken.
     void setAccessToken(QByteArray token) { m_token = std::move(token); }
+    // Must be called before start(); see ConnectionGuard.
+    void setConnectionLimits(ConnectionGuard::Limits limits) { m_limits = limits; }
     // Stops listening, answers nothing more, and joins the network thread. Idempotent.
     void stop();
 
@@ -38,6 +42,7 @@ private:
     QHostAddress m_address;
     quint16 m_port = 0;
     QByteArray m_token;
+    ConnectionGuard::Limits m_limits;
 };
 
 // True for 127.0.0.0/8 and ::1: addresses only this machine can reach.

@@ -6,13 +6,14 @@
 
 namespace shardscope::test {
 
-ServiceFixture::ServiceFixture(ServiceConfig config, QByteArray accessToken)
+ServiceFixture::ServiceFixture(ServiceConfig config, QByteArray accessToken, ConnectionGuard::Limits limits)
     : m_service(std::make_unique<ShardService>(std::move(config)))
 {
     if (!m_service->start(&m_error))
         return;
     m_http = std::make_unique<HttpServerHost>(*m_service);
     m_http->setAccessToken(std::move(accessToken));
+    m_http->setConnectionLimits(limits);
     m_port = m_http->start(QHostAddress(QHostAddress::LocalHost), 0, &m_error);
 }
 

@@ -13,7 +13,7 @@ namespace shardscope::test {
 class ServiceFixture
 {
 public:
-    explicit ServiceFixture(ServiceConfig config, QByteArray accessToken = {});
+    explicit ServiceFixture(ServiceConfig config, QByteArray accessToken = {}, ConnectionGuard::Limits limits = {});
     ~ServiceFixture();
 
     bool ok() const { return m_port != 0; }
