@@ -54,7 +54,7 @@ struct Console {
         w.ratePerSecond = 120;
         w.clients = 16;
         w.weights = {50, 10, 0, 0, 10, 30};
-        w.sleepMs = 300; // in flight during the drain
+        w.sleepMs = 1000; // in flight during the drain, long enough to be seen even under TSan
         w.vertexCount = 1000;
         model.workload().setConfig(w);
     }
