@@ -37,16 +37,18 @@ protected:
 
 } // namespace
 
-ConnectionBanner::ConnectionBanner(ConsoleModel &model, QWidget *veiled, QWidget *parent)
+ConnectionBanner::ConnectionBanner(ConsoleModel &model, QList<QWidget *> veiled, QWidget *parent)
     : QLabel(parent)
     , m_model(model)
-    , m_veiled(veiled)
-    , m_veil(new Veil(veiled))
+    , m_veiled(std::move(veiled))
 {
+    for (QWidget *w : m_veiled) {
+        m_veils << new Veil(w);
+        w->installEventFilter(this);
+    }
     setStyleSheet(QStringLiteral("QLabel { background: #c62828; color: white; font-weight: bold; padding: 4px 8px; }"));
     setWordWrap(true);
     setAccessibleName(QStringLiteral("Connection to the service"));
-    m_veiled->installEventFilter(this);
     m_clock.setInterval(1000);
     connect(&m_clock, &QTimer::timeout, this, &ConnectionBanner::refresh);
     connect(&m_model.tools(), &OperatorTools::liveChanged, this, &ConnectionBanner::refresh);
@@ -55,8 +57,9 @@ ConnectionBanner::ConnectionBanner(ConsoleModel &model, QWidget *veiled, QWidget
 
 bool ConnectionBanner::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == m_veiled && event->type() == QEvent::Resize)
-        m_veil->setGeometry(m_veiled->rect());
+    const qsizetype i = m_veiled.indexOf(static_cast<QWidget *>(watched));
+    if (i >= 0 && event->type() == QEvent::Resize)
+        m_veils[i]->setGeometry(m_veiled[i]->rect());
     return QLabel::eventFilter(watched, event);
 }
 
@@ -65,7 +68,8 @@ void ConnectionBanner::refresh()
     const OperatorTools &tools = m_model.tools();
     const bool lost = !tools.live();
     setVisible(lost);
-    m_veil->setVisible(lost);
+    for (QWidget *veil : m_veils)
+        veil->setVisible(lost);
     if (!lost) {
         m_clock.stop();
         return;
@@ -78,10 +82,13 @@ void ConnectionBanner::refresh()
                                          .arg((QDateTime::currentMSecsSinceEpoch() - seen) / 1000);
     setText(QStringLiteral("\u26a0 Not connected to %1: %2. The tiles below are the last state seen, not live. %3")
                 .arg(m_model.endpoint(), when, tools.connectionDetail()));
-    static_cast<Veil *>(m_veil)->text = QStringLiteral("Disconnected \u2014 %1").arg(when);
-    m_veil->setGeometry(m_veiled->rect());
-    m_veil->raise();
-    m_veil->update();
+    for (qsizetype i = 0; i < m_veils.size(); ++i) {
+        // The large text goes on the biggest veil only (the grid); the others just grey.
+        static_cast<Veil *>(m_veils[i])->text = i == m_veils.size() - 1 ? QStringLiteral("Disconnected \u2014 %1").arg(when) : QString();
+        m_veils[i]->setGeometry(m_veiled[i]->rect());
+        m_veils[i]->raise();
+        m_veils[i]->update();
+    }
 }
 
 } // namespace shardscope

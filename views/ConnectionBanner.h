@@ -8,12 +8,13 @@ namespace shardscope {
 class ConsoleModel;
 
 // A red strip while the console has lost its service, with when it last heard from it,
-// and a grey veil over a widget (the shard grid) so stale tiles never pass for live.
+// and a grey veil over the widgets that show live state (header, grid) so that nothing
+// stale passes for live.
 class ConnectionBanner : public QLabel
 {
     Q_OBJECT
 public:
-    ConnectionBanner(ConsoleModel &model, QWidget *veiled, QWidget *parent = nullptr);
+    ConnectionBanner(ConsoleModel &model, QList<QWidget *> veiled, QWidget *parent = nullptr);
 
     bool isShowingLoss() const { return !isHidden(); }
 
@@ -24,8 +25,8 @@ private:
     void refresh();
 
     ConsoleModel &m_model;
-    QWidget *m_veiled;
-    QWidget *m_veil;
+    QList<QWidget *> m_veiled;
+    QList<QWidget *> m_veils; // one per veiled widget, its child
     QTimer m_clock;
 };
 

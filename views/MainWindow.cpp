@@ -96,7 +96,7 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_header);
-    m_connection = new ConnectionBanner(m_model, m_grid, this);
+    m_connection = new ConnectionBanner(m_model, {m_header, m_grid}, this);
     layout->addWidget(m_connection);
     layout->addWidget(m_vertical, 1);
     setCentralWidget(central);
