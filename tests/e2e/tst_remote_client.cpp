@@ -1,10 +1,10 @@
 // The console's RemoteBackendClient against a headless service in another process: it
 // follows a phased restart live, shows the loss of the service at once, and reconnects.
 #include "model/RemoteBackendClient.h"
+#include "tests/support/HeadlessProcess.h"
 #include "tests/support/TestPrinters.h"
 
 #include <QProcess>
-#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -17,17 +17,7 @@ class TestRemoteClient : public QObject
 private:
     static quint16 startService(QProcess &process, quint16 port)
     {
-        process.start(QStringLiteral(SHARDSCOPE_BINARY),
-                      {QStringLiteral("--headless"), QStringLiteral("--shards"), QStringLiteral("4"), QStringLiteral("--listen"),
-                       QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--audit-file"), QString()});
-        QByteArray out;
-        const QRegularExpression re(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
-        const bool up = QTest::qWaitFor([&] {
-            process.waitForReadyRead(50);
-            out += process.readAllStandardOutput();
-            return re.match(QString::fromUtf8(out)).hasMatch() || process.state() == QProcess::NotRunning;
-        }, 15000);
-        return up ? quint16(re.match(QString::fromUtf8(out)).captured(1).toUInt()) : 0;
+        return startHeadless(process, {QStringLiteral("--shards"), QStringLiteral("4"), QStringLiteral("--audit-file"), QString()}, port);
     }
 
 private Q_SLOTS:

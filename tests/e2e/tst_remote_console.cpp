@@ -4,6 +4,7 @@
 #include "model/ConsoleModel.h"
 #include "model/OperatorTools.h"
 #include "model/RemoteBackendClient.h"
+#include "tests/support/HeadlessProcess.h"
 #include "model/ShardTableModel.h"
 #include "model/SnapshotPump.h"
 #include "views/AuditView.h"
@@ -12,13 +13,13 @@
 
 #include <QApplication>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
 #include <QTreeWidget>
 
 using namespace shardscope;
+using namespace shardscope::test;
 
 class TestRemoteConsole : public QObject
 {
@@ -26,18 +27,7 @@ class TestRemoteConsole : public QObject
 private:
     static quint16 startService(QProcess &process, quint16 port)
     {
-        process.start(QStringLiteral(SHARDSCOPE_BINARY),
-                      {QStringLiteral("--headless"), QStringLiteral("--shards"), QStringLiteral("4"), QStringLiteral("--listen"),
-                       QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--enable-faults"), QStringLiteral("--audit-file"),
-                       QString()});
-        QByteArray out;
-        const QRegularExpression re(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
-        const bool up = QTest::qWaitFor([&] {
-            process.waitForReadyRead(50);
-            out += process.readAllStandardOutput();
-            return re.match(QString::fromUtf8(out)).hasMatch() || process.state() == QProcess::NotRunning;
-        }, 15000);
-        return up ? quint16(re.match(QString::fromUtf8(out)).captured(1).toUInt()) : 0;
+        return startHeadless(process, {QStringLiteral("--shards"), QStringLiteral("4"), QStringLiteral("--enable-faults"), QStringLiteral("--audit-file"), QString()}, port);
     }
 
     static QString stateOf(ConsoleModel &model, int shard)
