@@ -12,6 +12,7 @@
 # Prints each stage's wall time; exits non-zero at the first failing stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/install-deps.sh --extra
 
 jobs=${JOBS:-2}
 fuzz_seconds=${FUZZ_SECONDS:-30}

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages ShardScope builds, runs and tests with. Idempotent:
 # does nothing when every package is already there.
+#   scripts/install-deps.sh           # build, run, test
+#   scripts/install-deps.sh --extra   # also what scripts/ci-extra.sh needs (clang's fuzzer runtime)
 set -euo pipefail
 packages=(
   cmake ninja-build g++ qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
@@ -8,6 +10,9 @@ packages=(
   qt6-qpa-plugins
   libcaf-dev wrk
 )
+if [ "${1:-}" = "--extra" ]; then
+  packages+=(clang-14 libclang-rt-14-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
