@@ -84,6 +84,8 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
     opt("hold-deadline-ms", "How long a request may be held at the closed gate.", "MS");
     opt("hold-capacity", "How many requests the closed gate holds at most.", "N");
     opt("connect", "Open the console against a running service (e.g. http://127.0.0.1:8080) instead of embedding one.", "URL");
+    opt("transport", "With --connect: stream (GET /v1/stream), poll (GET /v1/service/shards and events), or auto "
+                     "(stream, falling back to polling when it cannot be held open). Default auto.", "MODE");
     opt("token-file", "File holding the bearer token that restart, stop, start and faults require (required off loopback).", "FILE");
     opt("audit-file", "JSON-lines audit of every restart, stop and start (default: in the user's data folder).", "FILE");
     opt("enable-faults", "Allow fault injection through POST /v1/faults (for drills and tests).");
@@ -153,6 +155,12 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
         }
         if (o.accessToken.isEmpty())
             o.accessToken = qgetenv("SHARDSCOPE_TOKEN").trimmed();
+    }
+    if (ok && p.isSet(QStringLiteral("transport"))
+        && (o.connectUrl.isEmpty() || !parseRemoteTransport(p.value(QStringLiteral("transport")), o.transport))) {
+        error = o.connectUrl.isEmpty() ? QStringLiteral("--transport only applies with --connect")
+                                       : QStringLiteral("--transport must be one of: auto, stream, poll");
+        ok = false;
     }
     if (ok && !isLoopback(o.listenAddress) && o.accessToken.isEmpty()) {
         error = QStringLiteral("refusing to listen on %1 without --token-file: restart, stop and start would be open to "

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "backend/ServiceConfig.h"
+#include "model/RemoteTransport.h"
 
 #include <QHostAddress>
 #include <QUrl>
@@ -18,6 +19,7 @@ struct AppOptions {
     QString logLevel = QStringLiteral("info");
     QByteArray accessToken; // from --token-file; required off loopback
     QUrl connectUrl;        // --connect: the console attaches to a service in another process
+    RemoteTransport transport = RemoteTransport::Auto; // --transport, with --connect
 };
 
 // Parses argv. On --help/--version prints and sets *exitCode = 0; on a bad value prints

@@ -60,7 +60,7 @@ namespace shardscope {
 
 int runRemoteConsole(QApplication &app, const AppOptions &options)
 {
-    RemoteBackendClient client(options.connectUrl, options.accessToken);
+    RemoteBackendClient client(options.connectUrl, options.accessToken, options.transport);
     client.connectToService();
     spdlog::info("console attached to {}", options.connectUrl.toString().toStdString());
     return runConsole(app, client);

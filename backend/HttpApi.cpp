@@ -197,7 +197,11 @@ bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socke
     if (path == QLatin1String("/v1/service/shards")) {
         if (allow(Method::Get, "GET")) {
             auto responder = makeResponder(request, socket);
-            writeJson(responder, 200, toJson(m_service.snapshot()));
+            // Same document as the stream's snapshot frame, so polling sees what streaming sees.
+            const ServiceSnapshot snapshot = m_service.snapshot();
+            QJsonObject body = toJson(snapshot);
+            body.insert(QStringLiteral("status"), statusJson(snapshot, m_service.restartRunning()));
+            writeJson(responder, 200, body);
         }
         return true;
     }

@@ -23,11 +23,13 @@ struct CommandResult {
 };
 
 // Whether the console sees the service live. An embedded service always is; a remote
-// one is live while its event stream flows.
+// one is live while its event stream flows, or while polling answers when the stream
+// cannot be held open.
 struct ConnectionStatus {
     bool live = true;
     std::int64_t lastSeenMs = 0; // epoch ms of the newest data, 0 if never
-    QString detail;              // why not live, for the banner
+    QString detail;              // why not live, or why polling, for the banner
+    bool polling = false;        // live by polling instead of the event stream
 };
 
 // The only way model/ reaches the service (DESIGN.md, "Layers"). The embedded client calls
@@ -68,6 +70,7 @@ public:
 
 Q_SIGNALS:
     void commandFinished(const QString &command, const shardscope::CommandResult &result);
+    // Live or polling changed.
     void connectionChanged(bool live);
     void auditReceived(const QJsonArray &entries);
 };

@@ -28,6 +28,11 @@ qint64 OperatorTools::lastSeenMs() const
     return m_client.connection().lastSeenMs;
 }
 
+bool OperatorTools::polling() const
+{
+    return m_client.connection().polling;
+}
+
 QString OperatorTools::connectionDetail() const
 {
     return m_client.connection().detail;

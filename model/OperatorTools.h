@@ -31,6 +31,7 @@ public:
     bool live() const;
     qint64 lastSeenMs() const;
     QString connectionDetail() const;
+    bool polling() const; // live, but by polling because the event stream is unavailable
 
     bool faultsEnabled() const;
     // kind: crash, slow, stuck, fail_next_create, bad_graph, clear. The outcome arrives

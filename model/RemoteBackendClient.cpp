@@ -26,19 +26,31 @@ QueryStatus statusFromHttp(int code)
 }
 } // namespace
 
-RemoteBackendClient::RemoteBackendClient(QUrl base, QByteArray token, QObject *parent)
+RemoteBackendClient::RemoteBackendClient(QUrl base, QByteArray token, RemoteTransport transport, QObject *parent)
     : BackendClient(parent)
     , m_base(std::move(base))
     , m_token(std::move(token))
+    , m_transport(transport)
+    , m_poller(m_manager, [this](const QString &path) { return request(path); })
 {
     m_reconnect.setSingleShot(true);
-    connect(&m_reconnect, &QTimer::timeout, this, &RemoteBackendClient::openStream);
+    connect(&m_reconnect, &QTimer::timeout, this, &RemoteBackendClient::connectToService);
     m_watchdog.setSingleShot(true);
     m_watchdog.setInterval(kWatchdogMs);
     connect(&m_watchdog, &QTimer::timeout, this, [this] {
         if (m_stream)
             m_stream->abort(); // onStreamEnded reports and retries
     });
+    m_pollTimer.setInterval(kDefaultPollIntervalMs);
+    connect(&m_pollTimer, &QTimer::timeout, this, [this] { m_poller.poll(m_lastSeq); });
+    connect(&m_poller, &ServicePoller::polled, this, &RemoteBackendClient::onPolled);
+    connect(&m_poller, &ServicePoller::failed, this, [this](const QString &why) {
+        stopPolling();
+        lost(m_pollReason.isEmpty() ? why : QStringLiteral("%1 (event stream: %2)").arg(why, m_pollReason));
+    });
+    m_streamRetry.setSingleShot(true);
+    m_streamRetry.setInterval(kDefaultStreamRetryMs);
+    connect(&m_streamRetry, &QTimer::timeout, this, &RemoteBackendClient::openStream);
 }
 
 RemoteBackendClient::~RemoteBackendClient()
@@ -51,7 +63,11 @@ RemoteBackendClient::~RemoteBackendClient()
 
 void RemoteBackendClient::connectToService()
 {
-    openStream();
+    fetchStatus();
+    if (m_transport == RemoteTransport::Poll)
+        startPolling(QStringLiteral("polling was asked for"));
+    else
+        openStream();
 }
 
 QNetworkRequest RemoteBackendClient::request(const QString &path) const
@@ -59,9 +75,9 @@ QNetworkRequest RemoteBackendClient::request(const QString &path) const
     return serviceRequest(m_base, path, m_token);
 }
 
-void RemoteBackendClient::openStream()
+void RemoteBackendClient::fetchStatus()
 {
-    // Defaults first: the restart dialog needs them before the first restart.
+    // The restart dialog needs the defaults before the first restart.
     QNetworkReply *status = m_manager.get(request(QStringLiteral("/v1/service/status")));
     connect(status, &QNetworkReply::finished, this, [this, status] {
         const QJsonObject json = QJsonDocument::fromJson(status->readAll()).object();
@@ -70,9 +86,14 @@ void RemoteBackendClient::openStream()
         m_faultsEnabled = json.value(QStringLiteral("faults_enabled")).toBool();
         status->deleteLater();
     });
+}
+
+void RemoteBackendClient::openStream()
+{
     QNetworkRequest r = request(QStringLiteral("/v1/stream?since=%1").arg(m_lastSeq));
     r.setRawHeader("Accept", "text/event-stream");
     m_sse.clear();
+    m_streamDelivered = false;
     m_stream = m_manager.get(r);
     connect(m_stream, &QNetworkReply::readyRead, this, &RemoteBackendClient::onStreamData);
     connect(m_stream, &QNetworkReply::finished, this, &RemoteBackendClient::onStreamEnded);
@@ -91,20 +112,27 @@ void RemoteBackendClient::handleFrame(const QByteArray &event, const QByteArray 
 {
     const QJsonObject json = QJsonDocument::fromJson(data).object();
     if (event == "snapshot") {
+        if (m_pollTimer.isActive())
+            stopPolling(); // the stream flows again: it is the better path
+        m_streamDelivered = true;
         m_snapshot = snapshotFromJson(json);
         m_backoffMs = 250;
         m_status.lastSeenMs = nowEpochMs();
-        setLive(true, {});
+        setStatus(true, false, {});
         m_watchdog.start();
     } else if (event == "event") {
-        ServiceEvent e = eventFromJson(json);
-        if (e.seq <= m_lastSeq)
-            return;
-        m_lastSeq = e.seq;
-        m_events.push_back(std::move(e));
-        if (m_events.size() > kEventsKept)
-            m_events.pop_front();
+        addEvent(eventFromJson(json));
     }
+}
+
+void RemoteBackendClient::addEvent(ServiceEvent e)
+{
+    if (e.seq <= m_lastSeq)
+        return;
+    m_lastSeq = e.seq;
+    m_events.push_back(std::move(e));
+    if (m_events.size() > kEventsKept)
+        m_events.pop_front();
 }
 
 void RemoteBackendClient::onStreamEnded()
@@ -116,15 +144,65 @@ void RemoteBackendClient::onStreamEnded()
         reply->deleteLater();
     m_stream = nullptr;
     m_watchdog.stop();
-    setLive(false, QStringLiteral("lost %1: %2; retrying in %3 s").arg(m_base.toString(), why).arg(m_backoffMs / 1000.0));
+    if (m_pollTimer.isActive()) {
+        m_pollReason = why; // still unavailable; polling goes on
+        m_streamRetry.start();
+        return;
+    }
+    // A stream that never brought a frame may be blocked on the way while the service
+    // is fine: in Auto, polling finds out (and says lost if the service is gone too).
+    if (m_transport == RemoteTransport::Auto && !m_streamDelivered)
+        startPolling(why);
+    else
+        lost(why);
+}
+
+void RemoteBackendClient::startPolling(const QString &why)
+{
+    m_pollReason = why;
+    m_pollTimer.start();
+    m_poller.poll(m_lastSeq);
+}
+
+void RemoteBackendClient::stopPolling()
+{
+    m_pollTimer.stop();
+    m_streamRetry.stop();
+    m_poller.cancel();
+}
+
+void RemoteBackendClient::onPolled(const PollResult &result)
+{
+    m_snapshot = result.snapshot;
+    for (const ServiceEvent &e : result.events)
+        addEvent(e);
+    m_backoffMs = 250;
+    m_status.lastSeenMs = nowEpochMs();
+    const QString every = QStringLiteral("every %1 s").arg(QString::number(m_pollTimer.interval() / 1000.0));
+    const QString detail = m_transport == RemoteTransport::Poll
+        ? QStringLiteral("%1, as asked (--transport poll)").arg(every)
+        : QStringLiteral("%1: the event stream is unavailable (%2); retrying it every %3 s")
+              .arg(every, m_pollReason, QString::number(m_streamRetry.interval() / 1000.0));
+    setStatus(true, true, detail);
+    if (m_transport == RemoteTransport::Auto && !m_stream && !m_streamRetry.isActive())
+        m_streamRetry.start();
+    if (result.moreEvents)
+        m_poller.poll(m_lastSeq);
+}
+
+void RemoteBackendClient::lost(const QString &why)
+{
+    setStatus(false, false, QStringLiteral("lost %1: %2; retrying in %3 s")
+                                  .arg(m_base.toString(), why, QString::number(m_backoffMs / 1000.0)));
     m_reconnect.start(m_backoffMs);
     m_backoffMs = std::min(m_backoffMs * 2, kMaxBackoffMs);
 }
 
-void RemoteBackendClient::setLive(bool live, const QString &detail)
+void RemoteBackendClient::setStatus(bool live, bool polling, const QString &detail)
 {
-    const bool changed = m_status.live != live;
+    const bool changed = m_status.live != live || m_status.polling != polling || m_status.detail != detail;
     m_status.live = live;
+    m_status.polling = polling;
     m_status.detail = detail;
     if (changed)
         Q_EMIT connectionChanged(live);

@@ -2,6 +2,8 @@
 
 #include "model/BackendClient.h"
 #include "model/ServiceHttp.h"
+#include "model/RemoteTransport.h"
+#include "model/ServicePoller.h"
 
 #include <QNetworkAccessManager>
 #include <QPointer>
@@ -15,15 +17,24 @@ class QNetworkReply;
 namespace shardscope {
 
 // BackendClient over HTTP for a service in another process: live snapshots and events
-// from GET /v1/stream, commands and queries as POSTs. A lost stream is reported at once
-// (connection() not live, connectionChanged) and retried with backoff; until it is back,
-// snapshot() keeps returning the last one seen, which views must show as stale.
+// from GET /v1/stream (or polling, see RemoteTransport), commands and queries as POSTs.
+// A lost service is reported at once (connection() not live, connectionChanged) and
+// retried with backoff; until it is back, snapshot() keeps returning the last one seen,
+// which views must show as stale.
 class RemoteBackendClient : public BackendClient
 {
     Q_OBJECT
 public:
-    RemoteBackendClient(QUrl base, QByteArray token, QObject *parent = nullptr);
+    static constexpr int kDefaultPollIntervalMs = 500;
+    static constexpr int kDefaultStreamRetryMs = 30000;
+
+    RemoteBackendClient(QUrl base, QByteArray token, RemoteTransport transport = RemoteTransport::Auto,
+                        QObject *parent = nullptr);
     ~RemoteBackendClient() override;
+
+    // Tuning for tests and slow links; call before connectToService().
+    void setPollIntervalMs(int ms) { m_pollTimer.setInterval(ms); }
+    void setStreamRetryMs(int ms) { m_streamRetry.setInterval(ms); }
 
     void connectToService();
 
@@ -43,11 +54,17 @@ public:
     void fetchAudit() override;
 
 private:
+    void fetchStatus();
     void openStream();
     void onStreamData();
     void onStreamEnded();
     void handleFrame(const QByteArray &event, const QByteArray &data);
-    void setLive(bool live, const QString &detail);
+    void startPolling(const QString &why);
+    void stopPolling();
+    void onPolled(const PollResult &result);
+    void lost(const QString &why);
+    void addEvent(ServiceEvent event);
+    void setStatus(bool live, bool polling, const QString &detail);
     void command(const QString &name, const QString &path, const QJsonObject &body);
     void postQuery(const QueryRequest &request, const ReplyFn &reply);
     QNetworkRequest request(const QString &path) const;
@@ -60,6 +77,12 @@ private:
     QTimer m_reconnect;
     QTimer m_watchdog; // no frame for a while means the stream is gone, even if TCP says nothing
     int m_backoffMs = 250;
+    RemoteTransport m_transport;
+    bool m_streamDelivered = false; // the current stream attempt brought a snapshot
+    ServicePoller m_poller;
+    QTimer m_pollTimer;
+    QTimer m_streamRetry; // while polling, try the stream again now and then
+    QString m_pollReason;
     ServiceSnapshot m_snapshot;
     std::deque<ServiceEvent> m_events;
     std::uint64_t m_lastSeq = 0;

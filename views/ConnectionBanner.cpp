@@ -35,6 +35,8 @@ protected:
     }
 };
 
+const QString kLossStyle = QStringLiteral("QLabel { background: #c62828; color: white; font-weight: bold; padding: 4px 8px; }");
+
 } // namespace
 
 ConnectionBanner::ConnectionBanner(ConsoleModel &model, QList<QWidget *> veiled, QWidget *parent)
@@ -46,7 +48,6 @@ ConnectionBanner::ConnectionBanner(ConsoleModel &model, QList<QWidget *> veiled,
         m_veils << new Veil(w);
         w->installEventFilter(this);
     }
-    setStyleSheet(QStringLiteral("QLabel { background: #c62828; color: white; font-weight: bold; padding: 4px 8px; }"));
     setWordWrap(true);
     setAccessibleName(QStringLiteral("Connection to the service"));
     m_clock.setInterval(1000);
@@ -66,14 +67,25 @@ bool ConnectionBanner::eventFilter(QObject *watched, QEvent *event)
 void ConnectionBanner::refresh()
 {
     const OperatorTools &tools = m_model.tools();
-    const bool lost = !tools.live();
-    setVisible(lost);
+    m_lost = !tools.live();
+    setVisible(m_lost || tools.polling());
     for (QWidget *veil : m_veils)
-        veil->setVisible(lost);
-    if (!lost) {
-        m_clock.stop();
+        veil->setVisible(m_lost);
+    if (m_lost) {
+        showLoss();
         return;
     }
+    m_clock.stop();
+    if (tools.polling()) {
+        setStyleSheet(QStringLiteral("QLabel { background: #f9a825; color: black; padding: 4px 8px; }"));
+        setText(QStringLiteral("Live by polling %1 %2.").arg(m_model.endpoint(), tools.connectionDetail()));
+    }
+}
+
+void ConnectionBanner::showLoss()
+{
+    const OperatorTools &tools = m_model.tools();
+    setStyleSheet(kLossStyle);
     m_clock.start();
     const qint64 seen = tools.lastSeenMs();
     const QString when = seen == 0 ? QStringLiteral("never reached")

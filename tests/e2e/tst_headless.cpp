@@ -81,6 +81,8 @@ private Q_SLOTS:
         QTest::newRow("too many shards") << QStringList{QStringLiteral("--shards"), QStringLiteral("5000")} << QStringLiteral("--shards");
         QTest::newRow("listen without a port") << QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1")} << QStringLiteral("--listen wants HOST:PORT");
         QTest::newRow("unknown restart mode") << QStringList{QStringLiteral("--restart-mode"), QStringLiteral("yolo")} << QStringLiteral("--restart-mode must be one of");
+        QTest::newRow("transport without connect") << QStringList{QStringLiteral("--transport"), QStringLiteral("poll")} << QStringLiteral("--transport only applies with --connect");
+        QTest::newRow("unknown transport") << QStringList{QStringLiteral("--connect"), QStringLiteral("http://127.0.0.1:9"), QStringLiteral("--transport"), QStringLiteral("carrier-pigeon")} << QStringLiteral("--transport must be one of: auto, stream, poll");
         QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("Unknown option");
     }
     void bad_arguments_exit_2_with_a_message()

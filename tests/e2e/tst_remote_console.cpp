@@ -86,9 +86,39 @@ private Q_SLOTS:
         QProcess again;
         QCOMPARE(startService(again, port), port);
         QTRY_VERIFY_WITH_TIMEOUT(!window.connectionBanner()->isShowingLoss(), 15000);
+        QVERIFY(!window.connectionBanner()->isShowingPolling());
         model.pump().stop();
         again.terminate();
         QVERIFY(again.waitForFinished(10000));
+    }
+
+    void the_remote_window_says_when_it_is_live_by_polling()
+    {
+        QProcess service;
+        const quint16 port = startService(service, 0);
+        QVERIFY2(port != 0, service.readAllStandardError().constData());
+
+        RemoteBackendClient client(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)), {}, RemoteTransport::Poll);
+        client.setPollIntervalMs(100);
+        client.connectToService();
+        ConsoleModel model(client);
+        MainWindow window(model);
+        window.resize(1280, 800);
+        window.show();
+        model.pump().start();
+        QTRY_COMPARE_WITH_TIMEOUT(model.shards().rowCount(), 4, 5000);
+        ConnectionBanner *banner = window.connectionBanner();
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isShowingPolling(), 5000);
+        QVERIFY(!banner->isShowingLoss());
+        QVERIFY(banner->text().contains(QStringLiteral("polling")));
+        model.requestRestart(model.restartDefaults());
+        QTRY_COMPARE_WITH_TIMEOUT(model.shards().index(3, 0).data(ShardTableModel::VersionRole).toInt(), 2, 10000);
+
+        service.kill();
+        QVERIFY(service.waitForFinished(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isShowingLoss(), 5000);
+        QVERIFY(!banner->isShowingPolling());
+        model.pump().stop();
     }
 };
 
