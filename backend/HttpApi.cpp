@@ -4,7 +4,9 @@
 #include "backend/JsonCodec.h"
 #include "backend/Metrics.h"
 #include "backend/ShardService.h"
+#include "backend/WakeBatch.h"
 
+#include <QAbstractEventDispatcher>
 #include <QHttpServerRequest>
 #include <QJsonDocument>
 #include <QMetaObject>
@@ -108,7 +110,12 @@ HttpApi::HttpApi(ShardService &service, QObject *parent)
     , m_service(service)
     , m_inbox(std::make_shared<ReplyInbox>(this))
     , m_stream(new EventStream(service, this))
+    , m_wakes(std::make_unique<WakeBatch>())
 {
+    // HttpApi lives on a thread that runs an event loop (the network thread): the loop
+    // says when it is about to block, and the queries it handled since get their wakes.
+    connect(QAbstractEventDispatcher::instance(), &QAbstractEventDispatcher::aboutToBlock, this,
+            [this] { m_wakes->flush(); });
 }
 
 HttpApi::~HttpApi()

@@ -15,6 +15,7 @@ namespace shardscope {
 class ShardService;
 class ReplyInbox;
 class EventStream;
+class WakeBatch;
 struct QueryReply;
 
 // The service's HTTP API (DESIGN.md, "HTTP API"). Lives on the network thread and never
@@ -71,6 +72,7 @@ private:
     std::uint64_t m_nextToken = 1;
     QByteArray m_token;
     QHash<QTcpSocket *, int> m_awaiting; // queries in flight per connection
+    std::unique_ptr<WakeBatch> m_wakes;   // shard wake-ups, sent when the loop is about to block
 };
 
 // Writes a JSON reply with the given status and optional extra headers.

@@ -1,5 +1,7 @@
 #include "backend/Mailbox.h"
 
+#include "backend/WakeBatch.h"
+
 namespace shardscope {
 
 PushResult Mailbox::push(Envelope envelope, Lane lane)
@@ -13,11 +15,14 @@ PushResult Mailbox::push(Envelope envelope, Lane lane)
         m_size.fetch_add(1, std::memory_order_relaxed);
         wake = m_readerWaiting;
     }
-    if (wake) {
-        m_wake.notify_one();
-        return PushResult::WokeReader;
+    if (!wake)
+        return PushResult::Pushed;
+    if (WakeBatch *batch = WakeBatch::current(); batch && lane == Lane::Normal) {
+        batch->defer(this);
+        return PushResult::Pushed;
     }
-    return PushResult::Pushed;
+    m_wake.notify_one();
+    return PushResult::WokeReader;
 }
 
 Mailbox::PopResult Mailbox::pop(Envelope &out, std::optional<std::chrono::steady_clock::time_point> deadline)
@@ -64,6 +69,12 @@ std::vector<Envelope> Mailbox::takeNormal()
     m_size.fetch_sub(static_cast<std::uint32_t>(m_normal.size()), std::memory_order_relaxed);
     m_normal.clear();
     return taken;
+}
+
+bool Mailbox::readerWaiting() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_readerWaiting;
 }
 
 bool Mailbox::isClosed() const

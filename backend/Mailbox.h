@@ -29,7 +29,11 @@ class Mailbox
 {
 public:
     // Never throws. Closed: the envelope was not taken; the caller still owns the refusal.
+    // On a thread with a WakeBatch, waking the reader for a normal-lane message is left
+    // to the batch's flush.
     PushResult push(Envelope envelope, Lane lane = Lane::Normal);
+    // Wakes the reader if it waits (for WakeBatch).
+    void wakeReader() { m_wake.notify_one(); }
 
     enum class PopResult { Message, Timeout, Closed };
     // Shard thread only. Blocks until a message arrives, `deadline` passes, or the mailbox
@@ -44,6 +48,8 @@ public:
     // Messages waiting (both lanes). Lock-free: read by snapshots.
     std::uint32_t size() const { return m_size.load(std::memory_order_relaxed); }
     bool isClosed() const;
+    // The reader is blocked in pop(); for tests and diagnostics.
+    bool readerWaiting() const;
 
 private:
     mutable std::mutex m_mutex;

@@ -1,6 +1,7 @@
 // The shard mailbox: two lanes, close() that hands every queued message back, and a
 // many-producers, one-consumer stress case.
 #include "backend/Mailbox.h"
+#include "backend/WakeBatch.h"
 
 #include <QTest>
 
@@ -45,6 +46,7 @@ private Q_SLOTS:
     void sizeTracksPushPopTakeAndClose();
     void popWithADeadlineTimesOutOnAnEmptyMailbox();
     void aPushWakesAReaderBlockedWithoutADeadline();
+    void aWakeBatchHoldsBackQueryWakesUntilItFlushes();
     void manyProducersOneConsumerLoseNothing_data();
     void manyProducersOneConsumerLoseNothing();
 };
@@ -223,6 +225,44 @@ void MailboxTest::aPushWakesAReaderBlockedWithoutADeadline()
     const PushResult pushed = box.push(std::move(e), Lane::Normal);
     QVERIFY(pushed == PushResult::Pushed || pushed == PushResult::WokeReader);
     QVERIFY(QTest::qWaitFor([&] { return ran.load(); }, 5000));
+    reader.join();
+}
+
+void MailboxTest::aWakeBatchHoldsBackQueryWakesUntilItFlushes()
+{
+    Mailbox box;
+    std::atomic<int> ran{0};
+    std::thread reader([&] {
+        Envelope e;
+        while (box.pop(e, std::nullopt) == Mailbox::PopResult::Message) {
+            if (e.run)
+                e.run();
+        }
+    });
+    auto counting = [&] {
+        Envelope e;
+        e.run = [&] { ++ran; };
+        return e;
+    };
+    QVERIFY(QTest::qWaitFor([&] { return box.readerWaiting(); }, 2000));
+    {
+        WakeBatch batch;
+        QCOMPARE(WakeBatch::current(), &batch);
+        // A query to a sleeping reader is queued; its wake waits for the flush.
+        QVERIFY(box.push(counting(), Lane::Normal) == PushResult::Pushed);
+        QVERIFY(box.push(counting(), Lane::Normal) == PushResult::Pushed);
+        batch.flush();
+        QVERIFY(QTest::qWaitFor([&] { return ran.load() == 2; }, 5000));
+        QVERIFY(QTest::qWaitFor([&] { return box.readerWaiting(); }, 2000));
+        // A control message wakes at once, batch or not.
+        QVERIFY(box.push(counting(), Lane::Control) == PushResult::WokeReader);
+        QVERIFY(QTest::qWaitFor([&] { return ran.load() == 3; }, 5000));
+        QVERIFY(QTest::qWaitFor([&] { return box.readerWaiting(); }, 2000));
+        QVERIFY(box.push(counting(), Lane::Normal) == PushResult::Pushed);
+    } // leaving the scope flushes
+    QVERIFY(QTest::qWaitFor([&] { return ran.load() == 4; }, 5000));
+    QCOMPARE(WakeBatch::current(), nullptr);
+    box.close();
     reader.join();
 }
 
