@@ -20,17 +20,30 @@ int TileSampler::stateOfColour(QRgb c)
     return -1;
 }
 
-QList<int> TileSampler::sample(QAbstractItemView &view)
+QList<QRect> TileSampler::tileRects(QAbstractItemView &view)
 {
-    const QImage image = view.viewport()->grab().toImage();
-    QList<int> states;
+    QList<QRect> rects;
     const int rows = view.model()->rowCount();
-    for (int r = 0; r < rows; ++r) {
-        const QRect rect = view.visualRect(view.model()->index(r, 0));
-        const QPoint p(rect.left() + 3, rect.top() + rect.height() / 2);
+    rects.reserve(rows);
+    for (int r = 0; r < rows; ++r)
+        rects << view.visualRect(view.model()->index(r, 0));
+    return rects;
+}
+
+QList<int> TileSampler::sample(const QImage &image, const QList<QRect> &tiles)
+{
+    QList<int> states;
+    states.reserve(tiles.size());
+    for (const QRect &tile : tiles) {
+        const QPoint p = probePoint(tile);
         states << (image.rect().contains(p) ? stateOfColour(image.pixel(p)) : -1);
     }
     return states;
+}
+
+QList<int> TileSampler::sample(QAbstractItemView &view)
+{
+    return sample(view.viewport()->grab().toImage(), tileRects(view));
 }
 
 } // namespace shardscope::test
