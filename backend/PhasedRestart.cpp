@@ -78,10 +78,19 @@ RestartResult PhasedRestart::run()
 bool PhasedRestart::prepare(QString *why)
 {
     const auto started = Clock::now();
-    const auto deadline = started + std::chrono::milliseconds(m_options.prepareTimeoutMs);
     m_core.phaseStarted(ServicePhase::Preparing, m_id,
-                        QStringLiteral("closing the admission gate (policy %1)")
-                            .arg(QLatin1String(toString(m_options.admission))));
+                        QStringLiteral("loading v%1's graph, then closing the admission gate (policy %2)")
+                            .arg(m_newVersion).arg(QLatin1String(toString(m_options.admission))));
+    // Read before the gate closes: held clients never wait for a file, and a bad one
+    // aborts the restart with nothing changed.
+    QString loadError;
+    m_newGraph = m_core.loadGraph(m_newVersion, &loadError);
+    if (!m_newGraph) {
+        *why = QStringLiteral("loading the graph for v%1 failed: %2").arg(m_newVersion).arg(loadError);
+        endPhase(ServicePhase::Preparing, started, QStringLiteral("failed"), *why);
+        return false;
+    }
+    const auto deadline = Clock::now() + std::chrono::milliseconds(m_options.prepareTimeoutMs);
     HoldSettings hold;
     hold.capacity = m_options.holdCapacity;
     hold.deadline = std::chrono::milliseconds(m_options.holdDeadlineMs);
@@ -142,13 +151,6 @@ bool PhasedRestart::restartShards(int *lastTouched, QString *why)
     const auto started = Clock::now();
     m_core.phaseStarted(ServicePhase::Restarting, m_id,
                         QStringLiteral("re-creating every shard's actor on v%1").arg(m_newVersion));
-    QString loadError;
-    m_newGraph = m_core.loadGraph(m_newVersion, &loadError);
-    if (!m_newGraph) {
-        *why = QStringLiteral("loading the graph for v%1 failed: %2").arg(m_newVersion).arg(loadError);
-        endPhase(ServicePhase::Restarting, started, QStringLiteral("failed"), *why);
-        return false;
-    }
     for (const auto &shard : m_core.shards) {
         if (m_abort.load()) {
             *why = abortReason() + QStringLiteral(" during restart");

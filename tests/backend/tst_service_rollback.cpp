@@ -15,7 +15,7 @@ private Q_SLOTS:
     void aFailedVerifyProbeRollsEveryShardBack_data();
     void aFailedVerifyProbeRollsEveryShardBack();
     void aVerifyTimeoutRollsBackAndNamesTheSilentShard();
-    void aBadGraphAtTheNextRestartRollsBack();
+    void aBadGraphAbortsTheRestartBeforeTheGateCloses();
 };
 void ServiceRollbackTest::actorCreationFailingOnOneShardRollsEveryShardBack_data()
 {
@@ -137,7 +137,7 @@ void ServiceRollbackTest::aVerifyTimeoutRollsBackAndNamesTheSilentShard()
     QVERIFY2(finished->message.contains(QStringLiteral("shard %1").arg(kSilent)), qPrintable(finished->message));
 }
 
-void ServiceRollbackTest::aBadGraphAtTheNextRestartRollsBack()
+void ServiceRollbackTest::aBadGraphAbortsTheRestartBeforeTheGateCloses()
 {
     ReplyLedger ledger; // before the service: destroyed after it
     const QString loadError = QStringLiteral("edges.txt:7: expected two vertex ids");
@@ -154,12 +154,18 @@ void ServiceRollbackTest::aBadGraphAtTheNextRestartRollsBack()
     auto service = startService(std::move(config));
     QVERIFY(service->snapshot().ready());
 
+    const std::uint64_t before = service->events().lastSeq();
     const CommandTicket t = service->requestRestart(fastOptions());
     const auto finished = waitFinished(*service, t);
     QVERIFY(finished);
-    QCOMPARE(finished->outcome, QStringLiteral("rolled_back"));
+    QCOMPARE(finished->outcome, QStringLiteral("aborted"));
     QCOMPARE(finished->version, Version(1));
     QVERIFY2(finished->message.contains(loadError), qPrintable(finished->message));
+    // The graph is read before the gate closes: no shard was gated, drained or touched.
+    for (const ServiceEvent &e : service->events().since(before, 1000)) {
+        QVERIFY2(e.kind != EventKind::ShardStateChanged, qPrintable(e.message));
+        QVERIFY(e.phase != ServicePhase::Draining && e.phase != ServicePhase::Restarting);
+    }
     QByteArray why;
     QVERIFY2(allShards(service->snapshot(), ShardState::Serving, 1, &why), why.constData());
     QCOMPARE(service->snapshot().version, Version(1));
