@@ -245,15 +245,22 @@ RestartResult RestartCoordinator::startAll()
     for (const auto &shard : m_core.shards) {
         ActorSpec spec{shard->id(), v, shard->generation() + 1, m_core.graph};
         auto call = ShardCall::post(*shard, [spec](Shard &s, QString *err) { return s.replaceActor(spec, ShardState::Serving, err); });
-        if (call->wait(Clock::now() + kShardCallTimeout) && call->ok())
+        const bool answered = call->wait(Clock::now() + kShardCallTimeout);
+        if (answered && call->ok()) {
             m_core.router.setGeneration(shard->id(), spec.generation);
-        else
-            problems << QStringLiteral("shard %1: %2").arg(shard->id()).arg(call->error());
+            continue;
+        }
+        if (!answered)
+            call->abandon(); // the supervisor's attempt below replaces it
+        problems << QStringLiteral("shard %1: %2").arg(shard->id())
+                        .arg(answered ? call->error() : QStringLiteral("no answer in time"));
+        // Not left failed for good: its supervisor retries with backoff, as after a crash.
+        shard->post({[spec, s = shard.get()] { s->superviseFailedCreate(spec); }, {}}, Lane::Control);
     }
     m_core.gate.open();
     m_core.phase.store(ServicePhase::Serving);
     if (!problems.isEmpty())
-        return {QStringLiteral("failed"), problems.join(QStringLiteral("; ")), v};
+        return {QStringLiteral("failed"), problems.join(QStringLiteral("; ")) + QStringLiteral("; the supervisor retries with backoff"), v};
     return {QStringLiteral("completed"), QStringLiteral("every shard serves v%1").arg(v), v};
 }
 

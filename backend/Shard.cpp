@@ -283,6 +283,12 @@ void Shard::setStateIfLive(ShardState state)
         setState(state);
 }
 
+void Shard::superviseFailedCreate(const ActorSpec &spec)
+{
+    if (!m_actor)
+        scheduleRespawn(spec);
+}
+
 void Shard::refuseQueuedQueries(const QString &reason)
 {
     for (Envelope &e : m_mailbox.takeNormal()) {

@@ -61,6 +61,9 @@ public:
     void setStateIfLive(ShardState state);
     // Forced drain: refuses queued queries and deferred work with `reason`.
     void refuseQueuedQueries(const QString &reason);
+    // After replaceActor() failed outside a restart (a start): the supervisor retries
+    // creating `spec`'s actor with its backoff, as after a crash.
+    void superviseFailedCreate(const ActorSpec &spec);
 
 private:
     struct Deferred {
