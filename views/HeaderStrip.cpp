@@ -1,6 +1,7 @@
 #include "views/HeaderStrip.h"
 
 #include "model/ConsoleModel.h"
+#include "model/OperatorTools.h"
 #include "model/StateStyle.h"
 #include "views/Chip.h"
 
@@ -64,6 +65,7 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     layout->addWidget(m_alert);
 
     connect(&m_model, &ConsoleModel::summaryChanged, this, &HeaderStrip::refresh);
+    connect(&m_model.tools(), &OperatorTools::liveChanged, this, &HeaderStrip::refresh);
     refresh();
 }
 
@@ -74,10 +76,16 @@ QString HeaderStrip::readyText() const { return m_ready->text(); }
 void HeaderStrip::refresh()
 {
     const ServiceSummary &s = m_model.summary();
-    m_phase->setText(QStringLiteral("Service: %1").arg(s.phase.isEmpty() ? QStringLiteral("unknown") : s.phase));
+    // A lost remote service: what the header shows is the last state seen, and says so.
+    const bool live = m_model.tools().live();
+    const QString phase = s.phase.isEmpty() ? QStringLiteral("unknown") : s.phase;
+    m_phase->setText(live ? QStringLiteral("Service: %1").arg(phase) : QStringLiteral("Service: %1 (last seen)").arg(phase));
     m_version->setText(QStringLiteral("Version v%1").arg(s.version));
-    m_ready->setText(s.ready ? chipHtml(QColor(0x2e, 0x9d, 0x4a), Qt::white, QStringLiteral("READY"))
-                             : chipHtml(QColor(0xd3, 0x2f, 0x2f), Qt::white, QStringLiteral("NOT READY")));
+    if (!live)
+        m_ready->setText(chipHtml(QColor(0x75, 0x75, 0x75), Qt::white, QStringLiteral("NOT LIVE")));
+    else
+        m_ready->setText(s.ready ? chipHtml(QColor(0x2e, 0x9d, 0x4a), Qt::white, QStringLiteral("READY"))
+                                 : chipHtml(QColor(0xd3, 0x2f, 0x2f), Qt::white, QStringLiteral("NOT READY")));
     QString counts = QStringLiteral("%1 shards&nbsp;&nbsp;").arg(s.shardCount);
     for (int i = 0; i < kStateStyleCount; ++i) {
         const int n = s.stateCounts[std::size_t(i)];

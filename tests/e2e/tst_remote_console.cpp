@@ -9,6 +9,7 @@
 #include "model/SnapshotPump.h"
 #include "views/AuditView.h"
 #include "views/ConnectionBanner.h"
+#include "views/HeaderStrip.h"
 #include "views/MainWindow.h"
 
 #include <QApplication>
@@ -83,10 +84,12 @@ private Q_SLOTS:
         QVERIFY(service.waitForFinished(5000));
         QTRY_VERIFY_WITH_TIMEOUT(window.connectionBanner()->isShowingLoss(), 5000);
         QVERIFY(window.connectionBanner()->text().contains(QStringLiteral("not live")));
+        QVERIFY(window.header()->readyText().contains(QStringLiteral("NOT LIVE"))); // never a stale READY
         QProcess again;
         QCOMPARE(startService(again, port), port);
         QTRY_VERIFY_WITH_TIMEOUT(!window.connectionBanner()->isShowingLoss(), 15000);
         QVERIFY(!window.connectionBanner()->isShowingPolling());
+        QTRY_VERIFY_WITH_TIMEOUT(window.header()->readyText().contains(QStringLiteral("&nbsp;READY&nbsp;")), 5000);
         model.pump().stop();
         again.terminate();
         QVERIFY(again.waitForFinished(10000));
