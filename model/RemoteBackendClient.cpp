@@ -140,6 +140,10 @@ void RemoteBackendClient::onStreamEnded()
     QNetworkReply *reply = m_stream;
     const QString why = reply && reply->error() != QNetworkReply::NoError
         ? reply->errorString() : QStringLiteral("the service closed the event stream");
+    // Nobody listening (or no such host) says the service is down, not that something
+    // on the way blocks streams: polling would fail the same way.
+    const bool serviceDown = reply
+        && (reply->error() == QNetworkReply::ConnectionRefusedError || reply->error() == QNetworkReply::HostNotFoundError);
     if (reply)
         reply->deleteLater();
     m_stream = nullptr;
@@ -151,7 +155,7 @@ void RemoteBackendClient::onStreamEnded()
     }
     // A stream that never brought a frame may be blocked on the way while the service
     // is fine: in Auto, polling finds out (and says lost if the service is gone too).
-    if (m_transport == RemoteTransport::Auto && !m_streamDelivered)
+    if (m_transport == RemoteTransport::Auto && !m_streamDelivered && !serviceDown)
         startPolling(why);
     else
         lost(why);
