@@ -329,16 +329,16 @@ void ServiceRestartTest::aRequestArrivingDuringASlowDrainIsTreatedAsItsPolicySay
 }
 
 // RestartOptions: "a held request older than hold_deadline_ms is refused with 503".
-// Here the restart phase (graph loading) outlasts the deadline; the drain was instant.
+// Here the restart phase (a slow actor creation) outlasts the deadline; the drain was instant.
 void ServiceRestartTest::aHeldRequestIsRefusedAtItsDeadlineEvenAfterTheDrain()
 {
     ReplyLedger ledger; // before the service: destroyed after it
     auto latch = std::make_shared<Latch>();
     ServiceConfig config = smallConfig(2);
-    config.graphLoader = [latch](Version v, QString *) {
-        if (v >= 2)
-            latch->enterAndWait(10s); // a slow graph file
-        return smallGraph();
+    config.actorFactory = [latch, base = defaultActorFactory()](const ActorSpec &spec, QString *error) {
+        if (spec.version >= 2 && spec.shard == 0)
+            latch->enterAndWait(10s); // an actor that takes long to build
+        return base(spec, error);
     };
     auto service = startService(std::move(config));
     RestartOptions options = fastOptions();
