@@ -8,12 +8,34 @@
 namespace shardscope {
 
 namespace {
+
+// A full 1024-shard grid of small tiles is about 8 MB of renders; past this the cache
+// starts over (a user scrolling through large tiles of 1024 shards).
+constexpr qint64 kCacheBytesLimit = 16 * 1024 * 1024;
+
 // "0.42", "3.1", "1500": three significant digits without an exponent.
 QString formatMs(quint32 us)
 {
     const double ms = us / 1000.0;
     return ms >= 100 ? QString::number(qRound(ms)) : QString::number(ms, 'f', ms >= 10 ? 1 : 2);
 }
+
+// Where things go on a tile of a given size.
+struct TileGeometry {
+    explicit TileGeometry(const QRect &rect)
+        : tile(rect.adjusted(1, 1, -1, -1))
+        , large(tile.width() >= 100)
+        , medium(!large && tile.width() >= 64)
+    {
+        const int pad = large ? 7 : 4;
+        inner = tile.adjusted(pad, pad - 2, -pad, -pad);
+        const int barH = large ? 8 : medium ? 6 : 4;
+        bar = QRect(inner.left(), inner.bottom() - barH + 1, inner.width(), barH);
+    }
+    QRect tile, inner, bar;
+    bool large, medium;
+};
+
 } // namespace
 
 TileDelegate::TileDelegate(QObject *parent)
@@ -34,7 +56,74 @@ QSize TileDelegate::sizeHint(const QStyleOptionViewItem &, const QModelIndex &) 
     return m_size;
 }
 
-void TileDelegate::paintBadge(QPainter *p, const QRect &r, const QString &text, const QColor &fg) const
+TileDelegate::Content TileDelegate::contentOf(const QStyleOptionViewItem &option, const QModelIndex &index)
+{
+    using R = ShardTableModel;
+    Content c;
+    c.size = option.rect.size();
+    c.font = option.font;
+    c.fill = index.data(R::ColourRole).value<QColor>().rgba();
+    c.text = index.data(R::TextColourRole).value<QColor>().rgba();
+    c.base = option.palette.color(QPalette::Base).rgba();
+    c.highlight = option.palette.color(QPalette::Highlight).rgba();
+    c.outline = option.palette.color(QPalette::Text).rgba();
+    c.id = index.data(R::IdRole).toInt();
+    c.version = index.data(R::VersionRole).toULongLong();
+    c.queue = index.data(R::QueueDepthRole).toUInt();
+    c.fraction = index.data(R::QueueFractionRole).toDouble();
+    c.versionSkew = index.data(R::VersionSkewRole).toBool();
+    c.queueSkew = index.data(R::QueueSkewRole).toBool();
+    c.selected = option.state.testFlag(QStyle::State_Selected);
+    const bool large = TileGeometry(option.rect).large;
+    c.stateText = index.data(large ? R::StateNameRole : R::StateSymbolRole).toString();
+    if (large) {
+        c.inFlight = index.data(R::InFlightRole).toUInt();
+        c.p99Us = index.data(R::LatencyP99Role).toUInt();
+    }
+    return c;
+}
+
+void TileDelegate::paint(QPainter *p, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    Content c = contentOf(option, index);
+    if (c.selected) {
+        // The selection outline reaches half a pixel past the tile: drawn in place.
+        paintTile(p, option.rect, c);
+        return;
+    }
+    if (const auto *device = p->device())
+        c.dpr = device->devicePixelRatio();
+    p->drawPixmap(option.rect.topLeft(), tilePixmap(c));
+}
+
+const QPixmap &TileDelegate::tilePixmap(const Content &c) const
+{
+    auto it = m_cache.find(c.id);
+    if (it != m_cache.end() && it->content == c)
+        return it->pixmap;
+    QPixmap pixmap(c.size * c.dpr);
+    pixmap.setDevicePixelRatio(c.dpr);
+    pixmap.fill(QColor::fromRgba(c.base)); // the viewport's background, as under a tile drawn in place
+    {
+        QPainter painter(&pixmap);
+        paintTile(&painter, QRect(QPoint(0, 0), c.size), c);
+    }
+    ++m_renders;
+    const qint64 bytes = qint64(pixmap.width()) * pixmap.height() * 4;
+    if (it == m_cache.end() && m_cacheBytes + bytes > kCacheBytesLimit) {
+        m_cache.clear();
+        m_cacheBytes = 0;
+    }
+    if (it == m_cache.end()) {
+        it = m_cache.insert(c.id, {});
+        m_cacheBytes += bytes;
+    }
+    it->content = c;
+    it->pixmap = std::move(pixmap);
+    return it->pixmap;
+}
+
+void TileDelegate::paintBadge(QPainter *p, const QRect &r, const QString &text, const QColor &fg)
 {
     p->setPen(Qt::NoPen);
     p->setBrush(QColor(255, 255, 255, 235));
@@ -43,113 +132,104 @@ void TileDelegate::paintBadge(QPainter *p, const QRect &r, const QString &text, 
     p->drawText(r, Qt::AlignCenter, text);
 }
 
-void TileDelegate::paint(QPainter *p, const QStyleOptionViewItem &option, const QModelIndex &index) const
+namespace {
+
+void paintBackground(QPainter *p, const TileGeometry &g, const TileDelegate::Content &c)
 {
-    using R = ShardTableModel;
-    const QColor fill = index.data(R::ColourRole).value<QColor>();
-    const QColor text = index.data(R::TextColourRole).value<QColor>();
-    const int id = index.data(R::IdRole).toInt();
-    const quint64 version = index.data(R::VersionRole).toULongLong();
-    const quint32 queue = index.data(R::QueueDepthRole).toUInt();
-    const double fraction = index.data(R::QueueFractionRole).toDouble();
-    const bool versionSkew = index.data(R::VersionSkewRole).toBool();
-    const bool queueSkew = index.data(R::QueueSkewRole).toBool();
-    const bool selected = option.state.testFlag(QStyle::State_Selected);
-
-    p->save();
-    p->setRenderHint(QPainter::Antialiasing, true);
-    const QRect tile = option.rect.adjusted(1, 1, -1, -1);
     p->setPen(Qt::NoPen);
-    p->setBrush(fill);
-    p->drawRoundedRect(tile, 5, 5);
-    if (selected) {
+    p->setBrush(QColor::fromRgba(c.fill));
+    p->drawRoundedRect(g.tile, 5, 5);
+    if (c.selected) {
         p->setBrush(Qt::NoBrush);
-        p->setPen(QPen(option.palette.color(QPalette::Highlight), 3));
-        p->drawRoundedRect(tile.adjusted(1, 1, -1, -1), 5, 5);
-        p->setPen(QPen(option.palette.color(QPalette::Text), 1));
-        p->drawRoundedRect(tile.adjusted(-1, -1, 1, 1), 6, 6);
+        p->setPen(QPen(QColor::fromRgba(c.highlight), 3));
+        p->drawRoundedRect(g.tile.adjusted(1, 1, -1, -1), 5, 5);
+        p->setPen(QPen(QColor::fromRgba(c.outline), 1));
+        p->drawRoundedRect(g.tile.adjusted(-1, -1, 1, 1), 6, 6);
     }
+}
 
-    const bool large = tile.width() >= 100;
-    const bool medium = !large && tile.width() >= 64;
-    QFont font = option.font;
-    const int pad = large ? 7 : 4;
-    const QRect inner = tile.adjusted(pad, pad - 2, -pad, -pad);
-    const int barH = large ? 8 : medium ? 6 : 4;
-    const QRect bar(inner.left(), inner.bottom() - barH + 1, inner.width(), barH);
-
-    font.setPixelSize(large ? 13 : medium ? 11 : 10);
+// First line: id (and the state's name or symbol on large and medium tiles). Returns the
+// line's rect.
+QRect paintFirstLine(QPainter *p, const TileGeometry &g, const TileDelegate::Content &c, QFont font)
+{
+    font.setPixelSize(g.large ? 13 : g.medium ? 11 : 10);
     font.setBold(true);
     p->setFont(font);
-    p->setPen(text);
-    const QString idText = large ? QStringLiteral("#%1").arg(id) : QString::number(id);
-    const QString stateText = large ? index.data(R::StateNameRole).toString() : index.data(R::StateSymbolRole).toString();
-    const int lineH = QFontMetrics(font).height();
-    QRect line1(inner.left(), inner.top(), inner.width(), lineH);
-    p->drawText(line1, Qt::AlignLeft | Qt::AlignVCenter, idText);
+    p->setPen(QColor::fromRgba(c.text));
+    const QRect line1(g.inner.left(), g.inner.top(), g.inner.width(), QFontMetrics(font).height());
+    p->drawText(line1, Qt::AlignLeft | Qt::AlignVCenter, g.large ? QStringLiteral("#%1").arg(c.id) : QString::number(c.id));
     font.setBold(false);
     p->setFont(font);
-    if (large || medium) {
-        p->drawText(line1, Qt::AlignRight | Qt::AlignVCenter, stateText);
+    if (g.large || g.medium)
+        p->drawText(line1, Qt::AlignRight | Qt::AlignVCenter, c.stateText);
+    return line1;
+}
+
+void paintQueue(QPainter *p, const TileGeometry &g, const TileDelegate::Content &c, QFont font)
+{
+    font.setPixelSize(g.large ? 11 : 9);
+    font.setBold(false);
+    p->setFont(font);
+    const QString queueText = g.large ? QStringLiteral("queue %1").arg(c.queue) : QString::number(c.queue);
+    const int numW = (g.large || g.medium) ? QFontMetrics(font).horizontalAdvance(queueText) + 4 : 0;
+    const QRect track = g.bar.adjusted(0, 0, -numW, 0);
+    p->setPen(Qt::NoPen);
+    p->setBrush(QColor(0, 0, 0, 70));
+    p->drawRect(track);
+    p->setBrush(QColor(255, 255, 255, 220));
+    p->drawRect(QRect(track.left(), track.top(), int(track.width() * c.fraction + 0.5), track.height()));
+    if (numW > 0) {
+        p->setPen(QColor::fromRgba(c.text));
+        p->drawText(QRect(g.bar.right() - numW + 1, g.bar.top() - 4, numW, g.bar.height() + 8),
+                    Qt::AlignRight | Qt::AlignVCenter, queueText);
     }
+}
+
+} // namespace
+
+void TileDelegate::paintTile(QPainter *p, const QRect &rect, const Content &c)
+{
+    const TileGeometry g(rect);
+    p->save();
+    p->setRenderHint(QPainter::Antialiasing, true);
+    paintBackground(p, g, c);
+    const QRect line1 = paintFirstLine(p, g, c, c.font);
 
     // Second line: version (and state symbol on small tiles), badges on the right.
-    font.setPixelSize(large ? 12 : 10);
+    QFont font = c.font;
+    font.setPixelSize(g.large ? 12 : 10);
+    font.setBold(false);
     p->setFont(font);
-    const QRect line2(inner.left(), line1.bottom() + (large ? 4 : 1), inner.width(), QFontMetrics(font).height());
-    if (large || medium) {
-        p->drawText(line2, Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("v%1").arg(version));
-    } else {
-        p->drawText(line2, Qt::AlignLeft | Qt::AlignVCenter, stateText);
-    }
+    const QRect line2(g.inner.left(), line1.bottom() + (g.large ? 4 : 1), g.inner.width(), QFontMetrics(font).height());
+    p->drawText(line2, Qt::AlignLeft | Qt::AlignVCenter,
+                (g.large || g.medium) ? QStringLiteral("v%1").arg(c.version) : c.stateText);
     QFont badgeFont = font;
-    badgeFont.setPixelSize(large ? 10 : 9);
+    badgeFont.setPixelSize(g.large ? 10 : 9);
     badgeFont.setBold(true);
     p->setFont(badgeFont);
     const QFontMetrics bfm(badgeFont);
     int right = line2.right();
     auto badge = [&](const QString &label, const QColor &fg) {
         const int w = bfm.horizontalAdvance(label) + 6;
-        const QRect r(right - w + 1, line2.top() + 1, w, line2.height() - 2);
-        paintBadge(p, r, label, fg);
+        paintBadge(p, QRect(right - w + 1, line2.top() + 1, w, line2.height() - 2), label, fg);
         right -= w + 3;
     };
-    if (queueSkew)
-        badge(large ? QStringLiteral("QUEUE") : QStringLiteral("Q"), QColor(0xb0, 0x40, 0x00));
-    if (versionSkew)
-        badge(large ? QStringLiteral("SKEW") : QStringLiteral("V"), QColor(0xc0, 0x10, 0x30));
+    if (c.queueSkew)
+        badge(g.large ? QStringLiteral("QUEUE") : QStringLiteral("Q"), QColor(0xb0, 0x40, 0x00));
+    if (c.versionSkew)
+        badge(g.large ? QStringLiteral("SKEW") : QStringLiteral("V"), QColor(0xc0, 0x10, 0x30));
 
     // Third line on large tiles: the counters an operator watches during a drain.
-    if (large) {
+    if (g.large) {
         QFont small = font;
         small.setPixelSize(10);
-        small.setBold(false);
         p->setFont(small);
-        p->setPen(text);
-        const QRect line3(inner.left(), line2.bottom() + 3, inner.width(), QFontMetrics(small).height());
+        p->setPen(QColor::fromRgba(c.text));
+        const QRect line3(g.inner.left(), line2.bottom() + 3, g.inner.width(), QFontMetrics(small).height());
         p->drawText(line3, Qt::AlignLeft | Qt::AlignVCenter,
-                    QStringLiteral("in flight %1 \u00B7 p99 %2 ms")
-                        .arg(index.data(R::InFlightRole).toUInt())
-                        .arg(formatMs(index.data(R::LatencyP99Role).toUInt())));
+                    QStringLiteral("in flight %1 \u00B7 p99 %2 ms").arg(c.inFlight).arg(formatMs(c.p99Us)));
     }
-
-    // Queue bar and number.
-    font.setPixelSize(large ? 11 : 9);
-    font.setBold(false);
-    p->setFont(font);
-    const QString queueText = large ? QStringLiteral("queue %1").arg(queue) : QString::number(queue);
-    const int numW = (large || medium) ? QFontMetrics(font).horizontalAdvance(queueText) + 4 : 0;
-    QRect track = bar.adjusted(0, 0, -numW, 0);
-    p->setPen(Qt::NoPen);
-    p->setBrush(QColor(0, 0, 0, 70));
-    p->drawRect(track);
-    p->setBrush(QColor(255, 255, 255, 220));
-    p->drawRect(QRect(track.left(), track.top(), int(track.width() * fraction + 0.5), track.height()));
-    if (numW > 0) {
-        p->setPen(text);
-        p->drawText(QRect(bar.right() - numW + 1, bar.top() - 4, numW, bar.height() + 8),
-                    Qt::AlignRight | Qt::AlignVCenter, queueText);
-    }
+    paintQueue(p, g, c, font);
     p->restore();
 }
 

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <QColor>
+#include <QFont>
+#include <QHash>
+#include <QPixmap>
 #include <QStyledItemDelegate>
 
 namespace shardscope {
@@ -7,6 +11,11 @@ namespace shardscope {
 // Paints one shard tile from ShardTableModel roles: state colour with the state's name
 // (or symbol on small tiles), shard id, version, queue bar and number, skew badges.
 // No focus rectangle: selection is a thick outline, which golden images keep stable.
+//
+// Every frame changes some counter of every shard (processed, latency), so the grid
+// repaints all visible tiles at 20 Hz although most of them draw exactly what they drew
+// before. Each tile is therefore rendered once into a pixmap, keyed by everything it
+// draws, and later paints with the same content are a blit (bench_console, issue 5).
 class TileDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
@@ -19,10 +28,39 @@ public:
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
+    // Everything a tile draws: equal contents give equal pixels.
+    struct Content {
+        QSize size;
+        qreal dpr = 1;
+        QFont font;
+        QRgb fill = 0, text = 0, base = 0, highlight = 0, outline = 0;
+        int id = 0;
+        quint64 version = 0;
+        quint32 queue = 0;
+        double fraction = 0;
+        bool versionSkew = false, queueSkew = false, selected = false;
+        QString stateText;
+        quint32 inFlight = 0, p99Us = 0; // drawn on large tiles only (0 otherwise)
+
+        friend bool operator==(const Content &, const Content &) = default;
+    };
+    // Pixmap renders of tiles since the cache was last cleared (tests and benchmarks).
+    int cachedRenders() const { return m_renders; }
+
 private:
-    void paintBadge(QPainter *painter, const QRect &rect, const QString &text, const QColor &fg) const;
+    struct Cached {
+        Content content;
+        QPixmap pixmap;
+    };
+    static Content contentOf(const QStyleOptionViewItem &option, const QModelIndex &index);
+    const QPixmap &tilePixmap(const Content &content) const;
+    static void paintTile(QPainter *p, const QRect &rect, const Content &c);
+    static void paintBadge(QPainter *painter, const QRect &rect, const QString &text, const QColor &fg);
 
     QSize m_size{140, 84};
+    mutable QHash<int, Cached> m_cache; // by shard id
+    mutable qint64 m_cacheBytes = 0;
+    mutable int m_renders = 0;
 };
 
 } // namespace shardscope
