@@ -6,28 +6,89 @@
 #include "views/Chip.h"
 #include "views/LatencySparkline.h"
 
+#include <QGridLayout>
 #include <QLabel>
 #include <QVBoxLayout>
 
 namespace shardscope {
 
+namespace {
+
+// Sets a label's text only when it differs: QLabel::setText re-lays the panel out.
+void setIfChanged(QLabel *label, const QString &text)
+{
+    if (label->text() != text)
+        label->setText(text);
+}
+
+QString skewText(const ShardRow &r)
+{
+    QStringList lines;
+    if (r.versionSkew)
+        lines << QStringLiteral("<b>Version differs from the majority</b>");
+    if (r.queueSkew)
+        lines << QStringLiteral("<b>Queue is an outlier (over 3\u00D7 the median)</b>");
+    return lines.join(QStringLiteral("<br>"));
+}
+
+} // namespace
+
 ShardDetailPanel::ShardDetailPanel(ConsoleModel &model, QWidget *parent)
     : QGroupBox(QStringLiteral("Selected shard"), parent)
     , m_model(model)
-    , m_text(new QLabel(this))
+    , m_title(new QLabel(this))
+    , m_skew(new QLabel(this))
     , m_latency(new LatencySparkline(this))
 {
-    m_text->setTextFormat(Qt::RichText);
-    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_table = buildTable();
+    m_title->setTextFormat(Qt::RichText);
+    m_skew->setTextFormat(Qt::RichText);
+    // Title, counters and skew read as one block; the sparkline sits apart.
+    auto *block = new QVBoxLayout;
+    block->setSpacing(2);
+    block->addWidget(m_title);
+    block->addWidget(m_table);
+    block->addWidget(m_skew);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_text);
+    layout->addLayout(block);
     layout->addWidget(m_latency);
     connect(&m_model, &ConsoleModel::frame, this, &ShardDetailPanel::refresh);
     connect(&m_model, &ConsoleModel::selectionChanged, this, &ShardDetailPanel::refresh);
     refresh();
 }
 
-QString ShardDetailPanel::detailText() const { return m_text->text(); }
+QWidget *ShardDetailPanel::buildTable()
+{
+    static const char *const names[FieldCount] = {"Version", "Queue depth", "In flight", "Processed", "Failed",
+                                                  "Latency p50 / p99"};
+    auto *table = new QWidget(this);
+    auto *grid = new QGridLayout(table);
+    grid->setContentsMargins(2, 0, 0, 2);
+    grid->setHorizontalSpacing(6);
+    grid->setVerticalSpacing(2);
+    for (int f = 0; f < FieldCount; ++f) {
+        m_names[std::size_t(f)] = new QLabel(QString::fromLatin1(names[f]), table);
+        m_values[std::size_t(f)] = new QLabel(table);
+        m_values[std::size_t(f)]->setTextFormat(Qt::PlainText);
+        m_values[std::size_t(f)]->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        grid->addWidget(m_names[std::size_t(f)], f, 0);
+        grid->addWidget(m_values[std::size_t(f)], f, 1);
+    }
+    grid->setColumnStretch(1, 1);
+    return table;
+}
+
+QString ShardDetailPanel::detailText() const
+{
+    QString text = m_title->text();
+    if (m_table->isVisible()) {
+        for (int f = 0; f < FieldCount; ++f)
+            text += u'\n' + m_names[std::size_t(f)]->text() + QStringLiteral(": ") + m_values[std::size_t(f)]->text();
+    }
+    if (!m_skew->text().isEmpty())
+        text += u'\n' + m_skew->text();
+    return text;
+}
 
 void ShardDetailPanel::refresh()
 {
@@ -37,31 +98,32 @@ void ShardDetailPanel::refresh()
         m_latency->clear();
         m_shown = id;
     }
+    m_table->setVisible(r != nullptr);
+    m_latency->setVisible(r != nullptr);
     if (!r) {
-        m_text->setText(QStringLiteral("Select a tile (arrow keys move between tiles)."));
-        m_latency->setVisible(false);
+        setIfChanged(m_title, QStringLiteral("Select a tile (arrow keys move between tiles)."));
+        m_skew->setVisible(false);
         return;
     }
-    m_latency->setVisible(true);
     m_latency->push(r->latencyP50Us, r->latencyP99Us);
-    const QString state = chipHtml(stateColour(r->state), stateTextColour(r->state), stateName(r->state));
-    QString skew;
-    if (r->versionSkew)
-        skew += QStringLiteral("<br><b>Version differs from the majority</b>");
-    if (r->queueSkew)
-        skew += QStringLiteral("<br><b>Queue is an outlier (over 3\u00D7 the median)</b>");
-    const QString text = QStringLiteral(
-        "<b>Shard %1</b> %2<table>"
-        "<tr><td>Version</td><td>v%3 (generation %4)</td></tr>"
-        "<tr><td>Queue depth</td><td>%5</td></tr><tr><td>In flight</td><td>%6</td></tr>"
-        "<tr><td>Processed</td><td>%7</td></tr><tr><td>Failed</td><td>%8</td></tr>"
-        "<tr><td>Latency p50 / p99&nbsp;</td><td>%9 / %10 ms</td></tr></table>%11")
-        .arg(r->id).arg(state).arg(r->version).arg(r->generation).arg(r->queueDepth).arg(r->inFlight)
-        .arg(r->processed).arg(r->failed)
-        .arg(r->latencyP50Us / 1000.0, 0, 'f', 2).arg(r->latencyP99Us / 1000.0, 0, 'f', 2)
-        .arg(skew);
-    if (text != m_text->text())
-        m_text->setText(text);
+    showRow(*r);
+}
+
+void ShardDetailPanel::showRow(const ShardRow &r)
+{
+    setIfChanged(m_title, QStringLiteral("<b>Shard %1</b> %2")
+                              .arg(r.id)
+                              .arg(chipHtml(stateColour(r.state), stateTextColour(r.state), stateName(r.state))));
+    setIfChanged(m_values[Version], QStringLiteral("v%1 (generation %2)").arg(r.version).arg(r.generation));
+    setIfChanged(m_values[QueueDepth], QString::number(r.queueDepth));
+    setIfChanged(m_values[InFlight], QString::number(r.inFlight));
+    setIfChanged(m_values[Processed], QString::number(r.processed));
+    setIfChanged(m_values[Failed], QString::number(r.failed));
+    setIfChanged(m_values[Latency], QStringLiteral("%1 / %2 ms").arg(r.latencyP50Us / 1000.0, 0, 'f', 2)
+                                        .arg(r.latencyP99Us / 1000.0, 0, 'f', 2));
+    const QString skew = skewText(r);
+    setIfChanged(m_skew, skew);
+    m_skew->setVisible(!skew.isEmpty());
 }
 
 } // namespace shardscope
