@@ -3,11 +3,12 @@
 #include <QChartView>
 #include <QColor>
 
+#include <utility>
 #include <vector>
 
 namespace shardscope {
 
-// A chart view that shades spans of the x axis (restart phases) behind the lines, by
+// A chart view that shades spans of the x axis (restart phases) over the plot, by
 // mapping the spans through the chart on each paint rather than adding series.
 class ShadedChartView : public QChartView
 {
@@ -27,6 +28,9 @@ protected:
     void drawForeground(QPainter *painter, const QRectF &rect) override;
 
 private:
+    QImage bandStrip(const std::vector<std::pair<QRectF, const Span *>> &bands, const QRectF &plot, qreal dpr) const;
+    void labelBands(QPainter *painter, const std::vector<std::pair<QRectF, const Span *>> &bands) const;
+
     std::vector<Span> m_spans;
 };
 
