@@ -12,10 +12,12 @@
 #include "backend/RestartOptions.h"
 #include "backend/ShardTypes.h"
 #include "model/EmbeddedBackendClient.h"
+#include "model/SnapshotPump.h"
 #include "model/StateStyle.h"
 #include "tests/bench/BenchCommon.h"
 
 #include <QJsonArray>
+#include <QRandomGenerator>
 #include <QTimer>
 
 namespace shardscope::bench {
@@ -95,16 +97,23 @@ QJsonObject steadyPhase(ConsoleSession &s)
     return {{QStringLiteral("seconds"), round2(wall)}, {QStringLiteral("gui_cpu_pct"), round2(pct)},
             {QStringLiteral("gui_cpu_pct_max_1s"), round2(maxSecond)},
             {QStringLiteral("frame_ms"), summaryJson(frames.frameMs())},
+            {QStringLiteral("frame_cpu_ms"), summaryJson(frames.frameCpuMs())},
             {QStringLiteral("tick_ms"), summaryJson(frames.modelMs())},
             {QStringLiteral("frames_without_paint"), frames.framesWithoutPaint()},
             {QStringLiteral("load"), loadJson(s, frames)}};
 }
 
 // One phased restart with a `sleep` in flight on every shard; then waits (bounded) for
-// every visible tile to show serving again. False if the restart did not finish.
-bool restartOnce(ConsoleSession &s, EventCollector &events)
+// every visible tile to show serving again. False if the restart did not finish. The
+// restart starts at a random point of the pump's 50 ms period (fixed seed), so that state
+// changes are not phase-locked to the frames and "wait for the next snapshot" is sampled
+// fairly.
+bool restartOnce(ConsoleSession &s, EventCollector &events, QRandomGenerator &rng)
 {
-    s.load().sendSleepToAll(s.options().drainMs);
+    runFor(int(rng.bounded(int(SnapshotPump::kFrameInterval.count()))));
+    const std::uint64_t round = s.load().requestSleepToAll(s.options().drainMs);
+    if (!waitUntil([&] { return s.load().sleepRoundsSent() >= round; }, 5000, 2))
+        return false;
     const int finishedBefore = events.finishedRestarts();
     RestartOptions options = s.client().restartDefaults();
     options.mode = RestartMode::Phased;
@@ -129,7 +138,9 @@ QJsonObject byStateJson(const StateToPixel &m)
 
 QJsonObject stateToPixelJson(const StateToPixel &m)
 {
-    return {{QStringLiteral("state_to_pixel_ms"), summaryJson(m.latencyMs)}, {QStringLiteral("observed"), m.observed},
+    return {{QStringLiteral("state_to_pixel_ms"), summaryJson(m.latencyMs)},
+            {QStringLiteral("state_to_snapshot_ms"), summaryJson(m.toSnapshotMs)},
+            {QStringLiteral("snapshot_to_pixel_ms"), summaryJson(m.snapshotToPixelMs)}, {QStringLiteral("observed"), m.observed},
             {QStringLiteral("brief"), m.brief}, {QStringLiteral("unchanged"), m.unchanged},
             {QStringLiteral("missed"), m.missed}, {QStringLiteral("seen_unseen_by_state"), byStateJson(m)}};
 }
@@ -156,8 +167,9 @@ QJsonObject restartPhase(ConsoleSession &s)
     probe.setEnabled(true);
     const GuiCpu cpu;
     int finished = 0;
+    QRandomGenerator rng(20261126);
     for (int r = 0; r < s.options().restarts; ++r)
-        finished += restartOnce(s, events);
+        finished += restartOnce(s, events, rng);
     const double pct = cpu.percent();
     events.poll();
     probe.setEnabled(false);
@@ -173,6 +185,7 @@ QJsonObject restartPhase(ConsoleSession &s)
     out.insert(QStringLiteral("gui_cpu_pct_with_grabbing"), round2(pct));
     out.insert(QStringLiteral("seconds"), round2(cpu.wallSeconds()));
     out.insert(QStringLiteral("frame_ms"), summaryJson(s.frames().frameMs()));
+    out.insert(QStringLiteral("frame_cpu_ms"), summaryJson(s.frames().frameCpuMs()));
     return out;
 }
 

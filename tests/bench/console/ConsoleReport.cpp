@@ -18,17 +18,18 @@ double at(const QJsonObject &o, const char *path)
 
 void printSteadyTable(const QJsonArray &rows)
 {
-    std::printf("%6s | %-19s | %-23s | %-15s | %-19s | %-21s\n", "shards", "GUI CPU % mean/max1s",
-                "frame ms p50/p99/max", "tick ms p50/p99", "rows changed % p50/min", "RSS MB warm/end/peak");
+    std::printf("%6s | %-19s | %-23s | %-13s | %-15s | %-19s | %-21s\n", "shards", "GUI CPU % mean/max1s",
+                "frame ms p50/p99/max", "frame CPU p99", "tick ms p50/p99", "rows changed % p50/min", "RSS MB warm/end/peak");
     for (const QJsonValue &v : rows) {
         const QJsonObject r = v.toObject();
         if (r.contains(QStringLiteral("error"))) {
             std::printf("%6d | error: %s\n", r.value(QStringLiteral("shards")).toInt(), qPrintable(r.value(QStringLiteral("error")).toString()));
             continue;
         }
-        std::printf("%6d | %7.1f / %-9.1f | %6.1f / %5.1f / %-6.1f | %5.1f / %-7.1f | %7.1f / %-11.1f | %5.0f / %5.0f / %-5.0f\n",
+        std::printf("%6d | %7.1f / %-9.1f | %6.1f / %5.1f / %-6.1f | %-13.1f | %5.1f / %-7.1f | %7.1f / %-11.1f | %5.0f / %5.0f / %-5.0f\n",
                     r.value(QStringLiteral("shards")).toInt(), at(r, "steady.gui_cpu_pct"), at(r, "steady.gui_cpu_pct_max_1s"),
                     at(r, "steady.frame_ms.p50"), at(r, "steady.frame_ms.p99"), at(r, "steady.frame_ms.max"),
+                    at(r, "steady.frame_cpu_ms.p99"),
                     at(r, "steady.tick_ms.p50"), at(r, "steady.tick_ms.p99"), at(r, "steady.load.changed_rows_pct_p50"),
                     at(r, "steady.load.changed_rows_pct_min"), at(r, "memory_warm.rss_mb"), at(r, "memory_end.rss_mb"),
                     at(r, "memory_end.hwm_mb"));
@@ -46,19 +47,22 @@ QString byState(const QJsonObject &restart)
 
 void printLatencyTable(const QJsonArray &rows)
 {
-    std::printf("%6s | %-7s | %-8s | %-27s | %-22s | %-13s | %s\n", "shards", "tiles", "restarts",
-                "seen/brief/unchanged/missed", "latency ms p50/p99/max", "GUI CPU %", "by state (seen/unseen)");
+    std::printf("%6s | %-7s | %-8s | %-27s | %-22s | %-17s | %-17s | %-15s | %-9s | %s\n", "shards", "tiles", "restarts",
+                "seen/brief/unchanged/missed", "latency ms p50/p99/max", "to snapshot p50/99", "to pixel p50/p99",
+                "frame p99 / CPU", "GUI CPU %", "by state (seen/unseen)");
     for (const QJsonValue &v : rows) {
         const QJsonObject r = v.toObject();
         const QJsonObject x = r.value(QStringLiteral("restart")).toObject();
         if (x.isEmpty())
             continue;
-        std::printf("%6d | %7d | %3d / %-2d | %5d / %4d / %4d / %-5d | %5.1f / %5.1f / %-6.1f | %-13.1f | %s\n",
+        std::printf("%6d | %7d | %3d / %-2d | %5d / %4d / %4d / %-5d | %5.1f / %5.1f / %-6.1f | %6.1f / %-8.1f | %6.1f / %-8.1f | %5.1f / %-7.1f | %-9.1f | %s\n",
                     r.value(QStringLiteral("shards")).toInt(), x.value(QStringLiteral("visible_tiles")).toInt(),
                     x.value(QStringLiteral("finished")).toInt(), x.value(QStringLiteral("restarts")).toInt(),
                     x.value(QStringLiteral("observed")).toInt(), x.value(QStringLiteral("brief")).toInt(),
                     x.value(QStringLiteral("unchanged")).toInt(), x.value(QStringLiteral("missed")).toInt(),
                     at(x, "state_to_pixel_ms.p50"), at(x, "state_to_pixel_ms.p99"), at(x, "state_to_pixel_ms.max"),
+                    at(x, "state_to_snapshot_ms.p50"), at(x, "state_to_snapshot_ms.p99"), at(x, "snapshot_to_pixel_ms.p50"),
+                    at(x, "snapshot_to_pixel_ms.p99"), at(x, "frame_ms.p99"), at(x, "frame_cpu_ms.p99"),
                     at(x, "gui_cpu_pct_with_grabbing"), qPrintable(byState(x)));
     }
 }

@@ -5,6 +5,7 @@
 #include "LoadDriver.h"
 #include "PaintTap.h"
 #include "PixelProbe.h"
+#include "ProcStats.h"
 
 #include "backend/HttpServerHost.h"
 #include "backend/ShardService.h"
@@ -15,6 +16,8 @@
 #include "views/MainWindow.h"
 #include "views/ShardGridPanel.h"
 #include "views/ShardGridView.h"
+
+#include "tests/bench/BenchCommon.h"
 
 #include <QStyleFactory>
 
@@ -66,8 +69,10 @@ void ConsoleSession::buildConsole()
     ShardGridView &grid = *m_window->grid()->view();
     m_probe = std::make_unique<PixelProbe>(*m_window, grid);
     m_app.watchPaints(m_window.get(), grid.viewport(), [this](bool gridPainted) {
+        const std::int64_t tick = m_frames->pendingTickNs();
+        const std::int64_t tickUs = tick == 0 ? 0 : epochUs() - (nowNs() - tick) / 1000;
         m_frames->onWindowPainted();
-        m_probe->onWindowPainted(gridPainted);
+        m_probe->onWindowPainted(gridPainted, tickUs);
     });
     m_load = std::make_unique<LoadDriver>(*m_client, m_options.shards, std::chrono::milliseconds(m_options.loadPeriodMs));
 }

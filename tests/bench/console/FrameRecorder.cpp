@@ -1,6 +1,7 @@
 #include "FrameRecorder.h"
 
 #include "PaintTap.h"
+#include "ProcStats.h"
 
 #include "model/ConsoleModel.h"
 #include "model/ShardTableModel.h"
@@ -24,6 +25,7 @@ void FrameRecorder::clear()
 {
     m_frameMs.clear();
     m_modelMs.clear();
+    m_frameCpuMs.clear();
     m_changed.clear();
     m_unpainted = 0;
 }
@@ -38,6 +40,7 @@ void FrameRecorder::onModelFrame()
     if (m_pendingTickNs != 0)
         ++m_unpainted; // the previous frame changed nothing on screen
     m_pendingTickNs = tick;
+    m_pendingTickCpuNs = m_app.dispatchStartCpuNs();
 }
 
 void FrameRecorder::onWindowPainted()
@@ -45,6 +48,7 @@ void FrameRecorder::onWindowPainted()
     if (!m_recording || m_pendingTickNs == 0)
         return;
     m_frameMs.push_back(double(nowNs() - m_pendingTickNs) / 1e6);
+    m_frameCpuMs.push_back(double(threadCpuNs() - m_pendingTickCpuNs) / 1e6);
     m_pendingTickNs = 0;
 }
 

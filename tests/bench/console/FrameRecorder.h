@@ -28,9 +28,14 @@ public:
 
     const std::vector<double> &frameMs() const { return m_frameMs; }
     const std::vector<double> &modelMs() const { return m_modelMs; }
+    // GUI-thread CPU time spent within each frame: a frame much longer than its CPU time
+    // waited for a core (the shard threads and the load share two).
+    const std::vector<double> &frameCpuMs() const { return m_frameCpuMs; }
     // Per frame: the fraction of shards whose processed counter changed since the last one.
     const std::vector<double> &changedFraction() const { return m_changed; }
     int framesWithoutPaint() const { return m_unpainted; }
+    // Steady-clock ns at which the frame now waiting for its paint started (0: none).
+    std::int64_t pendingTickNs() const { return m_pendingTickNs; }
 
 private:
     void noteChangedRows();
@@ -39,7 +44,8 @@ private:
     ConsoleModel &m_model;
     bool m_recording = false;
     std::int64_t m_pendingTickNs = 0; // 0: no frame waits for its paint
-    std::vector<double> m_frameMs, m_modelMs, m_changed;
+    std::int64_t m_pendingTickCpuNs = 0;
+    std::vector<double> m_frameMs, m_modelMs, m_frameCpuMs, m_changed;
     std::vector<std::uint64_t> m_lastProcessed;
     int m_unpainted = 0;
 };

@@ -13,6 +13,8 @@ struct LoadDriver::Shared {
     }
     std::vector<std::atomic<bool>> busy; // an echo to this shard awaits its reply
     std::atomic<bool> running{false};
+    std::atomic<int> sleepMs{0};
+    std::atomic<std::uint64_t> sleepRequested{0}, sleepSent{0};
     std::atomic<std::uint64_t> sent{0}, answered{0}, failed{0};
 
     void replied(const QueryReply &reply)
@@ -50,20 +52,30 @@ void LoadDriver::stop()
         m_thread.join();
 }
 
+void LoadDriver::sendEchoRound()
+{
+    for (int shard = 0; shard < m_shards; ++shard) {
+        if (m_shared->busy[std::size_t(shard)].exchange(true))
+            continue;
+        QueryRequest request{QStringLiteral("echo"), {{QStringLiteral("text"), QStringLiteral("bench")}}, shard};
+        m_shared->sent.fetch_add(1, std::memory_order_relaxed);
+        m_client.submitQuery(std::move(request), [shared = m_shared, shard](QueryReply reply) {
+            shared->replied(reply);
+            shared->busy[std::size_t(shard)] = false;
+        });
+    }
+}
+
 void LoadDriver::run()
 {
     auto next = std::chrono::steady_clock::now();
     while (m_shared->running.load()) {
-        for (int shard = 0; shard < m_shards; ++shard) {
-            if (m_shared->busy[std::size_t(shard)].exchange(true))
-                continue;
-            QueryRequest request{QStringLiteral("echo"), {{QStringLiteral("text"), QStringLiteral("bench")}}, shard};
-            m_shared->sent.fetch_add(1, std::memory_order_relaxed);
-            m_client.submitQuery(std::move(request), [shared = m_shared, shard](QueryReply reply) {
-                shared->replied(reply);
-                shared->busy[std::size_t(shard)] = false;
-            });
+        const std::uint64_t requested = m_shared->sleepRequested.load();
+        if (m_shared->sleepSent.load() < requested) {
+            sendSleepToAll(m_shared->sleepMs.load());
+            m_shared->sleepSent = requested;
         }
+        sendEchoRound();
         next += m_period;
         const auto now = std::chrono::steady_clock::now();
         if (now > next + m_period)
@@ -79,6 +91,17 @@ void LoadDriver::sendSleepToAll(int ms)
         m_shared->sent.fetch_add(1, std::memory_order_relaxed);
         m_client.submitQuery(std::move(request), [shared = m_shared](QueryReply reply) { shared->replied(reply); });
     }
+}
+
+std::uint64_t LoadDriver::requestSleepToAll(int ms)
+{
+    m_shared->sleepMs = ms;
+    return m_shared->sleepRequested.fetch_add(1) + 1;
+}
+
+std::uint64_t LoadDriver::sleepRoundsSent() const
+{
+    return m_shared->sleepSent.load();
 }
 
 std::uint64_t LoadDriver::sent() const { return m_shared->sent.load(); }

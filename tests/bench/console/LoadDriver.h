@@ -25,8 +25,12 @@ public:
     void start();
     void stop(); // joins the sending thread; replies still due only bump counters
 
-    // Sends one `sleep ms` query pinned to every shard: in flight while a restart drains.
-    void sendSleepToAll(int ms);
+    // Asks the sending thread to send one `sleep ms` query pinned to every shard (in
+    // flight while a restart drains) before its next round; returns the request's number.
+    // Sent from that thread so the benchmark's own sends cost the GUI thread nothing.
+    std::uint64_t requestSleepToAll(int ms);
+    // How many such requests have been sent in full.
+    std::uint64_t sleepRoundsSent() const;
 
     std::uint64_t sent() const;
     std::uint64_t answered() const;
@@ -36,6 +40,8 @@ public:
 
 private:
     void run();
+    void sendEchoRound();
+    void sendSleepToAll(int ms);
 
     BackendClient &m_client;
     int m_shards;

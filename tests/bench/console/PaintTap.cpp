@@ -1,5 +1,7 @@
 #include "PaintTap.h"
 
+#include "ProcStats.h"
+
 #include "tests/bench/BenchCommon.h"
 
 #include <QWidget>
@@ -28,8 +30,10 @@ bool PaintTapApplication::isWindowUpdate(const QObject *receiver, const QEvent *
 
 bool PaintTapApplication::notify(QObject *receiver, QEvent *event)
 {
-    if (m_depth == 0)
+    if (m_depth == 0) {
         m_dispatchStartNs = nowNs();
+        m_dispatchStartCpuNs = threadCpuNs();
+    }
     if (event->type() == QEvent::Paint && receiver == m_grid)
         m_gridPainted = true;
     const bool windowUpdate = isWindowUpdate(receiver, event);

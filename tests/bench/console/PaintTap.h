@@ -19,6 +19,8 @@ public:
     // Steady-clock ns at which the outermost event now being delivered started: inside
     // ConsoleModel::frame() this is the start of the pump's timer event.
     std::int64_t dispatchStartNs() const { return m_dispatchStartNs; }
+    // The GUI thread's CPU time (CLOCK_THREAD_CPUTIME_ID) at that moment.
+    std::int64_t dispatchStartCpuNs() const { return m_dispatchStartCpuNs; }
 
     // After each UpdateRequest of `window` is handled, calls `painted(gridPainted)`, where
     // gridPainted says whether `grid` received a paint event during it.
@@ -31,6 +33,7 @@ private:
 
     int m_depth = 0;
     std::int64_t m_dispatchStartNs = 0;
+    std::int64_t m_dispatchStartCpuNs = 0;
     QObject *m_window = nullptr;
     QObject *m_windowHandle = nullptr;
     QObject *m_grid = nullptr;

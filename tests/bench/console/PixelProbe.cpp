@@ -36,7 +36,7 @@ bool PixelProbe::prepare()
         m_shards.push_back(index.data(ShardTableModel::IdRole).toInt());
     }
     m_history.assign(m_shards.size(), {});
-    record(TileSampler::sample(grabBackingStore(), m_rects), epochUs());
+    record(TileSampler::sample(grabBackingStore(), m_rects), epochUs(), 0);
     return !m_shards.empty();
 }
 
@@ -49,24 +49,24 @@ QImage PixelProbe::grabBackingStore() const
         .toImage();
 }
 
-void PixelProbe::onWindowPainted(bool gridPainted)
+void PixelProbe::onWindowPainted(bool gridPainted, std::int64_t tickUs)
 {
     if (!m_enabled || !gridPainted || m_shards.empty())
         return;
     const std::int64_t paintedUs = epochUs();
     const std::int64_t started = nowNs();
-    record(TileSampler::sample(grabBackingStore(), m_rects), paintedUs);
+    record(TileSampler::sample(grabBackingStore(), m_rects), paintedUs, tickUs);
     m_grabMs += double(nowNs() - started) / 1e6;
     ++m_grabs;
 }
 
-void PixelProbe::record(const QList<int> &states, std::int64_t atUs)
+void PixelProbe::record(const QList<int> &states, std::int64_t atUs, std::int64_t tickUs)
 {
     for (std::size_t slot = 0; slot < m_history.size(); ++slot) {
         const int state = states[qsizetype(slot)];
         auto &h = m_history[slot];
         if (h.empty() || h.back().state != state)
-            h.push_back({atUs, state});
+            h.push_back({atUs, state, tickUs});
     }
 }
 

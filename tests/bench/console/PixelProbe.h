@@ -18,8 +18,9 @@ class QWidget;
 namespace shardscope::bench {
 
 struct ChangePoint {
-    std::int64_t atUs = 0; // epoch us: when the frame showing it was painted
-    int state = -1;        // TileSampler's state index, -1 for "no state colour"
+    std::int64_t atUs = 0;   // epoch us: when the frame showing it was painted
+    int state = -1;          // TileSampler's state index, -1 for "no state colour"
+    std::int64_t tickUs = 0; // epoch us: when that frame's snapshot was taken (0: unknown)
 };
 
 class PixelProbe
@@ -31,7 +32,8 @@ public:
     bool prepare();
     void setEnabled(bool on) { m_enabled = on; }
     // Called after each window paint; grabs when enabled and the grid was painted.
-    void onWindowPainted(bool gridPainted);
+    // `tickUs`: epoch us at which the frame being painted pulled its snapshot (0: unknown).
+    void onWindowPainted(bool gridPainted, std::int64_t tickUs);
 
     int visibleTiles() const { return int(m_shards.size()); }
     int shardOf(int slot) const { return m_shards[std::size_t(slot)]; }
@@ -45,7 +47,7 @@ public:
 
 private:
     QImage grabBackingStore() const;
-    void record(const QList<int> &states, std::int64_t atUs);
+    void record(const QList<int> &states, std::int64_t atUs, std::int64_t tickUs);
 
     QWidget &m_window;
     QAbstractItemView &m_grid;

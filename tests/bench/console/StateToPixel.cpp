@@ -1,5 +1,6 @@
 #include "StateToPixel.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace shardscope::bench {
@@ -29,19 +30,19 @@ bool movedPast(const std::vector<StateChange> &changes, std::size_t k, const Cha
     return false;
 }
 
-// The frame time (epoch us) at which change k first shows, or -1.
-std::int64_t firstShown(const std::vector<StateChange> &changes, std::size_t k, const std::vector<ChangePoint> &pixels)
+// The frame at which change k first shows, or null.
+const ChangePoint *firstShown(const std::vector<StateChange> &changes, std::size_t k, const std::vector<ChangePoint> &pixels)
 {
     const std::int64_t atUs = changes[k].atMs * 1000;
     for (const ChangePoint &p : pixels) {
         if (p.atUs < atUs)
             continue;
         if (p.state == changes[k].state)
-            return p.atUs;
+            return &p;
         if (movedPast(changes, k, p))
-            return -1;
+            return nullptr;
     }
-    return -1;
+    return nullptr;
 }
 
 void count(std::array<int, 8> &byState, int state)
@@ -50,11 +51,25 @@ void count(std::array<int, 8> &byState, int state)
         ++byState[std::size_t(state)];
 }
 
+void addObserved(StateToPixel &out, const StateChange &c, const ChangePoint &shown)
+{
+    const std::int64_t atUs = c.atMs * 1000;
+    out.latencyMs.push_back(double(shown.atUs - atUs) / 1000.0);
+    if (shown.tickUs > 0) {
+        out.toSnapshotMs.push_back(std::max(0.0, double(shown.tickUs - atUs) / 1000.0));
+        out.snapshotToPixelMs.push_back(double(shown.atUs - shown.tickUs) / 1000.0);
+    }
+    ++out.observed;
+    count(out.observedByState, c.state);
+}
+
 } // namespace
 
 void StateToPixel::add(const StateToPixel &o)
 {
     latencyMs.insert(latencyMs.end(), o.latencyMs.begin(), o.latencyMs.end());
+    toSnapshotMs.insert(toSnapshotMs.end(), o.toSnapshotMs.begin(), o.toSnapshotMs.end());
+    snapshotToPixelMs.insert(snapshotToPixelMs.end(), o.snapshotToPixelMs.begin(), o.snapshotToPixelMs.end());
     observed += o.observed;
     brief += o.brief;
     unchanged += o.unchanged;
@@ -75,11 +90,8 @@ StateToPixel matchStateChanges(const std::vector<StateChange> &changes, const st
             ++out.unchanged;
             continue;
         }
-        const std::int64_t shownUs = firstShown(changes, k, pixels);
-        if (shownUs >= 0) {
-            out.latencyMs.push_back(double(shownUs - c.atMs * 1000) / 1000.0);
-            ++out.observed;
-            count(out.observedByState, c.state);
+        if (const ChangePoint *shown = firstShown(changes, k, pixels)) {
+            addObserved(out, c, *shown);
             continue;
         }
         const std::int64_t heldMs = k + 1 < changes.size() ? changes[k + 1].atMs - c.atMs : kForever;

@@ -19,6 +19,10 @@ struct StateChange {
 // How each state change ended up on screen.
 struct StateToPixel {
     std::vector<double> latencyMs; // observed ones: frame time - event time
+    // The same split in two, where the frame's snapshot time is known: from the state
+    // change to the snapshot that carried it (the pump's 50 ms period), and from that
+    // snapshot to the painted frame.
+    std::vector<double> toSnapshotMs, snapshotToPixelMs;
     int observed = 0;
     int brief = 0;     // never drawn, but the state lasted < briefMs (gone before a frame could show it)
     int unchanged = 0; // the tile already showed this colour (the states between were too brief)
