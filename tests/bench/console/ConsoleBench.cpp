@@ -110,10 +110,11 @@ QJsonObject steadyPhase(ConsoleSession &s)
 // fairly.
 bool restartOnce(ConsoleSession &s, EventCollector &events, QRandomGenerator &rng)
 {
-    runFor(int(rng.bounded(int(SnapshotPump::kFrameInterval.count()))));
     const std::uint64_t round = s.load().requestSleepToAll(s.options().drainMs);
     if (!waitUntil([&] { return s.load().sleepRoundsSent() >= round; }, 5000, 2))
         return false;
+    // After the sleeps: the load thread sends them on its own period.
+    runFor(int(rng.bounded(int(SnapshotPump::kFrameInterval.count()))));
     const int finishedBefore = events.finishedRestarts();
     RestartOptions options = s.client().restartDefaults();
     options.mode = RestartMode::Phased;
