@@ -3,8 +3,6 @@
 #include "model/BackendClient.h"
 #include "model/ConsoleModel.h"
 
-#include <QElapsedTimer>
-
 #include <utility>
 
 namespace shardscope {
@@ -35,15 +33,23 @@ void SnapshotPump::stop()
 
 void SnapshotPump::tick()
 {
-    QElapsedTimer timer;
-    timer.start();
+    m_frameClock.start();
     ServiceSnapshot snapshot = m_client.snapshot();
     // A burst of events is spread over frames rather than handled in one long frame.
     std::vector<ServiceEvent> events = m_client.eventsSince(m_lastSeq, kEventsPerFrame);
     if (!events.empty())
         m_lastSeq = events.back().seq;
     m_model.applyFrame(snapshot, events);
-    m_worstFrameUs = std::max<qint64>(m_worstFrameUs, timer.nsecsElapsed() / 1000);
+    m_worstFrameUs = std::max<qint64>(m_worstFrameUs, m_frameClock.nsecsElapsed() / 1000);
+    m_awaitingPaint = true;
+}
+
+void SnapshotPump::framePainted()
+{
+    if (!m_awaitingPaint)
+        return;
+    m_awaitingPaint = false;
+    m_worstFrameUs = std::max<qint64>(m_worstFrameUs, m_frameClock.nsecsElapsed() / 1000);
 }
 
 qint64 SnapshotPump::takeWorstFrameUs()

@@ -4,7 +4,7 @@
 //   1. warm-up, then resident memory (VmRSS, VmHWM);
 //   2. steady window (--seconds, nothing grabbed): GUI-thread CPU as % of one core
 //      (CLOCK_THREAD_CPUTIME_ID), frame time (snapshot arrival to window painted) and
-//      tick time (snapshot arrival to models and views updated: the status bar's figure);
+//      tick time (snapshot arrival to models and view slots updated);
 //   3. latency window: --restarts phased restarts, each with a `sleep` in flight on every
 //      shard; every paint of the grid is read back from the backing store and each
 //      visible tile's colour is matched to the service's state-change events:

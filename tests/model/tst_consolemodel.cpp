@@ -8,6 +8,7 @@
 #include "model/WorkloadDriver.h"
 #include "ScriptedBackendClient.h"
 
+#include <QElapsedTimer>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -57,6 +58,34 @@ private Q_SLOTS:
         model.pump().start();
         QTRY_VERIFY_WITH_TIMEOUT(frames.count() >= 5, 5000);
         model.pump().stop();
+    }
+
+    void theWorstFrameRunsFromThePullToTheWindowPainted()
+    {
+        ScriptedBackendClient client;
+        ConsoleModel model(client);
+        client.setSnapshot(ScriptedBackendClient::uniform(4, ShardState::Serving, 2, 5000));
+        SnapshotPump &pump = model.pump();
+        pump.tick();
+        pump.framePainted();
+        pump.takeWorstFrameUs();
+        // A repaint with no frame waiting for it counts nothing.
+        pump.framePainted();
+        QCOMPARE(pump.takeWorstFrameUs(), 0);
+        // A frame whose window is painted 30 ms after its pull is a 30 ms frame, however
+        // quick the models were (painting is spun out on the clock, not slept).
+        QElapsedTimer sincePull;
+        sincePull.start();
+        pump.tick();
+        while (sincePull.elapsed() < 30) {
+        }
+        pump.framePainted();
+        QVERIFY2(pump.takeWorstFrameUs() >= 30000, "the paint was not counted in the frame");
+        // Only the first repaint after a frame ends it.
+        while (sincePull.elapsed() < 60) {
+        }
+        pump.framePainted();
+        QCOMPARE(pump.takeWorstFrameUs(), 0);
     }
 
     void aRestartSeenInEventsReachesTheTrackerAndTheLog()

@@ -1,7 +1,8 @@
 #pragma once
 // Frame times of the console: from the snapshot's arrival (the pump's timer event starts)
-// to the end of the model update (what the status bar's "worst frame" measures) and to
-// the window painted, plus how many tiles' counters changed per frame (the load check).
+// to the end of the model update ("tick") and to the window painted ("frame", what the
+// status bar's "worst frame" shows, as its worst per second), plus how many tiles'
+// counters changed per frame (the load check).
 
 #include <cstdint>
 #include <vector>
