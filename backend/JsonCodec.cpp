@@ -68,6 +68,8 @@ QJsonObject toJson(const ServiceEvent &e)
         o.insert(QStringLiteral("outcome"), e.outcome);
     if (e.durationMs >= 0)
         o.insert(QStringLiteral("duration_ms"), double(e.durationMs));
+    if (e.durationUs >= 0)
+        o.insert(QStringLiteral("duration_us"), double(e.durationUs));
     if (!e.message.isEmpty())
         o.insert(QStringLiteral("message"), e.message);
     return o;
@@ -184,6 +186,7 @@ ServiceEvent eventFromJson(const QJsonObject &json)
     e.version = number<Version>(json, "version");
     e.outcome = json.value(QStringLiteral("outcome")).toString();
     e.durationMs = json.contains(QStringLiteral("duration_ms")) ? number<std::int64_t>(json, "duration_ms") : -1;
+    e.durationUs = json.contains(QStringLiteral("duration_us")) ? number<std::int64_t>(json, "duration_us") : -1;
     e.message = json.value(QStringLiteral("message")).toString();
     return e;
 }

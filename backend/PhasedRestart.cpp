@@ -292,14 +292,14 @@ QString PhasedRestart::abortReason() const
                                  : QStringLiteral("aborted by operator");
 }
 
-std::int64_t PhasedRestart::msSince(Clock::time_point t) const
+std::int64_t PhasedRestart::usSince(Clock::time_point t) const
 {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
+    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count();
 }
 
 void PhasedRestart::endPhase(ServicePhase p, Clock::time_point started, const QString &outcome, QString message)
 {
-    m_core.phaseEnded(p, m_id, outcome, msSince(started), std::move(message));
+    m_core.phaseEnded(p, m_id, outcome, usSince(started), std::move(message));
 }
 
 } // namespace shardscope

@@ -35,7 +35,7 @@ private:
     // Returns true when `done` held.
     bool waitFor(const std::function<bool()> &done, Clock::time_point deadline);
     QString abortReason() const;
-    std::int64_t msSince(Clock::time_point t) const;
+    std::int64_t usSince(Clock::time_point t) const;
     void endPhase(ServicePhase p, Clock::time_point started, const QString &outcome, QString message = {});
 
     ServiceCore &m_core;

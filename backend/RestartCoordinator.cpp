@@ -122,8 +122,7 @@ void RestartCoordinator::run()
             command = m_queue.front();
             m_queue.pop_front();
         }
-        execute(command);
-        m_busy.store(false);
+        execute(command); // clears m_busy as it reports the end
     }
 }
 
@@ -161,11 +160,11 @@ void RestartCoordinator::execute(const Command &command)
         PhasedRestart restart(m_core, command.options, command.restartId, m_abort, m_shuttingDown);
         result = restart.run();
     }
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
-    finish(command, result, ms);
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
+    finish(command, result, us);
 }
 
-void RestartCoordinator::finish(const Command &command, const RestartResult &result, std::int64_t ms)
+void RestartCoordinator::finish(const Command &command, const RestartResult &result, std::int64_t us)
 {
     if (m_core.phase.load() != ServicePhase::Stopped)
         m_core.phase.store(ServicePhase::Serving);
@@ -176,12 +175,16 @@ void RestartCoordinator::finish(const Command &command, const RestartResult &res
     e.restartId = command.restartId;
     e.version = result.finalVersion;
     e.outcome = result.outcome;
-    e.durationMs = ms;
+    e.durationMs = us / 1000;
+    e.durationUs = us;
     e.message = result.message;
     e.severity = result.outcome == QLatin1String("completed") ? Severity::Info : Severity::Warning;
     e.phase = m_core.phase.load();
+    // Free before the end is announced: whoever sees it may start the next one at once
+    // (a 409 with the finished restart's id would send a waiting client astray).
+    m_busy.store(false);
     m_core.events.append(e);
-    spdlog::info("{} #{} {} in {} ms: {}", toString(e.kind), command.restartId, result.outcome.toStdString(), ms,
+    spdlog::info("{} #{} {} in {:.1f} ms: {}", toString(e.kind), command.restartId, result.outcome.toStdString(), double(us) / 1000.0,
                  result.message.toStdString());
 }
 
@@ -208,11 +211,11 @@ RestartResult RestartCoordinator::runLegacy(std::uint64_t id)
         m_core.graph = graph;
     }
     m_core.version.store(next);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
     const QString message = m_core.shardCount() > 1
         ? QStringLiteral("shard 0 serves v%1; shards 1..%2 left canceled (the known legacy failure)").arg(next).arg(m_core.shardCount() - 1)
         : QStringLiteral("shard 0 serves v%1").arg(next);
-    m_core.phaseEnded(ServicePhase::Restarting, id, created ? QStringLiteral("ok") : QStringLiteral("failed"), ms, message);
+    m_core.phaseEnded(ServicePhase::Restarting, id, created ? QStringLiteral("ok") : QStringLiteral("failed"), us, message);
     return {created ? QStringLiteral("completed") : QStringLiteral("failed"), created ? message : (error.isEmpty() ? call->error() : error), next};
 }
 

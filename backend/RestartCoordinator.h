@@ -51,7 +51,7 @@ private:
     RestartResult runLegacy(std::uint64_t id);
     RestartResult stopAll();
     RestartResult startAll();
-    void finish(const Command &command, const RestartResult &result, std::int64_t ms);
+    void finish(const Command &command, const RestartResult &result, std::int64_t us);
 
     ServiceCore &m_core;
     std::atomic<bool> m_busy{false};

@@ -104,7 +104,7 @@ void ServiceCore::phaseStarted(ServicePhase p, std::uint64_t restart, QString me
     events.append(std::move(e));
 }
 
-void ServiceCore::phaseEnded(ServicePhase p, std::uint64_t restart, const QString &outcome, std::int64_t ms, QString message)
+void ServiceCore::phaseEnded(ServicePhase p, std::uint64_t restart, const QString &outcome, std::int64_t us, QString message)
 {
     ServiceEvent e;
     e.kind = EventKind::PhaseEnded;
@@ -112,7 +112,8 @@ void ServiceCore::phaseEnded(ServicePhase p, std::uint64_t restart, const QStrin
     e.restartId = restart;
     e.version = version.load();
     e.outcome = outcome;
-    e.durationMs = ms;
+    e.durationMs = us / 1000;
+    e.durationUs = us;
     e.message = std::move(message);
     e.severity = outcome == QLatin1String("ok") ? Severity::Info : Severity::Warning;
     events.append(std::move(e));

@@ -45,7 +45,7 @@ struct ServiceCore {
 
     // Event helpers: one place decides what a phase event looks like.
     void phaseStarted(ServicePhase p, std::uint64_t restart, QString message = {});
-    void phaseEnded(ServicePhase p, std::uint64_t restart, const QString &outcome, std::int64_t ms, QString message = {});
+    void phaseEnded(ServicePhase p, std::uint64_t restart, const QString &outcome, std::int64_t us, QString message = {});
     void warn(std::uint64_t restart, ShardId shard, QString message);
 
 private:

@@ -36,6 +36,7 @@ struct ServiceEvent {
     Version version = 0;
     QString outcome;                  // "ok", "timeout", "aborted", "rolled_back", ...
     std::int64_t durationMs = -1;     // for *Ended / *Finished, else -1
+    std::int64_t durationUs = -1;     // the same in microseconds (phases often take well under 1 ms)
     QString message;
 };
 

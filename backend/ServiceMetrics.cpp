@@ -26,12 +26,13 @@ void ServiceMetrics::observe(const ServiceEvent &event)
     } else if (event.kind == EventKind::PhaseEnded && event.durationMs >= 0) {
         std::lock_guard lock(m_mutex);
         Histogram &h = m_phases[std::string(toString(event.phase))];
+        const double ms = event.durationUs >= 0 ? double(event.durationUs) / 1000.0 : double(event.durationMs);
         for (std::size_t i = 0; i < kPhaseBucketsMs.size(); ++i) {
-            if (double(event.durationMs) <= kPhaseBucketsMs[i])
+            if (ms <= kPhaseBucketsMs[i])
                 ++h.buckets[i];
         }
         ++h.count;
-        h.sumMs += double(event.durationMs);
+        h.sumMs += ms;
     }
 }
 

@@ -124,7 +124,9 @@ EventEntry EventListModel::toEntry(const ServiceEvent &ev)
         text += QStringLiteral(" -> ") + qs(toString(ev.state)) + QStringLiteral(" v") + QString::number(ev.version);
     if (!ev.outcome.isEmpty())
         text += QStringLiteral(" (") + ev.outcome + u')';
-    if (ev.durationMs >= 0)
+    if (ev.durationUs >= 0 && ev.durationUs < 10000) // sub-10 ms phases are common: show their fraction
+        text += QStringLiteral(" in ") + QString::number(double(ev.durationUs) / 1000.0, 'f', 2) + QStringLiteral(" ms");
+    else if (ev.durationMs >= 0)
         text += QStringLiteral(" in ") + QString::number(ev.durationMs) + QStringLiteral(" ms");
     if (ev.restartId != 0)
         text += QStringLiteral(" [restart ") + QString::number(ev.restartId) + u']';

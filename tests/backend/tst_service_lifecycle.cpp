@@ -16,6 +16,7 @@ private Q_SLOTS:
     void shutdownWithQueriesInFlightAnswersEachOnceInBoundedTime_data();
     void shutdownWithQueriesInFlightAnswersEachOnceInBoundedTime();
     void destroyingAServiceWithQueuedQueriesAnswersEachOnce();
+    void theNextRestartIsAdmittedTheMomentTheLastOneIsSeenToEnd();
 };
 void ServiceLifecycleTest::aStartedServiceServesEveryShardOnVersionOne()
 {
@@ -248,6 +249,28 @@ void ServiceLifecycleTest::destroyingAServiceWithQueuedQueriesAnswersEachOnce()
     QCOMPARE(ledger.notExactlyOnce(), 0);
 }
 
+
+// A client that saw RestartFinished and asks again at once (ctl restart --wait in a
+// script) must be admitted, not told 409 with the finished restart's id.
+void ServiceLifecycleTest::theNextRestartIsAdmittedTheMomentTheLastOneIsSeenToEnd()
+{
+    auto service = startService(smallConfig(2));
+    std::uint64_t seq = service->events().lastSeq();
+    for (int i = 0; i < 30; ++i) {
+        const CommandTicket t = service->requestRestart(fastOptions());
+        QVERIFY2(t.accepted(), qPrintable(QStringLiteral("restart %1: %2 %3").arg(i).arg(t.httpStatus).arg(t.error)));
+        // Polled without sleeping, to ask again within microseconds of the event.
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        bool finished = false;
+        while (!finished && std::chrono::steady_clock::now() < deadline) {
+            for (const ServiceEvent &e : service->events().since(seq, 1000)) {
+                seq = e.seq;
+                finished |= e.kind == EventKind::RestartFinished && e.restartId == t.restartId;
+            }
+        }
+        QVERIFY2(finished, "a restart did not finish within 10 s");
+    }
+}
 
 QTEST_GUILESS_MAIN(ServiceLifecycleTest)
 #include "tst_service_lifecycle.moc"

@@ -83,7 +83,7 @@ private:
         for (const ServiceEvent &e : m_service.events().since(m_seq, 10000)) {
             m_seq = e.seq;
             if (e.kind == EventKind::PhaseEnded)
-                m_phases[e.restartId].push_back({std::string(toString(e.phase)), e.durationMs});
+                m_phases[e.restartId].push_back({std::string(toString(e.phase)), e.durationUs});
             else if (e.kind == EventKind::RestartFinished)
                 m_finished[e.restartId] = {nowNs(), e.durationMs, e.outcome.toStdString()};
         }
@@ -127,17 +127,18 @@ struct Options {
     std::int64_t hardDeadlineNs = 0;
 };
 
-std::string phasesJson(const std::map<std::string, std::vector<std::int64_t>> &byPhase, std::string *table)
+// Phase durations arrive in microseconds (PhaseEnded duration_us); reported in ms.
+std::string phasesJson(const std::map<std::string, std::vector<std::int64_t>> &byPhaseUs, std::string *table)
 {
     std::string json = "{";
-    for (const auto &[name, ms] : byPhase) {
-        const Summary s = summarize(ms);
+    for (const auto &[name, us] : byPhaseUs) {
+        const Summary s = summarize(us);
         if (json.size() > 1)
             json += ",";
-        json += "\"" + name + "\":{\"mean_ms\":" + num(s.mean, 2) + ",\"max_ms\":" + num(s.max, 0) + "}";
+        json += "\"" + name + "\":{\"mean_ms\":" + num(s.mean / 1e3, 3) + ",\"max_ms\":" + num(s.max / 1e3, 3) + "}";
         if (table)
-            *table += "    " + name + std::string(12 - std::min<std::size_t>(11, name.size()), ' ') + "mean " + num(s.mean, 2)
-                + " ms, max " + num(s.max, 0) + " ms\n";
+            *table += "    " + name + std::string(12 - std::min<std::size_t>(11, name.size()), ' ') + "mean " + num(s.mean / 1e3, 3)
+                + " ms, max " + num(s.max / 1e3, 3) + " ms\n";
     }
     return json + "}";
 }
@@ -199,7 +200,7 @@ std::string runUnderLoad(int shards, const Options &opt, bool *phasedOk, double 
     const std::int64_t baselineEnd = nowNs();
 
     std::vector<Window> phasedWindows;
-    std::map<std::string, std::vector<std::int64_t>> phaseMs;
+    std::map<std::string, std::vector<std::int64_t>> phaseUs;
     std::vector<std::int64_t> e2eUs, reportedMs;
     int restartFailures = 0;
     RestartOptions phased;
@@ -217,8 +218,8 @@ std::string runUnderLoad(int shards, const Options &opt, bool *phasedOk, double 
         reportedMs.push_back(f.durationMs);
         if (f.outcome != "completed")
             ++restartFailures;
-        for (const auto &[name, ms] : watcher.phases(t.restartId))
-            phaseMs[name].push_back(ms);
+        for (const auto &[name, us] : watcher.phases(t.restartId))
+            phaseUs[name].push_back(us);
         sleepMs(opt.gapMs);
     }
     const std::int64_t phasedEnd = nowNs();
@@ -304,8 +305,8 @@ std::string runUnderLoad(int shards, const Options &opt, bool *phasedOk, double 
     std::printf("  restart end to end under load: p50 %.2f ms, p90 %.2f ms, max %.2f ms; %lld of %zu over 20 ms "
                 "(service-reported mean %.1f ms)\n",
                 e2e.p50 / 1e3, e2e.p90 / 1e3, e2e.max / 1e3, (long long)slow, e2eUs.size(), summarize(reportedMs).mean);
-    const std::string phases = phasesJson(phaseMs, &table);
-    std::printf("  phase durations (PhaseEnded duration_ms):\n%s", table.c_str());
+    const std::string phases = phasesJson(phaseUs, &table);
+    std::printf("  phase durations (PhaseEnded duration_us):\n%s", table.c_str());
     std::printf("  legacy: %zu restarts, %llu requests after the first, %llu failed (%.1f%%; the seed's (N-1)/N = %.1f%%)\n",
                 legacyWindows.size(), (unsigned long long)legacyTotal, (unsigned long long)legacyFailed, 100 * legacyRate,
                 100.0 * (shards - 1) / shards);
@@ -338,7 +339,7 @@ std::string runIdle(int shards, int restarts, std::int64_t hardDeadlineNs, doubl
     }
     RestartWatcher watcher(service);
     std::vector<std::int64_t> e2eUs, reportedMs;
-    std::map<std::string, std::vector<std::int64_t>> phaseMs;
+    std::map<std::string, std::vector<std::int64_t>> phaseUs;
     int notCompleted = 0;
     for (int k = 0; k < restarts && nowNs() < hardDeadlineNs; ++k) {
         const std::int64_t t0 = nowNs();
@@ -350,8 +351,8 @@ std::string runIdle(int shards, int restarts, std::int64_t hardDeadlineNs, doubl
         }
         e2eUs.push_back((f.atNs - t0) / 1000);
         reportedMs.push_back(f.durationMs);
-        for (const auto &[name, ms] : watcher.phases(t.restartId))
-            phaseMs[name].push_back(ms);
+        for (const auto &[name, us] : watcher.phases(t.restartId))
+            phaseUs[name].push_back(us);
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     service.shutdown(std::chrono::seconds(2));
@@ -360,11 +361,11 @@ std::string runIdle(int shards, int restarts, std::int64_t hardDeadlineNs, doubl
     *p50Ms = e.p50 / 1e3;
     *maxMs = e.max / 1e3;
     std::string table;
-    const std::string phases = phasesJson(phaseMs, &table);
+    const std::string phases = phasesJson(phaseUs, &table);
     std::printf("\n%d idle shards, %zu phased restarts end to end (target <= 50 ms):\n", shards, e2eUs.size());
     std::printf("  measured p50 %.2f ms, p99 %.2f ms, max %.2f ms; service-reported p50 %.0f ms, max %.0f ms; %d not completed\n",
                 e.p50 / 1e3, e.p99 / 1e3, e.max / 1e3, rep.p50, rep.max, notCompleted);
-    std::printf("  phase durations (PhaseEnded duration_ms):\n%s", table.c_str());
+    std::printf("  phase durations (PhaseEnded duration_us):\n%s", table.c_str());
     std::fflush(stdout);
     return "{\"shards\":" + std::to_string(shards) + ",\"restarts\":" + std::to_string(e2eUs.size())
         + ",\"not_completed\":" + std::to_string(notCompleted) + ",\"e2e_ms\":{\"p50\":" + num(e.p50 / 1e3) + ",\"p99\":"
