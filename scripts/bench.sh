@@ -101,8 +101,10 @@ git diff --quiet HEAD -- 2>/dev/null || commit="$commit (working tree has uncomm
   echo
   echo "Written by \`scripts/bench.sh\` (issue 5). Re-run with the command below; it builds,"
   echo "runs every benchmark within a bounded time and rewrites this file. Figures with a"
-  echo "target are compared with a baseline measured in the same run, because the machine is"
-  echo "shared and noisy; expect a few percent of run-to-run variation."
+  echo "target in parts 1-3 are compared with a baseline measured in the same run, because the"
+  echo "machine is shared and noisy; part 4's targets are absolute (a share of one core,"
+  echo "milliseconds, megabytes). Expect a few percent of run-to-run variation, more for the"
+  echo "console's latency p99 when other jobs load the machine."
   echo
   echo "| | |"
   echo "|---|---|"
