@@ -114,22 +114,7 @@ EchoRun runServiceEcho(ShardService &service, const EchoParams &p)
     // Every sender's window is filled up front; afterwards replies drive the sends.
     for (int i = 0; i < p.senders * p.window; ++i)
         state.issue();
-    {
-        std::unique_lock lock(state.mutex);
-        const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(p.seconds));
-        state.done.wait_until(lock, deadline, [&] { return state.slotsLeft == 0; });
-        state.stop.store(true);
-        if (!state.done.wait_for(lock, std::chrono::seconds(10), [&] { return state.slotsLeft == 0; }))
-            run.error = "ShardService replies did not all come back within 10 s after the stop";
-    }
-    const Usage u1 = processUsage();
-    run.cpuSeconds = u1.cpuSeconds - u0.cpuSeconds;
-    run.contextSwitches = u1.contextSwitches - u0.contextSwitches;
-    const std::int64_t last = state.lastReplyNs.load();
-    run.seconds = double((last > start ? last : nowNs()) - start) / 1e9;
-    run.replies = state.replies.load();
-    run.errors = state.errors.load();
-    run.latencyNs = state.latency.samples();
+    finishEchoRun(run, state, [&] { return state.slotsLeft == 0; }, p, u0, start, "ShardService");
     return run;
 }
 

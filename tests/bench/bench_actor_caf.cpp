@@ -118,23 +118,7 @@ EchoRun runCafEcho(const EchoParams &p)
     const std::int64_t start = nowNs();
     for (int s = 0; s < p.senders; ++s)
         system.spawn(echoClient, servers, p.window, &shared, payload);
-    {
-        std::unique_lock lock(shared.mutex);
-        const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(p.seconds));
-        shared.done.wait_until(lock, deadline, [&] { return shared.clientsLeft == 0; });
-        shared.stop.store(true);
-        // Bounded wait for the outstanding replies.
-        if (!shared.done.wait_for(lock, std::chrono::seconds(10), [&] { return shared.clientsLeft == 0; }))
-            run.error = "CAF clients did not finish within 10 s after the stop";
-    }
-    const Usage u1 = processUsage();
-    run.cpuSeconds = u1.cpuSeconds - u0.cpuSeconds;
-    run.contextSwitches = u1.contextSwitches - u0.contextSwitches;
-    const std::int64_t last = shared.lastReplyNs.load();
-    run.seconds = double((last > start ? last : nowNs()) - start) / 1e9;
-    run.replies = shared.replies.load();
-    run.errors = shared.errors.load();
-    run.latencyNs = shared.latency.samples();
+    finishEchoRun(run, shared, [&] { return shared.clientsLeft == 0; }, p, u0, start, "CAF");
     for (auto &s : servers)
         caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
     servers.clear();
