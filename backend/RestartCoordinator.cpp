@@ -258,7 +258,9 @@ RestartResult RestartCoordinator::startAll()
         problems << QStringLiteral("shard %1: %2").arg(shard->id())
                         .arg(answered ? call->error() : QStringLiteral("no answer in time"));
         // Not left failed for good: its supervisor retries with backoff, as after a crash.
-        shard->post({[spec, s = shard.get()] { s->superviseFailedCreate(spec); }, {}}, Lane::Control);
+        Envelope retry;
+        retry.run = [spec, s = shard.get()] { s->superviseFailedCreate(spec); };
+        shard->post(std::move(retry), Lane::Control);
     }
     m_core.gate.open();
     m_core.phase.store(ServicePhase::Serving);
