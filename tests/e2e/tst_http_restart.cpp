@@ -130,10 +130,11 @@ private Q_SLOTS:
         QVERIFY(ended);
         QCOMPARE(finished.outcome, QStringLiteral("completed"));
 
-        // The moment the gate closed, from the service's own event.
+        // Prepare loads the next graph and only then closes the gate, so the end of
+        // prepare is the earliest moment the gate is known to be closed.
         std::int64_t gateClosedAt = 0;
         for (const ServiceEvent &e : fixture.service().events().since(0, 100000)) {
-            if (e.kind == EventKind::PhaseStarted && e.phase == ServicePhase::Preparing)
+            if (e.kind == EventKind::PhaseEnded && e.phase == ServicePhase::Preparing)
                 gateClosedAt = e.timeMs;
         }
         QVERIFY(gateClosedAt > 0);
