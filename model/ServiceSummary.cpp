@@ -23,6 +23,19 @@ QString versionBanner(const std::vector<std::pair<quint64, int>> &versions)
     return text;
 }
 
+QString versionLine(const std::vector<std::pair<quint64, int>> &versions, int shardCount)
+{
+    if (versions.size() >= 2)
+        return versionBanner(versions);
+    if (versions.empty())
+        return QStringLiteral("No shard serving");
+    const auto &[version, count] = versions.front();
+    const QString where = count == shardCount
+        ? (count == 1 ? QStringLiteral("the only shard") : QStringLiteral("all %1 shards").arg(count))
+        : QStringLiteral("%1 of %2 shards").arg(count).arg(shardCount);
+    return QStringLiteral("One version serving: v%1 on %2").arg(version).arg(where);
+}
+
 QString downAlert(int canceled, int failed, int shardCount)
 {
     QStringList parts;
@@ -53,6 +66,7 @@ ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew
     }
     std::vector<std::pair<quint64, int>> versions(skew.liveVersions.begin(), skew.liveVersions.end());
     s.banner = versionBanner(versions);
+    s.versionLine = versionLine(versions, s.shardCount);
     // Canceled shards after a stop are expected; only while the service is meant to serve.
     if (snapshot.phase != ServicePhase::Stopped)
         s.alert = downAlert(s.stateCounts[std::size_t(ShardState::Canceled)],

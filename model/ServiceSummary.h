@@ -22,6 +22,7 @@ struct ServiceSummary {
     std::array<int, 8> stateCounts{}; // by StateStyle index
     quint32 heldRequests = 0;
     QString banner;          // empty unless more than one version serves
+    QString versionLine;     // the banner, or what serves when one version (or none) does
     QString alert;           // empty unless shards are canceled or failed (requests to them fail)
 
     friend bool operator==(const ServiceSummary &, const ServiceSummary &) = default;
@@ -34,5 +35,9 @@ QString downAlert(int canceled, int failed, int shardCount);
 
 // "2 versions serving: v7 on 1 shard, v6 on 7" (newest first); empty for one version.
 QString versionBanner(const std::vector<std::pair<quint64, int>> &liveVersionsNewestFirst);
+
+// The banner when versions are skewed; otherwise "One version serving: v6 on all 8 shards",
+// "... on 1 of 4 shards" or "No shard serving", so the header's line never comes and goes.
+QString versionLine(const std::vector<std::pair<quint64, int>> &liveVersionsNewestFirst, int shardCount);
 
 } // namespace shardscope

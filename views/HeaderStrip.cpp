@@ -31,10 +31,6 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     m_ready->setTextFormat(Qt::RichText);
     m_banner->setTextFormat(Qt::PlainText);
     m_banner->setAutoFillBackground(true);
-    QPalette bp = m_banner->palette();
-    bp.setColor(QPalette::Window, QColor(0xff, 0xe0, 0x8a));
-    bp.setColor(QPalette::WindowText, QColor(0x5a, 0x3a, 0x00));
-    m_banner->setPalette(bp);
     QFont bannerFont = font();
     bannerFont.setBold(true);
     m_banner->setFont(bannerFont);
@@ -69,7 +65,8 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     refresh();
 }
 
-QString HeaderStrip::bannerText() const { return m_banner->text(); }
+QString HeaderStrip::bannerText() const { return m_skewed ? m_banner->text() : QString(); }
+QString HeaderStrip::versionLineText() const { return m_banner->text(); }
 QString HeaderStrip::alertText() const { return m_alert->text(); }
 QString HeaderStrip::readyText() const { return m_ready->text(); }
 
@@ -96,10 +93,24 @@ void HeaderStrip::refresh()
     if (s.heldRequests > 0)
         counts += QStringLiteral("&nbsp;held requests: %1").arg(s.heldRequests);
     m_counts->setText(counts);
-    m_banner->setText(s.banner.isEmpty() ? QString() : QStringLiteral("\u26A0 ") + s.banner);
-    m_banner->setVisible(!s.banner.isEmpty());
+    showVersionLine(s);
     m_alert->setText(s.alert.isEmpty() ? QString() : QStringLiteral("\u2716 ") + s.alert);
     m_alert->setVisible(!s.alert.isEmpty());
+}
+
+// Always shown, so the grid below does not jump each time a restart skews versions:
+// a calm line while one version serves, amber while more than one does.
+void HeaderStrip::showVersionLine(const ServiceSummary &s)
+{
+    const bool skewed = !s.banner.isEmpty();
+    if (skewed != m_skewed || m_banner->text().isEmpty()) {
+        m_skewed = skewed;
+        QPalette p = m_banner->palette();
+        p.setColor(QPalette::Window, skewed ? QColor(0xff, 0xe0, 0x8a) : palette().color(QPalette::Window));
+        p.setColor(QPalette::WindowText, skewed ? QColor(0x5a, 0x3a, 0x00) : QColor(0x55, 0x5f, 0x6b));
+        m_banner->setPalette(p);
+    }
+    m_banner->setText(skewed ? QStringLiteral("\u26A0 ") + s.banner : s.versionLine);
 }
 
 } // namespace shardscope

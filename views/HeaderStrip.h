@@ -7,22 +7,25 @@ class QLabel;
 namespace shardscope {
 
 class ConsoleModel;
+struct ServiceSummary;
 
 // The strip across the top: service phase, version, ready or not, shards per state
-// (as chips with the state's name, never colour alone), held requests, and a banner
-// whenever more than one version serves.
+// (as chips with the state's name, never colour alone), held requests, and a version
+// line that turns into an amber banner whenever more than one version serves.
 class HeaderStrip : public QFrame
 {
     Q_OBJECT
 public:
     explicit HeaderStrip(ConsoleModel &model, QWidget *parent = nullptr);
 
-    QString bannerText() const;
+    QString bannerText() const;      // the skew banner; empty while one version serves
+    QString versionLineText() const; // whatever the version line shows
     QString alertText() const;
     QString readyText() const;
 
 private:
     void refresh();
+    void showVersionLine(const ServiceSummary &s);
 
     ConsoleModel &m_model;
     QLabel *m_phase;
@@ -31,6 +34,7 @@ private:
     QLabel *m_counts;
     QLabel *m_banner;
     QLabel *m_alert;
+    bool m_skewed = false;
 };
 
 } // namespace shardscope

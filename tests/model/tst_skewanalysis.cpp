@@ -93,6 +93,34 @@ private Q_SLOTS:
         QCOMPARE(summarise(s, analyseSkew(s.shards)).banner, banner);
     }
 
+    void theVersionLineSaysWhatServesWithoutSkewToo_data()
+    {
+        QTest::addColumn<QList<int>>("versions");
+        QTest::addColumn<int>("canceled"); // the last shards, like a legacy restart leaves them
+        QTest::addColumn<QString>("line");
+        QTest::newRow("one version everywhere") << QList<int>{6, 6, 6} << 0
+                                                << QStringLiteral("One version serving: v6 on all 3 shards");
+        QTest::newRow("a single shard") << QList<int>{4} << 0 << QStringLiteral("One version serving: v4 on the only shard");
+        QTest::newRow("legacy leaves 3 of 4 canceled") << QList<int>{2, 1, 1, 1} << 3
+                                                       << QStringLiteral("One version serving: v2 on 1 of 4 shards");
+        QTest::newRow("nothing serves") << QList<int>{1, 1} << 2 << QStringLiteral("No shard serving");
+        QTest::newRow("skewed: the banner") << QList<int>{7, 6} << 0
+                                            << QStringLiteral("2 versions serving: v7 on 1 shard, v6 on 1");
+    }
+
+    void theVersionLineSaysWhatServesWithoutSkewToo()
+    {
+        QFETCH(QList<int>, versions);
+        QFETCH(int, canceled);
+        QFETCH(QString, line);
+        ServiceSnapshot s = ScriptedBackendClient::uniform(int(versions.size()), ShardState::Serving, 1, 0);
+        for (int i = 0; i < versions.size(); ++i)
+            s.shards[std::size_t(i)].version = Version(versions[i]);
+        for (int i = 0; i < canceled; ++i)
+            s.shards[s.shards.size() - 1 - std::size_t(i)].state = ShardState::Canceled;
+        QCOMPARE(summarise(s, analyseSkew(s.shards)).versionLine, line);
+    }
+
     void theSummaryCountsShardsPerStateAndReadiness()
     {
         ServiceSnapshot s = ScriptedBackendClient::uniform(8, ShardState::Serving, 3, 0);
