@@ -1,6 +1,8 @@
-// Serves ShardScope's query API and, in the same process on another network thread, a
-// bare QHttpServer route that echoes the same body: the baseline the query path is
-// compared with. scripts/bench-http.sh drives both with wrk in one run.
+// Serves ShardScope's query API and, in the same process on other network threads, a
+// bare QHttpServer route that echoes the same body (the baseline the query path is
+// compared with) and the same echo handed to a worker thread and back (HopServer: the
+// least a thread hop costs). scripts/bench-http.sh drives all three with wrk in one run.
+#include "HopServer.h"
 #include "backend/Graph.h"
 #include "backend/HttpServerHost.h"
 #include "backend/ShardService.h"
@@ -60,13 +62,29 @@ int main(int argc, char *argv[])
         barePort = bare->listen(QHostAddress::LocalHost, 0);
     }, Qt::BlockingQueuedConnection);
 
-    std::printf("shardscope http://127.0.0.1:%u\nbaseline http://127.0.0.1:%u\n", port, barePort);
+    QThread hopThread;
+    hopThread.setObjectName(QStringLiteral("hop")); // its worker thread is "hop-worker"
+    hopThread.start();
+    HopServer *hop = nullptr;
+    quint16 hopPort = 0;
+    QObject hopContext;
+    hopContext.moveToThread(&hopThread);
+    QMetaObject::invokeMethod(&hopContext, [&] {
+        hop = new HopServer;
+        hopPort = hop->listen(QHostAddress::LocalHost, 0);
+    }, Qt::BlockingQueuedConnection);
+
+    std::printf("shardscope http://127.0.0.1:%u\nbaseline http://127.0.0.1:%u\nhop http://127.0.0.1:%u\n", port,
+                barePort, hopPort);
     std::fflush(stdout);
     QTimer::singleShot(seconds * 1000, &app, &QCoreApplication::quit);
     const int rc = app.exec();
     QMetaObject::invokeMethod(&context, [&] { delete bare; }, Qt::BlockingQueuedConnection);
     baselineThread.quit();
     baselineThread.wait();
+    QMetaObject::invokeMethod(&hopContext, [&] { delete hop; }, Qt::BlockingQueuedConnection);
+    hopThread.quit();
+    hopThread.wait();
     service.shutdown(std::chrono::seconds(2));
     host.stop();
     return rc;
