@@ -17,8 +17,42 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <functional>
 
 using namespace shardscope;
+
+namespace {
+
+// A server created, listening and destroyed on a thread of its own.
+class ServerThread
+{
+public:
+    ServerThread(const QString &name, const std::function<QAbstractHttpServer *()> &make)
+    {
+        m_thread.setObjectName(name);
+        m_thread.start();
+        m_context.moveToThread(&m_thread);
+        QMetaObject::invokeMethod(&m_context, [&] {
+            m_server = make();
+            m_port = m_server->listen(QHostAddress::LocalHost, 0);
+        }, Qt::BlockingQueuedConnection);
+    }
+    ~ServerThread()
+    {
+        QMetaObject::invokeMethod(&m_context, [this] { delete m_server; }, Qt::BlockingQueuedConnection);
+        m_thread.quit();
+        m_thread.wait();
+    }
+    quint16 port() const { return m_port; }
+
+private:
+    QThread m_thread;
+    QObject m_context;
+    QAbstractHttpServer *m_server = nullptr;
+    quint16 m_port = 0;
+};
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -44,47 +78,24 @@ int main(int argc, char *argv[])
         return 1;
     }
 
-    QThread baselineThread;
-    baselineThread.setObjectName(QStringLiteral("baseline")); // the OS thread name: bench-http.sh reads its CPU time
-    baselineThread.start();
-    QHttpServer *bare = nullptr;
-    quint16 barePort = 0;
-    QObject context;
-    context.moveToThread(&baselineThread);
-    QMetaObject::invokeMethod(&context, [&] {
-        bare = new QHttpServer;
+    // Each reference side serves on its own thread, named for bench-http.sh's CPU readings.
+    ServerThread baseline(QStringLiteral("baseline"), [] {
+        auto *bare = new QHttpServer;
         bare->route(QStringLiteral("/v1/query"), [](const QHttpServerRequest &request) {
             const QJsonObject body = QJsonDocument::fromJson(request.body()).object();
             return QHttpServerResponse(QJsonObject{{QStringLiteral("result"), body.value(QStringLiteral("args"))},
                                                    {QStringLiteral("shard"), 0},
                                                    {QStringLiteral("version"), 1}});
         });
-        barePort = bare->listen(QHostAddress::LocalHost, 0);
-    }, Qt::BlockingQueuedConnection);
-
-    QThread hopThread;
-    hopThread.setObjectName(QStringLiteral("hop")); // its worker thread is "hop-worker"
-    hopThread.start();
-    HopServer *hop = nullptr;
-    quint16 hopPort = 0;
-    QObject hopContext;
-    hopContext.moveToThread(&hopThread);
-    QMetaObject::invokeMethod(&hopContext, [&] {
-        hop = new HopServer;
-        hopPort = hop->listen(QHostAddress::LocalHost, 0);
-    }, Qt::BlockingQueuedConnection);
+        return bare;
+    });
+    ServerThread hop(QStringLiteral("hop"), [] { return new HopServer; }); // its worker is "hop-worker"
 
     std::printf("shardscope http://127.0.0.1:%u\nbaseline http://127.0.0.1:%u\nhop http://127.0.0.1:%u\n", port,
-                barePort, hopPort);
+                baseline.port(), hop.port());
     std::fflush(stdout);
     QTimer::singleShot(seconds * 1000, &app, &QCoreApplication::quit);
     const int rc = app.exec();
-    QMetaObject::invokeMethod(&context, [&] { delete bare; }, Qt::BlockingQueuedConnection);
-    baselineThread.quit();
-    baselineThread.wait();
-    QMetaObject::invokeMethod(&hopContext, [&] { delete hop; }, Qt::BlockingQueuedConnection);
-    hopThread.quit();
-    hopThread.wait();
     service.shutdown(std::chrono::seconds(2));
     host.stop();
     return rc;
