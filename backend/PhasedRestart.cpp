@@ -2,6 +2,7 @@
 
 #include "backend/ShardCall.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <thread>
 
@@ -118,7 +119,9 @@ PhasedRestart::Drain PhasedRestart::drain()
     const auto deadline = started + std::chrono::milliseconds(m_options.drainTimeoutMs);
     m_core.phaseStarted(ServicePhase::Draining, m_id,
                         QStringLiteral("waiting for %1 in-flight requests").arg(m_core.totalInFlight()));
-    callAllShards(m_core.shards, setStateIfLive(ShardState::Draining), deadline);
+    // Only the tiles' state: not waited for, while held clients wait. It runs before the
+    // shard's replaceActor (same control lane), so the state sequence is kept.
+    postAllShards(m_core.shards, setStateIfLive(ShardState::Draining));
     const bool drained = waitFor([this] { return m_core.totalInFlight() == 0; }, deadline);
     if (drained) {
         endPhase(ServicePhase::Draining, started, QStringLiteral("ok"));
@@ -185,7 +188,8 @@ bool PhasedRestart::verify(QString *why)
     const auto started = Clock::now();
     const auto deadline = started + std::chrono::milliseconds(m_options.verifyTimeoutMs);
     m_core.phaseStarted(ServicePhase::Verifying, m_id, QStringLiteral("probing every shard through the router"));
-    callAllShards(m_core.shards, setStateIfLive(ShardState::Verifying), deadline);
+    // Runs before each shard's probe (control lane first): a probe answered is a state set.
+    postAllShards(m_core.shards, setStateIfLive(ShardState::Verifying));
 
     struct Probes {
         std::mutex mutex;
@@ -270,18 +274,25 @@ void PhasedRestart::reopen(ServicePhase phase)
     m_core.phaseStarted(phase, m_id, QStringLiteral("opening the gate; releasing %1 held requests in arrival order")
                                          .arg(m_core.gate.heldCount()));
     const auto deadline = started + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs);
-    callAllShards(m_core.shards, setStateIfLive(ShardState::Serving), deadline);
+    // Released requests queue behind "serving" on each shard, so the gate need not wait for
+    // every shard thread; the phase (and the restart) ends once every tile says serving.
+    const ShardCalls serving = postAllShards(m_core.shards, setStateIfLive(ShardState::Serving));
     m_core.gate.open();
+    waitAll(serving, deadline);
     endPhase(phase, started, QStringLiteral("ok"));
 }
 
 bool PhasedRestart::waitFor(const std::function<bool()> &done, Clock::time_point deadline)
 {
+    // Short first naps: most drains end within a fraction of a millisecond, and clients
+    // are held meanwhile; long drains settle at one check per millisecond.
+    auto nap = std::chrono::microseconds(50);
     while (!done()) {
         const auto now = Clock::now();
         if (now >= deadline || m_abort.load())
             return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        std::this_thread::sleep_for(nap);
+        nap = std::min(nap * 2, std::chrono::microseconds(1000));
     }
     return true;
 }

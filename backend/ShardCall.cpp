@@ -58,13 +58,17 @@ QString ShardCall::error() const
     return m_error;
 }
 
-std::vector<ShardFailure> callAllShards(const std::vector<std::unique_ptr<Shard>> &shards, const ShardCall::Fn &fn,
-                                        ShardCall::Clock::time_point deadline)
+ShardCalls postAllShards(const std::vector<std::unique_ptr<Shard>> &shards, const ShardCall::Fn &fn)
 {
-    std::vector<std::shared_ptr<ShardCall>> calls;
+    ShardCalls calls;
     calls.reserve(shards.size());
     for (const auto &shard : shards)
         calls.push_back(ShardCall::post(*shard, fn));
+    return calls;
+}
+
+std::vector<ShardFailure> waitAll(const ShardCalls &calls, ShardCall::Clock::time_point deadline)
+{
     std::vector<ShardFailure> failures;
     for (const auto &call : calls) {
         if (!call->wait(deadline)) {
@@ -75,6 +79,12 @@ std::vector<ShardFailure> callAllShards(const std::vector<std::unique_ptr<Shard>
         }
     }
     return failures;
+}
+
+std::vector<ShardFailure> callAllShards(const std::vector<std::unique_ptr<Shard>> &shards, const ShardCall::Fn &fn,
+                                        ShardCall::Clock::time_point deadline)
+{
+    return waitAll(postAllShards(shards, fn), deadline);
 }
 
 } // namespace shardscope

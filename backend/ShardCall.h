@@ -54,4 +54,11 @@ struct ShardFailure {
 std::vector<ShardFailure> callAllShards(const std::vector<std::unique_ptr<Shard>> &shards, const ShardCall::Fn &fn,
                                         ShardCall::Clock::time_point deadline);
 
+// The two halves of callAllShards, for a caller with work to do in between. Each shard's
+// control lane is FIFO and runs before its queued requests, so what is posted here
+// happens before anything the caller lets through afterwards.
+using ShardCalls = std::vector<std::shared_ptr<ShardCall>>;
+ShardCalls postAllShards(const std::vector<std::unique_ptr<Shard>> &shards, const ShardCall::Fn &fn);
+std::vector<ShardFailure> waitAll(const ShardCalls &calls, ShardCall::Clock::time_point deadline);
+
 } // namespace shardscope
