@@ -144,7 +144,7 @@ git diff --quiet HEAD -- 2>/dev/null || commit="$commit (working tree has uncomm
   echo "5 legacy restarts with 150 ms of traffic after each. \"During restart\" means sent"
   echo "between the restart request and its RestartFinished event; \"added\" is that minus the"
   echo "baseline percentile of the same run. Phase durations are the PhaseEnded events'"
-  echo "duration_ms (whole milliseconds, so sub-millisecond phases show as 0). Then 64 idle"
+  echo "duration_us (microseconds; the whole-millisecond duration_ms rounds most to 0). Then 64 idle"
   echo "shards are restarted 30 times; end to end is timed from requestRestart() to the"
   echo "RestartFinished event (seen by polling the event log every 100 us)."
   echo
