@@ -36,6 +36,7 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     m_banner->setFont(bannerFont);
     m_banner->setContentsMargins(8, 3, 8, 3);
     m_banner->setAccessibleName(QStringLiteral("Version skew banner"));
+    styleVersionLine(false);
     m_alert->setAutoFillBackground(true);
     QPalette ap = m_alert->palette();
     ap.setColor(QPalette::Window, QColor(0xd3, 0x2f, 0x2f));
@@ -103,14 +104,18 @@ void HeaderStrip::refresh()
 void HeaderStrip::showVersionLine(const ServiceSummary &s)
 {
     const bool skewed = !s.banner.isEmpty();
-    if (skewed != m_skewed || m_banner->text().isEmpty()) {
-        m_skewed = skewed;
-        QPalette p = m_banner->palette();
-        p.setColor(QPalette::Window, skewed ? QColor(0xff, 0xe0, 0x8a) : palette().color(QPalette::Window));
-        p.setColor(QPalette::WindowText, skewed ? QColor(0x5a, 0x3a, 0x00) : QColor(0x55, 0x5f, 0x6b));
-        m_banner->setPalette(p);
-    }
-    m_banner->setText(skewed ? QStringLiteral("\u26A0 ") + s.banner : s.versionLine);
+    if (skewed != m_skewed)
+        styleVersionLine(skewed);
+    m_banner->setText(skewed ? QStringLiteral("\u26A0 ") + s.versionLine : s.versionLine);
+}
+
+void HeaderStrip::styleVersionLine(bool skewed)
+{
+    m_skewed = skewed;
+    QPalette p = m_banner->palette();
+    p.setColor(QPalette::Window, skewed ? QColor(0xff, 0xe0, 0x8a) : palette().color(QPalette::Window));
+    p.setColor(QPalette::WindowText, skewed ? QColor(0x5a, 0x3a, 0x00) : QColor(0x55, 0x5f, 0x6b));
+    m_banner->setPalette(p);
 }
 
 } // namespace shardscope

@@ -26,6 +26,7 @@ public:
 private:
     void refresh();
     void showVersionLine(const ServiceSummary &s);
+    void styleVersionLine(bool skewed);
 
     ConsoleModel &m_model;
     QLabel *m_phase;
