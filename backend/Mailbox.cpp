@@ -4,14 +4,51 @@
 
 namespace shardscope {
 
+namespace {
+
+class FunctionMessage final : public Message
+{
+public:
+    explicit FunctionMessage(Envelope envelope)
+        : m_envelope(std::move(envelope))
+    {
+    }
+    void run() override
+    {
+        if (m_envelope.run)
+            m_envelope.run();
+    }
+    void refuse(const QString &reason) override
+    {
+        if (m_envelope.refuse)
+            m_envelope.refuse(reason);
+    }
+
+private:
+    Envelope m_envelope;
+};
+
+} // namespace
+
+MessagePtr toMessage(Envelope envelope)
+{
+    return std::make_unique<FunctionMessage>(std::move(envelope));
+}
+
 PushResult Mailbox::push(Envelope envelope, Lane lane)
+{
+    MessagePtr message = toMessage(std::move(envelope));
+    return push(message, lane);
+}
+
+PushResult Mailbox::push(MessagePtr &message, Lane lane)
 {
     bool wake = false;
     {
         std::lock_guard lock(m_mutex);
         if (m_closed)
             return PushResult::Closed;
-        (lane == Lane::Control ? m_control : m_normal).push_back(std::move(envelope));
+        (lane == Lane::Control ? m_control : m_normal).push_back(std::move(message));
         m_size.fetch_add(1, std::memory_order_relaxed);
         wake = m_readerWaiting;
     }
@@ -25,7 +62,7 @@ PushResult Mailbox::push(Envelope envelope, Lane lane)
     return PushResult::WokeReader;
 }
 
-Mailbox::PopResult Mailbox::pop(Envelope &out, std::optional<std::chrono::steady_clock::time_point> deadline)
+Mailbox::PopResult Mailbox::pop(MessagePtr &out, std::optional<std::chrono::steady_clock::time_point> deadline)
 {
     std::unique_lock lock(m_mutex);
     auto ready = [this] { return m_closed || !m_control.empty() || !m_normal.empty(); };
@@ -45,9 +82,9 @@ Mailbox::PopResult Mailbox::pop(Envelope &out, std::optional<std::chrono::steady
     return PopResult::Message;
 }
 
-std::vector<Envelope> Mailbox::close()
+std::vector<MessagePtr> Mailbox::close()
 {
-    std::vector<Envelope> dropped;
+    std::vector<MessagePtr> dropped;
     {
         std::lock_guard lock(m_mutex);
         m_closed = true;
@@ -62,10 +99,10 @@ std::vector<Envelope> Mailbox::close()
     return dropped;
 }
 
-std::vector<Envelope> Mailbox::takeNormal()
+std::vector<MessagePtr> Mailbox::takeNormal()
 {
     std::lock_guard lock(m_mutex);
-    std::vector<Envelope> taken(std::make_move_iterator(m_normal.begin()), std::make_move_iterator(m_normal.end()));
+    std::vector<MessagePtr> taken(std::make_move_iterator(m_normal.begin()), std::make_move_iterator(m_normal.end()));
     m_size.fetch_sub(static_cast<std::uint32_t>(m_normal.size()), std::memory_order_relaxed);
     m_normal.clear();
     return taken;

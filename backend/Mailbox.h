@@ -7,18 +7,32 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <vector>
 
 namespace shardscope {
 
-// A message for a shard. `run` executes on the shard thread; `refuse` is called instead
-// when the message can no longer run (mailbox closed, forced drain), on the refusing thread.
+// A message for a shard. Exactly one of run() (on the shard thread) or refuse() (instead,
+// when it can no longer run: mailbox closed, forced drain; on the refusing thread) is called.
+// A query is one object that carries its request and reply, one allocation per message.
+class Message
+{
+public:
+    virtual ~Message() = default;
+    virtual void run() = 0;
+    virtual void refuse(const QString &reason) = 0;
+};
+using MessagePtr = std::unique_ptr<Message>;
+
+// A message made of two functions: control messages and tests, where an allocation more
+// does not matter. An empty `refuse` ignores the refusal.
 struct Envelope {
     std::function<void()> run;
     std::function<void(const QString &reason)> refuse;
 };
+MessagePtr toMessage(Envelope envelope);
 
 enum class PushResult { Pushed, WokeReader, Closed };
 enum class Lane { Control, Normal }; // control messages overtake queued normal ones
@@ -28,9 +42,11 @@ enum class Lane { Control, Normal }; // control messages overtake queued normal 
 class Mailbox
 {
 public:
-    // Never throws. Closed: the envelope was not taken; the caller still owns the refusal.
+    // Never throws. Closed: `message` is left with the caller, who still owns the refusal.
     // On a thread with a WakeBatch, waking the reader for a normal-lane message is left
     // to the batch's flush.
+    PushResult push(MessagePtr &message, Lane lane = Lane::Normal);
+    // As above; a refused envelope is dropped unrefused (the caller still holds its copy).
     PushResult push(Envelope envelope, Lane lane = Lane::Normal);
     // Wakes the reader if it waits (for WakeBatch).
     void wakeReader() { m_wake.notify_one(); }
@@ -38,12 +54,12 @@ public:
     enum class PopResult { Message, Timeout, Closed };
     // Shard thread only. Blocks until a message arrives, `deadline` passes, or the mailbox
     // is closed and empty. Control messages come first.
-    PopResult pop(Envelope &out, std::optional<std::chrono::steady_clock::time_point> deadline);
+    PopResult pop(MessagePtr &out, std::optional<std::chrono::steady_clock::time_point> deadline);
 
     // Stops accepting messages and hands back every queued one for the caller to refuse.
-    std::vector<Envelope> close();
+    std::vector<MessagePtr> close();
     // Removes the queued normal messages (forced drain); control messages stay.
-    std::vector<Envelope> takeNormal();
+    std::vector<MessagePtr> takeNormal();
 
     // Messages waiting (both lanes). Lock-free: read by snapshots.
     std::uint32_t size() const { return m_size.load(std::memory_order_relaxed); }
@@ -54,8 +70,8 @@ public:
 private:
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
-    std::deque<Envelope> m_control;
-    std::deque<Envelope> m_normal;
+    std::deque<MessagePtr> m_control;
+    std::deque<MessagePtr> m_normal;
     bool m_closed = false;
     bool m_readerWaiting = false;
     std::atomic<std::uint32_t> m_size{0};

@@ -19,29 +19,45 @@ Shard::~Shard()
     stop(QStringLiteral("service is shutting down"));
 }
 
-PushResult Shard::post(Envelope envelope, Lane lane)
+// A query on its way through the mailbox: the request, its reply and when it was admitted,
+// in one allocation shared by the run and refuse paths (exactly one of them is taken).
+class Shard::QueryMessage final : public Message
 {
-    auto refuse = envelope.refuse;
-    const PushResult result = m_mailbox.push(std::move(envelope), lane);
-    if (result == PushResult::Closed && refuse)
-        refuse(QStringLiteral("shard %1 is shut down").arg(m_id));
+public:
+    QueryMessage(Shard &shard, QueryRequest request, Generation routed, ReplyFn reply)
+        : m_shard(shard)
+        , m_request(std::move(request))
+        , m_routed(routed)
+        , m_reply(std::move(reply))
+        , m_admitted(Clock::now())
+    {
+    }
+    void run() override { m_shard.handleQuery(m_request, m_routed, m_reply, m_admitted); }
+    void refuse(const QString &reason) override
+    {
+        m_shard.finish(m_reply, QueryReply::failure(QueryStatus::Unavailable, reason, m_shard.m_id), m_admitted);
+    }
+
+private:
+    Shard &m_shard;
+    QueryRequest m_request;
+    Generation m_routed;
+    ReplyFn m_reply;
+    Clock::time_point m_admitted;
+};
+
+PushResult Shard::post(MessagePtr message, Lane lane)
+{
+    const PushResult result = m_mailbox.push(message, lane);
+    if (result == PushResult::Closed)
+        message->refuse(QStringLiteral("shard %1 is shut down").arg(m_id));
     return result;
 }
 
 void Shard::submit(QueryRequest request, Generation routedGeneration, ReplyFn reply)
 {
     m_inFlight.fetch_add(1, std::memory_order_acq_rel);
-    const auto admitted = Clock::now();
-    // Both paths own a copy of the reply; exactly one of them runs.
-    auto shared = std::make_shared<ReplyFn>(std::move(reply));
-    Envelope envelope;
-    envelope.run = [this, request = std::move(request), routedGeneration, shared, admitted] {
-        handleQuery(request, routedGeneration, *shared, admitted);
-    };
-    envelope.refuse = [this, shared, admitted](const QString &reason) {
-        finish(*shared, QueryReply::failure(QueryStatus::Unavailable, reason, m_id), admitted);
-    };
-    post(std::move(envelope), Lane::Normal);
+    post(std::make_unique<QueryMessage>(*this, std::move(request), routedGeneration, std::move(reply)), Lane::Normal);
 }
 
 ShardSnapshot Shard::snapshot() const
@@ -64,10 +80,8 @@ void Shard::stop(const QString &reason)
 {
     if (!m_thread.joinable())
         return;
-    for (Envelope &e : m_mailbox.close()) {
-        if (e.refuse)
-            e.refuse(reason);
-    }
+    for (MessagePtr &m : m_mailbox.close())
+        m->refuse(reason);
     m_thread.join();
 }
 
@@ -79,12 +93,12 @@ void Shard::run()
             deadline = m_deferred.begin()->first;
         if (!m_timers.empty() && (!deadline || m_timers.begin()->first < *deadline))
             deadline = m_timers.begin()->first;
-        Envelope envelope;
-        const auto result = m_mailbox.pop(envelope, deadline);
+        MessagePtr message;
+        const auto result = m_mailbox.pop(message, deadline);
         if (result == Mailbox::PopResult::Closed)
             break;
-        if (result == Mailbox::PopResult::Message && envelope.run)
-            envelope.run();
+        if (result == Mailbox::PopResult::Message)
+            message->run();
         fireDueTimers();
     }
     refuseDeferred(QStringLiteral("service is shutting down"));
@@ -291,10 +305,8 @@ void Shard::superviseFailedCreate(const ActorSpec &spec)
 
 void Shard::refuseQueuedQueries(const QString &reason)
 {
-    for (Envelope &e : m_mailbox.takeNormal()) {
-        if (e.refuse)
-            e.refuse(reason);
-    }
+    for (MessagePtr &m : m_mailbox.takeNormal())
+        m->refuse(reason);
     refuseDeferred(reason);
 }
 

@@ -38,8 +38,9 @@ public:
 
     ShardId id() const { return m_id; }
 
-    // Any thread. Closed: the envelope is refused on the calling thread.
-    PushResult post(Envelope envelope, Lane lane);
+    // Any thread. Closed: the message is refused on the calling thread.
+    PushResult post(MessagePtr message, Lane lane);
+    PushResult post(Envelope envelope, Lane lane) { return post(toMessage(std::move(envelope)), lane); }
     // Any thread. Counts the request in flight until its reply has been sent.
     void submit(QueryRequest request, Generation routedGeneration, ReplyFn reply);
 
@@ -66,6 +67,7 @@ public:
     void superviseFailedCreate(const ActorSpec &spec);
 
 private:
+    class QueryMessage;
     struct Deferred {
         ReplyFn reply;
         QueryReply answer;

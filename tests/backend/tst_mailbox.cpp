@@ -77,9 +77,9 @@ void MailboxTest::controlMessagesOvertakeQueuedNormalOnes()
         else
             QCOMPARE(box.push(tagged(&log, QStringLiteral("c%1").arg(control++)), Lane::Control), PushResult::Pushed);
     }
-    Envelope e;
+    MessagePtr e;
     while (box.pop(e, Clock::now()) == Mailbox::PopResult::Message)
-        e.run();
+        e->run();
     QStringList got;
     for (const QString &s : log)
         got << s;
@@ -95,8 +95,11 @@ void MailboxTest::aClosedMailboxNoLongerAcceptsNewMessages()
     QVERIFY(box.isClosed());
     QCOMPARE(box.push(tagged(&log, QStringLiteral("late")), Lane::Normal), PushResult::Closed);
     QCOMPARE(box.push(tagged(&log, QStringLiteral("late control")), Lane::Control), PushResult::Closed);
+    MessagePtr kept = toMessage(tagged(&log, QStringLiteral("kept")));
+    QCOMPARE(box.push(kept, Lane::Normal), PushResult::Closed);
+    QVERIFY2(kept, "a refused push leaves the message with the caller, who refuses it");
     QCOMPARE(box.size(), 0u);
-    Envelope e;
+    MessagePtr e;
     QCOMPARE(box.pop(e, Clock::now() + 50ms), Mailbox::PopResult::Closed);
     QVERIFY(log.empty());
 }
@@ -111,13 +114,11 @@ void MailboxTest::closeHandsBackEveryQueuedEnvelopeOfBothLanes()
     box.push(tagged(&log, QStringLiteral("n1"), &refusals), Lane::Normal);
     QCOMPARE(box.size(), 3u);
 
-    std::vector<Envelope> back = box.close();
+    std::vector<MessagePtr> back = box.close();
     QCOMPARE(back.size(), std::size_t(3));
     QCOMPARE(box.size(), 0u);
-    for (Envelope &e : back) {
-        QVERIFY(e.refuse);
-        e.refuse(QStringLiteral("closed"));
-    }
+    for (MessagePtr &e : back)
+        e->refuse(QStringLiteral("closed"));
     std::set<QString> refused(refusals.begin(), refusals.end());
     QCOMPARE(refused, (std::set<QString>{QStringLiteral("n0:closed"), QStringLiteral("n1:closed"), QStringLiteral("c0:closed")}));
     QVERIFY2(log.empty(), "close() must hand envelopes back, not run them");
@@ -131,7 +132,7 @@ void MailboxTest::aReaderWokenByCloseSeesClosed()
     std::atomic<int> result{-1};
     std::atomic<bool> popping{false};
     std::thread reader([&] {
-        Envelope e;
+        MessagePtr e;
         popping = true;
         result = int(box.pop(e, std::nullopt)); // no deadline: only close() can end this
     });
@@ -151,16 +152,16 @@ void MailboxTest::takeNormalLeavesControlMessagesQueued()
     box.push(tagged(&log, QStringLiteral("n1"), &refusals), Lane::Normal);
     box.push(tagged(&log, QStringLiteral("c1"), &refusals), Lane::Control);
 
-    std::vector<Envelope> taken = box.takeNormal();
+    std::vector<MessagePtr> taken = box.takeNormal();
     QCOMPARE(taken.size(), std::size_t(2));
-    for (Envelope &e : taken)
-        e.refuse(QStringLiteral("forced"));
+    for (MessagePtr &e : taken)
+        e->refuse(QStringLiteral("forced"));
     QCOMPARE(refusals, (std::vector<QString>{QStringLiteral("n0:forced"), QStringLiteral("n1:forced")}));
     QCOMPARE(box.size(), 2u);
 
-    Envelope e;
+    MessagePtr e;
     while (box.pop(e, Clock::now()) == Mailbox::PopResult::Message)
-        e.run();
+        e->run();
     QCOMPARE(log, (std::vector<QString>{QStringLiteral("c0"), QStringLiteral("c1")}));
     QCOMPARE(box.size(), 0u);
     QVERIFY(!box.isClosed());
@@ -179,7 +180,7 @@ void MailboxTest::sizeTracksPushPopTakeAndClose()
     box.push(tagged(&log, QStringLiteral("c")), Lane::Control);
     QCOMPARE(box.size(), 6u);
 
-    Envelope e;
+    MessagePtr e;
     QCOMPARE(box.pop(e, Clock::now()), Mailbox::PopResult::Message);
     QCOMPARE(box.size(), 5u);
     QCOMPARE(box.pop(e, Clock::now()), Mailbox::PopResult::Message);
@@ -198,7 +199,7 @@ void MailboxTest::sizeTracksPushPopTakeAndClose()
 void MailboxTest::popWithADeadlineTimesOutOnAnEmptyMailbox()
 {
     Mailbox box;
-    Envelope e;
+    MessagePtr e;
     const auto start = Clock::now();
     QCOMPARE(box.pop(e, start + 30ms), Mailbox::PopResult::Timeout);
     const auto waited = Clock::now() - start;
@@ -214,10 +215,10 @@ void MailboxTest::aPushWakesAReaderBlockedWithoutADeadline()
     std::atomic<bool> ran{false};
     std::atomic<bool> popping{false};
     std::thread reader([&] {
-        Envelope e;
+        MessagePtr e;
         popping = true;
-        if (box.pop(e, std::nullopt) == Mailbox::PopResult::Message && e.run)
-            e.run();
+        if (box.pop(e, std::nullopt) == Mailbox::PopResult::Message)
+            e->run();
     });
     QVERIFY(QTest::qWaitFor([&] { return popping.load(); }, 2000));
     Envelope e;
@@ -233,11 +234,9 @@ void MailboxTest::aWakeBatchHoldsBackQueryWakesUntilItFlushes()
     Mailbox box;
     std::atomic<int> ran{0};
     std::thread reader([&] {
-        Envelope e;
-        while (box.pop(e, std::nullopt) == Mailbox::PopResult::Message) {
-            if (e.run)
-                e.run();
-        }
+        MessagePtr e;
+        while (box.pop(e, std::nullopt) == Mailbox::PopResult::Message)
+            e->run();
     });
     auto counting = [&] {
         Envelope e;
@@ -291,9 +290,9 @@ void MailboxTest::manyProducersOneConsumerLoseNothing()
     std::thread consumer([&] {
         const auto deadline = Clock::now() + 60s; // hard bound: a lost message cannot hang the test
         while (consumed.load() < total && Clock::now() < deadline) {
-            Envelope e;
+            MessagePtr e;
             if (box.pop(e, Clock::now() + 100ms) == Mailbox::PopResult::Message)
-                e.run();
+                e->run();
         }
     });
 
