@@ -43,13 +43,13 @@ void AdmissionGate::admit(QueryRequest request, ReplyFn reply)
 {
     // Fast path: close() waits for m_entering to reach zero, so a request that saw the
     // gate open is routed (and counted in flight) before a drain can begin.
-    m_entering.fetch_add(1, std::memory_order_seq_cst);
+    m_entering.add(0, 1, std::memory_order_seq_cst);
     if (m_open.load(std::memory_order_seq_cst)) {
         m_route(std::move(request), std::move(reply));
-        m_entering.fetch_sub(1, std::memory_order_seq_cst);
+        m_entering.sub(0, 1, std::memory_order_seq_cst);
         return;
     }
-    m_entering.fetch_sub(1, std::memory_order_seq_cst);
+    m_entering.sub(0, 1, std::memory_order_seq_cst);
     admitSlow(std::move(request), std::move(reply));
 }
 
@@ -61,10 +61,10 @@ void AdmissionGate::admitSlow(QueryRequest request, ReplyFn reply)
         // Counted as entering before the lock is released: close() then waits for it, so
         // it is in flight before a drain begins. Routed outside the lock, because a reply
         // may come back synchronously and admit again.
-        m_entering.fetch_add(1, std::memory_order_seq_cst);
+        m_entering.add(0, 1, std::memory_order_seq_cst);
         lock.unlock();
         m_route(std::move(request), std::move(reply));
-        m_entering.fetch_sub(1, std::memory_order_seq_cst);
+        m_entering.sub(0, 1, std::memory_order_seq_cst);
         return;
     case Mode::Hold:
         if (m_held.size() >= m_hold.capacity) {
@@ -114,7 +114,7 @@ void AdmissionGate::close(Mode mode, HoldSettings settings)
 
 bool AdmissionGate::waitQuiescent(Clock::time_point deadline) const
 {
-    while (m_entering.load(std::memory_order_seq_cst) != 0) {
+    while (m_entering.sum(0, std::memory_order_seq_cst) != 0) {
         if (Clock::now() >= deadline)
             return false;
         std::this_thread::sleep_for(std::chrono::microseconds(50));

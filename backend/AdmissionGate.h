@@ -2,6 +2,7 @@
 
 #include "backend/Query.h"
 #include "backend/ShardTypes.h"
+#include "backend/StripedCounters.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -64,7 +65,9 @@ private:
 
     RouteFn m_route;
     std::atomic<bool> m_open{false};
-    std::atomic<int> m_entering{0};
+    // Admissions half-way through the fast path, striped so that concurrent admitters
+    // do not share a cache line; each one adds and subtracts on its own stripe.
+    StripedCounters<1> m_entering;
     mutable std::mutex m_mutex;
     Mode m_mode = Mode::Stopped;
     HoldSettings m_hold;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "backend/Query.h"
+#include "backend/StripedCounters.h"
 
 #include <atomic>
 #include <cstdint>
@@ -22,15 +23,17 @@ public:
         std::uint64_t inFlight() const { return accepted - answered - refused; }
     };
 
-    // Wraps `reply` so that the ledger sees its single call; stamps the request id.
-    ReplyFn accept(ReplyFn reply);
+    // Counts a request in; returns its id (unique within this ledger, not consecutive).
+    std::uint64_t accept();
+    // Counts the one answer of a request: Unavailable means it never ran to completion.
+    void settle(QueryStatus status);
+    // A second answer to request `id`: counted and logged, never passed on.
+    void countDuplicate(std::uint64_t id);
     Counts counts() const;
 
 private:
-    std::atomic<std::uint64_t> m_nextId{1};
-    std::atomic<std::uint64_t> m_accepted{0};
-    std::atomic<std::uint64_t> m_answered{0};
-    std::atomic<std::uint64_t> m_refused{0};
+    enum Column : std::size_t { Accepted, Answered, Refused, ColumnCount };
+    StripedCounters<ColumnCount> m_columns;
     std::atomic<std::uint64_t> m_duplicates{0};
 };
 

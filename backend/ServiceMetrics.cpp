@@ -38,16 +38,17 @@ void ServiceMetrics::observe(const ServiceEvent &event)
 
 void ServiceMetrics::countReply(QueryStatus status)
 {
-    m_replies[std::size_t(status)].fetch_add(1, std::memory_order_relaxed);
+    m_replies.add(std::size_t(status));
 }
 
 void ServiceMetrics::write(std::string &out) const
 {
     static const char *causes[] = {"ok", "bad_request", "not_found", "unavailable", "internal"};
+    static_assert(std::size(causes) == kReplyCauses);
     out += "# HELP shardscope_replies_total Replies to queries by outcome: ok, or the cause of the failure.\n"
            "# TYPE shardscope_replies_total counter\n";
-    for (std::size_t i = 0; i < m_replies.size(); ++i)
-        out += std::string("shardscope_replies_total{cause=\"") + causes[i] + "\"} " + std::to_string(m_replies[i].load()) + '\n';
+    for (std::size_t i = 0; i < std::size(causes); ++i)
+        out += std::string("shardscope_replies_total{cause=\"") + causes[i] + "\"} " + std::to_string(m_replies.sum(i)) + '\n';
 
     std::lock_guard lock(m_mutex);
     out += "# HELP shardscope_restarts_total Restarts by mode and outcome.\n# TYPE shardscope_restarts_total counter\n";

@@ -2,6 +2,7 @@
 
 #include "backend/Query.h"
 #include "backend/ServiceEvent.h"
+#include "backend/StripedCounters.h"
 
 #include <array>
 #include <atomic>
@@ -35,7 +36,8 @@ private:
     std::map<std::pair<std::string, std::string>, std::uint64_t> m_restarts; // (mode, outcome)
     std::map<std::uint64_t, std::string> m_modeOf; // restart id -> mode, until it finishes
     std::map<std::string, Histogram> m_phases;
-    std::array<std::atomic<std::uint64_t>, 5> m_replies{}; // by QueryStatus
+    static constexpr std::size_t kReplyCauses = std::size_t(QueryStatus::Internal) + 1;
+    StripedCounters<kReplyCauses> m_replies; // by QueryStatus
 };
 
 } // namespace shardscope

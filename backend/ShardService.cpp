@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <thread>
+#include <utility>
 
 namespace shardscope {
 
@@ -43,11 +44,21 @@ bool ShardService::start(QString *error)
 
 void ShardService::submitQuery(QueryRequest request, ReplyFn reply)
 {
-    ReplyFn counted = [metrics = &m_core->metrics, reply = std::move(reply)](QueryReply answer) {
-        metrics->countReply(answer.status);
-        reply(std::move(answer));
+    // One wrapper for the ledger and the metrics. The mailbox and the gate move a reply,
+    // never copy it, so the flag sees every call of this request's reply.
+    ReplyFn tracked = [core = m_core.get(), id = m_core->ledger.accept(), reply = std::move(reply),
+                       called = false](QueryReply answer) mutable {
+        if (std::exchange(called, true)) {
+            core->ledger.countDuplicate(id);
+            return;
+        }
+        answer.requestId = id;
+        core->ledger.settle(answer.status);
+        core->metrics.countReply(answer.status);
+        if (reply)
+            reply(std::move(answer));
     };
-    m_core->gate.admit(std::move(request), m_core->ledger.accept(std::move(counted)));
+    m_core->gate.admit(std::move(request), std::move(tracked));
 }
 
 RequestLedger::Counts ShardService::ledger() const
