@@ -20,7 +20,7 @@ void Router::route(QueryRequest request, ReplyFn reply)
         return;
     }
     if (target < 0)
-        target = static_cast<ShardId>(m_next.fetch_add(1, std::memory_order_relaxed) % std::uint64_t(count));
+        target = static_cast<ShardId>((m_cursors.add(0) + threadCounterStripe()) % std::uint64_t(count));
     const Generation gen = m_generations[std::size_t(target)].load(std::memory_order_acquire);
     m_shards[std::size_t(target)]->submit(std::move(request), gen, std::move(reply));
 }

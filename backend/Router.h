@@ -1,6 +1,7 @@
 #pragma once
 
 #include "backend/Query.h"
+#include "backend/StripedCounters.h"
 
 #include <atomic>
 #include <memory>
@@ -10,7 +11,8 @@ namespace shardscope {
 
 class Shard;
 
-// Sends a query to a shard: round-robin, or the shard a query pins. Holds, per shard,
+// Sends a query to a shard: round-robin per sending thread (each thread its own cursor,
+// starting at its own shard, so senders share no counter), or the shard a query pins. Holds, per shard,
 // the actor generation it sends to, so a message for a cancelled generation fails with
 // the canceled-actor error, exactly as the seed's router did. Any thread may route().
 class Router
@@ -26,7 +28,7 @@ public:
 private:
     const std::vector<std::unique_ptr<Shard>> &m_shards;
     std::unique_ptr<std::atomic<Generation>[]> m_generations;
-    std::atomic<std::uint64_t> m_next{0};
+    StripedCounters<1> m_cursors;
 };
 
 } // namespace shardscope
