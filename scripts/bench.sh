@@ -76,6 +76,7 @@ worst_p99=$(val "$rj" worst_added_p99_ms)
 legacy_rates=$(vals "$rj" failure_rate)
 min_ratio=$(val "$aj" min_ratio)
 min_plain_ratio=$(val "$aj" min_plain_ratio)
+actor_shards=$(vals "$aj" shards); actor_ratios=$(vals "$aj" ratio); plain_ratios=$(vals "$aj" plain_ratio)
 http_ratio=$(val "$hj" ratio)
 http_median=$(val "$hj" median_round_ratio)
 http_eff=$(val "$hj" cpu_efficiency_ratio)
@@ -127,8 +128,8 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "| 1 restart under load | worst added p99 latency of requests sent during a restart | ${worst_p99:-?} ms | <= 20 ms | $(verdict "$worst_p99" 20 '<=') |"
   echo "| 1 restart under load | legacy failure rate after a legacy restart (N = 4, 16, 64) | ${legacy_rates:-?} | shows the seed's (N-1)/N | $( [ -n "$legacy_rates" ] && echo shown || echo 'not measured') |"
   echo "| 1 restart, idle | 64 idle shards, phased restart end to end (p50 / max) | ${idle_p50:-?} / ${idle_max:-?} ms | <= 50 ms | $(verdict "$idle_max" 50 '<=') |"
-  echo "| 2 actor request-reply | lowest ShardScope/CAF throughput ratio over 1..64 shards | ${min_ratio:-?}x | >= 1.0x | $(verdict "$min_ratio" 1.0 '>=') |"
-  echo "| 2 actor request-reply | reference, no target: lowest ratio of a bare thread per shard (PlainShards: condition-variable queue, nothing else) to CAF | ${min_plain_ratio:-?}x | (none) | shown |"
+  echo "| 2 actor request-reply | lowest ShardScope/CAF throughput ratio over 1..64 shards (by shard count ${actor_shards:-?}: ${actor_ratios:-?}) | ${min_ratio:-?}x | >= 1.0x | $(verdict "$min_ratio" 1.0 '>=') |"
+  echo "| 2 actor request-reply | reference, no target: lowest ratio of a bare thread per shard (PlainShards: condition-variable queue, nothing else) to CAF (by shard count: ${plain_ratios:-?}) | ${min_plain_ratio:-?}x | (none) | shown |"
   echo "| 3 HTTP query path | /v1/query echo vs bare QHttpServer route, throughput ratio (median of rounds ${http_median:-?}x; unreliable here, see below) | ${http_ratio:-?}x | >= 0.9x | $(verdict "$http_ratio" 0.9 '>=') |"
   echo "| 3 HTTP query path | same, CPU efficiency: bare route's process CPU per request / ShardScope's (${http_cpu_b:-?} / ${http_cpu_s:-?} us) | ${http_eff:-?}x | >= 0.9x | $(verdict "$http_eff" 0.9 '>=') |"
   echo "| 3 HTTP query path | reference, no target: the least a hand-off to another thread costs, bare route's CPU per request / a plain worker-thread hop's (${http_cpu_b:-?} / ${http_cpu_h:-?} us) | ${http_hop_eff:-?}x | (none) | shown |"
