@@ -11,10 +11,11 @@ namespace shardscope {
 
 class Shard;
 
-// Sends a query to a shard: round-robin per sending thread (each thread its own cursor,
-// starting at its own shard, so senders share no counter), or the shard a query pins. Holds, per shard,
-// the actor generation it sends to, so a message for a cancelled generation fails with
-// the canceled-actor error, exactly as the seed's router did. Any thread may route().
+// Sends a query to a shard: round-robin, or the shard a query pins. The round-robin cursor
+// is striped (StripedCounters): a sending thread walks the shards in turn from its own
+// starting shard, and senders write no shared counter. Holds, per shard, the actor
+// generation it sends to, so a message for a cancelled generation fails with the
+// canceled-actor error, exactly as the seed's router did. Any thread may route().
 class Router
 {
 public:
