@@ -39,7 +39,7 @@ QByteArray prometheusText(const ServiceSnapshot &s, bool restartRunning, const S
     out += "shardscope_service_version " + std::to_string(s.version) + '\n';
     family(out, "shardscope_service_ready", "gauge", "1 when every shard serves one version.");
     out += std::string("shardscope_service_ready ") + (s.ready() ? "1" : "0") + '\n';
-    family(out, "shardscope_version_skew", "gauge", "Number of distinct versions serving.");
+    family(out, "shardscope_version_skew", "gauge", "Number of distinct versions among shards with a live actor.");
     out += "shardscope_version_skew " + std::to_string(s.distinctVersions()) + '\n';
     family(out, "shardscope_restart_running", "gauge", "1 while a restart, stop or start runs.");
     out += std::string("shardscope_restart_running ") + (restartRunning ? "1" : "0") + '\n';

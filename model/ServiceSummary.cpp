@@ -10,7 +10,7 @@ QString versionBanner(const std::vector<std::pair<quint64, int>> &versions)
 {
     if (versions.size() < 2)
         return {};
-    QString text = QString::number(versions.size()) + QStringLiteral(" versions serving: ");
+    QString text = QString::number(versions.size()) + QStringLiteral(" versions live: ");
     for (std::size_t i = 0; i < versions.size(); ++i) {
         const auto &[version, count] = versions[i];
         if (i > 0)
@@ -28,12 +28,12 @@ QString versionLine(const std::vector<std::pair<quint64, int>> &versions, int sh
     if (versions.size() >= 2)
         return versionBanner(versions);
     if (versions.empty())
-        return QStringLiteral("No shard serving");
+        return QStringLiteral("No live actor on any shard");
     const auto &[version, count] = versions.front();
     const QString where = count == shardCount
         ? (count == 1 ? QStringLiteral("the only shard") : QStringLiteral("all %1 shards").arg(count))
         : QStringLiteral("%1 of %2 shards").arg(count).arg(shardCount);
-    return QStringLiteral("One version serving: v%1 on %2").arg(version).arg(where);
+    return QStringLiteral("One version live: v%1 on %2").arg(version).arg(where);
 }
 
 QString downAlert(int canceled, int failed, int shardCount)

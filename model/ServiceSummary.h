@@ -33,11 +33,13 @@ ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew
 // "7 of 8 shards canceled: requests routed to them get 503"; empty when none is down.
 QString downAlert(int canceled, int failed, int shardCount);
 
-// "2 versions serving: v7 on 1 shard, v6 on 7" (newest first); empty for one version.
+// "2 versions live: v7 on 1 shard, v6 on 7" (newest first); empty for one version. "Live",
+// not "serving": a draining shard's actor still counts, and its tile says draining.
 QString versionBanner(const std::vector<std::pair<quint64, int>> &liveVersionsNewestFirst);
 
-// The banner when versions are skewed; otherwise "One version serving: v6 on all 8 shards",
-// "... on 1 of 4 shards" or "No shard serving", so the header's line never comes and goes.
+// The banner when versions are skewed; otherwise "One version live: v6 on all 8 shards",
+// "... on 1 of 4 shards" or "No live actor on any shard", so the header's line never comes
+// and goes.
 QString versionLine(const std::vector<std::pair<quint64, int>> &liveVersionsNewestFirst, int shardCount);
 
 } // namespace shardscope

@@ -77,10 +77,10 @@ private Q_SLOTS:
         QTest::addColumn<QString>("banner");
         QTest::newRow("one version: no banner") << QList<int>{6, 6} << QString();
         QTest::newRow("the issue's example") << QList<int>{7, 6, 6, 6, 6, 6, 6, 6}
-                                             << QStringLiteral("2 versions serving: v7 on 1 shard, v6 on 7");
+                                             << QStringLiteral("2 versions live: v7 on 1 shard, v6 on 7");
         QTest::newRow("three versions") << QList<int>{5, 6, 6, 7}
-                                        << QStringLiteral("3 versions serving: v7 on 1 shard, v6 on 2, v5 on 1");
-        QTest::newRow("plural unit") << QList<int>{7, 7, 6} << QStringLiteral("2 versions serving: v7 on 2 shards, v6 on 1");
+                                        << QStringLiteral("3 versions live: v7 on 1 shard, v6 on 2, v5 on 1");
+        QTest::newRow("plural unit") << QList<int>{7, 7, 6} << QStringLiteral("2 versions live: v7 on 2 shards, v6 on 1");
     }
 
     void theBannerNamesEachVersionNewestFirst()
@@ -99,13 +99,13 @@ private Q_SLOTS:
         QTest::addColumn<int>("canceled"); // the last shards, like a legacy restart leaves them
         QTest::addColumn<QString>("line");
         QTest::newRow("one version everywhere") << QList<int>{6, 6, 6} << 0
-                                                << QStringLiteral("One version serving: v6 on all 3 shards");
-        QTest::newRow("a single shard") << QList<int>{4} << 0 << QStringLiteral("One version serving: v4 on the only shard");
+                                                << QStringLiteral("One version live: v6 on all 3 shards");
+        QTest::newRow("a single shard") << QList<int>{4} << 0 << QStringLiteral("One version live: v4 on the only shard");
         QTest::newRow("legacy leaves 3 of 4 canceled") << QList<int>{2, 1, 1, 1} << 3
-                                                       << QStringLiteral("One version serving: v2 on 1 of 4 shards");
-        QTest::newRow("nothing serves") << QList<int>{1, 1} << 2 << QStringLiteral("No shard serving");
+                                                       << QStringLiteral("One version live: v2 on 1 of 4 shards");
+        QTest::newRow("nothing serves") << QList<int>{1, 1} << 2 << QStringLiteral("No live actor on any shard");
         QTest::newRow("skewed: the banner") << QList<int>{7, 6} << 0
-                                            << QStringLiteral("2 versions serving: v7 on 1 shard, v6 on 1");
+                                            << QStringLiteral("2 versions live: v7 on 1 shard, v6 on 1");
     }
 
     void theVersionLineSaysWhatServesWithoutSkewToo()

@@ -153,12 +153,12 @@ private Q_SLOTS:
         ServiceSnapshot s = ScriptedBackendClient::uniform(8, ShardState::Serving, 6, 1000);
         f.frame(s);
         QVERIFY(f.window.header()->bannerText().isEmpty());
-        QCOMPARE(f.window.header()->versionLineText(), QStringLiteral("One version serving: v6 on all 8 shards"));
+        QCOMPARE(f.window.header()->versionLineText(), QStringLiteral("One version live: v6 on all 8 shards"));
         QVERIFY(f.window.header()->readyText().contains(QStringLiteral("READY")));
         const int headerHeight = f.window.header()->sizeHint().height();
         s.shards[0].version = 7;
         f.frame(s);
-        QVERIFY(f.window.header()->bannerText().contains(QStringLiteral("2 versions serving: v7 on 1 shard, v6 on 7")));
+        QVERIFY(f.window.header()->bannerText().contains(QStringLiteral("2 versions live: v7 on 1 shard, v6 on 7")));
         QVERIFY(f.window.header()->readyText().contains(QStringLiteral("NOT READY")));
         // The grid must not jump while an operator watches a restart.
         QCOMPARE(f.window.header()->sizeHint().height(), headerHeight);
