@@ -46,7 +46,8 @@ public:
     // On a thread with a WakeBatch, waking the reader for a normal-lane message is left
     // to the batch's flush.
     PushResult push(MessagePtr &message, Lane lane = Lane::Normal);
-    // As above; a refused envelope is dropped unrefused (the caller still holds its copy).
+    // As above for a two-function envelope; on Closed it is dropped without calling its
+    // refuse (Shard::post wraps envelopes itself so that they are refused).
     PushResult push(Envelope envelope, Lane lane = Lane::Normal);
     // Wakes the reader if it waits (for WakeBatch).
     void wakeReader() { m_wake.notify_one(); }

@@ -44,8 +44,9 @@ bool ShardService::start(QString *error)
 
 void ShardService::submitQuery(QueryRequest request, ReplyFn reply)
 {
-    // One wrapper for the ledger and the metrics. The mailbox and the gate move a reply,
-    // never copy it, so the flag sees every call of this request's reply.
+    // One wrapper for the ledger and the metrics. The gate, router and mailbox move a reply,
+    // never copy it, and exactly one of a message's run and refuse paths calls it, so a
+    // plain flag catches a second (sequential) call, as a double finish would make.
     ReplyFn tracked = [core = m_core.get(), id = m_core->ledger.accept(), reply = std::move(reply),
                        called = false](QueryReply answer) mutable {
         if (std::exchange(called, true)) {
