@@ -1,6 +1,6 @@
 #include "app/AppOptions.h"
 
-#include "backend/HttpServerHost.h"
+#include "backend/http/HttpServerHost.h"
 
 #include <QCommandLineParser>
 #include <QFile>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "backend/ServiceConfig.h"
-#include "model/RemoteTransport.h"
+#include "backend/core/ServiceConfig.h"
+#include "model/client/RemoteTransport.h"
 
 #include <QHostAddress>
 #include <QUrl>

@@ -1,10 +1,10 @@
 #include "app/ConsoleRunner.h"
 
-#include "model/BackendClient.h"
-#include "model/ConsoleModel.h"
-#include "model/QueuedLogSink.h"
-#include "model/SnapshotPump.h"
-#include "model/WorkloadDriver.h"
+#include "model/client/BackendClient.h"
+#include "model/console/ConsoleModel.h"
+#include "model/console/SnapshotPump.h"
+#include "model/events/QueuedLogSink.h"
+#include "model/workload/WorkloadDriver.h"
 #include "views/MainWindow.h"
 
 #include <QApplication>

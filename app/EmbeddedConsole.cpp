@@ -2,10 +2,10 @@
 
 #include "app/AppOptions.h"
 #include "app/ConsoleRunner.h"
-#include "backend/HttpServerHost.h"
+#include "backend/http/HttpServerHost.h"
 #include "backend/ShardService.h"
-#include "model/EmbeddedBackendClient.h"
-#include "model/RemoteBackendClient.h"
+#include "model/client/EmbeddedBackendClient.h"
+#include "model/client/RemoteBackendClient.h"
 
 #include <QApplication>
 #include <QMessageBox>

@@ -2,7 +2,7 @@
 
 #include "app/AppOptions.h"
 #include "app/SignalWatcher.h"
-#include "backend/HttpServerHost.h"
+#include "backend/http/HttpServerHost.h"
 #include "backend/ShardService.h"
 
 #include <QCoreApplication>

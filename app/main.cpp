@@ -1,7 +1,7 @@
 #include "app/AppOptions.h"
+#include "app/ctl/CtlCommand.h"
 #include "app/EmbeddedConsole.h"
 #include "app/HeadlessRunner.h"
-#include "app/ctl/CtlCommand.h"
 
 #include <QApplication>
 #include <QCoreApplication>

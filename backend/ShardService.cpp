@@ -1,8 +1,9 @@
 #include "backend/ShardService.h"
 
-#include "backend/Metrics.h"
-#include "backend/RestartCoordinator.h"
-#include "backend/ServiceCore.h"
+#include "backend/core/ServiceCore.h"
+#include "backend/record/PrometheusText.h"
+#include "backend/restart/RestartCoordinator.h"
+#include "backend/types/Clock.h"
 
 #include <spdlog/spdlog.h>
 
@@ -31,11 +32,11 @@ bool ShardService::start(QString *error)
     ServiceEvent e;
     e.kind = EventKind::ServiceStarted;
     e.version = result.finalVersion;
-    e.outcome = result.outcome;
+    e.outcome = QString::fromLatin1(toString(result.outcome).data());
     e.message = QStringLiteral("%1 shards; %2").arg(m_core->shardCount()).arg(result.message);
-    e.severity = result.outcome == QLatin1String("completed") ? Severity::Info : Severity::Error;
+    e.severity = result.completed() ? Severity::Info : Severity::Error;
     m_core->events.append(e);
-    if (result.outcome != QLatin1String("completed")) {
+    if (!result.completed()) {
         *error = result.message;
         return false;
     }
@@ -77,17 +78,17 @@ const FaultInjector *ShardService::faults() const
     return m_core->faults.get();
 }
 
-bool ShardService::injectFault(const QJsonObject &request, QString *description, QString *error)
+CommandTicket ShardService::injectFault(const QJsonObject &request, QString *description)
 {
-    if (!m_core->faults) {
-        *error = QStringLiteral("fault injection is disabled; start the service with --enable-faults");
-        return false;
-    }
-    if (!m_core->faults->apply(request, m_core->shardCount(), description, error))
-        return false;
+    if (!m_core->faults)
+        return CommandTicket::refused(Refusal::FaultsDisabled,
+                                      QStringLiteral("fault injection is disabled; start the service with --enable-faults"));
+    QString error;
+    if (!m_core->faults->apply(request, m_core->shardCount(), description, &error))
+        return CommandTicket::refused(Refusal::BadRequest, error);
     const QJsonValue shard = request.value(QStringLiteral("shard"));
     m_core->warn(0, shard.isDouble() ? shard.toInt() : -1, QStringLiteral("fault injected: %1").arg(*description));
-    return true;
+    return {};
 }
 
 CommandTicket ShardService::requestRestart(const RestartOptions &options, const QString &client)
@@ -105,7 +106,7 @@ QJsonArray ShardService::auditEntries(std::size_t limit) const
     return m_core->audit.recent(limit);
 }
 
-bool ShardService::requestAbort()
+CommandTicket ShardService::requestAbort()
 {
     return m_coordinator->requestAbort();
 }

@@ -1,13 +1,13 @@
 #pragma once
 
-#include "backend/EventLog.h"
-#include "backend/FaultInjector.h"
-#include "backend/RequestLedger.h"
-#include "backend/Query.h"
-#include "backend/RestartOptions.h"
-#include "backend/RestartResult.h"
-#include "backend/ServiceConfig.h"
-#include "backend/ServiceSnapshot.h"
+#include "backend/actors/FaultInjector.h"
+#include "backend/core/ServiceConfig.h"
+#include "backend/record/EventLog.h"
+#include "backend/record/RequestLedger.h"
+#include "backend/types/CommandOutcome.h"
+#include "backend/types/Query.h"
+#include "backend/types/RestartOptions.h"
+#include "backend/types/ServiceSnapshot.h"
 
 #include <QJsonArray>
 
@@ -38,7 +38,8 @@ public:
 
     // `client` names who asked, for the audit log.
     CommandTicket requestRestart(const RestartOptions &options, const QString &client = QStringLiteral("in-process"));
-    bool requestAbort();
+    // Refused (NothingToAbort) when no restart runs.
+    CommandTicket requestAbort();
     CommandTicket requestStop(const QString &client = QStringLiteral("in-process"));
     CommandTicket requestStart(const QString &client = QStringLiteral("in-process"));
     // The most recent audit entries, oldest first.
@@ -52,8 +53,9 @@ public:
     // Null unless the service was configured with enableFaults.
     FaultInjector *faults();
     const FaultInjector *faults() const;
-    // Applies a fault request (see FaultInjector::apply) and logs it as an event.
-    bool injectFault(const QJsonObject &request, QString *description, QString *error);
+    // Applies a fault request (see FaultInjector::apply) and logs it as an event. Refused
+    // with FaultsDisabled or BadRequest (and why in the ticket's error).
+    CommandTicket injectFault(const QJsonObject &request, QString *description);
     EventLog &events();
     const ServiceConfig &config() const;
     int shardCount() const;

@@ -5,11 +5,11 @@
 //   the shard count is 1 + size % 8 so that the fuzzer varies it too.
 // Invariants: never crash (ASan/UBSan watch); every "false" comes with a non-empty error;
 // every "true" leaves values in their documented ranges; a failed applyJson changes nothing.
-#include "backend/FaultInjector.h"
-#include "backend/Graph.h"
-#include "backend/JsonCodec.h"
-#include "backend/Procedures.h"
-#include "backend/RestartOptions.h"
+#include "backend/actors/FaultInjector.h"
+#include "backend/actors/Graph.h"
+#include "backend/actors/Procedures.h"
+#include "backend/types/RestartOptions.h"
+#include "backend/wire/JsonCodec.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

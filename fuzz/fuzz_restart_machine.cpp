@@ -32,7 +32,7 @@
 //     rolled back, every shard with a live actor serves its final version;
 //   - no phase outlived its timeout (PhaseEnded duration) by more than kMarginMs.
 // A violation prints the operation log, the snapshot and the events, then aborts.
-#include "backend/Graph.h"
+#include "backend/actors/Graph.h"
 #include "backend/ShardService.h"
 
 #include <QJsonObject>
@@ -160,31 +160,39 @@ private:
             request.insert(QStringLiteral("shard"), shard);
         if (ms >= 0)
             request.insert(QStringLiteral("ms"), ms);
-        QString description, error;
-        if (!m_service->injectFault(request, &description, &error))
-            fail("a valid fault was refused: " + error.toStdString());
+        QString description;
+        const CommandTicket t = m_service->injectFault(request, &description);
+        if (!t.accepted())
+            fail("a valid fault was refused: " + t.error.toStdString());
     }
 
     void restart(const RestartOptions &options, const char *what)
     {
         const CommandTicket t = m_service->requestRestart(options);
-        log(std::string(what) + " -> " + std::to_string(t.httpStatus) + " id " + std::to_string(t.restartId));
+        log(std::string(what) + " -> " + std::string(toString(t.refusal)) + " id " + std::to_string(t.restartId));
         if (t.accepted()) {
             m_ops[t.restartId] = {options.mode == RestartMode::Phased ? Op::Phased : Op::Legacy, options};
             m_lastOp = t.restartId;
-        } else if (t.httpStatus != 409) {
-            fail("restart answered " + std::to_string(t.httpStatus) + ": " + t.error.toStdString());
+        } else if (!conflictsWithState(t.refusal)) {
+            fail("restart refused (" + std::string(toString(t.refusal)) + "): " + t.error.toStdString());
         }
+    }
+
+    // The refusals a random sequence of commands may meet: the service is busy, stopped
+    // or already running. Anything else is a bug.
+    static bool conflictsWithState(Refusal r)
+    {
+        return r == Refusal::Busy || r == Refusal::ServiceStopped || r == Refusal::AlreadyRunning;
     }
 
     void command(CommandTicket t, const char *what, bool isStop)
     {
-        log(std::string(what) + " -> " + std::to_string(t.httpStatus) + " id " + std::to_string(t.restartId));
+        log(std::string(what) + " -> " + std::string(toString(t.refusal)) + " id " + std::to_string(t.restartId));
         if (t.accepted()) {
             m_ops[t.restartId] = {isStop ? Op::Stop : Op::Start, {}};
             m_lastOp = t.restartId;
-        } else if (t.httpStatus != 409) {
-            fail(std::string(what) + " answered " + std::to_string(t.httpStatus) + ": " + t.error.toStdString());
+        } else if (!conflictsWithState(t.refusal)) {
+            fail(std::string(what) + " refused (" + std::string(toString(t.refusal)) + "): " + t.error.toStdString());
         }
     }
 
@@ -225,7 +233,7 @@ private:
             break;
         }
         case 5:
-            log(std::string("abort -> ") + (m_service->requestAbort() ? "true" : "false"));
+            log(std::string("abort -> ") + (m_service->requestAbort().accepted() ? "true" : "false"));
             break;
         case 6:
             command(m_service->requestStop(), "stop", true);

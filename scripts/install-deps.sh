@@ -8,7 +8,7 @@ packages=(
   cmake ninja-build g++ qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
   libqt6opengl6-dev libspdlog-dev libfmt-dev xvfb xauth fonts-dejavu-core curl
   qt6-qpa-plugins
-  libcaf-dev wrk
+  libcaf-dev wrk python3
 )
 if [ "${1:-}" = "--extra" ]; then
   packages+=(clang-14 libclang-rt-14-dev)

@@ -1,7 +1,7 @@
 #include "views/AuditView.h"
 
-#include "model/ConsoleModel.h"
-#include "model/OperatorTools.h"
+#include "model/console/ConsoleModel.h"
+#include "model/console/OperatorTools.h"
 
 #include <QHeaderView>
 #include <QLabel>

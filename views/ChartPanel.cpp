@@ -1,8 +1,8 @@
 #include "views/ChartPanel.h"
 
-#include "model/ConsoleModel.h"
-#include "model/RestartTracker.h"
-#include "model/ServiceHistory.h"
+#include "model/console/ConsoleModel.h"
+#include "model/history/ServiceHistory.h"
+#include "model/restart/RestartTracker.h"
 #include "views/ShadedChartView.h"
 
 #include <QChart>

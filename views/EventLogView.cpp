@@ -1,8 +1,8 @@
 #include "views/EventLogView.h"
 
-#include "model/ConsoleModel.h"
-#include "model/EventFilterProxy.h"
-#include "model/EventListModel.h"
+#include "model/console/ConsoleModel.h"
+#include "model/events/EventFilterProxy.h"
+#include "model/events/EventListModel.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,7 +1,7 @@
 #include "views/FaultsMenu.h"
 
-#include "model/ConsoleModel.h"
-#include "model/OperatorTools.h"
+#include "model/console/ConsoleModel.h"
+#include "model/console/OperatorTools.h"
 
 namespace shardscope {
 

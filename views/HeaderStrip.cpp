@@ -1,8 +1,8 @@
 #include "views/HeaderStrip.h"
 
-#include "model/ConsoleModel.h"
-#include "model/OperatorTools.h"
-#include "model/StateStyle.h"
+#include "model/console/ConsoleModel.h"
+#include "model/console/OperatorTools.h"
+#include "model/shards/StateStyle.h"
 #include "views/Chip.h"
 
 #include <QHBoxLayout>

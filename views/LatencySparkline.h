@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/HistoryRing.h"
+#include "model/history/HistoryRing.h"
 
 #include <QWidget>
 

@@ -1,9 +1,9 @@
 #include "views/MainWindow.h"
 
-#include "model/ConsoleModel.h"
-#include "model/ShardTableModel.h"
-#include "model/SnapshotPump.h"
-#include "model/StateStyle.h"
+#include "model/console/ConsoleModel.h"
+#include "model/console/SnapshotPump.h"
+#include "model/shards/ShardTableModel.h"
+#include "model/shards/StateStyle.h"
 #include "views/AuditView.h"
 #include "views/ChartPanel.h"
 #include "views/Chip.h"

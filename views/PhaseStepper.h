@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/RestartProgress.h"
+#include "model/restart/RestartProgress.h"
 
 #include <QWidget>
 

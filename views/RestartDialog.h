@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/RestartSettings.h"
+#include "model/restart/RestartSettings.h"
 
 #include <QDialog>
 

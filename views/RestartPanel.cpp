@@ -1,7 +1,7 @@
 #include "views/RestartPanel.h"
 
-#include "model/ConsoleModel.h"
-#include "model/RestartTracker.h"
+#include "model/console/ConsoleModel.h"
+#include "model/restart/RestartTracker.h"
 #include "views/PhaseStepper.h"
 
 #include <QHBoxLayout>

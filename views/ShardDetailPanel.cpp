@@ -1,8 +1,8 @@
 #include "views/ShardDetailPanel.h"
 
-#include "model/ConsoleModel.h"
-#include "model/ShardTableModel.h"
-#include "model/StateStyle.h"
+#include "model/console/ConsoleModel.h"
+#include "model/shards/ShardTableModel.h"
+#include "model/shards/StateStyle.h"
 #include "views/Chip.h"
 #include "views/LatencySparkline.h"
 

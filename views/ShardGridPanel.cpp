@@ -1,8 +1,8 @@
 #include "views/ShardGridPanel.h"
 
-#include "model/ConsoleModel.h"
-#include "model/ShardFilterProxy.h"
-#include "model/ShardTableModel.h"
+#include "model/console/ConsoleModel.h"
+#include "model/shards/ShardFilterProxy.h"
+#include "model/shards/ShardTableModel.h"
 #include "views/ShardGridView.h"
 
 #include <QCheckBox>

@@ -1,8 +1,8 @@
 #include "views/StateTimelineWidget.h"
 
-#include "model/ConsoleModel.h"
-#include "model/StateStyle.h"
-#include "model/StateTimeline.h"
+#include "model/console/ConsoleModel.h"
+#include "model/history/StateTimeline.h"
+#include "model/shards/StateStyle.h"
 
 #include <QPaintEvent>
 #include <QPainter>

@@ -1,6 +1,6 @@
 #include "views/TileDelegate.h"
 
-#include "model/ShardTableModel.h"
+#include "model/shards/ShardTableModel.h"
 
 #include <QPainter>
 #include <QPainterPath>

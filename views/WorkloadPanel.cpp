@@ -1,7 +1,7 @@
 #include "views/WorkloadPanel.h"
 
-#include "model/ConsoleModel.h"
-#include "model/WorkloadDriver.h"
+#include "model/console/ConsoleModel.h"
+#include "model/workload/WorkloadDriver.h"
 
 #include <QFormLayout>
 #include <QGridLayout>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/WorkloadConfig.h"
+#include "model/workload/WorkloadConfig.h"
 
 #include <QGroupBox>
 

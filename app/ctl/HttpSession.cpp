@@ -1,6 +1,6 @@
 #include "app/ctl/HttpSession.h"
 
-#include "model/ServiceHttp.h"
+#include "model/client/ServiceHttp.h"
 
 #include <QEventLoop>
 #include <QJsonDocument>

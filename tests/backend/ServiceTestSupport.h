@@ -2,8 +2,9 @@
 
 // Shared by the in-process service tests: a reply ledger that checks every ReplyFn is
 // called exactly once, small graphs and fast options, event look-ups, and actor seams.
-#include "backend/Graph.h"
+#include "backend/actors/Graph.h"
 #include "backend/ShardService.h"
+#include "tests/support/TestPrinters.h"
 
 #include <QTest>
 

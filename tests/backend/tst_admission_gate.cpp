@@ -1,6 +1,6 @@
 // The admission gate in front of the router, with a fake RouteFn: open, hold, reject,
 // stopped, shutting down, hold capacity and deadline, and a race between admit() and close().
-#include "backend/AdmissionGate.h"
+#include "backend/runtime/AdmissionGate.h"
 
 #include <QTest>
 

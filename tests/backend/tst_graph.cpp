@@ -1,4 +1,4 @@
-#include "backend/Graph.h"
+#include "backend/actors/Graph.h"
 
 #include <QElapsedTimer>
 #include <QFile>

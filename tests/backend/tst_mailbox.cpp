@@ -1,7 +1,7 @@
 // The shard mailbox: two lanes, close() that hands every queued message back, and a
 // many-producers, one-consumer stress case.
-#include "backend/Mailbox.h"
-#include "backend/WakeBatch.h"
+#include "backend/runtime/Mailbox.h"
+#include "backend/runtime/WakeBatch.h"
 
 #include <QTest>
 

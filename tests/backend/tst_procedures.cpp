@@ -1,4 +1,4 @@
-#include "backend/Procedures.h"
+#include "backend/actors/Procedures.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -1,7 +1,7 @@
 // The request ledger and the striped counters under it: many threads count at once and
 // nothing is lost, ids stay unique, and in-flight never reads negative.
-#include "backend/RequestLedger.h"
-#include "backend/StripedCounters.h"
+#include "backend/record/RequestLedger.h"
+#include "backend/record/StripedCounters.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
 // RestartOptions::applyJson / toJson: every field accepted, every bad value refused with a
 // message naming the field, nothing changed on error, and a lossless round trip.
-#include "backend/RestartOptions.h"
+#include "backend/types/RestartOptions.h"
 
 #include <QJsonDocument>
 #include <QTest>

@@ -32,7 +32,7 @@ void ServiceRestartTest::aPhasedRestartMovesEveryShardToTheNextVersion()
 {
     auto service = startService(smallConfig(4));
     const CommandTicket t = service->requestRestart(fastOptions());
-    QCOMPARE(t.httpStatus, 202);
+    QCOMPARE(test::nameOf(t.refusal), QStringLiteral("none"));
     const auto finished = waitFinished(*service, t);
     QVERIFY(finished);
     QCOMPARE(finished->outcome, QStringLiteral("completed"));
@@ -87,7 +87,7 @@ void ServiceRestartTest::aDrainTimeoutEndsAsItsPolicySays()
     options.drainPolicy = policy;
     const auto requestedAt = Clock::now();
     const CommandTicket t = service->requestRestart(options);
-    QCOMPARE(t.httpStatus, 202);
+    QCOMPARE(test::nameOf(t.refusal), QStringLiteral("none"));
     const auto finished = waitFinished(*service, t);
     QVERIFY(finished);
     const auto drainEnded = phaseEnded(*service, t.restartId, ServicePhase::Draining);
@@ -149,15 +149,15 @@ void ServiceRestartTest::anOperatorAbortDuringDrainReopensOnTheOldVersion()
     RestartOptions options = fastOptions();
     options.drainTimeoutMs = 10000;
     const CommandTicket t = service->requestRestart(options);
-    QCOMPARE(t.httpStatus, 202);
+    QCOMPARE(test::nameOf(t.refusal), QStringLiteral("none"));
     QVERIFY(QTest::qWaitFor([&] { return service->snapshot().phase == ServicePhase::Draining; }, 5000));
-    QVERIFY(service->requestAbort());
+    QVERIFY(service->requestAbort().accepted());
     const auto finished = waitFinished(*service, t);
     QVERIFY(finished);
     QCOMPARE(finished->outcome, QStringLiteral("aborted"));
     QByteArray why;
     QVERIFY2(allShards(service->snapshot(), ShardState::Serving, 1, &why), why.constData());
-    QVERIFY(!service->requestAbort()); // nothing runs any more
+    QCOMPARE(test::nameOf(service->requestAbort().refusal), QStringLiteral("nothing_to_abort")); // nothing runs any more
     QVERIFY(ledger.waitAllAnswered(5s));
     QVERIFY(ledger.entry(stuck).reply.ok());
     QCOMPARE(ledger.entry(stuck).reply.version, Version(1));
@@ -217,7 +217,7 @@ void ServiceRestartTest::aSecondRestartWhileOneRunsGets409()
     RestartOptions options = fastOptions();
     options.drainTimeoutMs = 10000;
     const CommandTicket first = service->requestRestart(options);
-    QCOMPARE(first.httpStatus, 202);
+    QCOMPARE(test::nameOf(first.refusal), QStringLiteral("none"));
     QVERIFY(service->restartRunning());
 
     std::atomic<int> accepted{0};
@@ -231,9 +231,9 @@ void ServiceRestartTest::aSecondRestartWhileOneRunsGets409()
             const CommandTicket t = i % 3 == 1 ? service->requestStop()
                                   : i % 3 == 2 ? service->requestStart()
                                                : service->requestRestart(options);
-            if (t.httpStatus == 202)
+            if (t.accepted())
                 ++accepted;
-            else if (t.httpStatus == 409 && t.restartId == first.restartId && !t.error.isEmpty())
+            else if (t.refusal == Refusal::Busy && t.restartId == first.restartId && !t.error.isEmpty())
                 ++conflicts;
         });
     }
@@ -259,7 +259,7 @@ void ServiceRestartTest::aSecondRestartWhileOneRunsGets409()
 
     // The lock is released: the next restart is accepted.
     const CommandTicket next = service->requestRestart(fastOptions());
-    QCOMPARE(next.httpStatus, 202);
+    QCOMPARE(test::nameOf(next.refusal), QStringLiteral("none"));
     QVERIFY(next.restartId != first.restartId);
     const auto nextFinished = waitFinished(*service, next);
     QVERIFY(nextFinished);
@@ -299,7 +299,7 @@ void ServiceRestartTest::aRequestArrivingDuringASlowDrainIsTreatedAsItsPolicySay
     options.admission = admission;
     options.holdDeadlineMs = holdDeadlineMs;
     const CommandTicket t = service->requestRestart(options);
-    QCOMPARE(t.httpStatus, 202);
+    QCOMPARE(test::nameOf(t.refusal), QStringLiteral("none"));
     QVERIFY(QTest::qWaitFor([&] { return service->snapshot().phase == ServicePhase::Draining; }, 5000));
     auto [late, lateFn] = ledger.make();
     service->submitQuery(echoOn(-1), lateFn);
@@ -344,7 +344,7 @@ void ServiceRestartTest::aHeldRequestIsRefusedAtItsDeadlineEvenAfterTheDrain()
     RestartOptions options = fastOptions();
     options.holdDeadlineMs = 100;
     const CommandTicket t = service->requestRestart(options);
-    QCOMPARE(t.httpStatus, 202);
+    QCOMPARE(test::nameOf(t.refusal), QStringLiteral("none"));
     QVERIFY(QTest::qWaitFor([&] { return latch->hasEntered(); }, 5000));
 
     auto [held, fn] = ledger.make();

@@ -14,7 +14,7 @@
 #include "tests/bench/EchoBench.h"
 #include "tests/bench/PlainShards.h"
 
-#include "backend/Graph.h"
+#include "backend/actors/Graph.h"
 #include "backend/ShardService.h"
 
 #include <QCoreApplication>

@@ -14,9 +14,9 @@
 // --max-requests-per-client requests, and the whole program after --max-seconds.
 #include "tests/bench/BenchCommon.h"
 
-#include "backend/EventLog.h"
-#include "backend/Graph.h"
-#include "backend/HttpServerHost.h"
+#include "backend/actors/Graph.h"
+#include "backend/http/HttpServerHost.h"
+#include "backend/record/EventLog.h"
 #include "backend/ShardService.h"
 #include "tests/support/HttpTestClient.h"
 

@@ -2,10 +2,10 @@
 // bare QHttpServer route that echoes the same body (the baseline the query path is
 // compared with) and the same echo handed to a worker thread and back (HopServer: the
 // least a thread hop costs). scripts/bench-http.sh drives all three with wrk in one run.
-#include "HopServer.h"
-#include "backend/Graph.h"
-#include "backend/HttpServerHost.h"
+#include "backend/actors/Graph.h"
+#include "backend/http/HttpServerHost.h"
 #include "backend/ShardService.h"
+#include "HopServer.h"
 
 #include <QCoreApplication>
 #include <QHttpServer>

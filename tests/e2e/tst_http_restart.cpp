@@ -2,7 +2,8 @@
 // under continuous load, the restart lock, and the reject admission policy.
 #include "tests/support/ServiceFixture.h"
 
-#include "backend/EventLog.h"
+#include "backend/record/EventLog.h"
+#include "backend/types/Clock.h"
 
 #include <QJsonArray>
 #include <QTest>

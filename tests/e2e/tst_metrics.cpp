@@ -2,7 +2,7 @@
 // `promtool check metrics` when it is installed, and by this file's own reader always.
 #include "tests/support/ServiceFixture.h"
 
-#include "backend/ServiceMetrics.h"
+#include "backend/record/ServiceMetrics.h"
 
 #include <QProcess>
 #include <QRegularExpression>

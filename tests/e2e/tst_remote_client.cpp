@@ -1,6 +1,6 @@
 // The console's RemoteBackendClient against a headless service in another process: it
 // follows a phased restart live, shows the loss of the service at once, and reconnects.
-#include "model/RemoteBackendClient.h"
+#include "model/client/RemoteBackendClient.h"
 #include "tests/support/HeadlessProcess.h"
 #include "tests/support/TestPrinters.h"
 

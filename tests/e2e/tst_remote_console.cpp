@@ -1,12 +1,12 @@
 // The console's window attached to a headless service in another process: the grid
 // follows it, fault drills reach it from the Service menu's Faults entry, the audit tab
 // lists what operators did, and losing the service veils the grid until it is back.
-#include "model/ConsoleModel.h"
-#include "model/OperatorTools.h"
-#include "model/RemoteBackendClient.h"
+#include "model/client/RemoteBackendClient.h"
+#include "model/console/ConsoleModel.h"
+#include "model/console/OperatorTools.h"
+#include "model/console/SnapshotPump.h"
+#include "model/shards/ShardTableModel.h"
 #include "tests/support/HeadlessProcess.h"
-#include "model/ShardTableModel.h"
-#include "model/SnapshotPump.h"
 #include "views/AuditView.h"
 #include "views/ConnectionBanner.h"
 #include "views/HeaderStrip.h"

@@ -2,7 +2,7 @@
 // forced polling follows a restart and a lost service; behind a proxy that refuses or
 // holds GET /v1/stream, Auto falls back to polling and returns to the stream once it
 // flows; Stream alone stays honestly disconnected.
-#include "model/RemoteBackendClient.h"
+#include "model/client/RemoteBackendClient.h"
 #include "tests/support/HeadlessProcess.h"
 #include "tests/support/StreamBlockingProxy.h"
 #include "tests/support/TestPrinters.h"

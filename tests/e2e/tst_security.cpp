@@ -76,7 +76,7 @@ private Q_SLOTS:
             QVERIFY2(phases.contains(QLatin1String(phase)), phase);
         QCOMPARE(entries.at(1).toObject().value(QStringLiteral("command")).toString(), QStringLiteral("stop"));
         QCOMPARE(entries.at(2).toObject().value(QStringLiteral("outcome")).toString(), QStringLiteral("refused"));
-        QCOMPARE(entries.at(2).toObject().value(QStringLiteral("status")).toInt(), 409);
+        QCOMPARE(entries.at(2).toObject().value(QStringLiteral("refusal")).toString(), QStringLiteral("stopped"));
         QCOMPARE(entries.at(3).toObject().value(QStringLiteral("command")).toString(), QStringLiteral("start"));
 
         QFile file(config.auditFile);

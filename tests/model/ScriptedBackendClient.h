@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/BackendClient.h"
+#include "model/client/BackendClient.h"
 
 #include <QStringList>
 
@@ -52,7 +52,7 @@ private:
     std::uint64_t m_nextSeq = 1;
     QString m_endpoint = QStringLiteral("http://127.0.0.1:8080");
     std::atomic<QueryStatus> m_queryStatus{QueryStatus::Ok};
-    CommandResult m_commandResult{true, 202, 1, {}};
+    CommandResult m_commandResult{true, Refusal::None, 202, 1, {}};
     QStringList m_commands;
     RestartOptions m_lastOptions;
     std::atomic<quint64> m_queries{0};

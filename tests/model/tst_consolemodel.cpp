@@ -1,11 +1,11 @@
 // The pump, the console model and the built-in workload against a scripted service.
-#include "model/ConsoleModel.h"
-#include "model/EventListModel.h"
-#include "model/RestartTracker.h"
-#include "model/ServiceHistory.h"
-#include "model/ShardTableModel.h"
-#include "model/SnapshotPump.h"
-#include "model/WorkloadDriver.h"
+#include "model/console/ConsoleModel.h"
+#include "model/console/SnapshotPump.h"
+#include "model/events/EventListModel.h"
+#include "model/history/ServiceHistory.h"
+#include "model/restart/RestartTracker.h"
+#include "model/shards/ShardTableModel.h"
+#include "model/workload/WorkloadDriver.h"
 #include "ScriptedBackendClient.h"
 
 #include <QElapsedTimer>
@@ -140,7 +140,7 @@ private Q_SLOTS:
     void aRefusedCommandReachesTheOperatorWithItsStatusAndReason()
     {
         ScriptedBackendClient client;
-        client.setCommandResult({false, 409, 0, QStringLiteral("a restart is already running")});
+        client.setCommandResult({false, Refusal::Busy, 409, 0, QStringLiteral("a restart is already running")});
         ConsoleModel model(client);
         QSignalSpy done(&model, &ConsoleModel::commandFinished);
         model.requestRestart(model.restartDefaults());

@@ -1,8 +1,8 @@
 // The event log: service events and the app's own spdlog lines, bounded and filterable.
-#include "model/EventFilterProxy.h"
-#include "model/EventListModel.h"
-#include "model/QueuedLogSink.h"
-#include "backend/ServiceEvent.h"
+#include "backend/types/ServiceEvent.h"
+#include "model/events/EventFilterProxy.h"
+#include "model/events/EventListModel.h"
+#include "model/events/QueuedLogSink.h"
 
 #include <QAbstractItemModelTester>
 #include <QTest>

@@ -1,7 +1,7 @@
 // History for charts and the state timeline: fixed-size rings, rates, state runs.
-#include "model/HistoryRing.h"
-#include "model/ServiceHistory.h"
-#include "model/StateTimeline.h"
+#include "model/history/HistoryRing.h"
+#include "model/history/ServiceHistory.h"
+#include "model/history/StateTimeline.h"
 #include "ScriptedBackendClient.h"
 
 #include <QTest>

@@ -1,5 +1,5 @@
 // Restart progress as the restart panel shows it, from the service's event stream.
-#include "model/RestartTracker.h"
+#include "model/restart/RestartTracker.h"
 #include "ScriptedBackendClient.h"
 
 #include <QSignalSpy>

@@ -1,7 +1,7 @@
 // The shard table: rows from snapshots, narrow dataChanged, and the filter/sort proxy.
-#include "model/ShardFilterProxy.h"
-#include "model/ShardTableModel.h"
-#include "model/SkewAnalysis.h"
+#include "model/shards/ShardFilterProxy.h"
+#include "model/shards/ShardTableModel.h"
+#include "model/shards/SkewAnalysis.h"
 #include "ScriptedBackendClient.h"
 
 #include <QAbstractItemModelTester>

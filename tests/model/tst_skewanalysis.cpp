@@ -1,6 +1,6 @@
 // Skew analysis and the header's summary: majority version, outliers, banner text.
-#include "model/ServiceSummary.h"
-#include "model/SkewAnalysis.h"
+#include "model/console/ServiceSummary.h"
+#include "model/shards/SkewAnalysis.h"
 #include "ScriptedBackendClient.h"
 
 #include <QTest>

@@ -1,6 +1,6 @@
 #include "tests/support/ServiceFixture.h"
 
-#include "backend/Graph.h"
+#include "backend/actors/Graph.h"
 
 #include <QTest>
 

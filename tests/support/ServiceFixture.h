@@ -1,6 +1,6 @@
 #pragma once
 
-#include "backend/HttpServerHost.h"
+#include "backend/http/HttpServerHost.h"
 #include "backend/ShardService.h"
 #include "tests/support/HttpTestClient.h"
 #include "tests/support/TestPrinters.h"

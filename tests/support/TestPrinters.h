@@ -1,6 +1,7 @@
 #pragma once
 
-#include "backend/ShardTypes.h"
+#include "backend/types/CommandOutcome.h"
+#include "backend/types/ShardTypes.h"
 
 #include <QString>
 
@@ -9,4 +10,5 @@
 namespace shardscope::test {
 inline QString nameOf(ShardState s) { return QString::fromLatin1(toString(s).data(), qsizetype(toString(s).size())); }
 inline QString nameOf(ServicePhase p) { return QString::fromLatin1(toString(p).data(), qsizetype(toString(p).size())); }
+inline QString nameOf(Refusal r) { return QString::fromLatin1(toString(r).data(), qsizetype(toString(r).size())); }
 } // namespace shardscope::test

@@ -1,8 +1,8 @@
 #include "ConsoleScenes.h"
 
-#include "model/ConsoleModel.h"
-#include "model/EventListModel.h"
-#include "model/SnapshotPump.h"
+#include "model/console/ConsoleModel.h"
+#include "model/console/SnapshotPump.h"
+#include "model/events/EventListModel.h"
 #include "views/Theme.h"
 
 #include <QApplication>

@@ -1,6 +1,6 @@
 #include "TileSampler.h"
 
-#include "model/StateStyle.h"
+#include "model/shards/StateStyle.h"
 
 #include <QAbstractItemView>
 #include <QPixmap>

@@ -3,7 +3,7 @@
 #include "ConsoleScenes.h"
 #include "GoldenImage.h"
 
-#include "model/ConsoleModel.h"
+#include "model/console/ConsoleModel.h"
 #include "views/MainWindow.h"
 #include "views/ShardGridPanel.h"
 #include "views/ShardGridView.h"

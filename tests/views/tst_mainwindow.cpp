@@ -2,12 +2,12 @@
 // theme, and 1024 shards.
 #include "ConsoleScenes.h"
 
-#include "model/ConsoleModel.h"
-#include "model/EventFilterProxy.h"
-#include "model/ShardFilterProxy.h"
-#include "model/ShardTableModel.h"
-#include "model/SnapshotPump.h"
-#include "model/WorkloadDriver.h"
+#include "model/console/ConsoleModel.h"
+#include "model/console/SnapshotPump.h"
+#include "model/events/EventFilterProxy.h"
+#include "model/shards/ShardFilterProxy.h"
+#include "model/shards/ShardTableModel.h"
+#include "model/workload/WorkloadDriver.h"
 #include "views/ChartPanel.h"
 #include "views/EventLogView.h"
 #include "views/HeaderStrip.h"

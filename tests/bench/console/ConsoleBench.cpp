@@ -1,19 +1,19 @@
 #include "ConsoleBench.h"
 
 #include "ConsoleSession.h"
-#include "EventLoopWait.h"
 #include "EventCollector.h"
+#include "EventLoopWait.h"
 #include "FrameRecorder.h"
 #include "LoadDriver.h"
 #include "PixelProbe.h"
 #include "ProcStats.h"
 #include "StateToPixel.h"
 
-#include "backend/RestartOptions.h"
-#include "backend/ShardTypes.h"
-#include "model/EmbeddedBackendClient.h"
-#include "model/SnapshotPump.h"
-#include "model/StateStyle.h"
+#include "backend/types/RestartOptions.h"
+#include "backend/types/ShardTypes.h"
+#include "model/client/EmbeddedBackendClient.h"
+#include "model/console/SnapshotPump.h"
+#include "model/shards/StateStyle.h"
 #include "tests/bench/BenchCommon.h"
 
 #include <QJsonArray>

@@ -3,8 +3,8 @@
 #include "PaintTap.h"
 #include "ProcStats.h"
 
-#include "model/ConsoleModel.h"
-#include "model/ShardTableModel.h"
+#include "model/console/ConsoleModel.h"
+#include "model/shards/ShardTableModel.h"
 #include "tests/bench/BenchCommon.h"
 
 namespace shardscope::bench {

@@ -1,6 +1,6 @@
 #include "LoadDriver.h"
 
-#include "model/BackendClient.h"
+#include "model/client/BackendClient.h"
 
 #include <vector>
 

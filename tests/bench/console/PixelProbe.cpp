@@ -3,7 +3,7 @@
 #include "ProcStats.h"
 #include "TileSampler.h"
 
-#include "model/ShardTableModel.h"
+#include "model/shards/ShardTableModel.h"
 #include "tests/bench/BenchCommon.h"
 
 #include <QAbstractItemView>

@@ -1,0 +1,162 @@
+#include "backend/actors/FaultInjector.h"
+
+#include "backend/types/Query.h"
+
+#include <QJsonArray>
+#include <QJsonValue>
+
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+namespace shardscope {
+namespace {
+
+constexpr int kStuckMs = 3600 * 1000; // "forever" for an operator: until a forced drain or shutdown
+
+// The actor a shard really runs when faults are enabled: consults the injector first.
+class FaultyActor : public QueryActor
+{
+public:
+    FaultyActor(std::unique_ptr<QueryActor> inner, FaultInjector &faults)
+        : QueryActor(inner->spec())
+        , m_inner(std::move(inner))
+        , m_faults(faults)
+    {
+    }
+
+    ProcedureOutcome handle(const QueryRequest &request) override
+    {
+        const ShardId shard = spec().shard;
+        if (m_faults.takeCrash(shard))
+            throw std::runtime_error("injected crash inside the query handler");
+        if (const int ms = m_faults.slowMs(shard); ms > 0) {
+            const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+            while (std::chrono::steady_clock::now() < until) {
+            }
+        }
+        if (m_faults.takeStuck(shard))
+            return ProcedureOutcome::defer(kStuckMs, QJsonObject{{QStringLiteral("stuck"), true}});
+        return m_inner->handle(request);
+    }
+
+private:
+    std::unique_ptr<QueryActor> m_inner;
+    FaultInjector &m_faults;
+};
+
+} // namespace
+
+FaultInjector::FaultInjector(int shards)
+    : m_shards(std::make_unique<PerShard[]>(std::size_t(shards)))
+    , m_count(shards)
+{
+}
+
+bool FaultInjector::apply(const QJsonObject &request, int shardCount, QString *description, QString *error)
+{
+    static const QStringList kinds = {QStringLiteral("crash"), QStringLiteral("slow"), QStringLiteral("stuck"),
+                                      QStringLiteral("fail_next_create"), QStringLiteral("bad_graph"), QStringLiteral("clear")};
+    const QString kindText = request.value(QStringLiteral("fault")).toString();
+    const int kind = int(kinds.indexOf(kindText));
+    if (kind < 0) {
+        *error = QStringLiteral("\"fault\" must be one of: %1").arg(kinds.join(QStringLiteral(", ")));
+        return false;
+    }
+    const auto fault = FaultKind(kind);
+    const bool needsShard = fault != FaultKind::BadGraph && fault != FaultKind::Clear;
+    const QJsonValue shardValue = request.value(QStringLiteral("shard"));
+    const double shardNumber = shardValue.toDouble(-1);
+    if (needsShard && (!shardValue.isDouble() || shardNumber < 0 || shardNumber >= shardCount || std::floor(shardNumber) != shardNumber)) {
+        *error = QStringLiteral("\"shard\" must be an integer in [0, %1]").arg(shardCount - 1);
+        return false;
+    }
+    const int shard = needsShard ? int(shardNumber) : -1; // checked above only when it matters
+    switch (fault) {
+    case FaultKind::Crash:
+        m_shards[shard].crash = true;
+        *description = QStringLiteral("the next query on shard %1 crashes its actor").arg(shard);
+        break;
+    case FaultKind::Stuck:
+        m_shards[shard].stuck = true;
+        *description = QStringLiteral("the next query on shard %1 never finishes by itself").arg(shard);
+        break;
+    case FaultKind::Slow: {
+        const QJsonValue ms = request.value(QStringLiteral("ms"));
+        const double d = ms.toDouble(-1);
+        if (!ms.isDouble() || d < 0 || d > 10000 || std::floor(d) != d) {
+            *error = QStringLiteral("\"ms\" must be an integer in [0, 10000]");
+            return false;
+        }
+        m_shards[shard].slowMs = int(d);
+        *description = QStringLiteral("shard %1 adds %2 ms to every query").arg(shard).arg(int(d));
+        break;
+    }
+    case FaultKind::FailNextCreate:
+        m_shards[shard].failNextCreate = true;
+        *description = QStringLiteral("the next actor creation on shard %1 fails").arg(shard);
+        break;
+    case FaultKind::BadGraph:
+        m_badGraph = true;
+        *description = QStringLiteral("the next restart loads a bad graph file");
+        break;
+    case FaultKind::Clear:
+        for (int i = 0; i < m_count; ++i) {
+            m_shards[i].crash = false;
+            m_shards[i].stuck = false;
+            m_shards[i].slowMs = 0;
+            m_shards[i].failNextCreate = false;
+        }
+        m_badGraph = false;
+        *description = QStringLiteral("every pending fault cleared");
+        break;
+    }
+    return true;
+}
+
+QJsonObject FaultInjector::describe() const
+{
+    QJsonArray shards;
+    for (int i = 0; i < m_count; ++i) {
+        const PerShard &s = m_shards[i];
+        if (!s.crash && !s.stuck && !s.slowMs && !s.failNextCreate)
+            continue;
+        shards.append(QJsonObject{{QStringLiteral("shard"), i}, {QStringLiteral("crash_next"), s.crash.load()},
+                                  {QStringLiteral("stuck_next"), s.stuck.load()}, {QStringLiteral("slow_ms"), s.slowMs.load()},
+                                  {QStringLiteral("fail_next_create"), s.failNextCreate.load()}});
+    }
+    return QJsonObject{{QStringLiteral("bad_graph_next"), m_badGraph.load()}, {QStringLiteral("shards"), shards}};
+}
+
+bool FaultInjector::takeCrash(ShardId shard) { return m_shards[shard].crash.exchange(false); }
+bool FaultInjector::takeStuck(ShardId shard) { return m_shards[shard].stuck.exchange(false); }
+int FaultInjector::slowMs(ShardId shard) const { return m_shards[shard].slowMs.load(std::memory_order_relaxed); }
+bool FaultInjector::takeFailNextCreate(ShardId shard) { return m_shards[shard].failNextCreate.exchange(false); }
+bool FaultInjector::takeBadGraph() { return m_badGraph.exchange(false); }
+
+ActorFactory FaultInjector::wrap(ActorFactory inner)
+{
+    return [this, inner = std::move(inner)](const ActorSpec &spec, QString *error) -> std::unique_ptr<QueryActor> {
+        if (takeFailNextCreate(spec.shard)) {
+            *error = QStringLiteral("injected failure creating shard %1's actor").arg(spec.shard);
+            return nullptr;
+        }
+        auto actor = inner(spec, error);
+        if (!actor)
+            return nullptr;
+        return std::make_unique<FaultyActor>(std::move(actor), *this);
+    };
+}
+
+GraphLoader FaultInjector::wrap(GraphLoader inner)
+{
+    return [this, inner = std::move(inner)](Version v, QString *error) -> std::shared_ptr<const Graph> {
+        if (takeBadGraph()) {
+            *error = QStringLiteral("injected bad graph file for v%1").arg(v);
+            return nullptr;
+        }
+        return inner(v, error);
+    };
+}
+
+} // namespace shardscope

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "backend/actors/Graph.h"
+#include "backend/actors/QueryActor.h"
+#include "backend/runtime/SupervisionPolicy.h"
+#include "backend/types/RestartOptions.h"
+
+#include <QString>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+namespace shardscope {
+
+struct ServiceConfig {
+    int shards = 2;                 // 1..1024
+    QString graphFile;              // empty: a generated graph
+    RestartOptions restartDefaults;
+    ActorFactory actorFactory;      // empty: defaultActorFactory()
+    GraphLoader graphLoader;        // empty: graphFile re-read per version, or generated
+    SupervisionPolicy supervision;
+    bool enableFaults = false;      // fault injection through the admin API
+    QString auditFile;              // JSON lines of every restart/stop/start; empty: memory only
+
+    static constexpr int kMaxShards = 1024;
+};
+
+} // namespace shardscope

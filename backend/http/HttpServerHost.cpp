@@ -1,0 +1,101 @@
+#include "backend/http/HttpServerHost.h"
+
+#include "backend/http/HttpApi.h"
+
+#include <QTcpServer>
+
+namespace shardscope {
+
+HttpServerHost::HttpServerHost(ShardService &service)
+    : m_service(service)
+{
+    m_thread.setObjectName(QStringLiteral("network"));
+}
+
+HttpServerHost::~HttpServerHost()
+{
+    stop();
+}
+
+quint16 HttpServerHost::start(const QHostAddress &address, quint16 port, QString *error)
+{
+    m_thread.start();
+    QString listenError;
+    quint16 bound = 0;
+    // Built on the network thread so that its sockets and timers belong there.
+    auto *context = new QObject;
+    context->moveToThread(&m_thread);
+    QMetaObject::invokeMethod(context, [&] {
+        auto api = std::make_unique<HttpApi>(m_service);
+        auto *guard = new ConnectionGuard(m_limits, api.get());
+        auto *tcp = new GuardedTcpServer(*guard, api.get());
+        if (!tcp->listen(address, port)) {
+            listenError = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(tcp->errorString());
+            return;
+        }
+        m_api = api.release();
+        m_api->setAccessToken(m_token);
+        guard->setAwaitingReply([api = m_api](QTcpSocket *socket) { return api->isAwaitingReply(socket); });
+        m_api->bind(tcp);
+        bound = tcp->serverPort();
+    }, Qt::BlockingQueuedConnection);
+    context->deleteLater();
+    if (bound == 0) {
+        *error = listenError;
+        m_thread.quit();
+        m_thread.wait();
+        return 0;
+    }
+    m_address = address;
+    m_port = bound;
+    return bound;
+}
+
+void HttpServerHost::stop()
+{
+    if (!m_thread.isRunning())
+        return;
+    if (m_api) {
+        QMetaObject::invokeMethod(m_api, [this] {
+            m_api->flushReplies();
+            delete m_api;
+            m_api = nullptr;
+        }, Qt::BlockingQueuedConnection);
+    }
+    m_thread.quit();
+    m_thread.wait();
+}
+
+QString HttpServerHost::url() const
+{
+    const QString host = m_address.protocol() == QAbstractSocket::IPv6Protocol
+        ? QStringLiteral("[%1]").arg(m_address.toString()) : m_address.toString();
+    return QStringLiteral("http://%1:%2").arg(host).arg(m_port);
+}
+
+bool isLoopback(const QHostAddress &address)
+{
+    return address.isLoopback();
+}
+
+bool parseListenAddress(const QString &text, QHostAddress *address, quint16 *port, QString *error)
+{
+    const int colon = text.lastIndexOf(QLatin1Char(':'));
+    bool ok = false;
+    const uint p = colon > 0 ? text.mid(colon + 1).toUInt(&ok) : 0;
+    QString host = colon > 0 ? text.left(colon) : QString();
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    if (host == QLatin1String("localhost"))
+        host = QStringLiteral("127.0.0.1");
+    QHostAddress parsed;
+    if (!ok || p > 65535 || !parsed.setAddress(host)) {
+        *error = QStringLiteral("--listen wants HOST:PORT with a numeric address and a port in 0..65535, got '%1'").arg(text);
+        return false;
+    }
+    *address = parsed;
+    *port = quint16(p);
+    return true;
+}
+
+} // namespace shardscope

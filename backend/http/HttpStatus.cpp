@@ -1,0 +1,32 @@
+#include "backend/http/HttpStatus.h"
+
+namespace shardscope {
+
+int httpStatus(QueryStatus status)
+{
+    switch (status) {
+    case QueryStatus::Ok: return 200;
+    case QueryStatus::BadRequest: return 400;
+    case QueryStatus::NotFound: return 404;
+    case QueryStatus::Unavailable: return 503;
+    case QueryStatus::Internal: return 500;
+    }
+    return 500;
+}
+
+int httpStatus(Refusal refusal)
+{
+    switch (refusal) {
+    case Refusal::None: return 202;
+    case Refusal::Busy:
+    case Refusal::AlreadyRunning:
+    case Refusal::ServiceStopped:
+    case Refusal::NothingToAbort: return 409; // conflicts with the service's current state
+    case Refusal::ShuttingDown: return 503;
+    case Refusal::BadRequest: return 400;
+    case Refusal::FaultsDisabled: return 404; // the drill endpoint does not exist here
+    }
+    return 500;
+}
+
+} // namespace shardscope

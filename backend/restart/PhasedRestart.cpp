@@ -1,0 +1,316 @@
+#include "backend/restart/PhasedRestart.h"
+
+#include "backend/runtime/ShardCall.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <thread>
+
+namespace shardscope {
+namespace {
+
+ShardCall::Fn setStateIfLive(ShardState s)
+{
+    return [s](Shard &shard, QString *) {
+        shard.setStateIfLive(s);
+        return true;
+    };
+}
+
+QString joinFailures(const std::vector<ShardFailure> &failures)
+{
+    QStringList parts;
+    for (const ShardFailure &f : failures)
+        parts << QStringLiteral("shard %1: %2").arg(f.shard).arg(f.reason);
+    return parts.join(QStringLiteral("; "));
+}
+
+} // namespace
+
+PhasedRestart::PhasedRestart(ServiceCore &core, const RestartOptions &options, std::uint64_t restartId,
+                             const std::atomic<bool> &abortRequested, const std::atomic<bool> &shuttingDown)
+    : m_core(core)
+    , m_options(options)
+    , m_id(restartId)
+    , m_abort(abortRequested)
+    , m_shuttingDown(shuttingDown)
+    , m_oldVersion(core.version.load())
+    , m_newVersion(core.version.load() + 1)
+{
+}
+
+RestartResult PhasedRestart::run()
+{
+    QString why;
+    if (!prepare(&why)) {
+        reopen(ServicePhase::Resuming);
+        return {CommandOutcome::Aborted, why, m_oldVersion};
+    }
+    switch (drain()) {
+    case Drain::Drained:
+    case Drain::Forced:
+        break;
+    case Drain::Aborted:
+        reopen(ServicePhase::Resuming);
+        return {CommandOutcome::Aborted, abortReason() + QStringLiteral(" during drain"), m_oldVersion};
+    case Drain::TimedOut:
+        reopen(ServicePhase::Resuming);
+        return {CommandOutcome::Aborted,
+                QStringLiteral("drain timed out after %1 ms with %2 requests in flight; reopened on v%3")
+                    .arg(m_options.drainTimeoutMs).arg(m_core.totalInFlight()).arg(m_oldVersion),
+                m_oldVersion};
+    }
+    int lastTouched = -1;
+    if (!restartShards(&lastTouched, &why) || !verify(&why)) {
+        QString rollbackWhy;
+        const bool rolledBack = rollback(lastTouched, &rollbackWhy);
+        reopen(ServicePhase::Resuming);
+        if (!rolledBack)
+            return {CommandOutcome::RollbackFailed, why + QStringLiteral("; rollback failed: ") + rollbackWhy, m_oldVersion};
+        return {CommandOutcome::RolledBack, why + QStringLiteral("; every shard rolled back to v%1").arg(m_oldVersion),
+                m_oldVersion};
+    }
+    m_core.version.store(m_newVersion);
+    m_core.graph = m_newGraph;
+    reopen(ServicePhase::Resuming);
+    return {CommandOutcome::Completed, QStringLiteral("every shard serves v%1").arg(m_newVersion), m_newVersion};
+}
+
+bool PhasedRestart::prepare(QString *why)
+{
+    const auto started = Clock::now();
+    m_core.phaseStarted(ServicePhase::Preparing, m_id,
+                        QStringLiteral("loading v%1's graph, then closing the admission gate (policy %2)")
+                            .arg(m_newVersion).arg(QLatin1String(toString(m_options.admission))));
+    // Read before the gate closes: held clients never wait for a file, and a bad one
+    // aborts the restart with nothing changed.
+    QString loadError;
+    m_newGraph = m_core.loadGraph(m_newVersion, &loadError);
+    if (!m_newGraph) {
+        *why = QStringLiteral("loading the graph for v%1 failed: %2").arg(m_newVersion).arg(loadError);
+        endPhase(ServicePhase::Preparing, started, QStringLiteral("failed"), *why);
+        return false;
+    }
+    const auto deadline = Clock::now() + std::chrono::milliseconds(m_options.prepareTimeoutMs);
+    HoldSettings hold;
+    hold.capacity = m_options.holdCapacity;
+    hold.deadline = std::chrono::milliseconds(m_options.holdDeadlineMs);
+    hold.retryAfterSeconds = std::max(1, (m_options.drainTimeoutMs + 999) / 1000);
+    m_core.gate.close(m_options.admission == AdmissionPolicy::Hold ? AdmissionGate::Mode::Hold
+                                                                   : AdmissionGate::Mode::Reject, hold);
+    if (!m_core.gate.waitQuiescent(deadline)) {
+        *why = QStringLiteral("prepare timed out: admissions still in progress after %1 ms").arg(m_options.prepareTimeoutMs);
+        endPhase(ServicePhase::Preparing, started, QStringLiteral("timeout"), *why);
+        return false;
+    }
+    const auto failures = callAllShards(m_core.shards, setStateIfLive(ShardState::Gated), deadline);
+    if (!failures.empty()) {
+        *why = QStringLiteral("prepare timed out: ") + joinFailures(failures);
+        endPhase(ServicePhase::Preparing, started, QStringLiteral("timeout"), *why);
+        return false;
+    }
+    endPhase(ServicePhase::Preparing, started, QStringLiteral("ok"));
+    return true;
+}
+
+PhasedRestart::Drain PhasedRestart::drain()
+{
+    const auto started = Clock::now();
+    const auto deadline = started + std::chrono::milliseconds(m_options.drainTimeoutMs);
+    m_core.phaseStarted(ServicePhase::Draining, m_id,
+                        QStringLiteral("waiting for %1 in-flight requests").arg(m_core.totalInFlight()));
+    // Only the tiles' state: not waited for, while held clients wait. It runs before the
+    // shard's replaceActor (same control lane), so the state sequence is kept.
+    postAllShards(m_core.shards, setStateIfLive(ShardState::Draining));
+    const bool drained = waitFor([this] { return m_core.totalInFlight() == 0; }, deadline);
+    if (drained) {
+        endPhase(ServicePhase::Draining, started, QStringLiteral("ok"));
+        return Drain::Drained;
+    }
+    if (m_abort.load()) {
+        endPhase(ServicePhase::Draining, started, QStringLiteral("aborted"), abortReason());
+        return Drain::Aborted;
+    }
+    const std::uint32_t left = m_core.totalInFlight();
+    if (m_options.drainPolicy == DrainTimeoutPolicy::Abort) {
+        endPhase(ServicePhase::Draining, started, QStringLiteral("timeout"),
+                 QStringLiteral("%1 requests still in flight; policy abort").arg(left));
+        return Drain::TimedOut;
+    }
+    const QString reason = QStringLiteral("request canceled: the restart forced its drain after %1 ms").arg(m_options.drainTimeoutMs);
+    const auto forceDeadline = Clock::now() + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs);
+    callAllShards(m_core.shards, [reason](Shard &shard, QString *) {
+        shard.refuseQueuedQueries(reason);
+        return true;
+    }, forceDeadline);
+    waitFor([this] { return m_core.totalInFlight() == 0; }, forceDeadline);
+    endPhase(ServicePhase::Draining, started, QStringLiteral("forced"),
+             QStringLiteral("%1 requests still in flight were canceled with 503; policy force").arg(left));
+    return Drain::Forced;
+}
+
+bool PhasedRestart::restartShards(int *lastTouched, QString *why)
+{
+    const auto started = Clock::now();
+    m_core.phaseStarted(ServicePhase::Restarting, m_id,
+                        QStringLiteral("re-creating every shard's actor on v%1").arg(m_newVersion));
+    for (const auto &shard : m_core.shards) {
+        if (m_abort.load()) {
+            *why = abortReason() + QStringLiteral(" during restart");
+            endPhase(ServicePhase::Restarting, started, QStringLiteral("aborted"), *why);
+            return false;
+        }
+        *lastTouched = shard->id();
+        ActorSpec spec{shard->id(), m_newVersion, shard->generation() + 1, m_newGraph};
+        auto call = ShardCall::post(*shard, [spec](Shard &s, QString *error) {
+            return s.replaceActor(spec, ShardState::Restarting, error);
+        });
+        const auto deadline = Clock::now() + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs);
+        if (!call->wait(deadline)) {
+            call->abandon();
+            *why = QStringLiteral("shard %1 did not re-create its actor within %2 ms").arg(shard->id()).arg(m_options.restartTimeoutPerShardMs);
+        } else if (!call->ok()) {
+            *why = QStringLiteral("actor creation failed on shard %1: %2").arg(shard->id()).arg(call->error());
+        } else {
+            m_core.router.setGeneration(shard->id(), spec.generation);
+            continue;
+        }
+        m_core.warn(m_id, shard->id(), *why);
+        endPhase(ServicePhase::Restarting, started, QStringLiteral("failed"), *why);
+        return false;
+    }
+    endPhase(ServicePhase::Restarting, started, QStringLiteral("ok"));
+    return true;
+}
+
+bool PhasedRestart::verify(QString *why)
+{
+    const auto started = Clock::now();
+    const auto deadline = started + std::chrono::milliseconds(m_options.verifyTimeoutMs);
+    m_core.phaseStarted(ServicePhase::Verifying, m_id, QStringLiteral("probing every shard through the router"));
+    // Runs before each shard's probe (control lane first): a probe answered is a state set.
+    postAllShards(m_core.shards, setStateIfLive(ShardState::Verifying));
+
+    struct Probes {
+        std::mutex mutex;
+        std::condition_variable done;
+        int answered = 0;
+        std::vector<bool> answeredBy;
+        QStringList problems;
+    };
+    auto probes = std::make_shared<Probes>();
+    const int count = m_core.shardCount();
+    probes->answeredBy.assign(std::size_t(count), false);
+    const Version expected = m_newVersion;
+    for (int i = 0; i < count; ++i) {
+        QueryRequest probe;
+        probe.procedure = QStringLiteral("echo");
+        probe.args = QJsonObject{{QStringLiteral("probe"), double(m_id)}};
+        probe.pinnedShard = i;
+        // Straight to the router: the gate is still closed to clients.
+        m_core.router.route(std::move(probe), [probes, i, expected](QueryReply reply) {
+            std::lock_guard lock(probes->mutex);
+            if (!reply.ok())
+                probes->problems << QStringLiteral("shard %1 probe failed: %2").arg(i).arg(reply.error);
+            else if (reply.version != expected || reply.shard != i)
+                probes->problems << QStringLiteral("shard %1 probe answered by shard %2 on v%3, expected v%4")
+                                        .arg(i).arg(reply.shard).arg(reply.version).arg(expected);
+            ++probes->answered;
+            probes->answeredBy[std::size_t(i)] = true;
+            probes->done.notify_all();
+        });
+    }
+    std::unique_lock lock(probes->mutex);
+    const bool allAnswered = probes->done.wait_until(lock, deadline, [&] { return probes->answered == count; });
+    if (!allAnswered) {
+        QStringList silent;
+        for (int i = 0; i < count; ++i) {
+            if (!probes->answeredBy[std::size_t(i)])
+                silent << QString::number(i);
+        }
+        probes->problems << QStringLiteral("shard %1 probe unanswered after %2 ms")
+                                .arg(silent.join(QStringLiteral(", ")), QString::number(m_options.verifyTimeoutMs));
+    }
+    if (!probes->problems.isEmpty()) {
+        *why = QStringLiteral("verify failed: ") + probes->problems.join(QStringLiteral("; "));
+        lock.unlock();
+        endPhase(ServicePhase::Verifying, started, QStringLiteral("failed"), *why);
+        return false;
+    }
+    lock.unlock();
+    endPhase(ServicePhase::Verifying, started, QStringLiteral("ok"));
+    return true;
+}
+
+bool PhasedRestart::rollback(int lastTouched, QString *why)
+{
+    const auto started = Clock::now();
+    m_core.phaseStarted(ServicePhase::RollingBack, m_id,
+                        QStringLiteral("rolling shards 0..%1 back to v%2").arg(lastTouched).arg(m_oldVersion));
+    QStringList problems;
+    for (int i = 0; i <= lastTouched; ++i) {
+        Shard &shard = *m_core.shards[std::size_t(i)];
+        ActorSpec spec{i, m_oldVersion, shard.generation() + 1, m_core.graph};
+        auto call = ShardCall::post(shard, [spec](Shard &s, QString *error) {
+            return s.replaceActor(spec, ShardState::Restarting, error);
+        });
+        if (!call->wait(Clock::now() + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs))) {
+            call->abandon();
+            problems << QStringLiteral("shard %1 did not answer").arg(i);
+        } else if (!call->ok()) {
+            problems << QStringLiteral("shard %1: %2").arg(i).arg(call->error());
+        } else {
+            m_core.router.setGeneration(i, spec.generation);
+        }
+    }
+    *why = problems.join(QStringLiteral("; "));
+    endPhase(ServicePhase::RollingBack, started, problems.isEmpty() ? QStringLiteral("ok") : QStringLiteral("failed"), *why);
+    return problems.isEmpty();
+}
+
+void PhasedRestart::reopen(ServicePhase phase)
+{
+    const auto started = Clock::now();
+    m_core.phaseStarted(phase, m_id, QStringLiteral("opening the gate; releasing %1 held requests in arrival order")
+                                         .arg(m_core.gate.heldCount()));
+    const auto deadline = started + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs);
+    // Released requests queue behind "serving" on each shard, so the gate need not wait for
+    // every shard thread; the phase (and the restart) ends once every tile says serving.
+    const ShardCalls serving = postAllShards(m_core.shards, setStateIfLive(ShardState::Serving));
+    m_core.gate.open();
+    waitAll(serving, deadline);
+    endPhase(phase, started, QStringLiteral("ok"));
+}
+
+bool PhasedRestart::waitFor(const std::function<bool()> &done, Clock::time_point deadline)
+{
+    // Short first naps: most drains end within a fraction of a millisecond, and clients
+    // are held meanwhile; long drains settle at one check per millisecond.
+    auto nap = std::chrono::microseconds(50);
+    while (!done()) {
+        const auto now = Clock::now();
+        if (now >= deadline || m_abort.load())
+            return false;
+        std::this_thread::sleep_for(nap);
+        nap = std::min(nap * 2, std::chrono::microseconds(1000));
+    }
+    return true;
+}
+
+QString PhasedRestart::abortReason() const
+{
+    return m_shuttingDown.load() ? QStringLiteral("aborted: the service is shutting down")
+                                 : QStringLiteral("aborted by operator");
+}
+
+std::int64_t PhasedRestart::usSince(Clock::time_point t) const
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count();
+}
+
+void PhasedRestart::endPhase(ServicePhase p, Clock::time_point started, const QString &outcome, QString message)
+{
+    m_core.phaseEnded(p, m_id, outcome, usSince(started), std::move(message));
+}
+
+} // namespace shardscope

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "backend/core/ServiceCore.h"
+#include "backend/types/CommandOutcome.h"
+#include "backend/types/RestartOptions.h"
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+
+namespace shardscope {
+
+// One phased, all-shard restart (DESIGN.md, "Restart"), run on the coordinator thread:
+// prepare, drain, restart shard by shard, verify through the router, resume. Afterwards
+// every shard serves one version: v+1, or v after an abort or a rollback.
+class PhasedRestart
+{
+public:
+    using Clock = std::chrono::steady_clock;
+
+    PhasedRestart(ServiceCore &core, const RestartOptions &options, std::uint64_t restartId,
+                  const std::atomic<bool> &abortRequested, const std::atomic<bool> &shuttingDown);
+    RestartResult run();
+
+private:
+    enum class Drain { Drained, Aborted, TimedOut, Forced };
+
+    bool prepare(QString *why);
+    Drain drain();
+    bool restartShards(int *lastTouched, QString *why);
+    bool verify(QString *why);
+    bool rollback(int lastTouched, QString *why);
+    void reopen(ServicePhase phase);
+    // Polls `done` until it holds, the deadline passes or an abort is requested.
+    // Returns true when `done` held.
+    bool waitFor(const std::function<bool()> &done, Clock::time_point deadline);
+    QString abortReason() const;
+    std::int64_t usSince(Clock::time_point t) const;
+    void endPhase(ServicePhase p, Clock::time_point started, const QString &outcome, QString message = {});
+
+    ServiceCore &m_core;
+    const RestartOptions m_options;
+    const std::uint64_t m_id;
+    const std::atomic<bool> &m_abort;
+    const std::atomic<bool> &m_shuttingDown;
+    const Version m_oldVersion;
+    const Version m_newVersion;
+    std::shared_ptr<const Graph> m_newGraph;
+};
+
+} // namespace shardscope

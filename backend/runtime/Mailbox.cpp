@@ -1,0 +1,123 @@
+#include "backend/runtime/Mailbox.h"
+
+#include "backend/runtime/WakeBatch.h"
+
+namespace shardscope {
+
+namespace {
+
+class FunctionMessage final : public Message
+{
+public:
+    explicit FunctionMessage(Envelope envelope)
+        : m_envelope(std::move(envelope))
+    {
+    }
+    void run() override
+    {
+        if (m_envelope.run)
+            m_envelope.run();
+    }
+    void refuse(const QString &reason) override
+    {
+        if (m_envelope.refuse)
+            m_envelope.refuse(reason);
+    }
+
+private:
+    Envelope m_envelope;
+};
+
+} // namespace
+
+MessagePtr toMessage(Envelope envelope)
+{
+    return std::make_unique<FunctionMessage>(std::move(envelope));
+}
+
+PushResult Mailbox::push(Envelope envelope, Lane lane)
+{
+    MessagePtr message = toMessage(std::move(envelope));
+    return push(message, lane);
+}
+
+PushResult Mailbox::push(MessagePtr &message, Lane lane)
+{
+    bool wake = false;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_closed)
+            return PushResult::Closed;
+        (lane == Lane::Control ? m_control : m_normal).push_back(std::move(message));
+        m_size.fetch_add(1, std::memory_order_relaxed);
+        wake = m_readerWaiting;
+    }
+    if (!wake)
+        return PushResult::Pushed;
+    if (WakeBatch *batch = WakeBatch::current(); batch && lane == Lane::Normal) {
+        batch->defer(&m_wake);
+        return PushResult::Pushed;
+    }
+    m_wake.notify_one();
+    return PushResult::WokeReader;
+}
+
+Mailbox::PopResult Mailbox::pop(MessagePtr &out, std::optional<std::chrono::steady_clock::time_point> deadline)
+{
+    std::unique_lock lock(m_mutex);
+    auto ready = [this] { return m_closed || !m_control.empty() || !m_normal.empty(); };
+    m_readerWaiting = true;
+    if (deadline)
+        m_wake.wait_until(lock, *deadline, ready);
+    else
+        m_wake.wait(lock, ready);
+    m_readerWaiting = false;
+
+    auto &lane = !m_control.empty() ? m_control : m_normal;
+    if (lane.empty())
+        return m_closed ? PopResult::Closed : PopResult::Timeout;
+    out = std::move(lane.front());
+    lane.pop_front();
+    m_size.fetch_sub(1, std::memory_order_relaxed);
+    return PopResult::Message;
+}
+
+std::vector<MessagePtr> Mailbox::close()
+{
+    std::vector<MessagePtr> dropped;
+    {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+        for (auto *lane : {&m_control, &m_normal}) {
+            for (auto &e : *lane)
+                dropped.push_back(std::move(e));
+            lane->clear();
+        }
+        m_size.store(0, std::memory_order_relaxed);
+    }
+    m_wake.notify_all();
+    return dropped;
+}
+
+std::vector<MessagePtr> Mailbox::takeNormal()
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<MessagePtr> taken(std::make_move_iterator(m_normal.begin()), std::make_move_iterator(m_normal.end()));
+    m_size.fetch_sub(static_cast<std::uint32_t>(m_normal.size()), std::memory_order_relaxed);
+    m_normal.clear();
+    return taken;
+}
+
+bool Mailbox::readerWaiting() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_readerWaiting;
+}
+
+bool Mailbox::isClosed() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_closed;
+}
+
+} // namespace shardscope

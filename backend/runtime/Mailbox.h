@@ -1,0 +1,79 @@
+#pragma once
+
+#include <QString>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace shardscope {
+
+// A message for a shard. Exactly one of run() (on the shard thread) or refuse() (instead,
+// when it can no longer run: mailbox closed, forced drain; on the refusing thread) is called.
+// A query is one object that carries its request and reply, one allocation per message.
+class Message
+{
+public:
+    virtual ~Message() = default;
+    virtual void run() = 0;
+    virtual void refuse(const QString &reason) = 0;
+};
+using MessagePtr = std::unique_ptr<Message>;
+
+// A message made of two functions: control messages and tests, where an allocation more
+// does not matter. An empty `refuse` ignores the refusal.
+struct Envelope {
+    std::function<void()> run;
+    std::function<void(const QString &reason)> refuse;
+};
+MessagePtr toMessage(Envelope envelope);
+
+enum class PushResult { Pushed, WokeReader, Closed };
+enum class Lane { Control, Normal }; // control messages overtake queued normal ones
+
+// Multi-producer, single-consumer mailbox of one shard.
+// Any thread may push(); only the owning shard thread may pop(); close() from any thread.
+class Mailbox
+{
+public:
+    // Never throws. Closed: `message` is left with the caller, who still owns the refusal.
+    // On a thread with a WakeBatch, waking the reader for a normal-lane message is left
+    // to the batch's flush.
+    PushResult push(MessagePtr &message, Lane lane = Lane::Normal);
+    // As above for a two-function envelope; on Closed it is dropped without calling its
+    // refuse (Shard::post wraps envelopes itself so that they are refused).
+    PushResult push(Envelope envelope, Lane lane = Lane::Normal);
+
+    enum class PopResult { Message, Timeout, Closed };
+    // Shard thread only. Blocks until a message arrives, `deadline` passes, or the mailbox
+    // is closed and empty. Control messages come first.
+    PopResult pop(MessagePtr &out, std::optional<std::chrono::steady_clock::time_point> deadline);
+
+    // Stops accepting messages and hands back every queued one for the caller to refuse.
+    std::vector<MessagePtr> close();
+    // Removes the queued normal messages (forced drain); control messages stay.
+    std::vector<MessagePtr> takeNormal();
+
+    // Messages waiting (both lanes). Lock-free: read by snapshots.
+    std::uint32_t size() const { return m_size.load(std::memory_order_relaxed); }
+    bool isClosed() const;
+    // The reader is blocked in pop(); for tests and diagnostics.
+    bool readerWaiting() const;
+
+private:
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<MessagePtr> m_control;
+    std::deque<MessagePtr> m_normal;
+    bool m_closed = false;
+    bool m_readerWaiting = false;
+    std::atomic<std::uint32_t> m_size{0};
+};
+
+} // namespace shardscope

@@ -1,0 +1,313 @@
+#include "backend/runtime/Shard.h"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+namespace shardscope {
+
+Shard::Shard(ShardId id, ActorFactory factory, ShardHooks hooks)
+    : m_id(id)
+    , m_factory(std::move(factory))
+    , m_hooks(std::move(hooks))
+    , m_thread([this] { run(); })
+{
+}
+
+Shard::~Shard()
+{
+    stop(QStringLiteral("service is shutting down"));
+}
+
+// A query on its way through the mailbox: the request, its reply and when it was admitted,
+// in one allocation shared by the run and refuse paths (exactly one of them is taken).
+class Shard::QueryMessage final : public Message
+{
+public:
+    QueryMessage(Shard &shard, QueryRequest request, Generation routed, ReplyFn reply)
+        : m_shard(shard)
+        , m_request(std::move(request))
+        , m_routed(routed)
+        , m_reply(std::move(reply))
+        , m_admitted(Clock::now())
+    {
+    }
+    void run() override { m_shard.handleQuery(m_request, m_routed, m_reply, m_admitted); }
+    void refuse(const QString &reason) override
+    {
+        m_shard.finish(m_reply, QueryReply::failure(QueryStatus::Unavailable, reason, m_shard.m_id), m_admitted);
+    }
+
+private:
+    Shard &m_shard;
+    QueryRequest m_request;
+    Generation m_routed;
+    ReplyFn m_reply;
+    Clock::time_point m_admitted;
+};
+
+PushResult Shard::post(MessagePtr message, Lane lane)
+{
+    const PushResult result = m_mailbox.push(message, lane);
+    if (result == PushResult::Closed)
+        message->refuse(QStringLiteral("shard %1 is shut down").arg(m_id));
+    return result;
+}
+
+void Shard::submit(QueryRequest request, Generation routedGeneration, ReplyFn reply)
+{
+    m_inFlight.fetch_add(1, std::memory_order_acq_rel);
+    post(std::make_unique<QueryMessage>(*this, std::move(request), routedGeneration, std::move(reply)), Lane::Normal);
+}
+
+ShardSnapshot Shard::snapshot() const
+{
+    ShardSnapshot s;
+    s.id = m_id;
+    s.state = state();
+    s.version = version();
+    s.generation = generation();
+    s.queueDepth = m_mailbox.size();
+    s.inFlight = inFlight();
+    s.processed = m_processed.load(std::memory_order_relaxed);
+    s.failed = m_failed.load(std::memory_order_relaxed);
+    s.latencyP50Us = m_latency.p50();
+    s.latencyP99Us = m_latency.p99();
+    return s;
+}
+
+void Shard::stop(const QString &reason)
+{
+    if (!m_thread.joinable())
+        return;
+    for (MessagePtr &m : m_mailbox.close())
+        m->refuse(reason);
+    m_thread.join();
+}
+
+void Shard::run()
+{
+    for (;;) {
+        std::optional<Clock::time_point> deadline;
+        if (!m_deferred.empty())
+            deadline = m_deferred.begin()->first;
+        if (!m_timers.empty() && (!deadline || m_timers.begin()->first < *deadline))
+            deadline = m_timers.begin()->first;
+        MessagePtr message;
+        const auto result = m_mailbox.pop(message, deadline);
+        if (result == Mailbox::PopResult::Closed)
+            break;
+        if (result == Mailbox::PopResult::Message)
+            message->run();
+        fireDueTimers();
+    }
+    refuseDeferred(QStringLiteral("service is shutting down"));
+    m_actor.reset();
+}
+
+void Shard::handleQuery(const QueryRequest &request, Generation routed, ReplyFn &reply, Clock::time_point admitted)
+{
+    if (!m_actor || m_actor->generation() != routed) {
+        finish(reply, QueryReply::failure(QueryStatus::Unavailable, unavailableReason(), m_id), admitted);
+        return;
+    }
+    ProcedureOutcome outcome;
+    try {
+        outcome = m_actor->handle(request);
+    } catch (const std::exception &e) {
+        const QString why = QStringLiteral("shard %1's actor crashed running '%2': %3")
+                                .arg(m_id).arg(request.procedure, QString::fromUtf8(e.what()));
+        crash(why); // first, so that a client reading the reply already sees the shard Failed
+        finish(reply, QueryReply::failure(QueryStatus::Unavailable, why, m_id), admitted);
+        return;
+    }
+    QueryReply answer;
+    answer.shard = m_id;
+    answer.version = m_actor->version();
+    switch (outcome.kind) {
+    case ProcedureOutcome::Kind::Done:
+        answer.result = outcome.value;
+        break;
+    case ProcedureOutcome::Kind::Error:
+        answer.status = outcome.status;
+        answer.error = outcome.error;
+        break;
+    case ProcedureOutcome::Kind::Defer:
+        answer.result = outcome.value;
+        m_deferred.emplace(Clock::now() + std::chrono::milliseconds(outcome.deferMs),
+                           Deferred{std::move(reply), std::move(answer), admitted, routed});
+        return;
+    }
+    finish(reply, std::move(answer), admitted);
+}
+
+void Shard::finish(ReplyFn &reply, QueryReply answer, Clock::time_point admitted)
+{
+    const auto now = Clock::now();
+    if (answer.ok()) {
+        m_processed.fetch_add(1, std::memory_order_relaxed);
+        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now - admitted).count();
+        // Only the shard thread produces successful answers, so only it touches the window.
+        m_latency.record(static_cast<std::uint32_t>(std::min<long long>(us, UINT32_MAX)), now);
+    } else {
+        m_failed.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (answer.shard < 0)
+        answer.shard = m_id;
+    if (reply)
+        reply(std::move(answer));
+    m_inFlight.fetch_sub(1, std::memory_order_acq_rel);
+}
+
+void Shard::fireDueTimers()
+{
+    const auto now = Clock::now();
+    while (!m_deferred.empty() && m_deferred.begin()->first <= now) {
+        auto node = m_deferred.extract(m_deferred.begin());
+        Deferred &d = node.mapped();
+        finish(d.reply, std::move(d.answer), d.admitted);
+    }
+    while (!m_timers.empty() && m_timers.begin()->first <= now) {
+        auto node = m_timers.extract(m_timers.begin());
+        node.mapped()();
+    }
+}
+
+void Shard::crash(const QString &why)
+{
+    const ActorSpec spec = m_actor->spec();
+    refuseDeferred(why);
+    m_actor.reset();
+    setState(ShardState::Failed);
+    warn(why);
+    scheduleRespawn(spec);
+}
+
+void Shard::scheduleRespawn(ActorSpec spec)
+{
+    const SupervisionPolicy &policy = m_hooks.supervision;
+    if (!policy.restart)
+        return;
+    const auto now = Clock::now();
+    std::erase_if(m_recentCrashes, [&](Clock::time_point t) { return now - t > policy.window; });
+    if (int(m_recentCrashes.size()) >= policy.maxRestarts) {
+        warn(QStringLiteral("shard %1 gave up re-creating its actor after %2 attempts within %3 s; it stays failed until a restart")
+                 .arg(m_id).arg(policy.maxRestarts).arg(policy.window.count() / 1000.0));
+        return;
+    }
+    m_recentCrashes.push_back(now);
+    auto backoff = policy.initialBackoff * (1 << std::min<std::size_t>(m_recentCrashes.size() - 1, 16));
+    backoff = std::min(backoff, policy.maxBackoff);
+    const std::uint64_t epoch = m_respawnEpoch;
+    m_timers.emplace(now + backoff, [this, spec, epoch] { respawn(spec, epoch); });
+}
+
+void Shard::respawn(ActorSpec spec, std::uint64_t epoch)
+{
+    if (epoch != m_respawnEpoch || m_actor)
+        return; // a restart or stop took over this shard meanwhile
+    spec.generation = generation() + 1;
+    QString error;
+    std::unique_ptr<QueryActor> actor;
+    try {
+        actor = m_factory(spec, &error);
+    } catch (const std::exception &e) {
+        error = QString::fromUtf8(e.what());
+    }
+    if (!actor) {
+        warn(QStringLiteral("shard %1 could not re-create its actor: %2").arg(m_id).arg(error));
+        scheduleRespawn(spec);
+        return;
+    }
+    m_actor = std::move(actor);
+    m_version.store(spec.version, std::memory_order_release);
+    m_generation.store(spec.generation, std::memory_order_release);
+    if (m_hooks.onActorRespawned)
+        m_hooks.onActorRespawned(m_id, spec.generation);
+    setState(ShardState::Serving);
+    warn(QStringLiteral("shard %1's actor re-created on v%2 (generation %3)").arg(m_id).arg(spec.version).arg(spec.generation));
+}
+
+void Shard::warn(const QString &message)
+{
+    if (m_hooks.onWarning)
+        m_hooks.onWarning(m_id, message);
+}
+
+void Shard::refuseDeferred(const QString &reason)
+{
+    auto pending = std::move(m_deferred);
+    m_deferred.clear();
+    for (auto &[due, d] : pending)
+        finish(d.reply, QueryReply::failure(QueryStatus::Unavailable, reason, m_id), d.admitted);
+}
+
+QString Shard::unavailableReason() const
+{
+    switch (state()) {
+    case ShardState::Stopped:
+        return QStringLiteral("query service is stopped");
+    case ShardState::Failed:
+        return QStringLiteral("shard %1 has no live actor: it failed and waits to be re-created").arg(m_id);
+    default:
+        return QString::fromLatin1(kCanceledActorMessage.data(), qsizetype(kCanceledActorMessage.size()));
+    }
+}
+
+bool Shard::replaceActor(const ActorSpec &spec, ShardState stateAfter, QString *error)
+{
+    m_recentCrashes.clear();
+    cancelActor(ShardState::Restarting, QString::fromLatin1(kCanceledActorMessage.data(), qsizetype(kCanceledActorMessage.size())));
+    std::unique_ptr<QueryActor> actor;
+    try {
+        actor = m_factory(spec, error);
+    } catch (const std::exception &e) {
+        *error = QString::fromUtf8(e.what());
+    }
+    if (!actor) {
+        setState(ShardState::Failed);
+        return false;
+    }
+    m_actor = std::move(actor);
+    m_version.store(spec.version, std::memory_order_release);
+    m_generation.store(spec.generation, std::memory_order_release);
+    setState(stateAfter);
+    return true;
+}
+
+void Shard::cancelActor(ShardState stateAfter, const QString &reason)
+{
+    ++m_respawnEpoch;
+    if (m_actor) {
+        refuseDeferred(reason);
+        m_actor.reset();
+    }
+    setState(stateAfter);
+}
+
+void Shard::setState(ShardState state)
+{
+    if (m_state.exchange(state, std::memory_order_acq_rel) != state && m_hooks.onStateChange)
+        m_hooks.onStateChange(m_id, state, version());
+}
+
+void Shard::setStateIfLive(ShardState state)
+{
+    if (m_actor)
+        setState(state);
+}
+
+void Shard::superviseFailedCreate(const ActorSpec &spec)
+{
+    if (!m_actor)
+        scheduleRespawn(spec);
+}
+
+void Shard::refuseQueuedQueries(const QString &reason)
+{
+    for (MessagePtr &m : m_mailbox.takeNormal())
+        m->refuse(reason);
+    refuseDeferred(reason);
+}
+
+} // namespace shardscope

@@ -1,0 +1,112 @@
+#pragma once
+
+#include "backend/actors/QueryActor.h"
+#include "backend/runtime/LatencyWindow.h"
+#include "backend/runtime/Mailbox.h"
+#include "backend/runtime/SupervisionPolicy.h"
+#include "backend/types/Query.h"
+#include "backend/types/ServiceSnapshot.h"
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <thread>
+
+namespace shardscope {
+
+// One shard: a thread, its mailbox, its actor and its published counters.
+// Other threads reach it only through post() and submit(); the counters are atomics that
+// snapshots read without locks. Methods marked "shard thread" run inside envelopes.
+// What a shard tells the rest of the service. Called on the shard thread.
+struct ShardHooks {
+    std::function<void(ShardId, ShardState, Version)> onStateChange;
+    std::function<void(ShardId, Generation)> onActorRespawned; // the router must follow
+    std::function<void(ShardId, const QString &)> onWarning;
+    SupervisionPolicy supervision;
+};
+
+class Shard
+{
+public:
+    using Clock = std::chrono::steady_clock;
+
+    Shard(ShardId id, ActorFactory factory, ShardHooks hooks);
+    ~Shard();
+    Shard(const Shard &) = delete;
+    Shard &operator=(const Shard &) = delete;
+
+    ShardId id() const { return m_id; }
+
+    // Any thread. Closed: the message is refused on the calling thread.
+    PushResult post(MessagePtr message, Lane lane);
+    PushResult post(Envelope envelope, Lane lane) { return post(toMessage(std::move(envelope)), lane); }
+    // Any thread. Counts the request in flight until its reply has been sent.
+    void submit(QueryRequest request, Generation routedGeneration, ReplyFn reply);
+
+    ShardSnapshot snapshot() const;
+    std::uint32_t inFlight() const { return m_inFlight.load(std::memory_order_acquire); }
+    ShardState state() const { return m_state.load(std::memory_order_acquire); }
+    Version version() const { return m_version.load(std::memory_order_acquire); }
+    Generation generation() const { return m_generation.load(std::memory_order_acquire); }
+
+    // Closes the mailbox, refuses what is queued, answers deferred work, joins the thread.
+    void stop(const QString &reason);
+
+    // --- shard thread only ---
+    // Cancels the current actor (answering its deferred work) and creates one from `spec`.
+    bool replaceActor(const ActorSpec &spec, ShardState stateAfter, QString *error);
+    void cancelActor(ShardState stateAfter, const QString &reason);
+    void setState(ShardState state);
+    // Changes the state only while an actor is live (a canceled shard stays canceled).
+    void setStateIfLive(ShardState state);
+    // Forced drain: refuses queued queries and deferred work with `reason`.
+    void refuseQueuedQueries(const QString &reason);
+    // After replaceActor() failed outside a restart (a start): the supervisor retries
+    // creating `spec`'s actor with its backoff, as after a crash.
+    void superviseFailedCreate(const ActorSpec &spec);
+
+private:
+    class QueryMessage;
+    struct Deferred {
+        ReplyFn reply;
+        QueryReply answer;
+        Clock::time_point admitted;
+        Generation generation;
+    };
+
+    void run();
+    void handleQuery(const QueryRequest &request, Generation routed, ReplyFn &reply, Clock::time_point admitted);
+    void finish(ReplyFn &reply, QueryReply answer, Clock::time_point admitted);
+    void fireDueTimers();
+    void crash(const QString &why);
+    void scheduleRespawn(ActorSpec spec);
+    void respawn(ActorSpec spec, std::uint64_t epoch);
+    void warn(const QString &message);
+    void refuseDeferred(const QString &reason);
+    QString unavailableReason() const;
+
+    const ShardId m_id;
+    ActorFactory m_factory;
+    ShardHooks m_hooks;
+    Mailbox m_mailbox;
+
+    std::atomic<ShardState> m_state{ShardState::Stopped};
+    std::atomic<Version> m_version{0};
+    std::atomic<Generation> m_generation{0};
+    std::atomic<std::uint32_t> m_inFlight{0};
+    std::atomic<std::uint64_t> m_processed{0};
+    std::atomic<std::uint64_t> m_failed{0};
+
+    // Shard thread only.
+    std::unique_ptr<QueryActor> m_actor;
+    std::multimap<Clock::time_point, Deferred> m_deferred;
+    std::multimap<Clock::time_point, std::function<void()>> m_timers;
+    std::vector<Clock::time_point> m_recentCrashes;
+    std::uint64_t m_respawnEpoch = 0; // bumped when a restart takes over the actor
+    LatencyWindow m_latency;
+
+    std::thread m_thread;
+};
+
+} // namespace shardscope

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "backend/types/ShardTypes.h"
+
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QString>
+
+#include <functional>
+
+namespace shardscope {
+
+// What a client asks a shard to run.
+struct QueryRequest {
+    QString procedure;
+    QJsonObject args;
+    ShardId pinnedShard = -1; // -1: the router picks (round-robin)
+};
+
+enum class QueryStatus : std::uint8_t {
+    Ok,
+    BadRequest,  // 400: wrong argument types or values
+    NotFound,    // 404: unknown procedure
+    Unavailable, // 503: cancelled actor, closed gate, stopped service, forced drain
+    Internal,    // 500: a handler threw
+};
+
+struct QueryReply {
+    QueryStatus status = QueryStatus::Ok;
+    QJsonValue result;
+    ShardId shard = -1;       // the shard that served (or refused) it
+    Version version = 0;      // the version of the actor that served it
+    QString error;            // human-readable, set when status != Ok
+    int retryAfterSeconds = 0; // > 0: the client may retry after this many seconds
+    std::uint64_t requestId = 0;
+
+    bool ok() const { return status == QueryStatus::Ok; }
+    static QueryReply failure(QueryStatus status, QString message, ShardId shard = -1)
+    {
+        QueryReply r;
+        r.status = status;
+        r.error = std::move(message);
+        r.shard = shard;
+        return r;
+    }
+};
+
+// Called exactly once per request, on whichever thread finished it.
+using ReplyFn = std::function<void(QueryReply)>;
+
+} // namespace shardscope

@@ -1,0 +1,241 @@
+#include "backend/wire/JsonCodec.h"
+
+#include "backend/types/Clock.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+#include <cmath>
+
+namespace shardscope {
+
+QString qs(std::string_view s)
+{
+    return QString::fromLatin1(s.data(), qsizetype(s.size()));
+}
+
+QJsonObject toJson(const ShardSnapshot &s)
+{
+    return QJsonObject{
+        {QStringLiteral("shard"), s.id},
+        {QStringLiteral("state"), qs(toString(s.state))},
+        {QStringLiteral("version"), double(s.version)},
+        {QStringLiteral("generation"), double(s.generation)},
+        {QStringLiteral("queue_depth"), double(s.queueDepth)},
+        {QStringLiteral("in_flight"), double(s.inFlight)},
+        {QStringLiteral("processed"), double(s.processed)},
+        {QStringLiteral("failed"), double(s.failed)},
+        {QStringLiteral("latency_p50_us"), double(s.latencyP50Us)},
+        {QStringLiteral("latency_p99_us"), double(s.latencyP99Us)},
+    };
+}
+
+QJsonObject toJson(const ServiceSnapshot &snapshot)
+{
+    QJsonArray shards;
+    for (const ShardSnapshot &s : snapshot.shards)
+        shards.append(toJson(s));
+    return QJsonObject{
+        {QStringLiteral("phase"), qs(toString(snapshot.phase))},
+        {QStringLiteral("version"), double(snapshot.version)},
+        {QStringLiteral("ready"), snapshot.ready()},
+        {QStringLiteral("distinct_versions"), snapshot.distinctVersions()},
+        {QStringLiteral("held_requests"), double(snapshot.heldRequests)},
+        {QStringLiteral("last_event_seq"), double(snapshot.lastEventSeq)},
+        {QStringLiteral("shards"), shards},
+    };
+}
+
+QJsonObject toJson(const ServiceEvent &e)
+{
+    QJsonObject o{
+        {QStringLiteral("seq"), double(e.seq)},
+        {QStringLiteral("time_ms"), double(e.timeMs)},
+        {QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC).toString(Qt::ISODateWithMs)},
+        {QStringLiteral("kind"), qs(toString(e.kind))},
+        {QStringLiteral("severity"), qs(toString(e.severity))},
+        {QStringLiteral("phase"), qs(toString(e.phase))},
+        {QStringLiteral("version"), double(e.version)},
+    };
+    if (e.restartId)
+        o.insert(QStringLiteral("restart_id"), double(e.restartId));
+    if (e.shard >= 0)
+        o.insert(QStringLiteral("shard"), e.shard);
+    if (e.kind == EventKind::ShardStateChanged)
+        o.insert(QStringLiteral("state"), qs(toString(e.state)));
+    if (!e.outcome.isEmpty())
+        o.insert(QStringLiteral("outcome"), e.outcome);
+    if (e.durationMs >= 0)
+        o.insert(QStringLiteral("duration_ms"), double(e.durationMs));
+    if (e.durationUs >= 0)
+        o.insert(QStringLiteral("duration_us"), double(e.durationUs));
+    if (!e.message.isEmpty())
+        o.insert(QStringLiteral("message"), e.message);
+    return o;
+}
+
+QJsonArray toJson(const std::vector<ServiceEvent> &events)
+{
+    QJsonArray out;
+    for (const ServiceEvent &e : events)
+        out.append(toJson(e));
+    return out;
+}
+
+QJsonObject statusJson(const ServiceSnapshot &s, bool restartRunning)
+{
+    return QJsonObject{
+        {QStringLiteral("status"), s.phase == ServicePhase::Stopped ? QStringLiteral("stopped") : QStringLiteral("running")},
+        {QStringLiteral("phase"), qs(toString(s.phase))},
+        {QStringLiteral("version"), double(s.version)},
+        {QStringLiteral("shard_num"), int(s.shards.size())},
+        {QStringLiteral("ready"), s.ready()},
+        {QStringLiteral("restart_running"), restartRunning},
+        {QStringLiteral("restart_id"), double(s.restartId)},
+        {QStringLiteral("start_time"), QDateTime::fromMSecsSinceEpoch(s.startTimeMs, Qt::UTC).toString(Qt::ISODateWithMs)},
+        {QStringLiteral("start_time_ms"), double(s.startTimeMs)},
+        {QStringLiteral("last_event_seq"), double(s.lastEventSeq)},
+        {QStringLiteral("ledger"), QJsonObject{{QStringLiteral("accepted"), double(s.accepted)},
+                                               {QStringLiteral("answered"), double(s.answered)},
+                                               {QStringLiteral("refused"), double(s.refused)},
+                                               {QStringLiteral("in_flight"), double(s.accepted - s.answered - s.refused)}}},
+    };
+}
+
+namespace {
+
+template <typename T>
+T number(const QJsonObject &o, const char *key)
+{
+    return static_cast<T>(o.value(QLatin1String(key)).toDouble());
+}
+
+std::string utf8(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toString().toStdString();
+}
+
+ServicePhase phaseFromName(const std::string &name)
+{
+    for (int i = 0; i <= int(ServicePhase::Stopped); ++i) {
+        if (toString(ServicePhase(i)) == name)
+            return ServicePhase(i);
+    }
+    return ServicePhase::Serving;
+}
+
+EventKind kindFromName(const std::string &name)
+{
+    for (int i = 0; i <= int(EventKind::Warning); ++i) {
+        if (toString(EventKind(i)) == name)
+            return EventKind(i);
+    }
+    return EventKind::Warning;
+}
+
+} // namespace
+
+ServiceSnapshot snapshotFromJson(const QJsonObject &json)
+{
+    ServiceSnapshot s;
+    s.phase = phaseFromName(utf8(json, "phase"));
+    s.version = number<Version>(json, "version");
+    s.heldRequests = number<std::uint32_t>(json, "held_requests");
+    s.lastEventSeq = number<std::uint64_t>(json, "last_event_seq");
+    const QJsonObject status = json.value(QStringLiteral("status")).toObject();
+    s.startTimeMs = number<std::int64_t>(status, "start_time_ms");
+    s.restartId = number<std::uint64_t>(status, "restart_id");
+    const QJsonObject ledger = status.value(QStringLiteral("ledger")).toObject();
+    s.accepted = number<std::uint64_t>(ledger, "accepted");
+    s.answered = number<std::uint64_t>(ledger, "answered");
+    s.refused = number<std::uint64_t>(ledger, "refused");
+    s.takenAtMs = nowEpochMs();
+    for (const QJsonValue &v : json.value(QStringLiteral("shards")).toArray()) {
+        const QJsonObject o = v.toObject();
+        ShardSnapshot shard;
+        shard.id = number<ShardId>(o, "shard");
+        ShardState state = ShardState::Stopped;
+        parseShardState(utf8(o, "state"), state);
+        shard.state = state;
+        shard.version = number<Version>(o, "version");
+        shard.generation = number<Generation>(o, "generation");
+        shard.queueDepth = number<std::uint32_t>(o, "queue_depth");
+        shard.inFlight = number<std::uint32_t>(o, "in_flight");
+        shard.processed = number<std::uint64_t>(o, "processed");
+        shard.failed = number<std::uint64_t>(o, "failed");
+        shard.latencyP50Us = number<std::uint32_t>(o, "latency_p50_us");
+        shard.latencyP99Us = number<std::uint32_t>(o, "latency_p99_us");
+        s.shards.push_back(shard);
+    }
+    return s;
+}
+
+ServiceEvent eventFromJson(const QJsonObject &json)
+{
+    ServiceEvent e;
+    e.seq = number<std::uint64_t>(json, "seq");
+    e.timeMs = number<std::int64_t>(json, "time_ms");
+    e.kind = kindFromName(utf8(json, "kind"));
+    const std::string severity = utf8(json, "severity");
+    e.severity = severity == "error" ? Severity::Error : severity == "warning" ? Severity::Warning : Severity::Info;
+    e.restartId = number<std::uint64_t>(json, "restart_id");
+    e.phase = phaseFromName(utf8(json, "phase"));
+    e.shard = json.contains(QStringLiteral("shard")) ? number<ShardId>(json, "shard") : -1;
+    parseShardState(utf8(json, "state"), e.state);
+    e.version = number<Version>(json, "version");
+    e.outcome = json.value(QStringLiteral("outcome")).toString();
+    e.durationMs = json.contains(QStringLiteral("duration_ms")) ? number<std::int64_t>(json, "duration_ms") : -1;
+    e.durationUs = json.contains(QStringLiteral("duration_us")) ? number<std::int64_t>(json, "duration_us") : -1;
+    e.message = json.value(QStringLiteral("message")).toString();
+    return e;
+}
+
+RestartOptions restartOptionsFromJson(const QJsonObject &json)
+{
+    RestartOptions options;
+    QString ignored;
+    options.applyJson(json, &ignored);
+    return options;
+}
+
+bool parseQueryRequest(const QByteArray &body, int shardCount, QueryRequest *out, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = QStringLiteral("malformed JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString());
+        return false;
+    }
+    if (!doc.isObject()) {
+        *error = QStringLiteral("the body must be a JSON object like {\"procedure\": \"echo\", \"args\": {}}");
+        return false;
+    }
+    const QJsonObject o = doc.object();
+    const QJsonValue procedure = o.value(QStringLiteral("procedure"));
+    if (!procedure.isString() || procedure.toString().isEmpty()) {
+        *error = QStringLiteral("\"procedure\" must be a non-empty string");
+        return false;
+    }
+    const QJsonValue args = o.value(QStringLiteral("args"));
+    if (!args.isUndefined() && !args.isNull() && !args.isObject()) {
+        *error = QStringLiteral("\"args\" must be a JSON object");
+        return false;
+    }
+    const QJsonValue shard = o.value(QStringLiteral("shard"));
+    int pinned = -1;
+    if (!shard.isUndefined() && !shard.isNull()) {
+        const double d = shard.toDouble(-1);
+        if (!shard.isDouble() || d < 0 || d >= shardCount || std::floor(d) != d) {
+            *error = QStringLiteral("\"shard\" must be an integer in [0, %1]").arg(shardCount - 1);
+            return false;
+        }
+        pinned = int(d);
+    }
+    out->procedure = procedure.toString();
+    out->args = args.toObject();
+    out->pinnedShard = pinned;
+    return true;
+}
+
+} // namespace shardscope

@@ -1,0 +1,93 @@
+#include "model/console/OperatorTools.h"
+
+#include "model/client/BackendClient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace shardscope {
+
+OperatorTools::OperatorTools(BackendClient &client, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+{
+    connect(&m_client, &BackendClient::connectionChanged, this, &OperatorTools::liveChanged);
+    connect(&m_client, &BackendClient::auditReceived, this, [this](const QJsonArray &entries) {
+        m_audit = auditRows(entries);
+        Q_EMIT auditChanged();
+    });
+}
+
+bool OperatorTools::live() const
+{
+    return m_client.connection().live;
+}
+
+qint64 OperatorTools::lastSeenMs() const
+{
+    return m_client.connection().lastSeenMs;
+}
+
+bool OperatorTools::polling() const
+{
+    return m_client.connection().polling;
+}
+
+QString OperatorTools::connectionDetail() const
+{
+    return m_client.connection().detail;
+}
+
+bool OperatorTools::faultsEnabled() const
+{
+    return m_client.faultsEnabled();
+}
+
+void OperatorTools::injectFault(const QString &kind, int shard, int ms)
+{
+    QJsonObject fault{{QStringLiteral("fault"), kind}};
+    if (shard >= 0)
+        fault.insert(QStringLiteral("shard"), shard);
+    if (ms >= 0)
+        fault.insert(QStringLiteral("ms"), ms);
+    m_client.injectFault(fault);
+}
+
+void OperatorTools::refreshAudit()
+{
+    m_client.fetchAudit();
+}
+
+QList<AuditRow> OperatorTools::auditRows(const QJsonArray &entries)
+{
+    QList<AuditRow> rows;
+    for (auto it = entries.end(); it != entries.begin();) {
+        const QJsonObject e = (--it)->toObject(); // newest first
+        AuditRow row;
+        row.time = e.value(QStringLiteral("time")).toString();
+        row.command = e.value(QStringLiteral("command")).toString();
+        row.client = e.value(QStringLiteral("client")).toString();
+        row.outcome = e.value(QStringLiteral("outcome")).toString();
+        if (e.contains(QStringLiteral("duration_ms")))
+            row.duration = QStringLiteral("%1 ms").arg(qint64(e.value(QStringLiteral("duration_ms")).toDouble()));
+        QStringList detail;
+        if (e.contains(QStringLiteral("status")))
+            detail << QStringLiteral("HTTP %1").arg(e.value(QStringLiteral("status")).toInt());
+        if (!e.value(QStringLiteral("message")).toString().isEmpty())
+            detail << e.value(QStringLiteral("message")).toString();
+        const QJsonObject phases = e.value(QStringLiteral("phase_ms")).toObject();
+        QStringList phaseText;
+        for (auto p = phases.begin(); p != phases.end(); ++p)
+            phaseText << QStringLiteral("%1 %2 ms").arg(p.key()).arg(qint64(p.value().toDouble()));
+        if (!phaseText.isEmpty())
+            detail << phaseText.join(QStringLiteral(", "));
+        const QJsonObject settings = e.value(QStringLiteral("settings")).toObject();
+        if (!settings.isEmpty())
+            detail << QString::fromUtf8(QJsonDocument(settings).toJson(QJsonDocument::Compact));
+        row.detail = detail.join(QStringLiteral(" \u00b7 "));
+        rows << row;
+    }
+    return rows;
+}
+
+} // namespace shardscope

@@ -1,0 +1,139 @@
+#include "model/events/EventListModel.h"
+
+#include "backend/types/ServiceEvent.h"
+
+#include <QDateTime>
+
+namespace shardscope {
+namespace {
+
+QString qs(std::string_view v) { return QString::fromLatin1(v.data(), qsizetype(v.size())); }
+
+} // namespace
+
+QString levelName(LogLevel level)
+{
+    switch (level) {
+    case LogLevel::Debug: return QStringLiteral("debug");
+    case LogLevel::Info: return QStringLiteral("info");
+    case LogLevel::Warning: return QStringLiteral("warning");
+    case LogLevel::Error: return QStringLiteral("error");
+    }
+    return {};
+}
+
+EventListModel::EventListModel(std::size_t capacity, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_capacity(capacity)
+{
+}
+
+int EventListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_entries.size());
+}
+
+int EventListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant EventListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const EventEntry &e = m_entries[std::size_t(index.row())];
+    switch (role) {
+    case LevelRole: return int(e.level);
+    case ShardRole: return e.shard;
+    case TimeMsRole: return e.timeMs;
+    case Qt::DisplayRole:
+    case Qt::ToolTipRole:
+        switch (index.column()) {
+        case TimeColumn: {
+            const QDateTime t = m_utc ? QDateTime::fromMSecsSinceEpoch(e.timeMs, Qt::UTC)
+                                      : QDateTime::fromMSecsSinceEpoch(e.timeMs);
+            return t.toString(QStringLiteral("HH:mm:ss.zzz"));
+        }
+        case LevelColumn: return levelName(e.level);
+        case SourceColumn: return e.source;
+        case ShardColumn: return e.shard < 0 ? QString() : QString::number(e.shard);
+        case MessageColumn: return e.text;
+        }
+        return {};
+    default: return {};
+    }
+}
+
+QVariant EventListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case TimeColumn: return QStringLiteral("Time");
+    case LevelColumn: return QStringLiteral("Level");
+    case SourceColumn: return QStringLiteral("Source");
+    case ShardColumn: return QStringLiteral("Shard");
+    case MessageColumn: return QStringLiteral("Message");
+    }
+    return {};
+}
+
+void EventListModel::appendEntries(std::vector<EventEntry> entries)
+{
+    if (entries.empty())
+        return;
+    if (entries.size() > m_capacity)
+        entries.erase(entries.begin(), entries.end() - std::ptrdiff_t(m_capacity));
+    const std::size_t overflow = m_entries.size() + entries.size() > m_capacity
+        ? m_entries.size() + entries.size() - m_capacity : 0;
+    if (overflow > 0) {
+        beginRemoveRows({}, 0, int(overflow) - 1);
+        m_entries.erase(m_entries.begin(), m_entries.begin() + std::ptrdiff_t(overflow));
+        endRemoveRows();
+    }
+    const int first = int(m_entries.size());
+    beginInsertRows({}, first, first + int(entries.size()) - 1);
+    for (EventEntry &e : entries)
+        m_entries.push_back(std::move(e));
+    endInsertRows();
+}
+
+void EventListModel::appendServiceEvents(const std::vector<ServiceEvent> &events)
+{
+    std::vector<EventEntry> entries;
+    entries.reserve(events.size());
+    for (const ServiceEvent &e : events)
+        entries.push_back(toEntry(e));
+    appendEntries(std::move(entries));
+}
+
+EventEntry EventListModel::toEntry(const ServiceEvent &ev)
+{
+    EventEntry e;
+    e.timeMs = ev.timeMs;
+    e.level = ev.severity == Severity::Error ? LogLevel::Error
+        : ev.severity == Severity::Warning   ? LogLevel::Warning
+                                             : LogLevel::Info;
+    e.source = QStringLiteral("service");
+    e.shard = ev.shard;
+    QString text = qs(toString(ev.kind));
+    if (ev.kind == EventKind::PhaseStarted || ev.kind == EventKind::PhaseEnded)
+        text += u' ' + qs(toString(ev.phase));
+    if (ev.kind == EventKind::ShardStateChanged)
+        text += QStringLiteral(" -> ") + qs(toString(ev.state)) + QStringLiteral(" v") + QString::number(ev.version);
+    if (!ev.outcome.isEmpty())
+        text += QStringLiteral(" (") + ev.outcome + u')';
+    if (ev.durationUs >= 0 && ev.durationUs < 10000) // sub-10 ms phases are common: show their fraction
+        text += QStringLiteral(" in ") + QString::number(double(ev.durationUs) / 1000.0, 'f', 2) + QStringLiteral(" ms");
+    else if (ev.durationMs >= 0)
+        text += QStringLiteral(" in ") + QString::number(ev.durationMs) + QStringLiteral(" ms");
+    if (ev.restartId != 0)
+        text += QStringLiteral(" [restart ") + QString::number(ev.restartId) + u']';
+    if (!ev.message.isEmpty())
+        text += QStringLiteral(": ") + ev.message;
+    e.text = text;
+    return e;
+}
+
+} // namespace shardscope

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "model/history/HistoryRing.h"
+
+#include <QPointF>
+#include <QtGlobal>
+
+#include <vector>
+
+namespace shardscope {
+
+struct ServiceSnapshot;
+
+// Lines for the charts, x in epoch ms.
+struct ChartLines {
+    std::vector<QPointF> queueDepth;
+    std::vector<QPointF> throughput; // answered requests per second
+    std::vector<QPointF> errors;     // failed requests per second
+};
+
+// The last few minutes of queue depth, throughput and errors, for all shards and per
+// shard, sampled at a fixed period (slower than the frame rate: charts need no 20 Hz).
+class ServiceHistory
+{
+public:
+    static constexpr std::size_t kDefaultCapacity = 600; // 5 minutes at 2 Hz
+    static constexpr qint64 kDefaultPeriodMs = 500;
+
+    explicit ServiceHistory(std::size_t capacity = kDefaultCapacity, qint64 periodMs = kDefaultPeriodMs);
+
+    // Takes a sample when a period has passed since the last one; true if it did.
+    bool maybeSample(const ServiceSnapshot &snapshot);
+    void sample(const ServiceSnapshot &snapshot);
+
+    std::size_t size() const { return m_times.size(); }
+    std::size_t capacity() const { return m_times.capacity(); }
+    qint64 periodMs() const { return m_periodMs; }
+    ChartLines totals() const;
+    ChartLines forShard(int row) const;
+
+private:
+    struct ShardSample {
+        quint32 queueDepth = 0;
+        quint32 processedDelta = 0;
+        quint32 failedDelta = 0;
+    };
+    struct TotalSample {
+        quint64 queueDepth = 0;
+        quint64 processedDelta = 0;
+        quint64 failedDelta = 0;
+        qint64 intervalMs = 0;
+    };
+    std::size_t m_capacity;
+    qint64 m_periodMs;
+    qint64 m_lastSampleMs = 0;
+    HistoryRing<qint64> m_times;
+    HistoryRing<TotalSample> m_totals;
+    std::vector<HistoryRing<ShardSample>> m_shards;
+    std::vector<quint64> m_lastProcessed;
+    std::vector<quint64> m_lastFailed;
+};
+
+} // namespace shardscope

@@ -1,0 +1,181 @@
+#include "model/restart/RestartTracker.h"
+
+#include "backend/types/ServiceEvent.h"
+#include "backend/types/ServiceSnapshot.h"
+
+#include <algorithm>
+
+namespace shardscope {
+
+namespace {
+constexpr std::size_t kMaxIntervals = 256;
+
+// Phases end "ok"; a whole restart ends "completed" (or "aborted", "rolled_back", ...).
+bool isSuccess(const QString &outcome)
+{
+    return outcome.isEmpty() || outcome == QStringLiteral("ok") || outcome == QStringLiteral("completed");
+}
+} // namespace
+
+QString restartStepName(int step)
+{
+    static const char *const names[] = {"prepare", "drain", "restart", "verify", "resume", "rollback"};
+    return step >= 0 && step < kRestartStepCount ? QString::fromLatin1(names[step]) : QString();
+}
+
+QString RestartProgress::summaryText() const
+{
+    if (!seen)
+        return {};
+    QString text = QStringLiteral("Restart %1").arg(restartId);
+    if (!mode.isEmpty())
+        text += QStringLiteral(" (%1)").arg(mode);
+    if (active)
+        return text + QStringLiteral(": running, %1 s").arg(elapsedMs / 1000.0, 0, 'f', 1);
+    text += QStringLiteral(": %1 in %2 s.").arg(outcome.isEmpty() ? QStringLiteral("finished") : outcome)
+                .arg(elapsedMs / 1000.0, 0, 'f', 2);
+    QStringList parts;
+    for (int i = 0; i < kRestartStepCount; ++i)
+        if (durationMs[std::size_t(i)] >= 0)
+            parts << QStringLiteral("%1 %2 ms").arg(restartStepName(i)).arg(durationMs[std::size_t(i)]);
+    if (!parts.isEmpty())
+        text += QStringLiteral(" Phases: ") + parts.join(QStringLiteral(", ")) + u'.';
+    text += QStringLiteral(" Failed requests during the restart: %1 (service counters), %2 (built-in workload).")
+                .arg(serviceFailedDuring)
+                .arg(clientFailedDuring);
+    return text;
+}
+
+RestartTracker::RestartTracker(QObject *parent)
+    : QObject(parent)
+{
+}
+
+int RestartTracker::stepOf(int phase)
+{
+    switch (ServicePhase(phase)) {
+    case ServicePhase::Preparing: return int(RestartStep::Prepare);
+    case ServicePhase::Draining: return int(RestartStep::Drain);
+    case ServicePhase::Restarting: return int(RestartStep::Restart);
+    case ServicePhase::Verifying: return int(RestartStep::Verify);
+    case ServicePhase::Resuming: return int(RestartStep::Resume);
+    case ServicePhase::RollingBack: return int(RestartStep::Rollback);
+    default: return -1;
+    }
+}
+
+void RestartTracker::applyEvents(const std::vector<ServiceEvent> &events)
+{
+    bool changed = false;
+    for (const ServiceEvent &e : events) {
+        switch (e.kind) {
+        case EventKind::RestartRequested:
+            // The coordinator announces stop and start with the same kind; a restart
+            // names its mode ("phased", "legacy") in the outcome field.
+            if (e.outcome.isEmpty() && (e.message.startsWith(QStringLiteral("stop")) || e.message.startsWith(QStringLiteral("start"))))
+                break;
+            begin(e.restartId, e.timeMs);
+            if (!e.outcome.isEmpty())
+                m_progress.mode = e.outcome;
+            changed = true;
+            break;
+        case EventKind::PhaseStarted: {
+            const int step = stepOf(int(e.phase));
+            if (step < 0)
+                break;
+            if (!m_progress.active || (e.restartId != 0 && e.restartId != m_progress.restartId))
+                begin(e.restartId, e.timeMs); // the console opened mid-restart
+            if (m_progress.currentStep >= 0 && m_progress.status[std::size_t(m_progress.currentStep)] == StepStatus::Running)
+                endStep(m_progress.currentStep, e.timeMs, -1, true);
+            m_progress.currentStep = step;
+            m_progress.status[std::size_t(step)] = StepStatus::Running;
+            m_stepStartMs = e.timeMs;
+            m_intervals.push_back({step, e.timeMs, -1});
+            if (m_intervals.size() > kMaxIntervals)
+                m_intervals.erase(m_intervals.begin());
+            changed = true;
+            break;
+        }
+        case EventKind::PhaseEnded: {
+            const int step = stepOf(int(e.phase));
+            if (step < 0 || !m_progress.active)
+                break;
+            endStep(step, e.timeMs, e.durationMs, isSuccess(e.outcome));
+            changed = true;
+            break;
+        }
+        case EventKind::RestartFinished:
+            if (!m_progress.active)
+                begin(e.restartId, e.timeMs - std::max<qint64>(0, e.durationMs));
+            finish(e.outcome, e.timeMs, e.durationMs);
+            changed = true;
+            break;
+        default:
+            break;
+        }
+        m_nowMs = std::max<qint64>(m_nowMs, e.timeMs);
+    }
+    if (changed)
+        Q_EMIT progressChanged();
+}
+
+void RestartTracker::applySnapshot(const ServiceSnapshot &snapshot)
+{
+    quint64 failed = 0;
+    for (const ShardSnapshot &s : snapshot.shards)
+        failed += s.failed;
+    m_serviceFailedTotal = failed;
+    m_nowMs = std::max<qint64>(m_nowMs, snapshot.takenAtMs);
+    if (!m_progress.active)
+        return;
+    m_progress.elapsedMs = m_nowMs - m_progress.startMs;
+    m_progress.currentStepElapsedMs = m_progress.currentStep >= 0 ? m_nowMs - m_stepStartMs : 0;
+    m_progress.serviceFailedDuring = m_serviceFailedTotal - std::min(m_serviceFailedTotal, m_serviceFailedAtStart);
+    m_progress.clientFailedDuring = m_clientFailedTotal - std::min(m_clientFailedTotal, m_clientFailedAtStart);
+    Q_EMIT progressChanged();
+}
+
+void RestartTracker::begin(quint64 restartId, qint64 timeMs)
+{
+    if (m_progress.active)
+        finish(QStringLiteral("superseded"), timeMs, -1);
+    m_progress = RestartProgress{};
+    m_progress.seen = true;
+    m_progress.active = true;
+    m_progress.restartId = restartId;
+    m_progress.mode = m_requestedMode;
+    m_progress.startMs = timeMs;
+    m_serviceFailedAtStart = m_serviceFailedTotal;
+    m_clientFailedAtStart = m_clientFailedTotal;
+}
+
+void RestartTracker::endStep(int step, qint64 timeMs, qint64 durationMs, bool ok)
+{
+    const auto i = std::size_t(step);
+    m_progress.status[i] = ok ? StepStatus::Done : StepStatus::Failed;
+    m_progress.durationMs[i] = durationMs >= 0 ? durationMs : timeMs - m_stepStartMs;
+    for (auto it = m_intervals.rbegin(); it != m_intervals.rend(); ++it) {
+        if (it->step == step && it->endMs < 0) {
+            it->endMs = timeMs;
+            break;
+        }
+    }
+    if (m_progress.currentStep == step)
+        m_progress.currentStepElapsedMs = m_progress.durationMs[i];
+}
+
+void RestartTracker::finish(const QString &outcome, qint64 timeMs, qint64 durationMs)
+{
+    const int step = m_progress.currentStep;
+    if (step >= 0 && m_progress.status[std::size_t(step)] == StepStatus::Running)
+        endStep(step, timeMs, -1, isSuccess(outcome));
+    m_progress.active = false;
+    m_progress.currentStep = -1;
+    m_progress.outcome = outcome.isEmpty() ? QStringLiteral("ok") : outcome;
+    m_progress.elapsedMs = durationMs >= 0 ? durationMs : timeMs - m_progress.startMs;
+    m_progress.serviceFailedDuring = m_serviceFailedTotal - std::min(m_serviceFailedTotal, m_serviceFailedAtStart);
+    m_progress.clientFailedDuring = m_clientFailedTotal - std::min(m_clientFailedTotal, m_clientFailedAtStart);
+    Q_EMIT restartFinished(m_progress.outcome);
+}
+
+} // namespace shardscope

@@ -1,0 +1,218 @@
+#include "model/shards/ShardTableModel.h"
+
+#include "model/shards/SkewAnalysis.h"
+#include "model/shards/StateStyle.h"
+
+#include <QColor>
+
+#include <algorithm>
+
+namespace shardscope {
+namespace {
+
+constexpr quint32 kMinQueueScale = 16;
+
+quint32 scaleFor(const std::vector<ShardRow> &rows)
+{
+    quint32 deepest = 0;
+    for (const ShardRow &r : rows)
+        deepest = std::max(deepest, r.queueDepth);
+    quint32 scale = kMinQueueScale;
+    while (scale < deepest && scale < (1u << 30))
+        scale *= 2;
+    return scale;
+}
+
+bool unhealthy(const ShardRow &r)
+{
+    return r.state != 0 || r.versionSkew || r.queueSkew;
+}
+
+// The roles whose value differs between two versions of a row.
+QList<int> changedRoles(const ShardRow &a, const ShardRow &b, bool scaleChanged)
+{
+    using R = ShardTableModel;
+    QList<int> roles;
+    if (a.state != b.state)
+        roles << R::StateRole << R::StateNameRole << R::StateSymbolRole << R::ColourRole << R::TextColourRole;
+    if (a.version != b.version)
+        roles << R::VersionRole;
+    if (a.generation != b.generation)
+        roles << R::GenerationRole;
+    if (a.queueDepth != b.queueDepth)
+        roles << R::QueueDepthRole;
+    if (a.queueDepth != b.queueDepth || (scaleChanged && b.queueDepth > 0))
+        roles << R::QueueFractionRole;
+    if (a.inFlight != b.inFlight)
+        roles << R::InFlightRole;
+    if (a.processed != b.processed)
+        roles << R::ProcessedRole;
+    if (a.failed != b.failed)
+        roles << R::FailedRole;
+    if (a.latencyP50Us != b.latencyP50Us)
+        roles << R::LatencyP50Role;
+    if (a.latencyP99Us != b.latencyP99Us)
+        roles << R::LatencyP99Role;
+    if (a.versionSkew != b.versionSkew)
+        roles << R::VersionSkewRole;
+    if (a.queueSkew != b.queueSkew)
+        roles << R::QueueSkewRole;
+    if (unhealthy(a) != unhealthy(b))
+        roles << R::UnhealthyRole;
+    if (!roles.isEmpty())
+        roles << Qt::DisplayRole << Qt::ToolTipRole << Qt::AccessibleTextRole;
+    return roles;
+}
+
+QString tooltip(const ShardRow &r)
+{
+    return QStringLiteral("Shard %1\nState: %2\nVersion: v%3 (generation %4)\nQueue depth: %5\n"
+                          "In flight: %6\nProcessed: %7\nFailed: %8\nLatency p50: %9 ms, p99: %10 ms%11%12")
+        .arg(r.id)
+        .arg(stateName(r.state))
+        .arg(r.version)
+        .arg(r.generation)
+        .arg(r.queueDepth)
+        .arg(r.inFlight)
+        .arg(r.processed)
+        .arg(r.failed)
+        .arg(r.latencyP50Us / 1000.0, 0, 'f', 2)
+        .arg(r.latencyP99Us / 1000.0, 0, 'f', 2)
+        .arg(r.versionSkew ? QStringLiteral("\nVersion differs from the majority") : QString())
+        .arg(r.queueSkew ? QStringLiteral("\nQueue is an outlier (over 3x the median)") : QString());
+}
+
+} // namespace
+
+ShardTableModel::ShardTableModel(QObject *parent)
+    : QAbstractListModel(parent)
+{
+}
+
+int ShardTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QVariant ShardTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const ShardRow &r = m_rows[std::size_t(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+        return QStringLiteral("%1 %2 v%3").arg(r.id).arg(stateName(r.state)).arg(r.version);
+    case Qt::ToolTipRole:
+        return tooltip(r);
+    case Qt::AccessibleTextRole:
+        return QStringLiteral("Shard %1, %2, version %3, queue %4").arg(r.id).arg(stateName(r.state)).arg(r.version).arg(r.queueDepth);
+    case IdRole: return r.id;
+    case StateRole: return r.state;
+    case StateNameRole: return stateName(r.state);
+    case StateSymbolRole: return stateSymbol(r.state);
+    case ColourRole: return stateColour(r.state);
+    case TextColourRole: return stateTextColour(r.state);
+    case VersionRole: return QVariant::fromValue<quint64>(r.version);
+    case GenerationRole: return QVariant::fromValue<quint64>(r.generation);
+    case QueueDepthRole: return r.queueDepth;
+    case QueueFractionRole: return std::min(1.0, double(r.queueDepth) / m_queueScale);
+    case InFlightRole: return r.inFlight;
+    case ProcessedRole: return QVariant::fromValue<quint64>(r.processed);
+    case FailedRole: return QVariant::fromValue<quint64>(r.failed);
+    case LatencyP50Role: return r.latencyP50Us;
+    case LatencyP99Role: return r.latencyP99Us;
+    case VersionSkewRole: return r.versionSkew;
+    case QueueSkewRole: return r.queueSkew;
+    case UnhealthyRole: return unhealthy(r);
+    default: return {};
+    }
+}
+
+QHash<int, QByteArray> ShardTableModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert({{IdRole, "shardId"}, {StateRole, "state"}, {StateNameRole, "stateName"},
+                  {StateSymbolRole, "stateSymbol"}, {ColourRole, "colour"}, {TextColourRole, "textColour"},
+                  {VersionRole, "version"}, {GenerationRole, "generation"}, {QueueDepthRole, "queueDepth"},
+                  {QueueFractionRole, "queueFraction"}, {InFlightRole, "inFlight"}, {ProcessedRole, "processed"},
+                  {FailedRole, "failed"}, {LatencyP50Role, "latencyP50Us"}, {LatencyP99Role, "latencyP99Us"},
+                  {VersionSkewRole, "versionSkew"}, {QueueSkewRole, "queueSkew"}, {UnhealthyRole, "unhealthy"}});
+    return names;
+}
+
+void ShardTableModel::apply(const ServiceSnapshot &snapshot, const SkewReport &skew)
+{
+    std::vector<ShardRow> rows;
+    rows.reserve(snapshot.shards.size());
+    for (std::size_t i = 0; i < snapshot.shards.size(); ++i) {
+        const ShardSnapshot &s = snapshot.shards[i];
+        ShardRow r;
+        r.id = s.id;
+        r.state = int(s.state);
+        r.version = s.version;
+        r.generation = s.generation;
+        r.queueDepth = s.queueDepth;
+        r.inFlight = s.inFlight;
+        r.processed = s.processed;
+        r.failed = s.failed;
+        r.latencyP50Us = s.latencyP50Us;
+        r.latencyP99Us = s.latencyP99Us;
+        r.versionSkew = i < skew.versionSkew.size() && skew.versionSkew[i];
+        r.queueSkew = i < skew.queueSkew.size() && skew.queueSkew[i];
+        rows.push_back(r);
+    }
+    applyRows(std::move(rows));
+}
+
+void ShardTableModel::applyRows(std::vector<ShardRow> rows)
+{
+    const quint32 scale = scaleFor(rows);
+    if (rows.size() != m_rows.size()) {
+        // The shard count changed (service restarted with another --shards): start over.
+        beginResetModel();
+        m_rows = std::move(rows);
+        m_queueScale = scale;
+        endResetModel();
+        return;
+    }
+    const bool scaleChanged = scale != m_queueScale;
+    std::vector<std::pair<int, QList<int>>> changes;
+    QList<int> allRoles;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        QList<int> roles = changedRoles(m_rows[i], rows[i], scaleChanged);
+        if (roles.isEmpty())
+            continue;
+        for (int role : roles)
+            if (!allRoles.contains(role))
+                allRoles << role;
+        changes.emplace_back(int(i), std::move(roles));
+    }
+    m_rows = std::move(rows);
+    m_queueScale = scale;
+    if (changes.empty())
+        return;
+    if (changes.size() * 2 > m_rows.size()) {
+        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), allRoles);
+        return;
+    }
+    for (const auto &[r, roles] : changes)
+        Q_EMIT dataChanged(index(r), index(r), roles);
+}
+
+const ShardRow *ShardTableModel::row(int r) const
+{
+    return r >= 0 && r < int(m_rows.size()) ? &m_rows[std::size_t(r)] : nullptr;
+}
+
+int ShardTableModel::rowOfShard(int shardId) const
+{
+    // Shards usually sit at row == id; fall back to a search when they do not.
+    if (shardId >= 0 && shardId < int(m_rows.size()) && m_rows[std::size_t(shardId)].id == shardId)
+        return shardId;
+    for (std::size_t i = 0; i < m_rows.size(); ++i)
+        if (m_rows[i].id == shardId)
+            return int(i);
+    return -1;
+}
+
+} // namespace shardscope

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "model/shards/ShardRow.h"
+
+#include <QAbstractListModel>
+
+#include <vector>
+
+namespace shardscope {
+
+struct ServiceSnapshot;
+struct SkewReport;
+
+// One row per shard. Updated once per frame from a snapshot; emits dataChanged only for
+// the rows and roles that changed, widening to one full-range signal when more than half
+// of the rows changed (as qBittorrent's transfer list does), so 1024 shards stay cheap.
+class ShardTableModel : public QAbstractListModel
+{
+    Q_OBJECT
+public:
+    enum Role {
+        IdRole = Qt::UserRole + 1,
+        StateRole,      // int state index
+        StateNameRole,  // "serving", ...
+        StateSymbolRole,
+        ColourRole,     // QColor of the state
+        TextColourRole, // QColor readable on ColourRole
+        VersionRole,
+        GenerationRole,
+        QueueDepthRole,
+        QueueFractionRole, // queue depth / the grid's queue scale, in [0, 1]
+        InFlightRole,
+        ProcessedRole,
+        FailedRole,
+        LatencyP50Role, // microseconds
+        LatencyP99Role,
+        VersionSkewRole,
+        QueueSkewRole,
+        UnhealthyRole, // not serving, or skewed
+    };
+    Q_ENUM(Role)
+
+    explicit ShardTableModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void apply(const ServiceSnapshot &snapshot, const SkewReport &skew);
+    // Replaces every row; used by apply() and by tests.
+    void applyRows(std::vector<ShardRow> rows);
+
+    const ShardRow *row(int r) const;
+    int rowOfShard(int shardId) const;
+    // Queue depth that fills a tile's bar: a power of two at or above the deepest queue.
+    quint32 queueScale() const { return m_queueScale; }
+
+private:
+    std::vector<ShardRow> m_rows;
+    quint32 m_queueScale = 16;
+};
+
+} // namespace shardscope
