@@ -26,15 +26,27 @@ bool intOption(const QCommandLineParser &p, const QString &name, int min, int ma
     return true;
 }
 
-template <typename Enum>
-bool enumOption(const QCommandLineParser &p, const QString &name, bool (*parse)(std::string_view, Enum &),
-                const char *allowed, Enum &out, QString *error)
+QString latin1(std::string_view s)
 {
+    return QString::fromLatin1(s.data(), qsizetype(s.size()));
+}
+
+// One restart default from the command line, by the setting's own name and limits.
+bool restartOption(const QCommandLineParser &p, const RestartSetting &setting, RestartOptions &options, QString *error)
+{
+    const QString name = latin1(setting.cliName);
     if (!p.isSet(name))
         return true;
+    if (!setting.isChoice()) {
+        int value = setting.valueOf(options);
+        if (!intOption(p, name, 0, setting.max, value, error))
+            return false;
+        setting.setValue(options, value);
+        return true;
+    }
     const QByteArray text = p.value(name).toUtf8();
-    if (!parse(std::string_view(text.constData(), std::size_t(text.size())), out)) {
-        *error = QStringLiteral("--%1 must be one of: %2").arg(name, QLatin1String(allowed));
+    if (!setting.setChoice(options, std::string_view(text.constData(), std::size_t(text.size())))) {
+        *error = QStringLiteral("--%1 must be one of: %2").arg(name, latin1(setting.choices));
         return false;
     }
     return true;
@@ -74,15 +86,8 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
     opt("listen", "HTTP address (default 127.0.0.1:8080; port 0 picks a free one).", "HOST:PORT");
     opt("graph", "Edge-list file the service loads at start and at every restart (default: a generated graph).", "FILE");
     opt("log-level", "trace, debug, info, warn, error, critical or off (default info).", "LEVEL");
-    opt("restart-mode", "Default restart mode: phased or legacy.", "MODE");
-    opt("admission", "Default admission policy while restarting: hold or reject.", "POLICY");
-    opt("drain-policy", "Default drain-timeout policy: abort or force.", "POLICY");
-    opt("prepare-timeout-ms", "Default prepare timeout.", "MS");
-    opt("drain-timeout-ms", "Default drain timeout.", "MS");
-    opt("restart-timeout-ms", "Default restart timeout per shard.", "MS");
-    opt("verify-timeout-ms", "Default verify timeout.", "MS");
-    opt("hold-deadline-ms", "How long a request may be held at the closed gate.", "MS");
-    opt("hold-capacity", "How many requests the closed gate holds at most.", "N");
+    for (const RestartSetting &r : restartSettings())
+        p.addOption(QCommandLineOption(latin1(r.cliName), latin1(r.help), latin1(r.valueName)));
     opt("connect", "Open the console against a running service (e.g. http://127.0.0.1:8080) instead of embedding one.", "URL");
     opt("transport", "With --connect: stream (GET /v1/stream), poll (GET /v1/service/shards and events), or auto "
                      "(stream, falling back to polling when it cannot be held open). Default auto.", "MODE");
@@ -113,19 +118,11 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
     o.headless = p.isSet(QStringLiteral("headless"));
     o.service.shards = o.headless ? std::max(2, QThread::idealThreadCount()) : 8;
     QString error;
-    RestartOptions &r = o.service.restartDefaults;
-    int capacity = int(r.holdCapacity);
-    bool ok = intOption(p, QStringLiteral("shards"), 1, ServiceConfig::kMaxShards, o.service.shards, &error)
-        && enumOption(p, QStringLiteral("restart-mode"), parseRestartMode, "phased, legacy", r.mode, &error)
-        && enumOption(p, QStringLiteral("admission"), parseAdmissionPolicy, "hold, reject", r.admission, &error)
-        && enumOption(p, QStringLiteral("drain-policy"), parseDrainTimeoutPolicy, "abort, force", r.drainPolicy, &error)
-        && intOption(p, QStringLiteral("prepare-timeout-ms"), 0, 60000, r.prepareTimeoutMs, &error)
-        && intOption(p, QStringLiteral("drain-timeout-ms"), 0, 600000, r.drainTimeoutMs, &error)
-        && intOption(p, QStringLiteral("restart-timeout-ms"), 0, 60000, r.restartTimeoutPerShardMs, &error)
-        && intOption(p, QStringLiteral("verify-timeout-ms"), 0, 60000, r.verifyTimeoutMs, &error)
-        && intOption(p, QStringLiteral("hold-deadline-ms"), 0, 600000, r.holdDeadlineMs, &error)
-        && intOption(p, QStringLiteral("hold-capacity"), 0, 1000000, capacity, &error);
-    r.holdCapacity = std::size_t(capacity);
+    bool ok = intOption(p, QStringLiteral("shards"), 1, ServiceConfig::kMaxShards, o.service.shards, &error);
+    for (const RestartSetting &r : restartSettings()) {
+        if (ok)
+            ok = restartOption(p, r, o.service.restartDefaults, &error);
+    }
     if (ok && p.isSet(QStringLiteral("listen"))) {
         o.listenGiven = true;
         ok = parseListenAddress(p.value(QStringLiteral("listen")), &o.listenAddress, &o.listenPort, &error);

@@ -3,6 +3,7 @@
 #include "app/AppOptions.h"
 #include "app/ctl/CtlOutput.h"
 #include "app/ctl/HttpSession.h"
+#include "backend/types/CommandOutcome.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -72,7 +73,10 @@ int waitForRestart(HttpSession &session, std::uint64_t restartId, std::uint64_t 
             return true; // one line per phase, not per shard
         print(formatEvent(e));
         if (kind == QLatin1String("restart_finished")) {
-            code = e.value(QStringLiteral("outcome")).toString() == QLatin1String("completed") ? CtlOk : CtlFailed;
+            const QByteArray word = e.value(QStringLiteral("outcome")).toString().toUtf8();
+            CommandOutcome outcome = CommandOutcome::Failed;
+            parseCommandOutcome(std::string_view(word.constData(), std::size_t(word.size())), outcome);
+            code = outcome == CommandOutcome::Completed ? CtlOk : CtlFailed;
             return false;
         }
         return true;

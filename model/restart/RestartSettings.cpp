@@ -6,6 +6,12 @@
 
 namespace shardscope {
 
+RestartSettings::Limits RestartSettings::limits()
+{
+    auto max = [](std::string_view key) { return findRestartSetting(key)->max; };
+    return {max("prepare_timeout_ms"), max("drain_timeout_ms"), max("restart_timeout_ms"), max("verify_timeout_ms")};
+}
+
 RestartSettings RestartSettings::fromOptions(const RestartOptions &o)
 {
     RestartSettings s;

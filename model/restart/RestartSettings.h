@@ -22,6 +22,15 @@ struct RestartSettings {
     QString admissionName() const { return rejectAdmission ? QStringLiteral("reject") : QStringLiteral("hold"); }
     QString drainPolicyName() const { return forceDrain ? QStringLiteral("force") : QStringLiteral("abort"); }
 
+    // The largest value the service accepts for each timeout (its restart settings table).
+    struct Limits {
+        int prepareTimeoutMs;
+        int drainTimeoutMs;
+        int restartTimeoutPerShardMs;
+        int verifyTimeoutMs;
+    };
+    static Limits limits();
+
     static RestartSettings fromOptions(const RestartOptions &options);
     // Applies these fields over `base` (which keeps hold capacity and deadline).
     RestartOptions toOptions(const RestartOptions &base) const;

@@ -61,6 +61,8 @@ private Q_SLOTS:
     void anEmptyObjectChangesNothing();
     void toJsonRoundTripsThroughApplyJson_data();
     void toJsonRoundTripsThroughApplyJson();
+    void everySettingInTheTableIsOnTheWireWithItsLimits_data();
+    void everySettingInTheTableIsOnTheWireWithItsLimits();
 };
 
 void RestartOptionsTest::defaultsFollowTheDesign()
@@ -196,6 +198,42 @@ void RestartOptionsTest::toJsonRoundTripsThroughApplyJson()
     QCOMPARE(compact(target.toJson()), compact(source.toJson()));
     // toJson names exactly the keys applyJson knows: nothing extra, nothing missing.
     QCOMPARE(source.toJson().size(), 9);
+}
+
+void RestartOptionsTest::everySettingInTheTableIsOnTheWireWithItsLimits_data()
+{
+    QTest::addColumn<QString>("key");
+    for (const RestartSetting &setting : restartSettings()) {
+        const QString key = QString::fromLatin1(setting.key.data(), qsizetype(setting.key.size()));
+        QTest::newRow(qPrintable(key)) << key;
+    }
+    QCOMPARE(restartSettings().size(), std::size_t(RestartOptions().toJson().size()));
+}
+
+void RestartOptionsTest::everySettingInTheTableIsOnTheWireWithItsLimits()
+{
+    QFETCH(QString, key);
+    const RestartSetting *setting = findRestartSetting(key.toStdString());
+    QVERIFY(setting);
+    const QJsonObject defaults = RestartOptions().toJson();
+    QVERIFY2(defaults.contains(key), qPrintable(key));
+    RestartOptions o = unusual();
+    QString error;
+    if (setting->isChoice()) {
+        for (const QString &choice : QString::fromLatin1(setting->choices.data(), qsizetype(setting->choices.size()))
+                                         .split(QStringLiteral(", "))) {
+            QVERIFY2(o.applyJson(QJsonObject{{key, choice}}, &error), qPrintable(error));
+            QCOMPARE(setting->choiceOf(o), choice);
+        }
+        QVERIFY(!o.applyJson(QJsonObject{{key, QStringLiteral("neither")}}, &error));
+        return;
+    }
+    QVERIFY2(o.applyJson(QJsonObject{{key, setting->max}}, &error), qPrintable(error));
+    QCOMPARE(setting->valueOf(o), setting->max);
+    QCOMPARE(o.toJson().value(key).toInt(), setting->max);
+    QVERIFY(!o.applyJson(QJsonObject{{key, setting->max + 1}}, &error));
+    QCOMPARE(error, QStringLiteral("%1 must be an integer in [0, %2]").arg(key).arg(setting->max));
+    QCOMPARE(setting->valueOf(o), setting->max); // refused: nothing changed
 }
 
 QTEST_GUILESS_MAIN(RestartOptionsTest)
