@@ -1,5 +1,6 @@
 #include "app/AppOptions.h"
 
+#include "app/TokenFile.h"
 #include "backend/http/HttpServerHost.h"
 
 #include <QCommandLineParser>
@@ -53,21 +54,6 @@ bool restartOption(const QCommandLineParser &p, const RestartSetting &setting, R
 }
 
 } // namespace
-
-bool readTokenFile(const QString &path, QByteArray *token, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read the token file %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    *token = file.read(4096).trimmed();
-    if (token->isEmpty() || token->contains('\n') || token->contains(' ')) {
-        *error = QStringLiteral("the token file %1 must hold one token on one line").arg(path);
-        return false;
-    }
-    return true;
-}
 
 bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCode)
 {

@@ -24,9 +24,6 @@ struct AppOptions {
 
 // Parses argv. On --help/--version prints and sets *exitCode = 0; on a bad value prints
 // a clear message to stderr and sets *exitCode = 2. Returns false in both cases.
-// Reads a bearer token: one line, no spaces. False and *error otherwise.
-bool readTokenFile(const QString &path, QByteArray *token, QString *error);
-
 bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCode);
 
 } // namespace shardscope

@@ -36,6 +36,9 @@ ROOMS = {
     "model": ["client", "shards", "events", "history", "restart", "workload", "console"],
 }
 PROTOCOL_ROOMS = {("backend", "types"), ("backend", "wire")}
+# shardscope ctl links the protocol library alone (app/CMakeLists.txt).
+CTL_FILES = ("app/ctl/", "app/TokenFile.")
+CTL_MAY_INCLUDE = CTL_FILES + ("backend/types/", "backend/wire/")
 
 SOURCE_DIRS = ["backend", "model", "views", "app", "tests", "fuzz"]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
@@ -77,6 +80,8 @@ def layering_findings(path, number, target):
         return []
     if dst_layer not in LAYERS[src_layer]:
         return [f"{where}: {src_layer}/ may not include {dst_layer}/"]
+    if path.startswith(CTL_FILES) and not target.startswith(CTL_MAY_INCLUDE):
+        return [f"{where}: ctl links the protocol library only (backend/types, backend/wire)"]
     if (src_layer, src_room) in PROTOCOL_ROOMS and (dst_layer, dst_room) not in PROTOCOL_ROOMS:
         return [f"{where}: the protocol library (types/, wire/) includes only itself"]
     if src_layer == dst_layer and src_layer in ROOMS:
@@ -187,6 +192,9 @@ SELF_TESTS = [
     ("a room the order does not know",
      {"model/gizmos/G.h": ["model/client/Client.h"], "model/client/Client.h": []},
      "is not in scripts/check_layers.py's order"),
+    ("ctl that reaches the service",
+     {"app/ctl/Ctl.cpp": ["backend/ShardService.h"], "backend/ShardService.h": []},
+     "ctl links the protocol library only"),
     ("an include of a missing header",
      {"app/Main.cpp": ["app/Gone.h"]},
      "which does not exist"),

@@ -1,6 +1,6 @@
 #include "app/ctl/CtlCommand.h"
 
-#include "app/AppOptions.h"
+#include "app/TokenFile.h"
 #include "app/ctl/CtlOutput.h"
 #include "app/ctl/HttpSession.h"
 #include "backend/types/CommandOutcome.h"

@@ -1,6 +1,6 @@
 #include "app/ctl/HttpSession.h"
 
-#include "model/client/ServiceHttp.h"
+#include "backend/wire/ServiceHttp.h"
 
 #include <QEventLoop>
 #include <QJsonDocument>

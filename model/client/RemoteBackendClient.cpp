@@ -3,7 +3,7 @@
 #include "backend/record/EventLog.h"
 #include "backend/types/Clock.h"
 #include "backend/wire/JsonCodec.h"
-#include "model/client/ServiceHttp.h"
+#include "backend/wire/ServiceHttp.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -2,7 +2,7 @@
 
 #include "model/client/BackendClient.h"
 #include "model/client/RemoteTransport.h"
-#include "model/client/ServiceHttp.h"
+#include "backend/wire/ServiceHttp.h"
 #include "model/client/ServicePoller.h"
 
 #include <QNetworkAccessManager>

@@ -1,4 +1,4 @@
-#include "model/client/ServiceHttp.h"
+#include "backend/wire/ServiceHttp.h"
 
 namespace shardscope {
 
