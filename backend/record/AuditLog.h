@@ -22,6 +22,7 @@ public:
     // An empty path keeps entries in memory only.
     explicit AuditLog(QString path);
 
+    // Once, before the service starts (the thread that builds it).
     bool open(QString *error);
     QString path() const { return m_path; }
 

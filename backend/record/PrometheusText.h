@@ -6,7 +6,6 @@
 
 namespace shardscope {
 
-// Prometheus text exposition (format 0.0.4) of one snapshot.
 class ServiceMetrics;
 
 // Prometheus text exposition (format 0.0.4) of one snapshot, plus the counters and

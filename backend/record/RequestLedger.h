@@ -12,6 +12,7 @@ namespace shardscope {
 // answered (an actor ran it, successfully or with a procedure error) or refused (an
 // error before or instead of running: closed gate, cancelled actor, crash, shutdown).
 // At any moment accepted = answered + refused + in flight.
+// Any thread: the network thread accepts, shard threads settle, readers take counts().
 class RequestLedger
 {
 public:
