@@ -16,7 +16,7 @@ void PhaseStepper::setProgress(const RestartProgress &progress)
     // Screen readers get the same steps in words.
     static const char *const words[] = {"pending", "running", "done", "failed"};
     QStringList parts;
-    for (int i = 0; i < kRestartStepCount; ++i)
+    for (int i : progress.displayOrder())
         parts << restartStepName(i) + u' ' + QString::fromLatin1(words[int(progress.status[std::size_t(i)])]);
     setAccessibleDescription(parts.join(QStringLiteral(", ")));
     update();
@@ -29,8 +29,9 @@ void PhaseStepper::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing, true);
-    const bool rollback = m_progress.status[std::size_t(RestartStep::Rollback)] != StepStatus::Pending;
-    const int steps = rollback ? kRestartStepCount : kMainRestartSteps;
+    // In the order the steps ran: a rollback sits between the failed step and resume.
+    const std::vector<int> order = m_progress.displayOrder();
+    const int steps = int(order.size());
     const double slot = double(width()) / steps;
     const int radius = 9;
     const int cy = radius + 3;
@@ -42,9 +43,10 @@ void PhaseStepper::paintEvent(QPaintEvent *)
 
     QFont f = font();
     f.setPixelSize(11);
-    for (int i = 0; i < steps; ++i) {
+    for (int slotIndex = 0; slotIndex < steps; ++slotIndex) {
+        const int i = order[std::size_t(slotIndex)];
         const auto status = m_progress.status[std::size_t(i)];
-        const QPointF c(slot * i + slot / 2, cy);
+        const QPointF c(slot * slotIndex + slot / 2, cy);
         QColor fill = Qt::transparent;
         QString mark;
         switch (status) {
@@ -62,13 +64,13 @@ void PhaseStepper::paintEvent(QPaintEvent *)
         p.setFont(mf);
         p.setPen(status == StepStatus::Pending ? textColour : QColor(Qt::white));
         p.drawText(QRectF(c.x() - radius, c.y() - radius, 2 * radius, 2 * radius), Qt::AlignCenter,
-                   mark.isEmpty() ? QString::number(i + 1) : mark);
+                   mark.isEmpty() ? QString::number(slotIndex + 1) : mark);
 
         QFont lf = f;
         lf.setBold(status == StepStatus::Running);
         p.setFont(lf);
         p.setPen(textColour);
-        const QRectF label(slot * i, cy + radius + 2, slot, 15);
+        const QRectF label(slot * slotIndex, cy + radius + 2, slot, 15);
         p.drawText(label, Qt::AlignHCenter | Qt::AlignTop, restartStepName(i));
         qint64 ms = m_progress.durationMs[std::size_t(i)];
         if (status == StepStatus::Running)

@@ -29,6 +29,8 @@ RestartPanel::RestartPanel(ConsoleModel &model, QWidget *parent)
     m_abort->setToolTip(QStringLiteral("Abort the running restart and reopen on the old version"));
     m_abort->setFocusPolicy(Qt::TabFocus);
     m_summary->setWordWrap(true);
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto *buttons = new QHBoxLayout;
@@ -54,6 +56,11 @@ void RestartPanel::refresh()
     const RestartProgress &p = m_model.restart().progress();
     m_stepper->setProgress(p);
     m_abort->setEnabled(p.active);
+    // A restart that did not complete reads as a failure at a glance, not only in words.
+    QPalette palette = m_status->palette();
+    palette.setColor(QPalette::WindowText, p.seen && !p.active && !p.succeeded() ? QColor(0xc6, 0x28, 0x28)
+                                                                                 : this->palette().color(QPalette::WindowText));
+    m_status->setPalette(palette);
     m_restart->setEnabled(!p.active);
     if (!p.seen) {
         m_status->setText(QStringLiteral("No restart since the console started."));
@@ -65,7 +72,10 @@ void RestartPanel::refresh()
                                .arg(p.serviceFailedDuring)
                                .arg(p.clientFailedDuring));
     } else {
-        m_status->setText(QStringLiteral("Last restart: %1 in %2").arg(p.outcome, seconds(p.elapsedMs)));
+        const QString reason = p.outcomeReason();
+        m_status->setText(QStringLiteral("Last restart %1 after %2%3")
+                              .arg(restartOutcomeWords(p.outcome), seconds(p.elapsedMs),
+                                   reason.isEmpty() ? QString() : QStringLiteral(": ") + reason));
         m_summary->setText(p.summaryText());
     }
 }

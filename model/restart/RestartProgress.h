@@ -4,6 +4,7 @@
 #include <QtGlobal>
 
 #include <array>
+#include <vector>
 
 namespace shardscope {
 
@@ -13,6 +14,8 @@ enum class RestartStep : int { Prepare, Drain, Restart, Verify, Resume, Rollback
 inline constexpr int kRestartStepCount = 6;
 inline constexpr int kMainRestartSteps = 5; // without rollback
 QString restartStepName(int step);
+// A restart outcome in words: "rolled back" for the service's "rolled_back".
+QString restartOutcomeWords(const QString &outcome);
 
 enum class StepStatus : int { Pending, Running, Done, Failed };
 
@@ -28,10 +31,24 @@ struct RestartProgress {
     qint64 currentStepElapsedMs = 0;
     std::array<StepStatus, kRestartStepCount> status{};
     std::array<qint64, kRestartStepCount> durationMs{-1, -1, -1, -1, -1, -1};
-    QString outcome;                 // "ok", "aborted", "rolled_back", ... once finished
-    quint64 serviceFailedDuring = 0; // failed counters of all shards, start to end
+    QString outcome;                 // the service's word once finished: "completed", "failed", ...
+    QString outcomeMessage;          // the service's reason, e.g. "7 of 8 shards canceled after ..."
+    std::vector<int> startedSteps;   // steps in the order they ran (rollback before resume)
+    // Failed requests because of the restart: from its start until the service is whole
+    // again (every shard serving one version), which after a failed restart is later
+    // than its end.
+    quint64 serviceFailedDuring = 0; // failed counters of all shards
     quint64 clientFailedDuring = 0;  // failed replies the built-in workload saw
+    bool countingFailures = false;   // ended, but the service is not whole yet
 
+    bool succeeded() const { return outcome == QStringLiteral("completed"); }
+    // "completed", or the outcome in words with its reason: "rolled back: creating the
+    // actor on shard 40 failed (...)". Never the raw identifier.
+    QString outcomeHeadline() const;
+    // Why it did not complete (the service's reason), or empty.
+    QString outcomeReason() const;
+    // The steps to draw, in the order they ran, then those still to come.
+    std::vector<int> displayOrder() const;
     QString summaryText() const;
 };
 

@@ -23,6 +23,43 @@ QString restartStepName(int step)
     return step >= 0 && step < kRestartStepCount ? QString::fromLatin1(names[step]) : QString();
 }
 
+QString restartOutcomeWords(const QString &outcome)
+{
+    if (outcome == QStringLiteral("rolled_back"))
+        return QStringLiteral("rolled back");
+    if (outcome == QStringLiteral("rollback_failed"))
+        return QStringLiteral("rollback failed");
+    return outcome.isEmpty() ? QStringLiteral("finished") : outcome;
+}
+
+QString RestartProgress::outcomeReason() const
+{
+    if (succeeded())
+        return {};
+    const QString words = restartOutcomeWords(outcome);
+    // "aborted by operator during drain" already starts with how it ended.
+    if (outcomeMessage.startsWith(words + u' ') || outcomeMessage.startsWith(words + u':'))
+        return outcomeMessage.mid(words.size() + 1).trimmed();
+    return outcomeMessage;
+}
+
+QString RestartProgress::outcomeHeadline() const
+{
+    const QString reason = outcomeReason();
+    const QString words = restartOutcomeWords(outcome);
+    return reason.isEmpty() ? words : words + QStringLiteral(": ") + reason;
+}
+
+std::vector<int> RestartProgress::displayOrder() const
+{
+    std::vector<int> order = startedSteps;
+    for (int step = 0; step < kMainRestartSteps; ++step) {
+        if (std::find(order.begin(), order.end(), step) == order.end())
+            order.push_back(step);
+    }
+    return order;
+}
+
 QString RestartProgress::summaryText() const
 {
     if (!seen)
@@ -32,17 +69,17 @@ QString RestartProgress::summaryText() const
         text += QStringLiteral(" (%1)").arg(mode);
     if (active)
         return text + QStringLiteral(": running, %1 s").arg(elapsedMs / 1000.0, 0, 'f', 1);
-    text += QStringLiteral(": %1 in %2 s.").arg(outcome.isEmpty() ? QStringLiteral("finished") : outcome)
-                .arg(elapsedMs / 1000.0, 0, 'f', 2);
+    text += QStringLiteral(": %1 in %2 s.").arg(restartOutcomeWords(outcome)).arg(elapsedMs / 1000.0, 0, 'f', 2);
     QStringList parts;
     for (int i = 0; i < kRestartStepCount; ++i)
         if (durationMs[std::size_t(i)] >= 0)
             parts << QStringLiteral("%1 %2 ms").arg(restartStepName(i)).arg(durationMs[std::size_t(i)]);
     if (!parts.isEmpty())
         text += QStringLiteral(" Phases: ") + parts.join(QStringLiteral(", ")) + u'.';
-    text += QStringLiteral(" Failed requests during the restart: %1 (service counters), %2 (built-in workload).")
+    text += QStringLiteral(" Failed requests because of the restart: %1 (service counters), %2 (built-in workload)")
                 .arg(serviceFailedDuring)
                 .arg(clientFailedDuring);
+    text += countingFailures ? QStringLiteral(", still counting: the service is not whole again.") : QStringLiteral(".");
     return text;
 }
 
@@ -89,6 +126,8 @@ void RestartTracker::applyEvents(const std::vector<ServiceEvent> &events)
                 endStep(m_progress.currentStep, e.timeMs, -1, true);
             m_progress.currentStep = step;
             m_progress.status[std::size_t(step)] = StepStatus::Running;
+            if (std::find(m_progress.startedSteps.begin(), m_progress.startedSteps.end(), step) == m_progress.startedSteps.end())
+                m_progress.startedSteps.push_back(step);
             m_stepStartMs = e.timeMs;
             m_intervals.push_back({step, e.timeMs, -1});
             if (m_intervals.size() > kMaxIntervals)
@@ -108,6 +147,7 @@ void RestartTracker::applyEvents(const std::vector<ServiceEvent> &events)
             if (!m_progress.active)
                 begin(e.restartId, e.timeMs - std::max<qint64>(0, e.durationMs));
             finish(e.outcome, e.timeMs, e.durationMs);
+            m_progress.outcomeMessage = e.message;
             changed = true;
             break;
         default:
@@ -126,13 +166,23 @@ void RestartTracker::applySnapshot(const ServiceSnapshot &snapshot)
         failed += s.failed;
     m_serviceFailedTotal = failed;
     m_nowMs = std::max<qint64>(m_nowMs, snapshot.takenAtMs);
+    if (!m_progress.active && m_progress.countingFailures) {
+        countFailures();
+        m_progress.countingFailures = !snapshot.ready();
+        Q_EMIT progressChanged();
+    }
     if (!m_progress.active)
         return;
     m_progress.elapsedMs = m_nowMs - m_progress.startMs;
     m_progress.currentStepElapsedMs = m_progress.currentStep >= 0 ? m_nowMs - m_stepStartMs : 0;
+    countFailures();
+    Q_EMIT progressChanged();
+}
+
+void RestartTracker::countFailures()
+{
     m_progress.serviceFailedDuring = m_serviceFailedTotal - std::min(m_serviceFailedTotal, m_serviceFailedAtStart);
     m_progress.clientFailedDuring = m_clientFailedTotal - std::min(m_clientFailedTotal, m_clientFailedAtStart);
-    Q_EMIT progressChanged();
 }
 
 void RestartTracker::begin(quint64 restartId, qint64 timeMs)
@@ -173,8 +223,10 @@ void RestartTracker::finish(const QString &outcome, qint64 timeMs, qint64 durati
     m_progress.currentStep = -1;
     m_progress.outcome = outcome.isEmpty() ? QStringLiteral("ok") : outcome;
     m_progress.elapsedMs = durationMs >= 0 ? durationMs : timeMs - m_progress.startMs;
-    m_progress.serviceFailedDuring = m_serviceFailedTotal - std::min(m_serviceFailedTotal, m_serviceFailedAtStart);
-    m_progress.clientFailedDuring = m_clientFailedTotal - std::min(m_clientFailedTotal, m_clientFailedAtStart);
+    countFailures();
+    // The end event may come before a frame shows the end state: count on until a
+    // snapshot says every shard serves one version.
+    m_progress.countingFailures = !m_progress.succeeded() && outcome != QStringLiteral("superseded");
     Q_EMIT restartFinished(m_progress.outcome);
 }
 

@@ -41,6 +41,7 @@ private:
     void begin(quint64 restartId, qint64 timeMs);
     void finish(const QString &outcome, qint64 timeMs, qint64 durationMs);
     void endStep(int step, qint64 timeMs, qint64 durationMs, bool ok);
+    void countFailures();
 
     RestartProgress m_progress;
     std::vector<PhaseInterval> m_intervals;
