@@ -6,6 +6,7 @@
 #include "backend/runtime/WakeBatch.h"
 #include "backend/ShardService.h"
 #include "backend/wire/JsonCodec.h"
+#include "backend/wire/RequestDecoders.h"
 
 #include <QAbstractEventDispatcher>
 #include <QHttpServerRequest>
@@ -344,20 +345,11 @@ bool HttpApi::authorized(const QHttpServerRequest &request, QTcpSocket *socket)
 
 void HttpApi::handleRestart(const QHttpServerRequest &request, QHttpServerResponder &responder, const QString &client)
 {
-    RestartOptions options = m_service.config().restartDefaults;
-    const QByteArray body = request.body().trimmed();
-    if (!body.isEmpty()) {
-        QJsonParseError parseError;
-        const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
-        if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-            writeError(responder, 400, QStringLiteral("restart body must be a JSON object of options"));
-            return;
-        }
-        QString error;
-        if (!options.applyJson(doc.object(), &error)) {
-            writeError(responder, 400, error);
-            return;
-        }
+    RestartOptions options;
+    QString error;
+    if (!parseRestartBody(request.body(), m_service.config().restartDefaults, &options, &error)) {
+        writeError(responder, 400, error);
+        return;
     }
     const CommandTicket t = m_service.requestRestart(options, client);
     writeTicket(responder, "restart", t,
@@ -366,15 +358,14 @@ void HttpApi::handleRestart(const QHttpServerRequest &request, QHttpServerRespon
 
 void HttpApi::handleStream(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    const QUrlQuery q(request.url());
-    bool ok = true;
-    const QString since = q.queryItemValue(QStringLiteral("since"));
-    const qulonglong sinceSeq = since.isEmpty() ? m_service.events().lastSeq() : since.toULongLong(&ok);
-    if (!ok) {
+    StreamQuery query;
+    QString error;
+    if (!parseStreamQuery(QUrlQuery(request.url()), &query, &error)) {
         auto responder = makeResponder(request, socket);
-        writeError(responder, 400, QStringLiteral("since must be an event sequence number"));
+        writeError(responder, 400, error);
         return;
     }
+    const std::uint64_t since = query.since.value_or(m_service.events().lastSeq());
     {
         auto responder = makeResponder(request, socket);
         responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);
@@ -383,7 +374,7 @@ void HttpApi::handleStream(const QHttpServerRequest &request, QTcpSocket *socket
         responder.writeHeader("Connection", "close");
         responder.writeBody(QByteArray());
     }
-    m_stream->subscribe(socket, sinceSeq, q.queryItemValue(QStringLiteral("snapshots")) != QLatin1String("0"));
+    m_stream->subscribe(socket, since, query.withSnapshots);
 }
 
 void HttpApi::handleFaults(const QHttpServerRequest &request, QHttpServerResponder &responder)
@@ -400,14 +391,14 @@ void HttpApi::handleFaults(const QHttpServerRequest &request, QHttpServerRespond
         writeError(responder, 405, QStringLiteral("/v1/faults accepts GET and POST only"), {{"Allow", "GET, POST"}});
         return;
     }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &parseError);
-    QString description;
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        writeError(responder, 400, QStringLiteral("the body must be a JSON object like {\"fault\": \"crash\", \"shard\": 0}"));
+    QJsonObject fault;
+    QString error;
+    if (!parseFaultBody(request.body(), &fault, &error)) {
+        writeError(responder, 400, error);
         return;
     }
-    const CommandTicket t = m_service.injectFault(doc.object(), &description);
+    QString description;
+    const CommandTicket t = m_service.injectFault(fault, &description);
     if (!t.accepted()) {
         writeRefusal(responder, t);
         return;
@@ -417,18 +408,13 @@ void HttpApi::handleFaults(const QHttpServerRequest &request, QHttpServerRespond
 
 void HttpApi::handleEvents(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
-    const QUrlQuery q(request.url());
-    bool okSince = true;
-    bool okLimit = true;
-    const QString sinceText = q.queryItemValue(QStringLiteral("since"));
-    const QString limitText = q.queryItemValue(QStringLiteral("limit"));
-    const qulonglong since = sinceText.isEmpty() ? 0 : sinceText.toULongLong(&okSince);
-    const qulonglong limit = limitText.isEmpty() ? 1000 : limitText.toULongLong(&okLimit);
-    if (!okSince || !okLimit || limit == 0 || limit > 10000) {
-        writeError(responder, 400, QStringLiteral("since must be a sequence number and limit an integer in [1, 10000]"));
+    EventsQuery query;
+    QString error;
+    if (!parseEventsQuery(QUrlQuery(request.url()), &query, &error)) {
+        writeError(responder, 400, error);
         return;
     }
-    const auto events = m_service.events().since(since, limit);
+    const auto events = m_service.events().since(query.since, query.limit);
     writeJson(responder, 200, QJsonObject{{QStringLiteral("events"), toJson(events)},
                                           {QStringLiteral("last_seq"), double(m_service.events().lastSeq())}});
 }
