@@ -1,5 +1,6 @@
 // libFuzzer target: everything that turns client bytes into a decision.
-//   parseQueryRequest (a /v1/query body), RestartOptions::applyJson (a restart body),
+//   The request decoders of backend/wire (a /v1/query, restart or faults body, the
+//   events and stream query strings), RestartOptions::applyJson (a restart body),
 //   FaultInjector::apply (a /v1/faults body) and runProcedure's argument handling on a
 //   tiny generated graph. The input is the body itself (seed corpus: readable JSON);
 //   the shard count is 1 + size % 8 so that the fuzzer varies it too.
@@ -9,7 +10,7 @@
 #include "backend/actors/Graph.h"
 #include "backend/actors/Procedures.h"
 #include "backend/types/RestartOptions.h"
-#include "backend/wire/JsonCodec.h"
+#include "backend/wire/RequestDecoders.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -45,6 +46,30 @@ void checkQueryRequest(const QByteArray &body, int shards)
     } else {
         CHECK(!error.isEmpty(), body);
     }
+}
+
+// The other decoders, on the same bytes as a body and as a query string.
+void checkDecoders(const QByteArray &body)
+{
+    QString error;
+    RestartOptions options;
+    if (!parseRestartBody(body, RestartOptions{}, &options, &error))
+        CHECK(!error.isEmpty(), body);
+    error.clear();
+    QJsonObject fault;
+    if (!parseFaultBody(body, &fault, &error))
+        CHECK(!error.isEmpty(), body);
+    const QUrlQuery query(QString::fromUtf8(body));
+    error.clear();
+    EventsQuery events;
+    if (parseEventsQuery(query, &events, &error))
+        CHECK(events.limit >= 1 && events.limit <= 10000, body);
+    else
+        CHECK(!error.isEmpty(), body);
+    error.clear();
+    StreamQuery stream;
+    if (!parseStreamQuery(query, &stream, &error))
+        CHECK(!error.isEmpty(), body);
 }
 
 void checkRestartOptions(const QJsonObject &json, const QByteArray &body)
@@ -120,6 +145,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const QByteArray body(reinterpret_cast<const char *>(data), qsizetype(size));
     const int shards = 1 + int(size % 8);
     checkQueryRequest(body, shards);
+    checkDecoders(body);
 
     const QJsonDocument doc = QJsonDocument::fromJson(body);
     if (!doc.isObject())

@@ -6,6 +6,7 @@
 #include "backend/runtime/WakeBatch.h"
 #include "backend/ShardService.h"
 #include "backend/wire/JsonCodec.h"
+#include "backend/wire/RequestDecoders.h"
 
 #include <QAbstractEventDispatcher>
 #include <QHttpServerRequest>
@@ -27,6 +28,7 @@ class ReplyInbox
 public:
     explicit ReplyInbox(HttpApi *target) : m_target(target) {}
 
+    // Any shard thread. `wake` runs under the lock, so it may read target().
     void push(std::uint64_t token, QueryReply reply, const std::function<void()> &wake)
     {
         std::lock_guard lock(m_mutex);
@@ -38,13 +40,16 @@ public:
             wake();
         }
     }
+    // Network thread.
     std::vector<std::pair<std::uint64_t, QueryReply>> take()
     {
         std::lock_guard lock(m_mutex);
         m_wakePending = false;
         return std::exchange(m_items, {});
     }
+    // Network thread, or inside push()'s `wake`.
     HttpApi *target() const { return m_target; }
+    // Network thread, as HttpApi goes away: later replies are dropped.
     void detach()
     {
         std::lock_guard lock(m_mutex);
@@ -62,10 +67,29 @@ namespace {
 
 using Method = QHttpServerRequest::Method;
 
+// Longest part of an unknown path the 404 repeats: enough to spot a typo, and a huge
+// path is not sent back.
+constexpr qsizetype kEchoedPathChars = 200;
 
-bool methodIs(const QHttpServerRequest &r, Method m)
+QString shortened(const QString &text, qsizetype maxChars)
 {
-    return r.method() == m;
+    if (text.size() <= maxChars)
+        return text;
+    qsizetype cut = maxChars;
+    if (text.at(cut - 1).isHighSurrogate())
+        --cut; // never split a character
+    return text.left(cut) + QChar(0x2026);
+}
+
+// Without --enable-faults the drill endpoint does not exist, whatever the body says.
+constexpr char kFaultsDisabled[] = "fault injection is disabled; start the service with --enable-faults";
+
+// "POST", "GET and POST", "GET, PUT and POST": the 405 message's list.
+QString spokenList(const QStringList &items)
+{
+    if (items.size() <= 1)
+        return items.value(0);
+    return items.mid(0, items.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" and ") + items.last();
 }
 
 // Compares in time that depends only on the secret's length, not on where the given
@@ -137,6 +161,7 @@ HttpApi::HttpApi(ShardService &service, QObject *parent)
     // says when it is about to block, and the queries it handled since get their wakes.
     connect(QAbstractEventDispatcher::instance(), &QAbstractEventDispatcher::aboutToBlock, this,
             [this] { m_wakes->flush(); });
+    addRoutes();
 }
 
 HttpApi::~HttpApi()
@@ -144,125 +169,63 @@ HttpApi::~HttpApi()
     m_inbox->detach();
 }
 
-void HttpApi::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::addRoutes()
 {
-    auto responder = makeResponder(request, socket);
-    writeError(responder, 404, QStringLiteral("no such path: %1").arg(request.url().path()));
+    using enum Access;
+    const auto to = [this](void (HttpApi::*handler)(const QHttpServerRequest &, QTcpSocket *)) {
+        return [this, handler](const QHttpServerRequest &request, QTcpSocket *socket) { (this->*handler)(request, socket); };
+    };
+    // The whole API. A path's methods are listed in Allow in this order.
+    m_routes.add(Method::Post, QStringLiteral("/v1/query"), Open, to(&HttpApi::handleQuery));
+    m_routes.add(Method::Post, QStringLiteral("/v1/service/restart"), NeedsToken, to(&HttpApi::handleRestart));
+    m_routes.add(Method::Post, QStringLiteral("/v1/service/restart/abort"), NeedsToken, to(&HttpApi::handleAbort));
+    m_routes.add(Method::Post, QStringLiteral("/v1/service/stop"), NeedsToken, to(&HttpApi::handleStop));
+    m_routes.add(Method::Post, QStringLiteral("/v1/service/start"), NeedsToken, to(&HttpApi::handleStart));
+    m_routes.add(Method::Get, QStringLiteral("/v1/service/status"), Open, to(&HttpApi::handleStatus));
+    m_routes.add(Method::Get, QStringLiteral("/v1/service/ready"), Open, to(&HttpApi::handleReady));
+    m_routes.add(Method::Get, QStringLiteral("/v1/service/shards"), Open, to(&HttpApi::handleShards));
+    m_routes.add(Method::Get, QStringLiteral("/v1/service/events"), Open, to(&HttpApi::handleEvents));
+    m_routes.add(Method::Get, QStringLiteral("/v1/stream"), Open, to(&HttpApi::handleStream));
+    m_routes.add(Method::Get, QStringLiteral("/v1/service/audit"), Open, to(&HttpApi::handleAudit));
+    m_routes.add(Method::Get, QStringLiteral("/v1/faults"), Open, to(&HttpApi::handleFaultList));
+    m_routes.add(Method::Post, QStringLiteral("/v1/faults"), NeedsToken, to(&HttpApi::handleFaultInjection));
+    m_routes.add(Method::Get, QStringLiteral("/metrics"), Open, to(&HttpApi::handleMetrics));
 }
 
+void HttpApi::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    // Reached from handleRequest for a path no route has (Qt would call it too if
+    // handleRequest returned false). The path is cut short: it may be a megabyte.
+    auto responder = makeResponder(request, socket);
+    writeError(responder, 404, QStringLiteral("no such path: %1").arg(shortened(request.url().path(), kEchoedPathChars)));
+}
+
+// The one place where size, path, method and token are checked, in that order.
 bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    const QString path = request.url().path();
-    auto allow = [&](Method m, const char *allowed) {
-        if (methodIs(request, m))
-            return true;
-        auto responder = makeResponder(request, socket);
-        writeError(responder, 405, QStringLiteral("%1 accepts %2 only").arg(path, QLatin1String(allowed)),
-                   {{"Allow", allowed}});
-        return false;
-    };
     if (request.body().size() > kMaxBodyBytes) {
         auto responder = makeResponder(request, socket);
         writeError(responder, 413, QStringLiteral("request body of %1 bytes exceeds the limit of %2 bytes")
                                        .arg(request.body().size()).arg(kMaxBodyBytes));
         return true;
     }
-    if (path == QLatin1String("/v1/query")) {
-        if (allow(Method::Post, "POST"))
-            handleQuery(request, socket);
+    const QString path = request.url().path();
+    const RouteTable::Match match = m_routes.find(request.method(), path);
+    if (!match.pathKnown) {
+        missingHandler(request, socket);
         return true;
     }
-    if (path == QLatin1String("/v1/service/restart")) {
-        if (allow(Method::Post, "POST") && authorized(request, socket)) {
-            auto responder = makeResponder(request, socket);
-            handleRestart(request, responder, clientOf(socket));
-        }
-        return true;
-    }
-    if (path == QLatin1String("/v1/service/restart/abort")) {
-        if (allow(Method::Post, "POST") && authorized(request, socket)) {
-            auto responder = makeResponder(request, socket);
-            writeTicket(responder, "abort", m_service.requestAbort(), {{QStringLiteral("aborting"), true}});
-        }
-        return true;
-    }
-    if (path == QLatin1String("/v1/service/stop") || path == QLatin1String("/v1/service/start")) {
-        if (allow(Method::Post, "POST") && authorized(request, socket)) {
-            auto responder = makeResponder(request, socket);
-            const bool stop = path.endsWith(QLatin1String("stop"));
-            const CommandTicket t = stop ? m_service.requestStop(clientOf(socket)) : m_service.requestStart(clientOf(socket));
-            writeTicket(responder, stop ? "stop" : "start", t, {{QStringLiteral("operation_id"), double(t.restartId)}});
-        }
-        return true;
-    }
-    if (path == QLatin1String("/v1/service/status")) {
-        if (allow(Method::Get, "GET")) {
-            auto responder = makeResponder(request, socket);
-            QJsonObject status = statusJson(m_service.snapshot(), m_service.restartRunning());
-            status.insert(QStringLiteral("restart_defaults"), m_service.config().restartDefaults.toJson());
-            status.insert(QStringLiteral("faults_enabled"), m_service.faults() != nullptr);
-            writeJson(responder, 200, status);
-        }
-        return true;
-    }
-    if (path == QLatin1String("/v1/service/ready")) {
-        if (allow(Method::Get, "GET")) {
-            auto responder = makeResponder(request, socket);
-            const ServiceSnapshot s = m_service.snapshot();
-            QJsonObject body{{QStringLiteral("ready"), s.ready()}, {QStringLiteral("version"), double(s.version)},
-                             {QStringLiteral("distinct_versions"), s.distinctVersions()}};
-            if (!s.ready())
-                body.insert(QStringLiteral("message"), QStringLiteral("not every shard serves one version"));
-            writeJson(responder, s.ready() ? 200 : 503, body);
-        }
-        return true;
-    }
-    if (path == QLatin1String("/v1/service/shards")) {
-        if (allow(Method::Get, "GET")) {
-            auto responder = makeResponder(request, socket);
-            // Same document as the stream's snapshot frame, so polling sees what streaming sees.
-            const ServiceSnapshot snapshot = m_service.snapshot();
-            QJsonObject body = toJson(snapshot);
-            body.insert(QStringLiteral("status"), statusJson(snapshot, m_service.restartRunning()));
-            writeJson(responder, 200, body);
-        }
-        return true;
-    }
-    if (path == QLatin1String("/v1/service/events")) {
-        if (allow(Method::Get, "GET")) {
-            auto responder = makeResponder(request, socket);
-            handleEvents(request, responder);
-        }
-        return true;
-    }
-    if (path == QLatin1String("/v1/stream")) {
-        if (allow(Method::Get, "GET"))
-            handleStream(request, socket);
-        return true;
-    }
-    if (path == QLatin1String("/v1/service/audit")) {
-        if (allow(Method::Get, "GET")) {
-            auto responder = makeResponder(request, socket);
-            writeJson(responder, 200, QJsonObject{{QStringLiteral("entries"), m_service.auditEntries()}});
-        }
-        return true;
-    }
-    if (path == QLatin1String("/v1/faults")) {
-        if (methodIs(request, Method::Post) && !authorized(request, socket))
-            return true;
+    if (!match.route) {
+        const QStringList methods = m_routes.methodsOf(path);
         auto responder = makeResponder(request, socket);
-        handleFaults(request, responder);
+        writeError(responder, 405, QStringLiteral("%1 accepts %2 only").arg(path, spokenList(methods)),
+                   {{"Allow", methods.join(QStringLiteral(", ")).toLatin1()}});
         return true;
     }
-    if (path == QLatin1String("/metrics")) {
-        if (allow(Method::Get, "GET")) {
-            auto responder = makeResponder(request, socket);
-            writeBody(responder, 200, "text/plain; version=0.0.4; charset=utf-8",
-                      m_service.metricsText());
-        }
+    if (match.route->access == Access::NeedsToken && !authorized(request, socket))
         return true;
-    }
-    return false; // missingHandler answers 404
+    match.route->handler(request, socket);
+    return true;
 }
 
 void HttpApi::handleQuery(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -342,39 +305,94 @@ bool HttpApi::authorized(const QHttpServerRequest &request, QTcpSocket *socket)
     return true;
 }
 
-void HttpApi::handleRestart(const QHttpServerRequest &request, QHttpServerResponder &responder, const QString &client)
+void HttpApi::handleRestart(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    RestartOptions options = m_service.config().restartDefaults;
-    const QByteArray body = request.body().trimmed();
-    if (!body.isEmpty()) {
-        QJsonParseError parseError;
-        const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
-        if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-            writeError(responder, 400, QStringLiteral("restart body must be a JSON object of options"));
-            return;
-        }
-        QString error;
-        if (!options.applyJson(doc.object(), &error)) {
-            writeError(responder, 400, error);
-            return;
-        }
+    auto responder = makeResponder(request, socket);
+    RestartOptions options;
+    QString error;
+    if (!parseRestartBody(request.body(), m_service.config().restartDefaults, &options, &error)) {
+        writeError(responder, 400, error);
+        return;
     }
-    const CommandTicket t = m_service.requestRestart(options, client);
+    const CommandTicket t = m_service.requestRestart(options, clientOf(socket));
     writeTicket(responder, "restart", t,
                 {{QStringLiteral("restart_id"), double(t.restartId)}, {QStringLiteral("options"), options.toJson()}});
 }
 
-void HttpApi::handleStream(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::handleAbort(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    const QUrlQuery q(request.url());
-    bool ok = true;
-    const QString since = q.queryItemValue(QStringLiteral("since"));
-    const qulonglong sinceSeq = since.isEmpty() ? m_service.events().lastSeq() : since.toULongLong(&ok);
-    if (!ok) {
-        auto responder = makeResponder(request, socket);
-        writeError(responder, 400, QStringLiteral("since must be an event sequence number"));
+    auto responder = makeResponder(request, socket);
+    writeTicket(responder, "abort", m_service.requestAbort(), {{QStringLiteral("aborting"), true}});
+}
+
+void HttpApi::handleStop(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    auto responder = makeResponder(request, socket);
+    const CommandTicket t = m_service.requestStop(clientOf(socket));
+    writeTicket(responder, "stop", t, {{QStringLiteral("operation_id"), double(t.restartId)}});
+}
+
+void HttpApi::handleStart(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    auto responder = makeResponder(request, socket);
+    const CommandTicket t = m_service.requestStart(clientOf(socket));
+    writeTicket(responder, "start", t, {{QStringLiteral("operation_id"), double(t.restartId)}});
+}
+
+void HttpApi::handleStatus(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    auto responder = makeResponder(request, socket);
+    QJsonObject status = statusJson(m_service.snapshot(), m_service.restartRunning());
+    status.insert(QStringLiteral("restart_defaults"), m_service.config().restartDefaults.toJson());
+    status.insert(QStringLiteral("faults_enabled"), m_service.faults() != nullptr);
+    writeJson(responder, 200, status);
+}
+
+void HttpApi::handleReady(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    auto responder = makeResponder(request, socket);
+    const ServiceSnapshot s = m_service.snapshot();
+    QJsonObject body{{QStringLiteral("ready"), s.ready()}, {QStringLiteral("version"), double(s.version)},
+                     {QStringLiteral("distinct_versions"), s.distinctVersions()}};
+    if (!s.ready())
+        body.insert(QStringLiteral("message"), QStringLiteral("not every shard serves one version"));
+    writeJson(responder, s.ready() ? 200 : 503, body);
+}
+
+void HttpApi::handleShards(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    auto responder = makeResponder(request, socket);
+    // Same document as the stream's snapshot frame, so polling sees what streaming sees.
+    const ServiceSnapshot snapshot = m_service.snapshot();
+    QJsonObject body = toJson(snapshot);
+    body.insert(QStringLiteral("status"), statusJson(snapshot, m_service.restartRunning()));
+    writeJson(responder, 200, body);
+}
+
+void HttpApi::handleEvents(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    auto responder = makeResponder(request, socket);
+    EventsQuery query;
+    QString error;
+    if (!parseEventsQuery(QUrlQuery(request.url()), &query, &error)) {
+        writeError(responder, 400, error);
         return;
     }
+    const auto events = m_service.events().since(query.since, query.limit);
+    writeJson(responder, 200, QJsonObject{{QStringLiteral("events"), toJson(events)},
+                                          {QStringLiteral("last_seq"), double(m_service.events().lastSeq())}});
+}
+
+void HttpApi::handleStream(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    StreamQuery query;
+    QString error;
+    if (!parseStreamQuery(QUrlQuery(request.url()), &query, &error)) {
+        auto responder = makeResponder(request, socket);
+        writeError(responder, 400, error);
+        return;
+    }
+    const std::uint64_t since = query.since.value_or(m_service.events().lastSeq());
     {
         auto responder = makeResponder(request, socket);
         responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);
@@ -383,31 +401,40 @@ void HttpApi::handleStream(const QHttpServerRequest &request, QTcpSocket *socket
         responder.writeHeader("Connection", "close");
         responder.writeBody(QByteArray());
     }
-    m_stream->subscribe(socket, sinceSeq, q.queryItemValue(QStringLiteral("snapshots")) != QLatin1String("0"));
+    m_stream->subscribe(socket, since, query.withSnapshots);
 }
 
-void HttpApi::handleFaults(const QHttpServerRequest &request, QHttpServerResponder &responder)
+void HttpApi::handleAudit(const QHttpServerRequest &request, QTcpSocket *socket)
 {
+    auto responder = makeResponder(request, socket);
+    writeJson(responder, 200, QJsonObject{{QStringLiteral("entries"), m_service.auditEntries()}});
+}
+
+void HttpApi::handleFaultList(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    auto responder = makeResponder(request, socket);
     if (!m_service.faults()) {
-        writeError(responder, 404, QStringLiteral("fault injection is disabled; start the service with --enable-faults"));
+        writeError(responder, 404, QLatin1String(kFaultsDisabled));
         return;
     }
-    if (methodIs(request, Method::Get)) {
-        writeJson(responder, 200, m_service.faults()->describe());
+    writeJson(responder, 200, m_service.faults()->describe());
+}
+
+void HttpApi::handleFaultInjection(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    auto responder = makeResponder(request, socket);
+    if (!m_service.faults()) {
+        writeError(responder, 404, QLatin1String(kFaultsDisabled));
         return;
     }
-    if (!methodIs(request, Method::Post)) {
-        writeError(responder, 405, QStringLiteral("/v1/faults accepts GET and POST only"), {{"Allow", "GET, POST"}});
+    QJsonObject fault;
+    QString error;
+    if (!parseFaultBody(request.body(), &fault, &error)) {
+        writeError(responder, 400, error);
         return;
     }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &parseError);
     QString description;
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        writeError(responder, 400, QStringLiteral("the body must be a JSON object like {\"fault\": \"crash\", \"shard\": 0}"));
-        return;
-    }
-    const CommandTicket t = m_service.injectFault(doc.object(), &description);
+    const CommandTicket t = m_service.injectFault(fault, &description);
     if (!t.accepted()) {
         writeRefusal(responder, t);
         return;
@@ -415,22 +442,10 @@ void HttpApi::handleFaults(const QHttpServerRequest &request, QHttpServerRespond
     writeJson(responder, 200, QJsonObject{{QStringLiteral("injected"), description}});
 }
 
-void HttpApi::handleEvents(const QHttpServerRequest &request, QHttpServerResponder &responder)
+void HttpApi::handleMetrics(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    const QUrlQuery q(request.url());
-    bool okSince = true;
-    bool okLimit = true;
-    const QString sinceText = q.queryItemValue(QStringLiteral("since"));
-    const QString limitText = q.queryItemValue(QStringLiteral("limit"));
-    const qulonglong since = sinceText.isEmpty() ? 0 : sinceText.toULongLong(&okSince);
-    const qulonglong limit = limitText.isEmpty() ? 1000 : limitText.toULongLong(&okLimit);
-    if (!okSince || !okLimit || limit == 0 || limit > 10000) {
-        writeError(responder, 400, QStringLiteral("since must be a sequence number and limit an integer in [1, 10000]"));
-        return;
-    }
-    const auto events = m_service.events().since(since, limit);
-    writeJson(responder, 200, QJsonObject{{QStringLiteral("events"), toJson(events)},
-                                          {QStringLiteral("last_seq"), double(m_service.events().lastSeq())}});
+    auto responder = makeResponder(request, socket);
+    writeBody(responder, 200, "text/plain; version=0.0.4; charset=utf-8", m_service.metricsText());
 }
 
 } // namespace shardscope

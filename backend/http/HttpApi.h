@@ -1,5 +1,7 @@
 #pragma once
 
+#include "backend/http/RouteTable.h"
+
 #include <QAbstractHttpServer>
 #include <QHttpServerResponder>
 #include <QJsonObject>
@@ -19,8 +21,10 @@ class WakeBatch;
 struct QueryReply;
 struct CommandTicket;
 
-// The service's HTTP API (DESIGN.md, "HTTP API"). Lives on the network thread and never
-// blocks it: a query is handed to a shard and answered when the reply comes back.
+// The service's HTTP API (README.md, "HTTP API"): one route table, checked in one place.
+// Lives on the network thread and never blocks it: a query is handed to a shard and
+// answered when the reply comes back. Every method is for the network thread only; shard
+// threads reach it through the reply inbox (HttpApi.cpp), never directly.
 class HttpApi : public QAbstractHttpServer
 {
     Q_OBJECT
@@ -30,8 +34,9 @@ public:
     explicit HttpApi(ShardService &service, QObject *parent = nullptr);
     ~HttpApi() override;
 
-    // With a token set, every endpoint that changes the service's state requires
+    // With a token set, every route marked Access::NeedsToken requires
     // "Authorization: Bearer <token>": 401 without one, 403 with a wrong one.
+    // Called before the server listens.
     void setAccessToken(QByteArray token) { m_token = std::move(token); }
 
     // Writes every reply the shards have already produced; called before the server goes
@@ -55,17 +60,31 @@ private:
         QTcpSocket *key; // for m_awaiting, valid as a key even after the socket is gone
     };
 
-    void handleQuery(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleRestart(const QHttpServerRequest &request, QHttpServerResponder &responder, const QString &client);
+    void addRoutes();
     // False (and the 401/403 written) when a token is required and not given correctly.
     bool authorized(const QHttpServerRequest &request, QTcpSocket *socket);
+
+    // Route handlers: method, path and token are already checked.
+    void handleQuery(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleRestart(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleAbort(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleStop(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleStart(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleStatus(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleReady(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleShards(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleEvents(const QHttpServerRequest &request, QTcpSocket *socket);
     void handleStream(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleFaults(const QHttpServerRequest &request, QHttpServerResponder &responder);
-    void handleEvents(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    void handleAudit(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleFaultList(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleFaultInjection(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleMetrics(const QHttpServerRequest &request, QTcpSocket *socket);
+
     void drainReplies();
     void answer(std::uint64_t token, const QueryReply &reply);
 
     ShardService &m_service;
+    RouteTable m_routes;
     std::shared_ptr<ReplyInbox> m_inbox;
     EventStream *m_stream;
     std::unordered_map<std::uint64_t, Pending> m_pending;

@@ -3,10 +3,6 @@
 #include "backend/types/Clock.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
-#include <QJsonParseError>
-
-#include <cmath>
 
 namespace shardscope {
 
@@ -197,45 +193,6 @@ RestartOptions restartOptionsFromJson(const QJsonObject &json)
     QString ignored;
     options.applyJson(json, &ignored);
     return options;
-}
-
-bool parseQueryRequest(const QByteArray &body, int shardCount, QueryRequest *out, QString *error)
-{
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *error = QStringLiteral("malformed JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString());
-        return false;
-    }
-    if (!doc.isObject()) {
-        *error = QStringLiteral("the body must be a JSON object like {\"procedure\": \"echo\", \"args\": {}}");
-        return false;
-    }
-    const QJsonObject o = doc.object();
-    const QJsonValue procedure = o.value(QStringLiteral("procedure"));
-    if (!procedure.isString() || procedure.toString().isEmpty()) {
-        *error = QStringLiteral("\"procedure\" must be a non-empty string");
-        return false;
-    }
-    const QJsonValue args = o.value(QStringLiteral("args"));
-    if (!args.isUndefined() && !args.isNull() && !args.isObject()) {
-        *error = QStringLiteral("\"args\" must be a JSON object");
-        return false;
-    }
-    const QJsonValue shard = o.value(QStringLiteral("shard"));
-    int pinned = -1;
-    if (!shard.isUndefined() && !shard.isNull()) {
-        const double d = shard.toDouble(-1);
-        if (!shard.isDouble() || d < 0 || d >= shardCount || std::floor(d) != d) {
-            *error = QStringLiteral("\"shard\" must be an integer in [0, %1]").arg(shardCount - 1);
-            return false;
-        }
-        pinned = int(d);
-    }
-    out->procedure = procedure.toString();
-    out->args = args.toObject();
-    out->pinnedShard = pinned;
-    return true;
 }
 
 } // namespace shardscope

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "backend/types/Query.h"
 #include "backend/types/RestartOptions.h"
 #include "backend/types/ServiceEvent.h"
 #include "backend/types/ServiceSnapshot.h"
@@ -23,9 +22,6 @@ QJsonObject statusJson(const ServiceSnapshot &snapshot, bool restartRunning);
 ServiceSnapshot snapshotFromJson(const QJsonObject &json);
 ServiceEvent eventFromJson(const QJsonObject &json);
 RestartOptions restartOptionsFromJson(const QJsonObject &json);
-
-// Parses a /v1/query body. False and *error (a 400 message) when malformed.
-bool parseQueryRequest(const QByteArray &body, int shardCount, QueryRequest *out, QString *error);
 
 QString qs(std::string_view s);
 

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QHash>
+#include <QHttpServerRequest>
+#include <QString>
+#include <QTcpSocket>
+
+#include <functional>
+#include <vector>
+
+namespace shardscope {
+
+// Whether a route answers anyone or only a client with the access token.
+enum class Access {
+    Open,       // reading and querying
+    NeedsToken, // changes the service: restart, stop, start, abort, inject a fault
+};
+
+// Every (method, path) the HTTP API answers, with its access rule and handler. Only
+// looks routes up; HttpApi::handleRequest answers 404, 405, 401 and 403 from what it
+// finds. Built once before the server listens and read-only after, on the network thread.
+class RouteTable
+{
+public:
+    using Method = QHttpServerRequest::Method;
+    using Handler = std::function<void(const QHttpServerRequest &, QTcpSocket *)>;
+
+    struct Route {
+        Method method;
+        QString path;
+        Access access;
+        Handler handler;
+    };
+
+    // What a request's method and path lead to.
+    struct Match {
+        const Route *route = nullptr; // set when both the path and the method match
+        bool pathKnown = false;       // the path exists (for some method)
+    };
+
+    // Adds a route; each (method, path) at most once.
+    void add(Method method, const QString &path, Access access, Handler handler);
+
+    Match find(Method method, const QString &path) const;
+    // The methods `path` accepts, in the order they were added: {"GET", "POST"}.
+    QStringList methodsOf(const QString &path) const;
+    const std::vector<Route> &routes() const { return m_routes; }
+
+private:
+    std::vector<Route> m_routes;
+    QHash<QString, std::vector<std::size_t>> m_byPath; // path -> indices into m_routes
+};
+
+// "GET", "POST", ...; "UNKNOWN" for a method Qt does not name.
+QString methodName(QHttpServerRequest::Method method);
+
+} // namespace shardscope
