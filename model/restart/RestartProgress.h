@@ -41,13 +41,14 @@ struct RestartProgress {
     quint64 clientFailedDuring = 0;  // failed replies the built-in workload saw
     bool countingFailures = false;   // ended, but the service is not whole yet
 
-    bool succeeded() const { return outcome == QStringLiteral("completed"); }
+    bool succeeded() const { return outcome == QStringLiteral("completed") || outcome == QStringLiteral("ok"); }
     // "completed", or the outcome in words with its reason: "rolled back: creating the
     // actor on shard 40 failed (...)". Never the raw identifier.
     QString outcomeHeadline() const;
     // Why it did not complete (the service's reason), or empty.
     QString outcomeReason() const;
-    // The steps to draw, in the order they ran, then those still to come.
+    // The steps to draw: those that ran, in the order they ran; while running, then those
+    // still to come (verify is skipped once a rollback started).
     std::vector<int> displayOrder() const;
     QString summaryText() const;
 };

@@ -53,8 +53,12 @@ QString RestartProgress::outcomeHeadline() const
 std::vector<int> RestartProgress::displayOrder() const
 {
     std::vector<int> order = startedSteps;
+    if (!active && !order.empty())
+        return order;
+    auto ran = [&](int step) { return std::find(order.begin(), order.end(), step) != order.end(); };
+    const bool rollingBack = ran(int(RestartStep::Rollback));
     for (int step = 0; step < kMainRestartSteps; ++step) {
-        if (std::find(order.begin(), order.end(), step) == order.end())
+        if (!ran(step) && !(rollingBack && step == int(RestartStep::Verify)))
             order.push_back(step);
     }
     return order;

@@ -132,6 +132,77 @@ private Q_SLOTS:
         QCOMPARE(p.outcome, QStringLiteral("rolled_back"));
     }
 
+    void aRollbackIsDrawnWhereItRanAndSaysWhyInWords()
+    {
+        using K = EventKind;
+        using P = ServicePhase;
+        RestartTracker t;
+        ServiceEvent finished = ev(K::RestartFinished, 70, P::Serving, 70, QStringLiteral("rolled_back"));
+        finished.message = QStringLiteral("actor creation failed on shard 2: injected; every shard rolled back to v1");
+        t.applyEvents({ev(K::RestartRequested, 0), ev(K::PhaseStarted, 0, P::Preparing),
+                       ev(K::PhaseEnded, 5, P::Preparing, 5, QStringLiteral("ok")), ev(K::PhaseStarted, 5, P::Draining),
+                       ev(K::PhaseEnded, 10, P::Draining, 5, QStringLiteral("ok")), ev(K::PhaseStarted, 10, P::Restarting),
+                       ev(K::PhaseEnded, 40, P::Restarting, 30, QStringLiteral("failed")),
+                       ev(K::PhaseStarted, 40, P::RollingBack)});
+        const std::vector<int> running{int(RestartStep::Prepare), int(RestartStep::Drain), int(RestartStep::Restart),
+                                       int(RestartStep::Rollback), int(RestartStep::Resume)};
+        QCOMPARE(t.progress().displayOrder(), running); // verify will not run: not drawn
+        t.applyEvents({ev(K::PhaseEnded, 60, P::RollingBack, 20, QStringLiteral("ok")), ev(K::PhaseStarted, 60, P::Resuming),
+                       ev(K::PhaseEnded, 70, P::Resuming, 10, QStringLiteral("ok")), finished});
+        const RestartProgress &p = t.progress();
+        QCOMPARE(p.displayOrder(), running);
+        QVERIFY(!p.succeeded());
+        QCOMPARE(p.outcomeHeadline(),
+                 QStringLiteral("rolled back: actor creation failed on shard 2: injected; every shard rolled back to v1"));
+        QVERIFY(!p.summaryText().contains(QStringLiteral("rolled_back")));
+    }
+
+    void anAbortSaysSoOnceAndALegacyFailureNamesItsShards_data()
+    {
+        QTest::addColumn<QString>("outcome");
+        QTest::addColumn<QString>("message");
+        QTest::addColumn<QString>("headline");
+        QTest::newRow("aborted by operator") << QStringLiteral("aborted") << QStringLiteral("aborted by operator during drain")
+                                            << QStringLiteral("aborted: by operator during drain");
+        QTest::newRow("a legacy restart that canceled shards failed")
+            << QStringLiteral("failed")
+            << QStringLiteral("7 of 8 shards canceled after a legacy restart (shards 1-7): requests to them get 503")
+            << QStringLiteral("failed: 7 of 8 shards canceled after a legacy restart (shards 1-7): requests to them get 503");
+        QTest::newRow("completed needs no reason") << QStringLiteral("completed") << QStringLiteral("every shard serves v2")
+                                                   << QStringLiteral("completed");
+    }
+
+    void anAbortSaysSoOnceAndALegacyFailureNamesItsShards()
+    {
+        QFETCH(QString, outcome);
+        QFETCH(QString, message);
+        QFETCH(QString, headline);
+        RestartTracker t;
+        ServiceEvent finished = ev(EventKind::RestartFinished, 50, ServicePhase::Serving, 50, outcome);
+        finished.message = message;
+        t.applyEvents({ev(EventKind::RestartRequested, 0), finished});
+        QCOMPARE(t.progress().outcomeHeadline(), headline);
+    }
+
+    void failuresAreCountedUntilTheServiceIsWholeAgain()
+    {
+        RestartTracker t;
+        t.applySnapshot(withFailed(0, 0));
+        ServiceEvent finished = ev(EventKind::RestartFinished, 50, ServicePhase::Serving, 50, QStringLiteral("failed"));
+        t.applyEvents({ev(EventKind::RestartRequested, 0), finished});
+        QVERIFY(t.progress().countingFailures);
+        ServiceSnapshot broken = withFailed(100, 40);
+        broken.shards[1].state = ShardState::Canceled;
+        t.applySnapshot(broken);
+        QCOMPARE(t.progress().serviceFailedDuring, quint64(40)); // after the end, still because of it
+        QVERIFY(t.progress().countingFailures);
+        t.applySnapshot(withFailed(200, 55)); // whole again: the count stops here
+        QCOMPARE(t.progress().serviceFailedDuring, quint64(55));
+        QVERIFY(!t.progress().countingFailures);
+        t.applySnapshot(withFailed(300, 90));
+        QCOMPARE(t.progress().serviceFailedDuring, quint64(55));
+    }
+
     void theRequestedEventNamesTheModeAndStopOrStartIsNoRestart()
     {
         RestartTracker t;
