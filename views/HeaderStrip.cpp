@@ -76,7 +76,7 @@ void HeaderStrip::refresh()
     const ServiceSummary &s = m_model.summary();
     // A lost remote service: what the header shows is the last state seen, and says so.
     const bool live = m_model.tools().live();
-    const QString phase = s.phase.isEmpty() ? QStringLiteral("unknown") : s.phase;
+    const QString phase = s.condition.isEmpty() ? QStringLiteral("unknown") : s.condition;
     m_phase->setText(live ? QStringLiteral("Service: %1").arg(phase) : QStringLiteral("Service: %1 (last seen)").arg(phase));
     m_version->setText(QStringLiteral("Version v%1").arg(s.version));
     if (!live)

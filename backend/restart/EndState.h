@@ -20,7 +20,4 @@ enum class ExpectedEnd {
 // `after` names the command ("a legacy restart").
 QString endStateProblem(const ServiceSnapshot &snapshot, ExpectedEnd expected, const QString &after);
 
-// "3", "1, 4, 9" or "1-7"; past `limit` ids the first few and "+k more".
-QString shardList(const std::vector<ShardId> &ids, int limit = 8);
-
 } // namespace shardscope

@@ -2,6 +2,8 @@
 
 #include "model/shards/SkewAnalysis.h"
 
+#include "backend/types/ShardList.h"
+
 #include <QStringList>
 
 namespace shardscope {
@@ -36,14 +38,22 @@ QString versionLine(const std::vector<std::pair<quint64, int>> &versions, int sh
     return QStringLiteral("One version live: v%1 on %2").arg(version).arg(where);
 }
 
-QString downAlert(int canceled, int failed, int shardCount)
+namespace {
+QString named(const std::vector<int> &ids)
+{
+    return QStringLiteral(" (%1 %2)").arg(ids.size() == 1 ? QStringLiteral("shard") : QStringLiteral("shards"),
+                                         shardList(std::vector<ShardId>(ids.begin(), ids.end())));
+}
+} // namespace
+
+QString downAlert(const std::vector<int> &canceled, const std::vector<int> &failed, int shardCount)
 {
     QStringList parts;
-    if (canceled > 0)
-        parts << QStringLiteral("%1 of %2 %3 canceled").arg(canceled).arg(shardCount)
-                     .arg(shardCount == 1 ? QStringLiteral("shard") : QStringLiteral("shards"));
-    if (failed > 0)
-        parts << QStringLiteral("%1 failed").arg(failed);
+    if (!canceled.empty())
+        parts << QStringLiteral("%1 of %2 %3 canceled").arg(canceled.size()).arg(shardCount)
+                     .arg(shardCount == 1 ? QStringLiteral("shard") : QStringLiteral("shards")) + named(canceled);
+    if (!failed.empty())
+        parts << QStringLiteral("%1 failed").arg(failed.size()) + named(failed);
     if (parts.isEmpty())
         return {};
     return parts.join(QStringLiteral(", ")) + QStringLiteral(": requests routed to them get 503");
@@ -59,18 +69,30 @@ ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew
     s.ready = snapshot.ready();
     s.shardCount = int(snapshot.shards.size());
     s.heldRequests = snapshot.heldRequests;
+    std::vector<int> canceled;
+    std::vector<int> failed;
     for (const ShardSnapshot &shard : snapshot.shards) {
         const auto i = std::size_t(shard.state);
         if (i < s.stateCounts.size())
             ++s.stateCounts[i];
+        if (shard.state == ShardState::Canceled)
+            canceled.push_back(shard.id);
+        else if (shard.state == ShardState::Failed)
+            failed.push_back(shard.id);
     }
     std::vector<std::pair<quint64, int>> versions(skew.liveVersions.begin(), skew.liveVersions.end());
     s.banner = versionBanner(versions);
     s.versionLine = versionLine(versions, s.shardCount);
     // Canceled shards after a stop are expected; only while the service is meant to serve.
     if (snapshot.phase != ServicePhase::Stopped)
-        s.alert = downAlert(s.stateCounts[std::size_t(ShardState::Canceled)],
-                            s.stateCounts[std::size_t(ShardState::Failed)], s.shardCount);
+        s.alert = downAlert(canceled, failed, s.shardCount);
+    // One word for the whole service that no tile or banner contradicts.
+    if (snapshot.phase != ServicePhase::Serving)
+        s.condition = s.phase;
+    else if (!s.alert.isEmpty())
+        s.condition = QStringLiteral("degraded");
+    else
+        s.condition = s.ready ? s.phase : QStringLiteral("serving, not ready");
     return s;
 }
 

@@ -15,6 +15,8 @@ struct SkewReport;
 // What the header strip shows: plain values, no backend types.
 struct ServiceSummary {
     QString phase;           // "serving", "draining", ...
+    QString condition;       // the service's real condition in a word or two: "serving",
+                             // "degraded", "serving, not ready", "draining", "stopped"
     quint64 version = 0;     // the version the service means to serve
     quint64 majorityVersion = 0;
     bool ready = false;
@@ -30,8 +32,9 @@ struct ServiceSummary {
 
 ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew);
 
-// "7 of 8 shards canceled: requests routed to them get 503"; empty when none is down.
-QString downAlert(int canceled, int failed, int shardCount);
+// "7 of 8 shards canceled (shards 1-7): requests routed to them get 503"; empty when
+// none is down. Ids ascending.
+QString downAlert(const std::vector<int> &canceled, const std::vector<int> &failed, int shardCount);
 
 // "2 versions live: v7 on 1 shard, v6 on 7" (newest first); empty for one version. "Live",
 // not "serving": a draining shard's actor still counts, and its tile says draining.

@@ -1,6 +1,7 @@
 // A command's outcome is judged from the shards it leaves behind: endStateProblem() says
 // nothing when they are as asked, and otherwise names how many, which, and what it means.
 #include "backend/restart/EndState.h"
+#include "backend/types/ShardList.h"
 
 #include <QTest>
 

@@ -134,26 +134,34 @@ private Q_SLOTS:
         QCOMPARE(sum.stateCounts[0], 6);
         QCOMPARE(sum.stateCounts[int(ShardState::Canceled)], 2);
         QCOMPARE(sum.shardCount, 8);
-        QCOMPARE(sum.alert, QStringLiteral("2 of 8 shards canceled: requests routed to them get 503"));
+        QCOMPARE(sum.alert, QStringLiteral("2 of 8 shards canceled (shards 1, 2): requests routed to them get 503"));
+        QCOMPARE(sum.condition, QStringLiteral("draining"));
+        s.phase = ServicePhase::Serving;
+        QCOMPARE(summarise(s, analyseSkew(s.shards)).condition, QStringLiteral("degraded")); // never "serving" beside it
     }
 
     void theDownAlertNamesCanceledAndFailedShards_data()
     {
-        QTest::addColumn<int>("canceled");
-        QTest::addColumn<int>("failed");
+        QTest::addColumn<QList<int>>("canceled");
+        QTest::addColumn<QList<int>>("failed");
         QTest::addColumn<QString>("alert");
-        QTest::newRow("none down") << 0 << 0 << QString();
-        QTest::newRow("the seed's legacy failure") << 7 << 0 << QStringLiteral("7 of 8 shards canceled: requests routed to them get 503");
-        QTest::newRow("failed only") << 0 << 1 << QStringLiteral("1 failed: requests routed to them get 503");
-        QTest::newRow("both") << 1 << 2 << QStringLiteral("1 of 8 shards canceled, 2 failed: requests routed to them get 503");
+        QTest::newRow("none down") << QList<int>{} << QList<int>{} << QString();
+        QTest::newRow("the seed's legacy failure")
+            << QList<int>{1, 2, 3, 4, 5, 6, 7} << QList<int>{}
+            << QStringLiteral("7 of 8 shards canceled (shards 1-7): requests routed to them get 503");
+        QTest::newRow("failed only") << QList<int>{} << QList<int>{5}
+                                     << QStringLiteral("1 failed (shard 5): requests routed to them get 503");
+        QTest::newRow("both") << QList<int>{0} << QList<int>{2, 6}
+                              << QStringLiteral("1 of 8 shards canceled (shard 0), 2 failed (shards 2, 6): requests routed to them get 503");
     }
 
     void theDownAlertNamesCanceledAndFailedShards()
     {
-        QFETCH(int, canceled);
-        QFETCH(int, failed);
+        QFETCH(QList<int>, canceled);
+        QFETCH(QList<int>, failed);
         QFETCH(QString, alert);
-        QCOMPARE(downAlert(canceled, failed, 8), alert);
+        QCOMPARE(downAlert(std::vector<int>(canceled.begin(), canceled.end()), std::vector<int>(failed.begin(), failed.end()), 8),
+                 alert);
     }
 
     void aStoppedServiceRaisesNoAlertForItsStoppedShards()

@@ -131,7 +131,7 @@ private Q_SLOTS:
                                  5000);
         QVERIFY(!console.model.summary().ready);
         QCOMPARE(console.window.header()->alertText(),
-                 QStringLiteral("\u2716 3 of 4 shards canceled: requests routed to them get 503"));
+                 QStringLiteral("\u2716 3 of 4 shards canceled (shards 1-3): requests routed to them get 503"));
         // The seed's symptom, through the console's own workload: 503 from shards 1..N-1.
         console.model.workload().start();
         QTRY_VERIFY_WITH_TIMEOUT(console.model.workload().stats().failed503 >= 10, 10000);
