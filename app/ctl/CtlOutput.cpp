@@ -29,14 +29,14 @@ QString formatShards(const QJsonObject &body)
     QString out = QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9\n")
                       .arg(QStringLiteral("SHARD"), 5).arg(QStringLiteral("STATE"), -11).arg(QStringLiteral("VERSION"), 7)
                       .arg(QStringLiteral("GEN"), 5).arg(QStringLiteral("QUEUE"), 6).arg(QStringLiteral("INFLIGHT"), 8)
-                      .arg(QStringLiteral("PROCESSED"), 10).arg(QStringLiteral("FAILED"), 7).arg(QStringLiteral("P99_US"), 7);
+                      .arg(QStringLiteral("PROCESSED"), 10).arg(QStringLiteral("FAILED"), 7).arg(QStringLiteral("P99"), 9);
     for (const QJsonValue &v : body.value(QStringLiteral("shards")).toArray()) {
         const QJsonObject s = v.toObject();
         out += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9\n")
                    .arg(num(s, "shard"), 5).arg(s.value(QStringLiteral("state")).toString(), -11)
                    .arg(QLatin1Char('v') + num(s, "version"), 7).arg(num(s, "generation"), 5).arg(num(s, "queue_depth"), 6)
                    .arg(num(s, "in_flight"), 8).arg(num(s, "processed"), 10).arg(num(s, "failed"), 7)
-                   .arg(num(s, "latency_p99_us"), 7);
+                   .arg(QStringLiteral("%1 ms").arg(s.value(QStringLiteral("latency_p99_us")).toDouble() / 1000.0, 0, 'f', 2), 9);
     }
     return out;
 }

@@ -71,6 +71,9 @@ void AuditLog::observe(const ServiceEvent &event)
             return;
         if (event.kind == EventKind::PhaseEnded) {
             it->second.phases.insert(qs(toString(event.phase)), double(event.durationMs));
+            it->second.phaseRuns.append(QJsonObject{{QStringLiteral("phase"), qs(toString(event.phase))},
+                                                    {QStringLiteral("ms"), double(event.durationMs)},
+                                                    {QStringLiteral("outcome"), event.outcome}});
             return;
         }
         const bool ends = event.kind == EventKind::RestartFinished || event.kind == EventKind::ServiceStopped
@@ -83,6 +86,7 @@ void AuditLog::observe(const ServiceEvent &event)
         finished.insert(QStringLiteral("version"), double(event.version));
         finished.insert(QStringLiteral("message"), event.message);
         finished.insert(QStringLiteral("phase_ms"), it->second.phases);
+        finished.insert(QStringLiteral("phases"), it->second.phaseRuns);
         m_pending.erase(it);
     }
     write(finished);

@@ -39,7 +39,8 @@ public:
 private:
     struct Pending {
         QJsonObject entry;
-        QJsonObject phases;
+        QJsonObject phases;   // "phase_ms": by name, for look-ups
+        QJsonArray phaseRuns; // "phases": in the order they ran, rollback included
     };
     void write(const QJsonObject &entry);
 

@@ -1,6 +1,7 @@
 #include "model/console/OperatorTools.h"
 
 #include "model/client/BackendClient.h"
+#include "model/restart/RestartProgress.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -67,18 +68,21 @@ QList<AuditRow> OperatorTools::auditRows(const QJsonArray &entries)
         row.time = e.value(QStringLiteral("time")).toString();
         row.command = e.value(QStringLiteral("command")).toString();
         row.client = e.value(QStringLiteral("client")).toString();
-        row.outcome = e.value(QStringLiteral("outcome")).toString();
+        row.outcome = restartOutcomeWords(e.value(QStringLiteral("outcome")).toString());
         if (e.contains(QStringLiteral("duration_ms")))
             row.duration = QStringLiteral("%1 ms").arg(qint64(e.value(QStringLiteral("duration_ms")).toDouble()));
         QStringList detail;
-        if (e.contains(QStringLiteral("status")))
-            detail << QStringLiteral("HTTP %1").arg(e.value(QStringLiteral("status")).toInt());
+        if (e.contains(QStringLiteral("refusal")))
+            detail << QStringLiteral("refused: %1").arg(e.value(QStringLiteral("refusal")).toString().replace(u'_', u' '));
         if (!e.value(QStringLiteral("message")).toString().isEmpty())
             detail << e.value(QStringLiteral("message")).toString();
-        const QJsonObject phases = e.value(QStringLiteral("phase_ms")).toObject();
+        // In the order the phases ran: "phase_ms" is an object, which JSON keeps sorted by name.
         QStringList phaseText;
-        for (auto p = phases.begin(); p != phases.end(); ++p)
-            phaseText << QStringLiteral("%1 %2 ms").arg(p.key()).arg(qint64(p.value().toDouble()));
+        for (const QJsonValue &p : e.value(QStringLiteral("phases")).toArray()) {
+            const QJsonObject phase = p.toObject();
+            phaseText << QStringLiteral("%1 %2 ms").arg(phase.value(QStringLiteral("phase")).toString())
+                             .arg(qint64(phase.value(QStringLiteral("ms")).toDouble()));
+        }
         if (!phaseText.isEmpty())
             detail << phaseText.join(QStringLiteral(", "));
         const QJsonObject settings = e.value(QStringLiteral("settings")).toObject();

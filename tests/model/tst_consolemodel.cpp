@@ -1,5 +1,6 @@
 // The pump, the console model and the built-in workload against a scripted service.
 #include "model/console/ConsoleModel.h"
+#include "model/console/OperatorTools.h"
 #include "model/console/SnapshotPump.h"
 #include "model/events/EventListModel.h"
 #include "model/history/ServiceHistory.h"
@@ -9,6 +10,8 @@
 #include "ScriptedBackendClient.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -198,6 +201,24 @@ private Q_SLOTS:
         std::lock_guard lock(client.mutex);
         for (ReplyFn &r : client.held)
             r(QueryReply{});
+    }
+
+    void theAuditListsPhasesInTheOrderTheyRanAndOutcomesInWords()
+    {
+        const QJsonArray entries = QJsonDocument::fromJson(R"([
+            {"command": "restart", "outcome": "rolled_back", "duration_ms": 70, "message": "shard 2 failed",
+             "phase_ms": {"draining": 5, "preparing": 5, "resuming": 10, "restarting": 30, "rolling_back": 20},
+             "phases": [{"phase": "preparing", "ms": 5}, {"phase": "draining", "ms": 5}, {"phase": "restarting", "ms": 30},
+                        {"phase": "rolling_back", "ms": 20}, {"phase": "resuming", "ms": 10}]},
+            {"command": "stop", "outcome": "refused", "refusal": "nothing_to_abort", "message": "no"}
+        ])").array();
+        const QList<AuditRow> rows = OperatorTools::auditRows(entries);
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[1].outcome, QStringLiteral("rolled back"));
+        QVERIFY2(rows[1].detail.contains(QStringLiteral(
+                     "preparing 5 ms, draining 5 ms, restarting 30 ms, rolling_back 20 ms, resuming 10 ms")),
+                 qPrintable(rows[1].detail));
+        QVERIFY2(rows[0].detail.startsWith(QStringLiteral("refused: nothing to abort")), qPrintable(rows[0].detail));
     }
 };
 
