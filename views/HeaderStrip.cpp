@@ -5,6 +5,7 @@
 #include "model/shards/StateStyle.h"
 #include "views/Chip.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -112,10 +113,25 @@ void HeaderStrip::showVersionLine(const ServiceSummary &s)
 void HeaderStrip::styleVersionLine(bool skewed)
 {
     m_skewed = skewed;
+    // The calm line takes the theme's own colours (a muted text colour), so it sits in the
+    // header as the rest does in light and dark alike.
+    const QColor window = palette().color(QPalette::Window);
+    const QColor text = palette().color(QPalette::WindowText);
+    const QColor muted = QColor::fromRgbF(0.7f * text.redF() + 0.3f * window.redF(), 0.7f * text.greenF() + 0.3f * window.greenF(),
+                                          0.7f * text.blueF() + 0.3f * window.blueF());
     QPalette p = m_banner->palette();
-    p.setColor(QPalette::Window, skewed ? QColor(0xff, 0xe0, 0x8a) : palette().color(QPalette::Window));
-    p.setColor(QPalette::WindowText, skewed ? QColor(0x5a, 0x3a, 0x00) : QColor(0x55, 0x5f, 0x6b));
+    p.setColor(QPalette::Window, skewed ? QColor(0xff, 0xe0, 0x8a) : window);
+    p.setColor(QPalette::WindowText, skewed ? QColor(0x5a, 0x3a, 0x00) : muted);
     m_banner->setPalette(p);
+}
+
+void HeaderStrip::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    // A theme switch replaces the palette: restyle, or the calm line keeps the old theme's
+    // background (a white strip in the dark theme).
+    if (event->type() == QEvent::PaletteChange)
+        styleVersionLine(m_skewed);
 }
 
 } // namespace shardscope

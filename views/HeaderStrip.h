@@ -23,6 +23,9 @@ public:
     QString alertText() const;
     QString readyText() const;
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void refresh();
     void showVersionLine(const ServiceSummary &s);

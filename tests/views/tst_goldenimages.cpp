@@ -32,17 +32,22 @@ private Q_SLOTS:
     void theMainWindowLooksAsRecorded_data()
     {
         QTest::addColumn<Scene>("scene");
-        QTest::newRow("all-serving") << Scene(&playAllServing);
-        QTest::newRow("mixed-states") << Scene(&playMixedStates);
-        QTest::newRow("version-skew") << Scene(&playVersionSkew);
+        QTest::addColumn<bool>("dark");
+        QTest::newRow("all-serving") << Scene(&playAllServing) << false;
+        QTest::newRow("mixed-states") << Scene(&playMixedStates) << false;
+        QTest::newRow("version-skew") << Scene(&playVersionSkew) << false;
+        QTest::newRow("all-serving-dark") << Scene(&playAllServing) << true; // the version line in the dark header
     }
 
     void theMainWindowLooksAsRecorded()
     {
         QFETCH(Scene, scene);
+        QFETCH(bool, dark);
         ScriptedBackendClient client;
         ConsoleModel model(client);
         MainWindow window(model);
+        if (dark)
+            window.setTheme(Theme::Dark);
         window.setFixedSize(1200, 760);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
