@@ -75,6 +75,11 @@ void ShardGridPanel::updateCount()
     m_view->updateTileSize(total);
     m_count->setText(shown == total ? QStringLiteral("%1 shards").arg(total)
                                     : QStringLiteral("showing %1 of %2 shards").arg(shown).arg(total));
+    m_view->setEmptyText(shown == 0 && total > 0
+                             ? QStringLiteral("No shard matches the filter: all %1 shards serve the majority version with "
+                                              "nothing wrong. Clear \u201cOnly unhealthy or skewed\u201d to see them.")
+                                   .arg(total)
+                             : QString());
 }
 
 } // namespace shardscope

@@ -2,6 +2,8 @@
 
 #include "views/TileDelegate.h"
 
+#include <QPainter>
+
 namespace shardscope {
 
 namespace {
@@ -29,6 +31,24 @@ ShardGridView::ShardGridView(QWidget *parent)
     setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     setItemDelegate(m_delegate);
     setAccessibleName(QStringLiteral("Shard grid"));
+}
+
+void ShardGridView::setEmptyText(const QString &text)
+{
+    if (text == m_emptyText)
+        return;
+    m_emptyText = text;
+    viewport()->update();
+}
+
+void ShardGridView::paintEvent(QPaintEvent *event)
+{
+    QListView::paintEvent(event);
+    if (m_emptyText.isEmpty() || (model() && model()->rowCount() > 0))
+        return;
+    QPainter p(viewport());
+    p.setPen(palette().color(QPalette::PlaceholderText));
+    p.drawText(viewport()->rect().adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap, m_emptyText);
 }
 
 void ShardGridView::setTileSize(TileSize size)

@@ -21,11 +21,18 @@ public:
     TileSize tileSizeMode() const { return m_mode; }
     // Picks the tile size for `shardCount` when in Auto mode.
     void updateTileSize(int shardCount);
+    // Shown in the empty grid when a filter hides every shard, so the pane is never blank.
+    void setEmptyText(const QString &text);
+    QString emptyText() const { return m_emptyText; }
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
 
 private:
     TileDelegate *m_delegate;
     TileSize m_mode = TileSize::Auto;
     int m_lastCount = 0;
+    QString m_emptyText;
 };
 
 } // namespace shardscope

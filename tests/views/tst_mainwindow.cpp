@@ -95,6 +95,27 @@ private Q_SLOTS:
         QCOMPARE(f.grid().model()->rowCount(), 8);
     }
 
+    void aFilterThatHidesEveryShardSaysSoInsteadOfABlankPane()
+    {
+        Fixture f;
+        f.frame(ScriptedBackendClient::uniform(8, ShardState::Serving, 6, 1000));
+        QVERIFY(f.grid().emptyText().isEmpty());
+        f.window.grid()->unhealthyFilter()->click();
+        QCOMPARE(f.grid().model()->rowCount(), 0);
+        QVERIFY2(f.grid().emptyText().startsWith(QStringLiteral("No shard matches the filter: all 8 shards")),
+                 qPrintable(f.grid().emptyText()));
+        // Drawn, not only set: the empty viewport is no longer one flat colour.
+        const QImage image = f.grid().viewport()->grab().toImage();
+        const QRgb background = image.pixel(2, 2);
+        bool drawn = false;
+        for (int y = 0; y < image.height() && !drawn; ++y)
+            for (int x = 0; x < image.width() && !drawn; ++x)
+                drawn = image.pixel(x, y) != background;
+        QVERIFY(drawn);
+        f.window.grid()->unhealthyFilter()->click();
+        QVERIFY(f.grid().emptyText().isEmpty());
+    }
+
     void sortingByQueueDepthPutsTheDeepestQueueFirst()
     {
         Fixture f;
