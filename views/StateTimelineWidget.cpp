@@ -88,8 +88,13 @@ void StateTimelineWidget::paintEvent(QPaintEvent *event)
             p.drawText(QRect(0, y, kGutter - 4, rh), Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("shard %1").arg(row));
         }
     }
-    // Time axis in seconds before now, under the rows.
-    const int axisY = n * rh + 2;
+    if (rh < 10)
+        drawRowGroups(p, first, last, rh);
+    // Time axis in seconds before now: under the rows, or pinned to the bottom of what is
+    // visible when 1024 rows run past it.
+    const int visibleBottom = visibleRegion().boundingRect().bottom();
+    const int axisY = std::min(n * rh + 2, std::max(0, visibleBottom - kAxisHeight + 1));
+    p.fillRect(QRect(0, axisY, width(), kAxisHeight), palette().color(QPalette::Base));
     p.setPen(palette().color(QPalette::Text));
     f.setPixelSize(10);
     p.setFont(f);
@@ -100,8 +105,34 @@ void StateTimelineWidget::paintEvent(QPaintEvent *event)
         const qint64 before = now - ms;
         const QString label = before % 1000 == 0 || span >= 20000 ? QStringLiteral("%1 s").arg(-before / 1000)
                                                                  : QStringLiteral("%1 s").arg(-before / 1000.0, 0, 'f', 1);
-        p.drawText(QRect(x - 30, axisY + 3, 60, kAxisHeight - 4), Qt::AlignHCenter | Qt::AlignTop, label);
+        // The last label ("0 s") ends at the edge instead of being cut by it.
+        const QRect box = k == 4 ? QRect(x - 60, axisY + 3, 60 + 4, kAxisHeight - 4) : QRect(x - 30, axisY + 3, 60, kAxisHeight - 4);
+        p.drawText(box, (k == 4 ? Qt::AlignRight : Qt::AlignHCenter) | Qt::AlignTop, label);
     }
+}
+
+void StateTimelineWidget::drawRowGroups(QPainter &p, int first, int last, int rh)
+{
+    // Rows too thin for a label each: label every `step`-th row (a power of two, at least
+    // 12 px apart) with a tick across the gutter, so 1024 rows stay findable.
+    int step = 1;
+    while (step * rh < 12)
+        step *= 2;
+    QFont f = font();
+    f.setPixelSize(10);
+    p.setFont(f);
+    p.setPen(palette().color(QPalette::Text));
+    for (int row = (first + step - 1) / step * step; row <= last; row += step) {
+        const int y = row * rh;
+        p.drawLine(kGutter - 4, y, kGutter - 1, y);
+        p.drawText(QRect(0, y - 1, kGutter - 6, 12), Qt::AlignRight | Qt::AlignTop, QStringLiteral("%1").arg(row));
+    }
+}
+
+void StateTimelineWidget::moveEvent(QMoveEvent *event)
+{
+    QWidget::moveEvent(event);
+    update(); // scrolling moves this widget: the pinned axis must be drawn anew
 }
 
 } // namespace shardscope

@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+class QPainter;
+
 namespace shardscope {
 
 class ConsoleModel;
@@ -27,8 +29,11 @@ public:
 
 protected:
     void paintEvent(QPaintEvent *event) override;
+    void moveEvent(QMoveEvent *event) override;
 
 private:
+    void drawRowGroups(QPainter &p, int first, int last, int rowHeight);
+
     ConsoleModel &m_model;
     int m_frames = 0;
     qint64 m_windowMs = 60000;
