@@ -28,6 +28,7 @@
 #include <QMessageBox>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -84,6 +85,10 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
     m_tabs->addTab(buildTimelineTab(), QStringLiteral("State &timeline"));
     m_tabs->addTab(m_eventLog, QStringLiteral("&Event log"));
     m_tabs->addTab(new AuditView(m_model, this), QStringLiteral("&Audit"));
+    connect(m_grid, &ShardGridPanel::showEventsRequested, this, [this](int shard) {
+        m_eventLog->shardBox()->setValue(shard);
+        m_tabs->setCurrentWidget(m_eventLog);
+    });
 
     m_vertical->addWidget(m_horizontal);
     m_vertical->addWidget(m_tabs);

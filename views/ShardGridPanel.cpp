@@ -1,15 +1,19 @@
 #include "views/ShardGridPanel.h"
 
 #include "model/console/ConsoleModel.h"
+#include "model/console/OperatorTools.h"
 #include "model/shards/ShardFilterProxy.h"
 #include "model/shards/ShardTableModel.h"
 #include "views/ShardGridView.h"
 
 #include <QCheckBox>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QMenu>
 #include <QVBoxLayout>
 
 namespace shardscope {
@@ -50,12 +54,41 @@ ShardGridPanel::ShardGridPanel(ConsoleModel &model, QWidget *parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &current) {
         m_model.setSelectedShard(current.isValid() ? current.data(ShardTableModel::IdRole).toInt() : -1);
     });
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QModelIndex index = m_view->indexAt(pos);
+        if (!index.isValid())
+            return;
+        QMenu *menu = contextMenuFor(index.data(ShardTableModel::IdRole).toInt());
+        menu->popup(m_view->viewport()->mapToGlobal(pos));
+    });
     QAbstractItemModel *proxy = &m_model.shardProxy();
     connect(proxy, &QAbstractItemModel::modelReset, this, &ShardGridPanel::updateCount);
     connect(proxy, &QAbstractItemModel::rowsInserted, this, &ShardGridPanel::updateCount);
     connect(proxy, &QAbstractItemModel::rowsRemoved, this, &ShardGridPanel::updateCount);
     connect(proxy, &QAbstractItemModel::layoutChanged, this, &ShardGridPanel::updateCount);
     updateCount();
+}
+
+QMenu *ShardGridPanel::contextMenuFor(int shard)
+{
+    auto *menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(QStringLiteral("Select shard %1").arg(shard), this, [this, shard] {
+        const QAbstractItemModel &proxy = m_model.shardProxy();
+        for (int row = 0; row < proxy.rowCount(); ++row) {
+            const QModelIndex index = proxy.index(row, 0);
+            if (index.data(ShardTableModel::IdRole).toInt() == shard)
+                m_view->setCurrentIndex(index);
+        }
+    });
+    menu->addAction(QStringLiteral("Copy shard id"), this,
+                    [shard] { QGuiApplication::clipboard()->setText(QString::number(shard)); });
+    menu->addAction(QStringLiteral("Send a probe query to shard %1").arg(shard), this,
+                    [this, shard] { m_model.tools().probeShard(shard); });
+    menu->addAction(QStringLiteral("Show events for shard %1").arg(shard), this,
+                    [this, shard] { Q_EMIT showEventsRequested(shard); });
+    return menu;
 }
 
 void ShardGridPanel::applySort(int index)

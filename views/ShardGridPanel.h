@@ -5,6 +5,7 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QMenu;
 
 namespace shardscope {
 
@@ -22,6 +23,11 @@ public:
     ShardGridView *view() const { return m_view; }
     QCheckBox *unhealthyFilter() const { return m_unhealthy; }
     QComboBox *sortBox() const { return m_sort; }
+    // The tile's context menu (public so tests can read its actions).
+    QMenu *contextMenuFor(int shard);
+
+Q_SIGNALS:
+    void showEventsRequested(int shard);
 
 private:
     void updateCount();

@@ -3,8 +3,11 @@
 #include "model/client/BackendClient.h"
 #include "model/restart/RestartProgress.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <spdlog/spdlog.h>
 
 namespace shardscope {
 
@@ -52,6 +55,25 @@ void OperatorTools::injectFault(const QString &kind, int shard, int ms)
     if (ms >= 0)
         fault.insert(QStringLiteral("ms"), ms);
     m_client.injectFault(fault);
+}
+
+void OperatorTools::probeShard(int shard)
+{
+    QueryRequest probe;
+    probe.procedure = QStringLiteral("echo");
+    probe.args = QJsonObject{{QStringLiteral("probe"), QStringLiteral("console")}};
+    probe.pinnedShard = shard;
+    QElapsedTimer timer;
+    timer.start();
+    spdlog::info("console: probe query sent to shard {}", shard);
+    // The reply may come on any thread; spdlog's sink queues it for the event log.
+    m_client.submitQuery(std::move(probe), [shard, timer](QueryReply reply) {
+        const double ms = double(timer.nsecsElapsed()) / 1e6;
+        if (reply.ok())
+            spdlog::info("console: probe of shard {} answered by v{} in {:.1f} ms", shard, reply.version, ms);
+        else
+            spdlog::warn("console: probe of shard {} failed after {:.1f} ms: {}", shard, ms, reply.error.toStdString());
+    });
 }
 
 void OperatorTools::refreshAudit()

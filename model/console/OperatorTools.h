@@ -37,6 +37,9 @@ public:
     // kind: crash, slow, stuck, fail_next_create, bad_graph, clear. The outcome arrives
     // as the console's commandFinished("fault", ...).
     void injectFault(const QString &kind, int shard = -1, int ms = -1);
+    // Sends one echo query pinned to `shard`; the answer (version, time) or the error goes
+    // to the event log as a console line.
+    void probeShard(int shard);
 
     void refreshAudit();
     const QList<AuditRow> &audit() const { return m_audit; }

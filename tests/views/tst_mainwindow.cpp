@@ -22,8 +22,10 @@
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QMenu>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
@@ -114,6 +116,22 @@ private Q_SLOTS:
         QVERIFY(drawn);
         f.window.grid()->unhealthyFilter()->click();
         QVERIFY(f.grid().emptyText().isEmpty());
+    }
+
+    void aTilesContextMenuSelectsCopiesAndShowsItsEvents()
+    {
+        Fixture f;
+        f.frame(ScriptedBackendClient::uniform(8, ShardState::Serving, 6, 1000));
+        QMenu *menu = f.window.grid()->contextMenuFor(5);
+        const QList<QAction *> actions = menu->actions();
+        QCOMPARE(actions.size(), 4);
+        actions[0]->trigger();
+        QCOMPARE(f.selectedId(), 5);
+        actions[1]->trigger();
+        QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("5"));
+        actions[3]->trigger();
+        QCOMPARE(f.window.eventLog()->shardBox()->value(), 5);
+        delete menu;
     }
 
     void sortingByQueueDepthPutsTheDeepestQueueFirst()
