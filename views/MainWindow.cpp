@@ -199,6 +199,8 @@ void MainWindow::buildMenus()
 void MainWindow::setTheme(Theme theme)
 {
     m_theme = theme;
+    // Remembered at once: a console ended by a signal never reaches saveSettings().
+    QSettings().setValue(QStringLiteral("window/theme"), themeName(theme));
     applyTheme(theme);
     m_charts->setDark(theme == Theme::Dark);
     (theme == Theme::Dark ? m_darkAction : m_lightAction)->setChecked(true);

@@ -14,7 +14,10 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QMenu>
+#include <QSettings>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace shardscope {
 
@@ -49,8 +52,11 @@ ShardGridPanel::ShardGridPanel(ConsoleModel &model, QWidget *parent)
         updateCount();
     });
     connect(m_sort, &QComboBox::currentIndexChanged, this, &ShardGridPanel::applySort);
-    connect(m_size, &QComboBox::currentIndexChanged, this,
-            [this](int i) { m_view->setTileSize(ShardGridView::TileSize(i)); });
+    connect(m_size, &QComboBox::currentIndexChanged, this, [this](int i) {
+        m_view->setTileSize(ShardGridView::TileSize(i));
+        QSettings().setValue(QStringLiteral("grid/tileSize"), i);
+    });
+    m_size->setCurrentIndex(std::clamp(QSettings().value(QStringLiteral("grid/tileSize"), 0).toInt(), 0, m_size->count() - 1));
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &current) {
         m_model.setSelectedShard(current.isValid() ? current.data(ShardTableModel::IdRole).toInt() : -1);
     });

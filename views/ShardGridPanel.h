@@ -23,6 +23,7 @@ public:
     ShardGridView *view() const { return m_view; }
     QCheckBox *unhealthyFilter() const { return m_unhealthy; }
     QComboBox *sortBox() const { return m_sort; }
+    QComboBox *tileSizeBox() const { return m_size; }
     // The tile's context menu (public so tests can read its actions).
     QMenu *contextMenuFor(int shard);
 

@@ -134,6 +134,19 @@ private Q_SLOTS:
         delete menu;
     }
 
+    void themeAndTileSizeAreRememberedAcrossLaunches()
+    {
+        {
+            Fixture f;
+            f.window.setTheme(Theme::Dark);
+            f.window.grid()->tileSizeBox()->setCurrentIndex(int(ShardGridView::TileSize::Small));
+        } // no saveSettings(): as when the console is ended by a signal
+        Fixture again;
+        again.window.restoreSettings();
+        QCOMPARE(again.window.theme(), Theme::Dark);
+        QCOMPARE(again.grid().tileSizeMode(), ShardGridView::TileSize::Small);
+    }
+
     void sortingByQueueDepthPutsTheDeepestQueueFirst()
     {
         Fixture f;
