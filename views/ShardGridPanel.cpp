@@ -32,7 +32,8 @@ ShardGridPanel::ShardGridPanel(ConsoleModel &model, QWidget *parent)
 {
     m_sort->addItems({QStringLiteral("Sort by id"), QStringLiteral("Sort by queue depth"), QStringLiteral("Sort by version")});
     m_sort->setAccessibleName(QStringLiteral("Sort shards"));
-    m_size->addItems({QStringLiteral("Tiles: auto"), QStringLiteral("Tiles: large"), QStringLiteral("Tiles: medium"), QStringLiteral("Tiles: small")});
+    m_size->addItems({QStringLiteral("Tiles: auto"), QStringLiteral("Tiles: large"), QStringLiteral("Tiles: medium"), QStringLiteral("Tiles: small"),
+                      QStringLiteral("Tiles: heat map")});
     m_size->setAccessibleName(QStringLiteral("Tile size"));
 
     auto *controls = new QHBoxLayout;

@@ -4,12 +4,19 @@
 
 #include <QPainter>
 
+#include <algorithm>
+
 namespace shardscope {
 
 namespace {
 constexpr QSize kLarge{140, 84};
 constexpr QSize kMedium{84, 54};
 constexpr QSize kSmall{50, 40};
+constexpr int kTileSpacing = 3;
+constexpr int kHeatSpacing = 1;
+constexpr int kHeatMin = 6;  // below this a cell is too small to point at
+constexpr int kHeatMax = 40;
+constexpr int kHeatAbove = 256; // Auto: small tiles up to here, the heat map beyond
 }
 
 ShardGridView::ShardGridView(QWidget *parent)
@@ -24,7 +31,7 @@ ShardGridView::ShardGridView(QWidget *parent)
     setUniformItemSizes(true);
     setLayoutMode(QListView::Batched); // lay out 1024 tiles in slices, not one long pass
     setBatchSize(256);
-    setSpacing(3);
+    setSpacing(kTileSpacing);
     setSelectionMode(QAbstractItemView::SingleSelection);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     setDragEnabled(false);
@@ -60,19 +67,49 @@ void ShardGridView::setTileSize(TileSize size)
 void ShardGridView::updateTileSize(int shardCount)
 {
     m_lastCount = shardCount;
+    m_effective = m_mode;
+    if (m_mode == TileSize::Auto) {
+        m_effective = shardCount <= 32 ? TileSize::Large
+            : shardCount <= 160        ? TileSize::Medium
+            : shardCount <= kHeatAbove ? TileSize::Small
+                                       : TileSize::HeatMap;
+    }
     QSize size = kLarge;
-    switch (m_mode) {
+    switch (m_effective) {
     case TileSize::Auto:
-        size = shardCount <= 32 ? kLarge : shardCount <= 160 ? kMedium : kSmall;
-        break;
     case TileSize::Large: size = kLarge; break;
     case TileSize::Medium: size = kMedium; break;
     case TileSize::Small: size = kSmall; break;
+    case TileSize::HeatMap: size = heatCellSize(shardCount); break;
     }
-    if (size == m_delegate->tileSize())
+    const int spacing = m_effective == TileSize::HeatMap ? kHeatSpacing : kTileSpacing;
+    if (size == m_delegate->tileSize() && spacing == this->spacing())
         return;
+    setSpacing(spacing);
     m_delegate->setTileSize(size);
     scheduleDelayedItemsLayout();
+}
+
+QSize ShardGridView::heatCellSize(int shardCount) const
+{
+    // The largest square for which every shard fits the viewport without scrolling.
+    const QSize area = viewport()->size();
+    const int n = std::max(1, shardCount);
+    for (int side = kHeatMax; side > kHeatMin; --side) {
+        const int pitch = side + 2 * kHeatSpacing;
+        const int columns = (area.width() - 2 * kHeatSpacing) / pitch;
+        const int rows = (area.height() - 2 * kHeatSpacing) / pitch;
+        if (columns * rows >= n)
+            return {side, side};
+    }
+    return {kHeatMin, kHeatMin};
+}
+
+void ShardGridView::resizeEvent(QResizeEvent *event)
+{
+    QListView::resizeEvent(event);
+    if (m_effective == TileSize::HeatMap)
+        updateTileSize(m_lastCount);
 }
 
 } // namespace shardscope

@@ -13,12 +13,16 @@ class ShardGridView : public QListView
 {
     Q_OBJECT
 public:
-    enum class TileSize { Auto, Large, Medium, Small };
+    // HeatMap: one small square per shard, sized so that every shard fits the view
+    // (1024 at 1360x880); Auto picks it above the count where small tiles stop fitting.
+    enum class TileSize { Auto, Large, Medium, Small, HeatMap };
 
     explicit ShardGridView(QWidget *parent = nullptr);
 
     void setTileSize(TileSize size);
     TileSize tileSizeMode() const { return m_mode; }
+    // What Auto resolved to (or the mode chosen).
+    TileSize effectiveTileSize() const { return m_effective; }
     // Picks the tile size for `shardCount` when in Auto mode.
     void updateTileSize(int shardCount);
     // Shown in the empty grid when a filter hides every shard, so the pane is never blank.
@@ -27,10 +31,14 @@ public:
 
 protected:
     void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     TileDelegate *m_delegate;
+    QSize heatCellSize(int shardCount) const;
+
     TileSize m_mode = TileSize::Auto;
+    TileSize m_effective = TileSize::Large;
     int m_lastCount = 0;
     QString m_emptyText;
 };

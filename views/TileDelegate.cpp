@@ -12,6 +12,8 @@ namespace {
 // A full 1024-shard grid of small tiles is about 8 MB of renders; past this the cache
 // starts over (a user scrolling through large tiles of 1024 shards).
 constexpr qint64 kCacheBytesLimit = 16 * 1024 * 1024;
+// Narrower than a small tile: a heat-map cell.
+constexpr int kSmallestTileWidth = 44;
 
 // "0.42", "3.1", "1500": three significant digits without an exponent.
 QString formatMs(quint32 us)
@@ -74,6 +76,7 @@ TileDelegate::Content TileDelegate::contentOf(const QStyleOptionViewItem &option
     c.versionSkew = index.data(R::VersionSkewRole).toBool();
     c.queueSkew = index.data(R::QueueSkewRole).toBool();
     c.selected = option.state.testFlag(QStyle::State_Selected);
+    c.serving = index.data(R::StateRole).toInt() == 0;
     const bool large = TileGeometry(option.rect).large;
     c.stateText = index.data(large ? R::StateNameRole : R::StateSymbolRole).toString();
     if (large) {
@@ -187,8 +190,42 @@ void paintQueue(QPainter *p, const TileGeometry &g, const TileDelegate::Content 
 
 } // namespace
 
+void TileDelegate::paintHeatCell(QPainter *p, const QRect &rect, const Content &c)
+{
+    // A square of the state's colour. Colour is never the only signal: every cell that is
+    // not serving carries its state's symbol (fitted to the cell), so a calm grid is plain
+    // and trouble is marked; the tooltip names the state of any cell.
+    p->save();
+    p->fillRect(rect, QColor::fromRgba(c.fill));
+    if (!c.serving && rect.width() >= 10) {
+        QFont font = c.font;
+        font.setBold(true);
+        int px = std::max(6, rect.height() * 2 / 3);
+        font.setPixelSize(px);
+        while (px > 6 && QFontMetrics(font).horizontalAdvance(c.stateText) > rect.width() - 2)
+            font.setPixelSize(--px);
+        p->setFont(font);
+        p->setPen(QColor::fromRgba(c.text));
+        p->drawText(rect, Qt::AlignCenter, c.stateText);
+    }
+    if (c.versionSkew || c.queueSkew) {
+        p->setPen(QPen(QColor(0xc0, 0x10, 0x30), 2)); // a skewed cell's corner mark
+        p->drawLine(rect.topRight() + QPoint(-3, 1), rect.topRight() + QPoint(0, 1));
+    }
+    if (c.selected) {
+        p->setBrush(Qt::NoBrush);
+        p->setPen(QPen(QColor::fromRgba(c.outline), 2));
+        p->drawRect(rect.adjusted(1, 1, -1, -1));
+    }
+    p->restore();
+}
+
 void TileDelegate::paintTile(QPainter *p, const QRect &rect, const Content &c)
 {
+    if (rect.width() < kSmallestTileWidth) {
+        paintHeatCell(p, rect, c);
+        return;
+    }
     const TileGeometry g(rect);
     p->save();
     p->setRenderHint(QPainter::Antialiasing, true);

@@ -39,6 +39,7 @@ public:
         quint32 queue = 0;
         double fraction = 0;
         bool versionSkew = false, queueSkew = false, selected = false;
+        bool serving = false; // heat-map cells mark every other state with its symbol
         QString stateText;
         quint32 inFlight = 0, p99Us = 0; // drawn on large tiles only (0 otherwise)
 
@@ -55,6 +56,7 @@ private:
     static Content contentOf(const QStyleOptionViewItem &option, const QModelIndex &index);
     const QPixmap &tilePixmap(const Content &content) const;
     static void paintTile(QPainter *p, const QRect &rect, const Content &c);
+    static void paintHeatCell(QPainter *p, const QRect &rect, const Content &c);
     static void paintBadge(QPainter *painter, const QRect &rect, const QString &text, const QColor &fg);
 
     QSize m_size{140, 84};

@@ -173,7 +173,7 @@ private Q_SLOTS:
         QCOMPARE(f.model.selectedShard(), f.selectedId());
     }
 
-    void a1024ShardServiceGetsSmallTilesAndAScrollingGrid()
+    void a1024ShardServiceGetsAHeatMapAndSmallTilesScroll()
     {
         Fixture f;
         ServiceSnapshot s = ScriptedBackendClient::uniform(1024, ShardState::Serving, 6, 1000);
@@ -181,9 +181,15 @@ private Q_SLOTS:
         QCOMPARE(f.model.shards().rowCount(), 1024);
         auto *delegate = qobject_cast<TileDelegate *>(f.grid().itemDelegate());
         QVERIFY(delegate);
+        QCOMPARE(f.grid().effectiveTileSize(), ShardGridView::TileSize::HeatMap);
+        f.grid().doItemsLayout();
+        QTRY_COMPARE(f.grid().verticalScrollBar()->maximum(), 0); // every shard in view
+        // Chosen by hand, small tiles no longer fit: the grid scrolls, as before the heat map.
+        f.window.grid()->tileSizeBox()->setCurrentIndex(int(ShardGridView::TileSize::Small));
         QVERIFY(delegate->tileSize().width() <= 60);
         f.grid().doItemsLayout();
         QTRY_VERIFY(f.grid().verticalScrollBar()->maximum() > 0);
+        f.window.grid()->tileSizeBox()->setCurrentIndex(int(ShardGridView::TileSize::Auto));
 
         // A frame in which every shard changes: one widened dataChanged, cheap enough for 20 Hz.
         for (ShardSnapshot &sh : s.shards) {
@@ -197,6 +203,42 @@ private Q_SLOTS:
         const qint64 ms = timer.elapsed();
         qInfo("a frame with 1024 changed shards took %lld ms in the model", ms);
         QVERIFY2(ms < 250, qPrintable(QString::number(ms)));
+    }
+
+    void theHeatMapShowsAll1024ShardsAt1360x880WithTheirStateColours()
+    {
+        Fixture f;
+        f.window.setFixedSize(1360, 880);
+        ServiceSnapshot s = ScriptedBackendClient::uniform(1024, ShardState::Serving, 6, 1000);
+        for (int i = 0; i < 1024; i += 7)
+            s.shards[std::size_t(i)].state = ShardState::Canceled;
+        f.frame(s);
+        ShardGridView &grid = f.grid();
+        QTRY_COMPARE(grid.effectiveTileSize(), ShardGridView::TileSize::HeatMap);
+        grid.doItemsLayout();
+        QTRY_COMPARE(grid.verticalScrollBar()->maximum(), 0);
+        // The grid lays out in batches of 256: wait for the last cell.
+        const QModelIndex last = grid.model()->index(grid.model()->rowCount() - 1, 0);
+        QTRY_VERIFY(grid.visualRect(last).isValid() && grid.viewport()->rect().contains(grid.visualRect(last)));
+        const QImage image = grid.viewport()->grab().toImage();
+        const QColor serving = grid.model()->index(1, 0).data(ShardTableModel::ColourRole).value<QColor>();
+        const QColor canceled = grid.model()->index(0, 0).data(ShardTableModel::ColourRole).value<QColor>();
+        QVERIFY(serving != canceled);
+        int seen = 0;
+        for (int row = 0; row < grid.model()->rowCount(); ++row) {
+            const QModelIndex index = grid.model()->index(row, 0);
+            const QRect cell = grid.visualRect(index);
+            QVERIFY2(grid.viewport()->rect().contains(cell), qPrintable(QStringLiteral("shard %1 out of view").arg(row)));
+            const int id = index.data(ShardTableModel::IdRole).toInt();
+            const QColor expected = id % 7 == 0 ? canceled : serving;
+            seen += QColor(image.pixel(cell.topLeft() + QPoint(2, 2))) == expected;
+        }
+        QCOMPARE(seen, 1024);
+        // Tooltips and keyboard navigation work on cells as on tiles.
+        QVERIFY(!grid.model()->index(5, 0).data(Qt::ToolTipRole).toString().isEmpty());
+        grid.setCurrentIndex(grid.model()->index(0, 0));
+        QTest::keyClick(&grid, Qt::Key_Right);
+        QCOMPARE(f.selectedId(), 1);
     }
 
     void theVersionLineTurnsIntoABannerWhileMoreThanOneVersionServes()
