@@ -75,10 +75,14 @@ int runConsole(QApplication &app, BackendClient &client)
     window.show();
 
     model.pump().start();
-    model.workload().start();
+    // Load is the console's own only when it embeds the service: a service it attached to
+    // gets none unless the operator starts the workload (the panel warns what it does).
+    if (!client.isRemote())
+        model.workload().start();
     scheduleScreenshot(window);
-    spdlog::info("console: showing {} (built-in workload started; stop it in the workload panel)",
-                 client.endpoint().isEmpty() ? std::string("embedded service") : client.endpoint().toStdString());
+    spdlog::info("console: showing {} ({})", model.serviceLabel().toStdString(),
+                 client.isRemote() ? "attached; the built-in workload is off until started in its panel"
+                                   : "built-in workload started; stop it in the workload panel");
     const int rc = app.exec();
     // A quit by signal or by the screenshot switch skips closeEvent: remember the window here.
     window.saveSettings();

@@ -8,6 +8,7 @@
 #include <QChart>
 #include <QGraphicsLayout>
 #include <QHBoxLayout>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QValueAxis>
 
@@ -21,6 +22,7 @@ namespace {
 const std::array<QColor, kRestartStepCount> kPhaseColours = {
     QColor(0xf2, 0xb6, 0x00), QColor(0xf5, 0x7c, 0x00), QColor(0x2f, 0x6f, 0xdb),
     QColor(0x12, 0x99, 0x9b), QColor(0x2e, 0x9d, 0x4a), QColor(0xc2, 0x18, 0x9b)};
+const QColor kNoDataColour(0x61, 0x61, 0x61);
 
 // Epoch-ms points to seconds before `nowMs`.
 QList<QPointF> relative(const std::vector<QPointF> &points, qint64 nowMs, double &maxY)
@@ -72,12 +74,6 @@ ChartPanel::Chart ChartPanel::makeChart(const QString &title, const QString &uni
     c.chart->legend()->setAlignment(Qt::AlignBottom);
     c.chart->setMargins(QMargins(4, 4, 4, 4));
     c.chart->layout()->setContentsMargins(0, 0, 0, 0);
-    c.all = new QLineSeries;
-    c.all->setName(QStringLiteral("all shards"));
-    c.selected = new QLineSeries;
-    c.selected->setName(QStringLiteral("selected shard"));
-    c.chart->addSeries(c.all);
-    c.chart->addSeries(c.selected);
     c.x = new QValueAxis;
     c.x->setRange(-60, 0);
     c.x->setLabelFormat(QStringLiteral("%.0f s"));
@@ -88,20 +84,56 @@ ChartPanel::Chart ChartPanel::makeChart(const QString &title, const QString &uni
     c.y->setTitleText(unit);
     c.chart->addAxis(c.x, Qt::AlignBottom);
     c.chart->addAxis(c.y, Qt::AlignLeft);
-    for (QLineSeries *s : {c.all, c.selected}) {
-        s->attachAxis(c.x);
-        s->attachAxis(c.y);
-    }
-    styleSeries(c);
+    addSegment(c, All, QStringLiteral("all shards"));
+    addSegment(c, Selected, QStringLiteral("selected shard"));
     c.view = new ShadedChartView(c.chart, this);
     c.view->setMinimumSize(200, 150);
     return c;
 }
 
+QLineSeries *ChartPanel::addSegment(Chart &c, Line line, const QString &name)
+{
+    auto *series = new QLineSeries;
+    series->setName(name);
+    c.chart->addSeries(series);
+    series->attachAxis(c.x);
+    series->attachAxis(c.y);
+    c.segments[line].append(series);
+    styleSeries(c);
+    return series;
+}
+
 void ChartPanel::styleSeries(Chart &c)
 {
-    c.all->setPen(QPen(QColor(0x2f, 0x6f, 0xdb), 2));
-    c.selected->setPen(QPen(QColor(0xd3, 0x2f, 0x2f), 1.5));
+    const std::array<QPen, LineCount> pens = {QPen(QColor(0x2f, 0x6f, 0xdb), 2), QPen(QColor(0xd3, 0x2f, 0x2f), 1.5)};
+    for (int line = 0; line < LineCount; ++line) {
+        for (qsizetype i = 0; i < c.segments[std::size_t(line)].size(); ++i) {
+            QLineSeries *s = c.segments[std::size_t(line)][i];
+            s->setPen(pens[std::size_t(line)]);
+            const auto markers = c.chart->legend()->markers(s);
+            for (QLegendMarker *m : markers)
+                m->setVisible(i == 0); // one legend entry per line, however many runs it has
+        }
+    }
+}
+
+void ChartPanel::setLine(Chart &c, Line line, const QList<QPointF> &points, const std::vector<std::pair<double, double>> &gaps)
+{
+    // A new run starts where two neighbouring points lie on either side of a gap.
+    std::vector<QList<QPointF>> runs(1);
+    for (qsizetype i = 0; i < points.size(); ++i) {
+        const bool broken = i > 0 && std::any_of(gaps.begin(), gaps.end(), [&](const auto &g) {
+            return points[i - 1].x() <= g.first && points[i].x() >= g.second;
+        });
+        if (broken)
+            runs.emplace_back();
+        runs.back().append(points[i]);
+    }
+    QList<QLineSeries *> &segments = c.segments[line];
+    while (std::size_t(segments.size()) < runs.size())
+        addSegment(c, line, segments.constFirst()->name());
+    for (qsizetype i = 0; i < segments.size(); ++i)
+        segments[i]->replace(std::size_t(i) < runs.size() ? runs[std::size_t(i)] : QList<QPointF>());
 }
 
 void ChartPanel::setDark(bool dark)
@@ -116,8 +148,16 @@ void ChartPanel::setDark(bool dark)
 
 int ChartPanel::pointCount(int chart, int series) const
 {
-    const Chart &c = m_charts[std::size_t(chart)];
-    return int((series == 0 ? c.all : c.selected)->count());
+    int n = 0;
+    for (const QLineSeries *s : m_charts[std::size_t(chart)].segments[std::size_t(series)])
+        n += int(s->count());
+    return n;
+}
+
+int ChartPanel::segmentCount(int chart, int series) const
+{
+    const auto &segments = m_charts[std::size_t(chart)].segments[std::size_t(series)];
+    return int(std::count_if(segments.begin(), segments.end(), [](const QLineSeries *s) { return s->count() > 0; }));
 }
 
 void ChartPanel::refresh()
@@ -141,14 +181,21 @@ void ChartPanel::refresh()
             continue;
         spans.push_back({x0, std::max(x1, x0 + 0.05), kPhaseColours[std::size_t(iv.step)], restartStepName(iv.step)});
     }
+    std::vector<std::pair<double, double>> gaps;
+    for (const auto &[from, to] : all.gaps) {
+        gaps.emplace_back((from - double(now)) / 1000.0, (to - double(now)) / 1000.0);
+        spans.push_back({gaps.back().first, gaps.back().second, kNoDataColour, QStringLiteral("no data")});
+    }
 
     for (std::size_t i = 0; i < m_charts.size(); ++i) {
         Chart &c = m_charts[i];
         double maxY = 0;
-        c.all->replace(relative(*lines[i].first, now, maxY));
-        c.selected->replace(relative(*lines[i].second, now, maxY));
-        c.selected->setName(m_model.selectedShard() >= 0 ? QStringLiteral("shard %1").arg(m_model.selectedShard())
-                                                         : QStringLiteral("selected shard"));
+        setLine(c, All, relative(*lines[i].first, now, maxY), gaps);
+        setLine(c, Selected, relative(*lines[i].second, now, maxY), gaps);
+        const QString selected = m_model.selectedShard() >= 0 ? QStringLiteral("shard %1").arg(m_model.selectedShard())
+                                                              : QStringLiteral("selected shard");
+        for (QLineSeries *s : c.segments[Selected])
+            s->setName(selected);
         c.x->setRange(-span, 0);
         c.y->setRange(0, niceCeiling(maxY * 1.1));
         c.view->setSpans(spans);

@@ -3,9 +3,12 @@
 #include <QWidget>
 
 #include <array>
+#include <utility>
+#include <vector>
 
 class QChart;
 class QLineSeries;
+class QPointF;
 class QValueAxis;
 
 namespace shardscope {
@@ -16,7 +19,9 @@ class ShadedChartView;
 // Queue depth, throughput and errors over the last minutes, for all shards and for the
 // selected shard, with restart phases shaded. Series are refreshed with replace() once
 // per history sample; the time axis is seconds before the newest snapshot, so no wall
-// clock appears in the picture.
+// clock appears in the picture. An outage (ServiceHistory's gaps) breaks each line and is
+// shaded "no data": a QLineSeries cannot break, so a line is a few series, one per run
+// of samples, with one legend entry.
 class ChartPanel : public QWidget
 {
     Q_OBJECT
@@ -25,6 +30,8 @@ public:
 
     static constexpr double kMaxWindowSeconds = 300;
     int pointCount(int chart, int series) const;
+    // Runs of samples drawn for one line (more than one when an outage broke it).
+    int segmentCount(int chart, int series) const;
 
     // Dark or light chart theme, to match the window's palette.
     void setDark(bool dark);
@@ -33,16 +40,18 @@ public Q_SLOTS:
     void refresh();
 
 private:
+    enum Line { All, Selected, LineCount };
     struct Chart {
         QChart *chart = nullptr;
         ShadedChartView *view = nullptr;
-        QLineSeries *all = nullptr;
-        QLineSeries *selected = nullptr;
+        std::array<QList<QLineSeries *>, LineCount> segments; // [0] carries the legend entry
         QValueAxis *x = nullptr;
         QValueAxis *y = nullptr;
     };
     Chart makeChart(const QString &title, const QString &unit);
+    static QLineSeries *addSegment(Chart &c, Line line, const QString &name);
     static void styleSeries(Chart &c);
+    static void setLine(Chart &c, Line line, const QList<QPointF> &points, const std::vector<std::pair<double, double>> &gaps);
 
     ConsoleModel &m_model;
     std::array<Chart, 3> m_charts;

@@ -17,6 +17,10 @@ void FaultsMenu::rebuild()
 {
     clear();
     OperatorTools &tools = m_model.tools();
+    if (!tools.notLiveReason().isEmpty()) {
+        addAction(QStringLiteral("Fault drills are off while %1").arg(tools.notLiveReason()))->setEnabled(false);
+        return;
+    }
     if (!tools.faultsEnabled()) {
         addAction(QStringLiteral("Fault drills are off: start the service with --enable-faults"))->setEnabled(false);
         return;

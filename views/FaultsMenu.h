@@ -8,7 +8,7 @@ class ConsoleModel;
 
 // Service > Faults: drills on the selected shard (crash, slow, stuck query, failed
 // creation), a bad graph at the next restart, and clear. Enabled only when the service
-// was started with --enable-faults; otherwise it says how to enable it.
+// was started with --enable-faults and is live; otherwise it says why not.
 class FaultsMenu : public QMenu
 {
     Q_OBJECT

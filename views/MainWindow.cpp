@@ -1,6 +1,7 @@
 #include "views/MainWindow.h"
 
 #include "model/console/ConsoleModel.h"
+#include "model/console/OperatorTools.h"
 #include "model/console/SnapshotPump.h"
 #include "model/shards/ShardTableModel.h"
 #include "model/shards/StateStyle.h"
@@ -18,6 +19,7 @@
 #include "views/StateTimelineWidget.h"
 #include "views/WorkloadPanel.h"
 
+#include <QAbstractButton>
 #include <QActionGroup>
 #include <QCloseEvent>
 #include <QIcon>
@@ -54,7 +56,6 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
     , m_endpoint(new QLabel(this))
     , m_frameTime(new QLabel(this))
 {
-    setWindowTitle(QStringLiteral("ShardScope"));
     QIcon icon;
     icon.addFile(QStringLiteral(":/icons/shardscope-64.png"));
     icon.addFile(QStringLiteral(":/icons/shardscope-256.png"));
@@ -126,6 +127,9 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
 
     buildMenus();
     connect(m_restartPanel, &RestartPanel::restartRequested, this, &MainWindow::showRestartDialog);
+    connect(&m_model.tools(), &OperatorTools::liveChanged, this, &MainWindow::refreshLiveness);
+    connect(&m_model, &ConsoleModel::summaryChanged, this, &MainWindow::refreshLiveness);
+    refreshLiveness();
     connect(&m_model, &ConsoleModel::commandFinished, this,
             [this](const QString &, bool, const QString &message) { statusBar()->showMessage(message, 8000); });
 }
@@ -166,21 +170,13 @@ void MainWindow::buildMenus()
     m_restartAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     service->addAction(QStringLiteral("&Abort restart"), &m_model, &ConsoleModel::abortRestart);
     service->addSeparator();
-    service->addAction(QStringLiteral("S&top service\u2026"), this, [this] {
-        // Stopping cancels every shard's actor: ask first, as Restart All does.
-        const auto answer = QMessageBox::question(
-            this, QStringLiteral("Stop the service"),
-            QStringLiteral("Stop the query actors on all %1 shards? Every request will get 503 until the "
-                           "service is started again.").arg(m_model.shards().rowCount()),
-            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
-        if (answer == QMessageBox::Yes)
-            m_model.stopService();
-    });
-    service->addAction(QStringLiteral("St&art service"), &m_model, &ConsoleModel::startService);
+    m_stopAction = service->addAction(QStringLiteral("S&top service\u2026"), this, &MainWindow::confirmStop);
+    m_startAction = service->addAction(QStringLiteral("St&art service"), &m_model, &ConsoleModel::startService);
     service->addSeparator();
-    auto *faults = new FaultsMenu(m_model, this);
-    connect(faults, &FaultsMenu::needsSelection, this, [this](const QString &m) { statusBar()->showMessage(m, 8000); });
-    service->addMenu(faults);
+    m_faultsMenu = new FaultsMenu(m_model, this);
+    connect(m_faultsMenu, &FaultsMenu::needsSelection, this, [this](const QString &m) { statusBar()->showMessage(m, 8000); });
+    service->addMenu(m_faultsMenu);
+    service->setToolTipsVisible(true); // a disabled command says why in its tooltip
     service->addSeparator();
     QAction *quit = service->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -206,8 +202,39 @@ void MainWindow::setTheme(Theme theme)
     (theme == Theme::Dark ? m_darkAction : m_lightAction)->setChecked(true);
 }
 
+void MainWindow::confirmStop()
+{
+    // Stopping cancels every shard's actor: ask first, with Cancel as what Return does.
+    QMessageBox box(QMessageBox::Warning, QStringLiteral("Stop the service"),
+                    QStringLiteral("Stop the query actors on all %1 shards of %2? Every request will get 503 until "
+                                   "the service is started again.")
+                        .arg(m_model.shards().rowCount())
+                        .arg(m_model.isRemote() ? QStringLiteral("the service at ") + m_model.endpoint()
+                                                : QStringLiteral("the embedded service")),
+                    QMessageBox::Yes | QMessageBox::Cancel, this);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.setEscapeButton(QMessageBox::Cancel);
+    box.button(QMessageBox::Yes)->setText(QStringLiteral("Stop service"));
+    if (box.exec() == QMessageBox::Yes)
+        m_model.stopService();
+}
+
+void MainWindow::refreshLiveness()
+{
+    const QString why = m_model.tools().notLiveReason();
+    setWindowTitle(QStringLiteral("ShardScope \u2014 %1%2")
+                       .arg(m_model.serviceLabel(), why.isEmpty() ? QString() : QStringLiteral(" (not live)")));
+    const QString tip = QStringLiteral("Unavailable while %1; it comes back when the service is live.").arg(why);
+    for (QAction *a : {m_restartAction, m_stopAction, m_startAction, m_faultsMenu->menuAction()}) {
+        a->setEnabled(why.isEmpty());
+        a->setToolTip(why.isEmpty() ? QString() : tip); // empty: the action's own text
+    }
+}
+
 void MainWindow::showRestartDialog()
 {
+    if (!m_restartAction->isEnabled())
+        return; // the panel's button and Ctrl+R come here too
     RestartDialog dialog(m_model.rememberedRestartSettings(), m_model.shards().rowCount(), m_model.inFlightTotal(), this);
     if (dialog.exec() == QDialog::Accepted)
         m_model.requestRestart(dialog.settings());

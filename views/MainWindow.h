@@ -14,6 +14,7 @@ namespace shardscope {
 class ChartPanel;
 class ConsoleModel;
 class EventLogView;
+class FaultsMenu;
 class HeaderStrip;
 class RestartPanel;
 class ShardDetailPanel;
@@ -40,6 +41,9 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     class ConnectionBanner *connectionBanner() const { return m_connection; }
     QAction *restartAction() const { return m_restartAction; }
+    QAction *stopAction() const { return m_stopAction; }
+    QAction *startAction() const { return m_startAction; }
+    FaultsMenu *faultsMenu() const { return m_faultsMenu; }
 
     void setTheme(Theme theme);
     Theme theme() const { return m_theme; }
@@ -50,6 +54,8 @@ public:
 public Q_SLOTS:
     // Opens the restart settings + confirm dialog; on OK asks the service to restart.
     void showRestartDialog();
+    // Asks first, with Cancel as the default button; on Yes stops the service.
+    void confirmStop();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -58,6 +64,8 @@ protected:
 private:
     void buildMenus();
     QWidget *buildTimelineTab();
+    // Commands on or off with the connection, the title naming the service.
+    void refreshLiveness();
 
     ConsoleModel &m_model;
     HeaderStrip *m_header;
@@ -75,6 +83,9 @@ private:
     QLabel *m_frameTime;
     class ConnectionBanner *m_connection = nullptr;
     QAction *m_restartAction = nullptr;
+    QAction *m_stopAction = nullptr;
+    QAction *m_startAction = nullptr;
+    FaultsMenu *m_faultsMenu = nullptr;
     QAction *m_lightAction = nullptr;
     QAction *m_darkAction = nullptr;
     Theme m_theme = Theme::Light;

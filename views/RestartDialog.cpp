@@ -3,7 +3,9 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -39,12 +41,17 @@ RestartDialog::RestartDialog(const RestartSettings &initial, int shardCount, qui
     , m_verify(msBox(initial.verifyTimeoutMs, RestartSettings::limits().verifyTimeoutMs, this))
     , m_consequence(new QLabel(this))
     , m_warning(new QLabel(this))
+    , m_confirmRow(new QWidget(this))
+    , m_confirmLabel(new QLabel(m_confirmRow))
+    , m_confirm(new QLineEdit(m_confirmRow))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+    , m_ok(m_buttons->button(QDialogButtonBox::Ok))
+    , m_cancel(m_buttons->button(QDialogButtonBox::Cancel))
 {
     setWindowTitle(QStringLiteral("Restart all shards"));
     m_mode->addItems({QStringLiteral("Phased: all shards as one unit (recommended)"),
                       QStringLiteral("Legacy: re-creates shard 0 only (reproduces a known failure)")});
-    m_mode->setCurrentIndex(initial.legacy ? 1 : 0);
+    m_mode->setCurrentIndex(0); // phased every time: legacy is never carried over
     m_admission->addItems({QStringLiteral("Hold new requests until resume"),
                            QStringLiteral("Reject new requests with 503 and Retry-After")});
     m_admission->setCurrentIndex(initial.rejectAdmission ? 1 : 0);
@@ -71,12 +78,27 @@ RestartDialog::RestartDialog(const RestartSettings &initial, int shardCount, qui
     wp.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
     m_warning->setPalette(wp);
 
+    m_confirmLabel->setText(QStringLiteral("To confirm, type %1 (the shard count) or legacy:").arg(shardCount));
+    m_confirmLabel->setBuddy(m_confirm);
+    m_confirm->setPlaceholderText(QStringLiteral("%1 or legacy").arg(shardCount));
+    m_confirm->setAccessibleName(QStringLiteral("Legacy restart confirmation"));
+    auto *confirmLayout = new QHBoxLayout(m_confirmRow);
+    confirmLayout->setContentsMargins(0, 0, 0, 0);
+    confirmLayout->addWidget(m_confirmLabel);
+    confirmLayout->addWidget(m_confirm, 1);
+    setTabOrder(m_mode, m_confirm); // one Tab from choosing legacy to confirming it
+
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_consequence);
     layout->addWidget(m_warning);
+    layout->addWidget(m_confirmRow);
     layout->addWidget(m_buttons);
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
+        if (confirmed()) // OK is disabled otherwise; this guards a programmatic click too
+            accept();
+    });
+    connect(m_confirm, &QLineEdit::textChanged, this, &RestartDialog::refreshButtons);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     for (QComboBox *box : {m_mode, m_admission, m_drainPolicy})
         connect(box, &QComboBox::currentIndexChanged, this, &RestartDialog::refresh);
@@ -103,6 +125,30 @@ QString RestartDialog::consequenceText() const { return m_consequence->text(); }
 QString RestartDialog::warningText() const { return m_warning->text(); }
 bool RestartDialog::warningVisible() const { return !m_warning->isHidden(); }
 
+bool RestartDialog::destructive() const
+{
+    return m_mode->currentIndex() == 1 || m_drainPolicy->currentIndex() == 1;
+}
+
+bool RestartDialog::confirmed() const
+{
+    if (m_mode->currentIndex() != 1)
+        return true;
+    const QString typed = m_confirm->text().trimmed();
+    return typed == QString::number(m_shardCount) || typed.compare(QStringLiteral("legacy"), Qt::CaseInsensitive) == 0;
+}
+
+void RestartDialog::refreshButtons()
+{
+    const bool danger = destructive();
+    m_ok->setEnabled(confirmed());
+    // Return goes to Cancel while the choice breaks requests; a focused OK ignores it too
+    // (a button takes Return only when it is default or autoDefault).
+    m_ok->setAutoDefault(!danger);
+    (danger ? m_cancel : m_ok)->setDefault(true);
+    (danger ? m_ok : m_cancel)->setDefault(false);
+}
+
 void RestartDialog::refresh()
 {
     const RestartSettings s = settings();
@@ -128,10 +174,13 @@ void RestartDialog::refresh()
     }
     m_consequence->setText(text);
     m_warning->setVisible(s.legacy);
+    if (!s.legacy)
+        m_confirm->clear(); // typed afresh each time legacy is chosen
+    m_confirmRow->setVisible(s.legacy);
+    refreshButtons();
     m_admission->setEnabled(!s.legacy);
     m_drainPolicy->setEnabled(!s.legacy);
-    m_buttons->button(QDialogButtonBox::Ok)
-        ->setText(s.legacy ? QStringLiteral("Restart %1 shards (legacy)").arg(m_shardCount)
+    m_ok->setText(s.legacy ? QStringLiteral("Restart %1 shards (legacy)").arg(m_shardCount)
                            : QStringLiteral("Restart %1 shards").arg(m_shardCount));
     adjustSize();
 }

@@ -1,6 +1,7 @@
 #include "views/RestartPanel.h"
 
 #include "model/console/ConsoleModel.h"
+#include "model/console/OperatorTools.h"
 #include "model/restart/RestartTracker.h"
 #include "views/PhaseStepper.h"
 
@@ -24,7 +25,6 @@ RestartPanel::RestartPanel(ConsoleModel &model, QWidget *parent)
     , m_status(new QLabel(this))
     , m_summary(new QLabel(this))
 {
-    m_restart->setToolTip(QStringLiteral("Restart every shard as one unit (Ctrl+R)"));
     m_restart->setFocusPolicy(Qt::TabFocus);
     m_abort->setToolTip(QStringLiteral("Abort the running restart and reopen on the old version"));
     m_abort->setFocusPolicy(Qt::TabFocus);
@@ -45,6 +45,7 @@ RestartPanel::RestartPanel(ConsoleModel &model, QWidget *parent)
     connect(m_restart, &QPushButton::clicked, this, &RestartPanel::restartRequested);
     connect(m_abort, &QPushButton::clicked, &m_model, &ConsoleModel::abortRestart);
     connect(&m_model.restart(), &RestartTracker::progressChanged, this, &RestartPanel::refresh);
+    connect(&m_model.tools(), &OperatorTools::liveChanged, this, &RestartPanel::refresh);
     refresh();
 }
 
@@ -61,7 +62,11 @@ void RestartPanel::refresh()
     palette.setColor(QPalette::WindowText, p.seen && !p.active && !p.succeeded() ? QColor(0xc6, 0x28, 0x28)
                                                                                  : this->palette().color(QPalette::WindowText));
     m_status->setPalette(palette);
-    m_restart->setEnabled(!p.active);
+    const QString notLive = m_model.tools().notLiveReason();
+    m_restart->setEnabled(!p.active && notLive.isEmpty());
+    m_restart->setToolTip(notLive.isEmpty()
+                              ? QStringLiteral("Restart every shard as one unit (Ctrl+R)")
+                              : QStringLiteral("Unavailable while %1; it comes back when the service is live.").arg(notLive));
     if (!p.seen) {
         m_status->setText(QStringLiteral("No restart since the console started."));
         m_summary->clear();

@@ -27,6 +27,7 @@ QSpinBox *box(int min, int max, int value, const QString &suffix, QWidget *paren
 WorkloadPanel::WorkloadPanel(ConsoleModel &model, QWidget *parent)
     : QGroupBox(QStringLiteral("Built-in workload (load generator)"), parent)
     , m_model(model)
+    , m_warning(new QLabel(this))
     , m_toggle(new QPushButton(this))
     , m_counters(new QLabel(this))
 {
@@ -56,7 +57,16 @@ WorkloadPanel::WorkloadPanel(ConsoleModel &model, QWidget *parent)
     form->addRow(QStringLiteral("Durations:"), durations);
     m_counters->setWordWrap(true);
 
+    m_warning->setWordWrap(true);
+    m_warning->setText(QStringLiteral("\u26A0 Attached to %1: starting the workload sends real queries to that "
+                                      "service, at the rate below, until you stop it.")
+                           .arg(m_model.endpoint()));
+    m_toggle->setToolTip(m_model.isRemote() ? QStringLiteral("Sends load to %1").arg(m_model.endpoint()) : QString());
+    m_warning->setStyleSheet(QStringLiteral("QLabel { color: #b71c1c; font-weight: bold; }"));
+    m_warning->setVisible(m_model.isRemote());
+
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_warning);
     layout->addWidget(m_toggle);
     layout->addLayout(form);
     layout->addWidget(m_counters);
@@ -76,6 +86,8 @@ WorkloadPanel::WorkloadPanel(ConsoleModel &model, QWidget *parent)
 }
 
 QString WorkloadPanel::countersText() const { return m_counters->text(); }
+QString WorkloadPanel::warningText() const { return m_warning->text(); }
+bool WorkloadPanel::warningVisible() const { return !m_warning->isHidden(); }
 
 void WorkloadPanel::pushConfig()
 {

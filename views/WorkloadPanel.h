@@ -16,6 +16,8 @@ class ConsoleModel;
 
 // The built-in client load, clearly labelled as such: start/stop, rate, clients, the
 // procedure mix (including the long spin and sleep) and its counters by reply code.
+// Attached to a remote service it is off until started, under a warning that it loads
+// that service.
 class WorkloadPanel : public QGroupBox
 {
     Q_OBJECT
@@ -24,6 +26,8 @@ public:
 
     QPushButton *toggleButton() const { return m_toggle; }
     QString countersText() const;
+    QString warningText() const;
+    bool warningVisible() const;
 
 private:
     void pushConfig();
@@ -31,6 +35,7 @@ private:
     void refreshRunning(bool running);
 
     ConsoleModel &m_model;
+    QLabel *m_warning;
     QPushButton *m_toggle;
     QSpinBox *m_rate;
     QSpinBox *m_clients;

@@ -53,6 +53,9 @@ public:
     virtual QString endpoint() const = 0;
     virtual RestartOptions restartDefaults() const = 0;
     virtual ConnectionStatus connection() const { return {}; }
+    // A service in another process (--connect): the console attached to it, did not start
+    // it, and must not load it unless the operator asks.
+    virtual bool isRemote() const { return false; }
 
     // Commands: each answers through commandFinished(), on the GUI thread.
     virtual void requestRestart(const RestartOptions &options) = 0;

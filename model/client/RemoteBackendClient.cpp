@@ -43,7 +43,7 @@ RemoteBackendClient::RemoteBackendClient(QUrl base, QByteArray token, RemoteTran
             m_stream->abort(); // onStreamEnded reports and retries
     });
     m_pollTimer.setInterval(kDefaultPollIntervalMs);
-    connect(&m_pollTimer, &QTimer::timeout, this, [this] { m_poller.poll(m_lastSeq); });
+    connect(&m_pollTimer, &QTimer::timeout, this, [this] { m_poller.poll(m_serviceSeq); });
     connect(&m_poller, &ServicePoller::polled, this, &RemoteBackendClient::onPolled);
     connect(&m_poller, &ServicePoller::failed, this, [this](const QString &why) {
         stopPolling();
@@ -91,7 +91,7 @@ void RemoteBackendClient::fetchStatus()
 
 void RemoteBackendClient::openStream()
 {
-    QNetworkRequest r = request(QStringLiteral("/v1/stream?since=%1").arg(m_lastSeq));
+    QNetworkRequest r = request(QStringLiteral("/v1/stream?since=%1").arg(m_serviceSeq));
     r.setRawHeader("Accept", "text/event-stream");
     m_sse.clear();
     m_streamDelivered = false;
@@ -103,33 +103,57 @@ void RemoteBackendClient::openStream()
 
 void RemoteBackendClient::onStreamData()
 {
-    m_sse.feed(m_stream->readAll(), [this](const QByteArray &event, const QByteArray &data) {
-        handleFrame(event, data);
-        return true;
+    const bool sameInstance = m_sse.feed(m_stream->readAll(), [this](const QByteArray &event, const QByteArray &data) {
+        return handleFrame(event, data);
     });
+    if (sameInstance)
+        return;
+    // This stream started after the old instance's last event: open one from the start.
+    disconnect(m_stream, nullptr, this, nullptr);
+    m_stream->abort();
+    m_stream->deleteLater();
+    openStream();
 }
 
-void RemoteBackendClient::handleFrame(const QByteArray &event, const QByteArray &data)
+bool RemoteBackendClient::handleFrame(const QByteArray &event, const QByteArray &data)
 {
     const QJsonObject json = QJsonDocument::fromJson(data).object();
     if (event == "snapshot") {
         if (m_pollTimer.isActive())
             stopPolling(); // the stream flows again: it is the better path
         m_streamDelivered = true;
-        m_snapshot = snapshotFromJson(json);
+        const bool sameInstance = takeSnapshot(snapshotFromJson(json));
         m_backoffMs = 250;
         m_status.lastSeenMs = nowEpochMs();
         setStatus(true, false, {});
         m_watchdog.start();
-    } else if (event == "event") {
-        addEvent(eventFromJson(json));
+        return sameInstance;
     }
+    if (event == "event")
+        addEvent(eventFromJson(json));
+    return true;
+}
+
+bool RemoteBackendClient::takeSnapshot(ServiceSnapshot snapshot)
+{
+    // Another start time at the same address is another instance (restarted, or replaced).
+    const bool newInstance = m_instanceStartMs != 0 && snapshot.startTimeMs != 0 && snapshot.startTimeMs != m_instanceStartMs;
+    if (snapshot.startTimeMs != 0)
+        m_instanceStartMs = snapshot.startTimeMs;
+    m_snapshot = std::move(snapshot);
+    if (!newInstance)
+        return true;
+    m_seqBase = m_lastSeq;
+    m_serviceSeq = 0;
+    return false;
 }
 
 void RemoteBackendClient::addEvent(ServiceEvent e)
 {
-    if (e.seq <= m_lastSeq)
+    if (e.seq <= m_serviceSeq)
         return;
+    m_serviceSeq = e.seq;
+    e.seq += m_seqBase;
     m_lastSeq = e.seq;
     m_events.push_back(std::move(e));
     if (m_events.size() > kEventsKept)
@@ -166,7 +190,7 @@ void RemoteBackendClient::startPolling(const QString &why)
 {
     m_pollReason = why;
     m_pollTimer.start();
-    m_poller.poll(m_lastSeq);
+    m_poller.poll(m_serviceSeq);
 }
 
 void RemoteBackendClient::stopPolling()
@@ -178,9 +202,12 @@ void RemoteBackendClient::stopPolling()
 
 void RemoteBackendClient::onPolled(const PollResult &result)
 {
-    m_snapshot = result.snapshot;
-    for (const ServiceEvent &e : result.events)
-        addEvent(e);
+    // A new instance's events were asked for after the old one's last: ask from the start.
+    const bool sameInstance = takeSnapshot(result.snapshot);
+    if (sameInstance) {
+        for (const ServiceEvent &e : result.events)
+            addEvent(e);
+    }
     m_backoffMs = 250;
     m_status.lastSeenMs = nowEpochMs();
     const QString every = QStringLiteral("every %1 s").arg(QString::number(m_pollTimer.interval() / 1000.0));
@@ -191,8 +218,8 @@ void RemoteBackendClient::onPolled(const PollResult &result)
     setStatus(true, true, detail);
     if (m_transport == RemoteTransport::Auto && !m_stream && !m_streamRetry.isActive())
         m_streamRetry.start();
-    if (result.moreEvents)
-        m_poller.poll(m_lastSeq);
+    if (result.moreEvents || !sameInstance)
+        m_poller.poll(m_serviceSeq);
 }
 
 void RemoteBackendClient::lost(const QString &why)

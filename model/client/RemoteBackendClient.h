@@ -43,6 +43,7 @@ public:
     QString endpoint() const override;
     RestartOptions restartDefaults() const override { return m_defaults; }
     ConnectionStatus connection() const override { return m_status; }
+    bool isRemote() const override { return true; }
 
     void requestRestart(const RestartOptions &options) override;
     void abortRestart() override;
@@ -58,12 +59,13 @@ private:
     void openStream();
     void onStreamData();
     void onStreamEnded();
-    void handleFrame(const QByteArray &event, const QByteArray &data);
+    bool handleFrame(const QByteArray &event, const QByteArray &data);
     void startPolling(const QString &why);
     void stopPolling();
     void onPolled(const PollResult &result);
     void lost(const QString &why);
     void addEvent(ServiceEvent event);
+    bool takeSnapshot(ServiceSnapshot snapshot); // false: a new instance, read its events anew
     void setStatus(bool live, bool polling, const QString &detail);
     void command(const QString &name, const QString &path, const QJsonObject &body);
     void postQuery(const QueryRequest &request, const ReplyFn &reply);
@@ -85,7 +87,12 @@ private:
     QString m_pollReason;
     ServiceSnapshot m_snapshot;
     std::deque<ServiceEvent> m_events;
-    std::uint64_t m_lastSeq = 0;
+    // Events keep one numbering here across service instances: a new instance numbers
+    // from 1 again, so its events are shifted past the ones already kept.
+    std::uint64_t m_lastSeq = 0;    // ours, as eventsSince() sees it
+    std::uint64_t m_serviceSeq = 0; // the current instance's, as its stream and poll take it
+    std::uint64_t m_seqBase = 0;
+    std::int64_t m_instanceStartMs = 0;
     RestartOptions m_defaults;
     bool m_faultsEnabled = false;
     ConnectionStatus m_status{false, 0, QStringLiteral("connecting")};

@@ -14,6 +14,7 @@
 #include "model/shards/SkewAnalysis.h"
 #include "model/workload/WorkloadDriver.h"
 
+#include <QDateTime>
 #include <QSettings>
 
 #include <spdlog/spdlog.h>
@@ -40,6 +41,8 @@ ConsoleModel::ConsoleModel(BackendClient &client, QObject *parent)
     m_shardProxy->setSourceModel(m_shards);
     m_eventProxy->setSourceModel(m_events);
     connect(&m_client, &BackendClient::commandFinished, this, &ConsoleModel::onCommandFinished);
+    m_live = m_everLive = m_client.connection().live;
+    connect(&m_client, &BackendClient::connectionChanged, this, &ConsoleModel::onConnectionChanged);
 }
 
 ConsoleModel::~ConsoleModel() = default;
@@ -55,6 +58,60 @@ void ConsoleModel::setSelectedShard(int shardId)
         return;
     m_selectedShard = shardId;
     Q_EMIT selectionChanged(shardId);
+}
+
+bool ConsoleModel::isRemote() const
+{
+    return m_client.isRemote();
+}
+
+QString ConsoleModel::serviceLabel() const
+{
+    if (isRemote())
+        return endpoint();
+    return m_summary.shardCount > 0 ? QStringLiteral("embedded, %1 shards").arg(m_summary.shardCount)
+                                    : QStringLiteral("embedded");
+}
+
+void ConsoleModel::logConsole(LogLevel level, const QString &text)
+{
+    std::vector<EventEntry> entry(1);
+    entry[0].timeMs = QDateTime::currentMSecsSinceEpoch();
+    entry[0].level = level;
+    entry[0].source = QStringLiteral("console");
+    entry[0].text = text;
+    m_events->appendEntries(std::move(entry));
+}
+
+void ConsoleModel::onConnectionChanged()
+{
+    // The client signals every change of detail (a retry's countdown too): log edges only.
+    const ConnectionStatus status = m_client.connection();
+    if (status.live == m_live)
+        return;
+    m_live = status.live;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (!m_live) {
+        m_lostAtMs = now;
+        m_history->markGap();
+        logConsole(LogLevel::Warning, QStringLiteral("Disconnected from %1: %2").arg(endpoint(), status.detail));
+    } else if (!m_everLive) {
+        logConsole(LogLevel::Info, QStringLiteral("Connected to %1").arg(endpoint()));
+    } else {
+        logConsole(LogLevel::Info, QStringLiteral("Reconnected to %1 after %2 s without it")
+                                       .arg(endpoint(), QString::number((now - m_lostAtMs) / 1000.0, 'f', 1)));
+    }
+    m_everLive = m_everLive || m_live;
+}
+
+bool ConsoleModel::refuseWhileNotLive(const QString &command)
+{
+    const QString why = m_tools->notLiveReason();
+    if (why.isEmpty())
+        return false;
+    spdlog::warn("console: {} not sent: {}", command.toStdString(), why.toStdString());
+    Q_EMIT commandFinished(command, false, QStringLiteral("%1 not sent: %2").arg(command, why));
+    return true;
 }
 
 int ConsoleModel::selectedRow() const
@@ -75,6 +132,8 @@ RestartSettings ConsoleModel::rememberedRestartSettings() const
 
 void ConsoleModel::requestRestart(const RestartSettings &settings)
 {
+    if (refuseWhileNotLive(QStringLiteral("restart")))
+        return;
     QSettings q;
     settings.save(q);
     m_restart->setRequestedMode(settings.modeName());
@@ -92,12 +151,16 @@ void ConsoleModel::abortRestart()
 
 void ConsoleModel::stopService()
 {
+    if (refuseWhileNotLive(QStringLiteral("stop")))
+        return;
     spdlog::info("console: stop service requested");
     m_client.stopService();
 }
 
 void ConsoleModel::startService()
 {
+    if (refuseWhileNotLive(QStringLiteral("start")))
+        return;
     spdlog::info("console: start service requested");
     m_client.startService();
 }
@@ -120,6 +183,16 @@ void ConsoleModel::onCommandFinished(const QString &command, const CommandResult
 void ConsoleModel::applyFrame(const ServiceSnapshot &snapshot, const std::vector<ServiceEvent> &events)
 {
     m_nowMs = snapshot.takenAtMs;
+    if (snapshot.startTimeMs != 0) {
+        if (m_instanceStartMs != 0 && snapshot.startTimeMs != m_instanceStartMs) {
+            const auto clock = [](qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss")); };
+            logConsole(LogLevel::Warning,
+                       QStringLiteral("New service instance at %1: started %2 (the one before started %3); its "
+                                      "versions, counters and events begin again")
+                           .arg(serviceLabel(), clock(snapshot.startTimeMs), clock(m_instanceStartMs)));
+        }
+        m_instanceStartMs = snapshot.startTimeMs;
+    }
     const SkewReport skew = analyseSkew(snapshot.shards);
     m_shards->apply(snapshot, skew);
 

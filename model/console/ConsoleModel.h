@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/console/ServiceSummary.h"
+#include "model/events/EventEntry.h"
 #include "model/restart/RestartSettings.h"
 #include "model/workload/WorkloadConfig.h"
 
@@ -54,6 +55,11 @@ public:
     qint64 nowMs() const { return m_nowMs; }
     quint64 inFlightTotal() const { return m_inFlightTotal; }
     QString endpoint() const;
+    // Attached to a service in another process (--connect) rather than embedding one.
+    bool isRemote() const;
+    // The service as the window title names it: its URL when attached, else
+    // "embedded, N shards".
+    QString serviceLabel() const;
 
     // Selected shard by id; -1 for none.
     void setSelectedShard(int shardId);
@@ -63,8 +69,11 @@ public:
     void setLogSink(std::shared_ptr<QueuedLogSink> sink) { m_logSink = std::move(sink); }
 
     RestartSettings restartDefaults() const;
-    // Last restart settings the operator used (QSettings), or the service's defaults.
+    // Last restart settings the operator used (QSettings), or the service's defaults;
+    // always phased (RestartSettings::load).
     RestartSettings rememberedRestartSettings() const;
+    // Restart, stop and start are not sent while the service is not live: each then ends
+    // at once in commandFinished(command, false, why).
     void requestRestart(const RestartSettings &settings);
     void abortRestart();
     void stopService();
@@ -83,6 +92,9 @@ Q_SIGNALS:
 
 private:
     void onCommandFinished(const QString &command, const CommandResult &result);
+    void onConnectionChanged();
+    bool refuseWhileNotLive(const QString &command);
+    void logConsole(LogLevel level, const QString &text);
 
     BackendClient &m_client;
     ShardTableModel *m_shards;
@@ -100,6 +112,10 @@ private:
     qint64 m_nowMs = 0;
     quint64 m_inFlightTotal = 0;
     int m_selectedShard = -1;
+    bool m_live = true;
+    bool m_everLive = true;
+    qint64 m_lostAtMs = 0;
+    qint64 m_instanceStartMs = 0; // start time of the service instance last seen
 };
 
 } // namespace shardscope

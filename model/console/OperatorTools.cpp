@@ -42,6 +42,15 @@ QString OperatorTools::connectionDetail() const
     return m_client.connection().detail;
 }
 
+QString OperatorTools::notLiveReason() const
+{
+    const ConnectionStatus status = m_client.connection();
+    if (status.live)
+        return {};
+    return QStringLiteral("the service at %1 is not live (%2)")
+        .arg(m_client.endpoint(), status.detail.isEmpty() ? QStringLiteral("no data from it") : status.detail);
+}
+
 bool OperatorTools::faultsEnabled() const
 {
     return m_client.faultsEnabled();
@@ -49,6 +58,8 @@ bool OperatorTools::faultsEnabled() const
 
 void OperatorTools::injectFault(const QString &kind, int shard, int ms)
 {
+    if (!live())
+        return; // the Faults menu is disabled then, with the reason
     QJsonObject fault{{QStringLiteral("fault"), kind}};
     if (shard >= 0)
         fault.insert(QStringLiteral("shard"), shard);

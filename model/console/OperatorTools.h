@@ -32,10 +32,12 @@ public:
     qint64 lastSeenMs() const;
     QString connectionDetail() const;
     bool polling() const; // live, but by polling because the event stream is unavailable
+    // Why commands (restart, stop, start, faults) are off: empty while the service is live.
+    QString notLiveReason() const;
 
     bool faultsEnabled() const;
     // kind: crash, slow, stuck, fail_next_create, bad_graph, clear. The outcome arrives
-    // as the console's commandFinished("fault", ...).
+    // as the console's commandFinished("fault", ...). Not sent while not live.
     void injectFault(const QString &kind, int shard = -1, int ms = -1);
     // Sends one echo query pinned to `shard`; the answer (version, time) or the error goes
     // to the event log as a console line.

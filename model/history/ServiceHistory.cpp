@@ -44,8 +44,13 @@ void ServiceHistory::sample(const ServiceSnapshot &snapshot)
         m_lastProcessed.assign(n, 0);
         m_lastFailed.assign(n, 0);
     }
+    const bool newInstance = m_lastStartMs != 0 && snapshot.startTimeMs != 0 && snapshot.startTimeMs != m_lastStartMs;
+    const bool silent = snapshot.takenAtMs - m_lastSampleMs > kSilentPeriods * m_periodMs;
     TotalSample total;
-    total.intervalMs = first ? 0 : snapshot.takenAtMs - m_lastSampleMs;
+    total.gapBefore = !first && (m_gapPending || newInstance || silent);
+    total.intervalMs = first || total.gapBefore ? 0 : snapshot.takenAtMs - m_lastSampleMs;
+    m_gapPending = false;
+    m_lastStartMs = snapshot.startTimeMs;
     for (std::size_t i = 0; i < n; ++i) {
         const ShardSnapshot &s = snapshot.shards[i];
         ShardSample sample;
@@ -66,6 +71,14 @@ void ServiceHistory::sample(const ServiceSnapshot &snapshot)
     m_lastSampleMs = snapshot.takenAtMs;
 }
 
+void ServiceHistory::addGaps(ChartLines &lines) const
+{
+    for (std::size_t i = 1; i < m_times.size(); ++i) {
+        if (m_totals.at(i).gapBefore)
+            lines.gaps.emplace_back(double(m_times.at(i - 1)), double(m_times.at(i)));
+    }
+}
+
 ChartLines ServiceHistory::totals() const
 {
     ChartLines lines;
@@ -78,6 +91,7 @@ ChartLines ServiceHistory::totals() const
             lines.errors.emplace_back(t, perSecond(s.failedDelta, s.intervalMs));
         }
     }
+    addGaps(lines);
     return lines;
 }
 
@@ -97,6 +111,7 @@ ChartLines ServiceHistory::forShard(int row) const
             lines.errors.emplace_back(t, perSecond(s.failedDelta, interval));
         }
     }
+    addGaps(lines);
     return lines;
 }
 

@@ -5,6 +5,8 @@
 #include <QPointF>
 #include <QtGlobal>
 
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace shardscope {
@@ -16,6 +18,9 @@ struct ChartLines {
     std::vector<QPointF> queueDepth;
     std::vector<QPointF> throughput; // answered requests per second
     std::vector<QPointF> errors;     // failed requests per second
+    // Spans [from, to] with no data (an outage, a new service instance): the lines break
+    // there rather than bridge it, and no rate is averaged over one.
+    std::vector<std::pair<double, double>> gaps;
 };
 
 // The last few minutes of queue depth, throughput and errors, for all shards and per
@@ -25,12 +30,16 @@ class ServiceHistory
 public:
     static constexpr std::size_t kDefaultCapacity = 600; // 5 minutes at 2 Hz
     static constexpr qint64 kDefaultPeriodMs = 500;
+    // No sample for this many periods is a gap too, whatever the connection said.
+    static constexpr qint64 kSilentPeriods = 10;
 
     explicit ServiceHistory(std::size_t capacity = kDefaultCapacity, qint64 periodMs = kDefaultPeriodMs);
 
     // Takes a sample when a period has passed since the last one; true if it did.
     bool maybeSample(const ServiceSnapshot &snapshot);
     void sample(const ServiceSnapshot &snapshot);
+    // The service was out of reach: the next sample starts the lines anew.
+    void markGap() { m_gapPending = true; }
 
     std::size_t size() const { return m_times.size(); }
     std::size_t capacity() const { return m_times.capacity(); }
@@ -48,11 +57,15 @@ private:
         quint64 queueDepth = 0;
         quint64 processedDelta = 0;
         quint64 failedDelta = 0;
-        qint64 intervalMs = 0;
+        qint64 intervalMs = 0; // 0 after a gap: no rate across it
+        bool gapBefore = false;
     };
+    void addGaps(ChartLines &lines) const;
     std::size_t m_capacity;
     qint64 m_periodMs;
     qint64 m_lastSampleMs = 0;
+    std::int64_t m_lastStartMs = 0; // the service instance of the last sample
+    bool m_gapPending = false;
     HistoryRing<qint64> m_times;
     HistoryRing<TotalSample> m_totals;
     std::vector<HistoryRing<ShardSample>> m_shards;

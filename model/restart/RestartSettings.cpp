@@ -41,7 +41,7 @@ RestartOptions RestartSettings::toOptions(const RestartOptions &base) const
 void RestartSettings::save(QSettings &q) const
 {
     q.beginGroup(QStringLiteral("restart"));
-    q.setValue(QStringLiteral("mode"), modeName());
+    q.remove(QStringLiteral("mode")); // earlier versions kept it, legacy included
     q.setValue(QStringLiteral("admission"), admissionName());
     q.setValue(QStringLiteral("drainPolicy"), drainPolicyName());
     q.setValue(QStringLiteral("prepareTimeoutMs"), prepareTimeoutMs);
@@ -55,7 +55,7 @@ RestartSettings RestartSettings::load(QSettings &q, const RestartSettings &fallb
 {
     RestartSettings s = fallback;
     q.beginGroup(QStringLiteral("restart"));
-    s.legacy = q.value(QStringLiteral("mode"), fallback.modeName()).toString() == QStringLiteral("legacy");
+    s.legacy = false; // never from settings, whatever an earlier version saved
     s.rejectAdmission = q.value(QStringLiteral("admission"), fallback.admissionName()).toString() == QStringLiteral("reject");
     s.forceDrain = q.value(QStringLiteral("drainPolicy"), fallback.drainPolicyName()).toString() == QStringLiteral("force");
     s.prepareTimeoutMs = q.value(QStringLiteral("prepareTimeoutMs"), fallback.prepareTimeoutMs).toInt();

@@ -35,7 +35,8 @@ struct RestartSettings {
     // Applies these fields over `base` (which keeps hold capacity and deadline).
     RestartOptions toOptions(const RestartOptions &base) const;
 
-    // Remembered between runs under "restart/".
+    // Remembered between runs under "restart/", all but the mode: a restart starts phased
+    // every time, and legacy (which breaks shards 1..N-1 on purpose) is chosen afresh.
     void save(QSettings &settings) const;
     static RestartSettings load(QSettings &settings, const RestartSettings &fallback);
 

@@ -14,7 +14,7 @@ ServiceSnapshot ScriptedBackendClient::uniform(int shards, ShardState state, Ver
     ServiceSnapshot s;
     s.phase = ServicePhase::Serving;
     s.version = version;
-    s.startTimeMs = takenAtMs - 60000;
+    s.startTimeMs = kStartTimeMs;
     s.takenAtMs = takenAtMs;
     for (int i = 0; i < shards; ++i) {
         ShardSnapshot sh;
@@ -59,6 +59,12 @@ std::vector<ServiceEvent> ScriptedBackendClient::eventsSince(std::uint64_t after
         if (e.seq > afterSeq && out.size() < limit)
             out.push_back(e);
     return out;
+}
+
+void ScriptedBackendClient::setConnection(const ConnectionStatus &status)
+{
+    m_connection = status;
+    Q_EMIT connectionChanged(status.live);
 }
 
 void ScriptedBackendClient::answer(const QString &command)

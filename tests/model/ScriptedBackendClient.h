@@ -18,6 +18,9 @@ class ScriptedBackendClient : public BackendClient
 public:
     explicit ScriptedBackendClient(QObject *parent = nullptr);
 
+    // One service instance throughout, unless a test sets another start time.
+    static constexpr qint64 kStartTimeMs = 1;
+
     // A service of `shards` shards, all in `state` on `version`, taken at `takenAtMs`.
     static ServiceSnapshot uniform(int shards, ShardState state, Version version, qint64 takenAtMs);
 
@@ -27,11 +30,17 @@ public:
     void setEndpoint(const QString &endpoint) { m_endpoint = endpoint; }
     void setQueryStatus(QueryStatus status) { m_queryStatus = status; }
     void setCommandResult(const CommandResult &result) { m_commandResult = result; }
+    void setRemote(bool remote) { m_remote = remote; }
+    void setRestartDefaults(const RestartOptions &defaults) { m_defaults = defaults; }
+    // Plays a connection change, as the remote client reports one.
+    void setConnection(const ConnectionStatus &status);
 
     ServiceSnapshot snapshot() override;
     std::vector<ServiceEvent> eventsSince(std::uint64_t afterSeq, std::size_t limit = 1000) override;
     QString endpoint() const override { return m_endpoint; }
-    RestartOptions restartDefaults() const override { return {}; }
+    RestartOptions restartDefaults() const override { return m_defaults; }
+    ConnectionStatus connection() const override { return m_connection; }
+    bool isRemote() const override { return m_remote; }
     void requestRestart(const RestartOptions &options) override;
     void abortRestart() override;
     void stopService() override;
@@ -57,6 +66,9 @@ private:
     RestartOptions m_lastOptions;
     std::atomic<quint64> m_queries{0};
     QStringList m_procedures;
+    bool m_remote = false;
+    RestartOptions m_defaults;
+    ConnectionStatus m_connection;
 };
 
 } // namespace shardscope

@@ -137,7 +137,73 @@ private Q_SLOTS:
         QCOMPARE(client.lastRestartOptions().drainTimeoutMs, 2500);
         QTRY_COMPARE(done.count(), 1);
         QVERIFY(done[0][1].toBool());
-        QCOMPARE(model.rememberedRestartSettings(), s);
+        // Remembered, all but the mode: the next restart starts phased.
+        RestartSettings remembered = s;
+        remembered.legacy = false;
+        QCOMPARE(model.rememberedRestartSettings(), remembered);
+    }
+
+    void noCommandIsSentWhileTheServiceIsNotLive_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::newRow("restart") << QStringLiteral("restart");
+        QTest::newRow("stop") << QStringLiteral("stop");
+        QTest::newRow("start") << QStringLiteral("start");
+    }
+
+    void noCommandIsSentWhileTheServiceIsNotLive()
+    {
+        QFETCH(QString, command);
+        ScriptedBackendClient client;
+        client.setRemote(true);
+        ConsoleModel model(client);
+        client.setConnection({false, 0, QStringLiteral("lost http://127.0.0.1:8080: Connection refused"), false});
+        QSignalSpy done(&model, &ConsoleModel::commandFinished);
+        if (command == QLatin1String("restart"))
+            model.requestRestart(model.restartDefaults());
+        else if (command == QLatin1String("stop"))
+            model.stopService();
+        else
+            model.startService();
+        QVERIFY(client.commands().isEmpty());
+        QCOMPARE(done.count(), 1);
+        QVERIFY(!done[0][1].toBool());
+        QVERIFY2(done[0][2].toString().startsWith(command + QStringLiteral(" not sent: the service at ")),
+                 qPrintable(done[0][2].toString()));
+    }
+
+    void disconnectsReconnectsAndANewInstanceAreInTheEventLog()
+    {
+        ScriptedBackendClient client;
+        client.setRemote(true);
+        client.setConnection({false, 0, QStringLiteral("connecting"), false});
+        ConsoleModel model(client);
+        auto texts = [&] {
+            QStringList out;
+            for (int row = 0; row < model.events().rowCount(); ++row)
+                out << model.events().index(row, EventListModel::MessageColumn).data().toString();
+            return out;
+        };
+        ServiceSnapshot s = ScriptedBackendClient::uniform(2, ShardState::Serving, 1, 5000);
+        client.setConnection({true, 5000, {}, false});
+        client.setSnapshot(s);
+        model.pump().tick();
+        client.setConnection({false, 5000, QStringLiteral("lost: Connection refused; retrying in 0.25 s"), false});
+        client.setConnection({false, 5000, QStringLiteral("lost: Connection refused; retrying in 0.5 s"), false});
+        client.setConnection({true, 9000, {}, false});
+        s.startTimeMs = 8000; // the service came back as a new instance
+        s.takenAtMs = 9000;
+        client.setSnapshot(s);
+        model.pump().tick();
+        model.pump().tick();
+        const QStringList log = texts();
+        QCOMPARE(log.size(), 4);
+        QCOMPARE(log[0], QStringLiteral("Connected to http://127.0.0.1:8080"));
+        QCOMPARE(log[1], QStringLiteral("Disconnected from http://127.0.0.1:8080: lost: Connection refused; retrying in 0.25 s"));
+        QVERIFY2(log[2].startsWith(QStringLiteral("Reconnected to http://127.0.0.1:8080 after ")), qPrintable(log[2]));
+        QVERIFY2(log[3].startsWith(QStringLiteral("New service instance at http://127.0.0.1:8080: started ")), qPrintable(log[3]));
+        QCOMPARE(model.events().index(1, EventListModel::LevelColumn).data().toString(), QStringLiteral("warning"));
+        QCOMPARE(model.events().index(1, EventListModel::SourceColumn).data().toString(), QStringLiteral("console"));
     }
 
     void aRefusedCommandReachesTheOperatorWithItsStatusAndReason()

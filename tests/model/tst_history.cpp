@@ -90,6 +90,58 @@ private Q_SLOTS:
         QCOMPARE(h.totals().queueDepth.front().x(), 700.0);
     }
 
+    void anOutageIsAGapNotARateAveragedOverIt_data()
+    {
+        QTest::addColumn<QString>("what");
+        QTest::addColumn<bool>("gap");
+        QTest::newRow("the connection was lost") << QStringLiteral("lost") << true;
+        QTest::newRow("a new service instance") << QStringLiteral("instance") << true;
+        QTest::newRow("no sample for ten periods") << QStringLiteral("silence") << true;
+        QTest::newRow("an ordinary period") << QStringLiteral("nothing") << false;
+    }
+
+    void anOutageIsAGapNotARateAveragedOverIt()
+    {
+        QFETCH(QString, what);
+        QFETCH(bool, gap);
+        ServiceHistory h(20, 500);
+        ServiceSnapshot s = ScriptedBackendClient::uniform(1, ShardState::Serving, 1, 10000);
+        for (int i = 0; i < 3; ++i) {
+            s.takenAtMs += 500;
+            s.shards[0].processed += 100; // 200/s
+            h.sample(s);
+        }
+        const double before = double(s.takenAtMs);
+        if (what == QLatin1String("lost"))
+            h.markGap();
+        else if (what == QLatin1String("instance"))
+            s.startTimeMs += 1;
+        s.takenAtMs += what == QLatin1String("silence") ? 10 * 500 + 1 : 500;
+        s.shards[0].processed = what == QLatin1String("instance") ? 3 : s.shards[0].processed + 100;
+        h.sample(s);
+        const double after = double(s.takenAtMs);
+        s.takenAtMs += 500;
+        s.shards[0].processed += 100;
+        h.sample(s);
+
+        const ChartLines all = h.totals();
+        QCOMPARE(all.queueDepth.size(), std::size_t(5)); // a gauge is good at every sample
+        if (!gap) {
+            QVERIFY(all.gaps.empty());
+            QCOMPARE(all.throughput.size(), std::size_t(4));
+            return;
+        }
+        QCOMPARE(all.gaps.size(), std::size_t(1));
+        QCOMPARE(all.gaps.front(), std::make_pair(before, after));
+        QCOMPARE(h.forShard(0).gaps, all.gaps);
+        // No rate across the gap, so no near-zero point at its end: 200/s on either side.
+        QCOMPARE(all.throughput.size(), std::size_t(3));
+        for (const QPointF &p : all.throughput) {
+            QVERIFY(p.x() <= before || p.x() > after);
+            QCOMPARE(p.y(), 200.0);
+        }
+    }
+
     void theTimelineRecordsARunPerStateChange()
     {
         StateTimeline t;

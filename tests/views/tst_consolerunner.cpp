@@ -1,5 +1,6 @@
-// runConsole(): the window comes up with the built-in workload running, and the
-// screenshot switch saves the window and ends the event loop with status 0.
+// runConsole(): the window comes up with the built-in workload running over an embedded
+// service and off over an attached one, and the screenshot switch saves the window and
+// ends the event loop with status 0.
 #include "ScriptedBackendClient.h"
 
 #include "app/ConsoleRunner.h"
@@ -25,14 +26,23 @@ private Q_SLOTS:
         QSettings().clear();
     }
 
-    void theConsoleStartsWithTheWorkloadRunningAndTheScreenshotSwitchQuitsCleanly()
+    void theWorkloadRunsFromTheStartOnlyOverAnEmbeddedService_data()
     {
+        QTest::addColumn<bool>("remote");
+        QTest::newRow("embedded") << false;
+        QTest::newRow("attached with --connect") << true;
+    }
+
+    void theWorkloadRunsFromTheStartOnlyOverAnEmbeddedService()
+    {
+        QFETCH(bool, remote);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString path = dir.filePath(QStringLiteral("console.png"));
         qputenv("SHARDSCOPE_SCREENSHOT", path.toLocal8Bit());
         qputenv("SHARDSCOPE_SCREENSHOT_DELAY_MS", "800");
         ScriptedBackendClient client;
+        client.setRemote(remote);
         client.setSnapshot(ScriptedBackendClient::uniform(4, ShardState::Serving, 1, 1'780'000'000'000));
         const int rc = runConsole(*qobject_cast<QApplication *>(QCoreApplication::instance()), client);
         qunsetenv("SHARDSCOPE_SCREENSHOT");
@@ -40,7 +50,10 @@ private Q_SLOTS:
         const QImage shot(path);
         QVERIFY(!shot.isNull());
         QVERIFY(shot.width() >= 800);
-        QVERIFY2(client.queriesSubmitted() > 0, "the built-in workload runs from the start");
+        if (remote)
+            QCOMPARE(client.queriesSubmitted(), 0u); // an attached service gets no load it was not asked for
+        else
+            QVERIFY2(client.queriesSubmitted() > 0, "the built-in workload runs from the start");
         QVERIFY(QSettings().contains(QStringLiteral("window/geometry")));
     }
 };

@@ -1,6 +1,7 @@
 // The main window as an operator uses it: filter, keyboard, restart dialog, workload,
 // theme, and 1024 shards.
 #include "ConsoleScenes.h"
+#include "WindowFixture.h"
 
 #include "model/console/ConsoleModel.h"
 #include "model/console/SnapshotPump.h"
@@ -35,46 +36,6 @@
 
 using namespace shardscope;
 using namespace shardscope::test;
-
-namespace {
-
-struct Fixture {
-    Fixture()
-        : model(client)
-        , window(model)
-    {
-        window.setFixedSize(1200, 760);
-        window.show();
-    }
-    void frame(const ServiceSnapshot &s)
-    {
-        client.setSnapshot(s);
-        model.pump().tick();
-    }
-    ShardGridView &grid() { return *window.grid()->view(); }
-    int selectedId() { return grid().currentIndex().data(ShardTableModel::IdRole).toInt(); }
-
-    ScriptedBackendClient client;
-    ConsoleModel model;
-    MainWindow window;
-};
-
-// Runs `fn` on the next modal dialog that opens (exec() blocks the test until it closes).
-void onNextDialog(std::function<void(RestartDialog &)> fn)
-{
-    auto *poll = new QTimer;
-    poll->setInterval(10);
-    QObject::connect(poll, &QTimer::timeout, poll, [poll, fn] {
-        if (auto *dialog = qobject_cast<RestartDialog *>(QApplication::activeModalWidget())) {
-            poll->stop();
-            poll->deleteLater();
-            fn(*dialog);
-        }
-    });
-    poll->start();
-}
-
-} // namespace
 
 class TestMainWindow : public QObject
 {
@@ -273,12 +234,13 @@ private Q_SLOTS:
         QFETCH(bool, legacy);
         QFETCH(QStringList, mentions);
         RestartSettings initial;
-        initial.legacy = legacy;
         RestartDialog dialog(initial, 8, 37);
+        dialog.modeBox()->setCurrentIndex(legacy ? 1 : 0);
         for (const QString &m : mentions)
             QVERIFY2(dialog.consequenceText().contains(m), qPrintable(dialog.consequenceText()));
         QCOMPARE(dialog.warningVisible(), legacy);
         QVERIFY(dialog.warningText().contains(QStringLiteral("reproduces a known failure")));
+        initial.legacy = legacy;
         QCOMPARE(dialog.settings(), initial);
     }
 
@@ -287,23 +249,23 @@ private Q_SLOTS:
         Fixture f;
         f.frame(ScriptedBackendClient::uniform(8, ShardState::Serving, 6, 1000));
         QCOMPARE(f.window.restartAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_R));
-        onNextDialog([](RestartDialog &d) {
-            d.modeBox()->setCurrentIndex(1); // legacy
-            d.accept();
+        onNextDialog<RestartDialog>([](RestartDialog &d) {
+            d.drainPolicyBox()->setCurrentIndex(1); // force
+            d.okButton()->click();
         });
         f.window.restartAction()->trigger();
         QCOMPARE(f.client.commands(), QStringList{QStringLiteral("restart")});
-        QVERIFY(f.client.lastRestartOptions().mode == RestartMode::Legacy);
-        QVERIFY(f.model.rememberedRestartSettings().legacy);
+        QVERIFY(f.client.lastRestartOptions().mode == RestartMode::Phased);
+        QVERIFY(f.client.lastRestartOptions().drainPolicy == DrainTimeoutPolicy::Force);
 
         // Next time the dialog starts from what was used last; cancelling sends nothing.
-        bool startedLegacy = false;
-        onNextDialog([&](RestartDialog &d) {
-            startedLegacy = d.settings().legacy;
+        bool startedForce = false;
+        onNextDialog<RestartDialog>([&](RestartDialog &d) {
+            startedForce = d.settings().forceDrain;
             d.reject();
         });
         f.window.restartPanel()->restartButton()->click();
-        QVERIFY(startedLegacy);
+        QVERIFY(startedForce);
         QCOMPARE(f.client.commands().size(), 1);
     }
 
