@@ -112,9 +112,10 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
     m_endpoint->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusBar()->addPermanentWidget(m_frameTime);
     statusBar()->addPermanentWidget(m_endpoint);
-    // Once a second: the worst frame, from the snapshot's pull to this window painted,
-    // shown only while the pump runs live (tests step frames by hand, so golden images
-    // never contain a timing).
+    // Once a second: the worst frame, from the snapshot's pull to this window painted. A
+    // developer's figure: shown only when asked for (View > Frame timing) and while the
+    // pump runs live (tests step frames by hand, so golden images never contain a timing).
+    m_frameTime->setVisible(false);
     auto *frameClock = new QTimer(this);
     connect(frameClock, &QTimer::timeout, this, [this] {
         const qint64 us = m_model.pump().takeWorstFrameUs();
@@ -190,6 +191,11 @@ void MainWindow::buildMenus()
         themes->addAction(a);
     }
     m_lightAction->setChecked(true);
+    view->addSeparator();
+    QAction *frameTiming = view->addAction(QStringLiteral("&Frame timing (for developers)"));
+    frameTiming->setCheckable(true);
+    frameTiming->setToolTip(QStringLiteral("Shows the worst frame of each second in the status bar"));
+    connect(frameTiming, &QAction::toggled, m_frameTime, &QWidget::setVisible);
 }
 
 void MainWindow::setTheme(Theme theme)
