@@ -86,6 +86,7 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
     m_tabs->addTab(buildTimelineTab(), QStringLiteral("State &timeline"));
     m_tabs->addTab(m_eventLog, QStringLiteral("&Event log"));
     m_tabs->addTab(new AuditView(m_model, this), QStringLiteral("&Audit"));
+    connect(m_restartPanel, &RestartPanel::selectShardRequested, m_grid, &ShardGridPanel::selectShard);
     connect(m_grid, &ShardGridPanel::showEventsRequested, this, [this](int shard) {
         m_eventLog->shardBox()->setValue(shard);
         m_tabs->setCurrentWidget(m_eventLog);

@@ -2,13 +2,18 @@
 
 #include "model/console/ConsoleModel.h"
 #include "model/console/OperatorTools.h"
+#include "model/restart/RestartProgress.h"
 #include "model/restart/RestartTracker.h"
+#include "model/shards/ShardTableModel.h"
 #include "views/PhaseStepper.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <vector>
 
 namespace shardscope {
 
@@ -24,7 +29,16 @@ RestartPanel::RestartPanel(ConsoleModel &model, QWidget *parent)
     , m_stepper(new PhaseStepper(this))
     , m_status(new QLabel(this))
     , m_summary(new QLabel(this))
+    , m_waiting(new QLabel(this))
 {
+    m_waiting->setTextFormat(Qt::RichText);
+    m_waiting->setWordWrap(true);
+    m_waiting->setAccessibleName(QStringLiteral("Shards the drain waits on"));
+    m_waiting->hide();
+    connect(m_waiting, &QLabel::linkActivated, this, [this](const QString &link) {
+        if (link.startsWith(QLatin1String("shard:")))
+            Q_EMIT selectShardRequested(link.mid(6).toInt());
+    });
     m_restart->setFocusPolicy(Qt::TabFocus);
     m_abort->setToolTip(QStringLiteral("Abort the running restart and reopen on the old version"));
     m_abort->setFocusPolicy(Qt::TabFocus);
@@ -40,6 +54,7 @@ RestartPanel::RestartPanel(ConsoleModel &model, QWidget *parent)
     layout->addLayout(buttons);
     layout->addWidget(m_stepper);
     layout->addWidget(m_status);
+    layout->addWidget(m_waiting);
     layout->addWidget(m_summary);
 
     connect(m_restart, &QPushButton::clicked, this, &RestartPanel::restartRequested);
@@ -51,11 +66,44 @@ RestartPanel::RestartPanel(ConsoleModel &model, QWidget *parent)
 
 QString RestartPanel::statusText() const { return m_status->text(); }
 QString RestartPanel::summaryText() const { return m_summary->text(); }
+QString RestartPanel::waitingText() const { return m_waiting->isHidden() ? QString() : m_waiting->text(); }
+
+void RestartPanel::showWaiting(const RestartProgress &p)
+{
+    // What blocks a drain, findable at any scale: the shards with requests still in
+    // flight, most first, each one click away from its tile.
+    if (!p.active || p.currentStep != int(RestartStep::Drain)) {
+        m_waiting->hide();
+        m_waiting->clear();
+        return;
+    }
+    const ShardTableModel &shards = m_model.shards();
+    std::vector<std::pair<quint32, int>> blocking; // (in flight, id)
+    for (int row = 0; row < shards.rowCount(); ++row) {
+        const QModelIndex index = shards.index(row, 0);
+        const quint32 inFlight = index.data(ShardTableModel::InFlightRole).toUInt();
+        if (inFlight > 0)
+            blocking.emplace_back(inFlight, index.data(ShardTableModel::IdRole).toInt());
+    }
+    std::sort(blocking.begin(), blocking.end(), [](const auto &a, const auto &b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    constexpr std::size_t kNamed = 8;
+    QStringList parts;
+    for (std::size_t i = 0; i < blocking.size() && i < kNamed; ++i)
+        parts << QStringLiteral("<a href=\"shard:%1\">shard %1</a> (%2 in flight)").arg(blocking[i].second).arg(blocking[i].first);
+    if (blocking.size() > kNamed)
+        parts << QStringLiteral("+%1 more").arg(blocking.size() - kNamed);
+    m_waiting->setText(blocking.empty() ? QStringLiteral("Drain: no request in flight; finishing.")
+                                        : QStringLiteral("Waiting on ") + parts.join(QStringLiteral(", ")));
+    m_waiting->show();
+}
 
 void RestartPanel::refresh()
 {
     const RestartProgress &p = m_model.restart().progress();
     m_stepper->setProgress(p);
+    showWaiting(p);
     m_abort->setEnabled(p.active);
     // A restart that did not complete reads as a failure at a glance, not only in words.
     QPalette palette = m_status->palette();

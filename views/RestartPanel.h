@@ -9,6 +9,7 @@ namespace shardscope {
 
 class ConsoleModel;
 class PhaseStepper;
+struct RestartProgress;
 
 // Restart All, Abort, the phase stepper with the current phase and elapsed time, and a
 // summary once the restart finished (outcome, phase durations, failed requests).
@@ -22,12 +23,17 @@ public:
     QPushButton *abortButton() const { return m_abort; }
     QString statusText() const;
     QString summaryText() const;
+    // During a drain: the shards still waited on, worst first, each a link; else empty.
+    QString waitingText() const;
+    QLabel *waitingLabel() const { return m_waiting; }
 
 Q_SIGNALS:
     void restartRequested(); // the window opens the settings + confirm dialog
+    void selectShardRequested(int shard); // a shard named in the panel was clicked
 
 private:
     void refresh();
+    void showWaiting(const RestartProgress &progress);
 
     ConsoleModel &m_model;
     QPushButton *m_restart;
@@ -35,6 +41,7 @@ private:
     PhaseStepper *m_stepper;
     QLabel *m_status;
     QLabel *m_summary;
+    QLabel *m_waiting;
 };
 
 } // namespace shardscope

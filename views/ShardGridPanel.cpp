@@ -81,14 +81,7 @@ QMenu *ShardGridPanel::contextMenuFor(int shard)
 {
     auto *menu = new QMenu(this);
     menu->setAttribute(Qt::WA_DeleteOnClose);
-    menu->addAction(QStringLiteral("Select shard %1").arg(shard), this, [this, shard] {
-        const QAbstractItemModel &proxy = m_model.shardProxy();
-        for (int row = 0; row < proxy.rowCount(); ++row) {
-            const QModelIndex index = proxy.index(row, 0);
-            if (index.data(ShardTableModel::IdRole).toInt() == shard)
-                m_view->setCurrentIndex(index);
-        }
-    });
+    menu->addAction(QStringLiteral("Select shard %1").arg(shard), this, [this, shard] { selectShard(shard); });
     menu->addAction(QStringLiteral("Copy shard id"), this,
                     [shard] { QGuiApplication::clipboard()->setText(QString::number(shard)); });
     menu->addAction(QStringLiteral("Send a probe query to shard %1").arg(shard), this,
@@ -96,6 +89,22 @@ QMenu *ShardGridPanel::contextMenuFor(int shard)
     menu->addAction(QStringLiteral("Show events for shard %1").arg(shard), this,
                     [this, shard] { Q_EMIT showEventsRequested(shard); });
     return menu;
+}
+
+void ShardGridPanel::selectShard(int shard)
+{
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const QAbstractItemModel &proxy = m_model.shardProxy();
+        for (int row = 0; row < proxy.rowCount(); ++row) {
+            const QModelIndex index = proxy.index(row, 0);
+            if (index.data(ShardTableModel::IdRole).toInt() == shard) {
+                m_view->setCurrentIndex(index);
+                m_view->scrollTo(index);
+                return;
+            }
+        }
+        m_unhealthy->setChecked(false); // the filter hid it: show every shard and look again
+    }
 }
 
 void ShardGridPanel::applySort(int index)

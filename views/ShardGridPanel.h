@@ -26,6 +26,8 @@ public:
     QComboBox *tileSizeBox() const { return m_size; }
     // The tile's context menu (public so tests can read its actions).
     QMenu *contextMenuFor(int shard);
+    // Selects the shard's tile (clearing the filter if it hides it) and scrolls to it.
+    void selectShard(int shard);
 
 Q_SIGNALS:
     void showEventsRequested(int shard);

@@ -26,6 +26,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QMenu>
 #include <QPushButton>
 #include <QScrollBar>
@@ -77,6 +78,46 @@ private Q_SLOTS:
         QVERIFY(drawn);
         f.window.grid()->unhealthyFilter()->click();
         QVERIFY(f.grid().emptyText().isEmpty());
+    }
+
+    void aDrainNamesTheShardsItWaitsOnWorstFirstWithinOneFrame()
+    {
+        Fixture f;
+        f.frame(ScriptedBackendClient::uniform(40, ShardState::Serving, 6, 1000));
+        ServiceEvent requested;
+        requested.kind = EventKind::RestartRequested;
+        requested.restartId = 9;
+        requested.outcome = QStringLiteral("phased");
+        f.client.pushEvent(requested);
+        ServiceEvent drain;
+        drain.kind = EventKind::PhaseStarted;
+        drain.restartId = 9;
+        drain.phase = ServicePhase::Draining;
+        f.client.pushEvent(drain);
+        ServiceSnapshot s = ScriptedBackendClient::uniform(40, ShardState::Draining, 6, 1100);
+        for (ShardSnapshot &shard : s.shards)
+            shard.inFlight = 0;
+        s.shards[37].inFlight = 1;
+        s.shards[12].inFlight = 4;
+        s.shards[30].inFlight = 1;
+        f.frame(s); // one frame: the events and the snapshot together
+        const QString waiting = f.window.restartPanel()->waitingText();
+        QVERIFY2(waiting.startsWith(QStringLiteral("Waiting on <a href=\"shard:12\">shard 12</a> (4 in flight), "
+                                                   "<a href=\"shard:30\">shard 30</a> (1 in flight), "
+                                                   "<a href=\"shard:37\">shard 37</a> (1 in flight)")),
+                 qPrintable(waiting));
+        // A name in the panel is one click from its tile.
+        Q_EMIT f.window.restartPanel()->waitingLabel()->linkActivated(QStringLiteral("shard:37"));
+        QCOMPARE(f.selectedId(), 37);
+        ServiceEvent ended = drain;
+        ended.kind = EventKind::PhaseEnded;
+        f.client.pushEvent(ended);
+        ServiceEvent restart = drain;
+        restart.phase = ServicePhase::Restarting;
+        f.client.pushEvent(restart);
+        s.takenAtMs += 50;
+        f.frame(s);
+        QVERIFY(f.window.restartPanel()->waitingText().isEmpty()); // only while draining
     }
 
     void aTilesContextMenuSelectsCopiesAndShowsItsEvents()
