@@ -30,7 +30,9 @@ ShardGridPanel::ShardGridPanel(ConsoleModel &model, QWidget *parent)
     , m_size(new QComboBox(this))
     , m_count(new QLabel(this))
 {
-    m_sort->addItems({QStringLiteral("Sort by id"), QStringLiteral("Sort by queue depth"), QStringLiteral("Sort by version")});
+    m_sort->addItems({QStringLiteral("Sort by id"), QStringLiteral("Sort by queue depth"), QStringLiteral("Sort by version"),
+                      QStringLiteral("Sort by severity"), QStringLiteral("Sort by in flight"),
+                      QStringLiteral("Sort by failed requests")});
     m_sort->setAccessibleName(QStringLiteral("Sort shards"));
     m_size->addItems({QStringLiteral("Tiles: auto"), QStringLiteral("Tiles: large"), QStringLiteral("Tiles: medium"), QStringLiteral("Tiles: small"),
                       QStringLiteral("Tiles: heat map")});
@@ -113,6 +115,9 @@ void ShardGridPanel::applySort(int index)
     switch (index) {
     case 1: m_model.shardProxy().setSortKey(ShardFilterProxy::SortKey::QueueDepth, Qt::DescendingOrder); break;
     case 2: m_model.shardProxy().setSortKey(ShardFilterProxy::SortKey::Version, Qt::DescendingOrder); break;
+    case 3: m_model.shardProxy().setSortKey(ShardFilterProxy::SortKey::Severity, Qt::DescendingOrder); break;
+    case 4: m_model.shardProxy().setSortKey(ShardFilterProxy::SortKey::InFlight, Qt::DescendingOrder); break;
+    case 5: m_model.shardProxy().setSortKey(ShardFilterProxy::SortKey::Failed, Qt::DescendingOrder); break;
     default: m_model.shardProxy().setSortKey(ShardFilterProxy::SortKey::Id, Qt::AscendingOrder); break;
     }
 }
@@ -125,8 +130,8 @@ void ShardGridPanel::updateCount()
     m_count->setText(shown == total ? QStringLiteral("%1 shards").arg(total)
                                     : QStringLiteral("showing %1 of %2 shards").arg(shown).arg(total));
     m_view->setEmptyText(shown == 0 && total > 0
-                             ? QStringLiteral("No shard matches the filter: all %1 shards serve the majority version with "
-                                              "nothing wrong. Clear \u201cOnly unhealthy or skewed\u201d to see them.")
+                             ? QStringLiteral("No shard matches the filter: all %1 shards are serving, or where a running restart "
+                                              "expects them. Clear \u201cOnly unhealthy or skewed\u201d to see them.")
                                    .arg(total)
                              : QString());
 }

@@ -31,6 +31,9 @@ void ShardFilterProxy::setSortKey(SortKey key, Qt::SortOrder order)
     case SortKey::Id: setSortRole(ShardTableModel::IdRole); break;
     case SortKey::QueueDepth: setSortRole(ShardTableModel::QueueDepthRole); break;
     case SortKey::Version: setSortRole(ShardTableModel::VersionRole); break;
+    case SortKey::Severity: setSortRole(ShardTableModel::SeverityRole); break;
+    case SortKey::InFlight: setSortRole(ShardTableModel::InFlightRole); break;
+    case SortKey::Failed: setSortRole(ShardTableModel::FailedRole); break;
     }
     invalidate();
     sort(0, order);

@@ -10,7 +10,7 @@ class ShardFilterProxy : public QSortFilterProxyModel
 {
     Q_OBJECT
 public:
-    enum class SortKey { Id, QueueDepth, Version };
+    enum class SortKey { Id, QueueDepth, Version, Severity, InFlight, Failed };
     Q_ENUM(SortKey)
 
     explicit ShardFilterProxy(QObject *parent = nullptr);

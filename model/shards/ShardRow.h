@@ -18,6 +18,7 @@ struct ShardRow {
     quint32 latencyP99Us = 0;
     bool versionSkew = false;
     bool queueSkew = false;
+    int servicePhase = 0; // the whole service's phase (backend ServicePhase order): what is expected of a shard
 
     friend bool operator==(const ShardRow &, const ShardRow &) = default;
 };

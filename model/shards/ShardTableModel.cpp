@@ -25,7 +25,7 @@ quint32 scaleFor(const std::vector<ShardRow> &rows)
 
 bool unhealthy(const ShardRow &r)
 {
-    return r.state != 0 || r.versionSkew || r.queueSkew;
+    return ShardTableModel::severity(r) > 0;
 }
 
 // The roles whose value differs between two versions of a row.
@@ -57,6 +57,8 @@ QList<int> changedRoles(const ShardRow &a, const ShardRow &b, bool scaleChanged)
         roles << R::VersionSkewRole;
     if (a.queueSkew != b.queueSkew)
         roles << R::QueueSkewRole;
+    if (ShardTableModel::severity(a) != ShardTableModel::severity(b))
+        roles << R::SeverityRole;
     if (unhealthy(a) != unhealthy(b))
         roles << R::UnhealthyRole;
     if (!roles.isEmpty())
@@ -124,6 +126,7 @@ QVariant ShardTableModel::data(const QModelIndex &index, int role) const
     case VersionSkewRole: return r.versionSkew;
     case QueueSkewRole: return r.queueSkew;
     case UnhealthyRole: return unhealthy(r);
+    case SeverityRole: return severity(r);
     default: return {};
     }
 }
@@ -138,6 +141,30 @@ QHash<int, QByteArray> ShardTableModel::roleNames() const
                   {FailedRole, "failed"}, {LatencyP50Role, "latencyP50Us"}, {LatencyP99Role, "latencyP99Us"},
                   {VersionSkewRole, "versionSkew"}, {QueueSkewRole, "queueSkew"}, {UnhealthyRole, "unhealthy"}});
     return names;
+}
+
+int ShardTableModel::severity(const ShardRow &r)
+{
+    const auto state = ShardState(r.state);
+    const auto phase = ServicePhase(r.servicePhase);
+    const bool restartRunning = phase != ServicePhase::Serving && phase != ServicePhase::Stopped;
+    switch (state) {
+    case ShardState::Failed: return 6;
+    case ShardState::Canceled: return 5;
+    case ShardState::Stopped: return phase == ServicePhase::Stopped ? 0 : 4;
+    case ShardState::Gated:
+    case ShardState::Draining:
+    case ShardState::Restarting:
+    case ShardState::Verifying:
+        if (!restartRunning)
+            return 3; // left behind by a restart that ended
+        return r.inFlight > 0 ? 2 : 0; // a straggler holds the drain; the rest are on plan
+    case ShardState::Serving:
+        break;
+    }
+    if (r.queueSkew || (r.versionSkew && !restartRunning))
+        return 1; // versions differ between shards while a restart replaces them: expected
+    return 0;
 }
 
 void ShardTableModel::apply(const ServiceSnapshot &snapshot, const SkewReport &skew)
@@ -159,6 +186,7 @@ void ShardTableModel::apply(const ServiceSnapshot &snapshot, const SkewReport &s
         r.latencyP99Us = s.latencyP99Us;
         r.versionSkew = i < skew.versionSkew.size() && skew.versionSkew[i];
         r.queueSkew = i < skew.queueSkew.size() && skew.queueSkew[i];
+        r.servicePhase = int(snapshot.phase);
         rows.push_back(r);
     }
     applyRows(std::move(rows));

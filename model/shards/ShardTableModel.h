@@ -36,9 +36,16 @@ public:
         LatencyP99Role,
         VersionSkewRole,
         QueueSkewRole,
-        UnhealthyRole, // not serving, or skewed
+        UnhealthyRole, // SeverityRole > 0: what "only unhealthy or skewed" shows
+        SeverityRole,  // 0 fine or as a running restart expects .. 6 failed; for sorting
     };
     Q_ENUM(Role)
+
+    // How much a shard needs an operator: canceled or failed shards first, then shards
+    // stopped while the service runs, shards left in a restart state with no restart
+    // running, stragglers (requests still in flight in a restart state) and skew. A shard
+    // that is only where a running restart expects it scores 0.
+    static int severity(const ShardRow &row);
 
     explicit ShardTableModel(QObject *parent = nullptr);
 

@@ -176,6 +176,68 @@ private Q_SLOTS:
             got << proxy.index(r, 0).data(ShardTableModel::IdRole).toInt();
         QCOMPARE(got, ids);
     }
+
+    void severityJudgesAShardAgainstWhatTheServiceIsDoing_data()
+    {
+        QTest::addColumn<int>("state");
+        QTest::addColumn<int>("phase");
+        QTest::addColumn<int>("inFlight");
+        QTest::addColumn<bool>("versionSkew");
+        QTest::addColumn<int>("severity");
+        using S = ShardState;
+        using P = ServicePhase;
+        QTest::newRow("serving is fine") << int(S::Serving) << int(P::Serving) << 0 << false << 0;
+        QTest::newRow("failed comes first") << int(S::Failed) << int(P::Serving) << 0 << false << 6;
+        QTest::newRow("canceled next") << int(S::Canceled) << int(P::Serving) << 0 << false << 5;
+        QTest::newRow("stopped while the service runs") << int(S::Stopped) << int(P::Serving) << 0 << false << 4;
+        QTest::newRow("stopped with the service") << int(S::Stopped) << int(P::Stopped) << 0 << false << 0;
+        QTest::newRow("draining with no restart running is stuck") << int(S::Draining) << int(P::Serving) << 0 << false << 3;
+        QTest::newRow("draining with requests in flight holds the drain") << int(S::Draining) << int(P::Draining) << 2 << false << 2;
+        QTest::newRow("drained, as the restart expects") << int(S::Draining) << int(P::Draining) << 0 << false << 0;
+        QTest::newRow("a new version while a restart replaces actors") << int(S::Serving) << int(P::Restarting) << 0 << true << 0;
+        QTest::newRow("a skewed version with no restart running") << int(S::Serving) << int(P::Serving) << 0 << true << 1;
+    }
+
+    void severityJudgesAShardAgainstWhatTheServiceIsDoing()
+    {
+        QFETCH(int, state);
+        QFETCH(int, phase);
+        QFETCH(int, inFlight);
+        QFETCH(bool, versionSkew);
+        QFETCH(int, severity);
+        ShardRow r;
+        r.state = state;
+        r.servicePhase = phase;
+        r.inFlight = quint32(inFlight);
+        r.versionSkew = versionSkew;
+        QCOMPARE(ShardTableModel::severity(r), severity);
+    }
+
+    void duringADrainTheFilterShowsOnlyStragglersAndSortsBySeverity()
+    {
+        ShardTableModel model;
+        ShardFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(&proxy);
+        ServiceSnapshot s = ScriptedBackendClient::uniform(6, ShardState::Draining, 3, 0);
+        s.phase = ServicePhase::Draining;
+        s.shards[4].inFlight = 2;
+        s.shards[1].state = ShardState::Failed;
+        model.apply(s, analyseSkew(s.shards));
+        proxy.setUnhealthyOnly(true);
+        QCOMPARE(proxy.rowCount(), 2);
+        proxy.setSortKey(ShardFilterProxy::SortKey::Severity, Qt::DescendingOrder);
+        QCOMPARE(proxy.index(0, 0).data(ShardTableModel::IdRole).toInt(), 1);
+        QCOMPARE(proxy.index(1, 0).data(ShardTableModel::IdRole).toInt(), 4);
+        // The restart ends and leaves shard 2 draining: it is stuck now, and shown.
+        s.phase = ServicePhase::Serving;
+        for (ShardSnapshot &shard : s.shards)
+            shard.state = ShardState::Serving;
+        s.shards[2].state = ShardState::Draining;
+        model.apply(s, analyseSkew(s.shards));
+        QCOMPARE(proxy.rowCount(), 1);
+        QCOMPARE(proxy.index(0, 0).data(ShardTableModel::IdRole).toInt(), 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestShardTableModel)
