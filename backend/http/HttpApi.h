@@ -43,7 +43,8 @@ public:
     // away so that a request answered during shutdown reaches its client.
     void flushReplies() { drainReplies(); }
 
-    // True while a query from `socket` waits for its shard (or an event stream is open).
+    // True while a query from `socket` waits for its shard. An open event stream does not
+    // count: EventStream keeps its own subscribers.
     bool isAwaitingReply(QTcpSocket *socket) const { return m_awaiting.value(socket) > 0; }
 
     // Replies waiting for a shard; for shutdown and tests.

@@ -189,9 +189,13 @@ ServiceEvent eventFromJson(const QJsonObject &json)
 
 RestartOptions restartOptionsFromJson(const QJsonObject &json)
 {
+    // One key at a time: applyJson refuses a whole object for one unknown key.
     RestartOptions options;
     QString ignored;
-    options.applyJson(json, &ignored);
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        if (findRestartSetting(it.key().toStdString()))
+            options.applyJson(QJsonObject{{it.key(), it.value()}}, &ignored);
+    }
     return options;
 }
 

@@ -18,7 +18,9 @@ QJsonObject toJson(const ServiceEvent &event);
 QJsonArray toJson(const std::vector<ServiceEvent> &events);
 QJsonObject statusJson(const ServiceSnapshot &snapshot, bool restartRunning);
 
-// The inverses, for remote clients. Unknown names fall back to defaults.
+// The inverses, for remote clients, lenient so that a newer service still reads: an
+// unknown state or phase name reads as the type's default, an unknown restart option is
+// skipped and a bad value keeps that option's default.
 ServiceSnapshot snapshotFromJson(const QJsonObject &json);
 ServiceEvent eventFromJson(const QJsonObject &json);
 RestartOptions restartOptionsFromJson(const QJsonObject &json);

@@ -1,6 +1,7 @@
 // RestartOptions::applyJson / toJson: every field accepted, every bad value refused with a
 // message naming the field, nothing changed on error, and a lossless round trip.
 #include "backend/types/RestartOptions.h"
+#include "backend/wire/JsonCodec.h"
 
 #include <QJsonDocument>
 #include <QTest>
@@ -61,6 +62,7 @@ private Q_SLOTS:
     void anEmptyObjectChangesNothing();
     void toJsonRoundTripsThroughApplyJson_data();
     void toJsonRoundTripsThroughApplyJson();
+    void aRemoteClientReadsANewerServicesDefaultsKeyByKey();
     void everySettingInTheTableIsOnTheWireWithItsLimits_data();
     void everySettingInTheTableIsOnTheWireWithItsLimits();
 };
@@ -234,6 +236,17 @@ void RestartOptionsTest::everySettingInTheTableIsOnTheWireWithItsLimits()
     QVERIFY(!o.applyJson(QJsonObject{{key, setting->max + 1}}, &error));
     QCOMPARE(error, QStringLiteral("%1 must be an integer in [0, %2]").arg(key).arg(setting->max));
     QCOMPARE(setting->valueOf(o), setting->max); // refused: nothing changed
+}
+
+void RestartOptionsTest::aRemoteClientReadsANewerServicesDefaultsKeyByKey()
+{
+    // An option this console does not know, and a value out of its range, must not cost
+    // the options it does know.
+    const RestartOptions o = restartOptionsFromJson(
+        json(R"({"mode":"legacy","drain_timeout_ms":4321,"future_option":true,"verify_timeout_ms":-5})"));
+    COMPARE_NAMED(o.mode, RestartMode::Legacy);
+    QCOMPARE(o.drainTimeoutMs, 4321);
+    QCOMPARE(o.verifyTimeoutMs, RestartOptions().verifyTimeoutMs);
 }
 
 QTEST_GUILESS_MAIN(RestartOptionsTest)
