@@ -26,6 +26,7 @@ public:
     // During a drain: the shards still waited on, worst first, each a link; else empty.
     QString waitingText() const;
     QLabel *waitingLabel() const { return m_waiting; }
+    QLabel *statusLabel() const { return m_status; }
 
 Q_SIGNALS:
     void restartRequested(); // the window opens the settings + confirm dialog

@@ -50,6 +50,18 @@ QString versionSkew(const ServiceSnapshot &snapshot, const QString &after)
 
 } // namespace
 
+RestartResult judgedByEndState(RestartResult result, const ServiceSnapshot &snapshot, ExpectedEnd expected,
+                               const QString &after)
+{
+    const QString problem = endStateProblem(snapshot, expected, after);
+    if (problem.isEmpty())
+        return result;
+    // A legacy restart's steps all "succeed" while 7 of 8 shards are left canceled.
+    result.message = result.completed() || result.message.isEmpty() ? problem : problem + QStringLiteral("; ") + result.message;
+    result.outcome = CommandOutcome::Failed;
+    return result;
+}
+
 QString endStateProblem(const ServiceSnapshot &snapshot, ExpectedEnd expected, const QString &after)
 {
     const ShardState wanted = expected == ExpectedEnd::Stopped ? ShardState::Stopped : ShardState::Serving;

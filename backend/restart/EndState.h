@@ -1,5 +1,6 @@
 #pragma once
 
+#include "backend/types/CommandOutcome.h"
 #include "backend/types/ServiceSnapshot.h"
 
 #include <QString>
@@ -19,5 +20,10 @@ enum class ExpectedEnd {
 // "7 of 8 shards canceled after a legacy restart (shards 1-7): requests to them get 503".
 // `after` names the command ("a legacy restart").
 QString endStateProblem(const ServiceSnapshot &snapshot, ExpectedEnd expected, const QString &after);
+
+// `result` as the shards judge it: unchanged when they are as expected; otherwise failed,
+// with the end state's problem first and what the steps said after it.
+RestartResult judgedByEndState(RestartResult result, const ServiceSnapshot &snapshot, ExpectedEnd expected,
+                               const QString &after);
 
 } // namespace shardscope

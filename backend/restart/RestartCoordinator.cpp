@@ -1,5 +1,6 @@
 #include "backend/restart/RestartCoordinator.h"
 
+#include "backend/restart/EndState.h"
 #include "backend/restart/PhasedRestart.h"
 #include "backend/runtime/ShardCall.h"
 
@@ -161,6 +162,12 @@ void RestartCoordinator::execute(const Command &command)
         PhasedRestart restart(m_core, command.options, command.restartId, m_abort, m_shuttingDown);
         result = restart.run();
     }
+    // Decided by the shards, not by the steps (the seed's legacy restart "succeeded").
+    const QString after = command.kind == Kind::Stop    ? QStringLiteral("a stop")
+                          : command.kind == Kind::Start ? QStringLiteral("a start")
+                                                        : QStringLiteral("a %1 restart").arg(QLatin1String(toString(command.options.mode)));
+    result = judgedByEndState(std::move(result), m_core.snapshot(),
+                              command.kind == Kind::Stop ? ExpectedEnd::Stopped : ExpectedEnd::ServingOneVersion, after);
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
     finish(command, result, us);
 }

@@ -25,6 +25,8 @@ private Q_SLOTS:
     void aRequestArrivingDuringASlowDrainIsTreatedAsItsPolicySays();
 
     void aHeldRequestIsRefusedAtItsDeadlineEvenAfterTheDrain();
+    void aRestartIsJudgedByTheShardsItLeaves_data();
+    void aRestartIsJudgedByTheShardsItLeaves();
 
 };
 
@@ -364,6 +366,39 @@ void ServiceRestartTest::aHeldRequestIsRefusedAtItsDeadlineEvenAfterTheDrain()
         QCOMPARE(early.status, QueryStatus::Unavailable);
         QVERIFY2(early.error.contains(QLatin1String("hold deadline")), qPrintable(early.error));
     }
+}
+
+void ServiceRestartTest::aRestartIsJudgedByTheShardsItLeaves_data()
+{
+    QTest::addColumn<int>("shards");
+    QTest::addColumn<bool>("legacy");
+    QTest::addColumn<QString>("outcome");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("a legacy restart of four shards leaves three canceled: failed")
+        << 4 << true << QStringLiteral("failed")
+        << QStringLiteral("3 of 4 shards canceled after a legacy restart (shards 1-3): requests to them get 503");
+    QTest::newRow("a legacy restart of one shard leaves it serving: completed")
+        << 1 << true << QStringLiteral("completed") << QStringLiteral("shard 0 serves v2");
+    QTest::newRow("a phased restart leaves every shard serving: completed")
+        << 4 << false << QStringLiteral("completed") << QStringLiteral("every shard serves v2");
+}
+
+void ServiceRestartTest::aRestartIsJudgedByTheShardsItLeaves()
+{
+    QFETCH(int, shards);
+    QFETCH(bool, legacy);
+    QFETCH(QString, outcome);
+    QFETCH(QString, message);
+    auto service = startService(smallConfig(shards));
+    RestartOptions options = fastOptions();
+    options.mode = legacy ? RestartMode::Legacy : RestartMode::Phased;
+    const CommandTicket t = service->requestRestart(options);
+    QVERIFY(t.accepted());
+    const auto finished = waitFinished(*service, t);
+    QVERIFY(finished);
+    QCOMPARE(finished->outcome, outcome);
+    QCOMPARE(finished->message, message);
+    QCOMPARE(finished->severity == Severity::Info, outcome == QStringLiteral("completed"));
 }
 
 QTEST_GUILESS_MAIN(ServiceRestartTest)

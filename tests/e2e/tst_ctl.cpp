@@ -90,6 +90,21 @@ private Q_SLOTS:
         QVERIFY(r.out.contains(QStringLiteral("restart_finished completed")));
     }
 
+    void a_legacy_restart_that_leaves_shards_canceled_exits_one_with_the_reason()
+    {
+        const Run legacy = ctl({QStringLiteral("restart"), QStringLiteral("--mode"), QStringLiteral("legacy"), QStringLiteral("--wait")},
+                               "ctl-test-token");
+        QCOMPARE(legacy.code, 1);
+        QVERIFY2(legacy.out.contains(QStringLiteral("restart_finished failed")), qPrintable(legacy.out));
+        QVERIFY2(legacy.out.contains(QStringLiteral(
+                     ": 2 of 3 shards canceled after a legacy restart (shards 1, 2): requests to them get 503")),
+                 qPrintable(legacy.out));
+        // A phased restart makes the service whole again, and says so.
+        const Run phased = ctl({QStringLiteral("restart"), QStringLiteral("--wait")}, "ctl-test-token");
+        QCOMPARE(phased.code, 0);
+        QVERIFY(phased.out.contains(QStringLiteral("restart_finished completed")));
+    }
+
     void a_restart_that_ends_badly_or_is_refused_has_its_exit_code_data()
     {
         QTest::addColumn<QStringList>("args");

@@ -13,9 +13,11 @@
 #include "tests/support/ServiceFixture.h"
 #include "views/HeaderStrip.h"
 #include "views/MainWindow.h"
+#include "views/RestartPanel.h"
 #include "views/ShardGridPanel.h"
 #include "views/ShardGridView.h"
 
+#include <QLabel>
 #include <QTest>
 
 #include <set>
@@ -130,6 +132,18 @@ private Q_SLOTS:
                                                     int(ShardState::Canceled), int(ShardState::Canceled)}),
                                  5000);
         QVERIFY(!console.model.summary().ready);
+        // The panel tells the truth: failed, with the reason, in red.
+        RestartPanel *panel = console.window.restartPanel();
+        QTRY_VERIFY2(panel->statusText().startsWith(QStringLiteral("Last restart failed after")), qPrintable(panel->statusText()));
+        QVERIFY2(panel->statusText().endsWith(QStringLiteral(
+                     ": 3 of 4 shards canceled after a legacy restart (shards 1-3): requests to them get 503")),
+                 qPrintable(panel->statusText()));
+        const QImage status = panel->statusLabel()->grab().toImage();
+        int red = 0;
+        for (int y = 0; y < status.height(); ++y)
+            for (int x = 0; x < status.width(); ++x)
+                red += QColor(status.pixel(x, y)) == QColor(0xc6, 0x28, 0x28);
+        QVERIFY2(red > 20, qPrintable(QString::number(red)));
         QCOMPARE(console.window.header()->alertText(),
                  QStringLiteral("\u2716 3 of 4 shards canceled (shards 1-3): requests routed to them get 503"));
         // The seed's symptom, through the console's own workload: 503 from shards 1..N-1.
