@@ -231,6 +231,13 @@ void RestartTracker::finish(const QString &outcome, qint64 timeMs, qint64 durati
     // The end event may come before a frame shows the end state: count on until a
     // snapshot says every shard serves one version.
     m_progress.countingFailures = !m_progress.succeeded() && outcome != QStringLiteral("superseded");
+    // No green tick on a restart that failed: when every step said "ok" (a legacy restart
+    // judged by the shards it left canceled), the last step carries the failure.
+    const bool anyStepFailed = std::any_of(m_progress.status.begin(), m_progress.status.end(),
+                                           [](StepStatus s) { return s == StepStatus::Failed; });
+    if (!m_progress.succeeded() && !anyStepFailed && !m_progress.startedSteps.empty()
+        && outcome != QStringLiteral("superseded"))
+        m_progress.status[std::size_t(m_progress.startedSteps.back())] = StepStatus::Failed;
     Q_EMIT restartFinished(m_progress.outcome);
 }
 

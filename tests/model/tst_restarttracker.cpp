@@ -172,6 +172,19 @@ private Q_SLOTS:
                                                    << QStringLiteral("completed");
     }
 
+    void aLegacyRestartJudgedFailedShowsNoGreenTick()
+    {
+        using K = EventKind;
+        using P = ServicePhase;
+        RestartTracker t;
+        ServiceEvent finished = ev(K::RestartFinished, 20, P::Serving, 20, QStringLiteral("failed"));
+        finished.message = QStringLiteral("7 of 8 shards canceled after a legacy restart (shards 1-7): requests to them get 503");
+        t.applyEvents({ev(K::RestartRequested, 0), ev(K::PhaseStarted, 0, P::Restarting),
+                       ev(K::PhaseEnded, 10, P::Restarting, 10, QStringLiteral("ok")), finished});
+        QCOMPARE(t.progress().status[int(RestartStep::Restart)], StepStatus::Failed);
+        QCOMPARE(t.progress().displayOrder(), std::vector<int>{int(RestartStep::Restart)});
+    }
+
     void anAbortSaysSoOnceAndALegacyFailureNamesItsShards()
     {
         QFETCH(QString, outcome);
