@@ -3,11 +3,9 @@
 #include "backend/core/ServiceCore.h"
 #include "backend/record/PrometheusText.h"
 #include "backend/restart/RestartCoordinator.h"
-#include "backend/types/Clock.h"
 
 #include <spdlog/spdlog.h>
 
-#include <thread>
 #include <utility>
 
 namespace shardscope {
@@ -16,7 +14,6 @@ ShardService::ShardService(ServiceConfig config)
     : m_core(std::make_unique<ServiceCore>(std::move(config)))
     , m_coordinator(std::make_unique<RestartCoordinator>(*m_core))
 {
-    m_core->startTimeMs = nowEpochMs();
 }
 
 ShardService::~ShardService()
@@ -26,7 +23,7 @@ ShardService::~ShardService()
 
 bool ShardService::start(QString *error)
 {
-    if (!m_core->audit.open(error))
+    if (!m_core->audit().open(error))
         return false;
     const RestartResult result = m_coordinator->startNow();
     ServiceEvent e;
@@ -35,7 +32,7 @@ bool ShardService::start(QString *error)
     e.outcome = QString::fromLatin1(toString(result.outcome).data());
     e.message = QStringLiteral("%1 shards; %2").arg(m_core->shardCount()).arg(result.message);
     e.severity = result.completed() ? Severity::Info : Severity::Error;
-    m_core->events.append(e);
+    m_core->events().append(e);
     if (!result.completed()) {
         *error = result.message;
         return false;
@@ -48,43 +45,43 @@ void ShardService::submitQuery(QueryRequest request, ReplyFn reply)
     // One wrapper for the ledger and the metrics. The gate, router and mailbox move a reply,
     // never copy it, and exactly one of a message's run and refuse paths calls it, so a
     // plain flag catches a second (sequential) call, as a double finish would make.
-    ReplyFn tracked = [core = m_core.get(), id = m_core->ledger.accept(), reply = std::move(reply),
+    ReplyFn tracked = [core = m_core.get(), id = m_core->ledger().accept(), reply = std::move(reply),
                        called = false](QueryReply answer) mutable {
         if (std::exchange(called, true)) {
-            core->ledger.countDuplicate(id);
+            core->ledger().countDuplicate(id);
             return;
         }
         answer.requestId = id;
-        core->ledger.settle(answer.status);
-        core->metrics.countReply(answer.status);
+        core->ledger().settle(answer.status);
+        core->metrics().countReply(answer.status);
         if (reply)
             reply(std::move(answer));
     };
-    m_core->gate.admit(std::move(request), std::move(tracked));
+    m_core->gate().admit(std::move(request), std::move(tracked));
 }
 
 RequestLedger::Counts ShardService::ledger() const
 {
-    return m_core->ledger.counts();
+    return m_core->ledger().counts();
 }
 
 FaultInjector *ShardService::faults()
 {
-    return m_core->faults.get();
+    return m_core->faults();
 }
 
 const FaultInjector *ShardService::faults() const
 {
-    return m_core->faults.get();
+    return m_core->faults();
 }
 
 CommandTicket ShardService::injectFault(const QJsonObject &request, QString *description)
 {
-    if (!m_core->faults)
+    if (!m_core->faults())
         return CommandTicket::refused(Refusal::FaultsDisabled,
                                       QStringLiteral("fault injection is disabled; start the service with --enable-faults"));
     QString error;
-    if (!m_core->faults->apply(request, m_core->shardCount(), description, &error))
+    if (!m_core->faults()->apply(request, m_core->shardCount(), description, &error))
         return CommandTicket::refused(Refusal::BadRequest, error);
     const QJsonValue shard = request.value(QStringLiteral("shard"));
     m_core->warn(0, shard.isDouble() ? shard.toInt() : -1, QStringLiteral("fault injected: %1").arg(*description));
@@ -98,12 +95,12 @@ CommandTicket ShardService::requestRestart(const RestartOptions &options, const 
 
 QByteArray ShardService::metricsText() const
 {
-    return prometheusText(m_core->snapshot(), m_coordinator->busy(), &m_core->metrics);
+    return prometheusText(m_core->snapshot(), m_coordinator->busy(), &m_core->metrics());
 }
 
 QJsonArray ShardService::auditEntries(std::size_t limit) const
 {
-    return m_core->audit.recent(limit);
+    return m_core->audit().recent(limit);
 }
 
 CommandTicket ShardService::requestAbort()
@@ -133,12 +130,12 @@ ServiceSnapshot ShardService::snapshot() const
 
 EventLog &ShardService::events()
 {
-    return m_core->events;
+    return m_core->events();
 }
 
 const ServiceConfig &ShardService::config() const
 {
-    return m_core->config;
+    return m_core->config();
 }
 
 int ShardService::shardCount() const
@@ -152,18 +149,17 @@ void ShardService::shutdown(std::chrono::milliseconds drainTimeout)
         return;
     m_shutDown = true;
     m_coordinator->shutdown();
-    m_core->gate.close(AdmissionGate::Mode::ShuttingDown);
+    m_core->gate().close(AdmissionGate::Mode::ShuttingDown);
     const auto deadline = std::chrono::steady_clock::now() + drainTimeout;
-    m_core->gate.waitQuiescent(deadline);
-    m_core->gate.refuseHeld(QStringLiteral("service is shutting down"));
-    while (m_core->totalInFlight() > 0 && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    m_core->gate().waitQuiescent(deadline);
+    m_core->gate().refuseHeld(QStringLiteral("service is shutting down"));
+    m_core->waitNoneInFlight(deadline);
     const std::uint32_t left = m_core->totalInFlight();
     if (left > 0)
         spdlog::warn("shutdown: refusing {} requests still in flight after {} ms", left, drainTimeout.count());
-    for (auto &shard : m_core->shards)
+    for (const auto &shard : m_core->shards())
         shard->stop(QStringLiteral("service is shutting down"));
-    m_core->phase.store(ServicePhase::Stopped);
+    m_core->setPhase(ServicePhase::Stopped);
 }
 
 } // namespace shardscope

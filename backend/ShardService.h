@@ -16,12 +16,14 @@
 
 namespace shardscope {
 
-struct ServiceCore;
+class ServiceCore;
 class RestartCoordinator;
 
 // The sharded actor query service: N shard threads, a router, an admission gate and a
 // restart coordinator. Runs headless or embedded; knows nothing of the console.
-// Every public method is thread-safe and none blocks on a shard, except shutdown().
+// Any thread may call every public method, and none blocks on a shard except two, which
+// the owner calls: start() (waits up to ServiceConfig::kShardCallTimeout, 5 s, for each
+// shard's actor) and shutdown() (drains, then joins every thread).
 class ShardService
 {
 public:
@@ -30,8 +32,8 @@ public:
     ShardService(const ShardService &) = delete;
     ShardService &operator=(const ShardService &) = delete;
 
-    // Loads the first version's graph and creates every shard's actor. False and *error
-    // on failure (the service then answers every query with 503).
+    // Loads the first version's graph and creates every shard's actor, one shard after
+    // another. False and *error on failure (the service then answers every query with 503).
     bool start(QString *error);
 
     void submitQuery(QueryRequest request, ReplyFn reply);

@@ -13,6 +13,7 @@
 
 namespace shardscope {
 
+// How a service is built. Copied into it and read-only from then on (any thread may read it).
 struct ServiceConfig {
     int shards = 2;                 // 1..1024
     QString graphFile;              // empty: a generated graph
@@ -24,6 +25,9 @@ struct ServiceConfig {
     QString auditFile;              // JSON lines of every restart/stop/start; empty: memory only
 
     static constexpr int kMaxShards = 1024;
+    // How long a stop, a start and a legacy restart wait for each shard's answer (a phased
+    // restart takes its timeouts from RestartOptions).
+    static constexpr std::chrono::seconds kShardCallTimeout{5};
 };
 
 } // namespace shardscope

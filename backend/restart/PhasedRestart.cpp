@@ -1,10 +1,10 @@
 #include "backend/restart/PhasedRestart.h"
 
+#include "backend/runtime/ActorReplacement.h"
 #include "backend/runtime/ShardCall.h"
 
 #include <algorithm>
 #include <condition_variable>
-#include <thread>
 
 namespace shardscope {
 namespace {
@@ -34,8 +34,8 @@ PhasedRestart::PhasedRestart(ServiceCore &core, const RestartOptions &options, s
     , m_id(restartId)
     , m_abort(abortRequested)
     , m_shuttingDown(shuttingDown)
-    , m_oldVersion(core.version.load())
-    , m_newVersion(core.version.load() + 1)
+    , m_oldVersion(core.version())
+    , m_newVersion(core.version() + 1)
 {
 }
 
@@ -70,8 +70,8 @@ RestartResult PhasedRestart::run()
         return {CommandOutcome::RolledBack, why + QStringLiteral("; every shard rolled back to v%1").arg(m_oldVersion),
                 m_oldVersion};
     }
-    m_core.version.store(m_newVersion);
-    m_core.graph = m_newGraph;
+    m_core.setVersion(m_newVersion);
+    m_core.setGraph(m_newGraph);
     reopen(ServicePhase::Resuming);
     return {CommandOutcome::Completed, QStringLiteral("every shard serves v%1").arg(m_newVersion), m_newVersion};
 }
@@ -96,14 +96,14 @@ bool PhasedRestart::prepare(QString *why)
     hold.capacity = m_options.holdCapacity;
     hold.deadline = std::chrono::milliseconds(m_options.holdDeadlineMs);
     hold.retryAfterSeconds = std::max(1, (m_options.drainTimeoutMs + 999) / 1000);
-    m_core.gate.close(m_options.admission == AdmissionPolicy::Hold ? AdmissionGate::Mode::Hold
-                                                                   : AdmissionGate::Mode::Reject, hold);
-    if (!m_core.gate.waitQuiescent(deadline)) {
+    m_core.gate().close(m_options.admission == AdmissionPolicy::Hold ? AdmissionGate::Mode::Hold
+                                                                     : AdmissionGate::Mode::Reject, hold);
+    if (!m_core.gate().waitQuiescent(deadline)) {
         *why = QStringLiteral("prepare timed out: admissions still in progress after %1 ms").arg(m_options.prepareTimeoutMs);
         endPhase(ServicePhase::Preparing, started, QStringLiteral("timeout"), *why);
         return false;
     }
-    const auto failures = callAllShards(m_core.shards, setStateIfLive(ShardState::Gated), deadline);
+    const auto failures = callAllShards(m_core.shards(), setStateIfLive(ShardState::Gated), deadline);
     if (!failures.empty()) {
         *why = QStringLiteral("prepare timed out: ") + joinFailures(failures);
         endPhase(ServicePhase::Preparing, started, QStringLiteral("timeout"), *why);
@@ -121,8 +121,8 @@ PhasedRestart::Drain PhasedRestart::drain()
                         QStringLiteral("waiting for %1 in-flight requests").arg(m_core.totalInFlight()));
     // Only the tiles' state: not waited for, while held clients wait. It runs before the
     // shard's replaceActor (same control lane), so the state sequence is kept.
-    postAllShards(m_core.shards, setStateIfLive(ShardState::Draining));
-    const bool drained = waitFor([this] { return m_core.totalInFlight() == 0; }, deadline);
+    postAllShards(m_core.shards(), setStateIfLive(ShardState::Draining));
+    const bool drained = waitDrained(deadline);
     if (drained) {
         endPhase(ServicePhase::Draining, started, QStringLiteral("ok"));
         return Drain::Drained;
@@ -139,11 +139,11 @@ PhasedRestart::Drain PhasedRestart::drain()
     }
     const QString reason = QStringLiteral("request canceled: the restart forced its drain after %1 ms").arg(m_options.drainTimeoutMs);
     const auto forceDeadline = Clock::now() + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs);
-    callAllShards(m_core.shards, [reason](Shard &shard, QString *) {
+    callAllShards(m_core.shards(), [reason](Shard &shard, QString *) {
         shard.refuseQueuedQueries(reason);
         return true;
     }, forceDeadline);
-    waitFor([this] { return m_core.totalInFlight() == 0; }, forceDeadline);
+    waitDrained(forceDeadline);
     endPhase(ServicePhase::Draining, started, QStringLiteral("forced"),
              QStringLiteral("%1 requests still in flight were canceled with 503; policy force").arg(left));
     return Drain::Forced;
@@ -154,27 +154,22 @@ bool PhasedRestart::restartShards(int *lastTouched, QString *why)
     const auto started = Clock::now();
     m_core.phaseStarted(ServicePhase::Restarting, m_id,
                         QStringLiteral("re-creating every shard's actor on v%1").arg(m_newVersion));
-    for (const auto &shard : m_core.shards) {
+    for (const auto &shard : m_core.shards()) {
         if (m_abort.load()) {
             *why = abortReason() + QStringLiteral(" during restart");
             endPhase(ServicePhase::Restarting, started, QStringLiteral("aborted"), *why);
             return false;
         }
         *lastTouched = shard->id();
-        ActorSpec spec{shard->id(), m_newVersion, shard->generation() + 1, m_newGraph};
-        auto call = ShardCall::post(*shard, [spec](Shard &s, QString *error) {
-            return s.replaceActor(spec, ShardState::Restarting, error);
-        });
+        const ActorSpec spec{shard->id(), m_newVersion, shard->generation() + 1, m_newGraph};
         const auto deadline = Clock::now() + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs);
-        if (!call->wait(deadline)) {
-            call->abandon();
-            *why = QStringLiteral("shard %1 did not re-create its actor within %2 ms").arg(shard->id()).arg(m_options.restartTimeoutPerShardMs);
-        } else if (!call->ok()) {
-            *why = QStringLiteral("actor creation failed on shard %1: %2").arg(shard->id()).arg(call->error());
-        } else {
-            m_core.router.setGeneration(shard->id(), spec.generation);
+        const ActorReplacement replacement =
+            ActorReplacement::run(*shard, m_core.router(), spec, ShardState::Restarting, deadline);
+        if (replacement.replaced())
             continue;
-        }
+        *why = replacement.outcome == ReplaceOutcome::NoAnswer
+            ? QStringLiteral("shard %1 did not re-create its actor within %2 ms").arg(shard->id()).arg(m_options.restartTimeoutPerShardMs)
+            : QStringLiteral("actor creation failed on shard %1: %2").arg(shard->id()).arg(replacement.error);
         m_core.warn(m_id, shard->id(), *why);
         endPhase(ServicePhase::Restarting, started, QStringLiteral("failed"), *why);
         return false;
@@ -189,7 +184,7 @@ bool PhasedRestart::verify(QString *why)
     const auto deadline = started + std::chrono::milliseconds(m_options.verifyTimeoutMs);
     m_core.phaseStarted(ServicePhase::Verifying, m_id, QStringLiteral("probing every shard through the router"));
     // Runs before each shard's probe (control lane first): a probe answered is a state set.
-    postAllShards(m_core.shards, setStateIfLive(ShardState::Verifying));
+    postAllShards(m_core.shards(), setStateIfLive(ShardState::Verifying));
 
     struct Probes {
         std::mutex mutex;
@@ -208,7 +203,7 @@ bool PhasedRestart::verify(QString *why)
         probe.args = QJsonObject{{QStringLiteral("probe"), double(m_id)}};
         probe.pinnedShard = i;
         // Straight to the router: the gate is still closed to clients.
-        m_core.router.route(std::move(probe), [probes, i, expected](QueryReply reply) {
+        m_core.router().route(std::move(probe), [probes, i, expected](QueryReply reply) {
             std::lock_guard lock(probes->mutex);
             if (!reply.ok())
                 probes->problems << QStringLiteral("shard %1 probe failed: %2").arg(i).arg(reply.error);
@@ -249,19 +244,15 @@ bool PhasedRestart::rollback(int lastTouched, QString *why)
                         QStringLiteral("rolling shards 0..%1 back to v%2").arg(lastTouched).arg(m_oldVersion));
     QStringList problems;
     for (int i = 0; i <= lastTouched; ++i) {
-        Shard &shard = *m_core.shards[std::size_t(i)];
-        ActorSpec spec{i, m_oldVersion, shard.generation() + 1, m_core.graph};
-        auto call = ShardCall::post(shard, [spec](Shard &s, QString *error) {
-            return s.replaceActor(spec, ShardState::Restarting, error);
-        });
-        if (!call->wait(Clock::now() + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs))) {
-            call->abandon();
+        Shard &shard = *m_core.shards()[std::size_t(i)];
+        const ActorSpec spec{i, m_oldVersion, shard.generation() + 1, m_core.graph()};
+        const ActorReplacement replacement = ActorReplacement::run(
+            shard, m_core.router(), spec, ShardState::Restarting,
+            Clock::now() + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs));
+        if (replacement.outcome == ReplaceOutcome::NoAnswer)
             problems << QStringLiteral("shard %1 did not answer").arg(i);
-        } else if (!call->ok()) {
-            problems << QStringLiteral("shard %1: %2").arg(i).arg(call->error());
-        } else {
-            m_core.router.setGeneration(i, spec.generation);
-        }
+        else if (replacement.outcome == ReplaceOutcome::Failed)
+            problems << QStringLiteral("shard %1: %2").arg(i).arg(replacement.error);
     }
     *why = problems.join(QStringLiteral("; "));
     endPhase(ServicePhase::RollingBack, started, problems.isEmpty() ? QStringLiteral("ok") : QStringLiteral("failed"), *why);
@@ -272,29 +263,21 @@ void PhasedRestart::reopen(ServicePhase phase)
 {
     const auto started = Clock::now();
     m_core.phaseStarted(phase, m_id, QStringLiteral("opening the gate; releasing %1 held requests in arrival order")
-                                         .arg(m_core.gate.heldCount()));
+                                         .arg(m_core.gate().heldCount()));
     const auto deadline = started + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs);
     // Released requests queue behind "serving" on each shard, so the gate need not wait for
     // every shard thread; the phase (and the restart) ends once every tile says serving.
-    const ShardCalls serving = postAllShards(m_core.shards, setStateIfLive(ShardState::Serving));
-    m_core.gate.open();
+    const ShardCalls serving = postAllShards(m_core.shards(), setStateIfLive(ShardState::Serving));
+    m_core.gate().open();
     waitAll(serving, deadline);
     endPhase(phase, started, QStringLiteral("ok"));
 }
 
-bool PhasedRestart::waitFor(const std::function<bool()> &done, Clock::time_point deadline)
+bool PhasedRestart::waitDrained(Clock::time_point deadline)
 {
-    // Short first naps: most drains end within a fraction of a millisecond, and clients
-    // are held meanwhile; long drains settle at one check per millisecond.
-    auto nap = std::chrono::microseconds(50);
-    while (!done()) {
-        const auto now = Clock::now();
-        if (now >= deadline || m_abort.load())
-            return false;
-        std::this_thread::sleep_for(nap);
-        nap = std::min(nap * 2, std::chrono::microseconds(1000));
-    }
-    return true;
+    // Woken by the last answer and by an abort (RestartCoordinator::requestAbort), so a
+    // drain ends as soon as it can, while held clients wait.
+    return m_core.waitNoneInFlight(deadline, [this] { return m_abort.load(); });
 }
 
 QString PhasedRestart::abortReason() const

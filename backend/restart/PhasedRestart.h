@@ -6,13 +6,13 @@
 
 #include <atomic>
 #include <chrono>
-#include <functional>
 
 namespace shardscope {
 
-// One phased, all-shard restart (DESIGN.md, "Restart"), run on the coordinator thread:
-// prepare, drain, restart shard by shard, verify through the router, resume. Afterwards
-// every shard serves one version: v+1, or v after an abort or a rollback.
+// One phased, all-shard restart (DESIGN.md, "Restart"): prepare, drain, restart shard by
+// shard, verify through the router, resume. Afterwards every shard serves one version:
+// v+1, or v after an abort or a rollback. Coordinator thread only; the abort and
+// shutdown flags are set by other threads.
 class PhasedRestart
 {
 public:
@@ -31,9 +31,8 @@ private:
     bool verify(QString *why);
     bool rollback(int lastTouched, QString *why);
     void reopen(ServicePhase phase);
-    // Polls `done` until it holds, the deadline passes or an abort is requested.
-    // Returns true when `done` held.
-    bool waitFor(const std::function<bool()> &done, Clock::time_point deadline);
+    // Waits until no request is in flight (true), the deadline passes or an abort is requested.
+    bool waitDrained(Clock::time_point deadline);
     QString abortReason() const;
     std::int64_t usSince(Clock::time_point t) const;
     void endPhase(ServicePhase p, Clock::time_point started, const QString &outcome, QString message = {});

@@ -13,8 +13,8 @@
 namespace shardscope {
 
 // Owns the coordinator thread: runs restarts, stops and starts one at a time, talking to
-// shards by messages. Requests come from any thread and are answered at once (202 or 409);
-// progress and outcome go to the event log.
+// shards by messages. Requests come from any thread and are answered at once (accepted
+// or refused); progress and outcome go to the event log.
 class RestartCoordinator
 {
 public:
@@ -23,17 +23,22 @@ public:
     RestartCoordinator(const RestartCoordinator &) = delete;
     RestartCoordinator &operator=(const RestartCoordinator &) = delete;
 
+    // --- any thread ---
     // `client` names who asked, for the audit ("127.0.0.1:53122", "console").
     CommandTicket requestRestart(const RestartOptions &options, const QString &client);
     CommandTicket requestStop(const QString &client);
     CommandTicket requestStart(const QString &client);
-    // Asks the running restart to stop at its next step; refused when none runs.
+    // Asks the running restart to stop at its next step (a drain gives up at once);
+    // refused when none runs.
     CommandTicket requestAbort();
-
     bool busy() const { return m_busy.load(); }
-    // Runs the initial start synchronously (before the service is reachable).
+
+    // --- the owner's thread ---
+    // Runs the initial start synchronously on the calling thread, before the service is
+    // reachable; it plays the coordinator, so no command may run meanwhile.
     RestartResult startNow();
-    // Lets the running operation finish, then joins the thread; later requests get 503.
+    // Aborts a running restart, lets the operation end, then joins the thread; later
+    // requests are refused (ShuttingDown). Not from the coordinator thread.
     void shutdown();
 
 private:
@@ -44,20 +49,18 @@ private:
         std::uint64_t restartId;
     };
 
-    CommandTicket enqueue(Kind kind, const RestartOptions &options, const QString &client);
-    CommandTicket admit(Kind kind);
+    CommandTicket enqueue(Kind kind, const RestartOptions &options, const QString &client); // any thread
+    CommandTicket admit(Kind kind); // any thread, under m_mutex
+    // --- coordinator thread only ---
     void run();
     void execute(const Command &command);
-    RestartResult runLegacy(std::uint64_t id);
-    RestartResult stopAll();
-    RestartResult startAll();
     void finish(const Command &command, const RestartResult &result, std::int64_t us);
 
     ServiceCore &m_core;
     std::atomic<bool> m_busy{false};
     std::atomic<bool> m_abort{false};
     std::atomic<bool> m_shuttingDown{false};
-    std::mutex m_mutex;
+    std::mutex m_mutex; // guards the queue, m_stopping and m_lastRestartId
     std::condition_variable m_wake;
     std::deque<Command> m_queue;
     bool m_stopping = false;

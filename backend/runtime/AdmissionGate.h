@@ -21,7 +21,6 @@ struct HoldSettings {
 
 // The door every query passes before the router. Open: a lock-free fast path. Closed for
 // a restart: requests are held in arrival order (bounded, with a deadline) or refused.
-// Any thread may admit(); the coordinator closes and opens it.
 class AdmissionGate
 {
 public:
@@ -35,23 +34,24 @@ public:
     AdmissionGate(const AdmissionGate &) = delete;
     AdmissionGate &operator=(const AdmissionGate &) = delete;
 
+    // --- any thread ---
     void admit(QueryRequest request, ReplyFn reply);
+    Mode mode() const;
+    std::uint32_t heldCount() const { return m_heldCount.load(std::memory_order_relaxed); }
+    std::uint64_t refusedCount() const { return m_refused.load(std::memory_order_relaxed); }
+    // Refuses held requests older than the hold deadline; returns how many. The gate's
+    // reaper thread calls it whenever a held request comes due, whatever the restart does.
+    std::size_t expireHeld(Clock::time_point now);
+    // Refuses every held request with `reason` (the gate stays as it is).
+    std::size_t refuseHeld(const QString &reason);
 
+    // --- one controller at a time: the coordinator thread, or shutdown once it joined ---
     // Closes the gate; afterwards no request reaches the router until open().
     void close(Mode mode, HoldSettings settings = {});
     // True once no admission is half-way through the fast path (call after close()).
     bool waitQuiescent(Clock::time_point deadline) const;
     // Routes held requests in arrival order, then opens.
     void open();
-    // Refuses held requests older than the hold deadline; returns how many. A reaper
-    // thread calls it whenever a held request comes due, whatever the restart is doing.
-    std::size_t expireHeld(Clock::time_point now);
-    // Refuses every held request with `reason` (the gate stays as it is).
-    std::size_t refuseHeld(const QString &reason);
-
-    Mode mode() const;
-    std::uint32_t heldCount() const { return m_heldCount.load(std::memory_order_relaxed); }
-    std::uint64_t refusedCount() const { return m_refused.load(std::memory_order_relaxed); }
 
 private:
     struct Held {

@@ -37,8 +37,8 @@ MessagePtr toMessage(Envelope envelope);
 enum class PushResult { Pushed, WokeReader, Closed };
 enum class Lane { Control, Normal }; // control messages overtake queued normal ones
 
-// Multi-producer, single-consumer mailbox of one shard.
-// Any thread may push(); only the owning shard thread may pop(); close() from any thread.
+// Multi-producer, single-consumer mailbox of one shard. Every method may be called from
+// any thread except pop(), which only the owning shard thread calls.
 class Mailbox
 {
 public:

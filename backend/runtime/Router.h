@@ -15,16 +15,20 @@ class Shard;
 // is striped (StripedCounters): a sending thread walks the shards in turn from its own
 // starting shard, and senders write no shared counter. Holds, per shard, the actor
 // generation it sends to, so a message for a cancelled generation fails with the
-// canceled-actor error, exactly as the seed's router did. Any thread may route().
+// canceled-actor error, exactly as the seed's router did.
 class Router
 {
 public:
     explicit Router(const std::vector<std::unique_ptr<Shard>> &shards);
 
+    // --- any thread ---
     void route(QueryRequest request, ReplyFn reply);
-    void setGeneration(ShardId shard, Generation generation);
     Generation generation(ShardId shard) const;
     int shardCount() const { return static_cast<int>(m_shards.size()); }
+
+    // The coordinator thread once the shard has its new actor (ActorReplacement), or the
+    // shard's own thread after its supervisor re-created the actor.
+    void setGeneration(ShardId shard, Generation generation);
 
 private:
     const std::vector<std::unique_ptr<Shard>> &m_shards;

@@ -1,5 +1,7 @@
 #include "backend/runtime/Shard.h"
 
+#include "backend/runtime/DrainSignal.h"
+
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -156,7 +158,9 @@ void Shard::finish(ReplyFn &reply, QueryReply answer, Clock::time_point admitted
         answer.shard = m_id;
     if (reply)
         reply(std::move(answer));
-    m_inFlight.fetch_sub(1, std::memory_order_acq_rel);
+    // seq_cst, then the drain's waiter count: see DrainSignal::shardIdle.
+    if (m_inFlight.fetch_sub(1, std::memory_order_seq_cst) == 1 && m_hooks.drain)
+        m_hooks.drain->shardIdle();
 }
 
 void Shard::fireDueTimers()
@@ -208,20 +212,11 @@ void Shard::respawn(ActorSpec spec, std::uint64_t epoch)
         return; // a restart or stop took over this shard meanwhile
     spec.generation = generation() + 1;
     QString error;
-    std::unique_ptr<QueryActor> actor;
-    try {
-        actor = m_factory(spec, &error);
-    } catch (const std::exception &e) {
-        error = QString::fromUtf8(e.what());
-    }
-    if (!actor) {
+    if (!installActor(spec, &error)) {
         warn(QStringLiteral("shard %1 could not re-create its actor: %2").arg(m_id).arg(error));
         scheduleRespawn(spec);
         return;
     }
-    m_actor = std::move(actor);
-    m_version.store(spec.version, std::memory_order_release);
-    m_generation.store(spec.generation, std::memory_order_release);
     if (m_hooks.onActorRespawned)
         m_hooks.onActorRespawned(m_id, spec.generation);
     setState(ShardState::Serving);
@@ -258,20 +253,27 @@ bool Shard::replaceActor(const ActorSpec &spec, ShardState stateAfter, QString *
 {
     m_recentCrashes.clear();
     cancelActor(ShardState::Restarting, QString::fromLatin1(kCanceledActorMessage.data(), qsizetype(kCanceledActorMessage.size())));
+    if (!installActor(spec, error)) {
+        setState(ShardState::Failed);
+        return false;
+    }
+    setState(stateAfter);
+    return true;
+}
+
+bool Shard::installActor(const ActorSpec &spec, QString *error)
+{
     std::unique_ptr<QueryActor> actor;
     try {
         actor = m_factory(spec, error);
     } catch (const std::exception &e) {
         *error = QString::fromUtf8(e.what());
     }
-    if (!actor) {
-        setState(ShardState::Failed);
+    if (!actor)
         return false;
-    }
     m_actor = std::move(actor);
     m_version.store(spec.version, std::memory_order_release);
     m_generation.store(spec.generation, std::memory_order_release);
-    setState(stateAfter);
     return true;
 }
 

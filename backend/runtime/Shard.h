@@ -15,17 +15,20 @@
 
 namespace shardscope {
 
-// One shard: a thread, its mailbox, its actor and its published counters.
-// Other threads reach it only through post() and submit(); the counters are atomics that
-// snapshots read without locks. Methods marked "shard thread" run inside envelopes.
-// What a shard tells the rest of the service. Called on the shard thread.
+class DrainSignal;
+
+// What a shard tells the rest of the service. Callbacks run on the shard thread.
 struct ShardHooks {
     std::function<void(ShardId, ShardState, Version)> onStateChange;
     std::function<void(ShardId, Generation)> onActorRespawned; // the router must follow
     std::function<void(ShardId, const QString &)> onWarning;
+    DrainSignal *drain = nullptr; // rung when the in-flight count drops to zero; outlives the shard
     SupervisionPolicy supervision;
 };
 
+// One shard: a thread, its mailbox, its actor and its published counters.
+// Other threads reach it only through post() and submit(); the counters are atomics that
+// snapshots read without locks. Methods marked "shard thread only" run inside messages.
 class Shard
 {
 public:
@@ -36,21 +39,24 @@ public:
     Shard(const Shard &) = delete;
     Shard &operator=(const Shard &) = delete;
 
+    // --- any thread ---
     ShardId id() const { return m_id; }
 
-    // Any thread. Closed: the message is refused on the calling thread.
+    // Closed: the message is refused on the calling thread.
     PushResult post(MessagePtr message, Lane lane);
     PushResult post(Envelope envelope, Lane lane) { return post(toMessage(std::move(envelope)), lane); }
-    // Any thread. Counts the request in flight until its reply has been sent.
+    // Counts the request in flight until its reply has been sent.
     void submit(QueryRequest request, Generation routedGeneration, ReplyFn reply);
 
     ShardSnapshot snapshot() const;
-    std::uint32_t inFlight() const { return m_inFlight.load(std::memory_order_acquire); }
+    // seq_cst: a drain's waiter reads it after announcing itself (DrainSignal::shardIdle).
+    std::uint32_t inFlight() const { return m_inFlight.load(std::memory_order_seq_cst); }
     ShardState state() const { return m_state.load(std::memory_order_acquire); }
     Version version() const { return m_version.load(std::memory_order_acquire); }
     Generation generation() const { return m_generation.load(std::memory_order_acquire); }
 
-    // Closes the mailbox, refuses what is queued, answers deferred work, joins the thread.
+    // Any thread but the shard's own (it joins it). Closes the mailbox, refuses what is
+    // queued, answers deferred work, joins the thread.
     void stop(const QString &reason);
 
     // --- shard thread only ---
@@ -75,20 +81,28 @@ private:
         Generation generation;
     };
 
+    // Shard thread only, except finish().
     void run();
     void handleQuery(const QueryRequest &request, Generation routed, ReplyFn &reply, Clock::time_point admitted);
+    // Any thread: a query refused outside the shard thread (closed mailbox) ends here too.
+    // Only the shard thread finishes successful ones.
     void finish(ReplyFn &reply, QueryReply answer, Clock::time_point admitted);
     void fireDueTimers();
     void crash(const QString &why);
     void scheduleRespawn(ActorSpec spec);
     void respawn(ActorSpec spec, std::uint64_t epoch);
+    // With no actor live: creates `spec`'s and makes it the shard's, publishing its version
+    // and generation. False with *error when the factory fails or throws.
+    bool installActor(const ActorSpec &spec, QString *error);
     void warn(const QString &message);
     void refuseDeferred(const QString &reason);
     QString unavailableReason() const;
 
     const ShardId m_id;
-    ActorFactory m_factory;
-    ShardHooks m_hooks;
+    ActorFactory m_factory; // shard thread only
+    const ShardHooks m_hooks; // its callbacks run on the shard thread; `drain` wherever finish() runs
+
+    // Any thread: the mailbox and the published counters.
     Mailbox m_mailbox;
 
     std::atomic<ShardState> m_state{ShardState::Stopped};

@@ -17,15 +17,15 @@ class Shard;
 
 // A request-reply to one shard's control lane, for the coordinator thread: post a
 // function, then wait for its result with a deadline. After a timeout, abandon() keeps a
-// call that has not started yet from ever running.
+// call that has not started yet from ever running. `fn` runs on the shard thread.
 class ShardCall
 {
 public:
     using Clock = std::chrono::steady_clock;
     using Fn = std::function<bool(Shard &shard, QString *error)>;
 
+    // --- the calling thread (coordinator thread; never the shard's own: wait() would block it) ---
     static std::shared_ptr<ShardCall> post(Shard &shard, Fn fn);
-
     bool wait(Clock::time_point deadline); // true once finished (ok or not)
     void abandon();
     bool ok() const;
@@ -34,6 +34,7 @@ public:
 
 private:
     explicit ShardCall(ShardId shard) : m_shard(shard) {}
+    // The shard thread, or the thread that refuses the call (closed mailbox).
     void finish(bool ok, QString error);
 
     const ShardId m_shard;
@@ -45,8 +46,8 @@ private:
     QString m_error;
 };
 
-// Runs `fn` on every shard at once and waits for all. Returns the shards that failed or
-// did not answer by the deadline, with a reason each.
+// Runs `fn` on every shard at once and waits for all (coordinator thread). Returns the
+// shards that failed or did not answer by the deadline, with a reason each.
 struct ShardFailure {
     ShardId shard;
     QString reason;

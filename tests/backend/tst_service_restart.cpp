@@ -4,6 +4,8 @@
 // Every scenario also checks that each ReplyFn was called exactly once.
 #include "tests/backend/ServiceTestSupport.h"
 
+#include <latch>
+
 using namespace shardscope::servicetest;
 
 class ServiceRestartTest : public QObject
@@ -224,12 +226,13 @@ void ServiceRestartTest::aSecondRestartWhileOneRunsGets409()
 
     std::atomic<int> accepted{0};
     std::atomic<int> conflicts{0};
-    std::atomic<bool> go{false};
+    // Released together from a blocking latch: busy-waiting threads starved the service's
+    // own threads on 2 cores under TSan, and the first restart ended before all had asked.
+    std::latch start(competitors + 1);
     std::vector<std::thread> threads;
     for (int i = 0; i < competitors; ++i) {
         threads.emplace_back([&, i] {
-            while (!go.load()) {
-            }
+            start.arrive_and_wait();
             const CommandTicket t = i % 3 == 1 ? service->requestStop()
                                   : i % 3 == 2 ? service->requestStart()
                                                : service->requestRestart(options);
@@ -239,7 +242,7 @@ void ServiceRestartTest::aSecondRestartWhileOneRunsGets409()
                 ++conflicts;
         });
     }
-    go = true;
+    start.arrive_and_wait();
     for (auto &th : threads)
         th.join();
     QCOMPARE(accepted.load(), 0);
