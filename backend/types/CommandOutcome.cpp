@@ -1,5 +1,7 @@
 #include "backend/types/CommandOutcome.h"
 
+#include "backend/types/EnumNames.h"
+
 #include <array>
 
 namespace shardscope {
@@ -9,18 +11,6 @@ constexpr std::array<std::string_view, kCommandOutcomeCount> kOutcomeNames = {
     "completed", "aborted", "rolled_back", "rollback_failed", "failed"};
 constexpr std::array<std::string_view, kRefusalCount> kRefusalNames = {
     "none", "busy", "already_running", "stopped", "nothing_to_abort", "shutting_down", "bad_request", "faults_disabled"};
-
-template <typename Enum, std::size_t N>
-bool parseName(const std::array<std::string_view, N> &names, std::string_view text, Enum &out)
-{
-    for (std::size_t i = 0; i < N; ++i) {
-        if (names[i] == text) {
-            out = static_cast<Enum>(i);
-            return true;
-        }
-    }
-    return false;
-}
 
 } // namespace
 

@@ -1,5 +1,7 @@
 #include "backend/types/ShardTypes.h"
 
+#include "backend/types/EnumNames.h"
+
 #include <array>
 
 namespace shardscope {
@@ -12,18 +14,6 @@ constexpr std::array<std::string_view, 8> kPhaseNames = {
 constexpr std::array<std::string_view, 2> kModeNames = {"phased", "legacy"};
 constexpr std::array<std::string_view, 2> kAdmissionNames = {"hold", "reject"};
 constexpr std::array<std::string_view, 2> kDrainNames = {"abort", "force"};
-
-template <typename Enum, std::size_t N>
-bool parseName(const std::array<std::string_view, N> &names, std::string_view text, Enum &out)
-{
-    for (std::size_t i = 0; i < N; ++i) {
-        if (names[i] == text) {
-            out = static_cast<Enum>(i);
-            return true;
-        }
-    }
-    return false;
-}
 
 } // namespace
 
