@@ -17,6 +17,38 @@ ShardCall::Fn setStateIfLive(ShardState s)
     };
 }
 
+// "10 s", "1.5 s", "800 ms".
+QString duration(int ms)
+{
+    return ms < 1000 ? QStringLiteral("%1 ms").arg(ms) : QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'g', 3);
+}
+
+// What held a drain, as an operator looks for it: "shard 37 (2 requests in flight),
+// shard 300 (1)", most first, the first eight and "+k more".
+QString drainBlockers(const ServiceSnapshot &snapshot)
+{
+    std::vector<std::pair<std::uint32_t, ShardId>> blocking;
+    for (const ShardSnapshot &s : snapshot.shards) {
+        if (s.inFlight > 0)
+            blocking.emplace_back(s.inFlight, s.id);
+    }
+    if (blocking.empty())
+        return QStringLiteral("no shard (the last request finished at the deadline)");
+    std::sort(blocking.begin(), blocking.end(), [](const auto &a, const auto &b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    QStringList parts;
+    for (std::size_t i = 0; i < blocking.size() && i < 8; ++i) {
+        const auto [inFlight, id] = blocking[i];
+        parts << (i == 0 ? QStringLiteral("shard %1 (%2 %3 in flight)").arg(id).arg(inFlight)
+                                .arg(inFlight == 1 ? QStringLiteral("request") : QStringLiteral("requests"))
+                         : QStringLiteral("shard %1 (%2)").arg(id).arg(inFlight));
+    }
+    if (blocking.size() > 8)
+        parts << QStringLiteral("+%1 more").arg(blocking.size() - 8);
+    return parts.join(QStringLiteral(", "));
+}
+
 QString joinFailures(const std::vector<ShardFailure> &failures)
 {
     QStringList parts;
@@ -56,8 +88,8 @@ RestartResult PhasedRestart::run()
     case Drain::TimedOut:
         reopen(ServicePhase::Resuming);
         return {CommandOutcome::Aborted,
-                QStringLiteral("drain timed out after %1 ms with %2 requests in flight; reopened on v%3")
-                    .arg(m_options.drainTimeoutMs).arg(m_core.totalInFlight()).arg(m_oldVersion),
+                QStringLiteral("drain timed out after %1 waiting on %2; reopened on v%3")
+                    .arg(duration(m_options.drainTimeoutMs), m_drainBlockers).arg(m_oldVersion),
                 m_oldVersion};
     }
     int lastTouched = -1;
@@ -132,6 +164,7 @@ PhasedRestart::Drain PhasedRestart::drain()
         return Drain::Aborted;
     }
     const std::uint32_t left = m_core.totalInFlight();
+    m_drainBlockers = drainBlockers(m_core.snapshot());
     if (m_options.drainPolicy == DrainTimeoutPolicy::Abort) {
         endPhase(ServicePhase::Draining, started, QStringLiteral("timeout"),
                  QStringLiteral("%1 requests still in flight; policy abort").arg(left));

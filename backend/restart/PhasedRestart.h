@@ -45,6 +45,7 @@ private:
     const Version m_oldVersion;
     const Version m_newVersion;
     std::shared_ptr<const Graph> m_newGraph;
+    QString m_drainBlockers; // at a drain timeout: the shards still waited on, most first
 };
 
 } // namespace shardscope

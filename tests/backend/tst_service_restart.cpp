@@ -103,6 +103,9 @@ void ServiceRestartTest::aDrainTimeoutEndsAsItsPolicySays()
         QCOMPARE(finished->version, Version(1));
         QCOMPARE(drainEnded->outcome, QStringLiteral("timeout"));
         QVERIFY2(finished->message.contains(QLatin1String("drain timed out")), qPrintable(finished->message));
+        // It names what held the drain: the shard with the sleeping request.
+        QVERIFY2(finished->message.contains(QLatin1String("waiting on shard 1 (1 request in flight)")),
+                 qPrintable(finished->message));
         QVERIFY2(allShards(service->snapshot(), ShardState::Serving, 1, &why), why.constData());
         QCOMPARE(service->snapshot().version, Version(1));
         // The stuck request was left alone: it is answered OK by v1 when its sleep ends.
