@@ -77,6 +77,15 @@ TileDelegate::Content TileDelegate::contentOf(const QStyleOptionViewItem &option
     c.queueSkew = index.data(R::QueueSkewRole).toBool();
     c.selected = option.state.testFlag(QStyle::State_Selected);
     c.serving = index.data(R::StateRole).toInt() == 0;
+    if (option.rect.width() < kSmallestTileWidth) {
+        // A heat-map cell draws none of the counters: leaving them out of its content keeps
+        // 1024 cached cells valid while every shard's counters change each frame.
+        c.version = 0;
+        c.queue = 0;
+        c.fraction = 0;
+        c.stateText = index.data(R::StateSymbolRole).toString();
+        return c;
+    }
     const bool large = TileGeometry(option.rect).large;
     c.stateText = index.data(large ? R::StateNameRole : R::StateSymbolRole).toString();
     if (large) {

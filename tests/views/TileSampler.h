@@ -19,7 +19,12 @@ public:
     // Each proxy row's tile, in viewport coordinates, in row order.
     static QList<QRect> tileRects(QAbstractItemView &view);
     // The pixel of a tile that carries its state colour (left edge, middle).
-    static QPoint probePoint(const QRect &tile) { return {tile.left() + 3, tile.top() + tile.height() / 2}; }
+    // Heat-map cells (narrower than a small tile) carry their state's symbol in the middle:
+    // probe their top-left corner, which is always the state colour.
+    static QPoint probePoint(const QRect &tile)
+    {
+        return tile.width() < 44 ? QPoint(tile.left() + 2, tile.top() + 2) : QPoint(tile.left() + 3, tile.top() + tile.height() / 2);
+    }
     // States read from `viewportImage` at each rect's probe point; -1 off the image.
     static QList<int> sample(const QImage &viewportImage, const QList<QRect> &tiles);
     // One entry per proxy row of the view, in row order, from a fresh render of its viewport.
