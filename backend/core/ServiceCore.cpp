@@ -82,6 +82,23 @@ ServiceSnapshot ServiceCore::snapshot() const
     return s;
 }
 
+ServiceSnapshot ServiceCore::stateSnapshot() const
+{
+    ServiceSnapshot s;
+    s.phase = m_phase.load(std::memory_order_acquire);
+    s.version = m_version.load(std::memory_order_acquire);
+    s.shards.reserve(m_shards.size());
+    for (const auto &shard : m_shards) {
+        ShardSnapshot one;
+        one.id = shard->id();
+        one.state = shard->state();
+        one.version = shard->version();
+        one.inFlight = shard->inFlight();
+        s.shards.push_back(one);
+    }
+    return s;
+}
+
 std::uint32_t ServiceCore::totalInFlight() const
 {
     std::uint32_t total = 0;

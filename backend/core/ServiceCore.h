@@ -55,6 +55,9 @@ public:
     std::int64_t startTimeMs() const { return m_startTimeMs; }
 
     ServiceSnapshot snapshot() const;
+    // Each shard's id, state, version and in-flight count only (atomics, no latency
+    // percentiles): cheap enough for the coordinator to judge every restart's end.
+    ServiceSnapshot stateSnapshot() const;
     std::uint32_t totalInFlight() const;
     // Blocks until no request is in flight on any shard (true), or `deadline` passes or
     // `giveUp` holds (false). Woken by each shard going idle and by wakeDrainWaiters().

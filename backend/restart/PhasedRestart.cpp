@@ -164,7 +164,7 @@ PhasedRestart::Drain PhasedRestart::drain()
         return Drain::Aborted;
     }
     const std::uint32_t left = m_core.totalInFlight();
-    m_drainBlockers = drainBlockers(m_core.snapshot());
+    m_drainBlockers = drainBlockers(m_core.stateSnapshot());
     if (m_options.drainPolicy == DrainTimeoutPolicy::Abort) {
         endPhase(ServicePhase::Draining, started, QStringLiteral("timeout"),
                  QStringLiteral("%1 requests still in flight; policy abort").arg(left));

@@ -163,7 +163,7 @@ void RestartCoordinator::execute(const Command &command)
     const QString after = command.kind == Kind::Stop    ? QStringLiteral("a stop")
                           : command.kind == Kind::Start ? QStringLiteral("a start")
                                                         : QStringLiteral("a %1 restart").arg(QLatin1String(toString(command.options.mode)));
-    result = judgedByEndState(std::move(result), m_core.snapshot(),
+    result = judgedByEndState(std::move(result), m_core.stateSnapshot(),
                               command.kind == Kind::Stop ? ExpectedEnd::Stopped : ExpectedEnd::ServingOneVersion, after);
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
     finish(command, result, us);
