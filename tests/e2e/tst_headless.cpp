@@ -67,7 +67,8 @@ private Q_SLOTS:
         QVERIFY(process.waitForFinished(15000));
         for (auto &t : clients)
             t.join();
-        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        // On a crash, what the service logged last is the only trace left: show it.
+        QVERIFY2(process.exitStatus() == QProcess::NormalExit, process.readAllStandardError().right(4000).constData());
         QCOMPARE(process.exitCode(), 0);
         QCOMPARE(answered.load(), kClients);
         QCOMPARE(ok.load(), kClients);
