@@ -171,9 +171,14 @@ void RestartTracker::applySnapshot(const ServiceSnapshot &snapshot)
     m_serviceFailedTotal = failed;
     m_nowMs = std::max<qint64>(m_nowMs, snapshot.takenAtMs);
     if (!m_progress.active && m_progress.countingFailures) {
+        const quint64 service = m_progress.serviceFailedDuring;
+        const quint64 client = m_progress.clientFailedDuring;
         countFailures();
         m_progress.countingFailures = !snapshot.ready();
-        Q_EMIT progressChanged();
+        // Once per change, not once per frame: a broken service may stay broken for long.
+        if (service != m_progress.serviceFailedDuring || client != m_progress.clientFailedDuring
+            || !m_progress.countingFailures)
+            Q_EMIT progressChanged();
     }
     if (!m_progress.active)
         return;
