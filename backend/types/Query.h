@@ -6,7 +6,9 @@
 #include <QJsonValue>
 #include <QString>
 
+#include <atomic>
 #include <functional>
+#include <memory>
 
 namespace shardscope {
 
@@ -15,6 +17,9 @@ struct QueryRequest {
     QString procedure;
     QJsonObject args;
     ShardId pinnedShard = -1; // -1: the router picks (round-robin)
+    // Raised by the HTTP edge when the connection that sent the query closes: work not
+    // yet started is discarded (the ledger counts it refused, not lost). Null in-process.
+    std::shared_ptr<const std::atomic<bool>> clientGone;
 };
 
 enum class QueryStatus : std::uint8_t {
