@@ -15,6 +15,7 @@ struct ShardSnapshot {
     Generation generation = 0;
     std::uint32_t queueDepth = 0;  // messages waiting in the mailbox
     std::uint32_t inFlight = 0;    // routed to this shard and not yet answered
+    std::uint32_t oldestInFlightMs = 0; // age of the oldest of those, 0 when none
     std::uint64_t processed = 0;   // answered successfully
     std::uint64_t failed = 0;      // answered with an error
     std::uint32_t latencyP50Us = 0; // over a recent window

@@ -20,6 +20,7 @@ QJsonObject toJson(const ShardSnapshot &s)
         {QStringLiteral("generation"), double(s.generation)},
         {QStringLiteral("queue_depth"), double(s.queueDepth)},
         {QStringLiteral("in_flight"), double(s.inFlight)},
+        {QStringLiteral("oldest_in_flight_ms"), double(s.oldestInFlightMs)},
         {QStringLiteral("processed"), double(s.processed)},
         {QStringLiteral("failed"), double(s.failed)},
         {QStringLiteral("latency_p50_us"), double(s.latencyP50Us)},
@@ -158,6 +159,7 @@ ServiceSnapshot snapshotFromJson(const QJsonObject &json)
         shard.generation = number<Generation>(o, "generation");
         shard.queueDepth = number<std::uint32_t>(o, "queue_depth");
         shard.inFlight = number<std::uint32_t>(o, "in_flight");
+        shard.oldestInFlightMs = number<std::uint32_t>(o, "oldest_in_flight_ms");
         shard.processed = number<std::uint64_t>(o, "processed");
         shard.failed = number<std::uint64_t>(o, "failed");
         shard.latencyP50Us = number<std::uint32_t>(o, "latency_p50_us");
