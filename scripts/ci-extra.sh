@@ -4,7 +4,8 @@
 #   tsan  build-tsan : backend and e2e tests with -DSHARDSCOPE_TSAN=ON (gcc -fsanitize=thread),
 #                      suppressions in tests/sanitizers/tsan.supp (third-party noise only);
 #                      TSAN_CTEST_ARGS adds ctest arguments (e.g. -E to skip a test)
-#   fuzz  build-fuzz : clang-14 libFuzzer targets, FUZZ_SECONDS (30) each on a copy of
+#   fuzz  build-fuzz : clang-14 libFuzzer targets (request bodies, the restart machine, the
+#                      HTTP edge's raw bytes), FUZZ_SECONDS (30) each on a copy of
 #                      fuzz/corpus/<target> (new inputs stay in build-fuzz/corpus)
 #   soak             : scripts/soak.sh SOAK_SECONDS (60) against build/app/shardscope
 #   scripts/ci-extra.sh              # every stage
@@ -37,7 +38,7 @@ stage_tsan() {
 stage_fuzz() {
   CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DSHARDSCOPE_FUZZ=ON -DSHARDSCOPE_BUILD_TESTS=OFF >/dev/null
-  local targets=(fuzz_request_parsing fuzz_restart_machine)
+  local targets=(fuzz_request_parsing fuzz_restart_machine fuzz_http_edge)
   cmake --build build-fuzz -j "$jobs" --target "${targets[@]}"
   mkdir -p build-fuzz/artifacts
   for t in "${targets[@]}"; do
@@ -48,6 +49,8 @@ stage_fuzz() {
     # -timeout: an input running longer is a hang (the harness's own waits are bounded at 5 s).
     local extra=(-dict=fuzz/request_parsing.dict)
     if [[ $t == fuzz_restart_machine ]]; then extra=(-max_len=300 -len_control=0); fi
+    # HTTP edge: raw request bytes (a cut seed, then the bytes), long enough to pass the limits.
+    if [[ $t == fuzz_http_edge ]]; then extra=(-max_len=4096); fi
     timeout $(( fuzz_seconds + 120 )) "build-fuzz/fuzz/$t" -max_total_time="$fuzz_seconds" -timeout=60 \
       -rss_limit_mb=4096 -print_final_stats=1 "${extra[@]}" \
       -artifact_prefix="build-fuzz/artifacts/$t-" "build-fuzz/corpus/$t" "fuzz/corpus/$t" \

@@ -1,67 +1,77 @@
 #pragma once
 
 #include <QHash>
+#include <QHostAddress>
 #include <QObject>
-#include <QPointer>
 #include <QTcpServer>
-#include <QTcpSocket>
 #include <QTimer>
 
 #include <chrono>
 #include <functional>
+#include <vector>
 
 namespace shardscope {
 
-// Keeps slow and half-open clients from holding the service: a connection idle for too
-// long is closed, and so is one that trickles a request without ever finishing it
-// (slowloris). A connection waiting for its own query's reply is never cut. Connections
-// beyond a cap are refused at once. Lives on the network thread.
+class HttpConnection;
+
+// Keeps slow, idle and greedy clients from holding the service. Closes a connection
+// that idles too long, one that trickles a request without finishing it (slowloris),
+// and one whose replies the client stops reading. A connection waiting for the service
+// to answer it is never cut for idling. Connections are capped overall and per client
+// address; at a cap the longest-idle connection (nothing owed either way) makes room
+// for the new one, so a crowd of idle connections cannot lock out the console, `ctl`
+// or a health check. Lives on the network thread.
 class ConnectionGuard : public QObject
 {
     Q_OBJECT
 public:
     struct Limits {
-        std::chrono::milliseconds idle{120000};   // no byte either way
-        std::chrono::milliseconds request{30000}; // from a request's first byte to our first byte back
+        std::chrono::milliseconds idle{120000};   // no byte either way, nothing owed
+        std::chrono::milliseconds request{30000}; // a request unfinished, or replies unread, this long
+        std::chrono::milliseconds linger{2000};   // after our last reply, for the client's last bytes
         int maxConnections = 4096;
+        int maxPerAddress = 1024;
     };
 
     explicit ConnectionGuard(Limits limits, QObject *parent = nullptr);
 
-    // True while `socket` waits for a reply the service owes it.
-    void setAwaitingReply(std::function<bool(QTcpSocket *)> check) { m_awaitingReply = std::move(check); }
-    // False if the connection was refused (over the cap).
-    bool watch(QTcpSocket *socket);
-    int watched() const { return int(m_sockets.size()); }
+    // Room for one more connection from `address`: true if there is (closing an idle
+    // one if a cap is reached), false if every connection in the way is busy.
+    bool makeRoom(const QHostAddress &address);
+    void watch(HttpConnection *connection);
+    int watched() const { return int(m_connections.size()); }
 
 private:
-    struct Watch {
-        QPointer<QTcpSocket> socket;
-        qint64 lastActivity = 0;
-        qint64 requestStarted = 0; // 0 when no request is waiting for our answer
-    };
     void sweep();
+    void forget(HttpConnection *connection, const QHostAddress &address);
+    // The connection to close for room, or null; `from` limits it to one address.
+    HttpConnection *evictable(const QHostAddress *from) const;
 
     Limits m_limits;
-    QHash<QTcpSocket *, Watch> m_sockets;
+    std::vector<HttpConnection *> m_connections;
+    QHash<QHostAddress, int> m_perAddress;
     QTimer m_sweep;
-    std::function<bool(QTcpSocket *)> m_awaitingReply;
 };
 
-// The listening socket the HTTP API binds: hands every accepted connection to the guard.
-class GuardedTcpServer : public QTcpServer
+// The listening socket: every accepted connection goes through the guard, then to
+// `accept`; one the guard has no room for gets a 503 and is closed.
+class HttpListener : public QTcpServer
 {
     Q_OBJECT
 public:
-    GuardedTcpServer(ConnectionGuard &guard, QObject *parent = nullptr)
+    HttpListener(ConnectionGuard &guard, std::function<void(qintptr)> accept, QObject *parent = nullptr)
         : QTcpServer(parent)
         , m_guard(guard)
+        , m_accept(std::move(accept))
     {
     }
-    QTcpSocket *nextPendingConnection() override;
+
+protected:
+    void incomingConnection(qintptr fd) override;
 
 private:
     ConnectionGuard &m_guard;
+    std::function<void(qintptr)> m_accept;
 };
 
 } // namespace shardscope

@@ -30,9 +30,9 @@ EventStream::EventStream(ShardService &service, QObject *parent)
     connect(&m_timer, &QTimer::timeout, this, &EventStream::tick);
 }
 
-void EventStream::subscribe(QTcpSocket *socket, std::uint64_t sinceSeq, bool withSnapshots)
+void EventStream::subscribe(HttpStream stream, std::uint64_t sinceSeq, bool withSnapshots)
 {
-    m_subscribers.push_back({QPointer<QTcpSocket>(socket), sinceSeq, withSnapshots});
+    m_subscribers.push_back({std::move(stream), sinceSeq, withSnapshots});
     if (!m_timer.isActive())
         m_timer.start();
     tick(); // the first frame at once, so a client never starts blind
@@ -40,11 +40,11 @@ void EventStream::subscribe(QTcpSocket *socket, std::uint64_t sinceSeq, bool wit
 
 void EventStream::tick()
 {
-    std::erase_if(m_subscribers, [](const Subscriber &s) {
-        if (!s.socket || s.socket->state() != QAbstractSocket::ConnectedState)
+    std::erase_if(m_subscribers, [](Subscriber &s) {
+        if (!s.stream.open())
             return true;
-        if (s.socket->bytesToWrite() > kMaxBufferedBytes) {
-            s.socket->abort();
+        if (s.stream.unsent() > kMaxBufferedBytes) {
+            s.stream.close("the stream client does not read");
             return true;
         }
         return false;
@@ -69,7 +69,7 @@ void EventStream::tick()
             out += frame("event", toJson(e), e.seq);
             s.lastSeq = e.seq;
         }
-        s.socket->write(out);
+        s.stream.write(out);
     }
 }
 

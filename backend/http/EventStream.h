@@ -1,8 +1,8 @@
 #pragma once
 
+#include "backend/http/HttpReply.h"
+
 #include <QObject>
-#include <QPointer>
-#include <QTcpSocket>
 #include <QTimer>
 
 #include <vector>
@@ -22,13 +22,13 @@ public:
 
     explicit EventStream(ShardService &service, QObject *parent = nullptr);
 
-    // Takes over a socket whose SSE headers were written; sends events after `sinceSeq`.
-    void subscribe(QTcpSocket *socket, std::uint64_t sinceSeq, bool withSnapshots);
+    // Takes over a stream whose SSE headers were written; sends events after `sinceSeq`.
+    void subscribe(HttpStream stream, std::uint64_t sinceSeq, bool withSnapshots);
     std::size_t subscriberCount() const { return m_subscribers.size(); }
 
 private:
     struct Subscriber {
-        QPointer<QTcpSocket> socket;
+        HttpStream stream;
         std::uint64_t lastSeq;
         bool withSnapshots;
     };

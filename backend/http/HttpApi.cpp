@@ -9,7 +9,6 @@
 #include "backend/wire/RequestDecoders.h"
 
 #include <QAbstractEventDispatcher>
-#include <QHttpServerRequest>
 #include <QJsonDocument>
 #include <QMetaObject>
 #include <QUrlQuery>
@@ -65,8 +64,6 @@ private:
 
 namespace {
 
-using Method = QHttpServerRequest::Method;
-
 // Longest part of an unknown path the 404 repeats: enough to spot a typo, and a huge
 // path is not sent back.
 constexpr qsizetype kEchoedPathChars = 200;
@@ -102,56 +99,34 @@ bool constantTimeEquals(const QByteArray &given, const QByteArray &secret)
     return diff == 0;
 }
 
-QString clientOf(QTcpSocket *socket)
+QUrlQuery urlQuery(const HttpRequest &request)
 {
-    return socket ? QStringLiteral("%1:%2").arg(socket->peerAddress().toString()).arg(socket->peerPort()) : QString();
+    return QUrlQuery(QString::fromLatin1(request.query));
 }
 
 } // namespace
 
-void writeBody(QHttpServerResponder &responder, int status, const QByteArray &contentType, const QByteArray &body,
-               const HeaderPairs &extra)
-{
-    responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(status));
-    responder.writeHeader("Content-Type", contentType);
-    responder.writeHeader("Content-Length", QByteArray::number(body.size()));
-    for (const auto &h : extra)
-        responder.writeHeader(h.first, h.second);
-    responder.writeBody(body);
-}
-
-void writeJson(QHttpServerResponder &responder, int status, const QJsonObject &body, const HeaderPairs &extra)
-{
-    writeBody(responder, status, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact), extra);
-}
-
-void writeError(QHttpServerResponder &responder, int status, const QString &message, const HeaderPairs &extra)
-{
-    writeJson(responder, status, QJsonObject{{QStringLiteral("code"), status}, {QStringLiteral("message"), message}}, extra);
-}
-
-void writeRefusal(QHttpServerResponder &responder, const CommandTicket &ticket)
+void writeRefusal(HttpReply &reply, const CommandTicket &ticket)
 {
     const int status = httpStatus(ticket.refusal);
     QJsonObject body{{QStringLiteral("code"), status}, {QStringLiteral("message"), ticket.error},
                      {QStringLiteral("reason"), qs(toString(ticket.refusal))}};
     if (ticket.restartId)
         body.insert(QStringLiteral("restart_id"), double(ticket.restartId));
-    writeJson(responder, status, body);
+    reply.sendJson(status, body);
 }
 
-void writeTicket(QHttpServerResponder &responder, const char *command, const CommandTicket &ticket,
-                 const QJsonObject &acceptedBody)
+void writeTicket(HttpReply &reply, const char *command, const CommandTicket &ticket, const QJsonObject &acceptedBody)
 {
     spdlog::info("http: {} -> {}", command, httpStatus(ticket.refusal));
     if (ticket.accepted())
-        writeJson(responder, httpStatus(ticket.refusal), acceptedBody);
+        reply.sendJson(httpStatus(ticket.refusal), acceptedBody);
     else
-        writeRefusal(responder, ticket);
+        writeRefusal(reply, ticket);
 }
 
 HttpApi::HttpApi(ShardService &service, QObject *parent)
-    : QAbstractHttpServer(parent)
+    : QObject(parent)
     , m_service(service)
     , m_inbox(std::make_shared<ReplyInbox>(this))
     , m_stream(new EventStream(service, this))
@@ -172,74 +147,58 @@ HttpApi::~HttpApi()
 void HttpApi::addRoutes()
 {
     using enum Access;
-    const auto to = [this](void (HttpApi::*handler)(const QHttpServerRequest &, QTcpSocket *)) {
-        return [this, handler](const QHttpServerRequest &request, QTcpSocket *socket) { (this->*handler)(request, socket); };
+    const auto to = [this](void (HttpApi::*handler)(const HttpRequest &, HttpReply &)) {
+        return [this, handler](const HttpRequest &request, HttpReply &reply) { (this->*handler)(request, reply); };
     };
     // The whole API. A path's methods are listed in Allow in this order.
-    m_routes.add(Method::Post, QStringLiteral("/v1/query"), Open, to(&HttpApi::handleQuery));
-    m_routes.add(Method::Post, QStringLiteral("/v1/service/restart"), NeedsToken, to(&HttpApi::handleRestart));
-    m_routes.add(Method::Post, QStringLiteral("/v1/service/restart/abort"), NeedsToken, to(&HttpApi::handleAbort));
-    m_routes.add(Method::Post, QStringLiteral("/v1/service/stop"), NeedsToken, to(&HttpApi::handleStop));
-    m_routes.add(Method::Post, QStringLiteral("/v1/service/start"), NeedsToken, to(&HttpApi::handleStart));
-    m_routes.add(Method::Get, QStringLiteral("/v1/service/status"), Open, to(&HttpApi::handleStatus));
-    m_routes.add(Method::Get, QStringLiteral("/v1/service/ready"), Open, to(&HttpApi::handleReady));
-    m_routes.add(Method::Get, QStringLiteral("/v1/service/shards"), Open, to(&HttpApi::handleShards));
-    m_routes.add(Method::Get, QStringLiteral("/v1/service/events"), Open, to(&HttpApi::handleEvents));
-    m_routes.add(Method::Get, QStringLiteral("/v1/stream"), Open, to(&HttpApi::handleStream));
-    m_routes.add(Method::Get, QStringLiteral("/v1/service/audit"), Open, to(&HttpApi::handleAudit));
-    m_routes.add(Method::Get, QStringLiteral("/v1/faults"), Open, to(&HttpApi::handleFaultList));
-    m_routes.add(Method::Post, QStringLiteral("/v1/faults"), NeedsToken, to(&HttpApi::handleFaultInjection));
-    m_routes.add(Method::Get, QStringLiteral("/metrics"), Open, to(&HttpApi::handleMetrics));
+    m_routes.add("POST", QStringLiteral("/v1/query"), Open, to(&HttpApi::handleQuery));
+    m_routes.add("POST", QStringLiteral("/v1/service/restart"), NeedsToken, to(&HttpApi::handleRestart));
+    m_routes.add("POST", QStringLiteral("/v1/service/restart/abort"), NeedsToken, to(&HttpApi::handleAbort));
+    m_routes.add("POST", QStringLiteral("/v1/service/stop"), NeedsToken, to(&HttpApi::handleStop));
+    m_routes.add("POST", QStringLiteral("/v1/service/start"), NeedsToken, to(&HttpApi::handleStart));
+    m_routes.add("GET", QStringLiteral("/v1/service/status"), Open, to(&HttpApi::handleStatus));
+    m_routes.add("GET", QStringLiteral("/v1/service/ready"), Open, to(&HttpApi::handleReady));
+    m_routes.add("GET", QStringLiteral("/v1/service/shards"), Open, to(&HttpApi::handleShards));
+    m_routes.add("GET", QStringLiteral("/v1/service/events"), Open, to(&HttpApi::handleEvents));
+    m_routes.add("GET", QStringLiteral("/v1/stream"), Open, to(&HttpApi::handleStream));
+    m_routes.add("GET", QStringLiteral("/v1/service/audit"), Open, to(&HttpApi::handleAudit));
+    m_routes.add("GET", QStringLiteral("/v1/faults"), Open, to(&HttpApi::handleFaultList));
+    m_routes.add("POST", QStringLiteral("/v1/faults"), NeedsToken, to(&HttpApi::handleFaultInjection));
+    m_routes.add("GET", QStringLiteral("/metrics"), Open, to(&HttpApi::handleMetrics));
 }
 
-void HttpApi::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::dispatch(const HttpRequest &request, HttpReply reply)
 {
-    // Reached from handleRequest for a path no route has (Qt would call it too if
-    // handleRequest returned false). The path is cut short: it may be a megabyte.
-    auto responder = makeResponder(request, socket);
-    writeError(responder, 404, QStringLiteral("no such path: %1").arg(shortened(request.url().path(), kEchoedPathChars)));
-}
-
-// The one place where size, path, method and token are checked, in that order.
-bool HttpApi::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
-{
-    if (request.body().size() > kMaxBodyBytes) {
-        auto responder = makeResponder(request, socket);
-        writeError(responder, 413, QStringLiteral("request body of %1 bytes exceeds the limit of %2 bytes")
-                                       .arg(request.body().size()).arg(kMaxBodyBytes));
-        return true;
-    }
-    const QString path = request.url().path();
-    const RouteTable::Match match = m_routes.find(request.method(), path);
+    // The path as sent: percent-encoding is never undone before routing.
+    const QString path = QString::fromLatin1(request.path);
+    const RouteTable::Match match = m_routes.find(request.method, path);
     if (!match.pathKnown) {
-        missingHandler(request, socket);
-        return true;
+        // Cut short: a path may be 8 KiB, and is not sent back whole.
+        reply.sendError(404, QStringLiteral("no such path: %1").arg(shortened(path, kEchoedPathChars)));
+        return;
     }
     if (!match.route) {
         const QStringList methods = m_routes.methodsOf(path);
-        auto responder = makeResponder(request, socket);
-        writeError(responder, 405, QStringLiteral("%1 accepts %2 only").arg(path, spokenList(methods)),
-                   {{"Allow", methods.join(QStringLiteral(", ")).toLatin1()}});
-        return true;
+        reply.sendError(405, QStringLiteral("%1 accepts %2 only").arg(path, spokenList(methods)),
+                        {{"Allow", methods.join(QStringLiteral(", ")).toLatin1()}});
+        return;
     }
-    if (match.route->access == Access::NeedsToken && !authorized(request, socket))
-        return true;
-    match.route->handler(request, socket);
-    return true;
+    if (match.route->access == Access::NeedsToken && !authorized(request, reply))
+        return;
+    match.route->handler(request, reply);
 }
 
-void HttpApi::handleQuery(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::handleQuery(const HttpRequest &request, HttpReply &reply)
 {
     QueryRequest query;
     QString error;
-    if (!parseQueryRequest(request.body(), m_service.shardCount(), &query, &error)) {
-        auto responder = makeResponder(request, socket);
-        writeError(responder, 400, error);
+    if (!parseQueryRequest(request.body, m_service.shardCount(), &query, &error)) {
+        reply.sendError(400, error);
         return;
     }
+    query.clientGone = reply.goneFlag();
     const std::uint64_t token = m_nextToken++;
-    m_pending.emplace(token, Pending{makeResponder(request, socket), QPointer<QTcpSocket>(socket), socket});
-    ++m_awaiting[socket];
+    m_pending.emplace(token, std::move(reply));
     std::weak_ptr<ReplyInbox> inbox = m_inbox;
     m_service.submitQuery(std::move(query), [inbox, token](QueryReply reply) {
         if (auto box = inbox.lock()) {
@@ -262,17 +221,12 @@ void HttpApi::answer(std::uint64_t token, const QueryReply &reply)
     auto it = m_pending.find(token);
     if (it == m_pending.end())
         return;
-    Pending pending = std::move(it->second);
+    HttpReply pending = std::move(it->second);
     m_pending.erase(it);
-    if (--m_awaiting[pending.key] <= 0)
-        m_awaiting.remove(pending.key);
-    if (!pending.socket)
-        return; // the client went away; nobody to answer
     if (reply.ok()) {
-        writeJson(pending.responder, 200, QJsonObject{{QStringLiteral("result"), reply.result},
-                                                      {QStringLiteral("shard"), reply.shard},
-                                                      {QStringLiteral("version"), double(reply.version)}});
-        pending.socket->flush();
+        pending.sendJson(200, QJsonObject{{QStringLiteral("result"), reply.result},
+                                          {QStringLiteral("shard"), reply.shard},
+                                          {QStringLiteral("version"), double(reply.version)}});
         return;
     }
     const int status = httpStatus(reply.status);
@@ -282,170 +236,148 @@ void HttpApi::answer(std::uint64_t token, const QueryReply &reply)
     HeaderPairs extra;
     if (reply.retryAfterSeconds > 0)
         extra.append({"Retry-After", QByteArray::number(reply.retryAfterSeconds)});
-    writeJson(pending.responder, status, body, extra);
-    pending.socket->flush(); // to the kernel now: a shutdown may delete the socket next
+    pending.sendJson(status, body, extra);
 }
 
-bool HttpApi::authorized(const QHttpServerRequest &request, QTcpSocket *socket)
+bool HttpApi::authorized(const HttpRequest &request, HttpReply &reply)
 {
     if (m_token.isEmpty())
         return true;
-    const QByteArray header = request.value("Authorization");
+    const QByteArray header = request.header("authorization");
     if (!header.startsWith("Bearer ")) {
-        auto responder = makeResponder(request, socket);
-        writeError(responder, 401, QStringLiteral("this endpoint changes the service: send Authorization: Bearer <token>"),
-                   {{"WWW-Authenticate", "Bearer"}});
+        reply.sendError(401, QStringLiteral("this endpoint changes the service: send Authorization: Bearer <token>"),
+                        {{"WWW-Authenticate", "Bearer"}});
         return false;
     }
     if (!constantTimeEquals(header.mid(7).trimmed(), m_token)) {
-        auto responder = makeResponder(request, socket);
-        writeError(responder, 403, QStringLiteral("the bearer token is not valid for this service"));
+        reply.sendError(403, QStringLiteral("the bearer token is not valid for this service"));
         return false;
     }
     return true;
 }
 
-void HttpApi::handleRestart(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::handleRestart(const HttpRequest &request, HttpReply &reply)
 {
-    auto responder = makeResponder(request, socket);
     RestartOptions options;
     QString error;
-    if (!parseRestartBody(request.body(), m_service.config().restartDefaults, &options, &error)) {
-        writeError(responder, 400, error);
+    if (!parseRestartBody(request.body, m_service.config().restartDefaults, &options, &error)) {
+        reply.sendError(400, error);
         return;
     }
-    const CommandTicket t = m_service.requestRestart(options, clientOf(socket));
-    writeTicket(responder, "restart", t,
+    const CommandTicket t = m_service.requestRestart(options, reply.client());
+    writeTicket(reply, "restart", t,
                 {{QStringLiteral("restart_id"), double(t.restartId)}, {QStringLiteral("options"), options.toJson()}});
 }
 
-void HttpApi::handleAbort(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::handleAbort(const HttpRequest &request, HttpReply &reply)
 {
-    auto responder = makeResponder(request, socket);
-    writeTicket(responder, "abort", m_service.requestAbort(), {{QStringLiteral("aborting"), true}});
+    writeTicket(reply, "abort", m_service.requestAbort(), {{QStringLiteral("aborting"), true}});
 }
 
-void HttpApi::handleStop(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::handleStop(const HttpRequest &request, HttpReply &reply)
 {
-    auto responder = makeResponder(request, socket);
-    const CommandTicket t = m_service.requestStop(clientOf(socket));
-    writeTicket(responder, "stop", t, {{QStringLiteral("operation_id"), double(t.restartId)}});
+    const CommandTicket t = m_service.requestStop(reply.client());
+    writeTicket(reply, "stop", t, {{QStringLiteral("operation_id"), double(t.restartId)}});
 }
 
-void HttpApi::handleStart(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::handleStart(const HttpRequest &request, HttpReply &reply)
 {
-    auto responder = makeResponder(request, socket);
-    const CommandTicket t = m_service.requestStart(clientOf(socket));
-    writeTicket(responder, "start", t, {{QStringLiteral("operation_id"), double(t.restartId)}});
+    const CommandTicket t = m_service.requestStart(reply.client());
+    writeTicket(reply, "start", t, {{QStringLiteral("operation_id"), double(t.restartId)}});
 }
 
-void HttpApi::handleStatus(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::handleStatus(const HttpRequest &, HttpReply &reply)
 {
-    auto responder = makeResponder(request, socket);
     QJsonObject status = statusJson(m_service.snapshot(), m_service.restartRunning());
     status.insert(QStringLiteral("restart_defaults"), m_service.config().restartDefaults.toJson());
     status.insert(QStringLiteral("faults_enabled"), m_service.faults() != nullptr);
-    writeJson(responder, 200, status);
+    reply.sendJson(200, status);
 }
 
-void HttpApi::handleReady(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::handleReady(const HttpRequest &, HttpReply &reply)
 {
-    auto responder = makeResponder(request, socket);
     const ServiceSnapshot s = m_service.snapshot();
     QJsonObject body{{QStringLiteral("ready"), s.ready()}, {QStringLiteral("version"), double(s.version)},
                      {QStringLiteral("distinct_versions"), s.distinctVersions()}};
     if (!s.ready())
         body.insert(QStringLiteral("message"), QStringLiteral("not every shard serves one version"));
-    writeJson(responder, s.ready() ? 200 : 503, body);
+    reply.sendJson(s.ready() ? 200 : 503, body);
 }
 
-void HttpApi::handleShards(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::handleShards(const HttpRequest &, HttpReply &reply)
 {
-    auto responder = makeResponder(request, socket);
     // Same document as the stream's snapshot frame, so polling sees what streaming sees.
     const ServiceSnapshot snapshot = m_service.snapshot();
     QJsonObject body = toJson(snapshot);
     body.insert(QStringLiteral("status"), statusJson(snapshot, m_service.restartRunning()));
-    writeJson(responder, 200, body);
+    reply.sendJson(200, body);
 }
 
-void HttpApi::handleEvents(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::handleEvents(const HttpRequest &request, HttpReply &reply)
 {
-    auto responder = makeResponder(request, socket);
     EventsQuery query;
     QString error;
-    if (!parseEventsQuery(QUrlQuery(request.url()), &query, &error)) {
-        writeError(responder, 400, error);
+    if (!parseEventsQuery(urlQuery(request), &query, &error)) {
+        reply.sendError(400, error);
         return;
     }
     const auto events = m_service.events().since(query.since, query.limit);
-    writeJson(responder, 200, QJsonObject{{QStringLiteral("events"), toJson(events)},
+    reply.sendJson(200, QJsonObject{{QStringLiteral("events"), toJson(events)},
                                           {QStringLiteral("last_seq"), double(m_service.events().lastSeq())}});
 }
 
-void HttpApi::handleStream(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::handleStream(const HttpRequest &request, HttpReply &reply)
 {
     StreamQuery query;
     QString error;
-    if (!parseStreamQuery(QUrlQuery(request.url()), &query, &error)) {
-        auto responder = makeResponder(request, socket);
-        writeError(responder, 400, error);
+    if (!parseStreamQuery(urlQuery(request), &query, &error)) {
+        reply.sendError(400, error);
         return;
     }
     const std::uint64_t since = query.since.value_or(m_service.events().lastSeq());
-    {
-        auto responder = makeResponder(request, socket);
-        responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);
-        responder.writeHeader("Content-Type", "text/event-stream");
-        responder.writeHeader("Cache-Control", "no-cache");
-        responder.writeHeader("Connection", "close");
-        responder.writeBody(QByteArray());
-    }
-    m_stream->subscribe(socket, since, query.withSnapshots);
+    HttpStream stream = reply.beginStream({{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}});
+    if (stream.open())
+        m_stream->subscribe(std::move(stream), since, query.withSnapshots);
 }
 
-void HttpApi::handleAudit(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::handleAudit(const HttpRequest &, HttpReply &reply)
 {
-    auto responder = makeResponder(request, socket);
-    writeJson(responder, 200, QJsonObject{{QStringLiteral("entries"), m_service.auditEntries()}});
+    reply.sendJson(200, QJsonObject{{QStringLiteral("entries"), m_service.auditEntries()}});
 }
 
-void HttpApi::handleFaultList(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::handleFaultList(const HttpRequest &, HttpReply &reply)
 {
-    auto responder = makeResponder(request, socket);
     if (!m_service.faults()) {
-        writeError(responder, 404, QLatin1String(kFaultsDisabled));
+        reply.sendError(404, QLatin1String(kFaultsDisabled));
         return;
     }
-    writeJson(responder, 200, m_service.faults()->describe());
+    reply.sendJson(200, m_service.faults()->describe());
 }
 
-void HttpApi::handleFaultInjection(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::handleFaultInjection(const HttpRequest &request, HttpReply &reply)
 {
-    auto responder = makeResponder(request, socket);
     if (!m_service.faults()) {
-        writeError(responder, 404, QLatin1String(kFaultsDisabled));
+        reply.sendError(404, QLatin1String(kFaultsDisabled));
         return;
     }
     QJsonObject fault;
     QString error;
-    if (!parseFaultBody(request.body(), &fault, &error)) {
-        writeError(responder, 400, error);
+    if (!parseFaultBody(request.body, &fault, &error)) {
+        reply.sendError(400, error);
         return;
     }
     QString description;
     const CommandTicket t = m_service.injectFault(fault, &description);
     if (!t.accepted()) {
-        writeRefusal(responder, t);
+        writeRefusal(reply, t);
         return;
     }
-    writeJson(responder, 200, QJsonObject{{QStringLiteral("injected"), description}});
+    reply.sendJson(200, QJsonObject{{QStringLiteral("injected"), description}});
 }
 
-void HttpApi::handleMetrics(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpApi::handleMetrics(const HttpRequest &, HttpReply &reply)
 {
-    auto responder = makeResponder(request, socket);
-    writeBody(responder, 200, "text/plain; version=0.0.4; charset=utf-8", m_service.metricsText());
+    reply.send(200, "text/plain; version=0.0.4; charset=utf-8", m_service.metricsText());
 }
 
 } // namespace shardscope

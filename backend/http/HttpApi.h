@@ -1,13 +1,10 @@
 #pragma once
 
+#include "backend/http/HttpReply.h"
 #include "backend/http/RouteTable.h"
 
-#include <QAbstractHttpServer>
-#include <QHttpServerResponder>
 #include <QJsonObject>
-#include <QHash>
-#include <QPointer>
-#include <QTcpSocket>
+#include <QObject>
 
 #include <memory>
 #include <unordered_map>
@@ -24,13 +21,12 @@ struct CommandTicket;
 // The service's HTTP API (README.md, "HTTP API"): one route table, checked in one place.
 // Lives on the network thread and never blocks it: a query is handed to a shard and
 // answered when the reply comes back. Every method is for the network thread only; shard
-// threads reach it through the reply inbox (HttpApi.cpp), never directly.
-class HttpApi : public QAbstractHttpServer
+// threads reach it through the reply inbox (HttpApi.cpp), never directly. Framing,
+// limits and reply order are the connection's (HttpConnection); this is what requests mean.
+class HttpApi : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr qsizetype kMaxBodyBytes = 1024 * 1024;
-
     explicit HttpApi(ShardService &service, QObject *parent = nullptr);
     ~HttpApi() override;
 
@@ -43,43 +39,33 @@ public:
     // away so that a request answered during shutdown reaches its client.
     void flushReplies() { drainReplies(); }
 
-    // True while a query from `socket` waits for its shard. An open event stream does not
-    // count: EventStream keeps its own subscribers.
-    bool isAwaitingReply(QTcpSocket *socket) const { return m_awaiting.value(socket) > 0; }
-
     // Replies waiting for a shard; for shutdown and tests.
     std::size_t pendingQueries() const { return m_pending.size(); }
 
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
-    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    // The one place where path, method and token are checked, in that order.
+    void dispatch(const HttpRequest &request, HttpReply reply);
 
 private:
-    struct Pending {
-        QHttpServerResponder responder;
-        QPointer<QTcpSocket> socket;
-        QTcpSocket *key; // for m_awaiting, valid as a key even after the socket is gone
-    };
 
     void addRoutes();
     // False (and the 401/403 written) when a token is required and not given correctly.
-    bool authorized(const QHttpServerRequest &request, QTcpSocket *socket);
+    bool authorized(const HttpRequest &request, HttpReply &reply);
 
     // Route handlers: method, path and token are already checked.
-    void handleQuery(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleRestart(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleAbort(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleStop(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleStart(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleStatus(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleReady(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleShards(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleEvents(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleStream(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleAudit(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleFaultList(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleFaultInjection(const QHttpServerRequest &request, QTcpSocket *socket);
-    void handleMetrics(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleQuery(const HttpRequest &request, HttpReply &reply);
+    void handleRestart(const HttpRequest &request, HttpReply &reply);
+    void handleAbort(const HttpRequest &request, HttpReply &reply);
+    void handleStop(const HttpRequest &request, HttpReply &reply);
+    void handleStart(const HttpRequest &request, HttpReply &reply);
+    void handleStatus(const HttpRequest &request, HttpReply &reply);
+    void handleReady(const HttpRequest &request, HttpReply &reply);
+    void handleShards(const HttpRequest &request, HttpReply &reply);
+    void handleEvents(const HttpRequest &request, HttpReply &reply);
+    void handleStream(const HttpRequest &request, HttpReply &reply);
+    void handleAudit(const HttpRequest &request, HttpReply &reply);
+    void handleFaultList(const HttpRequest &request, HttpReply &reply);
+    void handleFaultInjection(const HttpRequest &request, HttpReply &reply);
+    void handleMetrics(const HttpRequest &request, HttpReply &reply);
 
     void drainReplies();
     void answer(std::uint64_t token, const QueryReply &reply);
@@ -88,23 +74,15 @@ private:
     RouteTable m_routes;
     std::shared_ptr<ReplyInbox> m_inbox;
     EventStream *m_stream;
-    std::unordered_map<std::uint64_t, Pending> m_pending;
+    std::unordered_map<std::uint64_t, HttpReply> m_pending;
     std::uint64_t m_nextToken = 1;
     QByteArray m_token;
-    QHash<QTcpSocket *, int> m_awaiting; // queries in flight per connection
     std::unique_ptr<WakeBatch> m_wakes;   // shard wake-ups, sent when the loop is about to block
 };
 
-// Writes a JSON reply with the given status and optional extra headers.
-using HeaderPairs = QList<QPair<QByteArray, QByteArray>>;
-void writeBody(QHttpServerResponder &responder, int status, const QByteArray &contentType, const QByteArray &body,
-               const HeaderPairs &extra = {});
-void writeJson(QHttpServerResponder &responder, int status, const QJsonObject &body, const HeaderPairs &extra = {});
-void writeError(QHttpServerResponder &responder, int status, const QString &message, const HeaderPairs &extra = {});
 // A refused command: its status, message and machine-readable reason ("busy", ...).
-void writeRefusal(QHttpServerResponder &responder, const CommandTicket &ticket);
+void writeRefusal(HttpReply &reply, const CommandTicket &ticket);
 // An accepted command's 202 with `acceptedBody`, or its refusal; logs the answer.
-void writeTicket(QHttpServerResponder &responder, const char *command, const CommandTicket &ticket,
-                 const QJsonObject &acceptedBody);
+void writeTicket(HttpReply &reply, const char *command, const CommandTicket &ticket, const QJsonObject &acceptedBody);
 
 } // namespace shardscope

@@ -1,8 +1,7 @@
 #include "backend/http/HttpServerHost.h"
 
 #include "backend/http/HttpApi.h"
-
-#include <QTcpServer>
+#include "backend/http/HttpConnection.h"
 
 namespace shardscope {
 
@@ -28,16 +27,21 @@ quint16 HttpServerHost::start(const QHostAddress &address, quint16 port, QString
     QMetaObject::invokeMethod(context, [&] {
         auto api = std::make_unique<HttpApi>(m_service);
         auto *guard = new ConnectionGuard(m_limits, api.get());
-        auto *tcp = new GuardedTcpServer(*guard, api.get());
-        if (!tcp->listen(address, port)) {
-            listenError = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(tcp->errorString());
+        HttpApi *target = api.get();
+        auto accept = [target, guard](qintptr fd) {
+            auto *connection = new HttpConnection(
+                fd, HttpConnection::Limits{},
+                [target](HttpRequest &&request, HttpReply reply) { target->dispatch(request, std::move(reply)); }, guard);
+            guard->watch(connection);
+        };
+        auto *listener = new HttpListener(*guard, accept, api.get());
+        if (!listener->listen(address, port)) {
+            listenError = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(listener->errorString());
             return;
         }
         m_api = api.release();
         m_api->setAccessToken(m_token);
-        guard->setAwaitingReply([api = m_api](QTcpSocket *socket) { return api->isAwaitingReply(socket); });
-        m_api->bind(tcp);
-        bound = tcp->serverPort();
+        bound = listener->serverPort();
     }, Qt::BlockingQueuedConnection);
     context->deleteLater();
     if (bound == 0) {

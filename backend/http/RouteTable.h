@@ -1,14 +1,18 @@
 #pragma once
 
+#include "backend/http/HttpMessage.h"
+
+#include <QByteArray>
 #include <QHash>
-#include <QHttpServerRequest>
 #include <QString>
-#include <QTcpSocket>
+#include <QStringList>
 
 #include <functional>
 #include <vector>
 
 namespace shardscope {
+
+class HttpReply;
 
 // Whether a route answers anyone or only a client with the access token.
 enum class Access {
@@ -22,8 +26,9 @@ enum class Access {
 class RouteTable
 {
 public:
-    using Method = QHttpServerRequest::Method;
-    using Handler = std::function<void(const QHttpServerRequest &, QTcpSocket *)>;
+    using Method = QByteArray; // "GET", "POST"
+    // May move the reply out to answer later.
+    using Handler = std::function<void(const HttpRequest &, HttpReply &)>;
 
     struct Route {
         Method method;
@@ -39,10 +44,11 @@ public:
     };
 
     // Adds a route; each (method, path) at most once.
-    void add(Method method, const QString &path, Access access, Handler handler);
+    void add(const Method &method, const QString &path, Access access, Handler handler);
 
-    Match find(Method method, const QString &path) const;
-    // The methods `path` accepts, in the order they were added: {"GET", "POST"}.
+    // HEAD finds a path's GET route (answered without its body).
+    Match find(const Method &method, const QString &path) const;
+    // The methods `path` accepts, in the order they were added, HEAD after GET.
     QStringList methodsOf(const QString &path) const;
     const std::vector<Route> &routes() const { return m_routes; }
 
@@ -50,8 +56,5 @@ private:
     std::vector<Route> m_routes;
     QHash<QString, std::vector<std::size_t>> m_byPath; // path -> indices into m_routes
 };
-
-// "GET", "POST", ...; "UNKNOWN" for a method Qt does not name.
-QString methodName(QHttpServerRequest::Method method);
 
 } // namespace shardscope

@@ -19,7 +19,7 @@ struct QueryRequest {
     ShardId pinnedShard = -1; // -1: the router picks (round-robin)
     // Raised by the HTTP edge when the connection that sent the query closes: work not
     // yet started is discarded (the ledger counts it refused, not lost). Null in-process.
-    std::shared_ptr<const std::atomic<bool>> clientGone;
+    std::shared_ptr<const std::atomic<bool>> clientGone = {};
 };
 
 enum class QueryStatus : std::uint8_t {

@@ -1,0 +1,367 @@
+#include "backend/http/RequestParser.h"
+
+#include <algorithm>
+
+namespace shardscope {
+namespace {
+
+constexpr qsizetype kChunkLineMax = 1024; // size, extensions and CR LF
+constexpr int kLeadingBlankLines = 8;     // RFC 9112 2.2: ignore stray CR LF before a request
+
+bool isTchar(char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return true;
+    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+bool isToken(const QByteArray &s)
+{
+    return !s.isEmpty() && std::all_of(s.begin(), s.end(), isTchar);
+}
+
+bool isTargetChar(char c)
+{
+    return c > 0x20 && c < 0x7f;
+}
+
+// Field values may hold visible characters, SP, HTAB and obs-text; no other controls.
+bool isValueChar(char c)
+{
+    const auto u = static_cast<unsigned char>(c);
+    return u == '\t' || (u >= 0x20 && u != 0x7f);
+}
+
+bool isDigits(const QByteArray &s)
+{
+    return !s.isEmpty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+QByteArray trimOws(const QByteArray &s)
+{
+    qsizetype b = 0, e = s.size();
+    while (b < e && (s[b] == ' ' || s[b] == '\t'))
+        ++b;
+    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+        --e;
+    return s.mid(b, e - b);
+}
+
+// A comma-separated header list, each item trimmed and lower-cased; empty items dropped.
+QList<QByteArray> listItems(const QByteArray &value)
+{
+    QList<QByteArray> out;
+    for (const QByteArray &item : value.split(',')) {
+        const QByteArray t = trimOws(item).toLower();
+        if (!t.isEmpty())
+            out << t;
+    }
+    return out;
+}
+
+// Lines of a head ending in LF or CR LF; false if a CR stands anywhere else.
+bool splitLines(const QByteArray &head, QList<QByteArray> *lines)
+{
+    for (QByteArray line : head.split('\n')) {
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (line.contains('\r') || line.contains('\0'))
+            return false;
+        lines->append(line);
+    }
+    return true;
+}
+
+} // namespace
+
+RequestParser::Status RequestParser::fail(int status, QString message)
+{
+    m_failed = true;
+    m_error = {status, std::move(message)};
+    return Status::Error;
+}
+
+RequestParser::Status RequestParser::next()
+{
+    if (m_failed)
+        return Status::Error;
+    if (m_ready)
+        return Status::Request;
+    Status s = Status::NeedMore;
+    if (m_stage == Stage::Head)
+        s = parseHead();
+    if (s == Status::NeedMore && m_stage != Stage::Head)
+        s = parseBody();
+    return s;
+}
+
+HttpRequest RequestParser::take()
+{
+    Q_ASSERT(m_ready);
+    m_ready = false;
+    m_stage = Stage::Head;
+    m_expectContinue = m_chunked = false;
+    m_contentLength = -1;
+    m_chunkLeft = 0;
+    m_bodyReceived = m_trailerBytes = 0;
+    compact();
+    return std::exchange(m_request, HttpRequest{});
+}
+
+void RequestParser::compact()
+{
+    if (m_pos == m_buffer.size()) {
+        m_buffer.clear();
+        m_pos = m_scanFrom = 0;
+    } else if (m_pos > 16 * 1024) {
+        m_buffer.remove(0, m_pos);
+        m_scanFrom = std::max<qsizetype>(0, m_scanFrom - m_pos);
+        m_pos = 0;
+    }
+}
+
+RequestParser::Status RequestParser::parseHead()
+{
+    for (int skipped = 0; skipped < kLeadingBlankLines && m_pos < m_buffer.size(); ++skipped) {
+        if (m_buffer[m_pos] == '\n')
+            ++m_pos;
+        else if (m_buffer[m_pos] == '\r' && m_pos + 1 < m_buffer.size() && m_buffer[m_pos + 1] == '\n')
+            m_pos += 2;
+        else
+            break;
+    }
+    const qsizetype from = std::max(m_pos, m_scanFrom - 3);
+    qsizetype a = m_buffer.indexOf("\n\r\n", from);
+    qsizetype b = m_buffer.indexOf("\n\n", from);
+    qsizetype end = -1; // index just past the blank line that ends the head
+    if (a >= 0 && (b < 0 || a < b))
+        end = a + 3;
+    else if (b >= 0)
+        end = b + 2;
+    const qsizetype firstLineEnd = m_buffer.indexOf('\n', m_pos);
+    const qsizetype firstLineLength = (firstLineEnd < 0 || (end >= 0 && firstLineEnd >= end) ? m_buffer.size() : firstLineEnd) - m_pos;
+    if (firstLineLength > m_limits.requestLine) {
+        const qsizetype space = m_buffer.indexOf(' ', m_pos);
+        const bool inTarget = space > m_pos && space - m_pos <= 32 && isToken(m_buffer.mid(m_pos, space - m_pos));
+        return inTarget ? fail(414, QStringLiteral("the request target is longer than %1 bytes").arg(m_limits.requestLine))
+                        : fail(400, QStringLiteral("the request line is longer than %1 bytes and is not HTTP").arg(m_limits.requestLine));
+    }
+    if (end < 0) {
+        m_scanFrom = m_buffer.size();
+        if (m_buffer.size() - m_pos > m_limits.requestLine + m_limits.headerBytes)
+            return fail(431, QStringLiteral("the request's header section is longer than %1 bytes").arg(m_limits.headerBytes));
+        return Status::NeedMore;
+    }
+    if (end - m_pos - firstLineLength > m_limits.headerBytes)
+        return fail(431, QStringLiteral("the request's header section is longer than %1 bytes").arg(m_limits.headerBytes));
+    const QByteArray head = m_buffer.mid(m_pos, end - m_pos);
+    m_pos = end;
+    m_scanFrom = end;
+    QList<QByteArray> lines;
+    if (!splitLines(head, &lines))
+        return fail(400, QStringLiteral("the request head holds a bare CR or a NUL byte"));
+    // The head ends in a blank line; the split leaves it (and the one after LF) empty.
+    while (!lines.isEmpty() && lines.last().isEmpty())
+        lines.removeLast();
+    if (lines.isEmpty())
+        return fail(400, QStringLiteral("empty request"));
+    if (const Status s = parseRequestLine(lines.first()); s == Status::Error)
+        return s;
+    if (lines.size() - 1 > m_limits.headerCount)
+        return fail(431, QStringLiteral("the request has more than %1 header fields").arg(m_limits.headerCount));
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        if (const Status s = parseHeaderLine(lines[i]); s == Status::Error)
+            return s;
+    }
+    return finishHead();
+}
+
+RequestParser::Status RequestParser::parseRequestLine(const QByteArray &line)
+{
+    const QList<QByteArray> parts = line.split(' ');
+    if (parts.size() != 3 || !isToken(parts[0]) || parts[1].isEmpty())
+        return fail(400, QStringLiteral("malformed request line: want METHOD SP TARGET SP HTTP-VERSION"));
+    if (!std::all_of(parts[1].begin(), parts[1].end(), isTargetChar))
+        return fail(400, QStringLiteral("the request target holds a character that must be percent-encoded"));
+    const QByteArray &version = parts[2];
+    if (version.size() != 8 || !version.startsWith("HTTP/") || version[6] != '.' || !isDigits(version.mid(5, 1))
+        || !isDigits(version.mid(7, 1)))
+        return fail(400, QStringLiteral("malformed HTTP version"));
+    if (version[5] != '1')
+        return fail(505, QStringLiteral("only HTTP/1.0 and HTTP/1.1 are served"));
+    m_request.method = parts[0];
+    m_request.minorVersion = version[7] - '0';
+    QByteArray target = parts[1];
+    if (target.size() > 8 && target.left(7).toLower() == "http://") { // absolute-form (RFC 9112 3.2.2)
+        const qsizetype slash = target.indexOf('/', 7);
+        target = slash < 0 ? QByteArray("/") : target.mid(slash);
+    }
+    if (!target.startsWith('/'))
+        return fail(400, QStringLiteral("the request target must be a path starting with /"));
+    const qsizetype q = target.indexOf('?');
+    m_request.path = q < 0 ? target : target.left(q);
+    m_request.query = q < 0 ? QByteArray() : target.mid(q + 1);
+    const qsizetype fragment = m_request.query.indexOf('#');
+    if (fragment >= 0 || m_request.path.contains('#'))
+        return fail(400, QStringLiteral("a request target carries no fragment"));
+    return Status::NeedMore;
+}
+
+RequestParser::Status RequestParser::parseHeaderLine(const QByteArray &line)
+{
+    if (line.startsWith(' ') || line.startsWith('\t'))
+        return fail(400, QStringLiteral("folded header lines are not accepted"));
+    const qsizetype colon = line.indexOf(':');
+    const QByteArray name = colon < 0 ? QByteArray() : line.left(colon);
+    if (!isToken(name))
+        return fail(400, QStringLiteral("malformed header field (no name, or a space before the colon)"));
+    const QByteArray value = trimOws(line.mid(colon + 1));
+    if (!std::all_of(value.begin(), value.end(), isValueChar))
+        return fail(400, QStringLiteral("a control character in the %1 header").arg(QString::fromLatin1(name)));
+    const QByteArray lower = name.toLower();
+    if (lower == "content-length") {
+        if (!isDigits(value) || value.size() > 15)
+            return fail(400, QStringLiteral("Content-Length must be a decimal number of at most 15 digits"));
+        const std::int64_t length = value.toLongLong();
+        if (m_contentLength >= 0 && m_contentLength != length)
+            return fail(400, QStringLiteral("two different Content-Length headers"));
+        m_contentLength = length;
+    } else if (lower == "transfer-encoding") {
+        for (const QByteArray &coding : listItems(value)) {
+            if (m_chunked)
+                return fail(400, QStringLiteral("chunked must be the last transfer coding, and only once"));
+            if (coding != "chunked")
+                return fail(501, QStringLiteral("transfer coding '%1' is not supported").arg(QString::fromLatin1(coding)));
+            m_chunked = true;
+        }
+        if (!m_chunked)
+            return fail(400, QStringLiteral("an empty Transfer-Encoding header"));
+    } else if (lower == "host" && !m_request.header("host").isNull()) {
+        return fail(400, QStringLiteral("more than one Host header"));
+    } else if (lower == "expect") {
+        if (value.toLower() != "100-continue")
+            return fail(417, QStringLiteral("only Expect: 100-continue is understood"));
+        m_expectContinue = true;
+    }
+    m_request.headers.append({lower, value.isNull() ? QByteArray("") : value});
+    return Status::NeedMore;
+}
+
+RequestParser::Status RequestParser::finishHead()
+{
+    const bool hasTe = m_chunked || !m_request.header("transfer-encoding").isNull();
+    if (hasTe && m_contentLength >= 0)
+        return fail(400, QStringLiteral("a request may not carry both Content-Length and Transfer-Encoding"));
+    if (hasTe && m_request.minorVersion == 0)
+        return fail(400, QStringLiteral("Transfer-Encoding is not allowed in an HTTP/1.0 request"));
+    if (m_request.minorVersion >= 1 && m_request.header("host").isNull())
+        return fail(400, QStringLiteral("an HTTP/1.1 request needs a Host header"));
+    const QList<QByteArray> connection = listItems(m_request.header("connection"));
+    m_request.keepAlive = m_request.minorVersion >= 1 ? !connection.contains("close") : connection.contains("keep-alive");
+    if (m_contentLength > m_limits.body)
+        return fail(413, QStringLiteral("a request body of %1 bytes exceeds the limit of %2 bytes").arg(m_contentLength).arg(m_limits.body));
+    if (m_chunked) {
+        m_stage = Stage::ChunkSize;
+    } else if (m_contentLength > 0) {
+        m_stage = Stage::FixedBody;
+    } else {
+        m_expectContinue = false;
+        m_ready = true;
+        return Status::Request;
+    }
+    return Status::NeedMore;
+}
+
+RequestParser::Status RequestParser::parseBody()
+{
+    if (m_stage != Stage::FixedBody)
+        return parseChunked();
+    const qsizetype want = qsizetype(m_contentLength) - m_request.body.size();
+    const qsizetype have = std::min(want, m_buffer.size() - m_pos);
+    if (have > 0) {
+        if (m_request.body.isEmpty())
+            m_request.body.reserve(qsizetype(m_contentLength));
+        m_request.body.append(m_buffer.constData() + m_pos, have);
+        m_pos += have;
+        m_bodyReceived += have;
+    }
+    compact();
+    if (m_request.body.size() < m_contentLength)
+        return Status::NeedMore;
+    m_ready = true;
+    return Status::Request;
+}
+
+bool RequestParser::takeLine(QByteArray *line, qsizetype maxLength, bool *tooLong)
+{
+    const qsizetype nl = m_buffer.indexOf('\n', m_pos);
+    *tooLong = (nl < 0 ? m_buffer.size() : nl) - m_pos > maxLength;
+    if (nl < 0 || *tooLong)
+        return false;
+    *line = m_buffer.mid(m_pos, nl - m_pos);
+    if (line->endsWith('\r'))
+        line->chop(1);
+    m_pos = nl + 1;
+    return true;
+}
+
+RequestParser::Status RequestParser::parseChunked()
+{
+    for (;;) {
+        QByteArray line;
+        bool tooLong = false;
+        switch (m_stage) {
+        case Stage::ChunkSize: {
+            if (!takeLine(&line, kChunkLineMax, &tooLong))
+                return tooLong ? fail(400, QStringLiteral("a chunk-size line is too long")) : Status::NeedMore;
+            const qsizetype ext = line.indexOf(';');
+            const QByteArray hex = trimOws(ext < 0 ? line : line.left(ext));
+            bool ok = hex.size() <= 8 && !hex.isEmpty() && !line.contains('\r');
+            const qint64 size = ok ? hex.toLongLong(&ok, 16) : 0;
+            if (!ok || hex.startsWith('+') || hex.startsWith('-') || hex.toLower().startsWith("0x"))
+                return fail(400, QStringLiteral("malformed chunk size"));
+            if (m_bodyReceived + size > m_limits.body)
+                return fail(413, QStringLiteral("a chunked request body exceeds the limit of %1 bytes").arg(m_limits.body));
+            m_chunkLeft = size;
+            m_stage = size == 0 ? Stage::Trailers : Stage::ChunkData;
+            break;
+        }
+        case Stage::ChunkData: {
+            const qsizetype have = std::min<qsizetype>(m_chunkLeft, m_buffer.size() - m_pos);
+            if (have == 0)
+                return Status::NeedMore;
+            m_request.body.append(m_buffer.constData() + m_pos, have);
+            m_pos += have;
+            m_chunkLeft -= have;
+            m_bodyReceived += have;
+            if (m_chunkLeft == 0)
+                m_stage = Stage::ChunkDataEnd;
+            break;
+        }
+        case Stage::ChunkDataEnd:
+            if (!takeLine(&line, 1, &tooLong))
+                return tooLong ? fail(400, QStringLiteral("chunk data is longer than its size")) : Status::NeedMore;
+            if (!line.isEmpty())
+                return fail(400, QStringLiteral("chunk data is longer than its size"));
+            m_stage = Stage::ChunkSize;
+            break;
+        case Stage::Trailers:
+            if (!takeLine(&line, m_limits.headerBytes, &tooLong))
+                return tooLong ? fail(431, QStringLiteral("the trailer section is too long")) : Status::NeedMore;
+            m_trailerBytes += line.size() + 2;
+            if (m_trailerBytes > m_limits.headerBytes)
+                return fail(431, QStringLiteral("the trailer section is too long"));
+            if (line.isEmpty()) {
+                compact();
+                m_ready = true;
+                return Status::Request;
+            }
+            break; // trailer fields are read and dropped: no route uses them
+        case Stage::Head:
+        case Stage::FixedBody:
+            return Status::NeedMore;
+        }
+    }
+}
+
+} // namespace shardscope
