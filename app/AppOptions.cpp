@@ -128,16 +128,22 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
     o.service.auditFile = p.isSet(QStringLiteral("audit-file"))
         ? p.value(QStringLiteral("audit-file"))
         : QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/audit.jsonl");
-    if (ok && p.isSet(QStringLiteral("token-file")))
-        ok = readTokenFile(p.value(QStringLiteral("token-file")), &o.accessToken, &error);
+    if (ok && p.isSet(QStringLiteral("token-file"))) {
+        QString warning;
+        ok = readTokenFile(p.value(QStringLiteral("token-file")), &o.accessToken, &error, &warning);
+        if (!warning.isEmpty())
+            std::fprintf(stderr, "shardscope: warning: %s\n", qPrintable(warning));
+    }
     if (ok && p.isSet(QStringLiteral("connect"))) {
         o.connectUrl = QUrl(p.value(QStringLiteral("connect")));
         if (!o.connectUrl.isValid() || o.connectUrl.scheme() != QLatin1String("http") || o.connectUrl.host().isEmpty()) {
             error = QStringLiteral("--connect wants a URL like http://HOST:PORT, got '%1'").arg(p.value(QStringLiteral("connect")));
             ok = false;
         }
-        if (o.accessToken.isEmpty())
+        if (o.accessToken.isEmpty()) {
             o.accessToken = qgetenv("SHARDSCOPE_TOKEN").trimmed();
+            ok = checkTokenLength(o.accessToken, QStringLiteral("$SHARDSCOPE_TOKEN"), &error);
+        }
     }
     if (ok && p.isSet(QStringLiteral("transport"))
         && (o.connectUrl.isEmpty() || !parseRemoteTransport(p.value(QStringLiteral("transport")), o.transport))) {

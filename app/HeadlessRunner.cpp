@@ -9,12 +9,31 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <thread>
 
 namespace shardscope {
+namespace {
+// A second SIGINT/SIGTERM while draining: leave now, dropping what is still in flight.
+[[noreturn]] void exitAtOnce(int number)
+{
+    const int code = kForcedExitBase + number;
+    spdlog::warn("signal {} again while draining: exiting at once with code {}; requests still in flight get no answer",
+                 number, code);
+    spdlog::default_logger()->flush();
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(code);
+}
+} // namespace
 
 int runHeadless(QCoreApplication &app, const AppOptions &options)
 {
+    // Before the "listening" line: a signal sent as soon as it is read is then handled
+    // (queued until the event loop runs), not fatal.
+    SignalWatcher watcher;
     ShardService service(options.service);
     QString error;
     if (!service.start(&error)) {
@@ -32,14 +51,25 @@ int runHeadless(QCoreApplication &app, const AppOptions &options)
     spdlog::info("listening on {} with {} shards; audit in {}", http.url().toStdString(), service.shardCount(),
                  options.service.auditFile.toStdString());
 
-    SignalWatcher watcher;
+    // The drain runs on its own thread so that the event loop still sees a second signal.
+    std::thread drainer;
+    std::atomic<bool> drained{false};
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int number) {
-        spdlog::info("signal {}: draining in-flight requests, then exiting", number);
-        service.shutdown(std::chrono::milliseconds(options.service.restartDefaults.drainTimeoutMs));
-        http.stop();
-        app.quit();
+        if (drainer.joinable()) {
+            if (!drained.load())
+                exitAtOnce(number);
+            return; // drained already: the loop is about to quit
+        }
+        spdlog::info("signal {}: draining in-flight requests, then exiting (send it again to exit at once)", number);
+        drainer = std::thread([&] {
+            service.shutdown(std::chrono::milliseconds(options.service.restartDefaults.drainTimeoutMs));
+            drained.store(true);
+            QMetaObject::invokeMethod(&app, [&app] { app.quit(); }, Qt::QueuedConnection);
+        });
     });
     const int rc = app.exec();
+    if (drainer.joinable())
+        drainer.join();
     service.shutdown(std::chrono::milliseconds(0));
     http.stop();
     spdlog::info("stopped");

@@ -4,11 +4,22 @@
 #include "backend/record/PrometheusText.h"
 #include "backend/restart/RestartCoordinator.h"
 
+#include <QJsonDocument>
+
 #include <spdlog/spdlog.h>
 
 #include <utility>
 
 namespace shardscope {
+namespace {
+// A fault request as the audit keeps it: the request itself unless it is large.
+QJsonObject auditedFault(const QJsonObject &request)
+{
+    constexpr qsizetype kMaxBytes = 1024;
+    const qsizetype size = QJsonDocument(request).toJson(QJsonDocument::Compact).size();
+    return size <= kMaxBytes ? request : QJsonObject{{QStringLiteral("omitted_bytes"), double(size)}};
+}
+} // namespace
 
 ShardService::ShardService(ServiceConfig config)
     : m_core(std::make_unique<ServiceCore>(std::move(config)))
@@ -25,6 +36,7 @@ bool ShardService::start(QString *error)
 {
     if (!m_core->audit().open(error))
         return false;
+    m_coordinator->continueIdsAfter(m_core->audit().lastOperationId());
     const RestartResult result = m_coordinator->startNow();
     ServiceEvent e;
     e.kind = EventKind::ServiceStarted;
@@ -75,16 +87,23 @@ const FaultInjector *ShardService::faults() const
     return m_core->faults();
 }
 
-CommandTicket ShardService::injectFault(const QJsonObject &request, QString *description)
+CommandTicket ShardService::injectFault(const QJsonObject &request, QString *description, const QString &client)
 {
-    if (!m_core->faults())
-        return CommandTicket::refused(Refusal::FaultsDisabled,
-                                      QStringLiteral("fault injection is disabled; start the service with --enable-faults"));
+    const QString command = QStringLiteral("fault");
+    if (!m_core->faults()) {
+        const CommandTicket t = CommandTicket::refused(
+            Refusal::FaultsDisabled, QStringLiteral("fault injection is disabled; start the service with --enable-faults"));
+        m_core->audit().refused(command, client, auditedFault(request), t.refusal, t.error);
+        return t;
+    }
     QString error;
-    if (!m_core->faults()->apply(request, m_core->shardCount(), description, &error))
+    if (!m_core->faults()->apply(request, m_core->shardCount(), description, &error)) {
+        m_core->audit().refused(command, client, auditedFault(request), Refusal::BadRequest, error);
         return CommandTicket::refused(Refusal::BadRequest, error);
+    }
     const QJsonValue shard = request.value(QStringLiteral("shard"));
     m_core->warn(0, shard.isDouble() ? shard.toInt() : -1, QStringLiteral("fault injected: %1").arg(*description));
+    m_core->audit().accepted(command, client, auditedFault(request), *description);
     return {};
 }
 
@@ -98,14 +117,26 @@ QByteArray ShardService::metricsText() const
     return prometheusText(m_core->snapshot(), m_coordinator->busy(), &m_core->metrics());
 }
 
+void ShardService::recordRefusedCommand(const QString &command, const QString &client, int httpStatus, const QString &reason)
+{
+    m_core->audit().refusedAtEdge(command, client, httpStatus, reason);
+}
+
 QJsonArray ShardService::auditEntries(std::size_t limit) const
 {
     return m_core->audit().recent(limit);
 }
 
-CommandTicket ShardService::requestAbort()
+CommandTicket ShardService::requestAbort(const QString &client)
 {
-    return m_coordinator->requestAbort();
+    const QString command = QStringLiteral("abort");
+    const CommandTicket t = m_coordinator->requestAbort();
+    if (t.accepted())
+        m_core->audit().accepted(command, client, QJsonObject{{QStringLiteral("restart_id"), double(t.restartId)}},
+                                 QStringLiteral("asked restart %1 to stop at its next step").arg(t.restartId));
+    else
+        m_core->audit().refused(command, client, {}, t.refusal, t.error);
+    return t;
 }
 
 CommandTicket ShardService::requestStop(const QString &client)

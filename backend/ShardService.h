@@ -41,9 +41,12 @@ public:
     // `client` names who asked, for the audit log.
     CommandTicket requestRestart(const RestartOptions &options, const QString &client = QStringLiteral("in-process"));
     // Refused (NothingToAbort) when no restart runs.
-    CommandTicket requestAbort();
+    CommandTicket requestAbort(const QString &client = QStringLiteral("in-process"));
     CommandTicket requestStop(const QString &client = QStringLiteral("in-process"));
     CommandTicket requestStart(const QString &client = QStringLiteral("in-process"));
+    // Audits a command the HTTP edge refused before it reached the service (401, 403,
+    // 400): `command` is restart, stop, start, abort or fault, `client` "ip:port".
+    void recordRefusedCommand(const QString &command, const QString &client, int httpStatus, const QString &reason);
     // The most recent audit entries, oldest first.
     QJsonArray auditEntries(std::size_t limit = 200) const;
     bool restartRunning() const;
@@ -57,7 +60,8 @@ public:
     const FaultInjector *faults() const;
     // Applies a fault request (see FaultInjector::apply) and logs it as an event. Refused
     // with FaultsDisabled or BadRequest (and why in the ticket's error).
-    CommandTicket injectFault(const QJsonObject &request, QString *description);
+    CommandTicket injectFault(const QJsonObject &request, QString *description,
+                              const QString &client = QStringLiteral("in-process"));
     EventLog &events();
     const ServiceConfig &config() const;
     int shardCount() const;

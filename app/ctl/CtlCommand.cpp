@@ -157,10 +157,15 @@ int runCtl(const QStringList &arguments)
     if (!base.isValid() || base.scheme() != QLatin1String("http") || base.host().isEmpty())
         return fail(CtlUsage, QStringLiteral("--url must look like http://HOST:PORT, got '%1'").arg(url));
     QByteArray token = qgetenv("SHARDSCOPE_TOKEN").trimmed();
+    QString error;
     if (p.isSet(QStringLiteral("token-file"))) {
-        QString error;
-        if (!readTokenFile(p.value(QStringLiteral("token-file")), &token, &error))
+        QString warning;
+        if (!readTokenFile(p.value(QStringLiteral("token-file")), &token, &error, &warning))
             return fail(CtlUsage, error);
+        if (!warning.isEmpty())
+            std::fprintf(stderr, "shardscope ctl: warning: %s\n", qPrintable(warning));
+    } else if (!checkTokenLength(token, QStringLiteral("$SHARDSCOPE_TOKEN"), &error)) {
+        return fail(CtlUsage, error);
     }
     HttpSession session(base, token);
     const QString command = words.first();

@@ -1,5 +1,6 @@
 #include "backend/record/AuditLog.h"
 
+#include "backend/record/AuditTail.h"
 #include "backend/record/EventLog.h"
 #include "backend/types/Clock.h"
 #include "backend/wire/JsonCodec.h"
@@ -9,9 +10,35 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <utility>
+
 namespace shardscope {
 namespace {
 constexpr std::size_t kRecent = 1000;
+constexpr qint64 kTailBytes = 4 * 1024 * 1024; // read back at start: ample for kRecent lines
+// Text from the edge may come from anyone: bounded before it reaches the file.
+constexpr qsizetype kMaxCommand = 32;
+constexpr qsizetype kMaxClient = 64;
+constexpr qsizetype kMaxReason = 512;
+
+QString bounded(const QString &text, qsizetype max)
+{
+    return text.size() <= max ? text : text.left(max) + QStringLiteral("...");
+}
+
+QString edgeRefusal(int httpStatus)
+{
+    switch (httpStatus) {
+    case 400: return QStringLiteral("bad_request");
+    case 401: return QStringLiteral("unauthorized");
+    case 403: return QStringLiteral("forbidden");
+    case 413: return QStringLiteral("too_large");
+    default: return QStringLiteral("http_%1").arg(httpStatus);
+    }
+}
 
 QString isoNow()
 {
@@ -28,24 +55,56 @@ bool AuditLog::open(QString *error)
 {
     if (m_path.isEmpty())
         return true;
+    AuditTail tail;
+    if (!readAuditTail(m_path, kTailBytes, kRecent, &tail, error))
+        return false;
+    if (tail.unreadableLines > 0)
+        spdlog::warn("audit file {}: {} unreadable lines near its end skipped", m_path.toStdString(), tail.unreadableLines);
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     m_file.setFileName(m_path);
     if (!m_file.open(QIODevice::Append | QIODevice::Text)) {
         *error = QStringLiteral("cannot open the audit file %1: %2").arg(m_path, m_file.errorString());
         return false;
     }
+    {
+        std::lock_guard lock(m_mutex);
+        m_recent.assign(tail.entries.begin(), tail.entries.end());
+        m_lastOperationId = tail.lastOperationId;
+        m_needsNewline = !tail.endsWithNewline;
+    }
+    // Nothing can finish them now: say so rather than leave them "started" for ever.
+    for (QJsonObject entry : tail.unfinished) {
+        entry.insert(QStringLiteral("outcome"), QStringLiteral("interrupted"));
+        entry.insert(QStringLiteral("message"),
+                     QStringLiteral("no outcome was recorded: the service process that ran it ended first (found at %1)")
+                         .arg(isoNow()));
+        write(entry, true);
+    }
     return true;
+}
+
+std::uint64_t AuditLog::lastOperationId() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_lastOperationId;
 }
 
 void AuditLog::requested(std::uint64_t operationId, const QString &command, const QString &client, const QJsonObject &settings)
 {
-    std::lock_guard lock(m_mutex);
-    Pending &p = m_pending[operationId];
-    p.entry = QJsonObject{{QStringLiteral("time"), isoNow()},
-                          {QStringLiteral("command"), command},
-                          {QStringLiteral("client"), client},
-                          {QStringLiteral("operation_id"), double(operationId)},
-                          {QStringLiteral("settings"), settings}};
+    const QJsonObject entry{{QStringLiteral("time"), isoNow()},
+                            {QStringLiteral("command"), command},
+                            {QStringLiteral("client"), client},
+                            {QStringLiteral("operation_id"), double(operationId)},
+                            {QStringLiteral("settings"), settings}};
+    {
+        std::lock_guard lock(m_mutex);
+        m_pending[operationId].entry = entry;
+        m_lastOperationId = std::max(m_lastOperationId, operationId);
+    }
+    // On disk before the command can run: a process killed mid-restart still leaves it.
+    QJsonObject started = entry;
+    started.insert(QStringLiteral("outcome"), QStringLiteral("started"));
+    write(started);
 }
 
 void AuditLog::refused(const QString &command, const QString &client, const QJsonObject &settings, Refusal refusal, const QString &reason)
@@ -57,6 +116,27 @@ void AuditLog::refused(const QString &command, const QString &client, const QJso
                       {QStringLiteral("outcome"), QStringLiteral("refused")},
                       {QStringLiteral("refusal"), QString::fromLatin1(toString(refusal).data())},
                       {QStringLiteral("message"), reason}});
+}
+
+void AuditLog::accepted(const QString &command, const QString &client, const QJsonObject &settings, const QString &message)
+{
+    write(QJsonObject{{QStringLiteral("time"), isoNow()},
+                      {QStringLiteral("command"), command},
+                      {QStringLiteral("client"), client},
+                      {QStringLiteral("settings"), settings},
+                      {QStringLiteral("outcome"), QStringLiteral("accepted")},
+                      {QStringLiteral("message"), message}});
+}
+
+void AuditLog::refusedAtEdge(const QString &command, const QString &client, int httpStatus, const QString &reason)
+{
+    write(QJsonObject{{QStringLiteral("time"), isoNow()},
+                      {QStringLiteral("command"), bounded(command, kMaxCommand)},
+                      {QStringLiteral("client"), bounded(client, kMaxClient)},
+                      {QStringLiteral("outcome"), QStringLiteral("refused")},
+                      {QStringLiteral("refusal"), edgeRefusal(httpStatus)},
+                      {QStringLiteral("http_status"), httpStatus},
+                      {QStringLiteral("message"), bounded(reason, kMaxReason)}});
 }
 
 void AuditLog::observe(const ServiceEvent &event)
@@ -89,17 +169,27 @@ void AuditLog::observe(const ServiceEvent &event)
         finished.insert(QStringLiteral("phases"), it->second.phaseRuns);
         m_pending.erase(it);
     }
-    write(finished);
+    write(finished, true);
 }
 
-void AuditLog::write(const QJsonObject &entry)
+void AuditLog::write(const QJsonObject &entry, bool replacesStarted)
 {
     std::lock_guard lock(m_mutex);
-    m_recent.push_back(entry);
-    if (m_recent.size() > kRecent)
-        m_recent.pop_front();
+    const std::uint64_t id = replacesStarted ? operationIdOf(entry) : 0;
+    auto it = std::find_if(m_recent.rbegin(), m_recent.rend(), [id](const QJsonObject &e) { return id && operationIdOf(e) == id; });
+    if (it != m_recent.rend()) {
+        *it = entry;
+    } else {
+        m_recent.push_back(entry);
+        if (m_recent.size() > kRecent)
+            m_recent.pop_front();
+    }
     if (m_file.isOpen()) {
-        m_file.write(QJsonDocument(entry).toJson(QJsonDocument::Compact) + '\n');
+        QByteArray line = QJsonDocument(entry).toJson(QJsonDocument::Compact) + '\n';
+        if (std::exchange(m_needsNewline, false))
+            line.prepend('\n');
+        // One write per line, flushed: a killed process leaves whole lines behind.
+        m_file.write(line);
         m_file.flush();
     }
 }

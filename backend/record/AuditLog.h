@@ -13,24 +13,35 @@
 
 namespace shardscope {
 
-// Who changed the service, how, and how it ended: one JSON line per restart, stop and
-// start (refused ones too), appended to a file and kept in memory for /v1/service/audit.
-// Fed by the service's event stream; any thread may call it.
+// Who changed the service, how, and how it ended, as JSON lines appended to a file and
+// kept in memory for /v1/service/audit. An accepted restart, stop or start writes a
+// "started" line at once and its outcome line when it ends (in memory the outcome
+// replaces the "started" entry); a refused command writes one "refused" line. Operation
+// ids continue after the highest one in the file. Fed by the service's event stream;
+// any thread may call it.
 class AuditLog
 {
 public:
     // An empty path keeps entries in memory only.
     explicit AuditLog(QString path);
 
-    // Once, before the service starts (the thread that builds it).
+    // Once, before the service starts (the thread that builds it): reads the file's tail
+    // back (bounded), marks operations left "started" by an earlier process as
+    // "interrupted", and opens the file for appending.
     bool open(QString *error);
     QString path() const { return m_path; }
+    // The highest operation id found in the file or written since; 0 when none.
+    std::uint64_t lastOperationId() const;
 
     // A command as requested; completed when its finishing event arrives.
     void requested(std::uint64_t operationId, const QString &command, const QString &client, const QJsonObject &settings);
     // A command refused at once; the entry names the refusal ("busy", "stopped", ...).
     void refused(const QString &command, const QString &client, const QJsonObject &settings, Refusal refusal,
                  const QString &reason);
+    // A command accepted and done at once (abort, fault): one "accepted" line.
+    void accepted(const QString &command, const QString &client, const QJsonObject &settings, const QString &message);
+    // A command the HTTP edge refused before the service saw it (401, 403, 400).
+    void refusedAtEdge(const QString &command, const QString &client, int httpStatus, const QString &reason);
     // Every service event passes here; the audit picks what it needs.
     void observe(const ServiceEvent &event);
 
@@ -42,13 +53,16 @@ private:
         QJsonObject phases;   // "phase_ms": by name, for look-ups
         QJsonArray phaseRuns; // "phases": in the order they ran, rollback included
     };
-    void write(const QJsonObject &entry);
+    void write(const QJsonObject &entry, bool replacesStarted = false);
+    void loadTail(QString *error, bool *ok);
 
     QString m_path;
     mutable std::mutex m_mutex;
     QFile m_file;
     std::map<std::uint64_t, Pending> m_pending;
     std::deque<QJsonObject> m_recent;
+    std::uint64_t m_lastOperationId = 0;
+    bool m_needsNewline = false; // the file ended in a torn line
 };
 
 } // namespace shardscope

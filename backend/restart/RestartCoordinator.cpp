@@ -10,6 +10,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace shardscope {
 namespace {
 using Clock = std::chrono::steady_clock;
@@ -191,6 +193,12 @@ void RestartCoordinator::finish(const Command &command, const RestartResult &res
     m_core.events().append(e);
     spdlog::info("{} #{} {} in {:.1f} ms: {}", toString(e.kind), command.restartId, toString(result.outcome), double(us) / 1000.0,
                  result.message.toStdString());
+}
+
+void RestartCoordinator::continueIdsAfter(std::uint64_t lastId)
+{
+    std::lock_guard lock(m_mutex);
+    m_lastRestartId = std::max(m_lastRestartId, lastId);
 }
 
 RestartResult RestartCoordinator::startNow()

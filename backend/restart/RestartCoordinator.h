@@ -34,6 +34,9 @@ public:
     bool busy() const { return m_busy.load(); }
 
     // --- the owner's thread ---
+    // Operation ids go on after `lastId` (the highest one in the audit file), so they stay
+    // unique across processes that share the file. Before the first request.
+    void continueIdsAfter(std::uint64_t lastId);
     // Runs the initial start synchronously on the calling thread, before the service is
     // reachable; it plays the coordinator, so no command may run meanwhile.
     RestartResult startNow();

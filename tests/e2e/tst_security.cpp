@@ -81,10 +81,18 @@ private Q_SLOTS:
 
         QFile file(config.auditFile);
         QVERIFY(file.open(QIODevice::ReadOnly));
-        const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
-        QCOMPARE(lines.size(), 4);
-        for (const QByteArray &line : lines)
-            QVERIFY(QJsonDocument::fromJson(line).isObject());
+        // Each accepted command wrote a "started" line before it ran, then its outcome.
+        QStringList outcomes;
+        for (const QByteArray &line : file.readAll().trimmed().split('\n')) {
+            const QJsonDocument doc = QJsonDocument::fromJson(line);
+            QVERIFY(doc.isObject());
+            outcomes << doc.object().value(QStringLiteral("command")).toString() + u':'
+                            + doc.object().value(QStringLiteral("outcome")).toString();
+        }
+        QCOMPARE(outcomes, QStringList({QStringLiteral("restart:started"), QStringLiteral("restart:completed"),
+                                        QStringLiteral("stop:started"), QStringLiteral("stop:completed"),
+                                        QStringLiteral("stop:refused"), QStringLiteral("start:started"),
+                                        QStringLiteral("start:completed")}));
     }
 
     void the_service_refuses_to_listen_off_loopback_without_a_token()

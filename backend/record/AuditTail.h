@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+
+#include <cstdint>
+#include <vector>
+
+namespace shardscope {
+
+// What an audit file already holds, read back from its end when the service starts: the
+// newest entries (an operation's outcome line replaces its "started" line), the highest
+// operation id, and the operations that have a "started" line but no outcome.
+struct AuditTail {
+    std::vector<QJsonObject> entries; // oldest first, at most the limit asked for
+    std::vector<QJsonObject> unfinished;
+    std::uint64_t lastOperationId = 0;
+    int unreadableLines = 0;
+    bool endsWithNewline = true; // false after a line torn by a killed process
+};
+
+// Reads at most the last `maxBytes` of `path` (a missing file is empty, not an error).
+// False and *error only when an existing file cannot be read.
+bool readAuditTail(const QString &path, qint64 maxBytes, std::size_t maxEntries, AuditTail *tail, QString *error);
+
+// The operation id an entry carries, 0 when none.
+std::uint64_t operationIdOf(const QJsonObject &entry);
+
+} // namespace shardscope
