@@ -2,6 +2,7 @@
 
 #include "app/AppOptions.h"
 #include "app/SignalWatcher.h"
+#include "app/SystemdNotify.h"
 #include "backend/http/HttpServerHost.h"
 #include "backend/ShardService.h"
 
@@ -27,18 +28,21 @@ int runHeadless(QCoreApplication &app, const AppOptions &options)
         std::fprintf(stderr, "shardscope: %s\n", qPrintable(error));
         return 1;
     }
-    std::printf("ShardScope service listening on %s (%d shards)\n", qPrintable(http.url()), service.shardCount());
-    std::fflush(stdout);
-    spdlog::info("listening on {} with {} shards; audit in {}", http.url().toStdString(), service.shardCount(),
-                 options.service.auditFile.toStdString());
-
+    // Before anything says the service is up: a SIGTERM from then on drains, never kills.
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int number) {
         spdlog::info("signal {}: draining in-flight requests, then exiting", number);
+        systemdNotify("STOPPING=1\nSTATUS=draining in-flight requests");
         service.shutdown(std::chrono::milliseconds(options.service.restartDefaults.drainTimeoutMs));
         http.stop();
         app.quit();
     });
+    std::printf("ShardScope service listening on %s (%d shards)\n", qPrintable(http.url()), service.shardCount());
+    std::fflush(stdout);
+    spdlog::info("listening on {} with {} shards; audit in {}", http.url().toStdString(), service.shardCount(),
+                 options.service.auditFile.toStdString());
+    systemdNotifyReadyWhen(&app, [&service] { return service.snapshot().ready(); },
+                           QStringLiteral("serving %1 shards on %2").arg(service.shardCount()).arg(http.url()).toUtf8());
     const int rc = app.exec();
     service.shutdown(std::chrono::milliseconds(0));
     http.stop();
