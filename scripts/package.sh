@@ -17,8 +17,13 @@ deb=$(ls "$build"/shardscope_*.deb)
 echo "package: $deb"
 [ "${1:-}" = "--install-check" ] || exit 0
 
-fail() { echo "install check: $*" >&2; exit 1; }
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "./$deb" >/dev/null
+# A failed check leaves nothing installed behind it.
+fail() {
+  echo "install check: $*" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq -o DPkg::Lock::Timeout=300 shardscope >/dev/null 2>&1 || true
+  exit 1
+}
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 "./$deb" >/dev/null
 shardscope --version
 for f in /usr/bin/shardscope /usr/lib/systemd/system/shardscope@.service /usr/share/applications/shardscope.desktop \
          /usr/share/icons/hicolor/256x256/apps/shardscope.png /etc/shardscope/example.conf; do
@@ -30,15 +35,15 @@ trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && exec env HOME="$tmp" timeout 20 shardscope --headless --shards 2 --listen 127.0.0.1:0 >"$tmp/out" 2>&1) &
 pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$tmp/out" 2>/dev/null && break; sleep 0.1; done
-url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$tmp/out")
+url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$tmp/out" | head -1)
 [ -n "$url" ] || fail "the installed binary did not start: $(cat "$tmp/out")"
-curl -fsS "$url/v1/service/ready" >/dev/null || fail "$url/v1/service/ready did not answer 200"
+curl -fsS "$url/v1/service/ready" >/dev/null || { kill -TERM "$pid"; fail "$url/v1/service/ready did not answer 200"; }
 kill -TERM "$pid"
 wait "$pid" || fail "the installed binary did not exit 0 on SIGTERM"
-DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq shardscope >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq -o DPkg::Lock::Timeout=300 shardscope >/dev/null
 [ ! -e /usr/bin/shardscope ] || fail "remove left /usr/bin/shardscope"
 [ -e /etc/shardscope/example.conf ] || fail "remove took the config"
-DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq shardscope >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq -o DPkg::Lock::Timeout=300 shardscope >/dev/null
 [ ! -e /etc/shardscope ] || fail "purge left /etc/shardscope"
 ! getent passwd shardscope >/dev/null || fail "purge left the shardscope user"
 echo "install check: installed, ran, removed (config kept) and purged"
