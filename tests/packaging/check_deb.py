@@ -96,6 +96,16 @@ def check_unit(root):
               f"TimeoutStopSec {stop.group(1)} s does not outlast the drain timeout {drain.group(1)} ms")
 
 
+def check_desktop_entry(root):
+    """The menu entry starts the packaged binary and names an icon the package ships."""
+    with open(os.path.join(root, "usr/share/applications/shardscope.desktop")) as f:
+        entry = dict(re.findall(r"^(\w+)=(.*)$", f.read(), re.M))
+    check(entry.get("Type") == "Application" and entry.get("Exec", "").split()[:1] == ["shardscope"],
+          f"desktop entry: Type={entry.get('Type')} Exec={entry.get('Exec')}")
+    icon = os.path.join(root, "usr/share/icons/hicolor/256x256/apps", entry.get("Icon", "") + ".png")
+    check(os.path.isfile(icon), f"desktop entry: Icon={entry.get('Icon')} is not in the package")
+
+
 def check_binary(root, version, tmp):
     binary = os.path.join(root, "usr/bin/shardscope")
     out = run(binary, "--version", timeout=30).strip()
@@ -138,6 +148,7 @@ def main():
         root = os.path.join(tmp, "root")
         run("dpkg-deb", "-x", deb, root)
         check_unit(root)
+        check_desktop_entry(root)
         check_binary(root, args.version, tmp)
         size = os.path.getsize(deb) // 1024
     if problems:
