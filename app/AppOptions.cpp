@@ -1,5 +1,6 @@
 #include "app/AppOptions.h"
 
+#include "app/BuildInfo.h"
 #include "app/TokenFile.h"
 #include "backend/http/HttpServerHost.h"
 
@@ -90,7 +91,7 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
         if (p.isSet(QStringLiteral("help")))
             std::fputs(qPrintable(p.helpText()), stdout);
         else
-            std::printf("shardscope %s\n", SHARDSCOPE_VERSION);
+            std::printf("%s\n", versionLine());
         *exitCode = 0;
         return false;
     }

@@ -2,6 +2,7 @@
 
 #include "app/AppOptions.h"
 #include "app/SignalWatcher.h"
+#include "app/SystemdNotify.h"
 #include "backend/http/HttpServerHost.h"
 #include "backend/ShardService.h"
 
@@ -50,6 +51,8 @@ int runHeadless(QCoreApplication &app, const AppOptions &options)
     std::fflush(stdout);
     spdlog::info("listening on {} with {} shards; audit in {}", http.url().toStdString(), service.shardCount(),
                  options.service.auditFile.toStdString());
+    systemdNotifyReadyWhen(&app, [&service] { return service.snapshot().ready(); },
+                           QStringLiteral("serving %1 shards on %2").arg(service.shardCount()).arg(http.url()).toUtf8());
 
     // The drain runs on its own thread so that the event loop still sees a second signal.
     std::thread drainer;
@@ -61,6 +64,7 @@ int runHeadless(QCoreApplication &app, const AppOptions &options)
             return; // drained already: the loop is about to quit
         }
         spdlog::info("signal {}: draining in-flight requests, then exiting (send it again to exit at once)", number);
+        systemdNotify("STOPPING=1\nSTATUS=draining in-flight requests");
         drainer = std::thread([&] {
             service.shutdown(std::chrono::milliseconds(options.service.restartDefaults.drainTimeoutMs));
             drained.store(true);

@@ -114,7 +114,11 @@ CommandTicket ShardService::requestRestart(const RestartOptions &options, const 
 
 QByteArray ShardService::metricsText() const
 {
-    return prometheusText(m_core->snapshot(), m_coordinator->busy(), &m_core->metrics());
+    // The running hold's capacity, else the one the next restart will use by default.
+    std::size_t holdCapacity = m_core->gate().holdCapacity();
+    if (holdCapacity == 0)
+        holdCapacity = m_core->config().restartDefaults.holdCapacity;
+    return prometheusText(m_core->snapshot(), m_coordinator->busy(), &m_core->metrics(), holdCapacity);
 }
 
 void ShardService::recordRefusedCommand(const QString &command, const QString &client, int httpStatus, const QString &reason)

@@ -3,12 +3,15 @@
 # does nothing when every package is already there.
 #   scripts/install-deps.sh           # build, run, test
 #   scripts/install-deps.sh --extra   # also what scripts/ci-extra.sh needs (clang's fuzzer runtime)
+# prometheus (with promtool) and python3-yaml run the monitoring tests; dpkg-dev and file
+# let CPack find the package's shared-library dependencies (scripts/package.sh).
 set -euo pipefail
 packages=(
   cmake ninja-build g++ qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
   libqt6opengl6-dev libspdlog-dev libfmt-dev xvfb xauth fonts-dejavu-core curl
   qt6-qpa-plugins
   libcaf-dev wrk python3
+  prometheus python3-yaml dpkg-dev file
 )
 if [ "${1:-}" = "--extra" ]; then
   packages+=(clang-14 libclang-rt-14-dev)

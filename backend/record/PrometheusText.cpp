@@ -31,7 +31,8 @@ void perShard(std::string &out, const ServiceSnapshot &s, const char *name, cons
 
 } // namespace
 
-QByteArray prometheusText(const ServiceSnapshot &s, bool restartRunning, const ServiceMetrics *metrics)
+QByteArray prometheusText(const ServiceSnapshot &s, bool restartRunning, const ServiceMetrics *metrics,
+                          std::size_t holdCapacity)
 {
     std::string out;
     out.reserve(256 + s.shards.size() * 400);
@@ -45,6 +46,10 @@ QByteArray prometheusText(const ServiceSnapshot &s, bool restartRunning, const S
     out += std::string("shardscope_restart_running ") + (restartRunning ? "1" : "0") + '\n';
     family(out, "shardscope_held_requests", "gauge", "Requests held at the closed admission gate.");
     out += "shardscope_held_requests " + std::to_string(s.heldRequests) + '\n';
+    if (holdCapacity > 0) {
+        family(out, "shardscope_hold_capacity", "gauge", "Requests the closed gate holds before it refuses: the running restart's, else the default.");
+        out += "shardscope_hold_capacity " + std::to_string(holdCapacity) + '\n';
+    }
 
     family(out, "shardscope_requests_total", "counter", "Requests by ledger column: accepted, answered, refused.");
     out += "shardscope_requests_total{ledger=\"accepted\"} " + std::to_string(s.accepted) + '\n';

@@ -104,6 +104,12 @@ void AdmissionGate::refuse(ReplyFn &reply, QString message, int retryAfterSecond
         reply(std::move(answer));
 }
 
+std::size_t AdmissionGate::holdCapacity() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_mode == Mode::Hold ? m_hold.capacity : 0;
+}
+
 void AdmissionGate::close(Mode mode, HoldSettings settings)
 {
     std::lock_guard lock(m_mutex);

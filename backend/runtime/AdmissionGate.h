@@ -39,6 +39,8 @@ public:
     Mode mode() const;
     std::uint32_t heldCount() const { return m_heldCount.load(std::memory_order_relaxed); }
     std::uint64_t refusedCount() const { return m_refused.load(std::memory_order_relaxed); }
+    // The running hold's capacity; 0 unless the gate holds.
+    std::size_t holdCapacity() const;
     // Refuses held requests older than the hold deadline; returns how many. The gate's
     // reaper thread calls it whenever a held request comes due, whatever the restart does.
     std::size_t expireHeld(Clock::time_point now);

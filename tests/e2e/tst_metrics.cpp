@@ -9,6 +9,8 @@
 #include <QStandardPaths>
 #include <QTest>
 
+#include <thread>
+
 using namespace shardscope;
 using namespace shardscope::test;
 
@@ -120,6 +122,29 @@ private Q_SLOTS:
         check.closeWriteChannel();
         QVERIFY(check.waitForFinished(30000));
         QVERIFY2(check.exitCode() == 0, check.readAllStandardError().constData());
+    }
+
+    void hold_capacity_is_the_running_holds_else_the_default()
+    {
+        ServiceConfig config = ServiceFixture::smallConfig(2);
+        config.restartDefaults.holdCapacity = 500;
+        ServiceFixture f(config);
+        QVERIFY(f.ok());
+        auto client = f.client();
+        auto metric = [&](const QString &name) { return read(client->get("/metrics").body).samples.value(name, -1); };
+        QCOMPARE(metric(QStringLiteral("shardscope_hold_capacity")), 500.0);
+
+        // A request in flight keeps the drain waiting, so the gate holds with the restart's capacity.
+        std::thread sleeper([port = f.port()] {
+            HttpTestClient c("127.0.0.1", port);
+            c.post("/v1/query", R"({"procedure":"sleep","args":{"ms":3000},"shard":1})");
+        });
+        QVERIFY(QTest::qWaitFor([&] { return metric(QStringLiteral(R"(shardscope_shard_in_flight{shard="1"})")) == 1.0; }, 10000));
+        QCOMPARE(client->post("/v1/service/restart", R"({"admission":"hold","hold_capacity":7})").status, 202);
+        QVERIFY(QTest::qWaitFor([&] { return metric(QStringLiteral("shardscope_hold_capacity")) == 7.0; }, 10000));
+        sleeper.join();
+        QVERIFY(f.waitIdle());
+        QCOMPARE(metric(QStringLiteral("shardscope_hold_capacity")), 500.0);
     }
 };
 
