@@ -152,10 +152,10 @@ void HttpApi::addRoutes()
     };
     // The whole API. A path's methods are listed in Allow in this order.
     m_routes.add("POST", QStringLiteral("/v1/query"), Open, to(&HttpApi::handleQuery));
-    m_routes.add("POST", QStringLiteral("/v1/service/restart"), NeedsToken, to(&HttpApi::handleRestart));
-    m_routes.add("POST", QStringLiteral("/v1/service/restart/abort"), NeedsToken, to(&HttpApi::handleAbort));
-    m_routes.add("POST", QStringLiteral("/v1/service/stop"), NeedsToken, to(&HttpApi::handleStop));
-    m_routes.add("POST", QStringLiteral("/v1/service/start"), NeedsToken, to(&HttpApi::handleStart));
+    m_routes.add("POST", QStringLiteral("/v1/service/restart"), NeedsToken, to(&HttpApi::handleRestart), QStringLiteral("restart"));
+    m_routes.add("POST", QStringLiteral("/v1/service/restart/abort"), NeedsToken, to(&HttpApi::handleAbort), QStringLiteral("abort"));
+    m_routes.add("POST", QStringLiteral("/v1/service/stop"), NeedsToken, to(&HttpApi::handleStop), QStringLiteral("stop"));
+    m_routes.add("POST", QStringLiteral("/v1/service/start"), NeedsToken, to(&HttpApi::handleStart), QStringLiteral("start"));
     m_routes.add("GET", QStringLiteral("/v1/service/status"), Open, to(&HttpApi::handleStatus));
     m_routes.add("GET", QStringLiteral("/v1/service/ready"), Open, to(&HttpApi::handleReady));
     m_routes.add("GET", QStringLiteral("/v1/service/shards"), Open, to(&HttpApi::handleShards));
@@ -163,7 +163,7 @@ void HttpApi::addRoutes()
     m_routes.add("GET", QStringLiteral("/v1/stream"), Open, to(&HttpApi::handleStream));
     m_routes.add("GET", QStringLiteral("/v1/service/audit"), Open, to(&HttpApi::handleAudit));
     m_routes.add("GET", QStringLiteral("/v1/faults"), Open, to(&HttpApi::handleFaultList));
-    m_routes.add("POST", QStringLiteral("/v1/faults"), NeedsToken, to(&HttpApi::handleFaultInjection));
+    m_routes.add("POST", QStringLiteral("/v1/faults"), NeedsToken, to(&HttpApi::handleFaultInjection), QStringLiteral("fault"));
     m_routes.add("GET", QStringLiteral("/metrics"), Open, to(&HttpApi::handleMetrics));
 }
 
@@ -183,7 +183,7 @@ void HttpApi::dispatch(const HttpRequest &request, HttpReply reply)
                         {{"Allow", methods.join(QStringLiteral(", ")).toLatin1()}});
         return;
     }
-    if (match.route->access == Access::NeedsToken && !authorized(request, reply))
+    if (match.route->access == Access::NeedsToken && !authorized(request, reply, match.route->command))
         return;
     match.route->handler(request, reply);
 }
@@ -239,21 +239,27 @@ void HttpApi::answer(std::uint64_t token, const QueryReply &reply)
     pending.sendJson(status, body, extra);
 }
 
-bool HttpApi::authorized(const HttpRequest &request, HttpReply &reply)
+bool HttpApi::authorized(const HttpRequest &request, HttpReply &reply, const QString &command)
 {
     if (m_token.isEmpty())
         return true;
     const QByteArray header = request.header("authorization");
     if (!header.startsWith("Bearer ")) {
-        reply.sendError(401, QStringLiteral("this endpoint changes the service: send Authorization: Bearer <token>"),
-                        {{"WWW-Authenticate", "Bearer"}});
+        refuse(reply, command, 401, QStringLiteral("this endpoint changes the service: send Authorization: Bearer <token>"),
+               {{"WWW-Authenticate", "Bearer"}});
         return false;
     }
     if (!constantTimeEquals(header.mid(7).trimmed(), m_token)) {
-        reply.sendError(403, QStringLiteral("the bearer token is not valid for this service"));
+        refuse(reply, command, 403, QStringLiteral("the bearer token is not valid for this service"));
         return false;
     }
     return true;
+}
+
+void HttpApi::refuse(HttpReply &reply, const QString &command, int status, const QString &message, const HeaderPairs &extra)
+{
+    m_service.recordRefusedCommand(command, reply.client(), status, message);
+    reply.sendError(status, message, extra);
 }
 
 void HttpApi::handleRestart(const HttpRequest &request, HttpReply &reply)
@@ -261,7 +267,7 @@ void HttpApi::handleRestart(const HttpRequest &request, HttpReply &reply)
     RestartOptions options;
     QString error;
     if (!parseRestartBody(request.body, m_service.config().restartDefaults, &options, &error)) {
-        reply.sendError(400, error);
+        refuse(reply, QStringLiteral("restart"), 400, error);
         return;
     }
     const CommandTicket t = m_service.requestRestart(options, reply.client());
@@ -271,7 +277,7 @@ void HttpApi::handleRestart(const HttpRequest &request, HttpReply &reply)
 
 void HttpApi::handleAbort(const HttpRequest &request, HttpReply &reply)
 {
-    writeTicket(reply, "abort", m_service.requestAbort(), {{QStringLiteral("aborting"), true}});
+    writeTicket(reply, "abort", m_service.requestAbort(reply.client()), {{QStringLiteral("aborting"), true}});
 }
 
 void HttpApi::handleStop(const HttpRequest &request, HttpReply &reply)
@@ -357,17 +363,17 @@ void HttpApi::handleFaultList(const HttpRequest &, HttpReply &reply)
 void HttpApi::handleFaultInjection(const HttpRequest &request, HttpReply &reply)
 {
     if (!m_service.faults()) {
-        reply.sendError(404, QLatin1String(kFaultsDisabled));
+        refuse(reply, QStringLiteral("fault"), 404, QLatin1String(kFaultsDisabled));
         return;
     }
     QJsonObject fault;
     QString error;
     if (!parseFaultBody(request.body, &fault, &error)) {
-        reply.sendError(400, error);
+        refuse(reply, QStringLiteral("fault"), 400, error);
         return;
     }
     QString description;
-    const CommandTicket t = m_service.injectFault(fault, &description);
+    const CommandTicket t = m_service.injectFault(fault, &description, reply.client());
     if (!t.accepted()) {
         writeRefusal(reply, t);
         return;

@@ -49,7 +49,9 @@ private:
 
     void addRoutes();
     // False (and the 401/403 written) when a token is required and not given correctly.
-    bool authorized(const HttpRequest &request, HttpReply &reply);
+    bool authorized(const HttpRequest &request, HttpReply &reply, const QString &command);
+    // Answers a refusal the edge decides (401, 403, 400, 404) and audits it.
+    void refuse(HttpReply &reply, const QString &command, int status, const QString &message, const HeaderPairs &extra = {});
 
     // Route handlers: method, path and token are already checked.
     void handleQuery(const HttpRequest &request, HttpReply &reply);

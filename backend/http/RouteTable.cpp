@@ -2,11 +2,11 @@
 
 namespace shardscope {
 
-void RouteTable::add(const Method &method, const QString &path, Access access, Handler handler)
+void RouteTable::add(const Method &method, const QString &path, Access access, Handler handler, const QString &command)
 {
     Q_ASSERT_X(!find(method, path).route, "RouteTable::add", "a (method, path) is added twice");
     m_byPath[path].push_back(m_routes.size());
-    m_routes.push_back(Route{method, path, access, std::move(handler)});
+    m_routes.push_back(Route{method, path, access, std::move(handler), command});
 }
 
 RouteTable::Match RouteTable::find(const Method &method, const QString &path) const

@@ -35,6 +35,7 @@ public:
         QString path;
         Access access;
         Handler handler;
+        QString command; // the audit's name for a route that changes the service ("restart")
     };
 
     // What a request's method and path lead to.
@@ -44,7 +45,7 @@ public:
     };
 
     // Adds a route; each (method, path) at most once.
-    void add(const Method &method, const QString &path, Access access, Handler handler);
+    void add(const Method &method, const QString &path, Access access, Handler handler, const QString &command = {});
 
     // HEAD finds a path's GET route (answered without its body).
     Match find(const Method &method, const QString &path) const;

@@ -20,14 +20,16 @@ private Q_SLOTS:
     void mutating_endpoints_need_the_bearer_token_data()
     {
         QTest::addColumn<QByteArray>("path");
-        QTest::newRow("restart") << QByteArray("/v1/service/restart");
-        QTest::newRow("stop") << QByteArray("/v1/service/stop");
-        QTest::newRow("abort") << QByteArray("/v1/service/restart/abort");
-        QTest::newRow("faults") << QByteArray("/v1/faults");
+        QTest::addColumn<QString>("command");
+        QTest::newRow("restart") << QByteArray("/v1/service/restart") << QStringLiteral("restart");
+        QTest::newRow("stop") << QByteArray("/v1/service/stop") << QStringLiteral("stop");
+        QTest::newRow("abort") << QByteArray("/v1/service/restart/abort") << QStringLiteral("abort");
+        QTest::newRow("faults") << QByteArray("/v1/faults") << QStringLiteral("fault");
     }
     void mutating_endpoints_need_the_bearer_token()
     {
         QFETCH(QByteArray, path);
+        QFETCH(QString, command);
         ServiceFixture f(ServiceFixture::smallConfig(2), "s3cret-token");
         QVERIFY(f.ok());
         auto client = f.client();
@@ -37,6 +39,16 @@ private Q_SLOTS:
         QCOMPARE(client->request("POST", path, {}, Headers{{"Authorization", "Bearer wrong"}}).status, 403);
         QCOMPARE(client->request("POST", path, {}, Headers{{"Authorization", "Bearer s3cret-token-and-more"}}).status, 403);
         QCOMPARE(client->request("POST", path, {}, Headers{{"Authorization", "Basic s3cret-token"}}).status, 401);
+        // Each refusal is in the audit, with the command, the client and the status.
+        QList<int> audited;
+        for (const QJsonValue &v : client->get("/v1/service/audit").json().value(QStringLiteral("entries")).toArray()) {
+            const QJsonObject e = v.toObject();
+            QCOMPARE(e.value(QStringLiteral("command")).toString(), command);
+            QCOMPARE(e.value(QStringLiteral("outcome")).toString(), QStringLiteral("refused"));
+            QVERIFY(e.value(QStringLiteral("client")).toString().startsWith(QStringLiteral("127.0.0.1:")));
+            audited << e.value(QStringLiteral("http_status")).toInt();
+        }
+        QCOMPARE(audited, QList<int>({401, 403, 403, 401}));
         // Reading and querying stay open.
         QCOMPARE(client->get("/v1/service/status").status, 200);
         QCOMPARE(client->post("/v1/query", R"({"procedure":"echo"})").status, 200);
