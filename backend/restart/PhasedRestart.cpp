@@ -9,12 +9,12 @@
 namespace shardscope {
 namespace {
 
-ShardCall::Fn setStateIfLive(ShardState s)
+// Set from the coordinator, not queued on each shard: a shard whose thread is held by a
+// long request says what it does now, and no queued change can land after the restart.
+void setLiveShards(ServiceCore &core, ShardState s)
 {
-    return [s](Shard &shard, QString *) {
-        shard.setStateIfLive(s);
-        return true;
-    };
+    for (const auto &shard : core.shards())
+        shard->setStateIfLive(s);
 }
 
 // "10 s", "1.5 s", "800 ms".
@@ -80,14 +80,6 @@ QString drainBlockers(const std::vector<std::unique_ptr<Shard>> &shards)
     if (blocking.size() > kNamed)
         parts << QStringLiteral("+%1 more").arg(blocking.size() - kNamed);
     return parts.join(QStringLiteral(", "));
-}
-
-QString joinFailures(const std::vector<ShardFailure> &failures)
-{
-    QStringList parts;
-    for (const ShardFailure &f : failures)
-        parts << QStringLiteral("shard %1: %2").arg(f.shard).arg(f.reason);
-    return parts.join(QStringLiteral("; "));
 }
 
 } // namespace
@@ -168,12 +160,7 @@ bool PhasedRestart::prepare(QString *why)
         endPhase(ServicePhase::Preparing, started, QStringLiteral("timeout"), *why);
         return false;
     }
-    const auto failures = callAllShards(m_core.shards(), setStateIfLive(ShardState::Gated), deadline);
-    if (!failures.empty()) {
-        *why = QStringLiteral("prepare timed out: ") + joinFailures(failures);
-        endPhase(ServicePhase::Preparing, started, QStringLiteral("timeout"), *why);
-        return false;
-    }
+    setLiveShards(m_core, ShardState::Gated);
     endPhase(ServicePhase::Preparing, started, QStringLiteral("ok"));
     return true;
 }
@@ -184,9 +171,7 @@ PhasedRestart::Drain PhasedRestart::drain()
     const auto deadline = started + std::chrono::milliseconds(m_options.drainTimeoutMs);
     m_core.phaseStarted(ServicePhase::Draining, m_id,
                         QStringLiteral("waiting for %1 in-flight requests").arg(m_core.totalInFlight()));
-    // Only the tiles' state: not waited for, while held clients wait. It runs before the
-    // shard's replaceActor (same control lane), so the state sequence is kept.
-    postAllShards(m_core.shards(), setStateIfLive(ShardState::Draining));
+    setLiveShards(m_core, ShardState::Draining);
     const bool drained = waitDrained(deadline);
     if (drained) {
         endPhase(ServicePhase::Draining, started, QStringLiteral("ok"));
@@ -249,8 +234,7 @@ bool PhasedRestart::verify(QString *why)
     const auto started = Clock::now();
     const auto deadline = started + std::chrono::milliseconds(m_options.verifyTimeoutMs);
     m_core.phaseStarted(ServicePhase::Verifying, m_id, QStringLiteral("probing every shard through the router"));
-    // Runs before each shard's probe (control lane first): a probe answered is a state set.
-    postAllShards(m_core.shards(), setStateIfLive(ShardState::Verifying));
+    setLiveShards(m_core, ShardState::Verifying);
 
     struct Probes {
         std::mutex mutex;
@@ -312,11 +296,14 @@ bool PhasedRestart::rollback(int lastTouched, QString *why)
     for (int i = 0; i <= lastTouched; ++i) {
         Shard &shard = *m_core.shards()[std::size_t(i)];
         const ActorSpec spec{i, m_oldVersion, shard.generation() + 1, m_core.graph()};
+        // Left to finish late: nothing follows a rollback, and abandoning it would leave the
+        // shard on v+1 if its forward replacement ran after all.
         const ActorReplacement replacement = ActorReplacement::run(
             shard, m_core.router(), spec, ShardState::Restarting,
-            Clock::now() + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs));
+            Clock::now() + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs), IfLate::Finish);
         if (replacement.outcome == ReplaceOutcome::NoAnswer)
-            problems << QStringLiteral("shard %1 did not answer").arg(i);
+            problems << QStringLiteral("shard %1 did not answer within %2 ms (its rollback runs when the shard is free)")
+                            .arg(i).arg(m_options.restartTimeoutPerShardMs);
         else if (replacement.outcome == ReplaceOutcome::Failed)
             problems << QStringLiteral("shard %1: %2").arg(i).arg(replacement.error);
     }
@@ -330,12 +317,11 @@ void PhasedRestart::reopen(ServicePhase phase)
     const auto started = Clock::now();
     m_core.phaseStarted(phase, m_id, QStringLiteral("opening the gate; releasing %1 held requests in arrival order")
                                          .arg(m_core.gate().heldCount()));
-    const auto deadline = started + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs);
-    // Released requests queue behind "serving" on each shard, so the gate need not wait for
-    // every shard thread; the phase (and the restart) ends once every tile says serving.
-    const ShardCalls serving = postAllShards(m_core.shards(), setStateIfLive(ShardState::Serving));
+    // Every shard with a live actor serves before the first held request is released; a
+    // shard still re-creating its actor (its replacement outran the timeout) is left to
+    // say serving itself when it is done (ActorReplacement).
+    setLiveShards(m_core, ShardState::Serving);
     m_core.gate().open();
-    waitAll(serving, deadline);
     endPhase(phase, started, QStringLiteral("ok"));
 }
 

@@ -120,6 +120,7 @@ void Shard::run()
     }
     refuseDeferred(QStringLiteral("service is shutting down"));
     m_actor.reset();
+    setLive(false);
 }
 
 void Shard::handleQuery(const QueryRequest &request, Generation routed, ReplyFn &reply, Clock::time_point admitted)
@@ -196,7 +197,7 @@ void Shard::crash(const QString &why)
     const ActorSpec spec = m_actor->spec();
     refuseDeferred(why);
     m_actor.reset();
-    setState(ShardState::Failed);
+    setLive(false, ShardState::Failed);
     warn(why);
     scheduleRespawn(spec);
 }
@@ -310,6 +311,7 @@ bool Shard::installActor(const ActorSpec &spec, QString *error)
     if (!actor)
         return false;
     m_actor = std::move(actor);
+    setLive(true);
     m_version.store(spec.version, std::memory_order_release);
     m_generation.store(spec.generation, std::memory_order_release);
     return true;
@@ -322,19 +324,34 @@ void Shard::cancelActor(ShardState stateAfter, const QString &reason)
         refuseDeferred(reason);
         m_actor.reset();
     }
-    setState(stateAfter);
+    setLive(false, stateAfter);
 }
 
 void Shard::setState(ShardState state)
 {
-    if (m_state.exchange(state, std::memory_order_acq_rel) != state && m_hooks.onStateChange)
-        m_hooks.onStateChange(m_id, state, version());
+    std::lock_guard lock(m_stateMutex);
+    changeStateLocked(state);
 }
 
 void Shard::setStateIfLive(ShardState state)
 {
-    if (m_actor)
-        setState(state);
+    std::lock_guard lock(m_stateMutex);
+    if (m_live)
+        changeStateLocked(state);
+}
+
+void Shard::setLive(bool live, std::optional<ShardState> state)
+{
+    std::lock_guard lock(m_stateMutex);
+    m_live = live;
+    if (state)
+        changeStateLocked(*state);
+}
+
+void Shard::changeStateLocked(ShardState state)
+{
+    if (m_state.exchange(state, std::memory_order_acq_rel) != state && m_hooks.onStateChange)
+        m_hooks.onStateChange(m_id, state, version());
 }
 
 void Shard::superviseFailedCreate(const ActorSpec &spec)

@@ -12,6 +12,8 @@
 #include <map>
 #include <set>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 namespace shardscope {
@@ -63,13 +65,18 @@ public:
     // queued, answers deferred work, joins the thread.
     void stop(const QString &reason);
 
+    // Any thread: a restart's coordinator sets the phase states directly, so a shard
+    // whose thread is busy (a long spin) still says what it does the moment a restart
+    // ends; a state change queued behind the spin would land after the restart and stay.
+    void setState(ShardState state);
+    // Changes the state only while an actor is live (a canceled or failed shard stays so);
+    // checked and changed under one lock with the actor's coming and going.
+    void setStateIfLive(ShardState state);
+
     // --- shard thread only ---
     // Cancels the current actor (answering its deferred work) and creates one from `spec`.
     bool replaceActor(const ActorSpec &spec, ShardState stateAfter, QString *error);
     void cancelActor(ShardState stateAfter, const QString &reason);
-    void setState(ShardState state);
-    // Changes the state only while an actor is live (a canceled shard stays canceled).
-    void setStateIfLive(ShardState state);
     // Forced drain: refuses queued queries and deferred work with `reason`.
     void refuseQueuedQueries(const QString &reason);
     // After replaceActor() failed outside a restart (a start): the supervisor retries
@@ -99,6 +106,9 @@ private:
     // and generation. False with *error when the factory fails or throws.
     bool installActor(const ActorSpec &spec, QString *error);
     void warn(const QString &message);
+    // Shard thread only: records whether an actor is live, with the state that says so.
+    void setLive(bool live, std::optional<ShardState> state = std::nullopt);
+    void changeStateLocked(ShardState state); // m_stateMutex held
     void refuseDeferred(const QString &reason);
     void deferAnswer(Clock::time_point due, Deferred deferred);
     // Takes the first due entry out of m_deferred (which must not be empty).
@@ -113,6 +123,10 @@ private:
     // Any thread: the mailbox and the published counters.
     Mailbox m_mailbox;
 
+    // Writers take m_stateMutex (state changes are rare), so "live" and the state move
+    // together and state events leave in the order the states were set; readers load.
+    std::mutex m_stateMutex;
+    bool m_live = false; // an actor is installed; guarded by m_stateMutex
     std::atomic<ShardState> m_state{ShardState::Stopped};
     std::atomic<Version> m_version{0};
     std::atomic<Generation> m_generation{0};

@@ -105,15 +105,15 @@ bool restartIntoDrain(ShardService &service, BlockProbe &probe, ReplyLedger &led
     *ticket = service.requestRestart(options);
     if (!ticket->accepted())
         return false;
-    // "block" and prepare's message wait in shard 0's mailbox.
-    if (!QTest::qWaitFor([&] { return service.snapshot().shards[0].queueDepth == 2; }, 5000))
+    // The drain has begun while "block" waits in shard 0's mailbox behind "hold".
+    if (!QTest::qWaitFor([&] {
+            const ServiceSnapshot snap = service.snapshot();
+            return snap.phase == ServicePhase::Draining && snap.shards[0].state == ShardState::Draining
+                && snap.shards[1].state == ShardState::Draining && snap.shards[0].queueDepth == 1;
+        }, 5000))
         return false;
     probe.hold.release();
-    return QTest::qWaitFor([&] {
-        const ServiceSnapshot snap = service.snapshot();
-        return probe.block.hasEntered() && snap.phase == ServicePhase::Draining
-            && snap.shards[1].state == ShardState::Draining;
-    }, 5000);
+    return QTest::qWaitFor([&] { return probe.block.hasEntered(); }, 5000);
 }
 
 } // namespace
