@@ -43,13 +43,15 @@ PushResult Mailbox::push(Envelope envelope, Lane lane)
     return push(message, lane);
 }
 
-PushResult Mailbox::push(MessagePtr &message, Lane lane)
+PushResult Mailbox::push(MessagePtr &message, Lane lane, std::uint32_t normalLimit)
 {
     bool wake = false;
     {
         std::lock_guard lock(m_mutex);
         if (m_closed)
             return PushResult::Closed;
+        if (lane == Lane::Normal && normalLimit > 0 && m_normal.size() >= normalLimit)
+            return PushResult::Full;
         (lane == Lane::Control ? m_control : m_normal).push_back(std::move(message));
         m_size.fetch_add(1, std::memory_order_relaxed);
         wake = m_readerWaiting;

@@ -40,7 +40,7 @@ struct Envelope {
 };
 MessagePtr toMessage(Envelope envelope);
 
-enum class PushResult { Pushed, WokeReader, Closed };
+enum class PushResult { Pushed, WokeReader, Closed, Full };
 enum class Lane { Control, Normal }; // control messages overtake queued normal ones
 
 // Multi-producer, single-consumer mailbox of one shard. Every method may be called from
@@ -51,7 +51,9 @@ public:
     // Never throws. Closed: `message` is left with the caller, who still owns the refusal.
     // On a thread with a WakeBatch, waking the reader for a normal-lane message is left
     // to the batch's flush.
-    PushResult push(MessagePtr &message, Lane lane = Lane::Normal);
+    // Full: the normal lane already holds `normalLimit` messages (0: no limit); the
+    // message is left with the caller as on Closed. The control lane is never full.
+    PushResult push(MessagePtr &message, Lane lane = Lane::Normal, std::uint32_t normalLimit = 0);
     // As above for a two-function envelope; on Closed it is dropped without calling its
     // refuse (Shard::post wraps envelopes itself so that they are refused).
     PushResult push(Envelope envelope, Lane lane = Lane::Normal);

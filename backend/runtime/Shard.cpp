@@ -41,6 +41,16 @@ public:
         m_shard.finish(m_reply, QueryReply::failure(QueryStatus::Unavailable, reason, m_shard.m_id), m_admitted);
     }
     std::int64_t admittedNs() const override { return m_admitted.time_since_epoch().count(); }
+    // Refused at the door of a full mailbox: the client may retry in a second.
+    void refuseFull()
+    {
+        QueryReply answer = QueryReply::failure(
+            QueryStatus::Unavailable,
+            QStringLiteral("shard %1's queue is full (%2 requests waiting); retry later").arg(m_shard.m_id).arg(m_shard.m_hooks.queueLimit),
+            m_shard.m_id);
+        answer.retryAfterSeconds = 1;
+        m_shard.finish(m_reply, std::move(answer), m_admitted);
+    }
 
 private:
     Shard &m_shard;
@@ -61,7 +71,20 @@ PushResult Shard::post(MessagePtr message, Lane lane)
 void Shard::submit(QueryRequest request, Generation routedGeneration, ReplyFn reply)
 {
     m_inFlight.fetch_add(1, std::memory_order_acq_rel);
-    post(std::make_unique<QueryMessage>(*this, std::move(request), routedGeneration, std::move(reply)), Lane::Normal);
+    auto query = std::make_unique<QueryMessage>(*this, std::move(request), routedGeneration, std::move(reply));
+    QueryMessage &refusable = *query;
+    MessagePtr message = std::move(query);
+    switch (m_mailbox.push(message, Lane::Normal, m_hooks.queueLimit)) {
+    case PushResult::Closed:
+        message->refuse(QStringLiteral("shard %1 is shut down").arg(m_id));
+        break;
+    case PushResult::Full:
+        refusable.refuseFull();
+        break;
+    case PushResult::Pushed:
+    case PushResult::WokeReader:
+        break;
+    }
 }
 
 ShardSnapshot Shard::snapshot() const
@@ -123,8 +146,27 @@ void Shard::run()
     setLive(false);
 }
 
+std::optional<QueryReply> Shard::refusalBeforeRun(const QueryRequest &request, Clock::time_point admitted) const
+{
+    if (request.clientHasGone())
+        return QueryReply::failure(QueryStatus::Unavailable,
+                                   QStringLiteral("discarded: the client went away before shard %1 ran the query").arg(m_id), m_id);
+    const auto now = Clock::now();
+    if (request.deadline != Clock::time_point{} && now >= request.deadline) {
+        const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - admitted).count();
+        return QueryReply::failure(QueryStatus::DeadlineExceeded,
+                                   QStringLiteral("deadline exceeded: the query waited %1 ms for shard %2 and was not run")
+                                       .arg(waited).arg(m_id), m_id);
+    }
+    return std::nullopt;
+}
+
 void Shard::handleQuery(const QueryRequest &request, Generation routed, ReplyFn &reply, Clock::time_point admitted)
 {
+    if (auto refusal = refusalBeforeRun(request, admitted)) {
+        finish(reply, std::move(*refusal), admitted);
+        return;
+    }
     if (!m_actor || m_actor->generation() != routed) {
         finish(reply, QueryReply::failure(QueryStatus::Unavailable, unavailableReason(), m_id), admitted);
         return;
@@ -150,11 +192,14 @@ void Shard::handleQuery(const QueryRequest &request, Generation routed, ReplyFn 
         answer.status = outcome.status;
         answer.error = outcome.error;
         break;
-    case ProcedureOutcome::Kind::Defer:
+    case ProcedureOutcome::Kind::Defer: {
         answer.result = outcome.value;
-        deferAnswer(Clock::now() + std::chrono::milliseconds(outcome.deferMs),
-                    Deferred{std::move(reply), std::move(answer), admitted, routed});
+        // A sleep (or a stuck query) waits at most until its deadline.
+        auto due = Clock::now() + std::chrono::milliseconds(outcome.deferMs);
+        const bool cut = request.deadline != Clock::time_point{} && request.deadline < due;
+        deferAnswer(cut ? request.deadline : due, Deferred{std::move(reply), std::move(answer), admitted, routed, cut});
         return;
+    }
     }
     finish(reply, std::move(answer), admitted);
 }
@@ -184,6 +229,12 @@ void Shard::fireDueTimers()
     const auto now = Clock::now();
     while (!m_deferred.empty() && m_deferred.begin()->first <= now) {
         Deferred d = takeFirstDeferred();
+        if (d.cutByDeadline) {
+            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - d.admitted).count();
+            d.answer = QueryReply::failure(QueryStatus::DeadlineExceeded,
+                                           QStringLiteral("deadline exceeded after %1 ms: the query had not finished on shard %2")
+                                               .arg(ms).arg(m_id), m_id);
+        }
         finish(d.reply, std::move(d.answer), d.admitted);
     }
     while (!m_timers.empty() && m_timers.begin()->first <= now) {

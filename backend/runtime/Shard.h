@@ -27,6 +27,7 @@ struct ShardHooks {
     std::function<void(ShardId, const QString &)> onWarning;
     DrainSignal *drain = nullptr; // rung when the in-flight count drops to zero; outlives the shard
     SupervisionPolicy supervision;
+    std::uint32_t queueLimit = 0; // queries waiting in the mailbox; 0: no limit
 };
 
 // One shard: a thread, its mailbox, its actor and its published counters.
@@ -90,11 +91,14 @@ private:
         QueryReply answer;
         Clock::time_point admitted;
         Generation generation;
+        bool cutByDeadline = false; // due at the query's deadline, before its own end
     };
 
     // Shard thread only, except finish().
     void run();
     void handleQuery(const QueryRequest &request, Generation routed, ReplyFn &reply, Clock::time_point admitted);
+    // Why a query must not run now (its client left, its deadline passed), or nothing.
+    std::optional<QueryReply> refusalBeforeRun(const QueryRequest &request, Clock::time_point admitted) const;
     // Any thread: a query refused outside the shard thread (closed mailbox) ends here too.
     // Only the shard thread finishes successful ones.
     void finish(ReplyFn &reply, QueryReply answer, Clock::time_point admitted);
