@@ -46,7 +46,7 @@ public:
     {
         QueryReply answer = QueryReply::failure(
             QueryStatus::Unavailable,
-            QStringLiteral("shard %1's queue is full (%2 requests waiting); retry later").arg(m_shard.m_id).arg(m_shard.m_hooks.queueLimit),
+            QStringLiteral("shard %1's queue is full (limit %2); retry later").arg(m_shard.m_id).arg(m_shard.m_hooks.queueLimit),
             m_shard.m_id);
         answer.retryAfterSeconds = 1;
         m_shard.finish(m_reply, std::move(answer), m_admitted);

@@ -61,7 +61,7 @@ void BoundedWorkTest::aFullShardQueueRefusesAtOnceWithRetryAfter()
     QCOMPARE(e.reply.status, QueryStatus::Unavailable);
     QCOMPARE(e.reply.retryAfterSeconds, 1);
     QCOMPARE(e.reply.shard, 0);
-    QVERIFY2(e.reply.error.contains(QLatin1String("shard 0's queue is full (3 requests waiting)")), qPrintable(e.reply.error));
+    QVERIFY2(e.reply.error.contains(QLatin1String("shard 0's queue is full (limit 3); retry later")), qPrintable(e.reply.error));
     // Another shard's queue is its own.
     service->submitQuery(echoOn(1), ledger.make().second);
 
