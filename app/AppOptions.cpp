@@ -3,6 +3,7 @@
 #include "app/BuildInfo.h"
 #include "app/TokenFile.h"
 #include "backend/http/HttpServerHost.h"
+#include "backend/types/Query.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -73,6 +74,9 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
     opt("listen", "HTTP address (default 127.0.0.1:8080; port 0 picks a free one).", "HOST:PORT");
     opt("graph", "Edge-list file the service loads at start and at every restart (default: a generated graph).", "FILE");
     opt("log-level", "trace, debug, info, warn, error, critical or off (default info).", "LEVEL");
+    opt("queue-limit", "Queries that may wait in one shard's queue, 1..1000000; one more gets 503 with Retry-After "
+                       "(default 4096).", "N");
+    opt("query-deadline-ms", "Deadline of a query whose request names no deadline_ms, 1..300000 (default 30000).", "MS");
     for (const RestartSetting &r : restartSettings())
         p.addOption(QCommandLineOption(latin1(r.cliName), latin1(r.help), latin1(r.valueName)));
     opt("connect", "Open the console against a running service (e.g. http://127.0.0.1:8080) instead of embedding one.", "URL");
@@ -106,6 +110,11 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
     o.service.shards = o.headless ? std::max(2, QThread::idealThreadCount()) : 8;
     QString error;
     bool ok = intOption(p, QStringLiteral("shards"), 1, ServiceConfig::kMaxShards, o.service.shards, &error);
+    if (ok)
+        ok = intOption(p, QStringLiteral("queue-limit"), 1, ServiceConfig::kMaxQueueLimit, o.service.queueLimit, &error);
+    if (ok)
+        ok = intOption(p, QStringLiteral("query-deadline-ms"), kMinQueryDeadlineMs, kMaxQueryDeadlineMs,
+                       o.service.queryDeadlineMs, &error);
     for (const RestartSetting &r : restartSettings()) {
         if (ok)
             ok = restartOption(p, r, o.service.restartDefaults, &error);

@@ -54,6 +54,10 @@ bool ShardService::start(QString *error)
 
 void ShardService::submitQuery(QueryRequest request, ReplyFn reply)
 {
+    // The deadline runs from admission, through a closed gate's hold queue as well.
+    const int deadlineMs = request.deadlineMs > 0 ? request.deadlineMs : m_core->config().queryDeadlineMs;
+    if (deadlineMs > 0)
+        request.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(deadlineMs);
     // One wrapper for the ledger and the metrics. The gate, router and mailbox move a reply,
     // never copy it, and exactly one of a message's run and refuse paths calls it, so a
     // plain flag catches a second (sequential) call, as a double finish would make.

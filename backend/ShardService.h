@@ -36,6 +36,10 @@ public:
     // another. False and *error on failure (the service then answers every query with 503).
     bool start(QString *error);
 
+    // Every query gets a deadline from admission (its deadlineMs, else the configured
+    // default): one not started by then, or still waiting or spinning at it, is answered
+    // DeadlineExceeded. A full shard queue refuses at once with Retry-After; a query whose
+    // clientGone flag is raised before it runs is discarded. Refusals count as refused.
     void submitQuery(QueryRequest request, ReplyFn reply);
 
     // `client` names who asked, for the audit log.

@@ -107,7 +107,7 @@ ProcedureOutcome runEcho(const QJsonObject &args, const Graph &, ProcedureScratc
     return ProcedureOutcome::done(args);
 }
 
-ProcedureOutcome runSpin(const QJsonObject &args, const Graph &, ProcedureScratch &)
+ProcedureOutcome runSpin(const QJsonObject &args, const Graph &, ProcedureScratch &scratch)
 {
     QString error;
     const auto ms = intArg(args, QLatin1String("ms"), 0, kSpinMaxMs, error);
@@ -116,11 +116,20 @@ ProcedureOutcome runSpin(const QJsonObject &args, const Graph &, ProcedureScratc
     // A real CPU loop, not a sleep: spin exists to occupy the shard's thread and make
     // queue depth and latency visible, exactly like a slow query would.
     using Clock = std::chrono::steady_clock;
-    const auto until = Clock::now() + std::chrono::milliseconds(*ms);
+    const auto started = Clock::now();
+    const auto until = started + std::chrono::milliseconds(*ms);
+    // The deadline stops the work, not only the wait: the shard is free for the next query.
+    const bool bounded = scratch.deadline != Clock::time_point{} && scratch.deadline < until;
+    const auto stopAt = bounded ? scratch.deadline : until;
     volatile std::uint64_t sink = 0;
-    while (Clock::now() < until) {
+    while (Clock::now() < stopAt) {
         for (std::uint64_t i = 0; i < 1000; ++i)
             sink = sink * 6364136223846793005ULL + i;
+    }
+    if (bounded) {
+        const auto spun = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+        return ProcedureOutcome::failure(QueryStatus::DeadlineExceeded,
+                                         QStringLiteral("deadline exceeded: spin stopped after %1 of %2 ms").arg(spun).arg(*ms));
     }
     return ProcedureOutcome::done(QJsonObject{{QStringLiteral("spun_ms"), *ms}});
 }

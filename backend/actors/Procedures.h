@@ -8,11 +8,15 @@
 #include <QString>
 #include <QStringList>
 
+#include <chrono>
+
 namespace shardscope {
 
 // Per-shard buffers a procedure may reuse between queries; owned by the shard's thread.
 struct ProcedureScratch {
     KhopScratch khop;
+    // The running query's deadline (none when default): long procedures stop there.
+    std::chrono::steady_clock::time_point deadline{};
 };
 
 // What running a procedure produced. Plain value; the shard turns it into a QueryReply.

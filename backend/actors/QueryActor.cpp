@@ -12,6 +12,7 @@ QueryActor::QueryActor(ActorSpec spec)
 
 ProcedureOutcome QueryActor::handle(const QueryRequest &request)
 {
+    m_scratch.deadline = request.deadline;
     return runProcedure(request.procedure, request.args, *m_spec.graph, m_scratch);
 }
 

@@ -23,8 +23,14 @@ struct ServiceConfig {
     SupervisionPolicy supervision;
     bool enableFaults = false;      // fault injection through the admin API
     QString auditFile;              // JSON lines of every restart/stop/start; empty: memory only
+    // Requests waiting in one shard's mailbox; one more is refused with 503 and Retry-After.
+    int queueLimit = kDefaultQueueLimit;
+    // A query's deadline when its request names none (QueryRequest::deadlineMs).
+    int queryDeadlineMs = kDefaultQueryDeadlineMs;
 
     static constexpr int kMaxShards = 1024;
+    static constexpr int kDefaultQueueLimit = 4096;
+    static constexpr int kMaxQueueLimit = 1'000'000;
     // How long a stop, a start and a legacy restart wait for each shard's answer (a phased
     // restart takes its timeouts from RestartOptions).
     static constexpr std::chrono::seconds kShardCallTimeout{5};

@@ -3,6 +3,8 @@
 #include "backend/actors/Graph.h"
 #include "backend/types/Clock.h"
 
+#include <algorithm>
+
 namespace shardscope {
 
 ServiceCore::ServiceCore(ServiceConfig cfg)
@@ -41,6 +43,7 @@ std::vector<std::unique_ptr<Shard>> ServiceCore::makeShards()
     }
     ShardHooks hooks;
     hooks.supervision = m_config.supervision;
+    hooks.queueLimit = static_cast<std::uint32_t>(std::max(0, m_config.queueLimit));
     hooks.drain = &m_drain;
     hooks.onWarning = [this](ShardId id, const QString &message) { warn(m_restartId.load(), id, message); };
     hooks.onActorRespawned = [this](ShardId id, Generation g) { m_router.setGeneration(id, g); };

@@ -14,7 +14,9 @@ std::uint64_t RequestLedger::accept()
 void RequestLedger::settle(QueryStatus status)
 {
     // Release: a reader who sees this answer also sees the acceptance that preceded it.
-    m_columns.add(status == QueryStatus::Unavailable ? Refused : Answered, 1, std::memory_order_release);
+    // A missed deadline never ran to completion either: the work was cut short or skipped.
+    const bool refused = status == QueryStatus::Unavailable || status == QueryStatus::DeadlineExceeded;
+    m_columns.add(refused ? Refused : Answered, 1, std::memory_order_release);
 }
 
 void RequestLedger::countDuplicate(std::uint64_t id)

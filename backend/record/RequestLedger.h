@@ -26,7 +26,8 @@ public:
 
     // Counts a request in; returns its id (unique within this ledger, not consecutive).
     std::uint64_t accept();
-    // Counts the one answer of a request: Unavailable means it never ran to completion.
+    // Counts the one answer of a request: Unavailable and DeadlineExceeded mean it never
+    // ran to completion (refused); anything else is answered.
     void settle(QueryStatus status);
     // A second answer to request `id`: counted and logged, never passed on.
     void countDuplicate(std::uint64_t id);

@@ -43,7 +43,7 @@ void ServiceMetrics::countReply(QueryStatus status)
 
 void ServiceMetrics::write(std::string &out) const
 {
-    static const char *causes[] = {"ok", "bad_request", "not_found", "unavailable", "internal"};
+    static const char *causes[] = {"ok", "bad_request", "not_found", "unavailable", "internal", "deadline_exceeded"};
     static_assert(std::size(causes) == kReplyCauses);
     out += "# HELP shardscope_replies_total Replies to queries by outcome: ok, or the cause of the failure.\n"
            "# TYPE shardscope_replies_total counter\n";

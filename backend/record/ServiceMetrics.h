@@ -36,7 +36,7 @@ private:
     std::map<std::pair<std::string, std::string>, std::uint64_t> m_restarts; // (mode, outcome)
     std::map<std::uint64_t, std::string> m_modeOf; // restart id -> mode, until it finishes
     std::map<std::string, Histogram> m_phases;
-    static constexpr std::size_t kReplyCauses = std::size_t(QueryStatus::Internal) + 1;
+    static constexpr std::size_t kReplyCauses = std::size_t(QueryStatus::DeadlineExceeded) + 1;
     StripedCounters<kReplyCauses> m_replies; // by QueryStatus
 };
 

@@ -9,12 +9,12 @@
 namespace shardscope {
 namespace {
 
-ShardCall::Fn setStateIfLive(ShardState s)
+// Set from the coordinator, not queued on each shard: a shard whose thread is held by a
+// long request says what it does now, and no queued change can land after the restart.
+void setLiveShards(ServiceCore &core, ShardState s)
 {
-    return [s](Shard &shard, QString *) {
-        shard.setStateIfLive(s);
-        return true;
-    };
+    for (const auto &shard : core.shards())
+        shard->setStateIfLive(s);
 }
 
 // "10 s", "1.5 s", "800 ms".
@@ -23,38 +23,63 @@ QString duration(int ms)
     return ms < 1000 ? QStringLiteral("%1 ms").arg(ms) : QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'g', 3);
 }
 
-// What held a drain, as an operator looks for it: "shard 37 (2 requests in flight),
-// shard 300 (1)", most first, the first eight and "+k more".
-QString drainBlockers(const ServiceSnapshot &snapshot)
+// An age as an operator reads it: "800 ms", "10.2 s".
+QString age(std::uint32_t ms)
 {
-    std::vector<std::pair<std::uint32_t, ShardId>> blocking;
-    for (const ShardSnapshot &s : snapshot.shards) {
-        if (s.inFlight > 0)
-            blocking.emplace_back(s.inFlight, s.id);
+    return ms < 1000 ? QStringLiteral("%1 ms").arg(ms) : QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', 1);
+}
+
+struct Blocker {
+    ShardId id;
+    std::uint32_t inFlight;
+    std::uint32_t oldestMs;
+};
+
+// "shard 37 (2 requests in flight, oldest 10.2 s)" or, for shards holding as many,
+// "shards 37, 300 (1 request each, oldest 10.2 s)".
+QString blockerGroup(const std::vector<Blocker> &group)
+{
+    const std::uint32_t n = group.front().inFlight;
+    std::uint32_t oldest = 0;
+    QStringList ids;
+    for (const Blocker &b : group) {
+        oldest = std::max(oldest, b.oldestMs);
+        ids << QString::number(b.id);
+    }
+    const QString requests = n == 1 ? QStringLiteral("1 request") : QStringLiteral("%1 requests").arg(n);
+    if (group.size() == 1)
+        return QStringLiteral("shard %1 (%2 in flight, oldest %3)").arg(ids.front(), requests, age(oldest));
+    return QStringLiteral("shards %1 (%2 each, oldest %3)").arg(ids.join(QStringLiteral(", ")), requests, age(oldest));
+}
+
+// What held a drain, as an operator looks for it: the shards still waited on, most
+// requests first, grouped by count, the first eight and "+k more".
+QString drainBlockers(const std::vector<std::unique_ptr<Shard>> &shards)
+{
+    std::vector<Blocker> blocking;
+    for (const auto &shard : shards) {
+        if (const std::uint32_t n = shard->inFlight(); n > 0)
+            blocking.push_back({shard->id(), n, shard->oldestInFlightMs()});
     }
     if (blocking.empty())
         return QStringLiteral("no shard (the last request finished at the deadline)");
-    std::sort(blocking.begin(), blocking.end(), [](const auto &a, const auto &b) {
-        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    std::sort(blocking.begin(), blocking.end(), [](const Blocker &a, const Blocker &b) {
+        return a.inFlight != b.inFlight ? a.inFlight > b.inFlight : a.id < b.id;
     });
+    constexpr std::size_t kNamed = 8;
     QStringList parts;
-    for (std::size_t i = 0; i < blocking.size() && i < 8; ++i) {
-        const auto [inFlight, id] = blocking[i];
-        parts << (i == 0 ? QStringLiteral("shard %1 (%2 %3 in flight)").arg(id).arg(inFlight)
-                                .arg(inFlight == 1 ? QStringLiteral("request") : QStringLiteral("requests"))
-                         : QStringLiteral("shard %1 (%2)").arg(id).arg(inFlight));
+    std::vector<Blocker> group;
+    for (std::size_t i = 0; i < blocking.size() && i < kNamed; ++i) {
+        if (!group.empty() && group.front().inFlight != blocking[i].inFlight) {
+            parts << blockerGroup(group);
+            group.clear();
+        }
+        group.push_back(blocking[i]);
     }
-    if (blocking.size() > 8)
-        parts << QStringLiteral("+%1 more").arg(blocking.size() - 8);
+    parts << blockerGroup(group);
+    if (blocking.size() > kNamed)
+        parts << QStringLiteral("+%1 more").arg(blocking.size() - kNamed);
     return parts.join(QStringLiteral(", "));
-}
-
-QString joinFailures(const std::vector<ShardFailure> &failures)
-{
-    QStringList parts;
-    for (const ShardFailure &f : failures)
-        parts << QStringLiteral("shard %1: %2").arg(f.shard).arg(f.reason);
-    return parts.join(QStringLiteral("; "));
 }
 
 } // namespace
@@ -88,7 +113,7 @@ RestartResult PhasedRestart::run()
     case Drain::TimedOut:
         reopen(ServicePhase::Resuming);
         return {CommandOutcome::Aborted,
-                QStringLiteral("drain timed out after %1 waiting on %2; reopened on v%3")
+                QStringLiteral("aborted: drain timed out after %1 waiting on %2; reopened on v%3")
                     .arg(duration(m_options.drainTimeoutMs), m_drainBlockers).arg(m_oldVersion),
                 m_oldVersion};
     }
@@ -135,12 +160,7 @@ bool PhasedRestart::prepare(QString *why)
         endPhase(ServicePhase::Preparing, started, QStringLiteral("timeout"), *why);
         return false;
     }
-    const auto failures = callAllShards(m_core.shards(), setStateIfLive(ShardState::Gated), deadline);
-    if (!failures.empty()) {
-        *why = QStringLiteral("prepare timed out: ") + joinFailures(failures);
-        endPhase(ServicePhase::Preparing, started, QStringLiteral("timeout"), *why);
-        return false;
-    }
+    setLiveShards(m_core, ShardState::Gated);
     endPhase(ServicePhase::Preparing, started, QStringLiteral("ok"));
     return true;
 }
@@ -151,9 +171,7 @@ PhasedRestart::Drain PhasedRestart::drain()
     const auto deadline = started + std::chrono::milliseconds(m_options.drainTimeoutMs);
     m_core.phaseStarted(ServicePhase::Draining, m_id,
                         QStringLiteral("waiting for %1 in-flight requests").arg(m_core.totalInFlight()));
-    // Only the tiles' state: not waited for, while held clients wait. It runs before the
-    // shard's replaceActor (same control lane), so the state sequence is kept.
-    postAllShards(m_core.shards(), setStateIfLive(ShardState::Draining));
+    setLiveShards(m_core, ShardState::Draining);
     const bool drained = waitDrained(deadline);
     if (drained) {
         endPhase(ServicePhase::Draining, started, QStringLiteral("ok"));
@@ -164,7 +182,7 @@ PhasedRestart::Drain PhasedRestart::drain()
         return Drain::Aborted;
     }
     const std::uint32_t left = m_core.totalInFlight();
-    m_drainBlockers = drainBlockers(m_core.stateSnapshot());
+    m_drainBlockers = drainBlockers(m_core.shards());
     if (m_options.drainPolicy == DrainTimeoutPolicy::Abort) {
         endPhase(ServicePhase::Draining, started, QStringLiteral("timeout"),
                  QStringLiteral("%1 requests still in flight; policy abort").arg(left));
@@ -216,8 +234,7 @@ bool PhasedRestart::verify(QString *why)
     const auto started = Clock::now();
     const auto deadline = started + std::chrono::milliseconds(m_options.verifyTimeoutMs);
     m_core.phaseStarted(ServicePhase::Verifying, m_id, QStringLiteral("probing every shard through the router"));
-    // Runs before each shard's probe (control lane first): a probe answered is a state set.
-    postAllShards(m_core.shards(), setStateIfLive(ShardState::Verifying));
+    setLiveShards(m_core, ShardState::Verifying);
 
     struct Probes {
         std::mutex mutex;
@@ -279,11 +296,14 @@ bool PhasedRestart::rollback(int lastTouched, QString *why)
     for (int i = 0; i <= lastTouched; ++i) {
         Shard &shard = *m_core.shards()[std::size_t(i)];
         const ActorSpec spec{i, m_oldVersion, shard.generation() + 1, m_core.graph()};
+        // Left to finish late: nothing follows a rollback, and abandoning it would leave the
+        // shard on v+1 if its forward replacement ran after all.
         const ActorReplacement replacement = ActorReplacement::run(
             shard, m_core.router(), spec, ShardState::Restarting,
-            Clock::now() + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs));
+            Clock::now() + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs), IfLate::Finish);
         if (replacement.outcome == ReplaceOutcome::NoAnswer)
-            problems << QStringLiteral("shard %1 did not answer").arg(i);
+            problems << QStringLiteral("shard %1 did not answer within %2 ms (its rollback runs when the shard is free)")
+                            .arg(i).arg(m_options.restartTimeoutPerShardMs);
         else if (replacement.outcome == ReplaceOutcome::Failed)
             problems << QStringLiteral("shard %1: %2").arg(i).arg(replacement.error);
     }
@@ -297,12 +317,11 @@ void PhasedRestart::reopen(ServicePhase phase)
     const auto started = Clock::now();
     m_core.phaseStarted(phase, m_id, QStringLiteral("opening the gate; releasing %1 held requests in arrival order")
                                          .arg(m_core.gate().heldCount()));
-    const auto deadline = started + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs);
-    // Released requests queue behind "serving" on each shard, so the gate need not wait for
-    // every shard thread; the phase (and the restart) ends once every tile says serving.
-    const ShardCalls serving = postAllShards(m_core.shards(), setStateIfLive(ShardState::Serving));
+    // Every shard with a live actor serves before the first held request is released; a
+    // shard still re-creating its actor (its replacement outran the timeout) is left to
+    // say serving itself when it is done (ActorReplacement).
+    setLiveShards(m_core, ShardState::Serving);
     m_core.gate().open();
-    waitAll(serving, deadline);
     endPhase(phase, started, QStringLiteral("ok"));
 }
 

@@ -4,22 +4,33 @@
 #include "backend/runtime/Shard.h"
 #include "backend/runtime/ShardCall.h"
 
+#include <atomic>
+#include <memory>
+
 namespace shardscope {
 
 ActorReplacement ActorReplacement::run(Shard &shard, Router &router, const ActorSpec &spec, ShardState stateAfter,
-                                       Clock::time_point deadline)
+                                       Clock::time_point deadline, IfLate ifLate)
 {
-    auto call = ShardCall::post(shard, [spec, stateAfter](Shard &s, QString *error) {
-        return s.replaceActor(spec, stateAfter, error);
+    auto late = std::make_shared<std::atomic<bool>>(false);
+    auto call = ShardCall::post(shard, [spec, stateAfter, late, &router](Shard &s, QString *error) {
+        if (!s.replaceActor(spec, stateAfter, error))
+            return false;
+        router.setGeneration(s.id(), spec.generation);
+        // The caller set `late` before it moved on, so either it sees this actor live when
+        // it reopens, or this sees `late`.
+        if (late->load())
+            s.setStateIfLive(ShardState::Serving);
+        return true;
     });
     if (!call->wait(deadline)) {
-        // Not left to run later: it would cancel whatever the caller does next on this shard.
-        call->abandon();
+        late->store(true);
+        if (ifLate == IfLate::Abandon)
+            call->abandon();
         return {ReplaceOutcome::NoAnswer, {}};
     }
     if (!call->ok())
         return {ReplaceOutcome::Failed, call->error()};
-    router.setGeneration(shard.id(), spec.generation);
     return {ReplaceOutcome::Replaced, {}};
 }
 

@@ -16,13 +16,21 @@ class Shard;
 enum class ReplaceOutcome {
     Replaced, // the shard serves `spec`'s actor and the router sends to its generation
     Failed,   // creation failed (the shard is Failed, without an actor) or the shard is shut down
-    NoAnswer, // no answer by the deadline; the call was abandoned and will not run later
+    NoAnswer, // no answer by the deadline (see IfLate for what becomes of the call)
+};
+
+// What becomes of a replacement the shard has not answered by the deadline.
+enum class IfLate {
+    Abandon, // not run if it has not started: it would undo what the caller does next
+    Finish,  // runs when the shard is free: the caller does nothing after it (a rollback)
 };
 
 // Replaces a shard's actor and waits: posts Shard::replaceActor(spec, stateAfter) on the
-// shard's control lane, waits until `deadline`, abandons an unanswered call, and on
-// success points the router at the new generation. The one way restarts, rollbacks and
-// starts re-create an actor. Coordinator thread only (it blocks on the shard).
+// shard's control lane, where success also points the router at the new generation,
+// and waits until `deadline`. A replacement that finishes after its caller stopped
+// waiting leaves the shard serving (the caller's restart may have ended meanwhile, and
+// nobody else would say so). The one way restarts, rollbacks and starts re-create an
+// actor. Coordinator thread only (it blocks on the shard).
 struct ActorReplacement {
     using Clock = std::chrono::steady_clock;
 
@@ -32,7 +40,7 @@ struct ActorReplacement {
     bool replaced() const { return outcome == ReplaceOutcome::Replaced; }
 
     static ActorReplacement run(Shard &shard, Router &router, const ActorSpec &spec, ShardState stateAfter,
-                                Clock::time_point deadline);
+                                Clock::time_point deadline, IfLate ifLate = IfLate::Abandon);
 };
 
 } // namespace shardscope

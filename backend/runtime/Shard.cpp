@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <exception>
 
 namespace shardscope {
@@ -39,6 +40,17 @@ public:
     {
         m_shard.finish(m_reply, QueryReply::failure(QueryStatus::Unavailable, reason, m_shard.m_id), m_admitted);
     }
+    std::int64_t admittedNs() const override { return m_admitted.time_since_epoch().count(); }
+    // Refused at the door of a full mailbox: the client may retry in a second.
+    void refuseFull()
+    {
+        QueryReply answer = QueryReply::failure(
+            QueryStatus::Unavailable,
+            QStringLiteral("shard %1's queue is full (limit %2); retry later").arg(m_shard.m_id).arg(m_shard.m_hooks.queueLimit),
+            m_shard.m_id);
+        answer.retryAfterSeconds = 1;
+        m_shard.finish(m_reply, std::move(answer), m_admitted);
+    }
 
 private:
     Shard &m_shard;
@@ -59,7 +71,20 @@ PushResult Shard::post(MessagePtr message, Lane lane)
 void Shard::submit(QueryRequest request, Generation routedGeneration, ReplyFn reply)
 {
     m_inFlight.fetch_add(1, std::memory_order_acq_rel);
-    post(std::make_unique<QueryMessage>(*this, std::move(request), routedGeneration, std::move(reply)), Lane::Normal);
+    auto query = std::make_unique<QueryMessage>(*this, std::move(request), routedGeneration, std::move(reply));
+    QueryMessage &refusable = *query;
+    MessagePtr message = std::move(query);
+    switch (m_mailbox.push(message, Lane::Normal, m_hooks.queueLimit)) {
+    case PushResult::Closed:
+        message->refuse(QStringLiteral("shard %1 is shut down").arg(m_id));
+        break;
+    case PushResult::Full:
+        refusable.refuseFull();
+        break;
+    case PushResult::Pushed:
+    case PushResult::WokeReader:
+        break;
+    }
 }
 
 ShardSnapshot Shard::snapshot() const
@@ -71,11 +96,21 @@ ShardSnapshot Shard::snapshot() const
     s.generation = generation();
     s.queueDepth = m_mailbox.size();
     s.inFlight = inFlight();
+    s.oldestInFlightMs = s.inFlight > 0 ? oldestInFlightMs() : 0;
     s.processed = m_processed.load(std::memory_order_relaxed);
     s.failed = m_failed.load(std::memory_order_relaxed);
     s.latencyP50Us = m_latency.p50();
     s.latencyP99Us = m_latency.p99();
     return s;
+}
+
+std::uint32_t Shard::oldestInFlightMs() const
+{
+    const std::int64_t oldest = std::min(m_mailbox.oldestAdmittedNs(), m_oldestDeferredNs.load(std::memory_order_acquire));
+    if (oldest == Message::kNotARequest)
+        return 0;
+    const std::int64_t ageNs = Clock::now().time_since_epoch().count() - oldest;
+    return static_cast<std::uint32_t>(std::clamp<std::int64_t>(ageNs / 1'000'000, 0, UINT32_MAX));
 }
 
 void Shard::stop(const QString &reason)
@@ -99,16 +134,39 @@ void Shard::run()
         const auto result = m_mailbox.pop(message, deadline);
         if (result == Mailbox::PopResult::Closed)
             break;
-        if (result == Mailbox::PopResult::Message)
+        if (result == Mailbox::PopResult::Message) {
             message->run();
+            // After run(): a deferred request is already counted by m_oldestDeferredNs.
+            m_mailbox.releaseInHand();
+        }
         fireDueTimers();
     }
     refuseDeferred(QStringLiteral("service is shutting down"));
     m_actor.reset();
+    setLive(false);
+}
+
+std::optional<QueryReply> Shard::refusalBeforeRun(const QueryRequest &request, Clock::time_point admitted) const
+{
+    if (request.clientHasGone())
+        return QueryReply::failure(QueryStatus::Unavailable,
+                                   QStringLiteral("discarded: the client went away before shard %1 ran the query").arg(m_id), m_id);
+    const auto now = Clock::now();
+    if (request.deadline != Clock::time_point{} && now >= request.deadline) {
+        const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - admitted).count();
+        return QueryReply::failure(QueryStatus::DeadlineExceeded,
+                                   QStringLiteral("deadline exceeded: the query waited %1 ms for shard %2 and was not run")
+                                       .arg(waited).arg(m_id), m_id);
+    }
+    return std::nullopt;
 }
 
 void Shard::handleQuery(const QueryRequest &request, Generation routed, ReplyFn &reply, Clock::time_point admitted)
 {
+    if (auto refusal = refusalBeforeRun(request, admitted)) {
+        finish(reply, std::move(*refusal), admitted);
+        return;
+    }
     if (!m_actor || m_actor->generation() != routed) {
         finish(reply, QueryReply::failure(QueryStatus::Unavailable, unavailableReason(), m_id), admitted);
         return;
@@ -134,11 +192,14 @@ void Shard::handleQuery(const QueryRequest &request, Generation routed, ReplyFn 
         answer.status = outcome.status;
         answer.error = outcome.error;
         break;
-    case ProcedureOutcome::Kind::Defer:
+    case ProcedureOutcome::Kind::Defer: {
         answer.result = outcome.value;
-        m_deferred.emplace(Clock::now() + std::chrono::milliseconds(outcome.deferMs),
-                           Deferred{std::move(reply), std::move(answer), admitted, routed});
+        // A sleep (or a stuck query) waits at most until its deadline.
+        auto due = Clock::now() + std::chrono::milliseconds(outcome.deferMs);
+        const bool cut = request.deadline != Clock::time_point{} && request.deadline < due;
+        deferAnswer(cut ? request.deadline : due, Deferred{std::move(reply), std::move(answer), admitted, routed, cut});
         return;
+    }
     }
     finish(reply, std::move(answer), admitted);
 }
@@ -167,8 +228,13 @@ void Shard::fireDueTimers()
 {
     const auto now = Clock::now();
     while (!m_deferred.empty() && m_deferred.begin()->first <= now) {
-        auto node = m_deferred.extract(m_deferred.begin());
-        Deferred &d = node.mapped();
+        Deferred d = takeFirstDeferred();
+        if (d.cutByDeadline) {
+            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - d.admitted).count();
+            d.answer = QueryReply::failure(QueryStatus::DeadlineExceeded,
+                                           QStringLiteral("deadline exceeded after %1 ms: the query had not finished on shard %2")
+                                               .arg(ms).arg(m_id), m_id);
+        }
         finish(d.reply, std::move(d.answer), d.admitted);
     }
     while (!m_timers.empty() && m_timers.begin()->first <= now) {
@@ -182,7 +248,7 @@ void Shard::crash(const QString &why)
     const ActorSpec spec = m_actor->spec();
     refuseDeferred(why);
     m_actor.reset();
-    setState(ShardState::Failed);
+    setLive(false, ShardState::Failed);
     warn(why);
     scheduleRespawn(spec);
 }
@@ -229,10 +295,34 @@ void Shard::warn(const QString &message)
         m_hooks.onWarning(m_id, message);
 }
 
+void Shard::deferAnswer(Clock::time_point due, Deferred deferred)
+{
+    m_deferredAdmitted.insert(deferred.admitted);
+    m_deferred.emplace(due, std::move(deferred));
+    publishOldestDeferred();
+}
+
+Shard::Deferred Shard::takeFirstDeferred()
+{
+    auto node = m_deferred.extract(m_deferred.begin());
+    m_deferredAdmitted.erase(m_deferredAdmitted.find(node.mapped().admitted));
+    publishOldestDeferred();
+    return std::move(node.mapped());
+}
+
+void Shard::publishOldestDeferred()
+{
+    m_oldestDeferredNs.store(m_deferredAdmitted.empty() ? Message::kNotARequest
+                                                        : m_deferredAdmitted.begin()->time_since_epoch().count(),
+                             std::memory_order_release);
+}
+
 void Shard::refuseDeferred(const QString &reason)
 {
     auto pending = std::move(m_deferred);
     m_deferred.clear();
+    m_deferredAdmitted.clear();
+    publishOldestDeferred();
     for (auto &[due, d] : pending)
         finish(d.reply, QueryReply::failure(QueryStatus::Unavailable, reason, m_id), d.admitted);
 }
@@ -272,6 +362,7 @@ bool Shard::installActor(const ActorSpec &spec, QString *error)
     if (!actor)
         return false;
     m_actor = std::move(actor);
+    setLive(true);
     m_version.store(spec.version, std::memory_order_release);
     m_generation.store(spec.generation, std::memory_order_release);
     return true;
@@ -284,19 +375,34 @@ void Shard::cancelActor(ShardState stateAfter, const QString &reason)
         refuseDeferred(reason);
         m_actor.reset();
     }
-    setState(stateAfter);
+    setLive(false, stateAfter);
 }
 
 void Shard::setState(ShardState state)
 {
-    if (m_state.exchange(state, std::memory_order_acq_rel) != state && m_hooks.onStateChange)
-        m_hooks.onStateChange(m_id, state, version());
+    std::lock_guard lock(m_stateMutex);
+    changeStateLocked(state);
 }
 
 void Shard::setStateIfLive(ShardState state)
 {
-    if (m_actor)
-        setState(state);
+    std::lock_guard lock(m_stateMutex);
+    if (m_live)
+        changeStateLocked(state);
+}
+
+void Shard::setLive(bool live, std::optional<ShardState> state)
+{
+    std::lock_guard lock(m_stateMutex);
+    m_live = live;
+    if (state)
+        changeStateLocked(*state);
+}
+
+void Shard::changeStateLocked(ShardState state)
+{
+    if (m_state.exchange(state, std::memory_order_acq_rel) != state && m_hooks.onStateChange)
+        m_hooks.onStateChange(m_id, state, version());
 }
 
 void Shard::superviseFailedCreate(const ActorSpec &spec)

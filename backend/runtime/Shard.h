@@ -10,7 +10,10 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <set>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 namespace shardscope {
@@ -24,6 +27,7 @@ struct ShardHooks {
     std::function<void(ShardId, const QString &)> onWarning;
     DrainSignal *drain = nullptr; // rung when the in-flight count drops to zero; outlives the shard
     SupervisionPolicy supervision;
+    std::uint32_t queueLimit = 0; // queries waiting in the mailbox; 0: no limit
 };
 
 // One shard: a thread, its mailbox, its actor and its published counters.
@@ -49,6 +53,9 @@ public:
     void submit(QueryRequest request, Generation routedGeneration, ReplyFn reply);
 
     ShardSnapshot snapshot() const;
+    // Age of the oldest request routed here and not yet answered, 0 when none. Takes the
+    // mailbox lock once: for snapshots, not for the query path.
+    std::uint32_t oldestInFlightMs() const;
     // seq_cst: a drain's waiter reads it after announcing itself (DrainSignal::shardIdle).
     std::uint32_t inFlight() const { return m_inFlight.load(std::memory_order_seq_cst); }
     ShardState state() const { return m_state.load(std::memory_order_acquire); }
@@ -59,13 +66,18 @@ public:
     // queued, answers deferred work, joins the thread.
     void stop(const QString &reason);
 
+    // Any thread: a restart's coordinator sets the phase states directly, so a shard
+    // whose thread is busy (a long spin) still says what it does the moment a restart
+    // ends; a state change queued behind the spin would land after the restart and stay.
+    void setState(ShardState state);
+    // Changes the state only while an actor is live (a canceled or failed shard stays so);
+    // checked and changed under one lock with the actor's coming and going.
+    void setStateIfLive(ShardState state);
+
     // --- shard thread only ---
     // Cancels the current actor (answering its deferred work) and creates one from `spec`.
     bool replaceActor(const ActorSpec &spec, ShardState stateAfter, QString *error);
     void cancelActor(ShardState stateAfter, const QString &reason);
-    void setState(ShardState state);
-    // Changes the state only while an actor is live (a canceled shard stays canceled).
-    void setStateIfLive(ShardState state);
     // Forced drain: refuses queued queries and deferred work with `reason`.
     void refuseQueuedQueries(const QString &reason);
     // After replaceActor() failed outside a restart (a start): the supervisor retries
@@ -79,11 +91,14 @@ private:
         QueryReply answer;
         Clock::time_point admitted;
         Generation generation;
+        bool cutByDeadline = false; // due at the query's deadline, before its own end
     };
 
     // Shard thread only, except finish().
     void run();
     void handleQuery(const QueryRequest &request, Generation routed, ReplyFn &reply, Clock::time_point admitted);
+    // Why a query must not run now (its client left, its deadline passed), or nothing.
+    std::optional<QueryReply> refusalBeforeRun(const QueryRequest &request, Clock::time_point admitted) const;
     // Any thread: a query refused outside the shard thread (closed mailbox) ends here too.
     // Only the shard thread finishes successful ones.
     void finish(ReplyFn &reply, QueryReply answer, Clock::time_point admitted);
@@ -95,7 +110,14 @@ private:
     // and generation. False with *error when the factory fails or throws.
     bool installActor(const ActorSpec &spec, QString *error);
     void warn(const QString &message);
+    // Shard thread only: records whether an actor is live, with the state that says so.
+    void setLive(bool live, std::optional<ShardState> state = std::nullopt);
+    void changeStateLocked(ShardState state); // m_stateMutex held
     void refuseDeferred(const QString &reason);
+    void deferAnswer(Clock::time_point due, Deferred deferred);
+    // Takes the first due entry out of m_deferred (which must not be empty).
+    Deferred takeFirstDeferred();
+    void publishOldestDeferred();
     QString unavailableReason() const;
 
     const ShardId m_id;
@@ -105,16 +127,23 @@ private:
     // Any thread: the mailbox and the published counters.
     Mailbox m_mailbox;
 
+    // Writers take m_stateMutex (state changes are rare), so "live" and the state move
+    // together and state events leave in the order the states were set; readers load.
+    std::mutex m_stateMutex;
+    bool m_live = false; // an actor is installed; guarded by m_stateMutex
     std::atomic<ShardState> m_state{ShardState::Stopped};
     std::atomic<Version> m_version{0};
     std::atomic<Generation> m_generation{0};
     std::atomic<std::uint32_t> m_inFlight{0};
     std::atomic<std::uint64_t> m_processed{0};
     std::atomic<std::uint64_t> m_failed{0};
+    // Admission (steady ns) of the oldest deferred request; Message::kNotARequest if none.
+    std::atomic<std::int64_t> m_oldestDeferredNs{Message::kNotARequest};
 
     // Shard thread only.
     std::unique_ptr<QueryActor> m_actor;
     std::multimap<Clock::time_point, Deferred> m_deferred;
+    std::multiset<Clock::time_point> m_deferredAdmitted; // the same entries, by admission
     std::multimap<Clock::time_point, std::function<void()>> m_timers;
     std::vector<Clock::time_point> m_recentCrashes;
     std::uint64_t m_respawnEpoch = 0; // bumped when a restart takes over the actor

@@ -7,6 +7,8 @@
 #include <QString>
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -20,7 +22,18 @@ struct QueryRequest {
     // Raised by the HTTP edge when the connection that sent the query closes: work not
     // yet started is discarded (the ledger counts it refused, not lost). Null in-process.
     std::shared_ptr<const std::atomic<bool>> clientGone = {};
+    // How long the client lets the service work on it, from admission: 0 asks for the
+    // service's default. The front door turns it into `deadline`.
+    int deadlineMs = 0;
+    std::chrono::steady_clock::time_point deadline{}; // none when default-constructed
+
+    bool clientHasGone() const { return clientGone && clientGone->load(std::memory_order_acquire); }
 };
+
+// The bounds of a per-request deadline_ms (POST /v1/query) and the service default.
+inline constexpr int kMinQueryDeadlineMs = 1;
+inline constexpr int kMaxQueryDeadlineMs = 300000;
+inline constexpr int kDefaultQueryDeadlineMs = 30000;
 
 enum class QueryStatus : std::uint8_t {
     Ok,
@@ -28,6 +41,7 @@ enum class QueryStatus : std::uint8_t {
     NotFound,    // 404: unknown procedure
     Unavailable, // 503: cancelled actor, closed gate, stopped service, forced drain
     Internal,    // 500: a handler threw
+    DeadlineExceeded, // 504: the query's deadline passed before it could be answered
 };
 
 struct QueryReply {

@@ -40,6 +40,17 @@ bool parseQueryRequest(const QByteArray &body, int shardCount, QueryRequest *out
         }
         pinned = int(d);
     }
+    const QJsonValue deadline = o.value(QStringLiteral("deadline_ms"));
+    int deadlineMs = 0;
+    if (!deadline.isUndefined() && !deadline.isNull()) {
+        const double d = deadline.toDouble(-1);
+        if (!deadline.isDouble() || d < kMinQueryDeadlineMs || d > kMaxQueryDeadlineMs || std::floor(d) != d) {
+            *error = QStringLiteral("\"deadline_ms\" must be an integer in [%1, %2]").arg(kMinQueryDeadlineMs).arg(kMaxQueryDeadlineMs);
+            return false;
+        }
+        deadlineMs = int(d);
+    }
+    out->deadlineMs = deadlineMs;
     out->procedure = procedure.toString();
     out->args = args.toObject();
     out->pinnedShard = pinned;

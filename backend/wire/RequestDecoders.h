@@ -17,7 +17,8 @@ namespace shardscope {
 // without a server. Each returns false and sets *error to the message of the 400 the
 // client gets; on false *out is unspecified. Pure functions: callable from any thread.
 
-// A /v1/query body: {"procedure": "echo", "args": {...}, "shard": 2}.
+// A /v1/query body: {"procedure": "echo", "args": {...}, "shard": 2, "deadline_ms": 500};
+// shard and deadline_ms are optional (deadline_ms in [kMinQueryDeadlineMs, kMaxQueryDeadlineMs]).
 bool parseQueryRequest(const QByteArray &body, int shardCount, QueryRequest *out, QString *error);
 
 // A /v1/service/restart body: empty means `defaults`; otherwise a JSON object whose

@@ -28,7 +28,7 @@ namespace QTest {
 template <>
 inline char *toString(const shardscope::QueryStatus &s)
 {
-    static const char *names[] = {"Ok", "BadRequest", "NotFound", "Unavailable", "Internal"};
+    static const char *names[] = {"Ok", "BadRequest", "NotFound", "Unavailable", "Internal", "DeadlineExceeded"};
     return qstrdup(names[int(s)]);
 }
 } // namespace QTest

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void controlMessagesOvertakeQueuedNormalOnes_data();
     void controlMessagesOvertakeQueuedNormalOnes();
     void aClosedMailboxNoLongerAcceptsNewMessages();
+    void aFullNormalLaneRefusesTheNextQueryButNeverAControlMessage();
     void closeHandsBackEveryQueuedEnvelopeOfBothLanes();
     void aReaderWokenByCloseSeesClosed();
     void takeNormalLeavesControlMessagesQueued();
@@ -102,6 +103,26 @@ void MailboxTest::aClosedMailboxNoLongerAcceptsNewMessages()
     MessagePtr e;
     QCOMPARE(box.pop(e, Clock::now() + 50ms), Mailbox::PopResult::Closed);
     QVERIFY(log.empty());
+}
+
+void MailboxTest::aFullNormalLaneRefusesTheNextQueryButNeverAControlMessage()
+{
+    Mailbox box;
+    std::vector<QString> log;
+    for (int i = 0; i < 2; ++i) {
+        MessagePtr m = toMessage(tagged(&log, QStringLiteral("n%1").arg(i)));
+        QCOMPARE(box.push(m, Lane::Normal, 2), PushResult::Pushed);
+    }
+    MessagePtr third = toMessage(tagged(&log, QStringLiteral("n2")));
+    QCOMPARE(box.push(third, Lane::Normal, 2), PushResult::Full);
+    QVERIFY2(third, "a refused push leaves the message with the caller, who refuses it");
+    MessagePtr control = toMessage(tagged(&log, QStringLiteral("c0")));
+    QCOMPARE(box.push(control, Lane::Control, 2), PushResult::Pushed);
+    QCOMPARE(box.size(), 3u);
+    MessagePtr e;
+    QCOMPARE(box.pop(e, Clock::now()), Mailbox::PopResult::Message); // c0
+    QCOMPARE(box.pop(e, Clock::now()), Mailbox::PopResult::Message); // n0: room for one more
+    QCOMPARE(box.push(third, Lane::Normal, 2), PushResult::Pushed);
 }
 
 void MailboxTest::closeHandsBackEveryQueuedEnvelopeOfBothLanes()

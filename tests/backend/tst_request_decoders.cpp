@@ -60,6 +60,32 @@ private Q_SLOTS:
         QTest::newRow("a negative shard is refused") << QByteArray(R"({"procedure":"echo","shard":-1})") << R"("shard" must be an integer in [0, 3])";
         QTest::newRow("a fractional shard is refused") << QByteArray(R"({"procedure":"echo","shard":1.5})") << R"("shard" must be an integer in [0, 3])";
         QTest::newRow("a shard given as text is refused") << QByteArray(R"({"procedure":"echo","shard":"1"})") << R"("shard" must be an integer in [0, 3])";
+        const char *deadlineRange = R"("deadline_ms" must be an integer in [1, 300000])";
+        QTest::newRow("a zero deadline is refused") << QByteArray(R"({"procedure":"echo","deadline_ms":0})") << deadlineRange;
+        QTest::newRow("a negative deadline is refused") << QByteArray(R"({"procedure":"echo","deadline_ms":-5})") << deadlineRange;
+        QTest::newRow("a deadline past five minutes is refused") << QByteArray(R"({"procedure":"echo","deadline_ms":300001})") << deadlineRange;
+        QTest::newRow("a fractional deadline is refused") << QByteArray(R"({"procedure":"echo","deadline_ms":2.5})") << deadlineRange;
+        QTest::newRow("a deadline given as text is refused") << QByteArray(R"({"procedure":"echo","deadline_ms":"100"})") << deadlineRange;
+        QTest::newRow("a huge deadline is refused") << QByteArray(R"({"procedure":"echo","deadline_ms":1e300})") << deadlineRange;
+    }
+
+    void a_query_deadline_is_decoded_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("deadlineMs");
+        QTest::newRow("no deadline asks for the service's default") << QByteArray(R"({"procedure":"echo"})") << 0;
+        QTest::newRow("a null deadline asks for the default") << QByteArray(R"({"procedure":"echo","deadline_ms":null})") << 0;
+        QTest::newRow("the shortest deadline") << QByteArray(R"({"procedure":"echo","deadline_ms":1})") << 1;
+        QTest::newRow("the longest deadline") << QByteArray(R"({"procedure":"echo","deadline_ms":300000})") << 300000;
+    }
+    void a_query_deadline_is_decoded()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(int, deadlineMs);
+        QueryRequest request;
+        QString error;
+        QVERIFY2(parseQueryRequest(body, 4, &request, &error), qPrintable(error));
+        QCOMPARE(request.deadlineMs, deadlineMs);
     }
     void a_bad_query_body_gets_its_message()
     {
