@@ -10,6 +10,7 @@ int httpStatus(QueryStatus status)
     case QueryStatus::NotFound: return 404;
     case QueryStatus::Unavailable: return 503;
     case QueryStatus::Internal: return 500;
+    case QueryStatus::DeadlineExceeded: return 504; // the shard behind the edge did not answer in time
     }
     return 500;
 }

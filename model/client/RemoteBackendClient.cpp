@@ -22,6 +22,7 @@ QueryStatus statusFromHttp(int code)
     case 400: return QueryStatus::BadRequest;
     case 404: return QueryStatus::NotFound;
     case 500: return QueryStatus::Internal;
+    case 504: return QueryStatus::DeadlineExceeded;
     default: return QueryStatus::Unavailable;
     }
 }
