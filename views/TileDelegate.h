@@ -9,7 +9,9 @@
 namespace shardscope {
 
 // Paints one shard tile from ShardTableModel roles: state colour with the state's name
-// (or symbol on small tiles), shard id, version, queue bar and number, skew badges.
+// (or symbol on small tiles), shard id, version, queue bar and number, skew badges, the
+// age of the oldest request in flight once it is old (a black badge; a black bar on
+// heat-map cells) and a yellow chip while a fault drill is armed on the shard.
 // No focus rectangle: selection is a thick outline, which golden images keep stable.
 //
 // Every frame changes some counter of every shard (processed, latency), so the grid
@@ -42,6 +44,8 @@ public:
         bool serving = false; // heat-map cells mark every other state with its symbol
         QString stateText;
         quint32 inFlight = 0, p99Us = 0; // drawn on large tiles only (0 otherwise)
+        QString oldest; // age of an old request in flight ("4 s"), empty below the threshold
+        QString faultChip; // a fault drill armed on the shard ("crash"), empty when none
 
         friend bool operator==(const Content &, const Content &) = default;
     };
@@ -57,7 +61,8 @@ private:
     const QPixmap &tilePixmap(const Content &content) const;
     static void paintTile(QPainter *p, const QRect &rect, const Content &c);
     static void paintHeatCell(QPainter *p, const QRect &rect, const Content &c);
-    static void paintBadge(QPainter *painter, const QRect &rect, const QString &text, const QColor &fg);
+    static void paintBadge(QPainter *painter, const QRect &rect, const QString &text, const QColor &fg,
+                           const QColor &bg = QColor(255, 255, 255, 235));
 
     QSize m_size{140, 84};
     mutable QHash<int, Cached> m_cache; // by shard id
