@@ -29,7 +29,11 @@ public:
     void setEmptyText(const QString &text);
     QString emptyText() const { return m_emptyText; }
 
+    // Tiles repainted by dataChanged since the view was created (tests and benchmarks).
+    qint64 tilesInvalidated() const { return m_tilesInvalidated; }
+
 protected:
+    void dataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles) override;
     void paintEvent(QPaintEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
 
@@ -40,6 +44,7 @@ private:
     TileSize m_mode = TileSize::Auto;
     TileSize m_effective = TileSize::Large;
     int m_lastCount = 0;
+    qint64 m_tilesInvalidated = 0;
     QString m_emptyText;
 };
 

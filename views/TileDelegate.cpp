@@ -99,6 +99,30 @@ TileDelegate::Content TileDelegate::contentOf(const QStyleOptionViewItem &option
     return c;
 }
 
+const QList<int> &TileDelegate::drawnRoles(QSize size)
+{
+    using R = ShardTableModel;
+    // Heat-map cells draw the state, skew, an old request and armed faults; tiles add the
+    // version and queue, and large tiles the in-flight count and p99.
+    static const QList<int> heat = {R::IdRole, R::StateRole, R::StateSymbolRole, R::ColourRole, R::TextColourRole,
+                                    R::VersionSkewRole, R::QueueSkewRole, R::OldestShownRole, R::FaultChipRole};
+    static const QList<int> tile = heat + QList<int>{R::StateNameRole, R::VersionRole, R::QueueDepthRole, R::QueueFractionRole};
+    static const QList<int> large = tile + QList<int>{R::InFlightRole, R::LatencyP99Role};
+    if (size.width() < kSmallestTileWidth)
+        return heat;
+    return TileGeometry(QRect(QPoint(0, 0), size)).large ? large : tile;
+}
+
+bool TileDelegate::drawsAsPainted(const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    const auto it = m_cache.constFind(index.data(ShardTableModel::IdRole).toInt());
+    if (it == m_cache.constEnd())
+        return false;
+    Content c = contentOf(option, index);
+    c.dpr = it->content.dpr; // the device's, set at paint time; a change of screen repaints everything anyway
+    return !c.selected && c == it->content;
+}
+
 void TileDelegate::paint(QPainter *p, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     Content c = contentOf(option, index);

@@ -14,10 +14,11 @@ namespace shardscope {
 // heat-map cells) and a yellow chip while a fault drill is armed on the shard.
 // No focus rectangle: selection is a thick outline, which golden images keep stable.
 //
-// Every frame changes some counter of every shard (processed, latency), so the grid
-// repaints all visible tiles at 20 Hz although most of them draw exactly what they drew
-// before. Each tile is therefore rendered once into a pixmap, keyed by everything it
-// draws, and later paints with the same content are a blit (bench_console, issue 5).
+// Every frame changes some counter of every shard (processed, latency), although most
+// tiles draw exactly what they drew before. So the grid repaints only tiles whose drawn
+// content changed (drawnRoles(), drawsAsPainted(): ShardGridView::dataChanged), and each
+// tile is rendered once into a pixmap, keyed by everything it draws, so that a repaint
+// with the same content (an expose, a scroll) is a blit (bench_console, issue 5).
 class TileDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
@@ -49,6 +50,11 @@ public:
 
         friend bool operator==(const Content &, const Content &) = default;
     };
+    // The model roles a tile of `size` draws: a change to no other role leaves it as it was.
+    static const QList<int> &drawnRoles(QSize size);
+    // True when the tile at `option` would draw what it drew last time it was painted
+    // (false when it was never painted or was drawn in place, as a selected tile is).
+    bool drawsAsPainted(const QStyleOptionViewItem &option, const QModelIndex &index) const;
     // Pixmap renders of tiles since the cache was last cleared (tests and benchmarks).
     int cachedRenders() const { return m_renders; }
 
