@@ -61,6 +61,13 @@ QByteArray prometheusText(const ServiceSnapshot &s, bool restartRunning, const S
     perShard(out, s, "shardscope_shard_in_flight", "gauge", "Requests routed to the shard and not yet answered.", [](const ShardSnapshot &x) { return x.inFlight; });
     perShard(out, s, "shardscope_shard_processed_total", "counter", "Requests the shard answered successfully.", [](const ShardSnapshot &x) { return x.processed; });
     perShard(out, s, "shardscope_shard_failed_total", "counter", "Requests the shard answered with an error.", [](const ShardSnapshot &x) { return x.failed; });
+    family(out, "shardscope_shard_oldest_in_flight_seconds", "gauge",
+           "Age of the oldest request routed to the shard and not yet answered (0 when none).");
+    for (const ShardSnapshot &shard : s.shards) {
+        char value[32];
+        std::snprintf(value, sizeof value, "%g", shard.oldestInFlightMs / 1e3);
+        out += "shardscope_shard_oldest_in_flight_seconds{shard=\"" + std::to_string(shard.id) + "\"} " + value + '\n';
+    }
     family(out, "shardscope_shard_latency_p99_seconds", "gauge", "p99 latency over the shard's recent requests.");
     for (const ShardSnapshot &shard : s.shards) {
         char value[32];

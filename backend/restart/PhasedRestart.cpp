@@ -23,29 +23,62 @@ QString duration(int ms)
     return ms < 1000 ? QStringLiteral("%1 ms").arg(ms) : QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'g', 3);
 }
 
-// What held a drain, as an operator looks for it: "shard 37 (2 requests in flight),
-// shard 300 (1)", most first, the first eight and "+k more".
-QString drainBlockers(const ServiceSnapshot &snapshot)
+// An age as an operator reads it: "800 ms", "10.2 s".
+QString age(std::uint32_t ms)
 {
-    std::vector<std::pair<std::uint32_t, ShardId>> blocking;
-    for (const ShardSnapshot &s : snapshot.shards) {
-        if (s.inFlight > 0)
-            blocking.emplace_back(s.inFlight, s.id);
+    return ms < 1000 ? QStringLiteral("%1 ms").arg(ms) : QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', 1);
+}
+
+struct Blocker {
+    ShardId id;
+    std::uint32_t inFlight;
+    std::uint32_t oldestMs;
+};
+
+// "shard 37 (2 requests in flight, oldest 10.2 s)" or, for shards holding as many,
+// "shards 37, 300 (1 request each, oldest 10.2 s)".
+QString blockerGroup(const std::vector<Blocker> &group)
+{
+    const std::uint32_t n = group.front().inFlight;
+    std::uint32_t oldest = 0;
+    QStringList ids;
+    for (const Blocker &b : group) {
+        oldest = std::max(oldest, b.oldestMs);
+        ids << QString::number(b.id);
+    }
+    const QString requests = n == 1 ? QStringLiteral("1 request") : QStringLiteral("%1 requests").arg(n);
+    if (group.size() == 1)
+        return QStringLiteral("shard %1 (%2 in flight, oldest %3)").arg(ids.front(), requests, age(oldest));
+    return QStringLiteral("shards %1 (%2 each, oldest %3)").arg(ids.join(QStringLiteral(", ")), requests, age(oldest));
+}
+
+// What held a drain, as an operator looks for it: the shards still waited on, most
+// requests first, grouped by count, the first eight and "+k more".
+QString drainBlockers(const std::vector<std::unique_ptr<Shard>> &shards)
+{
+    std::vector<Blocker> blocking;
+    for (const auto &shard : shards) {
+        if (const std::uint32_t n = shard->inFlight(); n > 0)
+            blocking.push_back({shard->id(), n, shard->oldestInFlightMs()});
     }
     if (blocking.empty())
         return QStringLiteral("no shard (the last request finished at the deadline)");
-    std::sort(blocking.begin(), blocking.end(), [](const auto &a, const auto &b) {
-        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    std::sort(blocking.begin(), blocking.end(), [](const Blocker &a, const Blocker &b) {
+        return a.inFlight != b.inFlight ? a.inFlight > b.inFlight : a.id < b.id;
     });
+    constexpr std::size_t kNamed = 8;
     QStringList parts;
-    for (std::size_t i = 0; i < blocking.size() && i < 8; ++i) {
-        const auto [inFlight, id] = blocking[i];
-        parts << (i == 0 ? QStringLiteral("shard %1 (%2 %3 in flight)").arg(id).arg(inFlight)
-                                .arg(inFlight == 1 ? QStringLiteral("request") : QStringLiteral("requests"))
-                         : QStringLiteral("shard %1 (%2)").arg(id).arg(inFlight));
+    std::vector<Blocker> group;
+    for (std::size_t i = 0; i < blocking.size() && i < kNamed; ++i) {
+        if (!group.empty() && group.front().inFlight != blocking[i].inFlight) {
+            parts << blockerGroup(group);
+            group.clear();
+        }
+        group.push_back(blocking[i]);
     }
-    if (blocking.size() > 8)
-        parts << QStringLiteral("+%1 more").arg(blocking.size() - 8);
+    parts << blockerGroup(group);
+    if (blocking.size() > kNamed)
+        parts << QStringLiteral("+%1 more").arg(blocking.size() - kNamed);
     return parts.join(QStringLiteral(", "));
 }
 
@@ -88,7 +121,7 @@ RestartResult PhasedRestart::run()
     case Drain::TimedOut:
         reopen(ServicePhase::Resuming);
         return {CommandOutcome::Aborted,
-                QStringLiteral("drain timed out after %1 waiting on %2; reopened on v%3")
+                QStringLiteral("aborted: drain timed out after %1 waiting on %2; reopened on v%3")
                     .arg(duration(m_options.drainTimeoutMs), m_drainBlockers).arg(m_oldVersion),
                 m_oldVersion};
     }
@@ -164,7 +197,7 @@ PhasedRestart::Drain PhasedRestart::drain()
         return Drain::Aborted;
     }
     const std::uint32_t left = m_core.totalInFlight();
-    m_drainBlockers = drainBlockers(m_core.stateSnapshot());
+    m_drainBlockers = drainBlockers(m_core.shards());
     if (m_options.drainPolicy == DrainTimeoutPolicy::Abort) {
         endPhase(ServicePhase::Draining, started, QStringLiteral("timeout"),
                  QStringLiteral("%1 requests still in flight; policy abort").arg(left));

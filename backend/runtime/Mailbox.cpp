@@ -2,6 +2,8 @@
 
 #include "backend/runtime/WakeBatch.h"
 
+#include <algorithm>
+
 namespace shardscope {
 
 namespace {
@@ -78,6 +80,7 @@ Mailbox::PopResult Mailbox::pop(MessagePtr &out, std::optional<std::chrono::stea
         return m_closed ? PopResult::Closed : PopResult::Timeout;
     out = std::move(lane.front());
     lane.pop_front();
+    m_inHandNs.store(out->admittedNs(), std::memory_order_release);
     m_size.fetch_sub(1, std::memory_order_relaxed);
     return PopResult::Message;
 }
@@ -106,6 +109,16 @@ std::vector<MessagePtr> Mailbox::takeNormal()
     m_size.fetch_sub(static_cast<std::uint32_t>(m_normal.size()), std::memory_order_relaxed);
     m_normal.clear();
     return taken;
+}
+
+std::int64_t Mailbox::oldestAdmittedNs() const
+{
+    std::lock_guard lock(m_mutex);
+    std::int64_t oldest = m_inHandNs.load(std::memory_order_acquire);
+    // Producers stamp before they push, so the front is the oldest to within a push race.
+    if (!m_normal.empty())
+        oldest = std::min(oldest, m_normal.front()->admittedNs());
+    return oldest;
 }
 
 bool Mailbox::readerWaiting() const

@@ -3,6 +3,8 @@
 #include <QString>
 
 #include <atomic>
+#include <climits>
+#include <cstdint>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -23,6 +25,10 @@ public:
     virtual ~Message() = default;
     virtual void run() = 0;
     virtual void refuse(const QString &reason) = 0;
+    // steady_clock nanoseconds when a client's request was admitted; kNotARequest for
+    // control messages. Read under the mailbox lock for the oldest-in-flight age.
+    static constexpr std::int64_t kNotARequest = INT64_MAX;
+    virtual std::int64_t admittedNs() const { return kNotARequest; }
 };
 using MessagePtr = std::unique_ptr<Message>;
 
@@ -60,6 +66,12 @@ public:
     // Removes the queued normal messages (forced drain); control messages stay.
     std::vector<MessagePtr> takeNormal();
 
+    // The oldest admission among queued requests and the one the reader holds (popped,
+    // not yet released); Message::kNotARequest when none. Takes the lock: snapshots only.
+    std::int64_t oldestAdmittedNs() const;
+    // Shard thread only, after the popped message has run (or moved its request on).
+    void releaseInHand() { m_inHandNs.store(Message::kNotARequest, std::memory_order_release); }
+
     // Messages waiting (both lanes). Lock-free: read by snapshots.
     std::uint32_t size() const { return m_size.load(std::memory_order_relaxed); }
     bool isClosed() const;
@@ -74,6 +86,8 @@ private:
     bool m_closed = false;
     bool m_readerWaiting = false;
     std::atomic<std::uint32_t> m_size{0};
+    // Set under the lock by pop(), so a request is never between queue and hand unseen.
+    std::atomic<std::int64_t> m_inHandNs{Message::kNotARequest};
 };
 
 } // namespace shardscope

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <exception>
 
 namespace shardscope {
@@ -39,6 +40,7 @@ public:
     {
         m_shard.finish(m_reply, QueryReply::failure(QueryStatus::Unavailable, reason, m_shard.m_id), m_admitted);
     }
+    std::int64_t admittedNs() const override { return m_admitted.time_since_epoch().count(); }
 
 private:
     Shard &m_shard;
@@ -71,11 +73,21 @@ ShardSnapshot Shard::snapshot() const
     s.generation = generation();
     s.queueDepth = m_mailbox.size();
     s.inFlight = inFlight();
+    s.oldestInFlightMs = s.inFlight > 0 ? oldestInFlightMs() : 0;
     s.processed = m_processed.load(std::memory_order_relaxed);
     s.failed = m_failed.load(std::memory_order_relaxed);
     s.latencyP50Us = m_latency.p50();
     s.latencyP99Us = m_latency.p99();
     return s;
+}
+
+std::uint32_t Shard::oldestInFlightMs() const
+{
+    const std::int64_t oldest = std::min(m_mailbox.oldestAdmittedNs(), m_oldestDeferredNs.load(std::memory_order_acquire));
+    if (oldest == Message::kNotARequest)
+        return 0;
+    const std::int64_t ageNs = Clock::now().time_since_epoch().count() - oldest;
+    return static_cast<std::uint32_t>(std::clamp<std::int64_t>(ageNs / 1'000'000, 0, UINT32_MAX));
 }
 
 void Shard::stop(const QString &reason)
@@ -99,8 +111,11 @@ void Shard::run()
         const auto result = m_mailbox.pop(message, deadline);
         if (result == Mailbox::PopResult::Closed)
             break;
-        if (result == Mailbox::PopResult::Message)
+        if (result == Mailbox::PopResult::Message) {
             message->run();
+            // After run(): a deferred request is already counted by m_oldestDeferredNs.
+            m_mailbox.releaseInHand();
+        }
         fireDueTimers();
     }
     refuseDeferred(QStringLiteral("service is shutting down"));
@@ -136,8 +151,8 @@ void Shard::handleQuery(const QueryRequest &request, Generation routed, ReplyFn 
         break;
     case ProcedureOutcome::Kind::Defer:
         answer.result = outcome.value;
-        m_deferred.emplace(Clock::now() + std::chrono::milliseconds(outcome.deferMs),
-                           Deferred{std::move(reply), std::move(answer), admitted, routed});
+        deferAnswer(Clock::now() + std::chrono::milliseconds(outcome.deferMs),
+                    Deferred{std::move(reply), std::move(answer), admitted, routed});
         return;
     }
     finish(reply, std::move(answer), admitted);
@@ -167,8 +182,7 @@ void Shard::fireDueTimers()
 {
     const auto now = Clock::now();
     while (!m_deferred.empty() && m_deferred.begin()->first <= now) {
-        auto node = m_deferred.extract(m_deferred.begin());
-        Deferred &d = node.mapped();
+        Deferred d = takeFirstDeferred();
         finish(d.reply, std::move(d.answer), d.admitted);
     }
     while (!m_timers.empty() && m_timers.begin()->first <= now) {
@@ -229,10 +243,34 @@ void Shard::warn(const QString &message)
         m_hooks.onWarning(m_id, message);
 }
 
+void Shard::deferAnswer(Clock::time_point due, Deferred deferred)
+{
+    m_deferredAdmitted.insert(deferred.admitted);
+    m_deferred.emplace(due, std::move(deferred));
+    publishOldestDeferred();
+}
+
+Shard::Deferred Shard::takeFirstDeferred()
+{
+    auto node = m_deferred.extract(m_deferred.begin());
+    m_deferredAdmitted.erase(m_deferredAdmitted.find(node.mapped().admitted));
+    publishOldestDeferred();
+    return std::move(node.mapped());
+}
+
+void Shard::publishOldestDeferred()
+{
+    m_oldestDeferredNs.store(m_deferredAdmitted.empty() ? Message::kNotARequest
+                                                        : m_deferredAdmitted.begin()->time_since_epoch().count(),
+                             std::memory_order_release);
+}
+
 void Shard::refuseDeferred(const QString &reason)
 {
     auto pending = std::move(m_deferred);
     m_deferred.clear();
+    m_deferredAdmitted.clear();
+    publishOldestDeferred();
     for (auto &[due, d] : pending)
         finish(d.reply, QueryReply::failure(QueryStatus::Unavailable, reason, m_id), d.admitted);
 }

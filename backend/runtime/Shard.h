@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <set>
 #include <memory>
 #include <thread>
 
@@ -49,6 +50,9 @@ public:
     void submit(QueryRequest request, Generation routedGeneration, ReplyFn reply);
 
     ShardSnapshot snapshot() const;
+    // Age of the oldest request routed here and not yet answered, 0 when none. Takes the
+    // mailbox lock once: for snapshots, not for the query path.
+    std::uint32_t oldestInFlightMs() const;
     // seq_cst: a drain's waiter reads it after announcing itself (DrainSignal::shardIdle).
     std::uint32_t inFlight() const { return m_inFlight.load(std::memory_order_seq_cst); }
     ShardState state() const { return m_state.load(std::memory_order_acquire); }
@@ -96,6 +100,10 @@ private:
     bool installActor(const ActorSpec &spec, QString *error);
     void warn(const QString &message);
     void refuseDeferred(const QString &reason);
+    void deferAnswer(Clock::time_point due, Deferred deferred);
+    // Takes the first due entry out of m_deferred (which must not be empty).
+    Deferred takeFirstDeferred();
+    void publishOldestDeferred();
     QString unavailableReason() const;
 
     const ShardId m_id;
@@ -111,10 +119,13 @@ private:
     std::atomic<std::uint32_t> m_inFlight{0};
     std::atomic<std::uint64_t> m_processed{0};
     std::atomic<std::uint64_t> m_failed{0};
+    // Admission (steady ns) of the oldest deferred request; Message::kNotARequest if none.
+    std::atomic<std::int64_t> m_oldestDeferredNs{Message::kNotARequest};
 
     // Shard thread only.
     std::unique_ptr<QueryActor> m_actor;
     std::multimap<Clock::time_point, Deferred> m_deferred;
+    std::multiset<Clock::time_point> m_deferredAdmitted; // the same entries, by admission
     std::multimap<Clock::time_point, std::function<void()>> m_timers;
     std::vector<Clock::time_point> m_recentCrashes;
     std::uint64_t m_respawnEpoch = 0; // bumped when a restart takes over the actor

@@ -132,6 +132,8 @@ private Q_SLOTS:
     void anAbortWakesAWaitingDrain_data();
     void anAbortWakesAWaitingDrain();
     void shutdownEndsItsDrainAsSoonAsTheLastRequestIsAnswered();
+
+    void aShardsOldestInFlightAgeFollowsItsOldestUnansweredRequest();
 };
 
 void ServiceDrainTest::aWaiterWakesWhenTheLastShardGoesIdle()
@@ -312,6 +314,43 @@ void ServiceDrainTest::shutdownEndsItsDrainAsSoonAsTheLastRequestIsAnswered()
     QVERIFY(ledger.waitAllAnswered(5s));
     QVERIFY2(ledger.entry(blocked).reply.ok(), qPrintable(ledger.entry(blocked).reply.error));
     QCOMPARE(ledger.notExactlyOnce(), 0);
+}
+
+void ServiceDrainTest::aShardsOldestInFlightAgeFollowsItsOldestUnansweredRequest()
+{
+    ReplyLedger ledger; // before the service: destroyed after it
+    auto service = startService(smallConfig(3));
+    auto shardOf = [&](ShardId id) { return service->snapshot().shards[std::size_t(id)]; };
+    const auto sentAt = Clock::now();
+    auto sinceSent = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - sentAt).count(); };
+    // Shard 0: one running (a spin holds its thread) and one queued behind it.
+    // Shard 1: one deferred (a sleep is in flight without holding the thread).
+    service->submitQuery(spinOn(0, 1500), ledger.make().second);
+    service->submitQuery(echoOn(0), ledger.make().second);
+    service->submitQuery(sleepOn(1, 1500), ledger.make().second);
+    QVERIFY(QTest::qWaitFor([&] { return shardOf(0).oldestInFlightMs >= 300 && shardOf(1).oldestInFlightMs >= 300; }, 5000));
+
+    // A newer request does not make the shard look younger; the age never exceeds the
+    // time since the oldest was sent.
+    const std::uint32_t before = shardOf(1).oldestInFlightMs;
+    service->submitQuery(sleepOn(1, 50), ledger.make().second);
+    const ShardSnapshot one = shardOf(1);
+    QVERIFY2(one.oldestInFlightMs >= before && one.oldestInFlightMs <= sinceSent(),
+             qPrintable(QStringLiteral("%1 ms, was %2 ms").arg(one.oldestInFlightMs).arg(before)));
+    QCOMPARE(shardOf(2).inFlight, 0u);
+    QCOMPARE(shardOf(2).oldestInFlightMs, 0u);
+    // /metrics carries it per shard, in seconds.
+    const QByteArray metrics = service->metricsText();
+    const QByteArray sample = "shardscope_shard_oldest_in_flight_seconds{shard=\"1\"} ";
+    const qsizetype at = metrics.indexOf(sample);
+    QVERIFY2(at >= 0, metrics.constData());
+    const double seconds = metrics.mid(at + sample.size(), metrics.indexOf('\n', at) - at - sample.size()).toDouble();
+    QVERIFY2(seconds >= 0.3 && seconds * 1000 <= sinceSent(), qPrintable(QString::number(seconds)));
+    QVERIFY(metrics.contains("shardscope_shard_oldest_in_flight_seconds{shard=\"2\"} 0\n"));
+
+    QVERIFY(ledger.waitAllAnswered(10s));
+    for (ShardId id : {0, 1})
+        QTRY_COMPARE_WITH_TIMEOUT(shardOf(id).oldestInFlightMs, 0u, 5000);
 }
 
 QTEST_GUILESS_MAIN(ServiceDrainTest)

@@ -4,6 +4,8 @@
 // Every scenario also checks that each ReplyFn was called exactly once.
 #include "tests/backend/ServiceTestSupport.h"
 
+#include <QRegularExpression>
+
 #include <latch>
 
 using namespace shardscope::servicetest;
@@ -104,8 +106,13 @@ void ServiceRestartTest::aDrainTimeoutEndsAsItsPolicySays()
         QCOMPARE(drainEnded->outcome, QStringLiteral("timeout"));
         QVERIFY2(finished->message.contains(QLatin1String("drain timed out")), qPrintable(finished->message));
         // It names what held the drain: the shard with the sleeping request.
-        QVERIFY2(finished->message.contains(QLatin1String("waiting on shard 1 (1 request in flight)")),
-                 qPrintable(finished->message));
+        // "aborted: drain timed out after 200 ms waiting on shard 1 (1 request in flight, oldest 210 ms)"
+        QVERIFY2(finished->message.startsWith(QLatin1String("aborted: drain timed out after 200 ms")), qPrintable(finished->message));
+        const auto held = QRegularExpression(QStringLiteral("waiting on shard 1 \\(1 request in flight, oldest ([0-9.]+) (ms|s)\\)"))
+                              .match(finished->message);
+        QVERIFY2(held.hasMatch(), qPrintable(finished->message));
+        const double oldestMs = held.captured(1).toDouble() * (held.captured(2) == QLatin1String("s") ? 1000 : 1);
+        QVERIFY2(oldestMs >= kDrainMs && oldestMs < kSleepMs, qPrintable(finished->message));
         QVERIFY2(allShards(service->snapshot(), ShardState::Serving, 1, &why), why.constData());
         QCOMPARE(service->snapshot().version, Version(1));
         // The stuck request was left alone: it is answered OK by v1 when its sleep ends.
