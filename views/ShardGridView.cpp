@@ -18,6 +18,7 @@ constexpr int kHeatSpacing = 1;
 constexpr int kHeatMin = 6;  // below this a cell is too small to point at
 constexpr int kHeatMax = 40;
 constexpr int kHeatAbove = 256; // Auto: small tiles up to here, the heat map beyond
+constexpr int kMostDirtyRects = 64; // past this many changed tiles, repaint the whole viewport
 }
 
 ShardGridView::ShardGridView(QWidget *parent)
@@ -65,9 +66,11 @@ void ShardGridView::dataChanged(const QModelIndex &topLeft, const QModelIndex &b
         option.state.setFlag(QStyle::State_Selected, selectionModel() && selectionModel()->isSelected(index));
         if (!m_delegate->drawsAsPainted(option, index))
             dirty << option.rect;
+        if (dirty.size() > kMostDirtyRects)
+            break; // a restart changes every tile: no need to compare the rest
     }
     m_tilesInvalidated += dirty.size();
-    if (dirty.size() > 64) { // a region of that many rects costs more than one repaint
+    if (dirty.size() > kMostDirtyRects) { // a region of that many rects costs more than one repaint
         viewport()->update();
         return;
     }
