@@ -8,6 +8,7 @@
 #include "views/MainWindow.h"
 
 #include <QApplication>
+#include <QScreen>
 #include <QStyleFactory>
 #include <QTimer>
 
@@ -70,7 +71,9 @@ int runConsole(QApplication &app, BackendClient &client)
     model.setLogSink(installLogSink());
 
     MainWindow window(model);
-    window.resize(1360, 880);
+    // 1360x880 fits every heat-map cell of 1024 shards; a smaller screen gets the window
+    // at its size, not one whose right edge (the panels, the charts' "0 s") is off screen.
+    window.resize(QSize(1360, 880).boundedTo(window.screen()->availableGeometry().size()));
     window.restoreSettings();
     window.show();
 

@@ -5,9 +5,11 @@
 #include "backend/restart/RestartCoordinator.h"
 
 #include <QJsonDocument>
+#include <QJsonArray>
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace shardscope {
@@ -164,7 +166,30 @@ bool ShardService::restartRunning() const
 
 ServiceSnapshot ShardService::snapshot() const
 {
-    return m_core->snapshot();
+    ServiceSnapshot s = m_core->snapshot();
+    if (const FaultInjector *faults = m_core->faults())
+        addArmedFaults(faults->describe(), s);
+    return s;
+}
+
+void ShardService::addArmedFaults(const QJsonObject &armed, ServiceSnapshot &s)
+{
+    // describe() lists only armed shards, with the flags kArmedFaultNames names (slow as
+    // "slow_ms" > 0); the snapshot carries them so consoles see drills without a poll.
+    s.badGraphArmed = armed.value(QStringLiteral("bad_graph_next")).toBool();
+    for (const QJsonValue &v : armed.value(QStringLiteral("shards")).toArray()) {
+        const QJsonObject o = v.toObject();
+        const int id = o.value(QStringLiteral("shard")).toInt(-1);
+        if (id < 0 || id >= int(s.shards.size()))
+            continue;
+        ShardSnapshot &shard = s.shards[std::size_t(id)];
+        for (std::size_t i = 0; i < kArmedFaultNames.size(); ++i)
+            if (o.value(QString::fromLatin1(kArmedFaultNames[i].data(), qsizetype(kArmedFaultNames[i].size()))).toBool())
+                shard.armedFaults |= std::uint8_t(1u << i);
+        shard.slowFaultMs = std::uint32_t(std::max(0, o.value(QStringLiteral("slow_ms")).toInt()));
+        if (shard.slowFaultMs > 0)
+            shard.armedFaults |= std::uint8_t(ArmedFault::Slow);
+    }
 }
 
 EventLog &ShardService::events()

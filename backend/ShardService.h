@@ -55,6 +55,7 @@ public:
     QJsonArray auditEntries(std::size_t limit = 200) const;
     bool restartRunning() const;
 
+    // The core's snapshot with the armed fault drills added (see ArmedFault).
     ServiceSnapshot snapshot() const;
     RequestLedger::Counts ledger() const;
     // Prometheus text exposition of the whole service.
@@ -75,6 +76,8 @@ public:
     void shutdown(std::chrono::milliseconds drainTimeout = std::chrono::seconds(10));
 
 private:
+    static void addArmedFaults(const QJsonObject &armed, ServiceSnapshot &snapshot);
+
     std::unique_ptr<ServiceCore> m_core;
     std::unique_ptr<RestartCoordinator> m_coordinator;
     bool m_shutDown = false;

@@ -24,14 +24,20 @@ const std::array<QColor, kRestartStepCount> kPhaseColours = {
     QColor(0x12, 0x99, 0x9b), QColor(0x2e, 0x9d, 0x4a), QColor(0xc2, 0x18, 0x9b)};
 const QColor kNoDataColour(0x61, 0x61, 0x61);
 
-// Epoch-ms points to seconds before `nowMs`.
-QList<QPointF> relative(const std::vector<QPointF> &points, qint64 nowMs, double &maxY)
+// Epoch-ms points to seconds before `nowMs`, from the last one before the window on (so
+// the line reaches the left edge); the y scale follows the points in the window only.
+QList<QPointF> relative(const std::vector<QPointF> &points, qint64 nowMs, double windowS, double &maxY)
 {
+    const double fromMs = double(nowMs) - windowS * 1000.0;
+    auto first = std::lower_bound(points.begin(), points.end(), fromMs, [](const QPointF &p, double x) { return p.x() < x; });
+    if (first != points.begin())
+        --first;
     QList<QPointF> out;
-    out.reserve(qsizetype(points.size()));
-    for (const QPointF &p : points) {
-        out.append(QPointF((p.x() - double(nowMs)) / 1000.0, p.y()));
-        maxY = std::max(maxY, p.y());
+    out.reserve(qsizetype(points.end() - first));
+    for (auto it = first; it != points.end(); ++it) {
+        out.append(QPointF((it->x() - double(nowMs)) / 1000.0, it->y()));
+        if (it->x() >= fromMs)
+            maxY = std::max(maxY, it->y());
     }
     return out;
 }
@@ -75,9 +81,9 @@ ChartPanel::Chart ChartPanel::makeChart(const QString &title, const QString &uni
     c.chart->setMargins(QMargins(4, 4, 4, 4));
     c.chart->layout()->setContentsMargins(0, 0, 0, 0);
     c.x = new QValueAxis;
-    c.x->setRange(-60, 0);
+    c.x->setRange(-kWindowSeconds, 0);
     c.x->setLabelFormat(QStringLiteral("%.0f s"));
-    c.x->setTickCount(5);
+    c.x->setTickCount(kTickCount);
     c.y = new QValueAxis;
     c.y->setRange(0, 1);
     c.y->setLabelFormat(QStringLiteral("%g"));
@@ -169,9 +175,7 @@ void ChartPanel::refresh()
     const std::array<std::pair<const std::vector<QPointF> *, const std::vector<QPointF> *>, 3> lines = {{
         {&all.queueDepth, &sel.queueDepth}, {&all.throughput, &sel.throughput}, {&all.errors, &sel.errors}}};
 
-    double span = 60;
-    if (!all.queueDepth.empty())
-        span = std::clamp((double(now) - all.queueDepth.front().x()) / 1000.0, 60.0, kMaxWindowSeconds);
+    const double span = kWindowSeconds;
 
     std::vector<ShadedChartView::Span> spans;
     for (const PhaseInterval &iv : m_model.restart().intervals()) {
@@ -190,13 +194,12 @@ void ChartPanel::refresh()
     for (std::size_t i = 0; i < m_charts.size(); ++i) {
         Chart &c = m_charts[i];
         double maxY = 0;
-        setLine(c, All, relative(*lines[i].first, now, maxY), gaps);
-        setLine(c, Selected, relative(*lines[i].second, now, maxY), gaps);
+        setLine(c, All, relative(*lines[i].first, now, span, maxY), gaps);
+        setLine(c, Selected, relative(*lines[i].second, now, span, maxY), gaps);
         const QString selected = m_model.selectedShard() >= 0 ? QStringLiteral("shard %1").arg(m_model.selectedShard())
                                                               : QStringLiteral("selected shard");
         for (QLineSeries *s : c.segments[Selected])
             s->setName(selected);
-        c.x->setRange(-span, 0);
         c.y->setRange(0, niceCeiling(maxY * 1.1));
         c.view->setSpans(spans);
     }

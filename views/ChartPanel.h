@@ -28,8 +28,16 @@ class ChartPanel : public QWidget
 public:
     explicit ChartPanel(ConsoleModel &model, QWidget *parent = nullptr);
 
-    static constexpr double kMaxWindowSeconds = 300;
+    // A fixed window: the last minute, ticks every 15 s. A window that grew with the
+    // history gave ticks at odd seconds (-94, -62, -31 s); a minute holds a whole phased
+    // restart with its 10 s drain timeout and the calm before it. The state timeline
+    // offers longer windows.
+    static constexpr double kWindowSeconds = 60;
+    static constexpr int kTickCount = 5;
     int pointCount(int chart, int series) const;
+    // One chart's axes (tests read their ranges and ticks).
+    const QValueAxis *timeAxis(int chart) const { return m_charts[std::size_t(chart)].x; }
+    const QValueAxis *valueAxis(int chart) const { return m_charts[std::size_t(chart)].y; }
     // Runs of samples drawn for one line (more than one when an outage broke it).
     int segmentCount(int chart, int series) const;
 

@@ -12,6 +12,10 @@
 
 namespace shardscope {
 
+namespace {
+constexpr int kFaultsChipWidth = 420; // px of text; the row keeps room for the state chips
+}
+
 HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     : QFrame(parent)
     , m_model(model)
@@ -19,6 +23,7 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     , m_version(new QLabel(this))
     , m_ready(new QLabel(this))
     , m_counts(new QLabel(this))
+    , m_faults(new QLabel(this))
     , m_banner(new QLabel(this))
     , m_alert(new QLabel(this))
 {
@@ -30,6 +35,15 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
         l->setFont(big);
     m_counts->setTextFormat(Qt::RichText);
     m_ready->setTextFormat(Qt::RichText);
+    m_faults->setTextFormat(Qt::PlainText);
+    m_faults->setAutoFillBackground(true);
+    QPalette fp = m_faults->palette();
+    fp.setColor(QPalette::Window, QColor(0xff, 0xd6, 0x00)); // the tiles' fault chip colour
+    fp.setColor(QPalette::WindowText, Qt::black);
+    m_faults->setPalette(fp);
+    m_faults->setContentsMargins(6, 1, 6, 1);
+    m_faults->setAccessibleName(QStringLiteral("Armed faults"));
+    m_faults->hide();
     m_banner->setTextFormat(Qt::PlainText);
     m_banner->setAutoFillBackground(true);
     QFont bannerFont = font();
@@ -55,6 +69,7 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     row->addWidget(m_ready);
     row->addSpacing(16);
     row->addWidget(m_counts, 1);
+    row->addWidget(m_faults);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 6, 8, 6);
     layout->setSpacing(4);
@@ -71,6 +86,7 @@ QString HeaderStrip::bannerText() const { return m_skewed ? m_banner->text() : Q
 QString HeaderStrip::versionLineText() const { return m_banner->text(); }
 QString HeaderStrip::alertText() const { return m_alert->text(); }
 QString HeaderStrip::readyText() const { return m_ready->text(); }
+QString HeaderStrip::faultsText() const { return m_faults->isHidden() ? QString() : m_faults->toolTip(); }
 
 void HeaderStrip::refresh()
 {
@@ -96,6 +112,12 @@ void HeaderStrip::refresh()
         counts += QStringLiteral("&nbsp;held requests: %1").arg(s.heldRequests);
     m_counts->setText(counts);
     showVersionLine(s);
+    // Long lists are cut in the strip; the tooltip has all of it and tiles show where.
+    m_faults->setText(s.faults.isEmpty() ? QString()
+                                         : m_faults->fontMetrics().elidedText(QStringLiteral("FAULTS ARMED: ") + s.faults,
+                                                                              Qt::ElideRight, kFaultsChipWidth));
+    m_faults->setToolTip(s.faults.isEmpty() ? QString() : QStringLiteral("FAULTS ARMED: ") + s.faults);
+    m_faults->setVisible(!s.faults.isEmpty());
     m_alert->setText(s.alert.isEmpty() ? QString() : QStringLiteral("\u2716 ") + s.alert);
     m_alert->setVisible(!s.alert.isEmpty());
 }

@@ -11,7 +11,8 @@ struct ServiceSummary;
 
 // The strip across the top: service phase, version, ready or not, shards per state
 // (as chips with the state's name, never colour alone), held requests, and a version
-// line that turns into an amber banner whenever more than one version serves.
+// line that turns into an amber banner whenever more than one version serves; a yellow
+// chip names the fault drills armed, as long as one is.
 class HeaderStrip : public QFrame
 {
     Q_OBJECT
@@ -22,6 +23,9 @@ public:
     QString versionLineText() const; // whatever the version line shows
     QString alertText() const;
     QString readyText() const;
+    // The armed-faults chip's whole text (the chip may cut it; its tooltip has it all);
+    // empty when none is armed.
+    QString faultsText() const;
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -36,6 +40,7 @@ private:
     QLabel *m_version;
     QLabel *m_ready;
     QLabel *m_counts;
+    QLabel *m_faults;
     QLabel *m_banner;
     QLabel *m_alert;
     bool m_skewed = false;

@@ -78,20 +78,31 @@ void RestartPanel::showWaiting(const RestartProgress &p)
         return;
     }
     const ShardTableModel &shards = m_model.shards();
-    std::vector<std::pair<quint32, int>> blocking; // (in flight, id)
+    struct Blocker {
+        quint32 oldestMs, inFlight;
+        int id;
+    };
+    std::vector<Blocker> blocking;
     for (int row = 0; row < shards.rowCount(); ++row) {
-        const QModelIndex index = shards.index(row, 0);
-        const quint32 inFlight = index.data(ShardTableModel::InFlightRole).toUInt();
-        if (inFlight > 0)
-            blocking.emplace_back(inFlight, index.data(ShardTableModel::IdRole).toInt());
+        const ShardRow &r = *shards.row(row);
+        if (r.inFlight > 0)
+            blocking.push_back({r.oldestInFlightMs, r.inFlight, r.id});
     }
-    std::sort(blocking.begin(), blocking.end(), [](const auto &a, const auto &b) {
-        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    // Worst first: the oldest request holds the drain longest; then the most in flight.
+    std::sort(blocking.begin(), blocking.end(), [](const Blocker &a, const Blocker &b) {
+        if (a.oldestMs != b.oldestMs)
+            return a.oldestMs > b.oldestMs;
+        return a.inFlight != b.inFlight ? a.inFlight > b.inFlight : a.id < b.id;
     });
     constexpr std::size_t kNamed = 8;
     QStringList parts;
-    for (std::size_t i = 0; i < blocking.size() && i < kNamed; ++i)
-        parts << QStringLiteral("<a href=\"shard:%1\">shard %1</a> (%2 in flight)").arg(blocking[i].second).arg(blocking[i].first);
+    for (std::size_t i = 0; i < blocking.size() && i < kNamed; ++i) {
+        const QString age = ShardTableModel::oldestText(blocking[i].oldestMs);
+        parts << QStringLiteral("<a href=\"shard:%1\">shard %1</a> (%2 in flight%3)")
+                     .arg(blocking[i].id)
+                     .arg(blocking[i].inFlight)
+                     .arg(age.isEmpty() ? QString() : QStringLiteral(", oldest ") + age);
+    }
     if (blocking.size() > kNamed)
         parts << QStringLiteral("+%1 more").arg(blocking.size() - kNamed);
     m_waiting->setText(blocking.empty() ? QStringLiteral("Drain: no request in flight; finishing.")

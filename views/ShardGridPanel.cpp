@@ -32,7 +32,7 @@ ShardGridPanel::ShardGridPanel(ConsoleModel &model, QWidget *parent)
 {
     m_sort->addItems({QStringLiteral("Sort by id"), QStringLiteral("Sort by queue depth"), QStringLiteral("Sort by version"),
                       QStringLiteral("Sort by severity"), QStringLiteral("Sort by in flight"),
-                      QStringLiteral("Sort by failed requests")});
+                      QStringLiteral("Sort by oldest request"), QStringLiteral("Sort by failed requests")});
     m_sort->setAccessibleName(QStringLiteral("Sort shards"));
     m_size->addItems({QStringLiteral("Tiles: auto"), QStringLiteral("Tiles: large"), QStringLiteral("Tiles: medium"), QStringLiteral("Tiles: small"),
                       QStringLiteral("Tiles: heat map")});
@@ -117,7 +117,8 @@ void ShardGridPanel::applySort(int index)
     case 2: m_model.shardProxy().setSortKey(ShardFilterProxy::SortKey::Version, Qt::DescendingOrder); break;
     case 3: m_model.shardProxy().setSortKey(ShardFilterProxy::SortKey::Severity, Qt::DescendingOrder); break;
     case 4: m_model.shardProxy().setSortKey(ShardFilterProxy::SortKey::InFlight, Qt::DescendingOrder); break;
-    case 5: m_model.shardProxy().setSortKey(ShardFilterProxy::SortKey::Failed, Qt::DescendingOrder); break;
+    case 5: m_model.shardProxy().setSortKey(ShardFilterProxy::SortKey::OldestRequest, Qt::DescendingOrder); break;
+    case 6: m_model.shardProxy().setSortKey(ShardFilterProxy::SortKey::Failed, Qt::DescendingOrder); break;
     default: m_model.shardProxy().setSortKey(ShardFilterProxy::SortKey::Id, Qt::AscendingOrder); break;
     }
 }

@@ -2,6 +2,7 @@
 
 #include "views/TileDelegate.h"
 
+#include <QAccessible>
 #include <QPainter>
 
 #include <algorithm>
@@ -17,6 +18,7 @@ constexpr int kHeatSpacing = 1;
 constexpr int kHeatMin = 6;  // below this a cell is too small to point at
 constexpr int kHeatMax = 40;
 constexpr int kHeatAbove = 256; // Auto: small tiles up to here, the heat map beyond
+constexpr int kMostDirtyRects = 64; // past this many changed tiles, repaint the whole viewport
 }
 
 ShardGridView::ShardGridView(QWidget *parent)
@@ -38,6 +40,42 @@ ShardGridView::ShardGridView(QWidget *parent)
     setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     setItemDelegate(m_delegate);
     setAccessibleName(QStringLiteral("Shard grid"));
+}
+
+void ShardGridView::dataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles)
+{
+    // Every shard's counters change each frame, so the model sends one signal over all
+    // rows, for which QListView repaints the whole viewport: 1024 heat-map cells at 20 Hz
+    // although few draw anything new. Repaint only the tiles whose drawn content changed.
+    if (!isVisible() || !topLeft.isValid() || QAccessible::isActive() || state() == EditingState) {
+        QListView::dataChanged(topLeft, bottomRight, roles);
+        return;
+    }
+    const QList<int> &drawn = TileDelegate::drawnRoles(m_delegate->tileSize());
+    if (!roles.isEmpty() && std::none_of(roles.begin(), roles.end(), [&](int r) { return drawn.contains(r); }))
+        return; // only counters this tile size does not draw
+    QStyleOptionViewItem option;
+    initViewItemOption(&option);
+    const QRect visible = viewport()->rect();
+    QList<QRect> dirty;
+    for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
+        const QModelIndex index = topLeft.siblingAtRow(row);
+        option.rect = visualRect(index);
+        if (!option.rect.intersects(visible))
+            continue; // painted when scrolled into view
+        option.state.setFlag(QStyle::State_Selected, selectionModel() && selectionModel()->isSelected(index));
+        if (!m_delegate->drawsAsPainted(option, index))
+            dirty << option.rect;
+        if (dirty.size() > kMostDirtyRects)
+            break; // a restart changes every tile: no need to compare the rest
+    }
+    m_tilesInvalidated += dirty.size();
+    if (dirty.size() > kMostDirtyRects) { // a region of that many rects costs more than one repaint
+        viewport()->update();
+        return;
+    }
+    for (const QRect &rect : std::as_const(dirty))
+        viewport()->update(rect);
 }
 
 void ShardGridView::setEmptyText(const QString &text)

@@ -12,6 +12,8 @@ namespace {
 // A full 1024-shard grid of small tiles is about 8 MB of renders; past this the cache
 // starts over (a user scrolling through large tiles of 1024 shards).
 constexpr qint64 kCacheBytesLimit = 16 * 1024 * 1024;
+// An armed fault drill's chip: hazard yellow, the header's colour for the same thing.
+const QColor kFaultChipColour(0xff, 0xd6, 0x00);
 // Narrower than a small tile: a heat-map cell.
 constexpr int kSmallestTileWidth = 44;
 
@@ -77,6 +79,8 @@ TileDelegate::Content TileDelegate::contentOf(const QStyleOptionViewItem &option
     c.queueSkew = index.data(R::QueueSkewRole).toBool();
     c.selected = option.state.testFlag(QStyle::State_Selected);
     c.serving = index.data(R::StateRole).toInt() == 0;
+    c.oldest = index.data(R::OldestShownRole).toString();
+    c.faultChip = index.data(R::FaultChipRole).toString();
     if (option.rect.width() < kSmallestTileWidth) {
         // A heat-map cell draws none of the counters: leaving them out of its content keeps
         // 1024 cached cells valid while every shard's counters change each frame.
@@ -93,6 +97,30 @@ TileDelegate::Content TileDelegate::contentOf(const QStyleOptionViewItem &option
         c.p99Us = index.data(R::LatencyP99Role).toUInt();
     }
     return c;
+}
+
+const QList<int> &TileDelegate::drawnRoles(QSize size)
+{
+    using R = ShardTableModel;
+    // Heat-map cells draw the state, skew, an old request and armed faults; tiles add the
+    // version and queue, and large tiles the in-flight count and p99.
+    static const QList<int> heat = {R::IdRole, R::StateRole, R::StateSymbolRole, R::ColourRole, R::TextColourRole,
+                                    R::VersionSkewRole, R::QueueSkewRole, R::OldestShownRole, R::FaultChipRole};
+    static const QList<int> tile = heat + QList<int>{R::StateNameRole, R::VersionRole, R::QueueDepthRole, R::QueueFractionRole};
+    static const QList<int> large = tile + QList<int>{R::InFlightRole, R::LatencyP99Role};
+    if (size.width() < kSmallestTileWidth)
+        return heat;
+    return TileGeometry(QRect(QPoint(0, 0), size)).large ? large : tile;
+}
+
+bool TileDelegate::drawsAsPainted(const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    const auto it = m_cache.constFind(index.data(ShardTableModel::IdRole).toInt());
+    if (it == m_cache.constEnd())
+        return false;
+    Content c = contentOf(option, index);
+    c.dpr = it->content.dpr; // the device's, set at paint time; a change of screen repaints everything anyway
+    return !c.selected && c == it->content;
 }
 
 void TileDelegate::paint(QPainter *p, const QStyleOptionViewItem &option, const QModelIndex &index) const
@@ -135,10 +163,10 @@ const QPixmap &TileDelegate::tilePixmap(const Content &c) const
     return it->pixmap;
 }
 
-void TileDelegate::paintBadge(QPainter *p, const QRect &r, const QString &text, const QColor &fg)
+void TileDelegate::paintBadge(QPainter *p, const QRect &r, const QString &text, const QColor &fg, const QColor &bg)
 {
     p->setPen(Qt::NoPen);
-    p->setBrush(QColor(255, 255, 255, 235));
+    p->setBrush(bg);
     p->drawRoundedRect(r, 3, 3);
     p->setPen(fg);
     p->drawText(r, Qt::AlignCenter, text);
@@ -221,6 +249,16 @@ void TileDelegate::paintHeatCell(QPainter *p, const QRect &rect, const Content &
         p->setPen(QPen(QColor(0xc0, 0x10, 0x30), 2)); // a skewed cell's corner mark
         p->drawLine(rect.topRight() + QPoint(-3, 1), rect.topRight() + QPoint(0, 1));
     }
+    if (!c.oldest.isEmpty() && rect.height() >= 8) // an old request in flight: too small for its age in words
+        p->fillRect(QRect(rect.left(), rect.bottom() - 2, rect.width(), 3), Qt::black);
+    if (!c.faultChip.isEmpty() && rect.width() >= 10) { // an armed fault drill: a yellow corner
+        const int side = std::max(4, rect.width() / 3);
+        const QPoint corner = rect.bottomRight() - QPoint(0, c.oldest.isEmpty() ? 0 : 3);
+        const QPolygon triangle({corner, corner - QPoint(side, 0), corner - QPoint(0, side)});
+        p->setPen(QPen(Qt::black, 1));
+        p->setBrush(kFaultChipColour);
+        p->drawPolygon(triangle);
+    }
     if (c.selected) {
         p->setBrush(Qt::NoBrush);
         p->setPen(QPen(QColor::fromRgba(c.outline), 2));
@@ -264,6 +302,19 @@ void TileDelegate::paintTile(QPainter *p, const QRect &rect, const Content &c)
         badge(g.large ? QStringLiteral("QUEUE") : QStringLiteral("Q"), QColor(0xb0, 0x40, 0x00));
     if (c.versionSkew)
         badge(g.large ? QStringLiteral("SKEW") : QStringLiteral("V"), QColor(0xc0, 0x10, 0x30));
+    if (!c.faultChip.isEmpty()) {
+        const QString label = g.large ? c.faultChip : QStringLiteral("F");
+        const int w = bfm.horizontalAdvance(label) + 6;
+        paintBadge(p, QRect(right - w + 1, line2.top() + 1, w, line2.height() - 2), label, Qt::black, kFaultChipColour);
+        right -= w + 3;
+    }
+    if (!c.oldest.isEmpty()) {
+        // Black reads on every state colour: the request that holds a drain stands out.
+        const QString label = g.large ? QStringLiteral("oldest ") + c.oldest : c.oldest;
+        const int w = bfm.horizontalAdvance(label) + 6;
+        paintBadge(p, QRect(right - w + 1, line2.top() + 1, w, line2.height() - 2), label, Qt::white, Qt::black);
+        right -= w + 3;
+    }
 
     // Third line on large tiles: the counters an operator watches during a drain.
     if (g.large) {

@@ -9,13 +9,16 @@
 namespace shardscope {
 
 // Paints one shard tile from ShardTableModel roles: state colour with the state's name
-// (or symbol on small tiles), shard id, version, queue bar and number, skew badges.
+// (or symbol on small tiles), shard id, version, queue bar and number, skew badges, the
+// age of the oldest request in flight once it is old (a black badge; a black bar on
+// heat-map cells) and a yellow chip while a fault drill is armed on the shard.
 // No focus rectangle: selection is a thick outline, which golden images keep stable.
 //
-// Every frame changes some counter of every shard (processed, latency), so the grid
-// repaints all visible tiles at 20 Hz although most of them draw exactly what they drew
-// before. Each tile is therefore rendered once into a pixmap, keyed by everything it
-// draws, and later paints with the same content are a blit (bench_console, issue 5).
+// Every frame changes some counter of every shard (processed, latency), although most
+// tiles draw exactly what they drew before. So the grid repaints only tiles whose drawn
+// content changed (drawnRoles(), drawsAsPainted(): ShardGridView::dataChanged), and each
+// tile is rendered once into a pixmap, keyed by everything it draws, so that a repaint
+// with the same content (an expose, a scroll) is a blit (bench_console, issue 5).
 class TileDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
@@ -42,9 +45,16 @@ public:
         bool serving = false; // heat-map cells mark every other state with its symbol
         QString stateText;
         quint32 inFlight = 0, p99Us = 0; // drawn on large tiles only (0 otherwise)
+        QString oldest; // age of an old request in flight ("4 s"), empty below the threshold
+        QString faultChip; // a fault drill armed on the shard ("crash"), empty when none
 
         friend bool operator==(const Content &, const Content &) = default;
     };
+    // The model roles a tile of `size` draws: a change to no other role leaves it as it was.
+    static const QList<int> &drawnRoles(QSize size);
+    // True when the tile at `option` would draw what it drew last time it was painted
+    // (false when it was never painted or was drawn in place, as a selected tile is).
+    bool drawsAsPainted(const QStyleOptionViewItem &option, const QModelIndex &index) const;
     // Pixmap renders of tiles since the cache was last cleared (tests and benchmarks).
     int cachedRenders() const { return m_renders; }
 
@@ -57,7 +67,8 @@ private:
     const QPixmap &tilePixmap(const Content &content) const;
     static void paintTile(QPainter *p, const QRect &rect, const Content &c);
     static void paintHeatCell(QPainter *p, const QRect &rect, const Content &c);
-    static void paintBadge(QPainter *painter, const QRect &rect, const QString &text, const QColor &fg);
+    static void paintBadge(QPainter *painter, const QRect &rect, const QString &text, const QColor &fg,
+                           const QColor &bg = QColor(255, 255, 255, 235));
 
     QSize m_size{140, 84};
     mutable QHash<int, Cached> m_cache; // by shard id

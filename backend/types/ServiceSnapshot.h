@@ -2,10 +2,17 @@
 
 #include "backend/types/ShardTypes.h"
 
+#include <array>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 namespace shardscope {
+
+// Faults an operator armed on a shard (--enable-faults): bit i of
+// ShardSnapshot::armedFaults is kArmedFaultNames[i], the key GET /v1/faults uses.
+enum class ArmedFault : std::uint8_t { CrashNext = 1, StuckNext = 2, Slow = 4, FailNextCreate = 8 };
+inline constexpr std::array<std::string_view, 4> kArmedFaultNames = {"crash_next", "stuck_next", "slow", "fail_next_create"};
 
 // One shard's published counters at one moment. A value: safe to copy across threads.
 struct ShardSnapshot {
@@ -20,7 +27,10 @@ struct ShardSnapshot {
     std::uint64_t failed = 0;      // answered with an error
     std::uint32_t latencyP50Us = 0; // over a recent window
     std::uint32_t latencyP99Us = 0;
+    std::uint8_t armedFaults = 0;  // ArmedFault bits, 0 when none (or faults are disabled)
+    std::uint32_t slowFaultMs = 0; // with ArmedFault::Slow: the busy work added per query
 
+    bool hasFault(ArmedFault f) const { return armedFaults & std::uint8_t(f); }
     friend bool operator==(const ShardSnapshot &, const ShardSnapshot &) = default;
 };
 
@@ -33,6 +43,7 @@ struct ServiceSnapshot {
     std::uint64_t restartId = 0;    // the running or last restart, 0 if none
     std::uint64_t lastEventSeq = 0; // newest event sequence number at snapshot time
     std::uint32_t heldRequests = 0; // waiting at the closed admission gate
+    bool badGraphArmed = false;     // a fault drill: the next restart loads a bad graph
     // The request ledger: accepted = answered + refused + in flight, at every moment.
     std::uint64_t accepted = 0;
     std::uint64_t answered = 0;

@@ -13,7 +13,7 @@ QString qs(std::string_view s)
 
 QJsonObject toJson(const ShardSnapshot &s)
 {
-    return QJsonObject{
+    QJsonObject o{
         {QStringLiteral("shard"), s.id},
         {QStringLiteral("state"), qs(toString(s.state))},
         {QStringLiteral("version"), double(s.version)},
@@ -26,6 +26,16 @@ QJsonObject toJson(const ShardSnapshot &s)
         {QStringLiteral("latency_p50_us"), double(s.latencyP50Us)},
         {QStringLiteral("latency_p99_us"), double(s.latencyP99Us)},
     };
+    if (s.armedFaults) { // only on armed shards: 1024 quiet shards cost nothing
+        QJsonArray faults;
+        for (std::size_t i = 0; i < kArmedFaultNames.size(); ++i)
+            if (s.armedFaults & (1u << i))
+                faults.append(qs(kArmedFaultNames[i]));
+        o.insert(QStringLiteral("armed_faults"), faults);
+        if (s.hasFault(ArmedFault::Slow))
+            o.insert(QStringLiteral("slow_ms"), double(s.slowFaultMs));
+    }
+    return o;
 }
 
 QJsonObject toJson(const ServiceSnapshot &snapshot)
@@ -39,6 +49,7 @@ QJsonObject toJson(const ServiceSnapshot &snapshot)
         {QStringLiteral("ready"), snapshot.ready()},
         {QStringLiteral("distinct_versions"), snapshot.distinctVersions()},
         {QStringLiteral("held_requests"), double(snapshot.heldRequests)},
+        {QStringLiteral("bad_graph_armed"), snapshot.badGraphArmed},
         {QStringLiteral("last_event_seq"), double(snapshot.lastEventSeq)},
         {QStringLiteral("shards"), shards},
     };
@@ -139,6 +150,7 @@ ServiceSnapshot snapshotFromJson(const QJsonObject &json)
     s.phase = phaseFromName(utf8(json, "phase"));
     s.version = number<Version>(json, "version");
     s.heldRequests = number<std::uint32_t>(json, "held_requests");
+    s.badGraphArmed = json.value(QStringLiteral("bad_graph_armed")).toBool();
     s.lastEventSeq = number<std::uint64_t>(json, "last_event_seq");
     const QJsonObject status = json.value(QStringLiteral("status")).toObject();
     s.startTimeMs = number<std::int64_t>(status, "start_time_ms");
@@ -164,6 +176,13 @@ ServiceSnapshot snapshotFromJson(const QJsonObject &json)
         shard.failed = number<std::uint64_t>(o, "failed");
         shard.latencyP50Us = number<std::uint32_t>(o, "latency_p50_us");
         shard.latencyP99Us = number<std::uint32_t>(o, "latency_p99_us");
+        for (const QJsonValue &f : o.value(QStringLiteral("armed_faults")).toArray()) {
+            const QByteArray name = f.toString().toUtf8();
+            for (std::size_t i = 0; i < kArmedFaultNames.size(); ++i)
+                if (kArmedFaultNames[i] == std::string_view(name.constData(), std::size_t(name.size())))
+                    shard.armedFaults |= std::uint8_t(1u << i);
+        }
+        shard.slowFaultMs = number<std::uint32_t>(o, "slow_ms");
         s.shards.push_back(shard);
     }
     return s;

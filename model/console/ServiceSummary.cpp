@@ -1,5 +1,6 @@
 #include "model/console/ServiceSummary.h"
 
+#include "model/shards/ArmedFaults.h"
 #include "model/shards/SkewAnalysis.h"
 
 #include "backend/types/ShardList.h"
@@ -59,6 +60,23 @@ QString downAlert(const std::vector<int> &canceled, const std::vector<int> &fail
     return parts.join(QStringLiteral(", ")) + QStringLiteral(": requests routed to them get 503");
 }
 
+QString armedFaultsLine(const ServiceSnapshot &snapshot)
+{
+    QStringList parts;
+    for (int bit = 0; bit < kArmedFaultKinds; ++bit) {
+        std::vector<ShardId> ids;
+        for (const ShardSnapshot &shard : snapshot.shards)
+            if (shard.armedFaults & (1u << bit))
+                ids.push_back(shard.id);
+        if (!ids.empty())
+            parts << QStringLiteral("%1 on %2 %3").arg(armedFaultWord(bit), ids.size() == 1 ? QStringLiteral("shard") : QStringLiteral("shards"),
+                                                     shardList(ids, 4));
+    }
+    if (snapshot.badGraphArmed)
+        parts << QStringLiteral("bad graph at the next restart");
+    return parts.join(QStringLiteral("; "));
+}
+
 ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew)
 {
     ServiceSummary s;
@@ -69,6 +87,7 @@ ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew
     s.ready = snapshot.ready();
     s.shardCount = int(snapshot.shards.size());
     s.heldRequests = snapshot.heldRequests;
+    s.faults = armedFaultsLine(snapshot);
     std::vector<int> canceled;
     std::vector<int> failed;
     for (const ShardSnapshot &shard : snapshot.shards) {

@@ -26,11 +26,17 @@ struct ServiceSummary {
     QString banner;          // empty unless more than one version serves
     QString versionLine;     // the banner, or what serves when one version (or none) does
     QString alert;           // empty unless shards are canceled or failed (requests to them fail)
+    QString faults;          // the fault drills armed: "crash next on shard 2; slow on shards 1, 3";
+                             // empty when none
 
     friend bool operator==(const ServiceSummary &, const ServiceSummary &) = default;
 };
 
 ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew);
+
+// The armed fault drills by kind: "crash next on shard 2; stuck next on shards 0, 5;
+// bad graph at the next restart" (shards as shardList() names them); empty when none.
+QString armedFaultsLine(const ServiceSnapshot &snapshot);
 
 // "7 of 8 shards canceled (shards 1-7): requests routed to them get 503"; empty when
 // none is down. Ids ascending.

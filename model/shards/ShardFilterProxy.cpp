@@ -33,6 +33,7 @@ void ShardFilterProxy::setSortKey(SortKey key, Qt::SortOrder order)
     case SortKey::Version: setSortRole(ShardTableModel::VersionRole); break;
     case SortKey::Severity: setSortRole(ShardTableModel::SeverityRole); break;
     case SortKey::InFlight: setSortRole(ShardTableModel::InFlightRole); break;
+    case SortKey::OldestRequest: setSortRole(ShardTableModel::OldestInFlightRole); break;
     case SortKey::Failed: setSortRole(ShardTableModel::FailedRole); break;
     }
     invalidate();
@@ -53,6 +54,12 @@ bool ShardFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &righ
     if (role != ShardTableModel::IdRole) {
         const quint64 a = left.data(role).toULongLong();
         const quint64 b = right.data(role).toULongLong();
+        if (a != b)
+            return a < b;
+    }
+    if (role == ShardTableModel::SeverityRole) {
+        const quint32 a = left.data(ShardTableModel::OldestInFlightRole).toUInt();
+        const quint32 b = right.data(ShardTableModel::OldestInFlightRole).toUInt();
         if (a != b)
             return a < b;
     }

@@ -5,12 +5,14 @@
 namespace shardscope {
 
 // Filter and sort over ShardTableModel for the grid: "only unhealthy or skewed" and
-// sorting by id, queue depth or version (ties broken by id so tiles do not jump).
+// sorting by id, queue depth, version, severity, in flight, oldest request or failed
+// requests (ties broken by id so tiles do not jump; equal severities by the oldest request,
+// so the shard holding a drain longest leads).
 class ShardFilterProxy : public QSortFilterProxyModel
 {
     Q_OBJECT
 public:
-    enum class SortKey { Id, QueueDepth, Version, Severity, InFlight, Failed };
+    enum class SortKey { Id, QueueDepth, Version, Severity, InFlight, OldestRequest, Failed };
     Q_ENUM(SortKey)
 
     explicit ShardFilterProxy(QObject *parent = nullptr);

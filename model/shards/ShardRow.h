@@ -4,6 +4,13 @@
 
 namespace shardscope {
 
+// A request in flight longer than this is shown on its tile and named with its age in
+// the drain's waiting list. Healthy queries answer in milliseconds (p99 well under
+// 100 ms), so one still open after a second is stuck or slow enough to hold a drain, and
+// it is flagged with 9 s left of the default 10 s drain timeout to act on it. Lower, and
+// a busy but healthy shard's ordinary tail would light up tiles all the time.
+inline constexpr quint32 kOldestRequestShownMs = 1000;
+
 // One shard as the console shows it: plain values, no backend types, so views may hold it.
 struct ShardRow {
     int id = 0;
@@ -12,10 +19,13 @@ struct ShardRow {
     quint64 generation = 0;
     quint32 queueDepth = 0;
     quint32 inFlight = 0;
+    quint32 oldestInFlightMs = 0; // age of the oldest request in flight, 0 when none
     quint64 processed = 0;
     quint64 failed = 0;
     quint32 latencyP50Us = 0;
     quint32 latencyP99Us = 0;
+    quint8 armedFaults = 0; // fault drills armed on the shard (bits, see ArmedFaults.h)
+    quint32 slowFaultMs = 0;
     bool versionSkew = false;
     bool queueSkew = false;
     int servicePhase = 0; // the whole service's phase (backend ServicePhase order): what is expected of a shard

@@ -1,5 +1,6 @@
 #include "model/shards/ShardTableModel.h"
 
+#include "model/shards/ArmedFaults.h"
 #include "model/shards/SkewAnalysis.h"
 #include "model/shards/StateStyle.h"
 
@@ -11,6 +12,10 @@ namespace shardscope {
 namespace {
 
 constexpr quint32 kMinQueueScale = 16;
+
+// ShardRow::armedFaults carries the backend's ArmedFault bits unchanged.
+static_assert(kArmedFaultNames.size() == std::size_t(kArmedFaultKinds));
+static_assert(quint8(ArmedFault::Slow) == 1u << kSlowFaultBit);
 
 quint32 scaleFor(const std::vector<ShardRow> &rows)
 {
@@ -45,6 +50,10 @@ QList<int> changedRoles(const ShardRow &a, const ShardRow &b, bool scaleChanged)
         roles << R::QueueFractionRole;
     if (a.inFlight != b.inFlight)
         roles << R::InFlightRole;
+    if (a.oldestInFlightMs != b.oldestInFlightMs)
+        roles << R::OldestInFlightRole;
+    if (ShardTableModel::oldestText(a.oldestInFlightMs) != ShardTableModel::oldestText(b.oldestInFlightMs))
+        roles << R::OldestShownRole;
     if (a.processed != b.processed)
         roles << R::ProcessedRole;
     if (a.failed != b.failed)
@@ -53,6 +62,8 @@ QList<int> changedRoles(const ShardRow &a, const ShardRow &b, bool scaleChanged)
         roles << R::LatencyP50Role;
     if (a.latencyP99Us != b.latencyP99Us)
         roles << R::LatencyP99Role;
+    if (a.armedFaults != b.armedFaults || a.slowFaultMs != b.slowFaultMs)
+        roles << R::ArmedFaultsRole << R::FaultChipRole;
     if (a.versionSkew != b.versionSkew)
         roles << R::VersionSkewRole;
     if (a.queueSkew != b.queueSkew)
@@ -68,6 +79,9 @@ QList<int> changedRoles(const ShardRow &a, const ShardRow &b, bool scaleChanged)
 
 QString tooltip(const ShardRow &r)
 {
+    const QString oldest = r.inFlight > 0 && r.oldestInFlightMs > 0
+        ? QStringLiteral(" (oldest %1 s)").arg(r.oldestInFlightMs / 1000.0, 0, 'f', 1)
+        : QString();
     return QStringLiteral("Shard %1\nState: %2\nVersion: v%3 (generation %4)\nQueue depth: %5\n"
                           "In flight: %6\nProcessed: %7\nFailed: %8\nLatency p50: %9 ms, p99: %10 ms%11%12")
         .arg(r.id)
@@ -75,13 +89,14 @@ QString tooltip(const ShardRow &r)
         .arg(r.version)
         .arg(r.generation)
         .arg(r.queueDepth)
-        .arg(r.inFlight)
+        .arg(QString::number(r.inFlight) + oldest)
         .arg(r.processed)
         .arg(r.failed)
         .arg(r.latencyP50Us / 1000.0, 0, 'f', 2)
         .arg(r.latencyP99Us / 1000.0, 0, 'f', 2)
         .arg(r.versionSkew ? QStringLiteral("\nVersion differs from the majority") : QString())
-        .arg(r.queueSkew ? QStringLiteral("\nQueue is an outlier (over 3x the median)") : QString());
+        .arg(r.queueSkew ? QStringLiteral("\nQueue is an outlier (over 3x the median)") : QString())
+        + (r.armedFaults ? QStringLiteral("\nFault drill armed: ") + armedFaultsText(r.armedFaults, r.slowFaultMs) : QString());
 }
 
 } // namespace
@@ -119,6 +134,8 @@ QVariant ShardTableModel::data(const QModelIndex &index, int role) const
     case QueueDepthRole: return r.queueDepth;
     case QueueFractionRole: return std::min(1.0, double(r.queueDepth) / m_queueScale);
     case InFlightRole: return r.inFlight;
+    case OldestInFlightRole: return r.oldestInFlightMs;
+    case OldestShownRole: return oldestText(r.oldestInFlightMs);
     case ProcessedRole: return QVariant::fromValue<quint64>(r.processed);
     case FailedRole: return QVariant::fromValue<quint64>(r.failed);
     case LatencyP50Role: return r.latencyP50Us;
@@ -127,6 +144,8 @@ QVariant ShardTableModel::data(const QModelIndex &index, int role) const
     case QueueSkewRole: return r.queueSkew;
     case UnhealthyRole: return unhealthy(r);
     case SeverityRole: return severity(r);
+    case ArmedFaultsRole: return armedFaultsText(r.armedFaults, r.slowFaultMs);
+    case FaultChipRole: return armedFaultChip(r.armedFaults, r.slowFaultMs);
     default: return {};
     }
 }
@@ -138,9 +157,21 @@ QHash<int, QByteArray> ShardTableModel::roleNames() const
                   {StateSymbolRole, "stateSymbol"}, {ColourRole, "colour"}, {TextColourRole, "textColour"},
                   {VersionRole, "version"}, {GenerationRole, "generation"}, {QueueDepthRole, "queueDepth"},
                   {QueueFractionRole, "queueFraction"}, {InFlightRole, "inFlight"}, {ProcessedRole, "processed"},
-                  {FailedRole, "failed"}, {LatencyP50Role, "latencyP50Us"}, {LatencyP99Role, "latencyP99Us"},
-                  {VersionSkewRole, "versionSkew"}, {QueueSkewRole, "queueSkew"}, {UnhealthyRole, "unhealthy"}});
+                  {FailedRole, "failed"},
+                  {OldestInFlightRole, "oldestInFlightMs"}, {OldestShownRole, "oldestShown"}, {LatencyP50Role, "latencyP50Us"}, {LatencyP99Role, "latencyP99Us"},
+                  {VersionSkewRole, "versionSkew"}, {QueueSkewRole, "queueSkew"}, {UnhealthyRole, "unhealthy"},
+                  {ArmedFaultsRole, "armedFaults"}, {FaultChipRole, "faultChip"}});
     return names;
+}
+
+QString ShardTableModel::oldestText(quint32 ms)
+{
+    if (ms < kOldestRequestShownMs)
+        return {};
+    const quint32 s = ms / 1000;
+    if (s < 120)
+        return QStringLiteral("%1 s").arg(s);
+    return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
 int ShardTableModel::severity(const ShardRow &r)
@@ -162,7 +193,7 @@ int ShardTableModel::severity(const ShardRow &r)
     case ShardState::Serving:
         break;
     }
-    if (r.queueSkew || (r.versionSkew && !restartRunning))
+    if (r.queueSkew || (r.versionSkew && !restartRunning) || r.oldestInFlightMs >= kOldestRequestShownMs)
         return 1; // versions differ between shards while a restart replaces them: expected
     return 0;
 }
@@ -180,10 +211,13 @@ void ShardTableModel::apply(const ServiceSnapshot &snapshot, const SkewReport &s
         r.generation = s.generation;
         r.queueDepth = s.queueDepth;
         r.inFlight = s.inFlight;
+        r.oldestInFlightMs = s.inFlight > 0 ? s.oldestInFlightMs : 0;
         r.processed = s.processed;
         r.failed = s.failed;
         r.latencyP50Us = s.latencyP50Us;
         r.latencyP99Us = s.latencyP99Us;
+        r.armedFaults = s.armedFaults;
+        r.slowFaultMs = s.slowFaultMs;
         r.versionSkew = i < skew.versionSkew.size() && skew.versionSkew[i];
         r.queueSkew = i < skew.queueSkew.size() && skew.queueSkew[i];
         r.servicePhase = int(snapshot.phase);

@@ -30,6 +30,8 @@ public:
         QueueDepthRole,
         QueueFractionRole, // queue depth / the grid's queue scale, in [0, 1]
         InFlightRole,
+        OldestInFlightRole, // ms, age of the oldest request in flight (0 when none)
+        OldestShownRole,    // that age as tiles show it ("4 s"), empty below kOldestRequestShownMs
         ProcessedRole,
         FailedRole,
         LatencyP50Role, // microseconds
@@ -38,14 +40,20 @@ public:
         QueueSkewRole,
         UnhealthyRole, // SeverityRole > 0: what "only unhealthy or skewed" shows
         SeverityRole,  // 0 fine or as a running restart expects .. 6 failed; for sorting
+        ArmedFaultsRole, // "crash next, slow 50 ms"; empty when no fault drill is armed
+        FaultChipRole,   // the same for a tile's chip: "crash", "3 faults"
     };
     Q_ENUM(Role)
 
     // How much a shard needs an operator: canceled or failed shards first, then shards
     // stopped while the service runs, shards left in a restart state with no restart
-    // running, stragglers (requests still in flight in a restart state) and skew. A shard
+    // running, stragglers (requests still in flight in a restart state), then skew and a
+    // request in flight past kOldestRequestShownMs. A shard
     // that is only where a running restart expects it scores 0.
     static int severity(const ShardRow &row);
+    // "4 s", "2 min 05 s": an old request's age as tiles and the drain list show it (whole
+    // seconds, so a tile repaints once a second, not every frame); empty below the threshold.
+    static QString oldestText(quint32 ms);
 
     explicit ShardTableModel(QObject *parent = nullptr);
 

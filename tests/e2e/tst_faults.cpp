@@ -3,6 +3,8 @@
 // with the request ledger balanced.
 #include "tests/support/ServiceFixture.h"
 
+#include "backend/wire/JsonCodec.h"
+
 #include <QJsonArray>
 #include <QTest>
 
@@ -208,6 +210,42 @@ private Q_SLOTS:
         const auto answer = client->postJson("/v1/query", pinnedEcho(2));
         QCOMPARE(answer.status, 200);
         QCOMPARE(answer.json().value(QStringLiteral("version")).toInt(), 1);
+        QVERIFY(f.ledgerBalances());
+    }
+
+    void armed_faults_travel_in_every_snapshot_until_they_fire_or_are_cleared()
+    {
+        ServiceFixture f(faultyConfig(4));
+        QVERIFY2(f.ok(), qPrintable(f.error()));
+        auto client = f.client();
+        QCOMPARE(client->postJson("/v1/faults", fault("stuck", 2)).status, 200);
+        QCOMPARE(client->postJson("/v1/faults", fault("slow", 1, 40)).status, 200);
+        QCOMPARE(client->postJson("/v1/faults", fault("crash", 1)).status, 200);
+        QCOMPARE(client->postJson("/v1/faults", fault("bad_graph")).status, 200);
+        // What a polling console reads, decoded as the remote client decodes it.
+        const auto shards = client->get("/v1/service/shards");
+        QCOMPARE(shards.status, 200);
+        const QJsonArray list = shards.json().value(QStringLiteral("shards")).toArray();
+        QCOMPARE(list[2].toObject().value(QStringLiteral("armed_faults")).toArray(), (QJsonArray{QStringLiteral("stuck_next")}));
+        QVERIFY(!list[0].toObject().contains(QStringLiteral("armed_faults"))); // quiet shards carry nothing
+        const ServiceSnapshot remote = snapshotFromJson(shards.json());
+        QCOMPARE(remote.shards[2].armedFaults, std::uint8_t(ArmedFault::StuckNext));
+        QCOMPARE(remote.shards[1].armedFaults, std::uint8_t(std::uint8_t(ArmedFault::CrashNext) | std::uint8_t(ArmedFault::Slow)));
+        QCOMPARE(remote.shards[1].slowFaultMs, 40u);
+        QCOMPARE(remote.shards[0].armedFaults, std::uint8_t(0));
+        QVERIFY(remote.badGraphArmed);
+        // The embedded console's snapshot says the same.
+        const ServiceSnapshot local = f.service().snapshot();
+        QCOMPARE(local.shards[1].armedFaults, remote.shards[1].armedFaults);
+        QVERIFY(local.badGraphArmed);
+        // A crash fault fires on the next query and is no longer armed; slow stays.
+        QCOMPARE(client->postJson("/v1/query", pinnedEcho(1)).status, 503);
+        QCOMPARE(f.service().snapshot().shards[1].armedFaults, std::uint8_t(ArmedFault::Slow));
+        QCOMPARE(client->postJson("/v1/faults", fault("clear")).status, 200);
+        const ServiceSnapshot cleared = f.service().snapshot();
+        for (const ShardSnapshot &s : cleared.shards)
+            QCOMPARE(s.armedFaults, std::uint8_t(0));
+        QVERIFY(!cleared.badGraphArmed);
         QVERIFY(f.ledgerBalances());
     }
 

@@ -40,6 +40,36 @@ private Q_SLOTS:
         QVERIFY(!model.index(0).data(ShardTableModel::UnhealthyRole).toBool());
     }
 
+    void anOldRequestsAgeShowsPastTheThresholdInWholeSeconds()
+    {
+        QCOMPARE(ShardTableModel::oldestText(0), QString());
+        QCOMPARE(ShardTableModel::oldestText(kOldestRequestShownMs - 1), QString());
+        QCOMPARE(ShardTableModel::oldestText(kOldestRequestShownMs), QStringLiteral("1 s"));
+        QCOMPARE(ShardTableModel::oldestText(4999), QStringLiteral("4 s"));
+        QCOMPARE(ShardTableModel::oldestText(125'000), QStringLiteral("2 min 05 s"));
+        ShardTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ServiceSnapshot s = ScriptedBackendClient::uniform(3, ShardState::Serving, 6, 1000);
+        s.shards[1].inFlight = 1;
+        s.shards[1].oldestInFlightMs = 2500;
+        s.shards[2].oldestInFlightMs = 2500; // nothing in flight: an age from a stale counter is not shown
+        apply(model, s);
+        QCOMPARE(model.index(1).data(ShardTableModel::OldestShownRole).toString(), QStringLiteral("2 s"));
+        QVERIFY(model.index(1).data(Qt::ToolTipRole).toString().contains(QStringLiteral("In flight: 1 (oldest 2.5 s)")));
+        QVERIFY(model.index(1).data(ShardTableModel::UnhealthyRole).toBool()); // a stuck request on a serving shard
+        QCOMPARE(model.index(2).data(ShardTableModel::OldestInFlightRole).toUInt(), 0u);
+        QVERIFY(!model.index(2).data(ShardTableModel::UnhealthyRole).toBool());
+        // The age ticks every frame; the shown text, and so the tile, once a second.
+        QSignalSpy spy(&model, &QAbstractItemModel::dataChanged);
+        s.shards[1].oldestInFlightMs = 2600;
+        apply(model, s);
+        QCOMPARE(spy.count(), 1);
+        QVERIFY(!spy[0][2].value<QList<int>>().contains(ShardTableModel::OldestShownRole));
+        s.shards[1].oldestInFlightMs = 3000;
+        apply(model, s);
+        QVERIFY(spy[1][2].value<QList<int>>().contains(ShardTableModel::OldestShownRole));
+    }
+
     void aChangeOnOneShardSignalsOnlyThatRowAndItsRoles()
     {
         ShardTableModel model;

@@ -20,6 +20,7 @@
 #include <QLabel>
 #include <QTest>
 
+#include <atomic>
 #include <set>
 #include <thread>
 
@@ -150,6 +151,47 @@ private Q_SLOTS:
         console.model.workload().start();
         QTRY_VERIFY_WITH_TIMEOUT(console.model.workload().stats().failed503 >= 10, 10000);
         console.model.workload().stop();
+    }
+
+    void aDrainHeldByAStuckQueryNamesItsShardWithTheRequestsAgeOnTheTileAndInThePanel()
+    {
+        ServiceConfig config = ServiceFixture::smallConfig(kShards);
+        config.enableFaults = true;
+        ServiceFixture fixture(config);
+        QVERIFY2(fixture.ok(), qPrintable(fixture.error()));
+        Console console(fixture.service());
+        QVERIFY(QTest::qWaitForWindowExposed(&console.window));
+        console.model.pump().start();
+        QTRY_COMPARE(console.model.shards().rowCount(), kShards);
+        console.client.injectFault(QJsonObject{{QStringLiteral("fault"), QStringLiteral("stuck")}, {QStringLiteral("shard"), 2}});
+        QTRY_VERIFY(console.model.shards().row(2)->armedFaults != 0);
+        std::atomic<int> stuckStatus{-1};
+        QueryRequest stuck;
+        stuck.procedure = QStringLiteral("echo");
+        stuck.pinnedShard = 2;
+        console.client.submitQuery(stuck, [&stuckStatus](QueryReply reply) { stuckStatus = int(reply.status); });
+        QTRY_COMPARE(console.model.shards().row(2)->inFlight, 1u);
+        QTRY_COMPARE(console.model.shards().row(2)->armedFaults, quint8(0)); // the drill fired
+
+        RestartSettings settings = console.model.restartDefaults();
+        settings.legacy = false;
+        settings.forceDrain = true; // cancel the stuck query once the drain has shown it
+        settings.drainTimeoutMs = 4000;
+        console.model.requestRestart(settings);
+        RestartPanel *panel = console.window.restartPanel();
+        QTRY_VERIFY_WITH_TIMEOUT(panel->waitingText().contains(QStringLiteral("shard 2</a> (1 in flight, oldest ")), 4000);
+        const QImage grid = console.grid().viewport()->grab().toImage();
+        const QRect tile = console.grid().visualRect(console.grid().model()->index(2, 0));
+        int black = 0;
+        for (int y = tile.top(); y <= tile.bottom(); ++y)
+            for (int x = tile.left(); x <= tile.right(); ++x)
+                black += (grid.pixel(x, y) & 0xffffff) == 0;
+        QVERIFY2(black > 100, "no age badge on the stuck shard's tile");
+        QVERIFY(!console.grid().model()->index(2, 0).data(ShardTableModel::OldestShownRole).toString().isEmpty());
+
+        QTRY_VERIFY_WITH_TIMEOUT(console.model.restart().progress().seen && !console.model.restart().progress().active, 20000);
+        QCOMPARE(console.model.restart().progress().outcome, QStringLiteral("completed"));
+        QTRY_COMPARE(stuckStatus.load(), int(QueryStatus::Unavailable)); // the forced drain answered it
     }
 };
 

@@ -34,6 +34,7 @@
 #include <QSpinBox>
 #include <QTest>
 #include <QTimer>
+#include <QValueAxis>
 
 using namespace shardscope;
 using namespace shardscope::test;
@@ -361,6 +362,28 @@ private Q_SLOTS:
         f.model.setSelectedShard(1);
         QCOMPARE(f.window.charts()->pointCount(0, 1), 5);
         QCOMPARE(f.window.charts()->pointCount(1, 1), 4);
+    }
+
+    void theChartsKeepAOneMinuteWindowWithRoundTicksAsHistoryGrows()
+    {
+        Fixture f;
+        ServiceSnapshot s = ScriptedBackendClient::uniform(4, ShardState::Serving, 6, 10000);
+        s.shards[0].queueDepth = 900; // only before the window: it must not set the scale
+        f.frame(s);
+        s.shards[0].queueDepth = 3;
+        for (int i = 0; i < 250; ++i) { // 125 s of history, twice the window
+            s.takenAtMs += 500;
+            f.frame(s);
+        }
+        for (int chart = 0; chart < 3; ++chart) {
+            const QValueAxis *x = f.window.charts()->timeAxis(chart);
+            QCOMPARE(x->min(), -60.0);
+            QCOMPARE(x->max(), 0.0);
+            QCOMPARE(x->tickCount(), 5); // -60, -45, -30, -15, 0 s
+        }
+        QVERIFY(f.window.charts()->pointCount(0, 0) <= 122); // the window's samples and one before it
+        // The y scale follows what is in view: 3 messages, not the 900 of two minutes ago.
+        QCOMPARE(f.window.charts()->valueAxis(0)->max(), 5.0);
     }
 
     void theEventLogFiltersByLevel()
