@@ -31,7 +31,7 @@ private:
     quint64 m_seq = 0;
 };
 
-// The answer owed to one request: send it exactly once, now or later, from the
+// The answer owed to one request (defined in HttpConnection.cpp): send it exactly once, now or later, from the
 // network thread. The connection puts it on the wire in request order. Dropped unsent
 // (the service went away before answering), it answers 503 itself, so no client waits
 // for a reply that will never come.

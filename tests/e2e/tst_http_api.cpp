@@ -73,7 +73,7 @@ private Q_SLOTS:
         QTest::newRow("unknown procedure") << QByteArray("POST") << QByteArray("/v1/query") << QByteArray(R"({"procedure":"drop_tables"})") << 404 << QStringLiteral("unknown procedure 'drop_tables'");
         QTest::newRow("unknown path") << QByteArray("GET") << QByteArray("/v2/nothing") << QByteArray() << 404 << QStringLiteral("no such path");
         QTest::newRow("GET on the query path") << QByteArray("GET") << QByteArray("/v1/query") << QByteArray() << 405 << QStringLiteral("POST only");
-        QTest::newRow("POST on status") << QByteArray("POST") << QByteArray("/v1/service/status") << QByteArray() << 405 << QStringLiteral("GET only");
+        QTest::newRow("POST on status") << QByteArray("POST") << QByteArray("/v1/service/status") << QByteArray() << 405 << QStringLiteral("GET and HEAD only");
         QTest::newRow("restart with a bad mode") << QByteArray("POST") << QByteArray("/v1/service/restart") << QByteArray(R"({"mode":"sideways"})") << 400 << QStringLiteral("mode must be one of");
         QTest::newRow("restart with a negative timeout") << QByteArray("POST") << QByteArray("/v1/service/restart") << QByteArray(R"({"drain_timeout_ms":-1})") << 400 << QStringLiteral("drain_timeout_ms");
         QTest::newRow("restart with an unknown option") << QByteArray("POST") << QByteArray("/v1/service/restart") << QByteArray(R"({"colour":"red"})") << 400 << QStringLiteral("unknown restart option");

@@ -53,6 +53,8 @@ QByteArrayList methodsOn(const QByteArray &path)
     for (const ExpectedRoute &r : kRoutes) {
         if (path == r.path)
             methods.append(r.method);
+        if (path == r.path && QByteArray(r.method) == "GET")
+            methods.append("HEAD"); // every GET route answers HEAD too
     }
     return methods;
 }

@@ -53,7 +53,7 @@ def check_control(deb, version, tmp):
     check(f"Version: {version}" in fields, f"Version field: {fields}")
     depends = re.search(r"^Depends: (.*)$", fields, re.M)
     depends = depends.group(1) if depends else ""
-    for lib in ("libqt6core6", "libqt6widgets6", "libqt6httpserver6", "libspdlog1", "adduser", "qt6-qpa-plugins"):
+    for lib in ("libqt6core6", "libqt6widgets6", "libqt6network6", "libspdlog1", "adduser", "qt6-qpa-plugins"):
         check(lib in depends, f"Depends lacks {lib}: {depends}")
     check(not re.search(r"-dev\b", depends), f"Depends names a -dev package: {depends}")
     control = os.path.join(tmp, "control")

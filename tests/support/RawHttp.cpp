@@ -125,11 +125,11 @@ std::optional<RawResponse> RawConnection::read(int timeoutMs, bool bodyless)
 bool RawConnection::waitClosed(int timeoutMs)
 {
     QDeadlineTimer deadline(timeoutMs);
-    while (!m_eof && !deadline.hasExpired()) {
+    do { // at least one look, even with no time to wait
         if (!fill(int(deadline.remainingTime())) && m_eof)
             break;
         m_in.clear();
-    }
+    } while (!m_eof && !deadline.hasExpired());
     return m_eof;
 }
 
