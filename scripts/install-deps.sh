@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages ShardScope builds, runs and tests with. Idempotent:
 # does nothing when every package is already there.
-#   scripts/install-deps.sh           # build, run, test
+#   scripts/install-deps.sh           # build, run, test (etcd and HAProxy for the cluster tests)
 #   scripts/install-deps.sh --extra   # also what scripts/ci-extra.sh needs (clang's fuzzer runtime)
 set -euo pipefail
 packages=(
@@ -9,6 +9,7 @@ packages=(
   libqt6opengl6-dev libspdlog-dev libfmt-dev xvfb xauth fonts-dejavu-core curl
   qt6-qpa-plugins
   libcaf-dev wrk python3
+  etcd-server etcd-client haproxy
 )
 if [ "${1:-}" = "--extra" ]; then
   packages+=(clang-14 libclang-rt-14-dev)
