@@ -1,5 +1,6 @@
 #include "backend/http/HttpApi.h"
 
+#include "backend/cluster/ClusterApi.h"
 #include "backend/http/EventStream.h"
 #include "backend/http/HttpStatus.h"
 #include "backend/record/PrometheusText.h"
@@ -190,6 +191,10 @@ void HttpApi::addRoutes()
     m_routes.add(Method::Get, QStringLiteral("/v1/faults"), Open, to(&HttpApi::handleFaultList));
     m_routes.add(Method::Post, QStringLiteral("/v1/faults"), NeedsToken, to(&HttpApi::handleFaultInjection));
     m_routes.add(Method::Get, QStringLiteral("/metrics"), Open, to(&HttpApi::handleMetrics));
+    m_routes.add(Method::Get, QStringLiteral("/v1/cluster/status"), Open, to(&HttpApi::handleClusterStatus));
+    m_routes.add(Method::Post, QStringLiteral("/v1/cluster/restart"), NeedsToken, to(&HttpApi::handleClusterRestart));
+    m_routes.add(Method::Post, QStringLiteral("/v1/cluster/restart/abort"), NeedsToken, to(&HttpApi::handleClusterAbort));
+    m_routes.add(Method::Get, QStringLiteral("/v1/cluster/events"), Open, to(&HttpApi::handleClusterEvents));
 }
 
 void HttpApi::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -352,11 +357,14 @@ void HttpApi::handleReady(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     auto responder = makeResponder(request, socket);
     const ServiceSnapshot s = m_service.snapshot();
-    QJsonObject body{{QStringLiteral("ready"), s.ready()}, {QStringLiteral("version"), double(s.version)},
+    const bool held = m_cluster && m_cluster->readinessHeld(); // a rolling restart drains the balancer first
+    const bool ready = s.ready() && !held;
+    QJsonObject body{{QStringLiteral("ready"), ready}, {QStringLiteral("version"), double(s.version)},
                      {QStringLiteral("distinct_versions"), s.distinctVersions()}};
-    if (!s.ready())
-        body.insert(QStringLiteral("message"), QStringLiteral("not every shard serves one version"));
-    writeJson(responder, s.ready() ? 200 : 503, body);
+    if (!ready)
+        body.insert(QStringLiteral("message"), held ? QStringLiteral("a cluster restart is about to restart this node")
+                                                    : QStringLiteral("not every shard serves one version"));
+    writeJson(responder, ready ? 200 : 503, body);
 }
 
 void HttpApi::handleShards(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -445,7 +453,8 @@ void HttpApi::handleFaultInjection(const QHttpServerRequest &request, QTcpSocket
 void HttpApi::handleMetrics(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     auto responder = makeResponder(request, socket);
-    writeBody(responder, 200, "text/plain; version=0.0.4; charset=utf-8", m_service.metricsText());
+    writeBody(responder, 200, "text/plain; version=0.0.4; charset=utf-8",
+              m_service.metricsText() + (m_cluster ? m_cluster->metricsText() : QByteArray()));
 }
 
 } // namespace shardscope

@@ -15,6 +15,7 @@
 namespace shardscope {
 
 class ShardService;
+class ClusterApi;
 class ReplyInbox;
 class EventStream;
 class WakeBatch;
@@ -38,6 +39,8 @@ public:
     // "Authorization: Bearer <token>": 401 without one, 403 with a wrong one.
     // Called before the server listens.
     void setAccessToken(QByteArray token) { m_token = std::move(token); }
+    // Cluster mode (--etcd): the /v1/cluster routes answer through it. Called before listening.
+    void setCluster(ClusterApi *cluster) { m_cluster = cluster; }
 
     // Writes every reply the shards have already produced; called before the server goes
     // away so that a request answered during shutdown reaches its client.
@@ -80,6 +83,12 @@ private:
     void handleFaultList(const QHttpServerRequest &request, QTcpSocket *socket);
     void handleFaultInjection(const QHttpServerRequest &request, QTcpSocket *socket);
     void handleMetrics(const QHttpServerRequest &request, QTcpSocket *socket);
+    // /v1/cluster/*, in ClusterRoutes.cpp: thin calls into ClusterApi.
+    void handleClusterStatus(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleClusterRestart(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleClusterAbort(const QHttpServerRequest &request, QTcpSocket *socket);
+    void handleClusterEvents(const QHttpServerRequest &request, QTcpSocket *socket);
+    bool clusterOff(const QHttpServerRequest &request, QTcpSocket *socket);
 
     void drainReplies();
     void answer(std::uint64_t token, const QueryReply &reply);
@@ -91,6 +100,7 @@ private:
     std::unordered_map<std::uint64_t, Pending> m_pending;
     std::uint64_t m_nextToken = 1;
     QByteArray m_token;
+    ClusterApi *m_cluster = nullptr;
     QHash<QTcpSocket *, int> m_awaiting; // queries in flight per connection
     std::unique_ptr<WakeBatch> m_wakes;   // shard wake-ups, sent when the loop is about to block
 };

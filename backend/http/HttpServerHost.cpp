@@ -35,6 +35,7 @@ quint16 HttpServerHost::start(const QHostAddress &address, quint16 port, QString
         }
         m_api = api.release();
         m_api->setAccessToken(m_token);
+        m_api->setCluster(m_cluster);
         guard->setAwaitingReply([api = m_api](QTcpSocket *socket) { return api->isAwaitingReply(socket); });
         m_api->bind(tcp);
         bound = tcp->serverPort();
