@@ -1,0 +1,159 @@
+// Cluster restarts through a real etcd: one at a time cluster-wide, and a rolling restart
+// under load through a health-checking HAProxy that no client notices.
+#include "tests/cluster/ClusterTestSupport.h"
+#include "tests/support/HaproxyProcess.h"
+
+#include <QJsonDocument>
+
+#include <atomic>
+#include <latch>
+#include <thread>
+
+using namespace shardscope;
+using namespace shardscope::test;
+
+namespace {
+
+using Nodes = std::vector<std::unique_ptr<ClusterNodeProcess>>;
+
+Nodes startNodes(const EtcdProcess &etcd, const QString &cluster, int count, int shards)
+{
+    Nodes nodes;
+    for (int i = 0; i < count; ++i)
+        nodes.push_back(startNode(etcd.urlText(), QStringLiteral("n%1").arg(i), shards, 2, cluster));
+    return nodes;
+}
+
+// Every node sees every node up, and a coordinator is elected.
+bool formed(const Nodes &nodes)
+{
+    for (const auto &n : nodes) {
+        const QJsonObject s = n->clusterStatus();
+        if (s.value(QStringLiteral("coordinator")).toString().isEmpty() || !s.value(QStringLiteral("registered")).toBool())
+            return false;
+        for (const auto &other : nodes) {
+            const QJsonObject seen = nodeIn(s, other->id);
+            if (seen.value(QStringLiteral("state")).toString() != QLatin1String("up") || !seen.value(QStringLiteral("ready")).toBool())
+                return false;
+        }
+    }
+    return true;
+}
+
+double versionOf(const ClusterNodeProcess &node)
+{
+    HttpTestClient http("127.0.0.1", node.port);
+    return http.get("/v1/service/status").json().value(QStringLiteral("version")).toDouble();
+}
+
+QJsonObject finishedRestart(const ClusterNodeProcess &node, double id)
+{
+    const QJsonObject last = node.clusterStatus().value(QStringLiteral("last_restart")).toObject();
+    return last.value(QStringLiteral("id")).toString() == QString::number(qint64(id)) ? last : QJsonObject();
+}
+
+} // namespace
+
+class TestClusterRestart : public QObject
+{
+    Q_OBJECT
+private:
+    EtcdProcess m_etcd;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_etcd.start(&error), qPrintable(error));
+    }
+
+    void two_restarts_asked_of_two_nodes_at_once_run_one_and_refuse_the_other_with_its_id()
+    {
+        const Nodes nodes = startNodes(m_etcd, QStringLiteral("twice"), 2, 2);
+        QVERIFY(nodes[0]->port && nodes[1]->port);
+        QTRY_VERIFY_WITH_TIMEOUT(formed(nodes), 5000);
+        const double before = versionOf(*nodes[0]);
+
+        HttpTestClient::Response answers[2];
+        std::latch go(2);
+        std::vector<std::thread> askers;
+        for (int i = 0; i < 2; ++i) {
+            askers.emplace_back([&, i] {
+                HttpTestClient http("127.0.0.1", nodes[i]->port);
+                go.arrive_and_wait();
+                answers[i] = http.post("/v1/cluster/restart", R"({"strategy":"rolling","grace_ms":100,"settle_ms":100})");
+            });
+        }
+        for (auto &t : askers)
+            t.join();
+        const int accepted = answers[0].status == 202 ? 0 : 1;
+        QCOMPARE(answers[accepted].status, 202);
+        QCOMPARE(answers[1 - accepted].status, 409);
+        const double id = answers[accepted].json().value(QStringLiteral("restart_id")).toDouble();
+        QVERIFY(id > 0);
+        QCOMPARE(answers[1 - accepted].json().value(QStringLiteral("restart_id")).toDouble(), id);
+        QCOMPARE(answers[1 - accepted].json().value(QStringLiteral("reason")).toString(), QStringLiteral("busy"));
+
+        QTRY_VERIFY_WITH_TIMEOUT(!finishedRestart(*nodes[1], id).isEmpty(), 15000);
+        const QJsonObject done = finishedRestart(*nodes[1], id);
+        QCOMPARE(done.value(QStringLiteral("state")).toString(), QStringLiteral("completed"));
+        for (const auto &n : nodes)
+            QCOMPARE(versionOf(*n), before + 1);
+    }
+
+    void a_rolling_restart_of_three_nodes_through_haproxy_fails_no_request_and_ends_on_the_next_version()
+    {
+        const Nodes nodes = startNodes(m_etcd, QStringLiteral("rolling"), 3, 4);
+        for (const auto &n : nodes)
+            QVERIFY(n->port);
+        QTRY_VERIFY_WITH_TIMEOUT(formed(nodes), 5000);
+        HaproxyProcess haproxy;
+        QString error;
+        QVERIFY2(haproxy.start({nodes[0]->port, nodes[1]->port, nodes[2]->port}, &error), qPrintable(error));
+        const double before = versionOf(*nodes[0]);
+
+        std::atomic<bool> stop{false};
+        std::atomic<int> ok{0}, failed{0};
+        QByteArray firstFailure;
+        std::mutex failureMutex;
+        std::vector<std::thread> clients;
+        for (int c = 0; c < 3; ++c) {
+            clients.emplace_back([&] {
+                HttpTestClient http("127.0.0.1", haproxy.port());
+                while (!stop.load()) {
+                    const auto r = http.post("/v1/query", R"({"procedure":"echo","args":{"n":1}})");
+                    if (r.status == 200) {
+                        ++ok;
+                        continue;
+                    }
+                    ++failed;
+                    std::lock_guard lock(failureMutex);
+                    if (firstFailure.isEmpty())
+                        firstFailure = QByteArray::number(r.status) + ' ' + r.body;
+                }
+            });
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(ok.load() > 100, 5000);
+        HttpTestClient admin("127.0.0.1", nodes[2]->port);
+        const auto accepted = admin.post("/v1/cluster/restart", R"({"strategy":"rolling","grace_ms":400,"settle_ms":400})");
+        QCOMPARE(accepted.status, 202);
+        const double id = accepted.json().value(QStringLiteral("restart_id")).toDouble();
+        QTRY_VERIFY_WITH_TIMEOUT(!finishedRestart(*nodes[0], id).isEmpty(), 30000);
+        const int okDuring = ok.load();
+        stop.store(true);
+        for (auto &t : clients)
+            t.join();
+
+        const QJsonObject done = finishedRestart(*nodes[0], id);
+        QVERIFY2(done.value(QStringLiteral("state")).toString() == QLatin1String("completed"),
+                 QJsonDocument(done).toJson().constData());
+        QVERIFY2(failed.load() == 0, qPrintable(QStringLiteral("%1 failed requests, the first: %2").arg(failed.load()).arg(QString::fromUtf8(firstFailure))));
+        QVERIFY(okDuring > 100);
+        for (const auto &n : nodes)
+            QCOMPARE(versionOf(*n), before + 1);
+        qInfo("rolling restart of 3 nodes x 4 shards through HAProxy: %d requests answered, %d failed", okDuring, failed.load());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClusterRestart)
+#include "tst_cluster_restart.moc"
