@@ -267,12 +267,28 @@ void ClusterNode::noteChanges(const ClusterView &before, const ClusterView &afte
     if (!id.isEmpty() && (id != before.restart.value(QStringLiteral("id")).toString()
                           || state != before.restart.value(QStringLiteral("state")).toString()))
         m_events.add(QStringLiteral("cluster_restart"), {}, QStringLiteral("cluster restart %1: %2").arg(id, state), id);
+    if (!id.isEmpty() && id == before.restart.value(QStringLiteral("id")).toString())
+        noteSteps(before.restart, after.restart);
     const QString lastId = after.lastRestart.value(QStringLiteral("id")).toString();
     if (!lastId.isEmpty() && lastId != before.lastRestart.value(QStringLiteral("id")).toString() && before.readAtMs)
         m_events.add(QStringLiteral("cluster_restart_finished"), {},
                      QStringLiteral("cluster restart %1 ended %2%3").arg(lastId, after.lastRestart.value(QStringLiteral("state")).toString(),
                          after.lastRestart.value(QStringLiteral("reason")).toString().isEmpty() ? QString()
                              : QStringLiteral(": ") + after.lastRestart.value(QStringLiteral("reason")).toString()), lastId);
+}
+
+void ClusterNode::noteSteps(const QJsonObject &before, const QJsonObject &after)
+{
+    const QJsonArray was = before.value(QStringLiteral("nodes")).toArray();
+    const QJsonArray now = after.value(QStringLiteral("nodes")).toArray();
+    const QString id = after.value(QStringLiteral("id")).toString();
+    for (qsizetype i = 0; i < now.size() && i < was.size(); ++i) {
+        const QString step = now.at(i).toObject().value(QStringLiteral("step")).toString();
+        if (step == was.at(i).toObject().value(QStringLiteral("step")).toString())
+            continue;
+        const QString node = now.at(i).toObject().value(QStringLiteral("id")).toString();
+        m_events.add(QStringLiteral("cluster_restart_step"), node, QStringLiteral("cluster restart %1: node %2 %3").arg(id, node, step), id);
+    }
 }
 
 void ClusterNode::leave(int timeoutMs)

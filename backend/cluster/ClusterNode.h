@@ -55,6 +55,7 @@ private:
     void campaign();
     void setEtcd(bool ok, const QString &error);
     void noteChanges(const ClusterView &before, const ClusterView &after);
+    void noteSteps(const QJsonObject &before, const QJsonObject &after);
     QByteArray memberValue() const;
 
     ClusterConfig m_config;

@@ -47,15 +47,16 @@ struct ClusterNodeProcess {
 
 // Starts a node of cluster `cluster` on etcd `etcdUrl`; port 0 when it did not come up.
 inline std::unique_ptr<ClusterNodeProcess> startNode(const QString &etcdUrl, const QString &id, int shards = 2,
-                                                      int leaseTtl = 1, const QString &cluster = QStringLiteral("t"))
+                                                      int leaseTtl = 1, const QString &cluster = QStringLiteral("t"),
+                                                      const QStringList &extra = {})
 {
     auto node = std::make_unique<ClusterNodeProcess>();
     node->id = id;
-    node->port = startHeadless(*node->process, {QStringLiteral("--shards"), QString::number(shards),
+    node->port = startHeadless(*node->process, QStringList{QStringLiteral("--shards"), QString::number(shards),
                                                 QStringLiteral("--audit-file"), QString(),
                                                 QStringLiteral("--etcd"), etcdUrl, QStringLiteral("--cluster"), cluster,
                                                 QStringLiteral("--node-id"), id,
-                                                QStringLiteral("--lease-ttl"), QString::number(leaseTtl)});
+                                                QStringLiteral("--lease-ttl"), QString::number(leaseTtl)} + extra);
     return node;
 }
 

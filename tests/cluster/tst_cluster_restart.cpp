@@ -16,11 +16,11 @@ namespace {
 
 using Nodes = std::vector<std::unique_ptr<ClusterNodeProcess>>;
 
-Nodes startNodes(const EtcdProcess &etcd, const QString &cluster, int count, int shards)
+Nodes startNodes(const EtcdProcess &etcd, const QString &cluster, int count, int shards, const QStringList &extra = {})
 {
     Nodes nodes;
     for (int i = 0; i < count; ++i)
-        nodes.push_back(startNode(etcd.urlText(), QStringLiteral("n%1").arg(i), shards, 2, cluster));
+        nodes.push_back(startNode(etcd.urlText(), QStringLiteral("n%1").arg(i), shards, 2, cluster, extra));
     return nodes;
 }
 
@@ -44,6 +44,15 @@ double versionOf(const ClusterNodeProcess &node)
 {
     HttpTestClient http("127.0.0.1", node.port);
     return http.get("/v1/service/status").json().value(QStringLiteral("version")).toDouble();
+}
+
+QJsonObject journalNode(const QJsonObject &journal, const QString &id)
+{
+    for (const QJsonValue &v : journal.value(QStringLiteral("nodes")).toArray()) {
+        if (v.toObject().value(QStringLiteral("id")).toString() == id)
+            return v.toObject();
+    }
+    return {};
 }
 
 QJsonObject finishedRestart(const ClusterNodeProcess &node, double id)
@@ -99,6 +108,35 @@ private Q_SLOTS:
         QCOMPARE(done.value(QStringLiteral("state")).toString(), QStringLiteral("completed"));
         for (const auto &n : nodes)
             QCOMPARE(versionOf(*n), before + 1);
+    }
+
+    void a_node_whose_actor_creation_fails_stops_the_rolling_restart_with_its_reason_and_the_rest_untouched()
+    {
+        const Nodes nodes = startNodes(m_etcd, QStringLiteral("threshold"), 3, 2, {QStringLiteral("--enable-faults")});
+        for (const auto &n : nodes)
+            QVERIFY(n->port);
+        QTRY_VERIFY_WITH_TIMEOUT(formed(nodes), 5000);
+        const double before = versionOf(*nodes[0]);
+        HttpTestClient n1("127.0.0.1", nodes[1]->port);
+        QCOMPARE(n1.post("/v1/faults", R"({"fault":"fail_next_create","shard":1})").status, 200);
+
+        HttpTestClient admin("127.0.0.1", nodes[0]->port);
+        const auto accepted = admin.post("/v1/cluster/restart", R"({"grace_ms":100,"settle_ms":100})");
+        QCOMPARE(accepted.status, 202);
+        const double id = accepted.json().value(QStringLiteral("restart_id")).toDouble();
+        QTRY_VERIFY_WITH_TIMEOUT(!finishedRestart(*nodes[2], id).isEmpty(), 15000);
+
+        const QJsonObject done = finishedRestart(*nodes[2], id);
+        QCOMPARE(done.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
+        const QString reason = done.value(QStringLiteral("reason")).toString();
+        QVERIFY2(reason.startsWith(QStringLiteral("node n1: ")), qPrintable(reason));
+        QCOMPARE(journalNode(done, QStringLiteral("n0")).value(QStringLiteral("step")).toString(), QStringLiteral("done"));
+        QCOMPARE(journalNode(done, QStringLiteral("n1")).value(QStringLiteral("step")).toString(), QStringLiteral("failed"));
+        QCOMPARE(journalNode(done, QStringLiteral("n2")).value(QStringLiteral("step")).toString(), QStringLiteral("waiting"));
+        QCOMPARE(versionOf(*nodes[0]), before + 1);
+        QCOMPARE(versionOf(*nodes[1]), before); // its own restart rolled it back
+        QCOMPARE(versionOf(*nodes[2]), before); // never asked
+        QTRY_VERIFY_WITH_TIMEOUT(formed(nodes), 3000); // every node ready again
     }
 
     void a_rolling_restart_of_three_nodes_through_haproxy_fails_no_request_and_ends_on_the_next_version()
