@@ -45,8 +45,12 @@ void NodeRestart::onView(const ClusterView &view)
         return; // written by a coordinator that is no longer in office
     m_newestFence = fence;
     const QString id = journal.value(QStringLiteral("id")).toString();
-    if (journal.value(QStringLiteral("state")).toString() != QLatin1String("running") || id == m_restartId)
+    if (journal.value(QStringLiteral("state")).toString() != QLatin1String("running"))
         return;
+    if (id == m_restartId) {
+        resendIfLost(view);
+        return;
+    }
     if (entryFor(journal, m_node.config.nodeId).value(QStringLiteral("step")).toString() == QLatin1String("restarting"))
         begin(journal);
 }
@@ -103,15 +107,33 @@ void NodeRestart::checkLocalRestart()
         report(QStringLiteral("failed"), finished->outcome.isEmpty() ? QStringLiteral("failed") : finished->outcome, finished->message);
 }
 
+// A report put while etcd was away is missing from etcd: the coordinator would wait on it forever.
+void NodeRestart::resendIfLost(const ClusterView &view)
+{
+    if (m_lastReport.isEmpty() || m_graceTimer.isActive() || m_watchTimer.isActive())
+        return;
+    const auto seen = view.progress.find(m_node.config.nodeId);
+    if (seen != view.progress.end() && seen->second.value(QStringLiteral("restart_id")).toString() == m_restartId
+        && seen->second.value(QStringLiteral("step")) == m_lastReport.value(QStringLiteral("step")))
+        return;
+    put(m_lastReport);
+}
+
 void NodeRestart::report(const QString &step, const QString &outcome, const QString &message)
 {
     const QString self = m_node.config.nodeId;
     spdlog::info("cluster: restart {} on {}: {} {}", m_restartId.toStdString(), self.toStdString(), step.toStdString(),
                  message.toStdString());
-    const QJsonObject value{{QStringLiteral("restart_id"), m_restartId}, {QStringLiteral("step"), step},
-                            {QStringLiteral("outcome"), outcome}, {QStringLiteral("message"), message},
-                            {QStringLiteral("from_version"), double(m_fromVersion)},
-                            {QStringLiteral("version"), double(m_service.snapshot().version)}};
+    m_lastReport = {{QStringLiteral("restart_id"), m_restartId}, {QStringLiteral("step"), step},
+                    {QStringLiteral("outcome"), outcome}, {QStringLiteral("message"), message},
+                    {QStringLiteral("from_version"), double(m_fromVersion)},
+                    {QStringLiteral("version"), double(m_service.snapshot().version)}};
+    put(m_lastReport);
+}
+
+void NodeRestart::put(const QJsonObject &value)
+{
+    const QString self = m_node.config.nodeId;
     m_node.etcd.put(m_node.config.key(QStringLiteral("restart/node/") + self), QJsonDocument(value).toJson(QJsonDocument::Compact), 0,
                       [self](const EtcdReply &r) {
         if (!r.ok)

@@ -31,6 +31,8 @@ private:
     void runLocalRestart();
     void checkLocalRestart();
     void report(const QString &step, const QString &outcome, const QString &message);
+    void resendIfLost(const ClusterView &view);
+    void put(const QJsonObject &value);
 
     ClusterContext m_node;
     ShardService &m_service;
@@ -38,6 +40,7 @@ private:
     std::int64_t m_newestFence = 0;
     QString m_restartId;        // the cluster restart this node is working on or finished last
     QJsonObject m_options;
+    QJsonObject m_lastReport;   // what restart/node/<id> should hold
     std::int64_t m_fromVersion = 0;
     std::uint64_t m_localRestartId = 0;
     QTimer m_graceTimer;
