@@ -71,6 +71,12 @@ QJsonObject ClusterApi::events(std::uint64_t since, std::uint64_t limit) const
             {QStringLiteral("last_seq"), double(node->events().lastSeq())}};
 }
 
+QByteArray ClusterApi::metricsText() const
+{
+    ClusterNode *node = m_node.load();
+    return node ? clusterMetricsText(node->view(), node->restartCounts()) : QByteArray();
+}
+
 namespace {
 
 // Runs `done` on `context`'s thread.

@@ -41,6 +41,8 @@ public:
     // True while a cluster restart holds this node's readiness at 503 (balancer drain).
     bool readinessHeld() const;
     QJsonObject events(std::uint64_t since, std::uint64_t limit) const;
+    // Prometheus text for /metrics (shardscope_cluster_*); empty before start().
+    QByteArray metricsText() const;
 
     // POST /v1/cluster/restart's body: {"strategy": "rolling", "grace_ms", "settle_ms",
     // plus the node-level restart options}.

@@ -75,6 +75,12 @@ ClusterView ClusterNode::view() const
     return m_view;
 }
 
+RestartCounts ClusterNode::restartCounts() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_restarts;
+}
+
 bool ClusterNode::readinessHeld() const
 {
     return m_unready.load();
@@ -270,11 +276,16 @@ void ClusterNode::noteChanges(const ClusterView &before, const ClusterView &afte
     if (!id.isEmpty() && id == before.restart.value(QStringLiteral("id")).toString())
         noteSteps(before.restart, after.restart);
     const QString lastId = after.lastRestart.value(QStringLiteral("id")).toString();
-    if (!lastId.isEmpty() && lastId != before.lastRestart.value(QStringLiteral("id")).toString() && before.readAtMs)
+    if (!lastId.isEmpty() && lastId != before.lastRestart.value(QStringLiteral("id")).toString() && before.readAtMs) {
+        {
+            std::lock_guard lock(m_mutex);
+            ++m_restarts[{after.lastRestart.value(QStringLiteral("strategy")).toString(), after.lastRestart.value(QStringLiteral("state")).toString()}];
+        }
         m_events.add(QStringLiteral("cluster_restart_finished"), {},
                      QStringLiteral("cluster restart %1 ended %2%3").arg(lastId, after.lastRestart.value(QStringLiteral("state")).toString(),
                          after.lastRestart.value(QStringLiteral("reason")).toString().isEmpty() ? QString()
                              : QStringLiteral(": ") + after.lastRestart.value(QStringLiteral("reason")).toString()), lastId);
+    }
 }
 
 void ClusterNode::noteSteps(const QJsonObject &before, const QJsonObject &after)

@@ -2,6 +2,7 @@
 
 #include "backend/cluster/ClusterContext.h"
 #include "backend/cluster/ClusterEvents.h"
+#include "backend/cluster/ClusterMetrics.h"
 #include "backend/cluster/ClusterView.h"
 #include "backend/cluster/EtcdClient.h"
 
@@ -41,6 +42,7 @@ public:
 
     // Any thread.
     ClusterView view() const;
+    RestartCounts restartCounts() const;
     ClusterEvents &events() { return m_events; }
     bool readinessHeld() const;
     static std::int64_t nowMs();
@@ -80,6 +82,7 @@ private:
     std::atomic<bool> m_unready{false}; // a rolling restart holds readiness at 503
     mutable std::mutex m_mutex;
     ClusterView m_view; // guarded by m_mutex
+    RestartCounts m_restarts; // guarded by m_mutex
 };
 
 } // namespace shardscope

@@ -67,6 +67,12 @@ private Q_SLOTS:
         const Run events = ctl(m_b->port, {QStringLiteral("cluster"), QStringLiteral("events")});
         QCOMPARE(events.code, 0);
         QVERIFY2(events.out.contains(QStringLiteral("cluster_restart_finished")), qPrintable(events.out));
+        HttpTestClient http("127.0.0.1", m_b->port);
+        const QByteArray metrics = http.get("/metrics").body;
+        for (const char *line : {"shardscope_cluster_versions_distinct 1\n", "shardscope_cluster_nodes_by_version{version=\"2\"} 2\n",
+                                 "shardscope_cluster_restarts_total{strategy=\"rolling\",outcome=\"completed\"} 1\n",
+                                 "shardscope_cluster_etcd_up 1\n", "shardscope_cluster_nodes{state=\"up\"} 2\n"})
+            QVERIFY2(metrics.contains(line), line);
     }
 
     void refusals_exit_4_and_say_why()
