@@ -36,6 +36,7 @@ struct ClusterNodeProcess {
         return http.get("/v1/cluster/status").json();
     }
     void signal(int number) const { ::kill(pid_t(process->processId()), number); }
+    QByteArray startOutput;
     QString logText;
     // Everything the node printed so far (spdlog writes to stdout).
     QString log()
@@ -56,7 +57,9 @@ inline std::unique_ptr<ClusterNodeProcess> startNode(const QString &etcdUrl, con
                                                 QStringLiteral("--audit-file"), QString(),
                                                 QStringLiteral("--etcd"), etcdUrl, QStringLiteral("--cluster"), cluster,
                                                 QStringLiteral("--node-id"), id,
-                                                QStringLiteral("--lease-ttl"), QString::number(leaseTtl)} + extra);
+                                                QStringLiteral("--lease-ttl"), QString::number(leaseTtl)} + extra,
+                               0, 15000, &node->startOutput);
+    node->logText = QString::fromUtf8(node->startOutput);
     return node;
 }
 

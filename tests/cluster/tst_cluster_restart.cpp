@@ -179,6 +179,43 @@ private Q_SLOTS:
         }
     }
 
+    void a_coordinator_stopped_past_its_ttl_changes_nothing_when_it_continues()
+    {
+        Nodes nodes;
+        nodes.push_back(startNode(m_etcd.urlText(), QStringLiteral("z0"), 2, 2, QStringLiteral("stale")));
+        QVERIFY(nodes[0]->port);
+        QTRY_COMPARE_WITH_TIMEOUT(nodes[0]->clusterStatus().value(QStringLiteral("coordinator")).toString(), QStringLiteral("z0"), 3000);
+        for (const char *id : {"a1", "a2"})
+            nodes.push_back(startNode(m_etcd.urlText(), QLatin1String(id), 2, 2, QStringLiteral("stale")));
+        QVERIFY(nodes[1]->port && nodes[2]->port);
+        QTRY_VERIFY_WITH_TIMEOUT(formed(nodes), 5000);
+        const double before = versionOf(*nodes[0]);
+
+        HttpTestClient admin("127.0.0.1", nodes[1]->port);
+        const auto accepted = admin.post("/v1/cluster/restart", R"({"grace_ms":300,"settle_ms":300})");
+        QCOMPARE(accepted.status, 202);
+        const double id = accepted.json().value(QStringLiteral("restart_id")).toDouble();
+        QTRY_COMPARE_WITH_TIMEOUT(journalNode(nodes[1]->clusterStatus().value(QStringLiteral("restart")).toObject(), QStringLiteral("a1"))
+                                      .value(QStringLiteral("step")).toString(), QStringLiteral("settling"), 10000);
+        nodes[0]->signal(SIGSTOP);
+        QTRY_VERIFY_WITH_TIMEOUT(!finishedRestart(*nodes[1], id).isEmpty(), 2000 + 5000);
+        const QJsonObject ended = finishedRestart(*nodes[1], id);
+        QVERIFY(ended.value(QStringLiteral("coordinator")).toString() != QLatin1String("z0"));
+
+        nodes[0]->signal(SIGCONT);
+        // z0 wakes up with its old term in hand; it registers again, sees another coordinator
+        // and its stale writes (if any) fail their fence.
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(*nodes[1], QStringLiteral("z0")), QStringLiteral("up"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(nodes[0]->clusterStatus().value(QStringLiteral("coordinator")).toString().startsWith(QLatin1Char('a')), 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(nodeIn(nodes[0]->clusterStatus(), QStringLiteral("z0")).value(QStringLiteral("ready")).toBool(), 3000);
+        const QJsonObject after = nodes[1]->clusterStatus();
+        QVERIFY(after.value(QStringLiteral("restart")).isNull()); // nothing resurrected
+        QCOMPARE(after.value(QStringLiteral("last_restart")).toObject(), ended);
+        QCOMPARE(versionOf(*nodes[0]), before); // z0 was never restarted by anyone
+        QCOMPARE(versionOf(*nodes[1]), before + 1);
+        QCOMPARE(versionOf(*nodes[2]), before + 1);
+    }
+
     void a_rolling_restart_of_three_nodes_through_haproxy_fails_no_request_and_ends_on_the_next_version()
     {
         const Nodes nodes = startNodes(m_etcd, QStringLiteral("rolling"), 3, 4);
