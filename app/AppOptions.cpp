@@ -1,6 +1,7 @@
 #include "app/AppOptions.h"
 
 #include "app/BuildInfo.h"
+#include "app/ClusterOptions.h"
 #include "app/TokenFile.h"
 #include "backend/http/HttpServerHost.h"
 #include "backend/types/Query.h"
@@ -85,6 +86,7 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
     opt("token-file", "File holding the bearer token that restart, stop, start and faults require (required off loopback).", "FILE");
     opt("audit-file", "JSON-lines audit of every restart, stop and start (default: in the user's data folder).", "FILE");
     opt("enable-faults", "Allow fault injection through POST /v1/faults (for drills and tests).");
+    addClusterOptions(p);
 
     if (!p.parse(arguments)) {
         std::fprintf(stderr, "shardscope: %s\nTry 'shardscope --help'.\n", qPrintable(p.errorText()));
@@ -161,6 +163,8 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
                                        : QStringLiteral("--transport must be one of: auto, stream, poll");
         ok = false;
     }
+    if (ok)
+        ok = readClusterOptions(p, o.headless, &o.cluster, &error);
     if (ok && !isLoopback(o.listenAddress) && o.accessToken.isEmpty()) {
         error = QStringLiteral("refusing to listen on %1 without --token-file: restart, stop and start would be open to "
                                "anyone who can reach that address").arg(o.listenAddress.toString());

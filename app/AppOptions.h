@@ -1,11 +1,14 @@
 #pragma once
 
+#include "backend/cluster/ClusterConfig.h"
 #include "backend/core/ServiceConfig.h"
 #include "model/client/RemoteTransport.h"
 
 #include <QHostAddress>
 #include <QUrl>
 #include <QStringList>
+
+#include <optional>
 
 namespace shardscope {
 
@@ -20,6 +23,7 @@ struct AppOptions {
     QByteArray accessToken; // from --token-file; required off loopback
     QUrl connectUrl;        // --connect: the console attaches to a service in another process
     RemoteTransport transport = RemoteTransport::Auto; // --transport, with --connect
+    std::optional<ClusterConfig> cluster; // --etcd and --cluster: this node joins a cluster
 };
 
 // Parses argv. On --help/--version prints and sets *exitCode = 0; on a bad value prints

@@ -1,8 +1,10 @@
 #include "app/HeadlessRunner.h"
 
 #include "app/AppOptions.h"
+#include "app/ClusterOptions.h"
 #include "app/SignalWatcher.h"
 #include "app/SystemdNotify.h"
+#include "backend/cluster/ClusterApi.h"
 #include "backend/http/HttpServerHost.h"
 #include "backend/ShardService.h"
 
@@ -43,12 +45,14 @@ int runHeadless(QCoreApplication &app, const AppOptions &options)
     }
     HttpServerHost http(service);
     http.setAccessToken(options.accessToken);
+    const std::unique_ptr<ClusterApi> cluster = makeCluster(options.cluster, service, http);
     if (http.start(options.listenAddress, options.listenPort, &error) == 0) {
         std::fprintf(stderr, "shardscope: %s\n", qPrintable(error));
         return 1;
     }
     std::printf("ShardScope service listening on %s (%d shards)\n", qPrintable(http.url()), service.shardCount());
     std::fflush(stdout);
+    startCluster(cluster.get(), http.url());
     spdlog::info("listening on {} with {} shards; audit in {}", http.url().toStdString(), service.shardCount(),
                  options.service.auditFile.toStdString());
     systemdNotifyReadyWhen(&app, [&service] { return service.snapshot().ready(); },
@@ -76,6 +80,8 @@ int runHeadless(QCoreApplication &app, const AppOptions &options)
         drainer.join();
     service.shutdown(std::chrono::milliseconds(0));
     http.stop();
+    if (cluster)
+        cluster->stop();
     spdlog::info("stopped");
     return rc;
 }

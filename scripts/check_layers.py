@@ -32,7 +32,7 @@ LAYERS = {
 # Rooms inside a layer, lowest first: a room includes only itself and rooms before it.
 # "" is a file directly in the layer's folder (backend/ShardService: the front door).
 ROOMS = {
-    "backend": ["types", "wire", "record", "actors", "runtime", "core", "restart", "", "http"],
+    "backend": ["types", "wire", "record", "actors", "runtime", "core", "restart", "", "cluster", "http"],
     "model": ["client", "shards", "events", "history", "restart", "workload", "console"],
 }
 PROTOCOL_ROOMS = {("backend", "types"), ("backend", "wire")}
@@ -176,6 +176,12 @@ SELF_TESTS = [
     ("an upward include between rooms",
      {"backend/runtime/Shard.h": ["backend/restart/Coordinator.h"], "backend/restart/Coordinator.h": []},
      "may not include the higher room backend/restart"),
+    ("the front door that includes the cluster room",
+     {"backend/ShardService.h": ["backend/cluster/ClusterApi.h"], "backend/cluster/ClusterApi.h": []},
+     "may not include the higher room backend/cluster"),
+    ("the cluster room that includes the HTTP edge",
+     {"backend/cluster/ClusterApi.h": ["backend/http/HttpApi.h"], "backend/http/HttpApi.h": []},
+     "may not include the higher room backend/http"),
     ("a protocol file that includes the service",
      {"backend/types/Query.h": ["backend/record/EventLog.h"], "backend/record/EventLog.h": []},
      "the protocol library"),
@@ -219,11 +225,17 @@ def self_test():
             failed += not ok
             print(f"{'PASS' if ok else 'FAIL'}: {name} is found" + ("" if ok else f" (got {findings})"))
     with tempfile.TemporaryDirectory() as root:  # and a clean tree is clean
-        for path in ("backend/types/Q.h", "backend/runtime/S.h"):
+        for path in ("backend/types/Q.h", "backend/runtime/S.h", "backend/cluster/C.h", "backend/http/H.h",
+                     "backend/ShardService.h"):
             os.makedirs(os.path.join(root, os.path.dirname(path)), exist_ok=True)
         open(os.path.join(root, "backend/types/Q.h"), "w").close()
+        open(os.path.join(root, "backend/ShardService.h"), "w").close()
         with open(os.path.join(root, "backend/runtime/S.h"), "w") as f:
             f.write('#include "backend/types/Q.h"\n')
+        with open(os.path.join(root, "backend/cluster/C.h"), "w") as f:  # cluster uses the front door
+            f.write('#include "backend/ShardService.h"\n')
+        with open(os.path.join(root, "backend/http/H.h"), "w") as f:  # and http uses cluster
+            f.write('#include "backend/cluster/C.h"\n')
         findings, _ = check(root)
         failed += bool(findings)
         print(f"{'FAIL' if findings else 'PASS'}: a downward include is clean")

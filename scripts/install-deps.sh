@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages ShardScope builds, runs and tests with. Idempotent:
 # does nothing when every package is already there.
-#   scripts/install-deps.sh           # build, run, test
+#   scripts/install-deps.sh           # build, run, test (etcd and HAProxy for the cluster tests)
 #   scripts/install-deps.sh --extra   # also what scripts/ci-extra.sh needs (clang's fuzzer runtime)
 # prometheus (with promtool) and python3-yaml run the monitoring tests; dpkg-dev and file
 # let CPack find the package's shared-library dependencies (scripts/package.sh).
@@ -12,6 +12,7 @@ packages=(
   qt6-qpa-plugins
   libcaf-dev wrk python3
   prometheus python3-yaml dpkg-dev file
+  etcd-server etcd-client haproxy
 )
 if [ "${1:-}" = "--extra" ]; then
   packages+=(clang-14 libclang-rt-14-dev)

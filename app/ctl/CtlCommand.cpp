@@ -1,6 +1,7 @@
 #include "app/ctl/CtlCommand.h"
 
 #include "app/TokenFile.h"
+#include "app/ctl/CtlCluster.h"
 #include "app/ctl/CtlOutput.h"
 #include "app/ctl/HttpSession.h"
 #include "backend/types/CommandOutcome.h"
@@ -25,6 +26,11 @@ Commands:
   events [--since N] [--follow]
                                print service events; --follow keeps printing new ones
   stop | start                 stop or start the query actors on every shard
+  cluster status               every node: version, readiness, phase, coordinator; the running restart
+  cluster restart [--strategy rolling] [--grace-ms MS] [--settle-ms MS] [restart options] [--wait]
+                               restart every node of the cluster, one node at a time
+  cluster abort                stop the running cluster restart before its next node
+  cluster events [--since N]   what this node saw happen in the cluster
 
 Options:
   --url URL          the service (default http://127.0.0.1:8080, or $SHARDSCOPE_URL)
@@ -138,7 +144,8 @@ int runCtl(const QStringList &arguments)
     p.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
     for (const char *flag : {"json", "wait", "follow", "help"})
         p.addOption(QCommandLineOption(QLatin1String(flag)));
-    for (const char *valued : {"url", "token-file", "mode", "admission", "drain-policy", "drain-timeout", "since"})
+    for (const char *valued : {"url", "token-file", "mode", "admission", "drain-policy", "drain-timeout", "since",
+                               "strategy", "grace-ms", "settle-ms"})
         p.addOption(QCommandLineOption(QLatin1String(valued), QString(), QStringLiteral("value")));
     if (!p.parse(QStringList{QStringLiteral("ctl")} + arguments))
         return fail(CtlUsage, p.errorText() + QStringLiteral("\nTry 'shardscope ctl --help'."));
@@ -147,7 +154,10 @@ int runCtl(const QStringList &arguments)
         return CtlOk;
     }
     const QStringList words = p.positionalArguments();
-    if (words.size() != 1)
+    const bool cluster = words.value(0) == QLatin1String("cluster");
+    if (cluster && words.size() != 2)
+        return fail(CtlUsage, QStringLiteral("name one cluster command: status, restart, abort or events"));
+    if (!cluster && words.size() != 1)
         return fail(CtlUsage, QStringLiteral("name one command: status, shards, restart, events, stop or start"));
 
     QString url = p.value(QStringLiteral("url"));
@@ -169,6 +179,8 @@ int runCtl(const QStringList &arguments)
     }
     HttpSession session(base, token);
     const QString command = words.first();
+    if (cluster)
+        return runClusterCtl(session, words.at(1), p);
     const bool json = p.isSet(QStringLiteral("json"));
     if (command == QLatin1String("status") || command == QLatin1String("shards")) {
         const HttpSession::Reply r = session.get(command == QLatin1String("status") ? QStringLiteral("/v1/service/status")

@@ -1,5 +1,6 @@
 #include "backend/http/HttpApi.h"
 
+#include "backend/cluster/ClusterApi.h"
 #include "backend/http/EventStream.h"
 #include "backend/http/HttpStatus.h"
 #include "backend/record/PrometheusText.h"
@@ -165,6 +166,10 @@ void HttpApi::addRoutes()
     m_routes.add("GET", QStringLiteral("/v1/faults"), Open, to(&HttpApi::handleFaultList));
     m_routes.add("POST", QStringLiteral("/v1/faults"), NeedsToken, to(&HttpApi::handleFaultInjection), QStringLiteral("fault"));
     m_routes.add("GET", QStringLiteral("/metrics"), Open, to(&HttpApi::handleMetrics));
+    m_routes.add("GET", QStringLiteral("/v1/cluster/status"), Open, to(&HttpApi::handleClusterStatus));
+    m_routes.add("POST", QStringLiteral("/v1/cluster/restart"), NeedsToken, to(&HttpApi::handleClusterRestart), QStringLiteral("cluster restart"));
+    m_routes.add("POST", QStringLiteral("/v1/cluster/restart/abort"), NeedsToken, to(&HttpApi::handleClusterAbort), QStringLiteral("cluster abort"));
+    m_routes.add("GET", QStringLiteral("/v1/cluster/events"), Open, to(&HttpApi::handleClusterEvents));
 }
 
 void HttpApi::dispatch(const HttpRequest &request, HttpReply reply)
@@ -303,11 +308,14 @@ void HttpApi::handleStatus(const HttpRequest &, HttpReply &reply)
 void HttpApi::handleReady(const HttpRequest &, HttpReply &reply)
 {
     const ServiceSnapshot s = m_service.snapshot();
-    QJsonObject body{{QStringLiteral("ready"), s.ready()}, {QStringLiteral("version"), double(s.version)},
+    const bool held = m_cluster && m_cluster->readinessHeld(); // a rolling restart drains the balancer first
+    const bool ready = s.ready() && !held;
+    QJsonObject body{{QStringLiteral("ready"), ready}, {QStringLiteral("version"), double(s.version)},
                      {QStringLiteral("distinct_versions"), s.distinctVersions()}};
-    if (!s.ready())
-        body.insert(QStringLiteral("message"), QStringLiteral("not every shard serves one version"));
-    reply.sendJson(s.ready() ? 200 : 503, body);
+    if (!ready)
+        body.insert(QStringLiteral("message"), held ? QStringLiteral("a cluster restart is about to restart this node")
+                                                    : QStringLiteral("not every shard serves one version"));
+    reply.sendJson(ready ? 200 : 503, body);
 }
 
 void HttpApi::handleShards(const HttpRequest &, HttpReply &reply)
@@ -383,7 +391,8 @@ void HttpApi::handleFaultInjection(const HttpRequest &request, HttpReply &reply)
 
 void HttpApi::handleMetrics(const HttpRequest &, HttpReply &reply)
 {
-    reply.send(200, "text/plain; version=0.0.4; charset=utf-8", m_service.metricsText());
+    reply.send(200, "text/plain; version=0.0.4; charset=utf-8",
+               m_service.metricsText() + (m_cluster ? m_cluster->metricsText() : QByteArray()));
 }
 
 } // namespace shardscope

@@ -12,6 +12,8 @@
 namespace shardscope {
 
 class ShardService;
+class ClusterApi;
+struct ClusterAnswer;
 class ReplyInbox;
 class EventStream;
 class WakeBatch;
@@ -34,6 +36,8 @@ public:
     // "Authorization: Bearer <token>": 401 without one, 403 with a wrong one.
     // Called before the server listens.
     void setAccessToken(QByteArray token) { m_token = std::move(token); }
+    // Cluster mode (--etcd): the /v1/cluster routes answer through it. Called before listening.
+    void setCluster(ClusterApi *cluster) { m_cluster = cluster; }
 
     // Writes every reply the shards have already produced; called before the server goes
     // away so that a request answered during shutdown reaches its client.
@@ -68,6 +72,14 @@ private:
     void handleFaultList(const HttpRequest &request, HttpReply &reply);
     void handleFaultInjection(const HttpRequest &request, HttpReply &reply);
     void handleMetrics(const HttpRequest &request, HttpReply &reply);
+    // /v1/cluster/*, in ClusterRoutes.cpp: thin calls into ClusterApi.
+    void handleClusterStatus(const HttpRequest &request, HttpReply &reply);
+    void handleClusterRestart(const HttpRequest &request, HttpReply &reply);
+    void handleClusterAbort(const HttpRequest &request, HttpReply &reply);
+    void handleClusterEvents(const HttpRequest &request, HttpReply &reply);
+    bool clusterOff(HttpReply &reply);
+    // Parks a reply until the cluster thread answers; the answer arrives on this thread.
+    std::function<void(const ClusterAnswer &)> answerLater(HttpReply &reply, const char *command);
 
     void drainReplies();
     void answer(std::uint64_t token, const QueryReply &reply);
@@ -79,6 +91,7 @@ private:
     std::unordered_map<std::uint64_t, HttpReply> m_pending;
     std::uint64_t m_nextToken = 1;
     QByteArray m_token;
+    ClusterApi *m_cluster = nullptr;
     std::unique_ptr<WakeBatch> m_wakes;   // shard wake-ups, sent when the loop is about to block
 };
 

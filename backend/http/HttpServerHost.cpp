@@ -41,6 +41,7 @@ quint16 HttpServerHost::start(const QHostAddress &address, quint16 port, QString
         }
         m_api = api.release();
         m_api->setAccessToken(m_token);
+        m_api->setCluster(m_cluster);
         bound = listener->serverPort();
     }, Qt::BlockingQueuedConnection);
     context->deleteLater();

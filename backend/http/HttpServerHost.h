@@ -12,6 +12,7 @@ namespace shardscope {
 
 class HttpApi;
 class ShardService;
+class ClusterApi;
 
 // Runs the HTTP API on its own network thread (DESIGN.md, "Threads").
 class HttpServerHost
@@ -29,6 +30,8 @@ public:
     void setAccessToken(QByteArray token) { m_token = std::move(token); }
     // Must be called before start(); see ConnectionGuard.
     void setConnectionLimits(ConnectionGuard::Limits limits) { m_limits = limits; }
+    // Must be called before start(); see HttpApi::setCluster.
+    void setCluster(ClusterApi *cluster) { m_cluster = cluster; }
     // Stops listening, answers nothing more, and joins the network thread. Idempotent.
     void stop();
 
@@ -43,6 +46,7 @@ private:
     quint16 m_port = 0;
     QByteArray m_token;
     ConnectionGuard::Limits m_limits;
+    ClusterApi *m_cluster = nullptr;
 };
 
 // True for 127.0.0.0/8 and ::1: addresses only this machine can reach.

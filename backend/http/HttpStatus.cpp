@@ -26,6 +26,8 @@ int httpStatus(Refusal refusal)
     case Refusal::ShuttingDown: return 503;
     case Refusal::BadRequest: return 400;
     case Refusal::FaultsDisabled: return 404; // the drill endpoint does not exist here
+    case Refusal::CoordinationUnavailable: return 503; // etcd or a node cannot be reached
+    case Refusal::VersionSkew: return 409;
     }
     return 500;
 }

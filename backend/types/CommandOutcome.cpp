@@ -10,7 +10,8 @@ namespace {
 constexpr std::array<std::string_view, kCommandOutcomeCount> kOutcomeNames = {
     "completed", "aborted", "rolled_back", "rollback_failed", "failed"};
 constexpr std::array<std::string_view, kRefusalCount> kRefusalNames = {
-    "none", "busy", "already_running", "stopped", "nothing_to_abort", "shutting_down", "bad_request", "faults_disabled"};
+    "none", "busy", "already_running", "stopped", "nothing_to_abort", "shutting_down", "bad_request", "faults_disabled",
+    "coordination_unavailable", "version_skew"};
 
 } // namespace
 

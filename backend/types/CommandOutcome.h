@@ -33,8 +33,10 @@ enum class Refusal {
     ShuttingDown,   // the service is going away
     BadRequest,     // malformed options or fault
     FaultsDisabled, // fault drills without --enable-faults
+    CoordinationUnavailable, // cluster command while etcd or a node cannot be reached
+    VersionSkew,    // cluster restart while nodes' versions are more than one apart
 };
-inline constexpr int kRefusalCount = 8;
+inline constexpr int kRefusalCount = 10;
 
 std::string_view toString(Refusal refusal);
 bool parseRefusal(std::string_view text, Refusal &out);

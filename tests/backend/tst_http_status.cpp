@@ -27,6 +27,8 @@ constexpr RefusalRow kRefusals[] = {
     {"a service shutting down answers 503 Service Unavailable", Refusal::ShuttingDown, 503},
     {"a malformed command answers 400 Bad Request", Refusal::BadRequest, 400},
     {"fault drills without --enable-faults answer 404 Not Found", Refusal::FaultsDisabled, 404},
+    {"a cluster command without etcd or with a lost node answers 503", Refusal::CoordinationUnavailable, 503},
+    {"a cluster restart across versions more than one apart answers 409", Refusal::VersionSkew, 409},
 };
 
 QString nameOf(CommandOutcome o) { return QString::fromLatin1(toString(o).data(), qsizetype(toString(o).size())); }

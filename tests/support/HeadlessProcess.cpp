@@ -5,7 +5,7 @@
 
 namespace shardscope::test {
 
-quint16 startHeadless(QProcess &process, const QStringList &args, quint16 port, int timeoutMs)
+quint16 startHeadless(QProcess &process, const QStringList &args, quint16 port, int timeoutMs, QByteArray *consumed)
 {
     process.start(QStringLiteral(SHARDSCOPE_BINARY),
                   QStringList{QStringLiteral("--headless")} + args
@@ -17,6 +17,8 @@ quint16 startHeadless(QProcess &process, const QStringList &args, quint16 port, 
         out += process.readAllStandardOutput();
         return re.match(QString::fromUtf8(out)).hasMatch() || process.state() == QProcess::NotRunning;
     }, timeoutMs);
+    if (consumed)
+        *consumed = out;
     return up ? quint16(re.match(QString::fromUtf8(out)).captured(1).toUInt()) : 0;
 }
 

@@ -1,0 +1,113 @@
+#include "backend/cluster/ClusterApi.h"
+
+#include "backend/cluster/ClusterNode.h"
+#include "backend/cluster/RestartRequest.h"
+
+#include <QMetaObject>
+#include <QPointer>
+
+namespace shardscope {
+
+ClusterApi::ClusterApi(ClusterConfig config, ShardService &service)
+    : m_config(std::move(config))
+    , m_service(service)
+{
+    m_thread.setObjectName(QStringLiteral("cluster"));
+}
+
+ClusterApi::~ClusterApi()
+{
+    stop();
+}
+
+void ClusterApi::start(const QString &nodeUrl)
+{
+    m_config.nodeUrl = nodeUrl;
+    if (m_config.nodeId.isEmpty())
+        m_config.nodeId = QUrl(nodeUrl).authority();
+    auto *node = new ClusterNode(m_config, m_service);
+    node->moveToThread(&m_thread);
+    m_thread.start();
+    QMetaObject::invokeMethod(node, [node] { node->start(); });
+    m_node.store(node);
+}
+
+void ClusterApi::stop(int timeoutMs)
+{
+    if (!m_thread.isRunning())
+        return;
+    ClusterNode *node = m_node.exchange(nullptr);
+    QMetaObject::invokeMethod(node, [node, timeoutMs] {
+        node->leave(timeoutMs);
+        delete node;
+    }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+QJsonObject ClusterApi::status() const
+{
+    ClusterNode *node = m_node.load();
+    if (!node)
+        return {};
+    QJsonObject s = node->view().toJson(ClusterNode::nowMs());
+    s.insert(QStringLiteral("etcd_url"), m_config.etcd.toString(QUrl::StripTrailingSlash));
+    s.insert(QStringLiteral("lease_ttl_s"), m_config.leaseTtlSeconds);
+    return s;
+}
+
+bool ClusterApi::readinessHeld() const
+{
+    ClusterNode *node = m_node.load();
+    return node && node->readinessHeld();
+}
+
+QJsonObject ClusterApi::events(std::uint64_t since, std::uint64_t limit) const
+{
+    ClusterNode *node = m_node.load();
+    if (!node)
+        return {};
+    return {{QStringLiteral("events"), node->events().since(since, std::size_t(limit))},
+            {QStringLiteral("last_seq"), double(node->events().lastSeq())}};
+}
+
+QByteArray ClusterApi::metricsText() const
+{
+    ClusterNode *node = m_node.load();
+    return node ? clusterMetricsText(node->view(), node->restartCounts()) : QByteArray();
+}
+
+namespace {
+
+// Runs `done` on `context`'s thread.
+ClusterApi::Done onContext(QObject *context, ClusterApi::Done done)
+{
+    return [context = QPointer<QObject>(context), done = std::move(done)](const ClusterAnswer &answer) {
+        if (context)
+            QMetaObject::invokeMethod(context, [done, answer] { done(answer); });
+    };
+}
+
+} // namespace
+
+void ClusterApi::requestRestart(const QByteArray &body, const QString &client, QObject *context, Done done)
+{
+    ClusterNode *node = m_node.load();
+    if (!node)
+        return done({CommandTicket::refused(Refusal::ShuttingDown, QStringLiteral("cluster mode is not running")), {}});
+    QMetaObject::invokeMethod(node, [node, &service = m_service, body, client, done = onContext(context, std::move(done))] {
+        startClusterRestart(*node, service, body, client, done);
+    });
+}
+
+void ClusterApi::requestAbort(QObject *context, Done done)
+{
+    ClusterNode *node = m_node.load();
+    if (!node)
+        return done({CommandTicket::refused(Refusal::ShuttingDown, QStringLiteral("cluster mode is not running")), {}});
+    QMetaObject::invokeMethod(node, [node, done = onContext(context, std::move(done))] {
+        abortClusterRestart(*node, done);
+    });
+}
+
+} // namespace shardscope

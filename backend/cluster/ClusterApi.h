@@ -1,0 +1,59 @@
+#pragma once
+
+#include "backend/cluster/ClusterConfig.h"
+#include "backend/cluster/RestartRequest.h"
+
+#include <QJsonObject>
+#include <QThread>
+
+#include <atomic>
+
+#include <functional>
+
+namespace shardscope {
+
+class ClusterNode;
+class ShardService;
+
+
+// What the HTTP edge calls for /v1/cluster/*: decoded inputs in, typed answers out; the
+// edge chooses status codes. Owns the cluster thread and this node's ClusterNode. Every
+// method may be called from any thread and none waits on etcd: status and events are
+// served from what the node last read, and commands answer through `done`, which runs
+// on `context`'s thread (dropped if `context` is gone).
+class ClusterApi
+{
+public:
+    using Done = ClusterDone;
+
+    ClusterApi(ClusterConfig config, ShardService &service);
+    ~ClusterApi();
+    ClusterApi(const ClusterApi &) = delete;
+    ClusterApi &operator=(const ClusterApi &) = delete;
+
+    // Joins the cluster as the node reachable at `nodeUrl` (its id defaults to HOST:PORT).
+    void start(const QString &nodeUrl);
+    // Leaves the cluster (goodbye mark, lease revoked; bounded) and joins the thread.
+    void stop(int timeoutMs = 2000);
+
+    const ClusterConfig &config() const { return m_config; }
+    QJsonObject status() const;
+    // True while a cluster restart holds this node's readiness at 503 (balancer drain).
+    bool readinessHeld() const;
+    QJsonObject events(std::uint64_t since, std::uint64_t limit) const;
+    // Prometheus text for /metrics (shardscope_cluster_*); empty before start().
+    QByteArray metricsText() const;
+
+    // POST /v1/cluster/restart's body: {"strategy": "rolling", "grace_ms", "settle_ms",
+    // plus the node-level restart options}.
+    void requestRestart(const QByteArray &body, const QString &client, QObject *context, Done done);
+    void requestAbort(QObject *context, Done done);
+
+private:
+    ClusterConfig m_config;
+    ShardService &m_service;
+    QThread m_thread;
+    std::atomic<ClusterNode *> m_node{nullptr}; // lives on m_thread; read by the network thread
+};
+
+} // namespace shardscope

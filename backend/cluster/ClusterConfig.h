@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QUrl>
+
+namespace shardscope {
+
+// What a node needs to join a cluster (shardscope --headless --etcd URL --cluster NAME).
+struct ClusterConfig {
+    QUrl etcd;              // the etcd client URL, e.g. http://127.0.0.1:2379
+    QString cluster;        // every key lives under /shardscope/<cluster>/
+    QString nodeId;         // default: the node's host:port
+    QString nodeUrl;        // where other nodes and consoles reach its HTTP API
+    int leaseTtlSeconds = 5; // a node that stops renewing is lost this long after
+    int pollMs = 250;       // how often the node reads the cluster's keys
+
+    QByteArray prefix() const { return QByteArray("/shardscope/") + cluster.toUtf8() + '/'; }
+    QByteArray key(const QString &rest) const { return prefix() + rest.toUtf8(); }
+};
+
+} // namespace shardscope

@@ -1,0 +1,43 @@
+#include "backend/cluster/ClusterEvents.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+
+#include <spdlog/spdlog.h>
+
+namespace shardscope {
+
+void ClusterEvents::add(const QString &kind, const QString &node, const QString &message, const QString &restartId)
+{
+    spdlog::info("cluster: {}", message.toStdString());
+    std::lock_guard lock(m_mutex);
+    QJsonObject e{{QStringLiteral("seq"), double(++m_lastSeq)},
+                  {QStringLiteral("time_ms"), double(QDateTime::currentMSecsSinceEpoch())},
+                  {QStringLiteral("kind"), kind}, {QStringLiteral("message"), message}};
+    if (!node.isEmpty())
+        e.insert(QStringLiteral("node"), node);
+    if (!restartId.isEmpty())
+        e.insert(QStringLiteral("restart_id"), restartId);
+    m_events.push_back(e);
+    if (m_events.size() > kKept)
+        m_events.pop_front();
+}
+
+QJsonArray ClusterEvents::since(std::uint64_t afterSeq, std::size_t limit) const
+{
+    std::lock_guard lock(m_mutex);
+    QJsonArray out;
+    for (const QJsonObject &e : m_events) {
+        if (std::uint64_t(e.value(QStringLiteral("seq")).toDouble()) > afterSeq && std::size_t(out.size()) < limit)
+            out.append(e);
+    }
+    return out;
+}
+
+std::uint64_t ClusterEvents::lastSeq() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_lastSeq;
+}
+
+} // namespace shardscope

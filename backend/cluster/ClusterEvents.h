@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QJsonArray>
+#include <QString>
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+
+namespace shardscope {
+
+// What this node saw happen in the cluster (nodes joining, lost or leaving, a cluster
+// restart's steps), numbered from 1. Written on the cluster thread, read by any.
+class ClusterEvents
+{
+public:
+    static constexpr std::size_t kKept = 1000;
+
+    void add(const QString &kind, const QString &node, const QString &message, const QString &restartId = {});
+    QJsonArray since(std::uint64_t afterSeq, std::size_t limit) const;
+    std::uint64_t lastSeq() const;
+
+private:
+    mutable std::mutex m_mutex;
+    std::deque<QJsonObject> m_events;
+    std::uint64_t m_lastSeq = 0;
+};
+
+} // namespace shardscope

@@ -1,0 +1,88 @@
+#pragma once
+
+#include "backend/cluster/ClusterContext.h"
+#include "backend/cluster/ClusterEvents.h"
+#include "backend/cluster/ClusterMetrics.h"
+#include "backend/cluster/ClusterView.h"
+#include "backend/cluster/EtcdClient.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+namespace shardscope {
+
+class ShardService;
+class NodeRestart;
+class RollingRun;
+
+// This process as a member of a cluster, on the cluster thread: holds a lease with
+// members/<id> and status/<id> on it, keeps it alive and registers again after losing
+// it, reads the cluster's keys every pollMs, takes part in the coordinator election
+// and runs its share of a cluster restart. Queries never wait on any of it.
+class ClusterNode : public QObject
+{
+    Q_OBJECT
+public:
+    ClusterNode(ClusterConfig config, ShardService &service, QObject *parent = nullptr);
+    ~ClusterNode() override;
+
+    // Cluster thread.
+    void start();
+    // Says goodbye (left/<id>) and revokes the lease; bounded by `timeoutMs`.
+    void leave(int timeoutMs);
+    EtcdClient &etcd() { return *m_etcd; }
+    const ClusterConfig &config() const { return m_config; }
+    std::int64_t leaderRevision() const { return m_leaderRevision; }
+    bool registered() const { return m_lease != 0; }
+
+    // Any thread.
+    ClusterView view() const;
+    RestartCounts restartCounts() const;
+    ClusterEvents &events() { return m_events; }
+    bool readinessHeld() const;
+    static std::int64_t nowMs();
+
+private:
+    void grant();
+    void registerKeys();
+    void keepAlive();
+    void leaseLost(const QString &why);
+    void publishStatus(bool force);
+    void poll();
+    void campaign();
+    void setEtcd(bool ok, const QString &error);
+    void noteChanges(const ClusterView &before, const ClusterView &after);
+    void noteSteps(const QJsonObject &before, const QJsonObject &after);
+    QByteArray memberValue() const;
+
+    ClusterConfig m_config;
+    ShardService &m_service;
+    std::unique_ptr<EtcdClient> m_etcd;
+    std::unique_ptr<NodeRestart> m_nodeRestart;
+    std::unique_ptr<RollingRun> m_rolling;
+    ClusterEvents m_events;
+    QTimer m_keepAliveTimer{this}; // children: they move to the cluster thread with the node
+    QTimer m_pollTimer{this};
+    QTimer m_retryTimer{this};
+    std::int64_t m_lease = 0;
+    std::int64_t m_leaderRevision = 0; // create revision of our leader key, 0 when not leader
+    bool m_granting = false;
+    bool m_polling = false;
+    bool m_campaigning = false;
+    bool m_etcdKnown = false; // the first answer (or failure) is always logged
+    QByteArray m_lastStatus;
+    std::int64_t m_lastStatusMs = 0;
+    std::int64_t m_epochMs = 0;
+
+    std::atomic<bool> m_unready{false}; // a rolling restart holds readiness at 503
+    mutable std::mutex m_mutex;
+    ClusterView m_view; // guarded by m_mutex
+    RestartCounts m_restarts; // guarded by m_mutex
+};
+
+} // namespace shardscope

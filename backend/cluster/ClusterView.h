@@ -1,0 +1,53 @@
+#pragma once
+
+#include "backend/cluster/EtcdCodec.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <cstdint>
+#include <map>
+
+namespace shardscope {
+
+// One node as the others see it through etcd.
+struct NodeView {
+    QString id;
+    QString url;
+    int shards = 0;
+    std::int64_t version = 0;
+    bool ready = false;
+    QString phase;
+    QString state = QStringLiteral("up"); // "up", "lost" (its lease expired) or "left" (it said goodbye)
+    std::int64_t lastSeenMs = 0;          // local steady ms when its status last changed in etcd
+    std::int64_t statusRevision = 0;
+};
+
+// The cluster as one node last read it from etcd: a value, copied to the HTTP thread.
+struct ClusterView {
+    QString cluster;
+    QString self;
+    bool etcdOk = false;
+    QString etcdError;           // why not, while !etcdOk
+    bool registered = false;     // this node holds a live lease with its keys on it
+    QString coordinator;         // the elected node, empty when none
+    std::map<QString, NodeView> nodes;
+    QJsonObject restart;         // restart/current, empty when none runs
+    QJsonObject lastRestart;     // the newest restart/history entry
+    std::int64_t readAtMs = 0;   // local steady ms of the last successful read
+    // For the coordinator's fences and steps.
+    std::int64_t leaderCreateRevision = 0;
+    std::int64_t restartModRevision = 0;
+    QString abortRequested;      // restart/abort names this restart id
+    std::map<QString, QJsonObject> progress; // restart/node/<id>: a node's own report
+
+    // Folds one read of the cluster's prefix into the view: nodes that vanished
+    // without a goodbye become "lost", ones with one become "left".
+    void apply(const QByteArray &prefix, const std::vector<etcd::KeyValue> &kvs, std::int64_t nowMs);
+    // GET /v1/cluster/status's document.
+    QJsonObject toJson(std::int64_t nowMs) const;
+    // Nodes that are up, by version.
+    std::map<std::int64_t, int> versions() const;
+};
+
+} // namespace shardscope

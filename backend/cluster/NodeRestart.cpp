@@ -1,0 +1,144 @@
+#include "backend/cluster/NodeRestart.h"
+
+#include "backend/ShardService.h"
+#include "backend/wire/RequestDecoders.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <spdlog/spdlog.h>
+
+namespace shardscope {
+namespace {
+
+constexpr int kWatchMs = 20; // how often a running local restart is looked at
+
+QJsonObject entryFor(const QJsonObject &journal, const QString &node)
+{
+    for (const QJsonValue &v : journal.value(QStringLiteral("nodes")).toArray()) {
+        if (v.toObject().value(QStringLiteral("id")).toString() == node)
+            return v.toObject();
+    }
+    return {};
+}
+
+} // namespace
+
+NodeRestart::NodeRestart(ClusterContext context, ShardService &service, std::atomic<bool> &unready)
+    : m_node(std::move(context))
+    , m_service(service)
+    , m_unready(unready)
+{
+    m_graceTimer.setSingleShot(true);
+    connect(&m_graceTimer, &QTimer::timeout, this, &NodeRestart::runLocalRestart);
+    m_watchTimer.setInterval(kWatchMs);
+    connect(&m_watchTimer, &QTimer::timeout, this, &NodeRestart::checkLocalRestart);
+}
+
+void NodeRestart::onView(const ClusterView &view)
+{
+    const QJsonObject &journal = view.restart;
+    if (journal.isEmpty())
+        return;
+    const std::int64_t fence = etcd::int64(journal.value(QStringLiteral("fence")));
+    if (fence < m_newestFence || fence != view.leaderCreateRevision)
+        return; // written by a coordinator that is no longer in office
+    m_newestFence = fence;
+    const QString id = journal.value(QStringLiteral("id")).toString();
+    if (journal.value(QStringLiteral("state")).toString() != QLatin1String("running"))
+        return;
+    if (id == m_restartId) {
+        resendIfLost(view);
+        return;
+    }
+    if (entryFor(journal, m_node.config.nodeId).value(QStringLiteral("step")).toString() == QLatin1String("restarting"))
+        begin(journal);
+}
+
+void NodeRestart::begin(const QJsonObject &journal)
+{
+    m_restartId = journal.value(QStringLiteral("id")).toString();
+    m_options = journal.value(QStringLiteral("options")).toObject();
+    m_fromVersion = std::int64_t(m_service.snapshot().version);
+    const int graceMs = journal.value(QStringLiteral("grace_ms")).toInt();
+    m_unready.store(true); // the balancer's health check sees 503 from now on
+    report(QStringLiteral("unready"), {}, QStringLiteral("readiness 503; still serving for the %1 ms grace period").arg(graceMs));
+    m_graceTimer.start(graceMs);
+}
+
+void NodeRestart::runLocalRestart()
+{
+    RestartOptions options;
+    QString error;
+    if (!parseRestartBody(QJsonDocument(m_options).toJson(QJsonDocument::Compact), m_service.config().restartDefaults,
+                          &options, &error)) {
+        m_unready.store(false);
+        report(QStringLiteral("failed"), QStringLiteral("failed"), QStringLiteral("bad restart options: %1").arg(error));
+        return;
+    }
+    const CommandTicket t = m_service.requestRestart(options, QStringLiteral("cluster restart %1").arg(m_restartId));
+    if (!t.accepted()) {
+        m_unready.store(false);
+        report(QStringLiteral("failed"), QStringLiteral("failed"), QStringLiteral("the node refused: %1").arg(t.error));
+        return;
+    }
+    m_localRestartId = t.restartId;
+    report(QStringLiteral("restarting"), {}, QStringLiteral("phased restart #%1 of all %2 shards").arg(t.restartId).arg(m_service.shardCount()));
+    m_watchTimer.start();
+}
+
+void NodeRestart::checkLocalRestart()
+{
+    if (m_service.restartRunning())
+        return;
+    const EventLog &log = m_service.events();
+    const auto recent = log.since(log.lastSeq() > 500 ? log.lastSeq() - 500 : 0, 500);
+    const auto finished = std::find_if(recent.rbegin(), recent.rend(), [this](const ServiceEvent &e) {
+        return e.kind == EventKind::RestartFinished && e.restartId == m_localRestartId;
+    });
+    if (finished == recent.rend())
+        return; // the end event is appended just after the coordinator frees itself
+    m_watchTimer.stop();
+    const ServiceSnapshot s = m_service.snapshot();
+    m_unready.store(false);
+    if (s.ready() && std::int64_t(s.version) == m_fromVersion + 1)
+        report(QStringLiteral("done"), QStringLiteral("completed"), QStringLiteral("every shard serves version %1").arg(s.version));
+    else
+        report(QStringLiteral("failed"), finished->outcome.isEmpty() ? QStringLiteral("failed") : finished->outcome, finished->message);
+}
+
+// A report put while etcd was away is missing from etcd: the coordinator would wait on it forever.
+void NodeRestart::resendIfLost(const ClusterView &view)
+{
+    if (m_lastReport.isEmpty() || m_graceTimer.isActive() || m_watchTimer.isActive())
+        return;
+    const auto seen = view.progress.find(m_node.config.nodeId);
+    if (seen != view.progress.end() && seen->second.value(QStringLiteral("restart_id")).toString() == m_restartId
+        && seen->second.value(QStringLiteral("step")) == m_lastReport.value(QStringLiteral("step")))
+        return;
+    put(m_lastReport);
+}
+
+void NodeRestart::report(const QString &step, const QString &outcome, const QString &message)
+{
+    const QString self = m_node.config.nodeId;
+    spdlog::info("cluster: restart {} on {}: {} {}", m_restartId.toStdString(), self.toStdString(), step.toStdString(),
+                 message.toStdString());
+    m_lastReport = {{QStringLiteral("restart_id"), m_restartId}, {QStringLiteral("step"), step},
+                    {QStringLiteral("outcome"), outcome}, {QStringLiteral("message"), message},
+                    {QStringLiteral("from_version"), double(m_fromVersion)},
+                    {QStringLiteral("version"), double(m_service.snapshot().version)}};
+    put(m_lastReport);
+}
+
+void NodeRestart::put(const QJsonObject &value)
+{
+    const QString self = m_node.config.nodeId;
+    m_node.etcd.put(m_node.config.key(QStringLiteral("restart/node/") + self), QJsonDocument(value).toJson(QJsonDocument::Compact), 0,
+                      [self](const EtcdReply &r) {
+        if (!r.ok)
+            spdlog::warn("cluster: {} could not report its restart step: {}", self.toStdString(), r.error.toStdString());
+    });
+}
+
+} // namespace shardscope

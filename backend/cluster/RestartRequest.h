@@ -1,0 +1,32 @@
+#pragma once
+
+#include "backend/types/CommandOutcome.h"
+
+#include <QJsonObject>
+
+#include <functional>
+
+namespace shardscope {
+
+class ClusterNode;
+
+// The answer to a cluster command: accepted (202 with `body`) or refused (the ticket's
+// refusal, message and the running restart's id when busy).
+struct ClusterAnswer {
+    CommandTicket ticket;
+    QJsonObject body;
+};
+using ClusterDone = std::function<void(const ClusterAnswer &)>;
+class ShardService;
+
+// Cluster thread. Checks a cluster restart request against what the node last read
+// (etcd reachable, no node lost, versions at most one apart, valid options) and writes
+// the journal with a create-if-absent txn on restart/current: a second request while
+// one runs loses that txn and is refused as Busy with the running restart's id.
+void startClusterRestart(ClusterNode &node, const ShardService &service, const QByteArray &body, const QString &client,
+                         const ClusterDone &done);
+// Marks the running restart aborted (restart/abort); the coordinator stops before the
+// next node. NothingToAbort when none runs.
+void abortClusterRestart(ClusterNode &node, const ClusterDone &done);
+
+} // namespace shardscope

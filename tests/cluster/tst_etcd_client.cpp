@@ -1,0 +1,102 @@
+// The etcd JSON-gateway client against a real single-member etcd (tests/support/EtcdProcess).
+#include "backend/cluster/EtcdClient.h"
+#include "tests/support/EtcdProcess.h"
+
+#include <QJsonDocument>
+#include <QTest>
+
+#include <optional>
+
+using namespace shardscope;
+
+namespace {
+
+// Runs one asynchronous call to its answer (bounded).
+EtcdReply wait(const std::function<void(EtcdClient::Done)> &call)
+{
+    std::optional<EtcdReply> out;
+    call([&](const EtcdReply &r) { out = r; });
+    if (!QTest::qWaitFor([&] { return out.has_value(); }, 5000))
+        return EtcdReply{false, QStringLiteral("no answer in 5 s"), {}};
+    return *out;
+}
+
+} // namespace
+
+class TestEtcdClient : public QObject
+{
+    Q_OBJECT
+private:
+    test::EtcdProcess m_etcd;
+    std::unique_ptr<EtcdClient> m_client;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_etcd.start(&error), qPrintable(error));
+        m_client = std::make_unique<EtcdClient>(m_etcd.url());
+    }
+
+    void a_prefix_ends_one_past_its_last_byte()
+    {
+        QCOMPARE(etcd::prefixEnd("/a/"), QByteArray("/a0"));
+        QCOMPARE(etcd::prefixEnd(QByteArray("a\xff", 2)), QByteArray("b"));
+        QCOMPARE(etcd::int64(QJsonValue(QStringLiteral("7694975468512345678"))), std::int64_t(7694975468512345678));
+        QCOMPARE(etcd::int64(QJsonValue()), std::int64_t(0));
+    }
+
+    void a_put_is_read_back_by_a_prefix_range_and_nothing_outside_it()
+    {
+        QVERIFY(wait([&](auto d) { m_client->put("/t/range/a", "1", 0, d); }).ok);
+        QVERIFY(wait([&](auto d) { m_client->put("/t/range/b", "two", 0, d); }).ok);
+        QVERIFY(wait([&](auto d) { m_client->put("/t/rangeX", "outside", 0, d); }).ok);
+        const EtcdReply r = wait([&](auto d) { m_client->rangePrefix("/t/range/", d); });
+        QVERIFY2(r.ok, qPrintable(r.error));
+        const auto kvs = etcd::keyValues(r.json);
+        QCOMPARE(kvs.size(), std::size_t(2));
+        QCOMPARE(kvs[1].key, QByteArray("/t/range/b"));
+        QCOMPARE(kvs[1].value, QByteArray("two"));
+        QVERIFY(kvs[1].modRevision > kvs[0].modRevision);
+    }
+
+    void only_the_first_create_if_absent_txn_succeeds()
+    {
+        const QJsonObject t = etcd::txn({etcd::compareCreate("/t/once", 0)}, {etcd::requestPut("/t/once", "first")},
+                                        {etcd::requestRange("/t/once")});
+        const EtcdReply first = wait([&](auto d) { m_client->txn(t, d); });
+        const EtcdReply second = wait([&](auto d) { m_client->txn(t, d); });
+        QVERIFY(first.ok && second.ok);
+        QVERIFY(etcd::succeeded(first.json));
+        QVERIFY(!etcd::succeeded(second.json)); // no "succeeded" field at all
+        const auto existing = etcd::txnRange(second.json, 0);
+        QCOMPARE(existing.size(), std::size_t(1));
+        QCOMPARE(existing.front().value, QByteArray("first"));
+    }
+
+    void a_revoked_lease_takes_its_keys_and_keepalive_reports_it_gone()
+    {
+        const EtcdReply grant = wait([&](auto d) { m_client->grantLease(5, d); });
+        const std::int64_t lease = etcd::int64(grant.json.value(QStringLiteral("ID")));
+        QVERIFY2(grant.ok && lease != 0, qPrintable(grant.error));
+        QVERIFY(wait([&](auto d) { m_client->put("/t/leased", "x", lease, d); }).ok);
+        QVERIFY(EtcdClient::leaseAlive(wait([&](auto d) { m_client->keepAlive(lease, d); })));
+        QVERIFY(wait([&](auto d) { m_client->revoke(lease, d); }).ok);
+        const EtcdReply after = wait([&](auto d) { m_client->keepAlive(lease, d); });
+        QVERIFY2(after.ok, qPrintable(after.error)); // 200, but without a TTL
+        QVERIFY(!EtcdClient::leaseAlive(after));
+        QVERIFY(etcd::keyValues(wait([&](auto d) { m_client->rangePrefix("/t/leased", d); }).json).empty());
+    }
+
+    void an_unreachable_etcd_is_an_error_that_names_it()
+    {
+        const QUrl nowhere(QStringLiteral("http://127.0.0.1:%1").arg(test::freeLocalPort()));
+        EtcdClient client(nowhere);
+        const EtcdReply r = wait([&](auto d) { client.put("/t/x", "1", 0, d); });
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.contains(QStringLiteral("unreachable")) && r.error.contains(nowhere.toString()), qPrintable(r.error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEtcdClient)
+#include "tst_etcd_client.moc"
