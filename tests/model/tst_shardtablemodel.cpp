@@ -44,7 +44,7 @@ private Q_SLOTS:
     {
         QCOMPARE(ShardTableModel::oldestText(0), QString());
         QCOMPARE(ShardTableModel::oldestText(kOldestRequestShownMs - 1), QString());
-        QCOMPARE(ShardTableModel::oldestText(kOldestRequestShownMs), QStringLiteral("1 s"));
+        QCOMPARE(ShardTableModel::oldestText(kOldestRequestShownMs), QStringLiteral("2 s"));
         QCOMPARE(ShardTableModel::oldestText(4999), QStringLiteral("4 s"));
         QCOMPARE(ShardTableModel::oldestText(125'000), QStringLiteral("2 min 05 s"));
         ShardTableModel model;

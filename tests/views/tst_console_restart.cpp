@@ -176,10 +176,10 @@ private Q_SLOTS:
         RestartSettings settings = console.model.restartDefaults();
         settings.legacy = false;
         settings.forceDrain = true; // cancel the stuck query once the drain has shown it
-        settings.drainTimeoutMs = 4000;
+        settings.drainTimeoutMs = 8000;
         console.model.requestRestart(settings);
         RestartPanel *panel = console.window.restartPanel();
-        QTRY_VERIFY_WITH_TIMEOUT(panel->waitingText().contains(QStringLiteral("shard 2</a> (1 in flight, oldest ")), 4000);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->waitingText().contains(QStringLiteral("shard 2</a> (1 in flight, oldest ")), 7000);
         const QImage grid = console.grid().viewport()->grab().toImage();
         const QRect tile = console.grid().visualRect(console.grid().model()->index(2, 0));
         int black = 0;
