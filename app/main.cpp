@@ -9,7 +9,25 @@
 #include <spdlog/cfg/env.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
 using namespace shardscope;
+
+namespace {
+
+// The HTTP edge admits 4096 connections (ConnectionGuard); a shell's usual soft limit of
+// 1024 descriptors would make accept() fail long before that. Raise it towards the hard
+// limit, as servers do; past what the hard limit allows, the guard's caps still apply.
+void raiseDescriptorLimit()
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= 8192)
+        return;
+    limit.rlim_cur = std::min<rlim_t>(limit.rlim_max, 8192);
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -27,6 +45,7 @@ int main(int argc, char *argv[])
     if (!parseAppOptions(arguments, &options, &exitCode))
         return exitCode;
 
+    raiseDescriptorLimit();
     spdlog::set_level(spdlog::level::from_str(options.logLevel.toStdString()));
     spdlog::cfg::load_env_levels();
 
