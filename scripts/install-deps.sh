@@ -10,7 +10,7 @@ packages=(
   cmake ninja-build g++ qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
   libqt6opengl6-dev libspdlog-dev libfmt-dev xvfb xauth fonts-dejavu-core curl
   qt6-qpa-plugins
-  libcaf-dev wrk python3
+  libcaf-dev wrk python3 ccache
   prometheus python3-yaml dpkg-dev file
   etcd-server etcd-client haproxy
 )
