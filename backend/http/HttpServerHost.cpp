@@ -65,10 +65,16 @@ void HttpServerHost::stop()
             m_api->flushReplies();
             delete m_api;
             m_api = nullptr;
+            // The network thread's last touch of the service (reply flushes, shard
+            // wake-ups) is behind this unlock; stop() locks after the join below.
+            std::lock_guard lock(m_teardown);
         }, Qt::BlockingQueuedConnection);
     }
     m_thread.quit();
     m_thread.wait();
+    // QThread::wait joins through Qt's own futexes, which ThreadSanitizer cannot see: this
+    // lock pairs with the unlock above, so the service may be torn down after stop().
+    std::lock_guard lock(m_teardown);
 }
 
 QString HttpServerHost::url() const

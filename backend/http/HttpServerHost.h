@@ -7,6 +7,7 @@
 #include <QThread>
 
 #include <memory>
+#include <mutex>
 
 namespace shardscope {
 
@@ -47,6 +48,7 @@ private:
     QByteArray m_token;
     ConnectionGuard::Limits m_limits;
     ClusterApi *m_cluster = nullptr;
+    std::mutex m_teardown; // orders the network thread's end before stop() returns
 };
 
 // True for 127.0.0.0/8 and ::1: addresses only this machine can reach.
