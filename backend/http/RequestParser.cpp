@@ -104,6 +104,7 @@ HttpRequest RequestParser::take()
     m_contentLength = -1;
     m_chunkLeft = 0;
     m_bodyReceived = m_trailerBytes = 0;
+    m_blankLines = 0;
     compact();
     return std::exchange(m_request, HttpRequest{});
 }
@@ -122,7 +123,8 @@ void RequestParser::compact()
 
 RequestParser::Status RequestParser::parseHead()
 {
-    for (int skipped = 0; skipped < kLeadingBlankLines && m_pos < m_buffer.size(); ++skipped) {
+    // Counted across reads, so that how the bytes arrive never changes the outcome.
+    for (; m_blankLines < kLeadingBlankLines && m_pos < m_buffer.size(); ++m_blankLines) {
         if (m_buffer[m_pos] == '\n')
             ++m_pos;
         else if (m_buffer[m_pos] == '\r' && m_pos + 1 < m_buffer.size() && m_buffer[m_pos + 1] == '\n')

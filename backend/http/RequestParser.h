@@ -87,6 +87,7 @@ private:
     std::int64_t m_chunkLeft = 0;
     qsizetype m_bodyReceived = 0;
     qsizetype m_trailerBytes = 0;
+    int m_blankLines = 0; // stray line ends skipped before this request
 };
 
 } // namespace shardscope

@@ -48,6 +48,7 @@ private Q_SLOTS:
         QTest::newRow("plain") << ok << 1 << 0;
         QTest::newRow("pipelined") << ok + ok + ok << 3 << 0;
         QTest::newRow("leading blank line") << "\r\n" + ok << 1 << 0;
+        QTest::newRow("only line ends") << QByteArray(16, '\n') << 0 << 400; // found by fuzz_http_edge
         QTest::newRow("bare LF lines") << QByteArray("GET /a HTTP/1.1\nHost: t\n\n") << 1 << 0;
         QTest::newRow("body") << QByteArray("POST /q HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}") + ok << 2 << 0;
         QTest::newRow("same length twice") << QByteArray("POST /q HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}") << 1 << 0;
