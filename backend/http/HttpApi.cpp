@@ -280,18 +280,18 @@ void HttpApi::handleRestart(const HttpRequest &request, HttpReply &reply)
                 {{QStringLiteral("restart_id"), double(t.restartId)}, {QStringLiteral("options"), options.toJson()}});
 }
 
-void HttpApi::handleAbort(const HttpRequest &request, HttpReply &reply)
+void HttpApi::handleAbort(const HttpRequest &, HttpReply &reply)
 {
     writeTicket(reply, "abort", m_service.requestAbort(reply.client()), {{QStringLiteral("aborting"), true}});
 }
 
-void HttpApi::handleStop(const HttpRequest &request, HttpReply &reply)
+void HttpApi::handleStop(const HttpRequest &, HttpReply &reply)
 {
     const CommandTicket t = m_service.requestStop(reply.client());
     writeTicket(reply, "stop", t, {{QStringLiteral("operation_id"), double(t.restartId)}});
 }
 
-void HttpApi::handleStart(const HttpRequest &request, HttpReply &reply)
+void HttpApi::handleStart(const HttpRequest &, HttpReply &reply)
 {
     const CommandTicket t = m_service.requestStart(reply.client());
     writeTicket(reply, "start", t, {{QStringLiteral("operation_id"), double(t.restartId)}});

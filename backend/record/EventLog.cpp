@@ -10,7 +10,7 @@ EventLog::EventLog(std::size_t capacity)
 {
 }
 
-std::uint64_t EventLog::append(ServiceEvent event)
+std::uint64_t EventLog::append(ServiceEvent event, const std::function<void()> &whileStoring)
 {
     Listener listener;
     {
@@ -21,6 +21,8 @@ std::uint64_t EventLog::append(ServiceEvent event)
         m_events.push_back(event);
         if (m_events.size() > m_capacity)
             m_events.pop_front();
+        if (whileStoring)
+            whileStoring();
         listener = m_listener;
     }
     if (listener)

@@ -15,8 +15,10 @@ class EventLog
 public:
     explicit EventLog(std::size_t capacity = 20000);
 
-    // Stamps seq and time (if unset), stores the event, returns its seq.
-    std::uint64_t append(ServiceEvent event);
+    // Stamps seq and time (if unset), stores the event, returns its seq. `whileStoring`
+    // runs under the log's lock right after the store: a reader that sees its effect also
+    // sees the event, and a reader of the event sees its effect.
+    std::uint64_t append(ServiceEvent event, const std::function<void()> &whileStoring = {});
 
     // Events with seq > afterSeq, oldest first, at most `limit`.
     std::vector<ServiceEvent> since(std::uint64_t afterSeq, std::size_t limit = 1000) const;

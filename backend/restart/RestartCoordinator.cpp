@@ -187,10 +187,10 @@ void RestartCoordinator::finish(const Command &command, const RestartResult &res
     e.message = result.message;
     e.severity = result.completed() ? Severity::Info : Severity::Warning;
     e.phase = m_core.phase();
-    // Free before the end is announced: whoever sees it may start the next one at once
-    // (a 409 with the finished restart's id would send a waiting client astray).
-    m_busy.store(false);
-    m_core.events().append(e);
+    // Free in the same step as the end is recorded: whoever sees the end may start the
+    // next command at once (no 409 naming the finished one), and whoever sees the
+    // coordinator free finds the end in the log.
+    m_core.events().append(e, [this] { m_busy.store(false); });
     spdlog::info("{} #{} {} in {:.1f} ms: {}", toString(e.kind), command.restartId, toString(result.outcome), double(us) / 1000.0,
                  result.message.toStdString());
 }

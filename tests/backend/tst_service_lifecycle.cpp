@@ -17,6 +17,7 @@ private Q_SLOTS:
     void shutdownWithQueriesInFlightAnswersEachOnceInBoundedTime();
     void destroyingAServiceWithQueuedQueriesAnswersEachOnce();
     void theNextRestartIsAdmittedTheMomentTheLastOneIsSeenToEnd();
+    void theEndIsRecordedTheMomentTheCoordinatorIsSeenFree();
 };
 void ServiceLifecycleTest::aStartedServiceServesEveryShardOnVersionOne()
 {
@@ -269,6 +270,25 @@ void ServiceLifecycleTest::theNextRestartIsAdmittedTheMomentTheLastOneIsSeenToEn
             }
         }
         QVERIFY2(finished, "a restart did not finish within 10 s");
+    }
+}
+
+// The mirror image: a client that polls restart_running and reads the outcome as soon
+// as it turns false finds the end in the event log (found by fuzz_restart_machine).
+void ServiceLifecycleTest::theEndIsRecordedTheMomentTheCoordinatorIsSeenFree()
+{
+    auto service = startService(smallConfig(2));
+    for (int i = 0; i < 30; ++i) {
+        const CommandTicket t = service->requestRestart(fastOptions());
+        QVERIFY(t.accepted());
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (service->restartRunning() && std::chrono::steady_clock::now() < deadline) {
+        }
+        QVERIFY2(!service->restartRunning(), "a restart did not finish within 10 s");
+        bool recorded = false;
+        for (const ServiceEvent &e : service->events().since(0, 100000))
+            recorded |= e.kind == EventKind::RestartFinished && e.restartId == t.restartId;
+        QVERIFY2(recorded, qPrintable(QStringLiteral("restart %1: free, but its end is not in the log").arg(i)));
     }
 }
 
