@@ -78,6 +78,11 @@ void ShardGridView::dataChanged(const QModelIndex &topLeft, const QModelIndex &b
         viewport()->update(rect);
 }
 
+int ShardGridView::tileRenders() const
+{
+    return m_delegate->cachedRenders();
+}
+
 void ShardGridView::setEmptyText(const QString &text)
 {
     if (text == m_emptyText)

@@ -32,6 +32,8 @@ public:
     // Tiles found changed by dataChanged since the view was created (tests and benchmarks;
     // past 64 in one signal the whole viewport is repainted and the count stops there).
     qint64 tilesInvalidated() const { return m_tilesInvalidated; }
+    // Tile pixmaps drawn so far (tests and benchmarks: a repaint should mostly reuse them).
+    int tileRenders() const;
 
 protected:
     void dataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles) override;

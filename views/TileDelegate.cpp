@@ -16,6 +16,7 @@ constexpr qint64 kCacheBytesLimit = 16 * 1024 * 1024;
 const QColor kFaultChipColour(0xff, 0xd6, 0x00);
 // Narrower than a small tile: a heat-map cell.
 constexpr int kSmallestTileWidth = 44;
+constexpr qsizetype kMostHeatLooks = 64; // states x marks in use at once are far fewer
 
 // "0.42", "3.1", "1500": three significant digits without an exponent.
 QString formatMs(quint32 us)
@@ -141,14 +142,7 @@ const QPixmap &TileDelegate::tilePixmap(const Content &c) const
     auto it = m_cache.find(c.id);
     if (it != m_cache.end() && it->content == c)
         return it->pixmap;
-    QPixmap pixmap(c.size * c.dpr);
-    pixmap.setDevicePixelRatio(c.dpr);
-    pixmap.fill(QColor::fromRgba(c.base)); // the viewport's background, as under a tile drawn in place
-    {
-        QPainter painter(&pixmap);
-        paintTile(&painter, QRect(QPoint(0, 0), c.size), c);
-    }
-    ++m_renders;
+    QPixmap pixmap = c.size.width() < kSmallestTileWidth ? heatCellPixmap(c) : renderTile(c);
     const qint64 bytes = qint64(pixmap.width()) * pixmap.height() * 4;
     if (it == m_cache.end() && m_cacheBytes + bytes > kCacheBytesLimit) {
         m_cache.clear();
@@ -161,6 +155,36 @@ const QPixmap &TileDelegate::tilePixmap(const Content &c) const
     it->content = c;
     it->pixmap = std::move(pixmap);
     return it->pixmap;
+}
+
+QPixmap TileDelegate::renderTile(const Content &c) const
+{
+    QPixmap pixmap(c.size * c.dpr);
+    pixmap.setDevicePixelRatio(c.dpr);
+    pixmap.fill(QColor::fromRgba(c.base)); // the viewport's background, as under a tile drawn in place
+    {
+        QPainter painter(&pixmap);
+        paintTile(&painter, QRect(QPoint(0, 0), c.size), c);
+    }
+    ++m_renders;
+    return pixmap;
+}
+
+QPixmap TileDelegate::heatCellPixmap(const Content &c) const
+{
+    // A cell draws neither its id nor the words of its age or fault: only whether they exist.
+    Content look = c;
+    look.id = 0;
+    look.oldest = c.oldest.isEmpty() ? QString() : QStringLiteral("old");
+    look.faultChip = c.faultChip.isEmpty() ? QString() : QStringLiteral("fault");
+    for (const Cached &known : std::as_const(m_heatLooks)) {
+        if (known.content == look)
+            return known.pixmap; // implicitly shared: no copy of the pixels
+    }
+    if (m_heatLooks.size() >= kMostHeatLooks)
+        m_heatLooks.clear();
+    m_heatLooks.append({look, renderTile(look)});
+    return m_heatLooks.constLast().pixmap;
 }
 
 void TileDelegate::paintBadge(QPainter *p, const QRect &r, const QString &text, const QColor &fg, const QColor &bg)

@@ -65,6 +65,8 @@ private:
     };
     static Content contentOf(const QStyleOptionViewItem &option, const QModelIndex &index);
     const QPixmap &tilePixmap(const Content &content) const;
+    QPixmap renderTile(const Content &content) const;
+    QPixmap heatCellPixmap(const Content &content) const;
     static void paintTile(QPainter *p, const QRect &rect, const Content &c);
     static void paintHeatCell(QPainter *p, const QRect &rect, const Content &c);
     static void paintBadge(QPainter *painter, const QRect &rect, const QString &text, const QColor &fg,
@@ -72,6 +74,9 @@ private:
 
     QSize m_size{140, 84};
     mutable QHash<int, Cached> m_cache; // by shard id
+    // Heat-map cells of one look share one pixmap: a restart changes all 1024 cells at
+    // once, into a handful of looks, and text shaping per cell cost a frame its budget.
+    mutable QList<Cached> m_heatLooks;
     mutable qint64 m_cacheBytes = 0;
     mutable int m_renders = 0;
 };

@@ -5,6 +5,7 @@
 #include "TileSampler.h"
 #include "WindowFixture.h"
 
+#include "model/shards/ShardTableModel.h"
 #include "views/ShardGridView.h"
 
 #include <QGuiApplication>
@@ -102,6 +103,52 @@ private Q_SLOTS:
                                                       TileSampler::tileRects(grid));
         for (int row = 0; row < 1024; ++row)
             QCOMPARE(states[row], int(row == 700 ? ShardState::Draining : ShardState::Serving));
+    }
+
+    // A restart step changes every cell at once; cells that look alike share one drawing,
+    // so the frame costs a few renders, not 1024, and every cell still shows its state.
+    void aRestartStepOnEveryCellDrawsEachLookOnce()
+    {
+        Fixture f;
+        f.window.setFixedSize(1360, 880);
+        ServiceSnapshot s = ScriptedBackendClient::uniform(1024, ShardState::Serving, 6, 1000);
+        f.frame(s);
+        ShardGridView &grid = f.grid();
+        QTRY_COMPARE(grid.effectiveTileSize(), ShardGridView::TileSize::HeatMap);
+        grid.doItemsLayout();
+        QTRY_COMPARE(grid.verticalScrollBar()->maximum(), 0);
+        const QModelIndex last = grid.model()->index(1023, 0); // laid out in batches: wait for the last one
+        QTRY_VERIFY(grid.visualRect(last).isValid() && grid.viewport()->rect().contains(grid.visualRect(last)));
+        grid.selectionModel()->clear();
+        PaintLog log(grid.viewport());
+        grid.viewport()->update();
+        QTRY_VERIFY(log.paints > 0);
+
+        const int before = grid.tileRenders();
+        s.takenAtMs += 50;
+        for (ShardSnapshot &shard : s.shards) {
+            const bool odd = shard.id % 2;
+            shard.state = odd ? ShardState::Draining : ShardState::Verifying;
+            if (shard.id % 3 == 0) { // old requests of different ages: the cell marks only that one exists
+                shard.inFlight = 1;
+                shard.oldestInFlightMs = 3000 + 1000 * std::uint32_t(shard.id % 7);
+            }
+        }
+        f.frame(s);
+        const int paintsBefore = log.paints;
+        QTRY_VERIFY(log.paints > paintsBefore);
+        const int renders = grid.tileRenders() - before;
+        QVERIFY2(renders <= 4, qPrintable(QStringLiteral("%1 renders for 4 looks").arg(renders)));
+
+        const QImage shown = grid.screen()->grabWindow(f.window.winId()).toImage();
+        const QPoint origin = grid.viewport()->mapTo(&f.window, QPoint(0, 0)) * shown.devicePixelRatio();
+        const QList<int> states = TileSampler::sample(shown.copy(QRect(origin, grid.viewport()->size())),
+                                                      TileSampler::tileRects(grid));
+        for (int row = 0; row < 1024; ++row) {
+            const int id = grid.model()->index(row, 0).data(ShardTableModel::IdRole).toInt();
+            const int want = int(id % 2 ? ShardState::Draining : ShardState::Verifying);
+            QVERIFY2(states[row] == want, qPrintable(QStringLiteral("cell %1 shows state %2, not %3").arg(row).arg(states[row]).arg(want)));
+        }
     }
 
     void largeTilesRepaintWhenWhatTheyShowChanges()
