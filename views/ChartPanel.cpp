@@ -53,6 +53,13 @@ double niceCeiling(double v)
     return 10 * mag;
 }
 
+// Ticks that land on round values for a niceCeiling() top: 5 -> 0, 1, ..., 5 (not 1.25).
+int niceTickCount(double top)
+{
+    const double leading = top / std::pow(10.0, std::floor(std::log10(top)));
+    return (std::abs(leading - 5) < 1e-9 || (std::abs(leading - 1) < 1e-9 && top > 1)) ? 6 : 5;
+}
+
 } // namespace
 
 ChartPanel::ChartPanel(ConsoleModel &model, QWidget *parent)
@@ -200,7 +207,9 @@ void ChartPanel::refresh()
                                                               : QStringLiteral("selected shard");
         for (QLineSeries *s : c.segments[Selected])
             s->setName(selected);
-        c.y->setRange(0, niceCeiling(maxY * 1.1));
+        const double top = niceCeiling(maxY * 1.1);
+        c.y->setRange(0, top);
+        c.y->setTickCount(niceTickCount(top));
         c.view->setSpans(spans);
     }
 }
