@@ -19,7 +19,7 @@ started=$(date +%s)
 
 [ "${SKIP_DEPS:-0}" = 1 ] || scripts/install-deps.sh
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j2 --target bench_restart bench_actor http_bench_server bench_console
+cmake --build "$build" -j2 --target bench_restart bench_actor http_bench_server bench_console bench_cluster shardscope
 built=$(date +%s)
 mkdir -p "$results"
 export XDG_RUNTIME_DIR="$PWD/$build/xdg-runtime"; mkdir -p "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
@@ -57,6 +57,12 @@ run_bench http 180 env HTTP_BENCH_SERVER="$build/tests/bench/http_bench_server" 
 console_args=(--shards 64,256,1024 --seconds 10 --warmup 2 --restarts 20 --max-seconds 120)
 run_bench console 400 "$build/tests/bench/bench_console" "${console_args[@]}"
 
+# --- Part 5: cluster restarts ----------------------------------------------------------
+# Real etcd, HAProxy and node processes on 127.0.0.1 (about 60 s; bounded by --max-seconds).
+cluster_args=(--nodes 4 --shards 8 --clients 4 --strategies rolling,lockstep --baseline-ms 2000 --idle-restarts 5
+              --takeover 1 --lease-ttl 2 --scale-nodes 16 --scale-shards 2 --rest-seconds 3 --max-seconds 300)
+run_bench cluster 360 "$build/tests/bench/bench_cluster" "${cluster_args[@]}"
+
 # --- BENCHMARKS.md --------------------------------------------------------------------
 json() { grep -h '^JSON ' "$results/$1.txt" 2>/dev/null | tail -1 | sed 's/^JSON //'; }
 # First value of a key in a JSON line (flat grep: keys chosen to be unambiguous).
@@ -93,6 +99,21 @@ console_rss=$(val "$cj" console_rss_peak_mb)
 console_frame=$(val "$cj" console_frame_p99_ms)
 console_p99_verdict=$(verdict "$console_p99" 100 '<=')
 [ "${console_missed:-0}" = 0 ] || console_p99_verdict='**missed**'
+# Part 5's figures (python3: the record nests per strategy).
+cluster_field() { json cluster | python3 -c 'import json, sys
+try:
+    r = json.loads(sys.stdin.read() or "{}")
+    for k in sys.argv[1].split("."):
+        r = r[int(k)] if isinstance(r, list) else r[k]
+    print(r)
+except (KeyError, IndexError, ValueError, TypeError):
+    print("?")' "$1"; }
+cl_roll_failed=$(cluster_field load.rolling.failed); cl_lock_failed=$(cluster_field load.lockstep.failed)
+cl_roll_p99=$(cluster_field load.rolling.added_p99_ms); cl_lock_p99=$(cluster_field load.lockstep.added_p99_ms)
+cl_lock_idle=$(cluster_field idle.lockstep.max_ms); cl_roll_idle=$(cluster_field idle.rolling.p50_ms)
+cl_takeover=$(cluster_field takeover.takeover_ms); cl_ttl=$(cluster_field takeover.ttl_s)
+cl_takeover_target=$(awk -v t="$cl_ttl" 'BEGIN { if (t ~ /^[0-9]+$/) print t * 1000 + 1000; else print "?" }')
+zero_verdict() { case "$1" in 0) echo met ;; ''|'?') echo 'not measured' ;; *) echo '**missed**' ;; esac; }
 elapsed=$(( $(date +%s) - built ))
 build_seconds=$(( built - started ))
 
@@ -138,6 +159,11 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "| 4 console at scale | state change to pixel p99, ${console_n:-?} shards, 20 phased restarts (transitions missed: ${console_missed:-?}) | ${console_p99:-?} ms | <= 100 ms, none missed | $console_p99_verdict |"
   echo "| 4 console at scale | peak resident memory (VmHWM), ${console_n:-?} shards | ${console_rss:-?} MB | <= 200 MB | $(verdict "$console_rss" 200 '<=') |"
   echo "| 4 console at scale | frame time p99 (snapshot to window painted), ${console_n:-?} shards, steady | ${console_frame:-?} ms | (none) | shown |"
+  echo "| 5 cluster | failed requests through HAProxy, rolling restart of 4 nodes x 8 shards under load | $cl_roll_failed | 0 | $(zero_verdict "$cl_roll_failed") |"
+  echo "| 5 cluster | failed requests through HAProxy, lockstep restart of 4 nodes x 8 shards under load | $cl_lock_failed | 0 | $(zero_verdict "$cl_lock_failed") |"
+  echo "| 5 cluster | added p99 during the restart, rolling / lockstep | $cl_roll_p99 / $cl_lock_p99 ms | (none) | shown |"
+  echo "| 5 cluster | lockstep end to end on idle nodes (max of 5; rolling p50 $cl_roll_idle ms) | $cl_lock_idle ms | <= 250 ms | $(verdict "$cl_lock_idle" 250 '<=') |"
+  echo "| 5 cluster | coordinator takeover after SIGKILL (lease TTL $cl_ttl s) | $cl_takeover ms | <= $cl_takeover_target ms | $(verdict "$cl_takeover" "$cl_takeover_target" '<=') |"
   echo
   echo "## 1. Restart under load"
   echo
@@ -224,13 +250,35 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo
   echo '```'; grep -v '^JSON ' "$results/console.txt" || true; echo '```'
   echo
+  echo "## 5. Cluster restarts"
+  echo
+  echo "Real processes on 127.0.0.1: one etcd 3.4 (Debian), 4 headless nodes of 8 shards each"
+  echo "(\`--etcd --cluster\`), and HAProxy in front of them with its health check on"
+  echo "\`/v1/service/ready\` every 100 ms. Four closed-loop clients send echo queries through"
+  echo "HAProxy for the whole run; each strategy's window (restart request to the journal's end"
+  echo "as a node reports it) is compared with the 2 s just before it. Rolling uses grace 400 ms,"
+  echo "settle 200 ms and admission \`reject\`, so a request the balancer still sent to a"
+  echo "restarting node would fail and be counted. Idle end to end is the journal's own clock"
+  echo "(created to last write). Takeover: a rolling restart is started with a long grace, its"
+  echo "coordinator is killed with SIGKILL, and a surviving node is asked every 5 ms who"
+  echo "coordinates (the answer comes from that node's view of etcd, refreshed every 250 ms)."
+  echo "Then the 4-node cluster is stopped and 16 nodes of 2 shards are started on the same"
+  echo "etcd: etcd's own operation counters over 3 s at rest, and the size of the status"
+  echo "documents a console reads (per node: the cluster status entry, and the node's own"
+  echo "service status that a console follows)."
+  echo
+  echo "Command: \`$build/tests/bench/bench_cluster ${cluster_args[*]}\`"
+  echo
+  echo '```'; grep -v '^JSON ' "$results/cluster.txt" || true; echo '```'
+  echo
+  if [ -f tests/bench/CLUSTER-SCALE.md ]; then cat tests/bench/CLUSTER-SCALE.md; echo; fi
   if [ -f tests/bench/ANALYSIS.md ]; then cat tests/bench/ANALYSIS.md; echo; fi
   echo "## Raw records"
   echo
   echo "One JSON line per benchmark, as printed (prefix \`JSON \`)."
   echo
   echo '```'
-  for b in restart actor actor-deep http console; do grep -h '^JSON ' "$results/$b.txt" 2>/dev/null | tail -1 || echo "JSON (none from $b)"; done
+  for b in restart actor actor-deep http console cluster; do grep -h '^JSON ' "$results/$b.txt" 2>/dev/null | tail -1 || echo "JSON (none from $b)"; done
   echo '```'
 } >BENCHMARKS.md.tmp
 mv BENCHMARKS.md.tmp BENCHMARKS.md
