@@ -12,7 +12,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/file.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 namespace shardscope {
@@ -55,12 +59,18 @@ bool AuditLog::open(QString *error)
 {
     if (m_path.isEmpty())
         return true;
+    QDir().mkpath(QFileInfo(m_path).absolutePath());
+    QString lockError;
+    const bool shared = sharedWithARunningService(&lockError);
+    if (!lockError.isEmpty()) {
+        *error = lockError;
+        return false;
+    }
     AuditTail tail;
     if (!readAuditTail(m_path, kTailBytes, kRecent, &tail, error))
         return false;
     if (tail.unreadableLines > 0)
         spdlog::warn("audit file {}: {} unreadable lines near its end skipped", m_path.toStdString(), tail.unreadableLines);
-    QDir().mkpath(QFileInfo(m_path).absolutePath());
     m_file.setFileName(m_path);
     if (!m_file.open(QIODevice::Append | QIODevice::Text)) {
         *error = QStringLiteral("cannot open the audit file %1: %2").arg(m_path, m_file.errorString());
@@ -71,6 +81,12 @@ bool AuditLog::open(QString *error)
         m_recent.assign(tail.entries.begin(), tail.entries.end());
         m_lastOperationId = tail.lastOperationId;
         m_needsNewline = !tail.endsWithNewline;
+        m_scannedTo = m_file.size();
+    }
+    if (shared) {
+        spdlog::info("audit file {} is shared with another running service: its operations left started stay as they are",
+                     m_path.toStdString());
+        return true;
     }
     // Nothing can finish them now: say so rather than leave them "started" for ever.
     for (QJsonObject entry : tail.unfinished) {
@@ -83,28 +99,69 @@ bool AuditLog::open(QString *error)
     return true;
 }
 
+// Every service holds <path>.lock shared while it runs; whoever gets it exclusively at
+// open is alone, so "started" entries in the file are orphans, not someone's running work.
+bool AuditLog::sharedWithARunningService(QString *error)
+{
+    error->clear();
+    m_presence.setFileName(m_path + QStringLiteral(".lock"));
+    if (!m_presence.open(QIODevice::ReadWrite)) {
+        *error = QStringLiteral("cannot open the audit lock file %1: %2").arg(m_presence.fileName(), m_presence.errorString());
+        return false;
+    }
+    const int fd = m_presence.handle();
+    const bool alone = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+    if (::flock(fd, LOCK_SH) != 0) {
+        *error = QStringLiteral("cannot lock %1: %2").arg(m_presence.fileName(), QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    return !alone;
+}
+
+// Ids in lines other services appended since the last look (ours are rescanned, harmlessly).
+std::uint64_t AuditLog::idsWrittenByOthers()
+{
+    QFile reader(m_path);
+    const qint64 size = m_file.size();
+    std::uint64_t highest = 0;
+    if (size > m_scannedTo && reader.open(QIODevice::ReadOnly) && reader.seek(m_scannedTo)) {
+        for (const QByteArray &line : reader.read(size - m_scannedTo).split('\n'))
+            highest = std::max(highest, operationIdOf(QJsonDocument::fromJson(line).object()));
+    }
+    m_scannedTo = size;
+    return highest;
+}
+
 std::uint64_t AuditLog::lastOperationId() const
 {
     std::lock_guard lock(m_mutex);
     return m_lastOperationId;
 }
 
-void AuditLog::requested(std::uint64_t operationId, const QString &command, const QString &client, const QJsonObject &settings)
+std::uint64_t AuditLog::requested(std::uint64_t proposedId, const QString &command, const QString &client,
+                                  const QJsonObject &settings)
 {
+    std::lock_guard lock(m_mutex);
+    // The file lock orders id choice and "started" line across services sharing the file.
+    const bool locked = m_file.isOpen() && ::flock(m_file.handle(), LOCK_EX) == 0;
+    const std::uint64_t taken = locked ? std::max(m_lastOperationId, idsWrittenByOthers()) : m_lastOperationId;
+    const std::uint64_t id = std::max(proposedId, taken + 1);
     const QJsonObject entry{{QStringLiteral("time"), isoNow()},
                             {QStringLiteral("command"), command},
                             {QStringLiteral("client"), client},
-                            {QStringLiteral("operation_id"), double(operationId)},
+                            {QStringLiteral("operation_id"), double(id)},
                             {QStringLiteral("settings"), settings}};
-    {
-        std::lock_guard lock(m_mutex);
-        m_pending[operationId].entry = entry;
-        m_lastOperationId = std::max(m_lastOperationId, operationId);
-    }
+    m_pending[id].entry = entry;
+    m_lastOperationId = id;
     // On disk before the command can run: a process killed mid-restart still leaves it.
     QJsonObject started = entry;
     started.insert(QStringLiteral("outcome"), QStringLiteral("started"));
-    write(started);
+    writeLocked(started, false);
+    if (locked) {
+        m_scannedTo = m_file.size();
+        ::flock(m_file.handle(), LOCK_UN);
+    }
+    return id;
 }
 
 void AuditLog::refused(const QString &command, const QString &client, const QJsonObject &settings, Refusal refusal, const QString &reason)
@@ -175,6 +232,11 @@ void AuditLog::observe(const ServiceEvent &event)
 void AuditLog::write(const QJsonObject &entry, bool replacesStarted)
 {
     std::lock_guard lock(m_mutex);
+    writeLocked(entry, replacesStarted);
+}
+
+void AuditLog::writeLocked(const QJsonObject &entry, bool replacesStarted)
+{
     const std::uint64_t id = replacesStarted ? operationIdOf(entry) : 0;
     auto it = std::find_if(m_recent.rbegin(), m_recent.rend(), [id](const QJsonObject &e) { return id && operationIdOf(e) == id; });
     if (it != m_recent.rend()) {

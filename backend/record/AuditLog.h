@@ -27,14 +27,18 @@ public:
 
     // Once, before the service starts (the thread that builds it): reads the file's tail
     // back (bounded), marks operations left "started" by an earlier process as
-    // "interrupted", and opens the file for appending.
+    // "interrupted" (unless another running service shares the file: they may be its
+    // own), and opens the file for appending.
     bool open(QString *error);
     QString path() const { return m_path; }
     // The highest operation id found in the file or written since; 0 when none.
     std::uint64_t lastOperationId() const;
 
-    // A command as requested; completed when its finishing event arrives.
-    void requested(std::uint64_t operationId, const QString &command, const QString &client, const QJsonObject &settings);
+    // A command as requested; completed when its finishing event arrives. Returns the id
+    // it was recorded under: `proposedId`, or the next free one when another service
+    // appending to the same file has used it (ids stay unique in the file).
+    std::uint64_t requested(std::uint64_t proposedId, const QString &command, const QString &client,
+                            const QJsonObject &settings);
     // A command refused at once; the entry names the refusal ("busy", "stopped", ...).
     void refused(const QString &command, const QString &client, const QJsonObject &settings, Refusal refusal,
                  const QString &reason);
@@ -54,11 +58,15 @@ private:
         QJsonArray phaseRuns; // "phases": in the order they ran, rollback included
     };
     void write(const QJsonObject &entry, bool replacesStarted = false);
-    void loadTail(QString *error, bool *ok);
+    void writeLocked(const QJsonObject &entry, bool replacesStarted);
+    std::uint64_t idsWrittenByOthers(); // under m_mutex and the file lock
+    bool sharedWithARunningService(QString *error);
 
     QString m_path;
     mutable std::mutex m_mutex;
     QFile m_file;
+    QFile m_presence; // <path>.lock, held shared while this service runs
+    qint64 m_scannedTo = 0; // bytes of the file read for other services' ids
     std::map<std::uint64_t, Pending> m_pending;
     std::deque<QJsonObject> m_recent;
     std::uint64_t m_lastOperationId = 0;

@@ -54,8 +54,13 @@ CommandTicket RestartCoordinator::enqueue(Kind kind, const RestartOptions &optio
         m_core.audit().refused(command, client, settings, ticket.refusal, ticket.error);
         return ticket;
     }
-    // Recorded before the coordinator can see the command, so no event outruns it.
-    m_core.audit().requested(ticket.restartId, command, client, settings);
+    // Recorded before the coordinator can see the command, so no event outruns it. Another
+    // service sharing the audit file may have used the id: the audit's choice wins.
+    const std::uint64_t recorded = m_core.audit().requested(ticket.restartId, command, client, settings);
+    if (recorded != ticket.restartId) {
+        ticket.restartId = m_lastRestartId = recorded;
+        m_core.setRestartId(recorded);
+    }
     m_queue.push_back({kind, options, ticket.restartId});
     m_wake.notify_one();
     return ticket;

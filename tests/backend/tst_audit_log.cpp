@@ -185,6 +185,52 @@ private Q_SLOTS:
         QCOMPARE(entries.at(1).toObject().value(QStringLiteral("operation_id")).toInt(), int(firstId + 1));
     }
 
+    // Services run by one user share the default audit file: ids must stay unique in it.
+    void two_services_sharing_a_file_never_hand_out_the_same_operation_id()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("audit.jsonl"));
+        auto a = servicetest::startService(auditedConfig(path));
+        auto b = servicetest::startService(auditedConfig(path));
+        QList<std::uint64_t> ids;
+        for (ShardService *s : {a.get(), b.get(), a.get(), b.get(), b.get(), a.get()}) {
+            const CommandTicket t = s->requestRestart(servicetest::fastOptions(), QStringLiteral("client"));
+            QVERIFY2(t.accepted(), qPrintable(t.error));
+            ids << t.restartId;
+            QTRY_VERIFY_WITH_TIMEOUT(!s->restartRunning(), 10000);
+        }
+        QCOMPARE(ids, (QList<std::uint64_t>{1, 2, 3, 4, 5, 6}));
+        // Each outcome line carries the id its ticket named (events, audit and file agree).
+        QTRY_COMPARE_WITH_TIMEOUT(fileLines(path).size(), 12, 5000);
+        QMap<int, QStringList> outcomes;
+        for (const QJsonObject &line : fileLines(path))
+            outcomes[line.value(QStringLiteral("operation_id")).toInt()] << text(line, "outcome");
+        for (std::uint64_t id : ids)
+            QCOMPARE(outcomes.value(int(id)), (QStringList{QStringLiteral("started"), QStringLiteral("completed")}));
+    }
+
+    void a_service_opening_a_shared_file_leaves_the_others_running_operation_alone()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("audit.jsonl"));
+        auto a = servicetest::startService(auditedConfig(path));
+        servicetest::ReplyLedger ledger;
+        a->submitQuery(servicetest::sleepOn(0, 1500), ledger.make().second); // holds the drain
+        QTRY_COMPARE_WITH_TIMEOUT(a->snapshot().shards.at(0).inFlight, 1u, 5000);
+        const CommandTicket t = a->requestRestart(servicetest::fastOptions(), QStringLiteral("a"));
+        QVERIFY(t.accepted());
+        QVERIFY(a->restartRunning());
+
+        auto b = servicetest::startService(auditedConfig(path)); // while a's restart runs
+        QVERIFY(a->restartRunning());
+        for (const QJsonObject &line : fileLines(path))
+            QVERIFY2(text(line, "outcome") != QLatin1String("interrupted"), "a running restart was called interrupted");
+        QTRY_VERIFY_WITH_TIMEOUT(!a->restartRunning(), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(fileLines(path).size(), 2, 5000);
+        QCOMPARE(text(fileLines(path).at(1), "outcome"), QStringLiteral("completed"));
+        QVERIFY(ledger.waitAllAnswered(10s));
+    }
+
     void an_operation_left_started_is_marked_interrupted_at_the_next_open()
     {
         QTemporaryDir dir;
