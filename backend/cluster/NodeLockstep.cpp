@@ -51,13 +51,13 @@ void NodeLockstep::onView(const ClusterView &view)
     const QString state = str(journal, "state");
     const std::int64_t fence = etcd::int64(journal.value(QStringLiteral("fence")));
     const bool mine = id == m_restartId;
+    if (fence < m_newestFence)
+        return; // older than a journal already seen: a stale read
+    m_newestFence = fence;
     if (state == QLatin1String("running") && !mine) {
-        // Only a coordinator in office may start one, and never one older than the newest seen.
-        if (fence >= m_newestFence && fence == view.leaderCreateRevision
-            && stepOf(journal, m_node.config.nodeId) == QLatin1String("preparing")) {
-            m_newestFence = fence;
+        // Only a coordinator in office may start one.
+        if (fence == view.leaderCreateRevision && stepOf(journal, m_node.config.nodeId) == QLatin1String("preparing"))
             begin(journal);
-        }
         return;
     }
     if (state == QLatin1String("committed") && mine && m_point && m_watchTimer.isActive()) {
