@@ -171,6 +171,28 @@ private Q_SLOTS:
         QVERIFY(onOneVersionReady(nodes, {0, 1, 2}, before));
     }
 
+    void an_abort_before_the_commit_mark_brings_every_node_back_to_v()
+    {
+        const Nodes nodes = startNodes(m_etcd, QStringLiteral("lockabort"), 2, 2);
+        QVERIFY(nodes[0]->port && nodes[1]->port);
+        QTRY_VERIFY_WITH_TIMEOUT(formed(nodes), 5000);
+        const double before = versionOf(*nodes[0]);
+        std::thread sleeper = holdDrain(*nodes[1], 3000); // n1 cannot verify: no commit yet
+        QTRY_COMPARE_WITH_TIMEOUT(inFlight(*nodes[1]), 1, 3000);
+        HttpTestClient admin("127.0.0.1", nodes[0]->port);
+        const auto accepted = admin.post("/v1/cluster/restart", R"({"strategy":"lockstep"})");
+        QCOMPARE(accepted.status, 202);
+        const double id = accepted.json().value(QStringLiteral("restart_id")).toDouble();
+        QTRY_COMPARE_WITH_TIMEOUT(stepIn(*nodes[0], QStringLiteral("n0")), QStringLiteral("verified"), 3000);
+        QCOMPARE(admin.post("/v1/cluster/restart/abort").status, 202);
+        QTRY_VERIFY_WITH_TIMEOUT(!finishedRestart(*nodes[0], id).isEmpty(), 3000); // n1's drain gives up at once
+        sleeper.join();
+        const QJsonObject done = finishedRestart(*nodes[0], id);
+        QVERIFY2(done.value(QStringLiteral("state")).toString() == QLatin1String("rolled_back"), qPrintable(journalText(done)));
+        QCOMPARE(done.value(QStringLiteral("reason")).toString(), QStringLiteral("aborted on request before the commit mark"));
+        QVERIFY(onOneVersionReady(nodes, {0, 1}, before));
+    }
+
     void a_coordinator_killed_before_the_commit_mark_leaves_every_node_on_v_within_the_ttl()
     {
         const Nodes nodes = startWithCoordinator(m_etcd, QStringLiteral("killpre"));
