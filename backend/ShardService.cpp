@@ -118,6 +118,12 @@ CommandTicket ShardService::requestRestart(const RestartOptions &options, const 
     return m_coordinator->requestRestart(options, client);
 }
 
+CommandTicket ShardService::requestSplitRestart(const RestartOptions &options, std::shared_ptr<CommitPoint> commitPoint,
+                                                const QString &client)
+{
+    return m_coordinator->requestRestart(options, client, std::move(commitPoint));
+}
+
 QByteArray ShardService::metricsText() const
 {
     // The running hold's capacity, else the one the next restart will use by default.

@@ -18,6 +18,7 @@ namespace shardscope {
 
 class ServiceCore;
 class RestartCoordinator;
+class CommitPoint;
 
 // The sharded actor query service: N shard threads, a router, an admission gate and a
 // restart coordinator. Runs headless or embedded; knows nothing of the console.
@@ -44,6 +45,10 @@ public:
 
     // `client` names who asked, for the audit log.
     CommandTicket requestRestart(const RestartOptions &options, const QString &client = QStringLiteral("in-process"));
+    // A phased restart split at `commitPoint` (a cluster's lockstep restart): after verify
+    // it holds the gate closed until the point's commit or rollback, or its deadline.
+    CommandTicket requestSplitRestart(const RestartOptions &options, std::shared_ptr<CommitPoint> commitPoint,
+                                      const QString &client);
     // Refused (NothingToAbort) when no restart runs.
     CommandTicket requestAbort(const QString &client = QStringLiteral("in-process"));
     CommandTicket requestStop(const QString &client = QStringLiteral("in-process"));

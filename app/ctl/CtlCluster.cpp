@@ -88,7 +88,8 @@ int restart(HttpSession &session, const QCommandLineParser &p)
     QJsonObject body{{QStringLiteral("strategy"), p.isSet(QStringLiteral("strategy")) ? p.value(QStringLiteral("strategy")) : QStringLiteral("rolling")}};
     for (auto [option, field, integer] : {std::tuple{"mode", "mode", false}, {"admission", "admission", false},
                                           {"drain-policy", "drain_policy", false}, {"drain-timeout", "drain_timeout_ms", true},
-                                          {"grace-ms", "grace_ms", true}, {"settle-ms", "settle_ms", true}}) {
+                                          {"grace-ms", "grace_ms", true}, {"settle-ms", "settle_ms", true},
+                                          {"max-unavailable", "max_unavailable", true}, {"commit-wait-ms", "commit_wait_ms", true}}) {
         if (p.isSet(QLatin1String(option))) {
             const QString v = p.value(QLatin1String(option));
             body.insert(QLatin1String(field), integer ? QJsonValue(v.toDouble()) : QJsonValue(v));

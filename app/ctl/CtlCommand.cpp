@@ -27,8 +27,10 @@ Commands:
                                print service events; --follow keeps printing new ones
   stop | start                 stop or start the query actors on every shard
   cluster status               every node: version, readiness, phase, coordinator; the running restart
-  cluster restart [--strategy rolling] [--grace-ms MS] [--settle-ms MS] [restart options] [--wait]
-                               restart every node of the cluster, one node at a time
+  cluster restart [--strategy rolling|lockstep] [--grace-ms MS] [--settle-ms MS] [--max-unavailable N]
+                  [--commit-wait-ms MS] [restart options] [--wait]
+                               restart every node of the cluster: rolling (N nodes at a time, default 1)
+                               or lockstep (all at once, resumed together after a commit mark)
   cluster abort                stop the running cluster restart before its next node
   cluster events [--since N]   what this node saw happen in the cluster
 
@@ -145,7 +147,7 @@ int runCtl(const QStringList &arguments)
     for (const char *flag : {"json", "wait", "follow", "help"})
         p.addOption(QCommandLineOption(QLatin1String(flag)));
     for (const char *valued : {"url", "token-file", "mode", "admission", "drain-policy", "drain-timeout", "since",
-                               "strategy", "grace-ms", "settle-ms"})
+                               "strategy", "grace-ms", "settle-ms", "max-unavailable", "commit-wait-ms"})
         p.addOption(QCommandLineOption(QLatin1String(valued), QString(), QStringLiteral("value")));
     if (!p.parse(QStringList{QStringLiteral("ctl")} + arguments))
         return fail(CtlUsage, p.errorText() + QStringLiteral("\nTry 'shardscope ctl --help'."));

@@ -1,5 +1,7 @@
 #include "backend/cluster/ClusterNode.h"
 
+#include "backend/cluster/LockstepRun.h"
+#include "backend/cluster/NodeLockstep.h"
 #include "backend/cluster/NodeRestart.h"
 #include "backend/cluster/RollingRun.h"
 #include "backend/ShardService.h"
@@ -53,7 +55,9 @@ void ClusterNode::start()
     m_etcd = std::make_unique<EtcdClient>(m_config.etcd);
     const ClusterContext context{m_config, *m_etcd, [this] { return m_leaderRevision; }};
     m_nodeRestart = std::make_unique<NodeRestart>(context, m_service, m_unready);
+    m_nodeLockstep = std::make_unique<NodeLockstep>(context, m_service);
     m_rolling = std::make_unique<RollingRun>(context);
+    m_lockstep = std::make_unique<LockstepRun>(context);
     m_epochMs = nowMs();
     m_pollTimer.setInterval(m_config.pollMs);
     connect(&m_pollTimer, &QTimer::timeout, this, &ClusterNode::poll);
@@ -229,7 +233,12 @@ void ClusterNode::poll()
         if (after.coordinator.isEmpty() && m_lease)
             campaign();
         m_nodeRestart->onView(after);
-        if (m_leaderRevision)
+        m_nodeLockstep->onView(after);
+        if (!m_leaderRevision)
+            return;
+        if (after.restart.value(QStringLiteral("strategy")).toString() == QLatin1String("lockstep"))
+            m_lockstep->onView(after);
+        else
             m_rolling->onView(after);
     });
 }

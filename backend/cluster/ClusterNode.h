@@ -18,7 +18,9 @@ namespace shardscope {
 
 class ShardService;
 class NodeRestart;
+class NodeLockstep;
 class RollingRun;
+class LockstepRun;
 
 // This process as a member of a cluster, on the cluster thread: holds a lease with
 // members/<id> and status/<id> on it, keeps it alive and registers again after losing
@@ -64,7 +66,9 @@ private:
     ShardService &m_service;
     std::unique_ptr<EtcdClient> m_etcd;
     std::unique_ptr<NodeRestart> m_nodeRestart;
+    std::unique_ptr<NodeLockstep> m_nodeLockstep;
     std::unique_ptr<RollingRun> m_rolling;
+    std::unique_ptr<LockstepRun> m_lockstep;
     ClusterEvents m_events;
     QTimer m_keepAliveTimer{this}; // children: they move to the cluster thread with the node
     QTimer m_pollTimer{this};

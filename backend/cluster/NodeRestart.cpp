@@ -38,8 +38,8 @@ NodeRestart::NodeRestart(ClusterContext context, ShardService &service, std::ato
 void NodeRestart::onView(const ClusterView &view)
 {
     const QJsonObject &journal = view.restart;
-    if (journal.isEmpty())
-        return;
+    if (journal.isEmpty() || journal.value(QStringLiteral("strategy")).toString() == QLatin1String("lockstep"))
+        return; // NodeLockstep's
     const std::int64_t fence = etcd::int64(journal.value(QStringLiteral("fence")));
     if (fence < m_newestFence || fence != view.leaderCreateRevision)
         return; // written by a coordinator that is no longer in office

@@ -7,6 +7,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <tuple>
+
 namespace shardscope {
 namespace {
 
@@ -23,8 +25,29 @@ struct Parsed {
     QString strategy = QStringLiteral("rolling");
     int graceMs = kDefaultGraceMs;
     int settleMs = kDefaultSettleMs;
+    int maxUnavailable = 1;  // rolling: nodes restarting at once
+    int commitWaitMs = -1;   // lockstep: how long a node waits at its commit point
+    int holdDeadlineMs = 0;
     QJsonObject nodeOptions; // what each node's own phased restart gets
 };
+
+// Held requests must be released before the gate's hold deadline refuses them, so a
+// node's wait at its commit point ends (by default three quarters) inside it.
+bool lockstepFits(const RestartOptions &options, Parsed *out, QString *error)
+{
+    if (options.mode != RestartMode::Phased) {
+        *error = QStringLiteral("strategy lockstep needs mode phased");
+        return false;
+    }
+    if (out->commitWaitMs < 0)
+        out->commitWaitMs = std::max(1, options.holdDeadlineMs * 3 / 4);
+    if (out->commitWaitMs >= options.holdDeadlineMs) {
+        *error = QStringLiteral("commit_wait_ms (%1) must be below hold_deadline_ms (%2): held requests are released before they expire")
+                     .arg(out->commitWaitMs).arg(options.holdDeadlineMs);
+        return false;
+    }
+    return true;
+}
 
 bool parseBody(const QByteArray &body, const ShardService &service, Parsed *out, QString *error)
 {
@@ -40,18 +63,20 @@ bool parseBody(const QByteArray &body, const ShardService &service, Parsed *out,
     }
     if (o.contains(QStringLiteral("strategy")))
         out->strategy = o.take(QStringLiteral("strategy")).toString();
-    if (out->strategy != QLatin1String("rolling")) {
-        *error = out->strategy == QLatin1String("lockstep")
-            ? QStringLiteral("strategy lockstep is not available in this build yet; use rolling")
-            : QStringLiteral("strategy must be rolling or lockstep, got '%1'").arg(out->strategy);
+    if (out->strategy != QLatin1String("rolling") && out->strategy != QLatin1String("lockstep")) {
+        *error = QStringLiteral("strategy must be rolling or lockstep, got '%1'").arg(out->strategy);
         return false;
     }
-    for (auto [key, field] : {std::pair{"grace_ms", &out->graceMs}, std::pair{"settle_ms", &out->settleMs}}) {
+    const std::tuple<const char *, int *, int, int> integers[] = {{"grace_ms", &out->graceMs, 0, kMaxWaitMs},
+                                                                  {"settle_ms", &out->settleMs, 0, kMaxWaitMs},
+                                                                  {"max_unavailable", &out->maxUnavailable, 1, 1000},
+                                                                  {"commit_wait_ms", &out->commitWaitMs, 1, kMaxWaitMs}};
+    for (auto [key, field, low, high] : integers) {
         if (!o.contains(QLatin1String(key)))
             continue;
         const QJsonValue v = o.take(QLatin1String(key));
-        if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() > kMaxWaitMs || v.toDouble() != double(v.toInt())) {
-            *error = QStringLiteral("%1 must be an integer in [0, %2]").arg(QLatin1String(key)).arg(kMaxWaitMs);
+        if (!v.isDouble() || v.toDouble() < low || v.toDouble() > high || v.toDouble() != double(v.toInt())) {
+            *error = QStringLiteral("%1 must be an integer in [%2, %3]").arg(QLatin1String(key)).arg(low).arg(high);
             return false;
         }
         *field = v.toInt();
@@ -60,11 +85,11 @@ bool parseBody(const QByteArray &body, const ShardService &service, Parsed *out,
     if (!parseRestartBody(QJsonDocument(o).toJson(QJsonDocument::Compact), service.config().restartDefaults, &options, error))
         return false;
     out->nodeOptions = o;
-    return true;
+    return out->strategy == QLatin1String("rolling") || lockstepFits(options, out, error);
 }
 
 // Nodes that block a restart: lost ones, and versions more than one apart.
-bool clusterAllowsRestart(const ClusterView &view, ClusterAnswer *refusal)
+bool clusterAllowsRestart(const ClusterView &view, const QString &strategy, ClusterAnswer *refusal)
 {
     if (!view.etcdOk || !view.registered) {
         *refusal = refused(Refusal::CoordinationUnavailable,
@@ -83,13 +108,16 @@ bool clusterAllowsRestart(const ClusterView &view, ClusterAnswer *refusal)
         return false;
     }
     const auto versions = view.versions();
-    if (!versions.empty() && versions.rbegin()->first - versions.begin()->first > 1) {
+    // Lockstep moves every node from one v to v+1 together: it starts from one version.
+    const std::int64_t allowed = strategy == QLatin1String("lockstep") ? 0 : 1;
+    if (!versions.empty() && versions.rbegin()->first - versions.begin()->first > allowed) {
         QStringList behind;
         for (const auto &[id, n] : view.nodes) {
             if (n.state == QLatin1String("up") && n.version == versions.begin()->first)
                 behind << QStringLiteral("%1 (v%2)").arg(id).arg(n.version);
         }
-        *refusal = refused(Refusal::VersionSkew, QStringLiteral("node versions are more than one apart (v%1..v%2): %3 behind")
+        *refusal = refused(Refusal::VersionSkew, QStringLiteral("node versions are %1 (v%2..v%3): %4 behind")
+                               .arg(allowed ? QStringLiteral("more than one apart") : QStringLiteral("not all equal, which lockstep needs"))
                                .arg(versions.begin()->first).arg(versions.rbegin()->first).arg(behind.join(QStringLiteral(", "))));
         return false;
     }
@@ -108,6 +136,7 @@ QJsonObject journalFor(const ClusterView &view, const Parsed &p, std::uint64_t i
             {QStringLiteral("accepted_by"), self}, {QStringLiteral("created_ms"), double(id)},
             {QStringLiteral("options"), p.nodeOptions}, {QStringLiteral("grace_ms"), p.graceMs},
             {QStringLiteral("settle_ms"), p.settleMs}, {QStringLiteral("error_threshold"), 1},
+            {QStringLiteral("max_unavailable"), p.maxUnavailable}, {QStringLiteral("commit_wait_ms"), p.commitWaitMs},
             {QStringLiteral("fence"), QStringLiteral("0")}, {QStringLiteral("nodes"), nodes}};
 }
 
@@ -122,7 +151,7 @@ void startClusterRestart(ClusterNode &node, const ShardService &service, const Q
         return done(refused(Refusal::BadRequest, error));
     const ClusterView view = node.view();
     ClusterAnswer refusal;
-    if (!clusterAllowsRestart(view, &refusal))
+    if (!clusterAllowsRestart(view, p.strategy, &refusal))
         return done(refusal);
     const std::uint64_t id = std::uint64_t(ClusterNode::nowMs());
     const QJsonObject journal = journalFor(view, p, id, client, node.config().nodeId);

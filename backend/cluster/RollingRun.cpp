@@ -1,10 +1,8 @@
 #include "backend/cluster/RollingRun.h"
 
-
 #include <QJsonArray>
-#include <QJsonDocument>
 
-#include <spdlog/spdlog.h>
+#include <algorithm>
 
 namespace shardscope {
 namespace {
@@ -14,34 +12,54 @@ QString str(const QJsonObject &o, const char *key)
     return o.value(QLatin1String(key)).toString();
 }
 
-bool finished(const QString &state)
+bool busyStep(const QString &step)
 {
-    return state == QLatin1String("completed") || state == QLatin1String("failed") || state == QLatin1String("aborted");
+    return step == QLatin1String("restarting") || step == QLatin1String("settling");
 }
 
-QJsonObject failedWith(QJsonObject journal, const QString &reason)
+// Moves a restarting or settling node on; a failure's reason in *failure.
+bool advance(QJsonObject &n, const ClusterView &view, const QString &id, std::int64_t settleMs, std::int64_t nowMs,
+             QString *failure)
 {
-    journal.insert(QStringLiteral("state"), QStringLiteral("failed"));
-    journal.insert(QStringLiteral("reason"), reason);
-    return journal;
+    const QString node = str(n, "id");
+    const QString step = str(n, "step");
+    const auto seen = view.nodes.find(node);
+    if (seen == view.nodes.end() || seen->second.state != QLatin1String("up")) {
+        *failure = QStringLiteral("node %1 is %2; the restart stops here").arg(node, seen == view.nodes.end() ? QStringLiteral("unknown") : seen->second.state);
+        n.insert(QStringLiteral("step"), QStringLiteral("failed"));
+        n.insert(QStringLiteral("outcome"), QStringLiteral("lost"));
+        return true;
+    }
+    const auto report = view.progress.find(node);
+    const bool reported = report != view.progress.end() && str(report->second, "restart_id") == id;
+    const QString said = reported ? str(report->second, "step") : QString();
+    if (step == QLatin1String("restarting") && said == QLatin1String("failed")) {
+        n.insert(QStringLiteral("step"), QStringLiteral("failed"));
+        n.insert(QStringLiteral("outcome"), str(report->second, "outcome"));
+        *failure = QStringLiteral("node %1: %2").arg(node, str(report->second, "message"));
+    } else if (step == QLatin1String("restarting") && said == QLatin1String("done")) {
+        n.insert(QStringLiteral("step"), QStringLiteral("settling"));
+        n.insert(QStringLiteral("version"), report->second.value(QStringLiteral("version")));
+        n.insert(QStringLiteral("settle_until_ms"), double(nowMs + settleMs));
+    } else if (step == QLatin1String("settling") && seen->second.ready
+               && nowMs >= std::int64_t(n.value(QStringLiteral("settle_until_ms")).toDouble())) {
+        n.insert(QStringLiteral("step"), QStringLiteral("done"));
+        n.insert(QStringLiteral("outcome"), QStringLiteral("completed"));
+    } else {
+        return false;
+    }
+    return true;
 }
 
 } // namespace
 
 void RollingRun::onView(const ClusterView &view)
 {
-    if (m_writing || view.restart.isEmpty())
+    if (m_journal.busy() || view.restart.isEmpty())
         return;
-    QJsonObject journal = next(view, clusterNowMs());
-    if (journal.isEmpty())
-        return;
-    journal.insert(QStringLiteral("fence"), etcd::int64Text(m_node.leaderRevision()));
-    journal.insert(QStringLiteral("coordinator"), m_node.config.nodeId);
-    journal.insert(QStringLiteral("updated_ms"), double(clusterNowMs()));
-    if (finished(str(journal, "state")))
-        finish(view, journal);
-    else
-        write(view, journal);
+    const QJsonObject journal = next(view, clusterNowMs());
+    if (!journal.isEmpty())
+        m_journal.write(view, journal);
 }
 
 QJsonObject RollingRun::next(const ClusterView &view, std::int64_t nowMs) const
@@ -49,92 +67,72 @@ QJsonObject RollingRun::next(const ClusterView &view, std::int64_t nowMs) const
     QJsonObject journal = view.restart;
     const QString id = str(journal, "id");
     const QString state = str(journal, "state");
-    if (finished(state))
+    if (JournalWriter::finished(state))
         return journal; // a coordinator died between the end and the clean-up
     if (state == QLatin1String("pending")) {
         journal.insert(QStringLiteral("state"), QStringLiteral("running"));
         return journal;
     }
-    if (view.abortRequested == id) {
-        journal.insert(QStringLiteral("state"), QStringLiteral("aborted"));
-        journal.insert(QStringLiteral("reason"), QStringLiteral("aborted on request; nodes already restarted stay on their new version"));
-        return journal;
+    bool changed = false;
+    if (view.abortRequested == id && !journal.contains(QStringLiteral("stop_reason"))) {
+        journal.insert(QStringLiteral("stop_reason"), QStringLiteral("aborted on request; nodes already restarted stay on their new version"));
+        journal.insert(QStringLiteral("stop_state"), QStringLiteral("aborted"));
+        changed = true;
     }
     QJsonArray nodes = journal.value(QStringLiteral("nodes")).toArray();
+    const int settleMs = journal.value(QStringLiteral("settle_ms")).toInt();
+    int busy = 0;
     for (int i = 0; i < nodes.size(); ++i) {
         QJsonObject n = nodes.at(i).toObject();
-        const QString node = str(n, "id");
-        const QString step = str(n, "step");
-        if (step == QLatin1String("done"))
+        if (!busyStep(str(n, "step")))
             continue;
-        const auto seen = view.nodes.find(node);
-        if (seen == view.nodes.end() || seen->second.state != QLatin1String("up"))
-            return failedWith(journal, QStringLiteral("node %1 is %2; the restart stops here").arg(node, seen == view.nodes.end() ? QStringLiteral("unknown") : seen->second.state));
-        const auto report = view.progress.find(node);
-        const bool reported = report != view.progress.end() && str(report->second, "restart_id") == id;
-        if (step == QLatin1String("waiting")) {
-            n.insert(QStringLiteral("step"), QStringLiteral("restarting"));
-            n.insert(QStringLiteral("from_version"), double(seen->second.version));
-        } else if (step == QLatin1String("restarting") && reported && str(report->second, "step") == QLatin1String("failed")) {
-            n.insert(QStringLiteral("step"), QStringLiteral("failed"));
-            n.insert(QStringLiteral("outcome"), str(report->second, "outcome"));
+        QString failure;
+        if (advance(n, view, id, settleMs, nowMs, &failure)) {
             nodes.replace(i, n);
-            journal.insert(QStringLiteral("nodes"), nodes);
-            return failedWith(journal, QStringLiteral("node %1: %2").arg(node, str(report->second, "message")));
-        } else if (step == QLatin1String("restarting") && reported && str(report->second, "step") == QLatin1String("done")) {
-            n.insert(QStringLiteral("step"), QStringLiteral("settling"));
-            n.insert(QStringLiteral("version"), report->second.value(QStringLiteral("version")));
-            n.insert(QStringLiteral("settle_until_ms"), double(nowMs + journal.value(QStringLiteral("settle_ms")).toInt()));
-        } else if (step == QLatin1String("settling") && seen->second.ready
-                   && nowMs >= std::int64_t(n.value(QStringLiteral("settle_until_ms")).toDouble())) {
-            n.insert(QStringLiteral("step"), QStringLiteral("done"));
-            n.insert(QStringLiteral("outcome"), QStringLiteral("completed"));
-        } else {
-            return {}; // waiting on this node
+            changed = true;
         }
+        if (!failure.isEmpty() && !journal.contains(QStringLiteral("stop_reason"))) {
+            journal.insert(QStringLiteral("stop_reason"), failure);
+            journal.insert(QStringLiteral("stop_state"), QStringLiteral("failed"));
+        }
+        busy += busyStep(str(n, "step")) ? 1 : 0;
+    }
+    const bool stopping = journal.contains(QStringLiteral("stop_reason"));
+    const int maxUnavailable = std::max(1, journal.value(QStringLiteral("max_unavailable")).toInt(1));
+    bool waiting = false;
+    for (int i = 0; i < nodes.size() && !stopping; ++i) {
+        QJsonObject n = nodes.at(i).toObject();
+        if (str(n, "step") != QLatin1String("waiting"))
+            continue;
+        const auto seen = view.nodes.find(str(n, "id"));
+        if (busy >= maxUnavailable || seen == view.nodes.end() || seen->second.state != QLatin1String("up")) {
+            waiting = true;
+            if (busy == 0 && (seen == view.nodes.end() || seen->second.state != QLatin1String("up"))) {
+                journal.insert(QStringLiteral("stop_reason"), QStringLiteral("node %1 is %2; the restart stops here")
+                                   .arg(str(n, "id"), seen == view.nodes.end() ? QStringLiteral("unknown") : seen->second.state));
+                journal.insert(QStringLiteral("stop_state"), QStringLiteral("failed"));
+                changed = true;
+                break;
+            }
+            continue;
+        }
+        n.insert(QStringLiteral("step"), QStringLiteral("restarting"));
+        n.insert(QStringLiteral("from_version"), double(seen->second.version));
         nodes.replace(i, n);
-        journal.insert(QStringLiteral("nodes"), nodes);
+        ++busy;
+        changed = true;
+    }
+    journal.insert(QStringLiteral("nodes"), nodes);
+    if (busy == 0 && journal.contains(QStringLiteral("stop_reason"))) {
+        journal.insert(QStringLiteral("state"), journal.value(QStringLiteral("stop_state")));
+        journal.insert(QStringLiteral("reason"), journal.value(QStringLiteral("stop_reason")));
         return journal;
     }
-    journal.insert(QStringLiteral("state"), QStringLiteral("completed"));
-    return journal;
-}
-
-// Every journal write compares the leader key's create revision (our term) and the
-// journal's mod revision: a stale coordinator's write fails.
-void RollingRun::write(const ClusterView &view, const QJsonObject &journal)
-{
-    const ClusterConfig &c = m_node.config;
-    const QByteArray current = c.key(QStringLiteral("restart/current"));
-    const QJsonObject t = etcd::txn({etcd::compareCreate(c.key(QStringLiteral("leader")), m_node.leaderRevision()),
-                                     etcd::compareMod(current, view.restartModRevision)},
-                                    {etcd::requestPut(current, QJsonDocument(journal).toJson(QJsonDocument::Compact))});
-    m_writing = true;
-    m_node.etcd.txn(t, [this](const EtcdReply &r) {
-        m_writing = false;
-        if (!r.ok || !etcd::succeeded(r.json))
-            spdlog::warn("cluster: journal write refused ({}): another coordinator or a newer journal",
-                         r.ok ? "fence" : r.error.toStdString());
-    });
-}
-
-void RollingRun::finish(const ClusterView &view, const QJsonObject &journal)
-{
-    const ClusterConfig &c = m_node.config;
-    const QString id = str(journal, "id");
-    const QByteArray current = c.key(QStringLiteral("restart/current"));
-    QJsonArray ops{etcd::requestPut(c.key(QStringLiteral("restart/history/") + id), QJsonDocument(journal).toJson(QJsonDocument::Compact)),
-                   etcd::requestDelete(current), etcd::requestDelete(c.key(QStringLiteral("restart/abort")))};
-    for (const auto &[node, report] : view.progress)
-        ops.append(etcd::requestDelete(c.key(QStringLiteral("restart/node/") + node)));
-    const QJsonObject t = etcd::txn({etcd::compareCreate(c.key(QStringLiteral("leader")), m_node.leaderRevision()),
-                                     etcd::compareMod(current, view.restartModRevision)}, ops);
-    m_writing = true;
-    m_node.etcd.txn(t, [this, id, state = str(journal, "state")](const EtcdReply &r) {
-        m_writing = false;
-        if (r.ok && etcd::succeeded(r.json))
-            spdlog::info("cluster: restart {} {}", id.toStdString(), state.toStdString());
-    });
+    if (busy == 0 && !waiting) {
+        journal.insert(QStringLiteral("state"), QStringLiteral("completed"));
+        return journal;
+    }
+    return changed ? journal : QJsonObject();
 }
 
 } // namespace shardscope

@@ -85,15 +85,23 @@ QString drainBlockers(const std::vector<std::unique_ptr<Shard>> &shards)
 } // namespace
 
 PhasedRestart::PhasedRestart(ServiceCore &core, const RestartOptions &options, std::uint64_t restartId,
-                             const std::atomic<bool> &abortRequested, const std::atomic<bool> &shuttingDown)
+                             const std::atomic<bool> &abortRequested, const std::atomic<bool> &shuttingDown,
+                             CommitPoint *commitPoint)
     : m_core(core)
     , m_options(options)
     , m_id(restartId)
     , m_abort(abortRequested)
     , m_shuttingDown(shuttingDown)
+    , m_commitPoint(commitPoint)
     , m_oldVersion(core.version())
     , m_newVersion(core.version() + 1)
 {
+}
+
+PhasedRestart::~PhasedRestart()
+{
+    if (m_commitPoint)
+        m_commitPoint->disarm(); // a late word must not wake a drain of the next restart
 }
 
 RestartResult PhasedRestart::run()
@@ -118,7 +126,7 @@ RestartResult PhasedRestart::run()
                 m_oldVersion};
     }
     int lastTouched = -1;
-    if (!restartShards(&lastTouched, &why) || !verify(&why)) {
+    if (!restartShards(&lastTouched, &why) || !verify(&why) || !awaitCommit(&why)) {
         QString rollbackWhy;
         const bool rolledBack = rollback(lastTouched, &rollbackWhy);
         reopen(ServicePhase::Resuming);
@@ -149,6 +157,8 @@ bool PhasedRestart::prepare(QString *why)
         return false;
     }
     const auto deadline = Clock::now() + std::chrono::milliseconds(m_options.prepareTimeoutMs);
+    if (m_commitPoint)
+        m_commitPoint->armed([&core = m_core] { core.wakeDrainWaiters(); });
     HoldSettings hold;
     hold.capacity = m_options.holdCapacity;
     hold.deadline = std::chrono::milliseconds(m_options.holdDeadlineMs);
@@ -177,7 +187,7 @@ PhasedRestart::Drain PhasedRestart::drain()
         endPhase(ServicePhase::Draining, started, QStringLiteral("ok"));
         return Drain::Drained;
     }
-    if (m_abort.load()) {
+    if (stopRequested()) {
         endPhase(ServicePhase::Draining, started, QStringLiteral("aborted"), abortReason());
         return Drain::Aborted;
     }
@@ -206,7 +216,7 @@ bool PhasedRestart::restartShards(int *lastTouched, QString *why)
     m_core.phaseStarted(ServicePhase::Restarting, m_id,
                         QStringLiteral("re-creating every shard's actor on v%1").arg(m_newVersion));
     for (const auto &shard : m_core.shards()) {
-        if (m_abort.load()) {
+        if (stopRequested()) {
             *why = abortReason() + QStringLiteral(" during restart");
             endPhase(ServicePhase::Restarting, started, QStringLiteral("aborted"), *why);
             return false;
@@ -329,11 +339,34 @@ bool PhasedRestart::waitDrained(Clock::time_point deadline)
 {
     // Woken by the last answer and by an abort (RestartCoordinator::requestAbort), so a
     // drain ends as soon as it can, while held clients wait.
-    return m_core.waitNoneInFlight(deadline, [this] { return m_abort.load(); });
+    return m_core.waitNoneInFlight(deadline, [this] { return stopRequested(); });
+}
+
+bool PhasedRestart::stopRequested() const
+{
+    return m_abort.load() || (m_commitPoint && m_commitPoint->word() == CommitPoint::Word::RollBack);
+}
+
+bool PhasedRestart::awaitCommit(QString *why)
+{
+    if (!m_commitPoint)
+        return true;
+    const auto started = Clock::now();
+    m_core.phaseStarted(ServicePhase::Verifying, m_id,
+                        QStringLiteral("every shard verified v%1; the gate stays closed until the cluster commits").arg(m_newVersion));
+    if (m_commitPoint->await() == CommitPoint::Word::Commit) {
+        endPhase(ServicePhase::Verifying, started, QStringLiteral("ok"), QStringLiteral("committed"));
+        return true;
+    }
+    *why = abortReason() + QStringLiteral(" after every shard verified v%1").arg(m_newVersion);
+    endPhase(ServicePhase::Verifying, started, QStringLiteral("aborted"), *why);
+    return false;
 }
 
 QString PhasedRestart::abortReason() const
 {
+    if (m_commitPoint && m_commitPoint->word() == CommitPoint::Word::RollBack && !m_abort.load())
+        return m_commitPoint->reason();
     return m_shuttingDown.load() ? QStringLiteral("aborted: the service is shutting down")
                                  : QStringLiteral("aborted by operator");
 }

@@ -28,9 +28,10 @@ RestartCoordinator::~RestartCoordinator()
     shutdown();
 }
 
-CommandTicket RestartCoordinator::requestRestart(const RestartOptions &options, const QString &client)
+CommandTicket RestartCoordinator::requestRestart(const RestartOptions &options, const QString &client,
+                                                 std::shared_ptr<CommitPoint> commitPoint)
 {
-    return enqueue(Kind::Restart, options, client);
+    return enqueue(Kind::Restart, options, client, std::move(commitPoint));
 }
 
 CommandTicket RestartCoordinator::requestStop(const QString &client)
@@ -43,7 +44,8 @@ CommandTicket RestartCoordinator::requestStart(const QString &client)
     return enqueue(Kind::Start, {}, client);
 }
 
-CommandTicket RestartCoordinator::enqueue(Kind kind, const RestartOptions &options, const QString &client)
+CommandTicket RestartCoordinator::enqueue(Kind kind, const RestartOptions &options, const QString &client,
+                                          std::shared_ptr<CommitPoint> commitPoint)
 {
     static const QString names[] = {QStringLiteral("restart"), QStringLiteral("stop"), QStringLiteral("start")};
     const QString command = names[int(kind)];
@@ -61,7 +63,8 @@ CommandTicket RestartCoordinator::enqueue(Kind kind, const RestartOptions &optio
         ticket.restartId = m_lastRestartId = recorded;
         m_core.setRestartId(recorded);
     }
-    m_queue.push_back({kind, options, ticket.restartId});
+    m_commitPoint = commitPoint;
+    m_queue.push_back({kind, options, ticket.restartId, std::move(commitPoint)});
     m_wake.notify_one();
     return ticket;
 }
@@ -99,6 +102,8 @@ CommandTicket RestartCoordinator::requestAbort()
         return CommandTicket::refused(Refusal::NothingToAbort, QStringLiteral("no restart is running"));
     m_abort.store(true);
     m_core.wakeDrainWaiters(); // a drain gives up at once, not at its deadline
+    if (m_commitPoint)
+        m_commitPoint->rollBack(QStringLiteral("aborted by operator"));
     return {Refusal::None, m_core.restartId(), {}};
 }
 
@@ -107,6 +112,8 @@ void RestartCoordinator::shutdown()
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
+        if (m_commitPoint)
+            m_commitPoint->rollBack(QStringLiteral("the service is shutting down"));
     }
     m_shuttingDown.store(true);
     m_abort.store(true);
@@ -163,7 +170,7 @@ void RestartCoordinator::execute(const Command &command)
     } else if (command.options.mode == RestartMode::Legacy) {
         result = LegacyRestart(m_core, command.restartId).run();
     } else {
-        PhasedRestart restart(m_core, command.options, command.restartId, m_abort, m_shuttingDown);
+        PhasedRestart restart(m_core, command.options, command.restartId, m_abort, m_shuttingDown, command.commitPoint.get());
         result = restart.run();
     }
     // Decided by the shards, not by the steps (the seed's legacy restart "succeeded").

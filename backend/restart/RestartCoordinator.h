@@ -1,6 +1,7 @@
 #pragma once
 
 #include "backend/core/ServiceCore.h"
+#include "backend/restart/CommitPoint.h"
 #include "backend/types/CommandOutcome.h"
 #include "backend/types/RestartOptions.h"
 
@@ -25,7 +26,9 @@ public:
 
     // --- any thread ---
     // `client` names who asked, for the audit ("127.0.0.1:53122", "console").
-    CommandTicket requestRestart(const RestartOptions &options, const QString &client);
+    // With `commitPoint`, a phased restart waits at it after verify (see CommitPoint).
+    CommandTicket requestRestart(const RestartOptions &options, const QString &client,
+                                 std::shared_ptr<CommitPoint> commitPoint = {});
     CommandTicket requestStop(const QString &client);
     CommandTicket requestStart(const QString &client);
     // Asks the running restart to stop at its next step (a drain gives up at once);
@@ -50,9 +53,12 @@ private:
         Kind kind;
         RestartOptions options;
         std::uint64_t restartId;
+        std::shared_ptr<CommitPoint> commitPoint;
     };
 
-    CommandTicket enqueue(Kind kind, const RestartOptions &options, const QString &client); // any thread
+    // Any thread.
+    CommandTicket enqueue(Kind kind, const RestartOptions &options, const QString &client,
+                          std::shared_ptr<CommitPoint> commitPoint = {});
     CommandTicket admit(Kind kind); // any thread, under m_mutex
     // --- coordinator thread only ---
     void run();
@@ -63,11 +69,12 @@ private:
     std::atomic<bool> m_busy{false};
     std::atomic<bool> m_abort{false};
     std::atomic<bool> m_shuttingDown{false};
-    std::mutex m_mutex; // guards the queue, m_stopping and m_lastRestartId
+    std::mutex m_mutex; // guards the queue, m_stopping, m_lastRestartId and m_commitPoint
     std::condition_variable m_wake;
     std::deque<Command> m_queue;
     bool m_stopping = false;
     std::uint64_t m_lastRestartId = 0;
+    std::shared_ptr<CommitPoint> m_commitPoint; // the admitted restart's, if split
     std::thread m_thread;
 };
 

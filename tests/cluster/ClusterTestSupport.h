@@ -78,4 +78,51 @@ inline QString stateOf(const ClusterNodeProcess &observer, const QString &id)
     return nodeIn(observer.clusterStatus(), id).value(QStringLiteral("state")).toString();
 }
 
+using Nodes = std::vector<std::unique_ptr<ClusterNodeProcess>>;
+
+inline Nodes startNodes(const EtcdProcess &etcd, const QString &cluster, int count, int shards, const QStringList &extra = {})
+{
+    Nodes nodes;
+    for (int i = 0; i < count; ++i)
+        nodes.push_back(startNode(etcd.urlText(), QStringLiteral("n%1").arg(i), shards, 2, cluster, extra));
+    return nodes;
+}
+
+// Every node sees every node up, and a coordinator is elected.
+inline bool formed(const Nodes &nodes)
+{
+    for (const auto &n : nodes) {
+        const QJsonObject s = n->clusterStatus();
+        if (s.value(QStringLiteral("coordinator")).toString().isEmpty() || !s.value(QStringLiteral("registered")).toBool())
+            return false;
+        for (const auto &other : nodes) {
+            const QJsonObject seen = nodeIn(s, other->id);
+            if (seen.value(QStringLiteral("state")).toString() != QLatin1String("up") || !seen.value(QStringLiteral("ready")).toBool())
+                return false;
+        }
+    }
+    return true;
+}
+
+inline double versionOf(const ClusterNodeProcess &node)
+{
+    HttpTestClient http("127.0.0.1", node.port);
+    return http.get("/v1/service/status").json().value(QStringLiteral("version")).toDouble();
+}
+
+inline QJsonObject journalNode(const QJsonObject &journal, const QString &id)
+{
+    for (const QJsonValue &v : journal.value(QStringLiteral("nodes")).toArray()) {
+        if (v.toObject().value(QStringLiteral("id")).toString() == id)
+            return v.toObject();
+    }
+    return {};
+}
+
+inline QJsonObject finishedRestart(const ClusterNodeProcess &node, double id)
+{
+    const QJsonObject last = node.clusterStatus().value(QStringLiteral("last_restart")).toObject();
+    return last.value(QStringLiteral("id")).toString() == QString::number(qint64(id)) ? last : QJsonObject();
+}
+
 } // namespace shardscope::test

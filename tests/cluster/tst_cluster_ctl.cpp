@@ -75,6 +75,18 @@ private Q_SLOTS:
             QVERIFY2(metrics.contains(line), line);
     }
 
+    void cluster_restart_lockstep_wait_exits_0_when_every_node_committed_and_4_on_a_bad_option()
+    {
+        const Run r = ctl(m_b->port, {QStringLiteral("cluster"), QStringLiteral("restart"), QStringLiteral("--strategy"),
+                                      QStringLiteral("lockstep"), QStringLiteral("--wait")});
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.trimmed().endsWith(QStringLiteral("completed  a=done b=done")), qPrintable(r.out));
+        const Run bad = ctl(m_b->port, {QStringLiteral("cluster"), QStringLiteral("restart"), QStringLiteral("--strategy"),
+                                        QStringLiteral("lockstep"), QStringLiteral("--commit-wait-ms"), QStringLiteral("600000")});
+        QCOMPARE(bad.code, 4);
+        QVERIFY2(bad.err.contains(QStringLiteral("commit_wait_ms must be an integer in [1, 60000]")), qPrintable(bad.err));
+    }
+
     void refusals_exit_4_and_say_why()
     {
         const Run abort = ctl(m_a->port, {QStringLiteral("cluster"), QStringLiteral("abort")});

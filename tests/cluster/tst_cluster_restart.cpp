@@ -13,57 +13,6 @@
 using namespace shardscope;
 using namespace shardscope::test;
 
-namespace {
-
-using Nodes = std::vector<std::unique_ptr<ClusterNodeProcess>>;
-
-Nodes startNodes(const EtcdProcess &etcd, const QString &cluster, int count, int shards, const QStringList &extra = {})
-{
-    Nodes nodes;
-    for (int i = 0; i < count; ++i)
-        nodes.push_back(startNode(etcd.urlText(), QStringLiteral("n%1").arg(i), shards, 2, cluster, extra));
-    return nodes;
-}
-
-// Every node sees every node up, and a coordinator is elected.
-bool formed(const Nodes &nodes)
-{
-    for (const auto &n : nodes) {
-        const QJsonObject s = n->clusterStatus();
-        if (s.value(QStringLiteral("coordinator")).toString().isEmpty() || !s.value(QStringLiteral("registered")).toBool())
-            return false;
-        for (const auto &other : nodes) {
-            const QJsonObject seen = nodeIn(s, other->id);
-            if (seen.value(QStringLiteral("state")).toString() != QLatin1String("up") || !seen.value(QStringLiteral("ready")).toBool())
-                return false;
-        }
-    }
-    return true;
-}
-
-double versionOf(const ClusterNodeProcess &node)
-{
-    HttpTestClient http("127.0.0.1", node.port);
-    return http.get("/v1/service/status").json().value(QStringLiteral("version")).toDouble();
-}
-
-QJsonObject journalNode(const QJsonObject &journal, const QString &id)
-{
-    for (const QJsonValue &v : journal.value(QStringLiteral("nodes")).toArray()) {
-        if (v.toObject().value(QStringLiteral("id")).toString() == id)
-            return v.toObject();
-    }
-    return {};
-}
-
-QJsonObject finishedRestart(const ClusterNodeProcess &node, double id)
-{
-    const QJsonObject last = node.clusterStatus().value(QStringLiteral("last_restart")).toObject();
-    return last.value(QStringLiteral("id")).toString() == QString::number(qint64(id)) ? last : QJsonObject();
-}
-
-} // namespace
-
 class TestClusterRestart : public QObject
 {
     Q_OBJECT
@@ -138,6 +87,30 @@ private Q_SLOTS:
         QCOMPARE(versionOf(*nodes[1]), before); // its own restart rolled it back
         QCOMPARE(versionOf(*nodes[2]), before); // never asked
         QTRY_VERIFY_WITH_TIMEOUT(formed(nodes), 3000); // every node ready again
+    }
+
+    void max_unavailable_2_restarts_two_of_three_nodes_at_once_and_then_the_third()
+    {
+        const Nodes nodes = startNodes(m_etcd, QStringLiteral("maxun"), 3, 2);
+        for (const auto &n : nodes)
+            QVERIFY(n->port);
+        QTRY_VERIFY_WITH_TIMEOUT(formed(nodes), 5000);
+        const double before = versionOf(*nodes[0]);
+        HttpTestClient admin("127.0.0.1", nodes[0]->port);
+        const auto accepted = admin.post("/v1/cluster/restart", R"({"grace_ms":300,"settle_ms":300,"max_unavailable":2})");
+        QCOMPARE(accepted.status, 202);
+        const double id = accepted.json().value(QStringLiteral("restart_id")).toDouble();
+        const auto step = [&](const char *node) {
+            return journalNode(nodes[1]->clusterStatus().value(QStringLiteral("restart")).toObject(), QLatin1String(node))
+                .value(QStringLiteral("step")).toString();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(step("n0") == QLatin1String("restarting") && step("n1") == QLatin1String("restarting"), 5000);
+        QCOMPARE(step("n2"), QStringLiteral("waiting"));
+        QTRY_VERIFY_WITH_TIMEOUT(!finishedRestart(*nodes[1], id).isEmpty(), 15000);
+        QCOMPARE(finishedRestart(*nodes[1], id).value(QStringLiteral("state")).toString(), QStringLiteral("completed"));
+        for (const auto &n : nodes)
+            QCOMPARE(versionOf(*n), before + 1);
+        QCOMPARE(admin.post("/v1/cluster/restart", R"({"max_unavailable":0})").status, 400);
     }
 
     void a_coordinator_killed_mid_restart_is_replaced_within_the_ttl_and_the_journal_ends_with_the_outcome()
