@@ -1,6 +1,7 @@
 // The console's cluster view over a real etcd and three real nodes: a band per node with
 // its tiles, the cluster header, a rolling restart started from Restart All through its
-// dialog and watched until every band shows the new version, and a node killed shown lost.
+// dialog and watched until every band shows the new version, lockstep answered as the
+// nodes answer it, nodes killed or stopped shown lost or left, and etcd gone shown red.
 #include "tests/cluster/ClusterTestSupport.h"
 
 #include "TileSampler.h"
@@ -187,6 +188,15 @@ private Q_SLOTS:
         QCOMPARE(m_window->header()->goneText(), QStringLiteral("nodes: 1 lost, 1 left"));
         QCOMPARE(m_window->bands().size(), std::size_t(3));
         saveShot(QStringLiteral("cluster-nodes-gone"));
+    }
+
+    void etcd_gone_turns_the_header_red_and_keeps_every_band()
+    {
+        m_etcd.kill();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->header()->etcdText().startsWith(QStringLiteral("etcd unreachable from the console")), 5000);
+        QCOMPARE(m_window->bands().size(), std::size_t(3));
+        QVERIFY(!m_window->band(QStringLiteral("n0"))->greyed()); // n0 still answers, etcd or not
+        QVERIFY(m_window->band(QStringLiteral("n0"))->lineText().contains(QStringLiteral(" ready")));
     }
 
     void cleanupTestCase()
