@@ -72,12 +72,12 @@ QString ClusterRestartDialog::strategy() const
 
 int ClusterRestartDialog::graceMs() const
 {
-    return m_grace->value();
+    return m_grace->isEnabled() ? m_grace->value() : -1;
 }
 
 int ClusterRestartDialog::settleMs() const
 {
-    return m_settle->value();
+    return m_settle->isEnabled() ? m_settle->value() : -1;
 }
 
 QString ClusterRestartDialog::consequenceText() const

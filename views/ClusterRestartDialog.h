@@ -27,6 +27,7 @@ public:
     explicit ClusterRestartDialog(const Radius &radius, QWidget *parent = nullptr);
 
     QString strategy() const;
+    // The rolling strategy's times; -1 for another strategy (not sent).
     int graceMs() const;
     int settleMs() const;
     QString consequenceText() const;

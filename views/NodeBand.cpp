@@ -139,6 +139,10 @@ void NodeBand::refresh()
     m_state->setText(gone ? QStringLiteral("%1 since %2").arg(row->state.toUpper(), clock(row->goneSinceMs))
                           : unreachable ? QStringLiteral("console cannot reach it") : QString());
     colour(m_state, gone ? QColor(0xc6, 0x28, 0x28) : QColor(0xe6, 0x51, 0x00));
+    m_name->setToolTip(QStringLiteral("%1 at %2\nphase %3, %4 shards, %5\nstatus last written to etcd at %6")
+                           .arg(row->id, row->url, row->phase.isEmpty() ? QStringLiteral("unknown") : row->phase)
+                           .arg(row->shards)
+                           .arg(row->state, row->lastSeenAtMs > 0 ? clock(row->lastSeenAtMs) : QStringLiteral("never")));
     m_veil->setVisible(gone);
     m_veil->raise();
     setAutoFillBackground(gone);

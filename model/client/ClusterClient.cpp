@@ -103,9 +103,12 @@ QString ClusterClient::commandNode() const
 
 void ClusterClient::requestRestart(const QString &strategy, int graceMs, int settleMs)
 {
-    command(QStringLiteral("restart"), QStringLiteral("/v1/cluster/restart"),
-            {{QStringLiteral("strategy"), strategy}, {QStringLiteral("grace_ms"), graceMs},
-             {QStringLiteral("settle_ms"), settleMs}});
+    QJsonObject body{{QStringLiteral("strategy"), strategy}};
+    if (graceMs >= 0)
+        body.insert(QStringLiteral("grace_ms"), graceMs);
+    if (settleMs >= 0)
+        body.insert(QStringLiteral("settle_ms"), settleMs);
+    command(QStringLiteral("restart"), QStringLiteral("/v1/cluster/restart"), body);
 }
 
 void ClusterClient::abortRestart()

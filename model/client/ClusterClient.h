@@ -40,7 +40,8 @@ public:
     QString etcdError() const { return m_etcdError; }
 
     // POST /v1/cluster/restart {"strategy", "grace_ms", "settle_ms"} and .../abort, sent to
-    // a node that answered; each answers through commandFinished().
+    // a node that answered; each answers through commandFinished(). A negative grace or
+    // settle is left out of the body (the rolling strategy's own fields).
     void requestRestart(const QString &strategy, int graceMs, int settleMs);
     void abortRestart();
 

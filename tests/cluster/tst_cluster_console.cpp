@@ -151,6 +151,8 @@ private Q_SLOTS:
             d.strategyBox()->setCurrentIndex(1);
             QCOMPARE(d.strategy(), QStringLiteral("lockstep"));
             QVERIFY(!d.graceBox()->isEnabled());
+            QCOMPARE(d.graceMs(), -1); // rolling's own fields are not sent with lockstep
+            QCOMPARE(d.settleMs(), -1);
             d.okButton()->click();
         });
         QString refusal;
