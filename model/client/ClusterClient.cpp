@@ -72,8 +72,11 @@ void ClusterClient::discover()
 
 void ClusterClient::askStatus()
 {
-    if (m_urls.isEmpty())
+    if (m_urls.isEmpty()) {
+        if (m_etcdOk)
+            Q_EMIT statusFailed(QStringLiteral("no node of cluster %1 is registered in etcd").arg(m_cluster));
         return;
+    }
     int at = m_urls.indexOf(m_answering);
     if (at < 0 || m_misses > 0)
         at = (std::max(at, 0) + m_misses) % int(m_urls.size());

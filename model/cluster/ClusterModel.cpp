@@ -124,6 +124,7 @@ void ClusterModel::applyStatus(const ClusterStatus &status, std::int64_t nowMs)
 {
     const auto before = m_rows;
     m_status = status;
+    m_statusAtMs = nowMs;
     m_statusProblem.clear();
     foldStatus(m_rows, status, nowMs);
     publish(before);
@@ -132,7 +133,9 @@ void ClusterModel::applyStatus(const ClusterStatus &status, std::int64_t nowMs)
 void ClusterModel::applyMembers(const std::vector<ClusterMember> &members, std::int64_t nowMs)
 {
     const auto before = m_rows;
-    foldMembers(m_rows, members, m_status, nowMs);
+    // With no node answering (all down, or none reachable), etcd alone says who is there.
+    const bool fresh = nowMs - m_statusAtMs < kStatusStaleMs;
+    foldMembers(m_rows, members, fresh ? m_status : ClusterStatus{}, nowMs);
     publish(before);
 }
 

@@ -21,6 +21,9 @@ class ClusterModel : public QObject
 {
     Q_OBJECT
 public:
+    // A status older than this no longer vouches for nodes etcd has dropped: they are lost.
+    static constexpr std::int64_t kStatusStaleMs = 3000;
+
     explicit ClusterModel(ClusterClient &client, QObject *parent = nullptr);
     ~ClusterModel() override;
 
@@ -71,6 +74,7 @@ private:
     ClusterClient &m_client;
     std::vector<ClusterNodeRow> m_rows;
     ClusterStatus m_status;
+    std::int64_t m_statusAtMs = 0;
     QString m_statusProblem;
     std::map<QString, std::unique_ptr<NodeFollower>> m_followers;
     bool m_started = false;

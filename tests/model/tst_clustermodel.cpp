@@ -176,6 +176,21 @@ private Q_SLOTS:
         model.applyStatus(decodeClusterStatus(threeNodes(), kNow + 500), kNow + 500);
         QCOMPARE(added.size(), 3); // known nodes are not added twice
     }
+
+    void with_no_fresh_status_a_node_gone_from_etcd_is_shown_lost()
+    {
+        ClusterClient client(QUrl(QStringLiteral("http://127.0.0.1:1")), QStringLiteral("prod"), {});
+        ClusterModel model(client);
+        model.applyStatus(decodeClusterStatus(threeNodes(), kNow), kNow);
+        model.applyMembers({}, kNow + 500); // the status still vouches for n0
+        QVERIFY(model.node(QStringLiteral("n0"))->up());
+        // Every node down: no status comes any more and etcd lists nobody.
+        model.applyMembers({}, kNow + ClusterModel::kStatusStaleMs + 1);
+        QCOMPARE(model.node(QStringLiteral("n0"))->state, QStringLiteral("lost"));
+        QCOMPARE(model.node(QStringLiteral("n0"))->goneSinceMs, kNow + ClusterModel::kStatusStaleMs + 1);
+        QCOMPARE(model.nodesUp(), 0);
+        QCOMPARE(model.node(QStringLiteral("n2"))->state, QStringLiteral("left")); // gone rows keep what they were
+    }
 };
 
 QTEST_GUILESS_MAIN(TestClusterModel)
