@@ -55,9 +55,10 @@ void ClusterClient::discover()
     connect(m_discovery, &QNetworkReply::finished, this, [this, reply = m_discovery.data()] {
         reply->deleteLater();
         const bool ok = reply->error() == QNetworkReply::NoError && statusOf(reply) == 200;
-        const bool changed = ok != m_etcdOk;
+        const QString error = ok ? QString() : reply->errorString();
+        const bool changed = ok != m_etcdOk || error != m_etcdError;
         m_etcdOk = ok;
-        m_etcdError = ok ? QString() : reply->errorString();
+        m_etcdError = error;
         if (ok) {
             const auto members = decodeEtcdMembers(QJsonDocument::fromJson(reply->readAll()).object(), m_prefix);
             m_urls.clear();

@@ -50,7 +50,7 @@ Q_SIGNALS:
     void statusReceived(const shardscope::ClusterStatus &status);
     // No node answered the status request (every URL known was tried once).
     void statusFailed(const QString &why);
-    void etcdChanged(bool reachable);
+    void etcdChanged(bool reachable); // reachable or not, or why not, changed
     void commandFinished(const QString &command, bool ok, const QString &message);
 
 private:
@@ -72,7 +72,7 @@ private:
     QString m_answering;  // the node whose status came last
     int m_misses = 0;     // status requests failed in a row
     bool m_etcdOk = false;
-    QString m_etcdError = QStringLiteral("not asked yet");
+    QString m_etcdError = QStringLiteral("no answer yet");
 };
 
 } // namespace shardscope

@@ -196,6 +196,8 @@ private Q_SLOTS:
     {
         m_etcd.kill();
         QTRY_VERIFY_WITH_TIMEOUT(m_window->header()->etcdText().startsWith(QStringLiteral("etcd unreachable from the console")), 5000);
+        // The reason follows what etcd's address answers now (a killed etcd refuses).
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->header()->etcdText().contains(QStringLiteral("refused")), 5000);
         QCOMPARE(m_window->bands().size(), std::size_t(3));
         QVERIFY(!m_window->band(QStringLiteral("n0"))->greyed()); // n0 still answers, etcd or not
         QVERIFY(m_window->band(QStringLiteral("n0"))->lineText().contains(QStringLiteral(" ready")));
