@@ -9,8 +9,8 @@ namespace shardscope {
 
 void addClusterOptions(QCommandLineParser &p)
 {
-    p.addOption(QCommandLineOption(QStringLiteral("etcd"), QStringLiteral("Cluster mode, with --headless: the etcd client URL "
-                                   "(e.g. http://127.0.0.1:2379) where nodes register and coordinate."), QStringLiteral("URL")));
+    p.addOption(QCommandLineOption(QStringLiteral("etcd"), QStringLiteral("Cluster mode: the etcd client URL (e.g. http://127.0.0.1:2379) where nodes register and "
+                                   "coordinate; with --headless this node joins, without it the console follows every node."), QStringLiteral("URL")));
     p.addOption(QCommandLineOption(QStringLiteral("cluster"), QStringLiteral("With --etcd: the cluster's name (letters, digits, . _ -)."),
                                    QStringLiteral("NAME")));
     p.addOption(QCommandLineOption(QStringLiteral("node-id"), QStringLiteral("With --etcd: this node's id (default: its HOST:PORT)."),
@@ -38,12 +38,16 @@ bool readClusterOptions(const QCommandLineParser &p, bool headless, std::optiona
     static const QRegularExpression name(QStringLiteral("^[A-Za-z0-9._:-]{1,64}$"));
     if (!c.etcd.isValid() || c.etcd.scheme() != QLatin1String("http") || c.etcd.host().isEmpty() || c.etcd.port() <= 0)
         *error = QStringLiteral("--etcd wants a URL like http://HOST:PORT, got '%1'").arg(p.value(QStringLiteral("etcd")));
-    else if (!headless)
-        *error = QStringLiteral("--etcd needs --headless: the console's cluster view is not available yet");
     else if (!name.match(c.cluster).hasMatch())
         *error = QStringLiteral("--etcd needs --cluster NAME (1-64 letters, digits, '.', '_', ':' or '-'), got '%1'").arg(c.cluster);
     else if (!c.nodeId.isEmpty() && !name.match(c.nodeId).hasMatch())
         *error = QStringLiteral("--node-id must be 1-64 letters, digits, '.', '_', ':' or '-', got '%1'").arg(c.nodeId);
+    // Without --headless the console follows the cluster (ClusterConsole): it is no node.
+    if (error->isEmpty() && !headless && (p.isSet(QStringLiteral("node-id")) || p.isSet(QStringLiteral("lease-ttl"))))
+        *error = QStringLiteral("--node-id and --lease-ttl are a node's options: add --headless, or leave them out to open "
+                                "the cluster console");
+    if (error->isEmpty() && !headless && p.isSet(QStringLiteral("connect")))
+        *error = QStringLiteral("--connect follows one service, --etcd a whole cluster: give one of them");
     if (error->isEmpty() && p.isSet(QStringLiteral("lease-ttl"))) {
         bool ok = false;
         c.leaseTtlSeconds = p.value(QStringLiteral("lease-ttl")).toInt(&ok);

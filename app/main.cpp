@@ -1,4 +1,5 @@
 #include "app/AppOptions.h"
+#include "app/ClusterConsole.h"
 #include "app/ctl/CtlCommand.h"
 #include "app/EmbeddedConsole.h"
 #include "app/HeadlessRunner.h"
@@ -54,6 +55,8 @@ int main(int argc, char *argv[])
         return runHeadless(app, options);
     }
     QApplication app(argc, argv);
+    if (options.cluster)
+        return runClusterConsole(app, options);
     if (options.connectUrl.isValid())
         return runRemoteConsole(app, options);
     return runEmbeddedConsole(app, options);

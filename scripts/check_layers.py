@@ -33,7 +33,7 @@ LAYERS = {
 # "" is a file directly in the layer's folder (backend/ShardService: the front door).
 ROOMS = {
     "backend": ["types", "wire", "record", "actors", "runtime", "core", "restart", "", "cluster", "http"],
-    "model": ["client", "shards", "events", "history", "restart", "workload", "console"],
+    "model": ["client", "shards", "events", "history", "restart", "workload", "console", "cluster"],
 }
 PROTOCOL_ROOMS = {("backend", "types"), ("backend", "wire")}
 # shardscope ctl links the protocol library alone (app/CMakeLists.txt).

@@ -111,7 +111,8 @@ CFG
   echo "  $binary ctl --url ${urls[0]} cluster status"
   echo "  $binary ctl --url ${urls[0]} cluster restart --strategy rolling --wait"
   echo "  curl -s -X POST http://127.0.0.1:$lb/v1/query -d '{\"procedure\":\"echo\",\"args\":{}}'"
-  echo "Console (one node at a time until the cluster view lands): $binary --connect ${urls[0]}"
+  echo "Console (every node): $binary --etcd $etcd_url --cluster $cluster_name"
+  echo "Console (one node):   $binary --connect ${urls[0]}"
   echo "Stop: scripts/cluster.sh down"
 }
 

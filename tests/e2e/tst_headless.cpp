@@ -87,6 +87,33 @@ private Q_SLOTS:
         QTest::newRow("unknown transport") << QStringList{QStringLiteral("--connect"), QStringLiteral("http://127.0.0.1:9"), QStringLiteral("--transport"), QStringLiteral("carrier-pigeon")} << QStringLiteral("--transport must be one of: auto, stream, poll");
         QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("Unknown option");
     }
+    // Without --headless, --etcd opens the cluster console: a node's own options and
+    // --connect do not fit it, and it needs the cluster's name. Refused before any window.
+    void cluster_console_arguments_that_do_not_fit_exit_2_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("messagePart");
+        const QString etcd = QStringLiteral("http://127.0.0.1:9");
+        QTest::newRow("no cluster name") << QStringList{QStringLiteral("--etcd"), etcd} << QStringLiteral("--etcd needs --cluster NAME");
+        QTest::newRow("a node's id") << QStringList{QStringLiteral("--etcd"), etcd, QStringLiteral("--cluster"), QStringLiteral("c"),
+                                                    QStringLiteral("--node-id"), QStringLiteral("n0")}
+                                     << QStringLiteral("--node-id and --lease-ttl are a node's options");
+        QTest::newRow("connect as well") << QStringList{QStringLiteral("--etcd"), etcd, QStringLiteral("--cluster"), QStringLiteral("c"),
+                                                        QStringLiteral("--connect"), QStringLiteral("http://127.0.0.1:8080")}
+                                         << QStringLiteral("--connect follows one service, --etcd a whole cluster");
+    }
+    void cluster_console_arguments_that_do_not_fit_exit_2()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, messagePart);
+        QProcess process;
+        process.start(QStringLiteral(SHARDSCOPE_BINARY), args);
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitCode(), 2);
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(err.contains(messagePart), qPrintable(err));
+    }
+
     void bad_arguments_exit_2_with_a_message()
     {
         QFETCH(QStringList, args);

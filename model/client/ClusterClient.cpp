@@ -1,0 +1,150 @@
+#include "model/client/ClusterClient.h"
+
+#include "backend/wire/ServiceHttp.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QNetworkReply>
+
+#include <algorithm>
+
+namespace shardscope {
+namespace {
+
+constexpr int kRequestTimeoutMs = 2000;
+
+int statusOf(QNetworkReply *reply)
+{
+    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+}
+
+} // namespace
+
+ClusterClient::ClusterClient(QUrl etcd, QString cluster, QByteArray token, QObject *parent)
+    : QObject(parent)
+    , m_etcd(std::move(etcd))
+    , m_cluster(std::move(cluster))
+    , m_token(std::move(token))
+    , m_prefix(QStringLiteral("/shardscope/%1/members/").arg(m_cluster).toUtf8())
+{
+    qRegisterMetaType<ClusterStatus>();
+    m_timer.setInterval(kDefaultIntervalMs);
+    connect(&m_timer, &QTimer::timeout, this, &ClusterClient::round);
+}
+
+void ClusterClient::start()
+{
+    m_timer.start();
+    round();
+}
+
+void ClusterClient::round()
+{
+    if (!m_discovery)
+        discover();
+    if (!m_status)
+        askStatus();
+}
+
+void ClusterClient::discover()
+{
+    QNetworkRequest request(m_etcd.resolved(QUrl(QStringLiteral("/v3/kv/range"))));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    request.setTransferTimeout(kRequestTimeoutMs);
+    m_discovery = m_manager.post(request, QJsonDocument(etcdPrefixRange(m_prefix)).toJson(QJsonDocument::Compact));
+    connect(m_discovery, &QNetworkReply::finished, this, [this, reply = m_discovery.data()] {
+        reply->deleteLater();
+        const bool ok = reply->error() == QNetworkReply::NoError && statusOf(reply) == 200;
+        const QString error = ok ? QString() : reply->errorString();
+        const bool changed = ok != m_etcdOk || error != m_etcdError;
+        m_etcdOk = ok;
+        m_etcdError = error;
+        if (ok) {
+            const auto members = decodeEtcdMembers(QJsonDocument::fromJson(reply->readAll()).object(), m_prefix);
+            m_urls.clear();
+            for (const ClusterMember &m : members)
+                m_urls << m.url;
+            Q_EMIT membersDiscovered(members);
+        }
+        if (changed)
+            Q_EMIT etcdChanged(ok);
+    });
+}
+
+void ClusterClient::askStatus()
+{
+    if (m_urls.isEmpty()) {
+        if (m_etcdOk)
+            Q_EMIT statusFailed(QStringLiteral("no node of cluster %1 is registered in etcd").arg(m_cluster));
+        return;
+    }
+    int at = m_urls.indexOf(m_answering);
+    if (at < 0 || m_misses > 0)
+        at = (std::max(at, 0) + m_misses) % int(m_urls.size());
+    const QString url = m_urls.at(at);
+    QNetworkRequest request = serviceRequest(QUrl(url), QStringLiteral("/v1/cluster/status"), m_token);
+    request.setTransferTimeout(kRequestTimeoutMs);
+    m_status = m_manager.get(request);
+    connect(m_status, &QNetworkReply::finished, this, [this, url, reply = m_status.data()] {
+        reply->deleteLater();
+        const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
+        if (reply->error() != QNetworkReply::NoError || statusOf(reply) != 200 || json.isEmpty()) {
+            if (++m_misses >= m_urls.size())
+                Q_EMIT statusFailed(QStringLiteral("no node answered GET /v1/cluster/status (last: %1: %2)")
+                                        .arg(url, reply->errorString()));
+            return;
+        }
+        m_misses = 0;
+        m_answering = url;
+        Q_EMIT statusReceived(decodeClusterStatus(json, QDateTime::currentMSecsSinceEpoch()));
+    });
+}
+
+QString ClusterClient::commandNode() const
+{
+    return m_answering.isEmpty() && !m_urls.isEmpty() ? m_urls.first() : m_answering;
+}
+
+void ClusterClient::requestRestart(const QString &strategy, int graceMs, int settleMs)
+{
+    QJsonObject body{{QStringLiteral("strategy"), strategy}};
+    if (graceMs >= 0)
+        body.insert(QStringLiteral("grace_ms"), graceMs);
+    if (settleMs >= 0)
+        body.insert(QStringLiteral("settle_ms"), settleMs);
+    command(QStringLiteral("restart"), QStringLiteral("/v1/cluster/restart"), body);
+}
+
+void ClusterClient::abortRestart()
+{
+    command(QStringLiteral("abort"), QStringLiteral("/v1/cluster/restart/abort"), {});
+}
+
+void ClusterClient::command(const QString &name, const QString &path, const QJsonObject &body)
+{
+    const QString node = commandNode();
+    if (node.isEmpty()) {
+        Q_EMIT commandFinished(name, false, QStringLiteral("no node of cluster %1 is known yet").arg(m_cluster));
+        return;
+    }
+    QNetworkRequest request = serviceRequest(QUrl(node), path, m_token);
+    QNetworkReply *reply = m_manager.post(request, body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact));
+    connect(reply, &QNetworkReply::finished, this, [this, name, node, reply] {
+        reply->deleteLater();
+        const int http = statusOf(reply);
+        const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
+        const bool ok = http >= 200 && http < 300;
+        QString message;
+        if (ok)
+            message = name == QLatin1String("restart")
+                ? QStringLiteral("cluster restart %1 accepted by %2").arg(json.value(QStringLiteral("restart_id")).toVariant().toString(), node)
+                : QStringLiteral("abort accepted by %1").arg(node);
+        else if (http == 0)
+            message = QStringLiteral("%1 did not answer: %2").arg(node, reply->errorString());
+        else
+            message = QStringLiteral("refused by %1 (HTTP %2): %3").arg(node).arg(http).arg(json.value(QStringLiteral("message")).toString());
+        Q_EMIT commandFinished(name, ok, message);
+    });
+}
+
+} // namespace shardscope

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "model/client/ClusterStatus.h"
+
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+
+class QNetworkReply;
+
+namespace shardscope {
+
+// The console's way to a cluster (DESIGN.md layers: the HTTP stays in model/client).
+//
+// Discovery: the console is given etcd and the cluster's name only, so every round asks
+// etcd's JSON gateway for the members/ prefix: those keys live on the nodes' leases, so
+// the range lists exactly the nodes alive now, with their URLs, whichever node is up.
+// Everything else (lost and left nodes, versions, the coordinator, the restart journal)
+// is the public GET /v1/cluster/status of one of those nodes rather than re-derived from
+// etcd's key layout here: the nodes own that layout and already fold it into one
+// document. The status is asked of the node that answered last, else of the next one.
+class ClusterClient : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int kDefaultIntervalMs = 500;
+
+    ClusterClient(QUrl etcd, QString cluster, QByteArray token, QObject *parent = nullptr);
+
+    void setIntervalMs(int ms) { m_timer.setInterval(ms); }
+    void start();
+    void stop() { m_timer.stop(); }
+    QUrl etcd() const { return m_etcd; }
+    QString cluster() const { return m_cluster; }
+    QByteArray token() const { return m_token; }
+    // Whether etcd answered the last discovery round, and why not.
+    bool etcdReachable() const { return m_etcdOk; }
+    QString etcdError() const { return m_etcdError; }
+
+    // POST /v1/cluster/restart {"strategy", "grace_ms", "settle_ms"} and .../abort, sent to
+    // a node that answered; each answers through commandFinished(). A negative grace or
+    // settle is left out of the body (the rolling strategy's own fields).
+    void requestRestart(const QString &strategy, int graceMs, int settleMs);
+    void abortRestart();
+
+Q_SIGNALS:
+    void membersDiscovered(const std::vector<shardscope::ClusterMember> &members);
+    void statusReceived(const shardscope::ClusterStatus &status);
+    // No node answered the status request (every URL known was tried once).
+    void statusFailed(const QString &why);
+    void etcdChanged(bool reachable); // reachable or not, or why not, changed
+    void commandFinished(const QString &command, bool ok, const QString &message);
+
+private:
+    void round();
+    void discover();
+    void askStatus();
+    void command(const QString &name, const QString &path, const QJsonObject &body);
+    QString commandNode() const;
+
+    QUrl m_etcd;
+    QString m_cluster;
+    QByteArray m_token;
+    QByteArray m_prefix;
+    QNetworkAccessManager m_manager;
+    QTimer m_timer;
+    QPointer<QNetworkReply> m_discovery;
+    QPointer<QNetworkReply> m_status;
+    QStringList m_urls;   // nodes known to etcd, in id order
+    QString m_answering;  // the node whose status came last
+    int m_misses = 0;     // status requests failed in a row
+    bool m_etcdOk = false;
+    QString m_etcdError = QStringLiteral("no answer yet");
+};
+
+} // namespace shardscope

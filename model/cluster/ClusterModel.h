@@ -1,0 +1,83 @@
+#pragma once
+
+#include "model/cluster/ClusterNodes.h"
+
+#include <QObject>
+
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace shardscope {
+
+class ClusterClient;
+class NodeFollower;
+class ShardTableModel;
+
+// What the cluster console's views read: one row per node ever seen (a node that leaves
+// or is lost stays, marked so, with since when), each up node's shard rows through its
+// own follower, and the cluster's header facts. Views talk to this object only.
+class ClusterModel : public QObject
+{
+    Q_OBJECT
+public:
+    // A status older than this no longer vouches for nodes etcd has dropped: they are lost.
+    static constexpr std::int64_t kStatusStaleMs = 3000;
+
+    explicit ClusterModel(ClusterClient &client, QObject *parent = nullptr);
+    ~ClusterModel() override;
+
+    // Starts discovery and status polling; followers start as nodes are found.
+    void start();
+    QString clusterName() const;
+    QString etcdUrl() const;
+
+    const std::vector<ClusterNodeRow> &nodes() const { return m_rows; }
+    const ClusterNodeRow *node(const QString &id) const;
+    // The node's shard rows (its tiles); null before it was first followed.
+    ShardTableModel *shardsOf(const QString &id) const;
+    // The console holds the node's event stream (or polls it) right now.
+    bool followingLive(const QString &id) const;
+
+    int nodesUp() const;
+    int shardsUp() const;      // shards of the nodes up
+    quint64 inFlight() const;  // requests in flight on the nodes up, as last seen
+    std::map<std::int64_t, int> versions() const; // nodes up by version
+    QString coordinator() const { return m_status.coordinator; }
+    // The node whose GET /v1/cluster/status the console shows, empty before the first.
+    QString statusSource() const { return m_status.reportedBy; }
+    // etcd as the console reaches it and as the answering node reports it.
+    bool etcdOk() const;
+    QString etcdText() const;
+    const ClusterRestartStatus *restart() const { return m_status.hasRestart ? &m_status.restart : nullptr; }
+    bool restartRunning() const { return m_status.hasRestart && m_status.restart.running; }
+    // Why no status arrived last time, empty while statuses arrive.
+    QString statusProblem() const { return m_statusProblem; }
+
+    void requestRestart(const QString &strategy, int graceMs, int settleMs);
+    void abortRestart();
+
+    // Input of one status or discovery round; called by the client's signals (and tests).
+    void applyStatus(const ClusterStatus &status, std::int64_t nowMs);
+    void applyMembers(const std::vector<ClusterMember> &members, std::int64_t nowMs);
+
+Q_SIGNALS:
+    void changed();                 // rows, header facts or command state
+    void nodeAdded(const QString &id);
+    void nodeFrame(const QString &id); // a node's shard rows were updated
+    void commandFinished(const QString &command, bool ok, const QString &message);
+
+private:
+    void follow();
+    void publish(const std::vector<ClusterNodeRow> &before);
+
+    ClusterClient &m_client;
+    std::vector<ClusterNodeRow> m_rows;
+    ClusterStatus m_status;
+    std::int64_t m_statusAtMs = 0;
+    QString m_statusProblem;
+    std::map<QString, std::unique_ptr<NodeFollower>> m_followers;
+    bool m_started = false;
+};
+
+} // namespace shardscope

@@ -1,0 +1,147 @@
+#include "views/ClusterWindow.h"
+
+#include "model/cluster/ClusterModel.h"
+#include "views/ClusterHeader.h"
+#include "views/ClusterRestartDialog.h"
+#include "views/NodeBand.h"
+
+#include <QAction>
+#include <QIcon>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QScrollArea>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <iterator>
+
+namespace shardscope {
+
+ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
+    : QMainWindow(parent)
+    , m_model(model)
+    , m_header(new ClusterHeader(model, this))
+    , m_bandLayout(new QVBoxLayout)
+    , m_restartAction(new QAction(QStringLiteral("&Restart All..."), this))
+    , m_abortAction(new QAction(QStringLiteral("&Abort restart"), this))
+    , m_source(new QLabel(this))
+{
+    setWindowTitle(QStringLiteral("ShardScope - cluster %1 (etcd %2)").arg(model.clusterName(), model.etcdUrl()));
+    QIcon icon;
+    icon.addFile(QStringLiteral(":/icons/shardscope-64.png"));
+    setWindowIcon(icon);
+    m_restartAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    connect(m_restartAction, &QAction::triggered, this, &ClusterWindow::showRestartDialog);
+    connect(m_abortAction, &QAction::triggered, &m_model, &ClusterModel::abortRestart);
+    QMenu *menu = menuBar()->addMenu(QStringLiteral("&Cluster"));
+    menu->addAction(m_restartAction);
+    menu->addAction(m_abortAction);
+    menu->addSeparator();
+    QAction *quit = menu->addAction(QStringLiteral("&Quit"));
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    QToolBar *tools = addToolBar(QStringLiteral("Cluster"));
+    tools->setMovable(false);
+    tools->addAction(m_restartAction);
+    tools->addAction(m_abortAction);
+
+    auto *bands = new QWidget(this);
+    bands->setLayout(m_bandLayout);
+    m_bandLayout->setContentsMargins(0, 0, 0, 0);
+    m_bandLayout->setSpacing(6);
+    m_bandLayout->addStretch(1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(bands);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(m_header);
+    layout->addWidget(scroll, 1);
+    setCentralWidget(central);
+    statusBar()->addPermanentWidget(m_source);
+    statusBar()->showMessage(QStringLiteral("Discovering the nodes of cluster %1 through etcd %2")
+                                 .arg(model.clusterName(), model.etcdUrl()));
+
+    connect(&m_model, &ClusterModel::nodeAdded, this, &ClusterWindow::addBand);
+    connect(&m_model, &ClusterModel::changed, this, &ClusterWindow::refreshActions);
+    connect(&m_model, &ClusterModel::changed, this, &ClusterWindow::refreshSource);
+    connect(&m_model, &ClusterModel::commandFinished, this, &ClusterWindow::onCommandFinished);
+    for (const ClusterNodeRow &r : m_model.nodes())
+        addBand(r.id);
+    refreshActions();
+}
+
+NodeBand *ClusterWindow::band(const QString &nodeId) const
+{
+    auto it = m_bands.find(nodeId);
+    return it == m_bands.end() ? nullptr : it->second;
+}
+
+void ClusterWindow::addBand(const QString &nodeId)
+{
+    if (m_bands.count(nodeId))
+        return;
+    auto *band = new NodeBand(m_model, nodeId, this);
+    m_bands[nodeId] = band;
+    // Bands in id order; the stretch stays last.
+    const int at = int(std::distance(m_bands.begin(), m_bands.find(nodeId)));
+    m_bandLayout->insertWidget(at, band);
+}
+
+void ClusterWindow::refreshActions()
+{
+    const bool running = m_model.restartRunning();
+    m_restartAction->setEnabled(m_model.nodesUp() > 0 && !running);
+    m_restartAction->setToolTip(running ? QStringLiteral("A cluster restart runs: wait for it or abort it")
+                                        : m_model.nodesUp() == 0 ? QStringLiteral("No node is up")
+                                                                 : QStringLiteral("Restart every node of the cluster"));
+    m_abortAction->setEnabled(running);
+}
+
+void ClusterWindow::refreshSource()
+{
+    const QString source = m_model.statusSource();
+    if (!source.isEmpty() && m_lastMessage.isEmpty())
+        statusBar()->clearMessage(); // discovery is done
+    m_source->setText(source.isEmpty() ? QString()
+                                       : QStringLiteral("%1 nodes followed; cluster status from %2").arg(m_model.nodes().size()).arg(source));
+}
+
+void ClusterWindow::showRestartDialog()
+{
+    ClusterRestartDialog::Radius radius;
+    radius.nodesUp = m_model.nodesUp();
+    radius.shardsTotal = m_model.shardsUp();
+    radius.inFlight = m_model.inFlight();
+    int perNode = -1;
+    for (const ClusterNodeRow &r : m_model.nodes()) {
+        if (r.up())
+            perNode = perNode < 0 || perNode == r.shards ? r.shards : 0;
+        else
+            ++radius.nodesGone;
+    }
+    radius.shardsPerNode = std::max(perNode, 0);
+    ClusterRestartDialog dialog(radius, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_lastMessage = QStringLiteral("asking for a %1 restart of %2 nodes...").arg(dialog.strategy()).arg(radius.nodesUp);
+    statusBar()->showMessage(m_lastMessage);
+    m_model.requestRestart(dialog.strategy(), dialog.graceMs(), dialog.settleMs());
+}
+
+void ClusterWindow::onCommandFinished(const QString &command, bool ok, const QString &message)
+{
+    m_lastMessage = message;
+    statusBar()->showMessage(message);
+    if (!ok)
+        QMessageBox::warning(this, QStringLiteral("Cluster %1").arg(command), message);
+}
+
+} // namespace shardscope

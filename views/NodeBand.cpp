@@ -1,0 +1,179 @@
+#include "views/NodeBand.h"
+
+#include "model/cluster/ClusterModel.h"
+#include "model/shards/ShardTableModel.h"
+#include "views/ShardGridView.h"
+
+#include <QDateTime>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPainter>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace shardscope {
+namespace {
+
+QString clock(std::int64_t ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss"));
+}
+
+// Greys the tiles of a node that is gone: they show its last state seen, not its state.
+class Veil : public QWidget
+{
+public:
+    explicit Veil(QWidget *parent)
+        : QWidget(parent)
+    {
+        setAttribute(Qt::WA_TransparentForMouseEvents);
+    }
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter p(this);
+        p.fillRect(rect(), QColor(128, 128, 128, 160));
+        p.setPen(Qt::white);
+        QFont f = font();
+        f.setBold(true);
+        p.setFont(f);
+        p.drawText(rect().adjusted(0, 0, -12, -6), Qt::AlignRight | Qt::AlignBottom, QStringLiteral("tiles as last seen"));
+    }
+};
+
+void colour(QLabel *label, const QColor &c)
+{
+    label->setStyleSheet(c.isValid() ? QStringLiteral("color: %1;").arg(c.name()) : QString());
+}
+
+} // namespace
+
+NodeBand::NodeBand(ClusterModel &model, QString nodeId, QWidget *parent)
+    : QFrame(parent)
+    , m_model(model)
+    , m_id(std::move(nodeId))
+    , m_name(new QLabel(this))
+    , m_url(new QLabel(this))
+    , m_version(new QLabel(this))
+    , m_ready(new QLabel(this))
+    , m_coordinator(new QLabel(this))
+    , m_step(new QLabel(this))
+    , m_state(new QLabel(this))
+    , m_grid(new ShardGridView(this))
+    , m_veil(new Veil(m_grid))
+{
+    setFrameShape(QFrame::StyledPanel);
+    setAccessibleName(QStringLiteral("Node %1").arg(m_id));
+    QFont bold = font();
+    bold.setBold(true);
+    bold.setPixelSize(14);
+    for (QLabel *l : {m_name, m_version, m_ready, m_state})
+        l->setFont(bold);
+    m_url->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *line = new QHBoxLayout;
+    for (QLabel *l : {m_name, m_url, m_version, m_ready, m_coordinator, m_step}) {
+        line->addWidget(l);
+        line->addSpacing(12);
+    }
+    line->addStretch(1);
+    line->addWidget(m_state);
+    m_grid->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_grid->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_grid->setFrameShape(QFrame::NoFrame);
+    m_grid->setEmptyText(QStringLiteral("no shards seen from this node yet"));
+    m_veil->hide();
+    m_grid->installEventFilter(this);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 6, 8, 6);
+    layout->setSpacing(4);
+    layout->addLayout(line);
+    layout->addWidget(m_grid);
+    connect(&m_model, &ClusterModel::changed, this, &NodeBand::refresh);
+    refresh();
+}
+
+QString NodeBand::lineText() const
+{
+    QStringList parts;
+    for (QLabel *l : {m_name, m_url, m_version, m_ready, m_coordinator, m_step, m_state}) {
+        if (!l->text().isEmpty())
+            parts << l->text();
+    }
+    return parts.join(QStringLiteral("  "));
+}
+
+QString NodeBand::stateText() const
+{
+    return m_state->text();
+}
+
+bool NodeBand::greyed() const
+{
+    return !m_veil->isHidden();
+}
+
+void NodeBand::refresh()
+{
+    const ClusterNodeRow *row = m_model.node(m_id);
+    if (!row)
+        return;
+    ShardTableModel *shards = m_model.shardsOf(m_id);
+    if (shards && m_grid->model() != shards) {
+        m_grid->setModel(shards);
+        connect(shards, &QAbstractItemModel::rowsInserted, this, &NodeBand::fitGrid);
+        connect(shards, &QAbstractItemModel::modelReset, this, &NodeBand::fitGrid);
+    }
+    m_name->setText(row->id);
+    m_url->setText(row->url);
+    m_version->setText(QStringLiteral("v%1").arg(row->version));
+    m_ready->setText(!row->up() ? QString() : row->ready ? QStringLiteral("ready") : QStringLiteral("not ready"));
+    colour(m_ready, row->ready ? QColor(0x2e, 0x7d, 0x32) : QColor(0xe6, 0x51, 0x00));
+    m_coordinator->setText(row->coordinator ? QStringLiteral("\u2605 coordinator") : QString());
+    m_step->setText(row->step.isEmpty() ? QString()
+                                        : QStringLiteral("restart: %1%2").arg(row->step, row->outcome.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(row->outcome)));
+    const bool gone = !row->up();
+    const bool unreachable = !gone && shards && !m_model.followingLive(m_id);
+    m_state->setText(gone ? QStringLiteral("%1 since %2").arg(row->state.toUpper(), clock(row->goneSinceMs))
+                          : unreachable ? QStringLiteral("console cannot reach it") : QString());
+    colour(m_state, gone ? QColor(0xc6, 0x28, 0x28) : QColor(0xe6, 0x51, 0x00));
+    m_name->setToolTip(QStringLiteral("%1 at %2\nphase %3, %4 shards, %5\nstatus last written to etcd at %6")
+                           .arg(row->id, row->url, row->phase.isEmpty() ? QStringLiteral("unknown") : row->phase)
+                           .arg(row->shards)
+                           .arg(row->state, row->lastSeenAtMs > 0 ? clock(row->lastSeenAtMs) : QStringLiteral("never")));
+    m_veil->setVisible(gone);
+    m_veil->raise();
+    setAutoFillBackground(gone);
+    setBackgroundRole(gone ? QPalette::Mid : QPalette::Window);
+    fitGrid();
+}
+
+bool NodeBand::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_grid && event->type() == QEvent::Resize)
+        m_veil->setGeometry(m_grid->rect());
+    return QFrame::eventFilter(watched, event);
+}
+
+void NodeBand::resizeEvent(QResizeEvent *event)
+{
+    QFrame::resizeEvent(event);
+    fitGrid();
+}
+
+// The band is as tall as its tiles: no scrolling inside a band, the window scrolls.
+void NodeBand::fitGrid()
+{
+    const int count = m_grid->model() ? m_grid->model()->rowCount() : 0;
+    m_grid->updateTileSize(count);
+    const QSize tile = count > 0 ? m_grid->sizeHintForIndex(m_grid->model()->index(0, 0)) : QSize(140, 40);
+    const int pitchW = tile.width() + 2 * m_grid->spacing();
+    const int pitchH = tile.height() + m_grid->spacing();
+    const int columns = std::max(1, (m_grid->width() - m_grid->spacing()) / pitchW);
+    const int rows = std::max(1, (count + columns - 1) / columns);
+    m_grid->setFixedHeight(rows * pitchH + 2 * m_grid->spacing() + 2 * m_grid->frameWidth());
+}
+
+} // namespace shardscope
