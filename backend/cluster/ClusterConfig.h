@@ -14,6 +14,8 @@ struct ClusterConfig {
     QString nodeUrl;        // where other nodes and consoles reach its HTTP API
     int leaseTtlSeconds = 5; // a node that stops renewing is lost this long after
     int pollMs = 250;       // how often the node reads the cluster's keys
+    // ... while a cluster restart runs: every step of it waits for some node's next read.
+    int activePollMs = 40;
 
     QByteArray prefix() const { return QByteArray("/shardscope/") + cluster.toUtf8() + '/'; }
     QByteArray key(const QString &rest) const { return prefix() + rest.toUtf8(); }

@@ -15,6 +15,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace shardscope {
 namespace {
 
@@ -232,6 +234,9 @@ void ClusterNode::poll()
         }
         if (after.coordinator.isEmpty() && m_lease)
             campaign();
+        const int interval = after.restart.isEmpty() ? m_config.pollMs : std::min(m_config.pollMs, m_config.activePollMs);
+        if (m_pollTimer.interval() != interval)
+            m_pollTimer.setInterval(interval);
         m_nodeRestart->onView(after);
         m_nodeLockstep->onView(after);
         if (!m_leaderRevision)
