@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace shardscope {
 namespace {
@@ -70,6 +71,9 @@ void ClusterNode::start()
     connect(&m_retryTimer, &QTimer::timeout, this, &ClusterNode::grant);
     m_pollTimer.start();
     m_keepAliveTimer.start();
+    m_restartWatch = std::make_unique<EtcdWatch>(m_config.etcd, m_config.key(QStringLiteral("restart/")));
+    connect(m_restartWatch.get(), &EtcdWatch::changed, this, &ClusterNode::poll);
+    m_restartWatch->start();
     spdlog::info("cluster: node {} joining cluster {} through etcd at {}", m_config.nodeId.toStdString(),
                  m_config.cluster.toStdString(), m_config.etcd.toString().toStdString());
     grant();
@@ -209,11 +213,15 @@ void ClusterNode::publishStatus(bool force)
 void ClusterNode::poll()
 {
     publishStatus(false);
-    if (m_polling)
+    if (m_polling) {
+        m_pollAgain = true;
         return;
+    }
     m_polling = true;
     m_etcd->rangePrefix(m_config.prefix(), [this](const EtcdReply &r) {
         m_polling = false;
+        if (std::exchange(m_pollAgain, false))
+            QTimer::singleShot(0, this, &ClusterNode::poll); // after this answer is applied
         if (!r.ok) {
             setEtcd(false, r.error);
             return;
@@ -318,6 +326,8 @@ void ClusterNode::noteSteps(const QJsonObject &before, const QJsonObject &after)
 
 void ClusterNode::leave(int timeoutMs)
 {
+    if (m_restartWatch)
+        m_restartWatch->stop();
     m_pollTimer.stop();
     m_keepAliveTimer.stop();
     m_retryTimer.stop();

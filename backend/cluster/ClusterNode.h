@@ -5,6 +5,7 @@
 #include "backend/cluster/ClusterMetrics.h"
 #include "backend/cluster/ClusterView.h"
 #include "backend/cluster/EtcdClient.h"
+#include "backend/cluster/EtcdWatch.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -65,6 +66,7 @@ private:
     ClusterConfig m_config;
     ShardService &m_service;
     std::unique_ptr<EtcdClient> m_etcd;
+    std::unique_ptr<EtcdWatch> m_restartWatch; // a restart's next step is read at once, not at the next poll
     std::unique_ptr<NodeRestart> m_nodeRestart;
     std::unique_ptr<NodeLockstep> m_nodeLockstep;
     std::unique_ptr<RollingRun> m_rolling;
@@ -77,6 +79,7 @@ private:
     std::int64_t m_leaderRevision = 0; // create revision of our leader key, 0 when not leader
     bool m_granting = false;
     bool m_polling = false;
+    bool m_pollAgain = false; // a change arrived while a read was out
     bool m_campaigning = false;
     bool m_etcdKnown = false; // the first answer (or failure) is always logged
     QByteArray m_lastStatus;

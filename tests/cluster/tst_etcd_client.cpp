@@ -1,5 +1,6 @@
 // The etcd JSON-gateway client against a real single-member etcd (tests/support/EtcdProcess).
 #include "backend/cluster/EtcdClient.h"
+#include "backend/cluster/EtcdWatch.h"
 #include "tests/support/EtcdProcess.h"
 
 #include <QJsonDocument>
@@ -86,6 +87,23 @@ private Q_SLOTS:
         QVERIFY2(after.ok, qPrintable(after.error)); // 200, but without a TTL
         QVERIFY(!EtcdClient::leaseAlive(after));
         QVERIFY(etcd::keyValues(wait([&](auto d) { m_client->rangePrefix("/t/leased", d); }).json).empty());
+    }
+
+    // A cluster restart's steps are read the moment a key under restart/ changes.
+    void a_watch_wakes_its_listener_on_each_change_under_its_prefix()
+    {
+        EtcdWatch watch(m_etcd.url(), "/t/watch/");
+        int changes = 0;
+        connect(&watch, &EtcdWatch::changed, this, [&] { ++changes; });
+        watch.start();
+        QTRY_VERIFY(watch.streaming());
+        // The stream may be open before etcd registered the watch: put until one is seen.
+        QTRY_VERIFY_WITH_TIMEOUT((wait([&](auto d) { m_client->put("/t/watch/a", "1", 0, d); }), changes > 0), 5000);
+        const int before = changes;
+        QVERIFY(wait([&](auto d) { m_client->put("/t/watch/b", "2", 0, d); }).ok);
+        QTRY_VERIFY_WITH_TIMEOUT(changes > before, 2000);
+        watch.stop();
+        QVERIFY(!watch.streaming());
     }
 
     void an_unreachable_etcd_is_an_error_that_names_it()
