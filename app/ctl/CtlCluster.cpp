@@ -13,32 +13,10 @@
 namespace shardscope {
 namespace {
 
-constexpr int kWaitPollMs = 200;
+constexpr int kWaitPollMs = 100; // a node's step lasts its grace period and its restart: see each one
 
-int fail(int code, const QString &message)
-{
-    std::fprintf(stderr, "shardscope ctl: %s\n", qPrintable(message));
-    return code;
-}
 
-int exitFor(const HttpSession::Reply &r)
-{
-    if (r.status == 0)
-        return fail(CtlUnreachable, r.message());
-    if (r.status >= 400) {
-        QString message = QStringLiteral("%1: %2").arg(r.status).arg(r.message());
-        if (r.json().contains(QStringLiteral("restart_id")))
-            message += QStringLiteral(" (running restart %1)").arg(qint64(r.json().value(QStringLiteral("restart_id")).toDouble()));
-        return fail(r.status >= 500 ? CtlFailed : CtlRefused, message); // as ctl restart
-    }
-    return CtlOk;
-}
 
-void print(const QString &text)
-{
-    std::fputs(qPrintable(text), stdout);
-    std::fflush(stdout);
-}
 
 QString restartLine(const QJsonObject &r)
 {
@@ -68,14 +46,14 @@ int waitFor(HttpSession &session, const QString &id)
     for (;;) {
         const HttpSession::Reply r = session.get(QStringLiteral("/v1/cluster/status"));
         if (r.status != 200)
-            return exitFor(r) == CtlOk ? CtlFailed : CtlUnreachable;
+            return ctlExitFor(r) == CtlOk ? CtlFailed : CtlUnreachable;
         const QJsonObject s = r.json();
         const QJsonObject current = s.value(QStringLiteral("restart")).toObject();
         const QJsonObject done = s.value(QStringLiteral("last_restart")).toObject();
         const bool finished = current.value(QStringLiteral("id")).toString() != id && done.value(QStringLiteral("id")).toString() == id;
         const QString line = restartLine(finished ? done : current);
         if (line != last && (finished || !current.isEmpty()))
-            print(line);
+            ctlPrint(line);
         last = line;
         if (finished)
             return done.value(QStringLiteral("state")).toString() == QLatin1String("completed") ? CtlOk : CtlFailed;
@@ -96,10 +74,10 @@ int restart(HttpSession &session, const QCommandLineParser &p)
         }
     }
     const HttpSession::Reply r = session.post(QStringLiteral("/v1/cluster/restart"), body);
-    if (const int code = exitFor(r); code != CtlOk)
+    if (const int code = ctlExitFor(r); code != CtlOk)
         return code;
     const QString id = QString::number(qint64(r.json().value(QStringLiteral("restart_id")).toDouble()));
-    print(QStringLiteral("cluster restart %1 accepted\n").arg(id));
+    ctlPrint(QStringLiteral("cluster restart %1 accepted\n").arg(id));
     return p.isSet(QStringLiteral("wait")) ? waitFor(session, id) : CtlOk;
 }
 
@@ -137,34 +115,34 @@ int runClusterCtl(HttpSession &session, const QString &command, const QCommandLi
     const bool json = p.isSet(QStringLiteral("json"));
     if (command == QLatin1String("status")) {
         const HttpSession::Reply r = session.get(QStringLiteral("/v1/cluster/status"));
-        if (const int code = exitFor(r); code != CtlOk)
+        if (const int code = ctlExitFor(r); code != CtlOk)
             return code;
-        print(json ? QString::fromUtf8(r.body) + QLatin1Char('\n') : formatClusterStatus(r.json()));
+        ctlPrint(json ? QString::fromUtf8(r.body) + QLatin1Char('\n') : formatClusterStatus(r.json()));
         return CtlOk;
     }
     if (command == QLatin1String("restart"))
         return restart(session, p);
     if (command == QLatin1String("abort")) {
         const HttpSession::Reply r = session.post(QStringLiteral("/v1/cluster/restart/abort"));
-        if (const int code = exitFor(r); code != CtlOk)
+        if (const int code = ctlExitFor(r); code != CtlOk)
             return code;
-        print(QStringLiteral("cluster restart %1: abort requested\n").arg(qint64(r.json().value(QStringLiteral("restart_id")).toDouble())));
+        ctlPrint(QStringLiteral("cluster restart %1: abort requested\n").arg(qint64(r.json().value(QStringLiteral("restart_id")).toDouble())));
         return CtlOk;
     }
     if (command == QLatin1String("events")) {
         const QString since = p.value(QStringLiteral("since")).isEmpty() ? QStringLiteral("0") : p.value(QStringLiteral("since"));
         const HttpSession::Reply r = session.get(QStringLiteral("/v1/cluster/events?since=%1&limit=10000").arg(since));
-        if (const int code = exitFor(r); code != CtlOk)
+        if (const int code = ctlExitFor(r); code != CtlOk)
             return code;
         for (const QJsonValue &v : r.json().value(QStringLiteral("events")).toArray()) {
             const QJsonObject e = v.toObject();
-            print(QStringLiteral("%1 %2 %3 %4\n").arg(qint64(e.value(QStringLiteral("seq")).toDouble()))
+            ctlPrint(QStringLiteral("%1 %2 %3 %4\n").arg(qint64(e.value(QStringLiteral("seq")).toDouble()))
                       .arg(QDateTime::fromMSecsSinceEpoch(qint64(e.value(QStringLiteral("time_ms")).toDouble())).toString(Qt::ISODateWithMs),
                            e.value(QStringLiteral("kind")).toString(), e.value(QStringLiteral("message")).toString()));
         }
         return CtlOk;
     }
-    return fail(CtlUsage, QStringLiteral("cluster wants one of: status, restart, abort, events; got '%1'").arg(command));
+    return ctlFail(CtlUsage, QStringLiteral("cluster wants one of: status, restart, abort, events; got '%1'").arg(command));
 }
 
 } // namespace shardscope

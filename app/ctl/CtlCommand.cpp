@@ -44,26 +44,8 @@ failed, 2 bad arguments, 3 the service could not be reached, 4 the service refus
 (409 busy, 401/403 token, other 4xx).
 )";
 
-int fail(int code, const QString &message)
-{
-    std::fprintf(stderr, "shardscope ctl: %s\n", qPrintable(message));
-    return code;
-}
 
-int exitFor(const HttpSession::Reply &r)
-{
-    if (r.status == 0)
-        return fail(CtlUnreachable, r.message());
-    if (r.status >= 400)
-        return fail(r.status >= 500 ? CtlFailed : CtlRefused, QStringLiteral("%1: %2").arg(r.status).arg(r.message()));
-    return CtlOk;
-}
 
-void print(const QString &text)
-{
-    std::fputs(qPrintable(text), stdout);
-    std::fflush(stdout);
-}
 
 int waitForRestart(HttpSession &session, std::uint64_t restartId, std::uint64_t since)
 {
@@ -79,7 +61,7 @@ int waitForRestart(HttpSession &session, std::uint64_t restartId, std::uint64_t 
         const QString kind = e.value(QStringLiteral("kind")).toString();
         if (kind == QLatin1String("shard_state"))
             return true; // one line per phase, not per shard
-        print(formatEvent(e));
+        ctlPrint(formatEvent(e));
         if (kind == QLatin1String("restart_finished")) {
             const QByteArray word = e.value(QStringLiteral("outcome")).toString().toUtf8();
             CommandOutcome outcome = CommandOutcome::Failed;
@@ -90,7 +72,7 @@ int waitForRestart(HttpSession &session, std::uint64_t restartId, std::uint64_t 
         return true;
     }, &error);
     if (!ok)
-        return fail(CtlUnreachable, error);
+        return ctlFail(CtlUnreachable, error);
     return code;
 }
 
@@ -110,10 +92,10 @@ int restart(HttpSession &session, const QCommandLineParser &p)
     const std::uint64_t since = std::uint64_t(session.get(QStringLiteral("/v1/service/status"))
                                                   .json().value(QStringLiteral("last_event_seq")).toDouble());
     const HttpSession::Reply r = session.post(QStringLiteral("/v1/service/restart"), body);
-    if (const int code = exitFor(r); code != CtlOk)
+    if (const int code = ctlExitFor(r); code != CtlOk)
         return code;
     const auto id = std::uint64_t(r.json().value(QStringLiteral("restart_id")).toDouble());
-    print(QStringLiteral("restart %1 accepted\n").arg(id));
+    ctlPrint(QStringLiteral("restart %1 accepted\n").arg(id));
     return p.isSet(QStringLiteral("wait")) ? waitForRestart(session, id, since) : CtlOk;
 }
 
@@ -122,20 +104,20 @@ int events(HttpSession &session, const QCommandLineParser &p)
     const QString since = p.value(QStringLiteral("since")).isEmpty() ? QStringLiteral("0") : p.value(QStringLiteral("since"));
     if (!p.isSet(QStringLiteral("follow"))) {
         const HttpSession::Reply r = session.get(QStringLiteral("/v1/service/events?since=%1&limit=10000").arg(since));
-        if (const int code = exitFor(r); code != CtlOk)
+        if (const int code = ctlExitFor(r); code != CtlOk)
             return code;
         for (const QJsonValue &e : r.json().value(QStringLiteral("events")).toArray())
-            print(formatEvent(e.toObject()));
+            ctlPrint(formatEvent(e.toObject()));
         return CtlOk;
     }
     QString error;
     const bool ok = session.stream(QStringLiteral("/v1/stream?snapshots=0&since=%1").arg(since),
                                    [](const QByteArray &event, const QByteArray &data) {
         if (event == "event")
-            print(formatEvent(QJsonDocument::fromJson(data).object()));
+            ctlPrint(formatEvent(QJsonDocument::fromJson(data).object()));
         return true;
     }, &error);
-    return ok ? CtlOk : fail(CtlUnreachable, error);
+    return ok ? CtlOk : ctlFail(CtlUnreachable, error);
 }
 
 } // namespace
@@ -150,34 +132,34 @@ int runCtl(const QStringList &arguments)
                                "strategy", "grace-ms", "settle-ms", "max-unavailable", "commit-wait-ms"})
         p.addOption(QCommandLineOption(QLatin1String(valued), QString(), QStringLiteral("value")));
     if (!p.parse(QStringList{QStringLiteral("ctl")} + arguments))
-        return fail(CtlUsage, p.errorText() + QStringLiteral("\nTry 'shardscope ctl --help'."));
+        return ctlFail(CtlUsage, p.errorText() + QStringLiteral("\nTry 'shardscope ctl --help'."));
     if (p.isSet(QStringLiteral("help"))) {
-        print(QString::fromUtf8(kHelp));
+        ctlPrint(QString::fromUtf8(kHelp));
         return CtlOk;
     }
     const QStringList words = p.positionalArguments();
     const bool cluster = words.value(0) == QLatin1String("cluster");
     if (cluster && words.size() != 2)
-        return fail(CtlUsage, QStringLiteral("name one cluster command: status, restart, abort or events"));
+        return ctlFail(CtlUsage, QStringLiteral("name one cluster command: status, restart, abort or events"));
     if (!cluster && words.size() != 1)
-        return fail(CtlUsage, QStringLiteral("name one command: status, shards, restart, events, stop or start"));
+        return ctlFail(CtlUsage, QStringLiteral("name one command: status, shards, restart, events, stop or start"));
 
     QString url = p.value(QStringLiteral("url"));
     if (url.isEmpty())
         url = qEnvironmentVariable("SHARDSCOPE_URL", QStringLiteral("http://127.0.0.1:8080"));
     const QUrl base(url);
     if (!base.isValid() || base.scheme() != QLatin1String("http") || base.host().isEmpty())
-        return fail(CtlUsage, QStringLiteral("--url must look like http://HOST:PORT, got '%1'").arg(url));
+        return ctlFail(CtlUsage, QStringLiteral("--url must look like http://HOST:PORT, got '%1'").arg(url));
     QByteArray token = qgetenv("SHARDSCOPE_TOKEN").trimmed();
     QString error;
     if (p.isSet(QStringLiteral("token-file"))) {
         QString warning;
         if (!readTokenFile(p.value(QStringLiteral("token-file")), &token, &error, &warning))
-            return fail(CtlUsage, error);
+            return ctlFail(CtlUsage, error);
         if (!warning.isEmpty())
             std::fprintf(stderr, "shardscope ctl: warning: %s\n", qPrintable(warning));
     } else if (!checkTokenLength(token, QStringLiteral("$SHARDSCOPE_TOKEN"), &error)) {
-        return fail(CtlUsage, error);
+        return ctlFail(CtlUsage, error);
     }
     HttpSession session(base, token);
     const QString command = words.first();
@@ -187,9 +169,9 @@ int runCtl(const QStringList &arguments)
     if (command == QLatin1String("status") || command == QLatin1String("shards")) {
         const HttpSession::Reply r = session.get(command == QLatin1String("status") ? QStringLiteral("/v1/service/status")
                                                                                      : QStringLiteral("/v1/service/shards"));
-        if (const int code = exitFor(r); code != CtlOk)
+        if (const int code = ctlExitFor(r); code != CtlOk)
             return code;
-        print(json ? QString::fromUtf8(r.body) + QLatin1Char('\n')
+        ctlPrint(json ? QString::fromUtf8(r.body) + QLatin1Char('\n')
                    : (command == QLatin1String("status") ? formatStatus(r.json()) : formatShards(r.json())));
         return CtlOk;
     }
@@ -199,12 +181,12 @@ int runCtl(const QStringList &arguments)
         return events(session, p);
     if (command == QLatin1String("stop") || command == QLatin1String("start")) {
         const HttpSession::Reply r = session.post(QStringLiteral("/v1/service/") + command);
-        if (const int code = exitFor(r); code != CtlOk)
+        if (const int code = ctlExitFor(r); code != CtlOk)
             return code;
-        print(QStringLiteral("%1 accepted\n").arg(command));
+        ctlPrint(QStringLiteral("%1 accepted\n").arg(command));
         return CtlOk;
     }
-    return fail(CtlUsage, QStringLiteral("unknown command '%1'; try 'shardscope ctl --help'").arg(command));
+    return ctlFail(CtlUsage, QStringLiteral("unknown command '%1'; try 'shardscope ctl --help'").arg(command));
 }
 
 } // namespace shardscope

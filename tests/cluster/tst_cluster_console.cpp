@@ -112,8 +112,8 @@ private Q_SLOTS:
             radius = d.consequenceText();
             cancelWasDefault = d.cancelButton()->isDefault() && !d.okButton()->isDefault();
             QCOMPARE(d.strategy(), QStringLiteral("rolling"));
-            d.graceBox()->setValue(200);
-            d.settleBox()->setValue(200);
+            d.graceBox()->setValue(400);
+            d.settleBox()->setValue(400);
             d.okButton()->click();
         });
         std::set<QString> stepsSeen;

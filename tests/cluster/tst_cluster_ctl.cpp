@@ -59,8 +59,9 @@ private Q_SLOTS:
 
     void cluster_restart_wait_prints_each_step_and_exits_0_when_every_node_completed()
     {
+        // A step lasts at least its grace period: 400 ms, several of ctl's 100 ms reads.
         const Run r = ctl(m_a->port, {QStringLiteral("cluster"), QStringLiteral("restart"), QStringLiteral("--grace-ms"),
-                                      QStringLiteral("100"), QStringLiteral("--settle-ms"), QStringLiteral("100"), QStringLiteral("--wait")});
+                                      QStringLiteral("400"), QStringLiteral("--settle-ms"), QStringLiteral("100"), QStringLiteral("--wait")});
         QCOMPARE(r.code, 0);
         QVERIFY2(r.out.contains(QStringLiteral("accepted")) && r.out.contains(QStringLiteral("a=restarting")), qPrintable(r.out));
         QVERIFY2(r.out.trimmed().endsWith(QStringLiteral("completed  a=done b=done")), qPrintable(r.out));
