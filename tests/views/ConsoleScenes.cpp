@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QFont>
+#include <QFileInfo>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStyleFactory>
@@ -58,7 +59,9 @@ void setUpDeterministicLook()
 {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("ShardScopeTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("shardscope-views-test"));
+    // One settings file per test program: `ctest -j` runs them side by side, and each
+    // clears and writes its settings.
+    QCoreApplication::setApplicationName(QStringLiteral("shardscope-") + QFileInfo(QCoreApplication::applicationFilePath()).fileName());
     QSettings().clear();
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     QFont font(QStringLiteral("DejaVu Sans"));
