@@ -1,5 +1,7 @@
 #include "backend/runtime/WakeBatch.h"
 
+#include "backend/runtime/Mailbox.h"
+
 #include <algorithm>
 
 namespace shardscope {
@@ -30,8 +32,8 @@ void WakeBatch::flush()
         return;
     std::sort(m_pending.begin(), m_pending.end());
     m_pending.erase(std::unique(m_pending.begin(), m_pending.end()), m_pending.end());
-    for (std::condition_variable *reader : m_pending)
-        reader->notify_one();
+    for (Mailbox *mailbox : m_pending)
+        mailbox->wakeReader();
     m_pending.clear();
 }
 

@@ -1,9 +1,10 @@
 #pragma once
 
-#include <condition_variable>
 #include <vector>
 
 namespace shardscope {
+
+class Mailbox;
 
 // Wake-ups of shard threads that one thread holds back while it handles a burst, then
 // sends once per mailbox (STYLE.md 5: post a wake-up, drain a batch). The network
@@ -22,12 +23,12 @@ public:
     // The calling thread's batch, or null (then wake-ups are sent at once).
     static WakeBatch *current();
 
-    // `reader` is the condition variable a mailbox's reader waits on.
-    void defer(std::condition_variable *reader) { m_pending.push_back(reader); }
+    // `mailbox` decided to wake its reader (a thread, or a strand to queue on its pool).
+    void defer(Mailbox *mailbox) { m_pending.push_back(mailbox); }
     void flush();
 
 private:
-    std::vector<std::condition_variable *> m_pending;
+    std::vector<Mailbox *> m_pending;
     WakeBatch *m_previous;
 };
 
