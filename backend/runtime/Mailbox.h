@@ -1,5 +1,7 @@
 #pragma once
 
+#include "backend/runtime/WakeBatch.h"
+
 #include <QString>
 
 #include <atomic>
@@ -55,7 +57,7 @@ enum class Lane { Control, Normal }; // control messages overtake queued normal 
 // reads with tryPop() and ends the turn with endTurn(), which either keeps it scheduled
 // (work is left: the pool queues it again) or marks it idle. So at most one worker reads
 // it at a time, and a strand with nothing to do is in no queue and costs no wake-up.
-class Mailbox
+class Mailbox final : public WakeTarget
 {
 public:
     // Before any push: read as a strand on `pool` from now on.
@@ -92,7 +94,7 @@ public:
     // then nothing reads the mailbox again.
     void waitUnscheduled();
     // Sends the wake-up a push decided on: the reader's condition variable, or the pool.
-    void wakeReader();
+    void wakeReader() override;
     // Removes the queued normal messages (forced drain); control messages stay.
     std::vector<MessagePtr> takeNormal();
 

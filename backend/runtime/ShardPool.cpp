@@ -98,7 +98,12 @@ void ShardPool::workerLoop(Worker &w, int index)
     std::unique_lock lock(m_mutex);
     for (;;) {
         if (w.spare && !m_stopping && m_stalled.load(std::memory_order_acquire) <= 0) {
-            // Not needed: no worker is held by a long turn.
+            // Not needed: no worker is held by a long turn. A wake-up meant for the queue
+            // that came to this spare goes on to a worker that takes work.
+            if (!m_queue.empty() && m_idle > m_notified) {
+                ++m_notified;
+                m_work.notify_one();
+            }
             w.parked = true;
             ++m_spareIdle;
             m_spare.wait(lock, [&] { return m_stopping || w.called; });

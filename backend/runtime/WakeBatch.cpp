@@ -1,7 +1,5 @@
 #include "backend/runtime/WakeBatch.h"
 
-#include "backend/runtime/Mailbox.h"
-
 #include <algorithm>
 
 namespace shardscope {
@@ -32,8 +30,8 @@ void WakeBatch::flush()
         return;
     std::sort(m_pending.begin(), m_pending.end());
     m_pending.erase(std::unique(m_pending.begin(), m_pending.end()), m_pending.end());
-    for (Mailbox *mailbox : m_pending)
-        mailbox->wakeReader();
+    for (WakeTarget *target : m_pending)
+        target->wakeReader();
     m_pending.clear();
 }
 
