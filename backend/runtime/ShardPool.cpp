@@ -71,18 +71,22 @@ void ShardPool::startWorker(bool spare)
 void ShardPool::schedule(Strand *strand)
 {
     bool kick = false;
+    bool wake = false;
     {
         std::lock_guard lock(m_mutex);
         m_queue.push_back(strand);
         if (m_idle > m_notified) {
-            ++m_notified;
-            m_work.notify_one();
+            ++m_notified; // counted under the lock, so the wake-up below cannot be lost
+            wake = true;
         } else if (!m_watching) {
             // Every worker is in a turn: the timer thread looks for a stalled one.
             m_watching = true;
             kick = true;
         }
     }
+    // After the unlock: a worker woken under the lock would only block on it.
+    if (wake)
+        m_work.notify_one();
     if (kick) {
         {
             std::lock_guard lock(m_timerMutex);
