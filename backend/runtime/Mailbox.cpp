@@ -102,18 +102,17 @@ Mailbox::PopResult Mailbox::tryPop(MessagePtr &out)
 
 bool Mailbox::endTurn()
 {
-    {
-        std::lock_guard lock(m_mutex);
-        if (!m_closed && (m_poked || !m_control.empty() || !m_normal.empty())) {
-            m_poked = false;
-            return true;
-        }
+    std::lock_guard lock(m_mutex);
+    if (!m_closed && (m_poked || !m_control.empty() || !m_normal.empty())) {
         m_poked = false;
-        m_scheduled = false;
-        if (!m_closed)
-            return false;
+        return true;
     }
-    m_wake.notify_all(); // a stop() waits in waitUnscheduled()
+    m_poked = false;
+    m_scheduled = false;
+    // Under the lock: a stop() waiting in waitUnscheduled() may destroy the mailbox as soon
+    // as it sees the strand unscheduled, so nothing of it may be touched after the unlock.
+    if (m_closed)
+        m_wake.notify_all();
     return false;
 }
 
