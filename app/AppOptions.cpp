@@ -3,6 +3,7 @@
 #include "app/BuildInfo.h"
 #include "app/ClusterOptions.h"
 #include "app/TokenFile.h"
+#include "backend/core/ThreadsOption.h"
 #include "backend/http/HttpServerHost.h"
 #include "backend/types/Query.h"
 
@@ -72,6 +73,8 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
     };
     opt("headless", "Run the service alone, without the console.");
     opt("shards", "Number of shards, 1..1024 (default: 8 in the console, the core count (at least 2) headless).", "N");
+    opt("threads", "Threads that run the shards: N pool workers, each running many shards in turns, or per-shard "
+                   "(a thread for each shard). Default: one worker per core ($SHARDSCOPE_THREADS overrides).", "N|per-shard");
     opt("listen", "HTTP address (default 127.0.0.1:8080; port 0 picks a free one).", "HOST:PORT");
     opt("graph", "Edge-list file the service loads at start and at every restart (default: a generated graph).", "FILE");
     opt("log-level", "trace, debug, info, warn, error, critical or off (default info).", "LEVEL");
@@ -112,6 +115,8 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
     o.service.shards = o.headless ? std::max(2, QThread::idealThreadCount()) : 8;
     QString error;
     bool ok = intOption(p, QStringLiteral("shards"), 1, ServiceConfig::kMaxShards, o.service.shards, &error);
+    if (ok && p.isSet(QStringLiteral("threads")))
+        ok = parseThreads(p.value(QStringLiteral("threads")), &o.service.threads, &error);
     if (ok)
         ok = intOption(p, QStringLiteral("queue-limit"), 1, ServiceConfig::kMaxQueueLimit, o.service.queueLimit, &error);
     if (ok)

@@ -53,7 +53,9 @@ int runHeadless(QCoreApplication &app, const AppOptions &options)
     std::printf("ShardScope service listening on %s (%d shards)\n", qPrintable(http.url()), service.shardCount());
     std::fflush(stdout);
     startCluster(cluster.get(), http.url());
-    spdlog::info("listening on {} with {} shards; audit in {}", http.url().toStdString(), service.shardCount(),
+    spdlog::info("listening on {} with {} shards ({}); audit in {}", http.url().toStdString(), service.shardCount(),
+                 service.poolWorkers() > 0 ? fmt::format("strands on {} pool workers", service.poolWorkers())
+                                           : std::string("a thread per shard"),
                  options.service.auditFile.toStdString());
     systemdNotifyReadyWhen(&app, [&service] { return service.snapshot().ready(); },
                            QStringLiteral("serving %1 shards on %2").arg(service.shardCount()).arg(http.url()).toUtf8());

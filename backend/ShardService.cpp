@@ -213,6 +213,11 @@ int ShardService::shardCount() const
     return m_core->shardCount();
 }
 
+int ShardService::poolWorkers() const
+{
+    return m_core->pool() ? m_core->pool()->workerCount() : 0;
+}
+
 void ShardService::shutdown(std::chrono::milliseconds drainTimeout)
 {
     if (m_shutDown)

@@ -75,6 +75,8 @@ public:
     EventLog &events();
     const ServiceConfig &config() const;
     int shardCount() const;
+    // Pool workers the shards run on as strands; 0: a thread per shard.
+    int poolWorkers() const;
 
     // Refuses new queries, waits up to `drainTimeout` for in-flight ones to be answered,
     // refuses the rest, stops the coordinator and joins every shard thread. Idempotent.

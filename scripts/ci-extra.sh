@@ -28,8 +28,10 @@ stage_asan() {
 
 stage_tsan() {
   CC=gcc CXX=g++ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHARDSCOPE_TSAN=ON >/dev/null
-  # Test name == target name (tests/CMakeLists.txt, shardscope_add_test).
-  mapfile -t targets < <(cd build-tsan && ctest -N -L '^(backend|e2e)$' 2>/dev/null | sed -n 's/^ *Test *#[0-9]*: *//p')
+  # Test name == target name (tests/CMakeLists.txt, shardscope_add_test), or the target
+  # with _per_shard appended (the same test on a thread per shard).
+  mapfile -t targets < <(cd build-tsan && ctest -N -L '^(backend|e2e)$' 2>/dev/null | sed -n 's/^ *Test *#[0-9]*: *//p' \
+                         | sed 's/_per_shard$//' | sort -u)
   [[ ${#targets[@]} -gt 0 ]] || { echo "tsan: no backend/e2e tests found" >&2; return 1; }
   cmake --build build-tsan -j "$jobs" --target "${targets[@]}"
   (cd build-tsan && ctest --output-on-failure -L '^(backend|e2e)$' --timeout 900 ${TSAN_CTEST_ARGS:-})

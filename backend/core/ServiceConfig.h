@@ -27,8 +27,16 @@ struct ServiceConfig {
     int queueLimit = kDefaultQueueLimit;
     // A query's deadline when its request names none (QueryRequest::deadlineMs).
     int queryDeadlineMs = kDefaultQueryDeadlineMs;
+    // What runs the shards (--threads): kThreadsDefault takes $SHARDSCOPE_THREADS when it is
+    // set ("per-shard" or a count), else one pool worker per core; kThreadPerShard gives
+    // each shard a thread of its own; N > 0 runs the shards as strands on N pool workers
+    // (never more workers than shards). See ShardPool and ThreadsOption.h.
+    int threads = kThreadsDefault;
 
     static constexpr int kMaxShards = 1024;
+    static constexpr int kThreadsDefault = 0;
+    static constexpr int kThreadPerShard = -1;
+    static constexpr int kMaxThreads = 256;
     static constexpr int kDefaultQueueLimit = 4096;
     static constexpr int kMaxQueueLimit = 1'000'000;
     // How long a stop, a start and a legacy restart wait for each shard's answer (a phased

@@ -1,6 +1,7 @@
 #include "backend/core/ServiceCore.h"
 
 #include "backend/actors/Graph.h"
+#include "backend/core/ThreadsOption.h"
 #include "backend/types/Clock.h"
 
 #include <algorithm>
@@ -45,6 +46,10 @@ std::vector<std::unique_ptr<Shard>> ServiceCore::makeShards()
     hooks.supervision = m_config.supervision;
     hooks.queueLimit = static_cast<std::uint32_t>(std::max(0, m_config.queueLimit));
     hooks.drain = &m_drain;
+    if (const int workers = poolWorkers(m_config); workers > 0) {
+        m_pool = std::make_unique<ShardPool>(workers);
+        hooks.pool = m_pool.get();
+    }
     hooks.onWarning = [this](ShardId id, const QString &message) { warn(m_restartId.load(), id, message); };
     hooks.onActorRespawned = [this](ShardId id, Generation g) { m_router.setGeneration(id, g); };
     hooks.onStateChange = [this](ShardId id, ShardState s, Version v) {

@@ -10,6 +10,7 @@
 #include "backend/runtime/DrainSignal.h"
 #include "backend/runtime/Router.h"
 #include "backend/runtime/Shard.h"
+#include "backend/runtime/ShardPool.h"
 #include "backend/types/ServiceSnapshot.h"
 
 #include <atomic>
@@ -41,6 +42,8 @@ public:
     FaultInjector *faults() { return m_faults.get(); } // null unless config().enableFaults
     // Each shard's own contract says which of its methods any thread may call.
     const std::vector<std::unique_ptr<Shard>> &shards() const { return m_shards; }
+    // The workers the shards run on as strands; null with a thread per shard.
+    const ShardPool *pool() const { return m_pool.get(); }
     int shardCount() const { return static_cast<int>(m_shards.size()); }
     // route() from any thread; setGeneration() from the coordinator thread (and from a
     // shard's own thread for its respawned actor).
@@ -100,6 +103,7 @@ private:
     std::shared_ptr<const Graph> m_graph;
     // Everything above outlives the shards: their threads use it until they are joined.
     DrainSignal m_drain;
+    std::unique_ptr<ShardPool> m_pool; // outlives the shards: their turns run on it
     std::vector<std::unique_ptr<Shard>> m_shards;
     Router m_router;
     AdmissionGate m_gate;

@@ -1,5 +1,6 @@
 #include "backend/runtime/Mailbox.h"
 
+#include "backend/runtime/ShardPool.h"
 #include "backend/runtime/WakeBatch.h"
 
 #include <algorithm>
@@ -54,16 +55,84 @@ PushResult Mailbox::push(MessagePtr &message, Lane lane, std::uint32_t normalLim
             return PushResult::Full;
         (lane == Lane::Control ? m_control : m_normal).push_back(std::move(message));
         m_size.fetch_add(1, std::memory_order_relaxed);
-        wake = m_readerWaiting;
+        if (m_strand) {
+            wake = !m_scheduled;
+            m_scheduled = true;
+        } else {
+            wake = m_readerWaiting;
+        }
     }
     if (!wake)
         return PushResult::Pushed;
     if (WakeBatch *batch = WakeBatch::current(); batch && lane == Lane::Normal) {
-        batch->defer(&m_wake);
+        batch->defer(this);
         return PushResult::Pushed;
     }
-    m_wake.notify_one();
+    wakeReader();
     return PushResult::WokeReader;
+}
+
+void Mailbox::attach(ShardPool *pool, Strand *strand)
+{
+    std::lock_guard lock(m_mutex);
+    m_pool = pool;
+    m_strand = strand;
+}
+
+void Mailbox::wakeReader()
+{
+    if (m_strand)
+        m_pool->schedule(m_strand);
+    else
+        m_wake.notify_one();
+}
+
+Mailbox::PopResult Mailbox::tryPop(MessagePtr &out)
+{
+    std::lock_guard lock(m_mutex);
+    auto &lane = !m_control.empty() ? m_control : m_normal;
+    if (lane.empty())
+        return m_closed ? PopResult::Closed : PopResult::Timeout;
+    out = std::move(lane.front());
+    lane.pop_front();
+    m_inHandNs.store(out->admittedNs(), std::memory_order_release);
+    m_size.fetch_sub(1, std::memory_order_relaxed);
+    return PopResult::Message;
+}
+
+bool Mailbox::endTurn()
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_closed && (m_poked || !m_control.empty() || !m_normal.empty())) {
+        m_poked = false;
+        return true;
+    }
+    m_poked = false;
+    m_scheduled = false;
+    // Under the lock: a stop() waiting in waitUnscheduled() may destroy the mailbox as soon
+    // as it sees the strand unscheduled, so nothing of it may be touched after the unlock.
+    if (m_closed)
+        m_wake.notify_all();
+    return false;
+}
+
+bool Mailbox::poke()
+{
+    std::lock_guard lock(m_mutex);
+    if (m_closed)
+        return false;
+    if (m_scheduled) {
+        m_poked = true;
+        return false;
+    }
+    m_scheduled = true;
+    return true;
+}
+
+void Mailbox::waitUnscheduled()
+{
+    std::unique_lock lock(m_mutex);
+    m_wake.wait(lock, [this] { return !m_scheduled; });
 }
 
 Mailbox::PopResult Mailbox::pop(MessagePtr &out, std::optional<std::chrono::steady_clock::time_point> deadline)

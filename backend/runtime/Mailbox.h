@@ -1,5 +1,7 @@
 #pragma once
 
+#include "backend/runtime/WakeBatch.h"
+
 #include <QString>
 
 #include <atomic>
@@ -41,13 +43,25 @@ struct Envelope {
 MessagePtr toMessage(Envelope envelope);
 
 enum class PushResult { Pushed, WokeReader, Closed, Full };
+
+class ShardPool;
+class Strand;
 enum class Lane { Control, Normal }; // control messages overtake queued normal ones
 
 // Multi-producer, single-consumer mailbox of one shard. Every method may be called from
 // any thread except pop(), which only the owning shard thread calls.
-class Mailbox
+//
+// Two ways to read it. A shard with its own thread blocks in pop(). A shard that is a
+// strand on a ShardPool (attach()) is read in turns: the push that finds it idle marks it
+// scheduled and queues it on the pool (once: later pushes see it scheduled), a worker
+// reads with tryPop() and ends the turn with endTurn(), which either keeps it scheduled
+// (work is left: the pool queues it again) or marks it idle. So at most one worker reads
+// it at a time, and a strand with nothing to do is in no queue and costs no wake-up.
+class Mailbox final : public WakeTarget
 {
 public:
+    // Before any push: read as a strand on `pool` from now on.
+    void attach(ShardPool *pool, Strand *strand);
     // Never throws. Closed: `message` is left with the caller, who still owns the refusal.
     // On a thread with a WakeBatch, waking the reader for a normal-lane message is left
     // to the batch's flush.
@@ -65,6 +79,22 @@ public:
 
     // Stops accepting messages and hands back every queued one for the caller to refuse.
     std::vector<MessagePtr> close();
+
+    // --- strand mode (attach()) ---
+    // The reading turn only: the next message, control lane first, without blocking:
+    // Message, Timeout (nothing queued now) or Closed.
+    PopResult tryPop(MessagePtr &out);
+    // The reading turn, last: true if the strand must run again (messages queued, or
+    // poke() came during the turn); false: it is idle (or closed) and unscheduled.
+    bool endTurn();
+    // The pool's timer thread: true if the strand was idle and is now scheduled (the
+    // caller queues it); false if it is scheduled already (it will run again) or closed.
+    bool poke();
+    // Any thread but a pool worker, after close(): waits until no turn runs or is queued;
+    // then nothing reads the mailbox again.
+    void waitUnscheduled();
+    // Sends the wake-up a push decided on: the reader's condition variable, or the pool.
+    void wakeReader() override;
     // Removes the queued normal messages (forced drain); control messages stay.
     std::vector<MessagePtr> takeNormal();
 
@@ -87,6 +117,10 @@ private:
     std::deque<MessagePtr> m_normal;
     bool m_closed = false;
     bool m_readerWaiting = false;
+    ShardPool *m_pool = nullptr;
+    Strand *m_strand = nullptr;
+    bool m_scheduled = false; // strand mode: queued on the pool or in a turn
+    bool m_poked = false;     // strand mode: a timer came due during the turn
     std::atomic<std::uint32_t> m_size{0};
     // Set under the lock by pop(), so a request is never between queue and hand unseen.
     std::atomic<std::int64_t> m_inHandNs{Message::kNotARequest};

@@ -13,8 +13,11 @@ Shard::Shard(ShardId id, ActorFactory factory, ShardHooks hooks)
     : m_id(id)
     , m_factory(std::move(factory))
     , m_hooks(std::move(hooks))
-    , m_thread([this] { run(); })
 {
+    if (m_hooks.pool)
+        m_mailbox.attach(m_hooks.pool, this);
+    else
+        m_thread = std::thread([this] { run(); });
 }
 
 Shard::~Shard()
@@ -115,11 +118,19 @@ std::uint32_t Shard::oldestInFlightMs() const
 
 void Shard::stop(const QString &reason)
 {
-    if (!m_thread.joinable())
+    if (m_stopped.exchange(true))
         return;
     for (MessagePtr &m : m_mailbox.close())
         m->refuse(reason);
-    m_thread.join();
+    if (m_thread.joinable()) {
+        m_thread.join();
+        return;
+    }
+    // A pool strand: once no turn runs or is queued, nothing runs it again, and the
+    // mailbox's lock orders its last turn before what follows here.
+    m_mailbox.waitUnscheduled();
+    m_hooks.pool->disarm(this);
+    end();
 }
 
 void Shard::run()
@@ -141,9 +152,55 @@ void Shard::run()
         }
         fireDueTimers();
     }
+    end();
+}
+
+void Shard::end()
+{
     refuseDeferred(QStringLiteral("service is shutting down"));
     m_actor.reset();
     setLive(false);
+}
+
+bool Shard::runTurn()
+{
+    for (int i = 0; i < ShardPool::kBatch; ++i) {
+        MessagePtr message;
+        const auto result = m_mailbox.tryPop(message);
+        if (result == Mailbox::PopResult::Closed)
+            return m_mailbox.endTurn(); // stop() ends the shard
+        if (result != Mailbox::PopResult::Message)
+            break;
+        message->run();
+        m_mailbox.releaseInHand();
+    }
+    if (!m_deferred.empty() || !m_timers.empty()) {
+        fireDueTimers();
+        armNextDue();
+    }
+    return m_mailbox.endTurn();
+}
+
+void Shard::armNextDue()
+{
+    std::optional<Clock::time_point> next;
+    if (!m_deferred.empty())
+        next = m_deferred.begin()->first;
+    if (!m_timers.empty() && (!next || m_timers.begin()->first < *next))
+        next = m_timers.begin()->first;
+    if (!next)
+        return; // an earlier arm may still wake the strand once: a turn with nothing to do
+    // The pool holds m_armedDue until it fires (then it is in the past): arm again only
+    // for an earlier entry or once that one has fired.
+    if (m_armedDue && *m_armedDue <= *next && *m_armedDue > Clock::now())
+        return;
+    m_armedDue = next;
+    m_hooks.pool->arm(this, *next);
+}
+
+bool Shard::timerDue()
+{
+    return m_mailbox.poke();
 }
 
 std::optional<QueryReply> Shard::refusalBeforeRun(const QueryRequest &request, Clock::time_point admitted) const

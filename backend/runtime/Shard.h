@@ -3,6 +3,7 @@
 #include "backend/actors/QueryActor.h"
 #include "backend/runtime/LatencyWindow.h"
 #include "backend/runtime/Mailbox.h"
+#include "backend/runtime/ShardPool.h"
 #include "backend/runtime/SupervisionPolicy.h"
 #include "backend/types/Query.h"
 #include "backend/types/ServiceSnapshot.h"
@@ -28,12 +29,19 @@ struct ShardHooks {
     DrainSignal *drain = nullptr; // rung when the in-flight count drops to zero; outlives the shard
     SupervisionPolicy supervision;
     std::uint32_t queueLimit = 0; // queries waiting in the mailbox; 0: no limit
+    // The pool the shard runs on as a strand; null: the shard has a thread of its own.
+    // Outlives the shard.
+    ShardPool *pool = nullptr;
 };
 
-// One shard: a thread, its mailbox, its actor and its published counters.
+// One shard: its mailbox, its actor and its published counters, run either on a thread of
+// its own or as a strand on a ShardPool (ShardHooks::pool). Either way its messages run one
+// at a time and in order (control lane first), and "the shard thread" below means
+// whichever thread runs the shard's current message: its own thread, or the pool worker
+// running its turn (turns of one strand never overlap, and each happens after the last).
 // Other threads reach it only through post() and submit(); the counters are atomics that
 // snapshots read without locks. Methods marked "shard thread only" run inside messages.
-class Shard
+class Shard final : public Strand
 {
 public:
     using Clock = std::chrono::steady_clock;
@@ -63,7 +71,8 @@ public:
     Generation generation() const { return m_generation.load(std::memory_order_acquire); }
 
     // Any thread but the shard's own (it joins it). Closes the mailbox, refuses what is
-    // queued, answers deferred work, joins the thread.
+    // queued, answers deferred work, joins the thread (on a pool: waits out the turn under
+    // way, then ends the shard on the calling thread).
     void stop(const QString &reason);
 
     // Any thread: a restart's coordinator sets the phase states directly, so a shard
@@ -96,6 +105,14 @@ private:
 
     // Shard thread only, except finish().
     void run();
+    // Strand (pool mode): a pool worker runs one turn; the pool's timer thread says a
+    // deferred answer or timer is due.
+    bool runTurn() override;
+    bool timerDue() override;
+    // Pool mode, end of a turn: asks the pool to wake the strand for its next due entry.
+    void armNextDue();
+    // The end of the shard: deferred work refused, actor gone, not live.
+    void end();
     void handleQuery(const QueryRequest &request, Generation routed, ReplyFn &reply, Clock::time_point admitted);
     // Why a query must not run now (its client left, its deadline passed), or nothing.
     std::optional<QueryReply> refusalBeforeRun(const QueryRequest &request, Clock::time_point admitted) const;
@@ -148,8 +165,10 @@ private:
     std::vector<Clock::time_point> m_recentCrashes;
     std::uint64_t m_respawnEpoch = 0; // bumped when a restart takes over the actor
     LatencyWindow m_latency;
+    std::optional<Clock::time_point> m_armedDue; // pool mode: what the pool was last asked
 
-    std::thread m_thread;
+    std::atomic<bool> m_stopped{false};
+    std::thread m_thread; // empty in pool mode
 };
 
 } // namespace shardscope

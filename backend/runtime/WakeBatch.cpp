@@ -30,8 +30,8 @@ void WakeBatch::flush()
         return;
     std::sort(m_pending.begin(), m_pending.end());
     m_pending.erase(std::unique(m_pending.begin(), m_pending.end()), m_pending.end());
-    for (std::condition_variable *reader : m_pending)
-        reader->notify_one();
+    for (WakeTarget *target : m_pending)
+        target->wakeReader();
     m_pending.clear();
 }
 

@@ -1,9 +1,18 @@
 #pragma once
 
-#include <condition_variable>
 #include <vector>
 
 namespace shardscope {
+
+// What a batch wakes: a mailbox's reader (its thread, or its strand on a pool).
+class WakeTarget
+{
+public:
+    virtual void wakeReader() = 0;
+
+protected:
+    ~WakeTarget() = default;
+};
 
 // Wake-ups of shard threads that one thread holds back while it handles a burst, then
 // sends once per mailbox (STYLE.md 5: post a wake-up, drain a batch). The network
@@ -22,12 +31,12 @@ public:
     // The calling thread's batch, or null (then wake-ups are sent at once).
     static WakeBatch *current();
 
-    // `reader` is the condition variable a mailbox's reader waits on.
-    void defer(std::condition_variable *reader) { m_pending.push_back(reader); }
+    // `target` decided to wake its reader (a thread, or a strand to queue on its pool).
+    void defer(WakeTarget *target) { m_pending.push_back(target); }
     void flush();
 
 private:
-    std::vector<std::condition_variable *> m_pending;
+    std::vector<WakeTarget *> m_pending;
     WakeBatch *m_previous;
 };
 

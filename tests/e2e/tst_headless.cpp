@@ -2,6 +2,7 @@
 // arguments clearly, and on SIGTERM answers what is in flight and exits 0.
 #include "tests/support/HttpTestClient.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
@@ -85,6 +86,8 @@ private Q_SLOTS:
         QTest::newRow("unknown restart mode") << QStringList{QStringLiteral("--restart-mode"), QStringLiteral("yolo")} << QStringLiteral("--restart-mode must be one of");
         QTest::newRow("transport without connect") << QStringList{QStringLiteral("--transport"), QStringLiteral("poll")} << QStringLiteral("--transport only applies with --connect");
         QTest::newRow("unknown transport") << QStringList{QStringLiteral("--connect"), QStringLiteral("http://127.0.0.1:9"), QStringLiteral("--transport"), QStringLiteral("carrier-pigeon")} << QStringLiteral("--transport must be one of: auto, stream, poll");
+        QTest::newRow("zero threads") << QStringList{QStringLiteral("--threads"), QStringLiteral("0")} << QStringLiteral("--threads must be 'per-shard' or an integer in [1, 256]");
+        QTest::newRow("threads as a word") << QStringList{QStringLiteral("--threads"), QStringLiteral("many")} << QStringLiteral("--threads must be");
         QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("Unknown option");
     }
     // Without --headless, --etcd opens the cluster console: a node's own options and
@@ -124,6 +127,35 @@ private Q_SLOTS:
         QCOMPARE(process.exitCode(), 2);
         const QString err = QString::fromUtf8(process.readAllStandardError());
         QVERIFY2(err.contains(messagePart), qPrintable(err));
+    }
+
+    // The pool runs 1024 shards on one worker per core: besides those, the timer thread, the
+    // network, coordinator and gate threads and Qt's own, nothing grows with the shards.
+    void a_thousand_shards_run_on_at_most_cores_plus_eight_threads()
+    {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("SHARDSCOPE_THREADS")); // the default runtime
+        process.setProcessEnvironment(env);
+        const quint16 port = startAndReadPort(process, {QStringLiteral("--headless"), QStringLiteral("--shards"), QStringLiteral("1024"),
+                                                        QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+        QVERIFY2(port != 0, process.readAllStandardError().constData());
+        HttpTestClient client("127.0.0.1", port);
+        QVERIFY(QTest::qWaitFor([&] { return client.get("/v1/service/ready").status == 200; }, 15000));
+        for (int i = 0; i < 64; ++i)
+            QCOMPARE(client.post("/v1/query", R"({"procedure":"echo","args":{}})").status, 200);
+        QFile status(QStringLiteral("/proc/%1/status").arg(process.processId()));
+        QVERIFY(status.open(QIODevice::ReadOnly));
+        const QRegularExpression re(QStringLiteral("^Threads:\\s+(\\d+)"), QRegularExpression::MultilineOption);
+        const auto match = re.match(QString::fromUtf8(status.readAll()));
+        QVERIFY(match.hasMatch());
+        const int threads = match.captured(1).toInt();
+        const int cores = int(std::thread::hardware_concurrency());
+        qInfo("headless --shards 1024: %d threads on %d cores", threads, cores);
+        QVERIFY2(threads <= cores + 8, qPrintable(QStringLiteral("%1 threads, more than %2 cores + 8").arg(threads).arg(cores)));
+        process.terminate();
+        QVERIFY(process.waitForFinished(15000));
+        QCOMPARE(process.exitCode(), 0);
     }
 
     void a_port_in_use_is_reported_and_exits_1()
