@@ -59,4 +59,14 @@ void JournalWriter::finish(const ClusterView &view, const QJsonObject &journal)
     });
 }
 
+void putNodeReport(const ClusterContext &node, const QJsonObject &report)
+{
+    const QString self = node.config.nodeId;
+    node.etcd.put(node.config.key(QStringLiteral("restart/node/") + self), QJsonDocument(report).toJson(QJsonDocument::Compact), 0,
+                  [self](const EtcdReply &r) {
+        if (!r.ok)
+            spdlog::warn("cluster: {} could not report its restart step: {}", self.toStdString(), r.error.toStdString());
+    });
+}
+
 } // namespace shardscope

@@ -31,4 +31,8 @@ private:
     bool m_writing = false;
 };
 
+// A node's own report of its step in a restart (restart/node/<id>). Not fenced: only the
+// node writes its key; a failed put is logged and the next report replaces it.
+void putNodeReport(const ClusterContext &node, const QJsonObject &report);
+
 } // namespace shardscope

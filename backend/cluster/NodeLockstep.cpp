@@ -1,5 +1,6 @@
 #include "backend/cluster/NodeLockstep.h"
 
+#include "backend/cluster/JournalWriter.h"
 #include "backend/ShardService.h"
 #include "backend/restart/CommitPoint.h"
 #include "backend/wire/RequestDecoders.h"
@@ -131,7 +132,7 @@ void NodeLockstep::resendIfLost(const ClusterView &view)
     if (seen != view.progress.end() && str(seen->second, "restart_id") == m_restartId
         && str(seen->second, "step") == str(m_lastReport, "step"))
         return;
-    put(m_lastReport);
+    putNodeReport(m_node, m_lastReport);
 }
 
 void NodeLockstep::report(const QString &step, const QString &message)
@@ -143,17 +144,8 @@ void NodeLockstep::report(const QString &step, const QString &message)
                     {QStringLiteral("message"), message}, {QStringLiteral("from_version"), double(m_fromVersion)},
                     {QStringLiteral("version"), double(s.version)}, {QStringLiteral("ready"), s.ready()},
                     {QStringLiteral("deadline_ms"), double(m_deadlineMs)}};
-    put(m_lastReport);
+    putNodeReport(m_node, m_lastReport);
 }
 
-void NodeLockstep::put(const QJsonObject &value)
-{
-    const QString self = m_node.config.nodeId;
-    m_node.etcd.put(m_node.config.key(QStringLiteral("restart/node/") + self), QJsonDocument(value).toJson(QJsonDocument::Compact), 0,
-                    [self](const EtcdReply &r) {
-        if (!r.ok)
-            spdlog::warn("cluster: {} could not report its lockstep step: {}", self.toStdString(), r.error.toStdString());
-    });
-}
 
 } // namespace shardscope

@@ -37,7 +37,6 @@ private:
     void reportEnd();
     void report(const QString &step, const QString &message);
     void resendIfLost(const ClusterView &view);
-    void put(const QJsonObject &value);
 
     ClusterContext m_node;
     ShardService &m_service;

@@ -1,5 +1,6 @@
 #include "backend/cluster/NodeRestart.h"
 
+#include "backend/cluster/JournalWriter.h"
 #include "backend/ShardService.h"
 #include "backend/wire/RequestDecoders.h"
 
@@ -116,7 +117,7 @@ void NodeRestart::resendIfLost(const ClusterView &view)
     if (seen != view.progress.end() && seen->second.value(QStringLiteral("restart_id")).toString() == m_restartId
         && seen->second.value(QStringLiteral("step")) == m_lastReport.value(QStringLiteral("step")))
         return;
-    put(m_lastReport);
+    putNodeReport(m_node, m_lastReport);
 }
 
 void NodeRestart::report(const QString &step, const QString &outcome, const QString &message)
@@ -128,17 +129,8 @@ void NodeRestart::report(const QString &step, const QString &outcome, const QStr
                     {QStringLiteral("outcome"), outcome}, {QStringLiteral("message"), message},
                     {QStringLiteral("from_version"), double(m_fromVersion)},
                     {QStringLiteral("version"), double(m_service.snapshot().version)}};
-    put(m_lastReport);
+    putNodeReport(m_node, m_lastReport);
 }
 
-void NodeRestart::put(const QJsonObject &value)
-{
-    const QString self = m_node.config.nodeId;
-    m_node.etcd.put(m_node.config.key(QStringLiteral("restart/node/") + self), QJsonDocument(value).toJson(QJsonDocument::Compact), 0,
-                      [self](const EtcdReply &r) {
-        if (!r.ok)
-            spdlog::warn("cluster: {} could not report its restart step: {}", self.toStdString(), r.error.toStdString());
-    });
-}
 
 } // namespace shardscope

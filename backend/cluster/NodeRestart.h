@@ -32,7 +32,6 @@ private:
     void checkLocalRestart();
     void report(const QString &step, const QString &outcome, const QString &message);
     void resendIfLost(const ClusterView &view);
-    void put(const QJsonObject &value);
 
     ClusterContext m_node;
     ShardService &m_service;
