@@ -87,9 +87,9 @@ void Mailbox::wakeReader()
         m_wake.notify_one();
 }
 
-Mailbox::PopResult Mailbox::tryPop(MessagePtr &out)
+// Control first.
+Mailbox::PopResult Mailbox::takeLocked(MessagePtr &out)
 {
-    std::lock_guard lock(m_mutex);
     auto &lane = !m_control.empty() ? m_control : m_normal;
     if (lane.empty())
         return m_closed ? PopResult::Closed : PopResult::Timeout;
@@ -98,6 +98,12 @@ Mailbox::PopResult Mailbox::tryPop(MessagePtr &out)
     m_inHandNs.store(out->admittedNs(), std::memory_order_release);
     m_size.fetch_sub(1, std::memory_order_relaxed);
     return PopResult::Message;
+}
+
+Mailbox::PopResult Mailbox::tryPop(MessagePtr &out)
+{
+    std::lock_guard lock(m_mutex);
+    return takeLocked(out);
 }
 
 bool Mailbox::endTurn()
@@ -146,14 +152,7 @@ Mailbox::PopResult Mailbox::pop(MessagePtr &out, std::optional<std::chrono::stea
         m_wake.wait(lock, ready);
     m_readerWaiting = false;
 
-    auto &lane = !m_control.empty() ? m_control : m_normal;
-    if (lane.empty())
-        return m_closed ? PopResult::Closed : PopResult::Timeout;
-    out = std::move(lane.front());
-    lane.pop_front();
-    m_inHandNs.store(out->admittedNs(), std::memory_order_release);
-    m_size.fetch_sub(1, std::memory_order_relaxed);
-    return PopResult::Message;
+    return takeLocked(out);
 }
 
 std::vector<MessagePtr> Mailbox::close()

@@ -111,6 +111,8 @@ public:
     bool readerWaiting() const;
 
 private:
+    PopResult takeLocked(MessagePtr &out); // under m_mutex
+
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<MessagePtr> m_control;
