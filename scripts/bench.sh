@@ -6,7 +6,7 @@
 #
 # Installs what is missing (scripts/install-deps.sh: includes libcaf-dev and wrk), builds
 # RelWithDebInfo with Ninja (-j2), runs each benchmark under `timeout` (the whole run takes
-# about 6-7 minutes on 2 cores after the build; every step is bounded), and writes BENCHMARKS.md at the repository root with the figures, the machine,
+# about 13 minutes on 2 cores after the build; every step is bounded), and writes BENCHMARKS.md at the repository root with the figures, the machine,
 # the date and this exact command. Raw outputs stay in $BUILD_DIR/bench-results/.
 # Every figure that has a target is a ratio or a difference to a baseline measured in
 # the same run, because these machines are shared and noisy. All traffic is 127.0.0.1.
@@ -40,12 +40,15 @@ restart_args=(--shards 4,16,64 --clients 8 --restarts 30 --legacy-restarts 5 --b
 run_bench restart 240 "$build/tests/bench/bench_restart" "${restart_args[@]}"
 
 # --- Part 2: actor request-reply against CAF ------------------------------------------
-actor_args=(--shards 1,2,4,8,16,64 --seconds 2 --repeats 3 --senders 2 --window 16)
-run_bench actor 300 "$build/tests/bench/bench_actor" "${actor_args[@]}"
+actor_args=(--shards 1,2,4,8,16,64,256,1024 --seconds 2 --repeats 3 --senders 2 --window 16)
+run_bench actor 420 "$build/tests/bench/bench_actor" "${actor_args[@]}"
+# Before the worker pool: the same run on a thread per shard (--threads per-shard).
+actor_ps_args=(--shards 1,2,16,64,256,1024 --seconds 2 --repeats 2 --senders 2 --window 16)
+run_bench actor-per-shard 300 env SHARDSCOPE_THREADS=per-shard "$build/tests/bench/bench_actor" "${actor_ps_args[@]}"
 # Diagnostic, no target: the same at 64 shards with 16x deeper windows, which shows how
 # much of the gap at 64 shards is one thread wake-up (context switch) per message.
-actor_deep_args=(--shards 64 --seconds 2 --repeats 2 --senders 2 --window 256)
-run_bench actor-deep 120 "$build/tests/bench/bench_actor" "${actor_deep_args[@]}"
+actor_deep_args=(--shards 1,2,4,8,16,64,256,1024 --seconds 2 --repeats 2 --senders 2 --window 256)
+run_bench actor-deep 300 "$build/tests/bench/bench_actor" "${actor_deep_args[@]}"
 
 # --- Part 3: HTTP query path against a bare QHttpServer route -------------------------
 http_args=(2 5 6) # shards, seconds per wrk run, rounds per side (alternating)
@@ -149,7 +152,7 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "| 1 restart under load | worst added p99 latency of requests sent during a restart | ${worst_p99:-?} ms | <= 20 ms | $(verdict "$worst_p99" 20 '<=') |"
   echo "| 1 restart under load | legacy failure rate after a legacy restart (N = 4, 16, 64) | ${legacy_rates:-?} | shows the seed's (N-1)/N | $( [ -n "$legacy_rates" ] && echo shown || echo 'not measured') |"
   echo "| 1 restart, idle | 64 idle shards, phased restart end to end (p50 / max) | ${idle_p50:-?} / ${idle_max:-?} ms | <= 50 ms | $(verdict "$idle_max" 50 '<=') |"
-  echo "| 2 actor request-reply | lowest ShardScope/CAF throughput ratio over 1..64 shards (by shard count ${actor_shards:-?}: ${actor_ratios:-?}) | ${min_ratio:-?}x | >= 1.0x | $(verdict "$min_ratio" 1.0 '>=') |"
+  echo "| 2 actor request-reply | lowest ShardScope/CAF throughput ratio over 1..1024 shards, window 16 (by shard count ${actor_shards:-?}: ${actor_ratios:-?}) | ${min_ratio:-?}x | >= 1.0x | $(verdict "$min_ratio" 1.0 '>=') |"
   echo "| 2 actor request-reply | reference, no target: lowest ratio of a bare thread per shard (PlainShards: condition-variable queue, nothing else) to CAF (by shard count: ${plain_ratios:-?}) | ${min_plain_ratio:-?}x | (none) | shown |"
   echo "| 3 HTTP query path | /v1/query echo vs bare QHttpServer route, throughput ratio (median of rounds ${http_median:-?}x; unreliable here, see below) | ${http_ratio:-?}x | >= 0.9x | $(verdict "$http_ratio" 0.9 '>=') |"
   echo "| 3 HTTP query path | same, CPU efficiency: bare route's process CPU per request / ShardScope's (${http_cpu_b:-?} / ${http_cpu_s:-?} us) | ${http_eff:-?}x | >= 0.9x | $(verdict "$http_eff" 0.9 '>=') |"
@@ -196,8 +199,14 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo
   echo '```'; grep -v '^JSON ' "$results/actor.txt" || true; echo '```'
   echo
-  echo "Diagnostic (no target): 64 shards with 256 outstanding requests per sender instead of 16."
-  echo "Deeper windows keep shard mailboxes non-empty, so shard threads sleep and wake less."
+  echo "Before the worker pool, same run (\`SHARDSCOPE_THREADS=per-shard\`: a thread per shard):"
+  echo
+  echo "Command: \`SHARDSCOPE_THREADS=per-shard $build/tests/bench/bench_actor ${actor_ps_args[*]}\`"
+  echo
+  echo '```'; grep -v '^JSON ' "$results/actor-per-shard.txt" || true; echo '```'
+  echo
+  echo "Window 256 (the issue's second window): 256 outstanding requests per sender instead of 16."
+  echo "Deeper windows keep shard mailboxes non-empty, so workers sleep and wake less."
   echo
   echo "Command: \`$build/tests/bench/bench_actor ${actor_deep_args[*]}\`"
   echo
@@ -278,7 +287,7 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "One JSON line per benchmark, as printed (prefix \`JSON \`)."
   echo
   echo '```'
-  for b in restart actor actor-deep http console cluster; do grep -h '^JSON ' "$results/$b.txt" 2>/dev/null | tail -1 || echo "JSON (none from $b)"; done
+  for b in restart actor actor-per-shard actor-deep http console cluster; do grep -h '^JSON ' "$results/$b.txt" 2>/dev/null | tail -1 || echo "JSON (none from $b)"; done
   echo '```'
 } >BENCHMARKS.md.tmp
 mv BENCHMARKS.md.tmp BENCHMARKS.md
