@@ -92,13 +92,9 @@ void NodeRestart::checkLocalRestart()
 {
     if (m_service.restartRunning())
         return;
-    const EventLog &log = m_service.events();
-    const auto recent = log.since(log.lastSeq() > 500 ? log.lastSeq() - 500 : 0, 500);
-    const auto finished = std::find_if(recent.rbegin(), recent.rend(), [this](const ServiceEvent &e) {
-        return e.kind == EventKind::RestartFinished && e.restartId == m_localRestartId;
-    });
-    if (finished == recent.rend())
-        return; // the end event is appended just after the coordinator frees itself
+    const auto finished = m_service.events().newest(EventKind::RestartFinished, m_localRestartId);
+    if (!finished)
+        return;
     m_watchTimer.stop();
     const ServiceSnapshot s = m_service.snapshot();
     m_unready.store(false);

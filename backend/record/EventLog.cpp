@@ -49,6 +49,17 @@ std::uint64_t EventLog::lastSeq() const
     return m_nextSeq - 1;
 }
 
+std::optional<ServiceEvent> EventLog::newest(EventKind kind, std::uint64_t restartId, std::size_t within) const
+{
+    std::lock_guard lock(m_mutex);
+    const std::size_t first = m_events.size() > within ? m_events.size() - within : 0;
+    for (std::size_t i = m_events.size(); i > first; --i) {
+        if (m_events[i - 1].kind == kind && m_events[i - 1].restartId == restartId)
+            return m_events[i - 1];
+    }
+    return std::nullopt;
+}
+
 void EventLog::setListener(Listener listener)
 {
     std::lock_guard lock(m_mutex);

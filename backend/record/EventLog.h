@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace shardscope {
@@ -23,6 +24,8 @@ public:
     // Events with seq > afterSeq, oldest first, at most `limit`.
     std::vector<ServiceEvent> since(std::uint64_t afterSeq, std::size_t limit = 1000) const;
     std::uint64_t lastSeq() const;
+    // The newest event of `kind` for `restartId` among the last `within`, if any.
+    std::optional<ServiceEvent> newest(EventKind kind, std::uint64_t restartId, std::size_t within = 500) const;
 
     // Called after every append, on the appending thread; keep it cheap and thread-safe.
     using Listener = std::function<void(const ServiceEvent &)>;
