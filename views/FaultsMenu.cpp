@@ -43,6 +43,10 @@ void FaultsMenu::rebuild()
     addSeparator();
     addAction(QStringLiteral("Load a &bad graph at the next restart"), this,
               [&tools] { tools.injectFault(QStringLiteral("bad_graph")); });
+    addAction(QStringLiteral("Slow the next &graph load (+2 s, holds prepare)"), this,
+              [&tools] { tools.injectFault(QStringLiteral("slow_graph"), -1, 2000); });
+    addAction(QStringLiteral("Slow the next actor c&reation (+2 s, holds restart)"), this,
+              [&tools] { tools.injectFault(QStringLiteral("slow_create"), -1, 2000); });
     addAction(QStringLiteral("C&lear every fault"), this, [&tools] { tools.injectFault(QStringLiteral("clear")); });
 }
 

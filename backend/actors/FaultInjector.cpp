@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
+#include <thread>
 
 namespace shardscope {
 namespace {
@@ -45,6 +46,18 @@ private:
     FaultInjector &m_faults;
 };
 
+// The "ms" of a drill: an integer in [0, 10000], or -1 and *error.
+int millisecondsIn(const QJsonObject &request, QString *error)
+{
+    const QJsonValue ms = request.value(QStringLiteral("ms"));
+    const double d = ms.toDouble(-1);
+    if (!ms.isDouble() || d < 0 || d > 10000 || std::floor(d) != d) {
+        *error = QStringLiteral("\"ms\" must be an integer in [0, 10000]");
+        return -1;
+    }
+    return int(d);
+}
+
 } // namespace
 
 FaultInjector::FaultInjector(int shards)
@@ -56,7 +69,8 @@ FaultInjector::FaultInjector(int shards)
 bool FaultInjector::apply(const QJsonObject &request, int shardCount, QString *description, QString *error)
 {
     static const QStringList kinds = {QStringLiteral("crash"), QStringLiteral("slow"), QStringLiteral("stuck"),
-                                      QStringLiteral("fail_next_create"), QStringLiteral("bad_graph"), QStringLiteral("clear")};
+                                      QStringLiteral("fail_next_create"), QStringLiteral("bad_graph"),
+                                      QStringLiteral("slow_graph"), QStringLiteral("slow_create"), QStringLiteral("clear")};
     const QString kindText = request.value(QStringLiteral("fault")).toString();
     const int kind = int(kinds.indexOf(kindText));
     if (kind < 0) {
@@ -64,7 +78,8 @@ bool FaultInjector::apply(const QJsonObject &request, int shardCount, QString *d
         return false;
     }
     const auto fault = FaultKind(kind);
-    const bool needsShard = fault != FaultKind::BadGraph && fault != FaultKind::Clear;
+    const bool needsShard = fault == FaultKind::Crash || fault == FaultKind::Slow || fault == FaultKind::Stuck
+        || fault == FaultKind::FailNextCreate;
     const QJsonValue shardValue = request.value(QStringLiteral("shard"));
     const double shardNumber = shardValue.toDouble(-1);
     if (needsShard && (!shardValue.isDouble() || shardNumber < 0 || shardNumber >= shardCount || std::floor(shardNumber) != shardNumber)) {
@@ -82,14 +97,11 @@ bool FaultInjector::apply(const QJsonObject &request, int shardCount, QString *d
         *description = QStringLiteral("the next query on shard %1 never finishes by itself").arg(shard);
         break;
     case FaultKind::Slow: {
-        const QJsonValue ms = request.value(QStringLiteral("ms"));
-        const double d = ms.toDouble(-1);
-        if (!ms.isDouble() || d < 0 || d > 10000 || std::floor(d) != d) {
-            *error = QStringLiteral("\"ms\" must be an integer in [0, 10000]");
+        const int ms = millisecondsIn(request, error);
+        if (ms < 0)
             return false;
-        }
-        m_shards[shard].slowMs = int(d);
-        *description = QStringLiteral("shard %1 adds %2 ms to every query").arg(shard).arg(int(d));
+        m_shards[shard].slowMs = ms;
+        *description = QStringLiteral("shard %1 adds %2 ms to every query").arg(shard).arg(ms);
         break;
     }
     case FaultKind::FailNextCreate:
@@ -100,6 +112,17 @@ bool FaultInjector::apply(const QJsonObject &request, int shardCount, QString *d
         m_badGraph = true;
         *description = QStringLiteral("the next restart loads a bad graph file");
         break;
+    case FaultKind::SlowGraph:
+    case FaultKind::SlowCreate: {
+        const int ms = millisecondsIn(request, error);
+        if (ms < 0)
+            return false;
+        const bool graph = fault == FaultKind::SlowGraph;
+        (graph ? m_slowGraphMs : m_slowCreateMs) = ms;
+        *description = graph ? QStringLiteral("the next graph load takes %1 ms longer").arg(ms)
+                             : QStringLiteral("the next actor creation takes %1 ms longer").arg(ms);
+        break;
+    }
     case FaultKind::Clear:
         for (int i = 0; i < m_count; ++i) {
             m_shards[i].crash = false;
@@ -108,6 +131,8 @@ bool FaultInjector::apply(const QJsonObject &request, int shardCount, QString *d
             m_shards[i].failNextCreate = false;
         }
         m_badGraph = false;
+        m_slowGraphMs = 0;
+        m_slowCreateMs = 0;
         *description = QStringLiteral("every pending fault cleared");
         break;
     }
@@ -125,7 +150,8 @@ QJsonObject FaultInjector::describe() const
                                   {QStringLiteral("stuck_next"), s.stuck.load()}, {QStringLiteral("slow_ms"), s.slowMs.load()},
                                   {QStringLiteral("fail_next_create"), s.failNextCreate.load()}});
     }
-    return QJsonObject{{QStringLiteral("bad_graph_next"), m_badGraph.load()}, {QStringLiteral("shards"), shards}};
+    return QJsonObject{{QStringLiteral("bad_graph_next"), m_badGraph.load()}, {QStringLiteral("slow_graph_ms"), m_slowGraphMs.load()},
+                       {QStringLiteral("slow_create_ms"), m_slowCreateMs.load()}, {QStringLiteral("shards"), shards}};
 }
 
 bool FaultInjector::takeCrash(ShardId shard) { return m_shards[shard].crash.exchange(false); }
@@ -133,6 +159,8 @@ bool FaultInjector::takeStuck(ShardId shard) { return m_shards[shard].stuck.exch
 int FaultInjector::slowMs(ShardId shard) const { return m_shards[shard].slowMs.load(std::memory_order_relaxed); }
 bool FaultInjector::takeFailNextCreate(ShardId shard) { return m_shards[shard].failNextCreate.exchange(false); }
 bool FaultInjector::takeBadGraph() { return m_badGraph.exchange(false); }
+int FaultInjector::takeSlowGraphMs() { return m_slowGraphMs.exchange(0); }
+int FaultInjector::takeSlowCreateMs() { return m_slowCreateMs.exchange(0); }
 
 ActorFactory FaultInjector::wrap(ActorFactory inner)
 {
@@ -141,6 +169,8 @@ ActorFactory FaultInjector::wrap(ActorFactory inner)
             *error = QStringLiteral("injected failure creating shard %1's actor").arg(spec.shard);
             return nullptr;
         }
+        if (const int ms = takeSlowCreateMs())
+            std::this_thread::sleep_for(std::chrono::milliseconds(ms)); // a slow start, not busy work
         auto actor = inner(spec, error);
         if (!actor)
             return nullptr;
@@ -155,6 +185,8 @@ GraphLoader FaultInjector::wrap(GraphLoader inner)
             *error = QStringLiteral("injected bad graph file for v%1").arg(v);
             return nullptr;
         }
+        if (const int ms = takeSlowGraphMs())
+            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
         return inner(v, error);
     };
 }

@@ -36,7 +36,8 @@ public:
     QString notLiveReason() const;
 
     bool faultsEnabled() const;
-    // kind: crash, slow, stuck, fail_next_create, bad_graph, clear. The outcome arrives
+    // kind: crash, slow, stuck, fail_next_create, bad_graph, slow_graph, slow_create, clear
+    // (the service's drills; ms for slow*). The outcome arrives
     // as the console's commandFinished("fault", ...). Not sent while not live.
     void injectFault(const QString &kind, int shard = -1, int ms = -1);
     // Sends one echo query pinned to `shard`; the answer (version, time) or the error goes

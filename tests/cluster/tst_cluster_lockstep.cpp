@@ -1,84 +1,12 @@
 // Lockstep cluster restarts through a real etcd: every node moves from v to v+1 together
-// or stays on v, whatever fails, whoever dies, and with etcd gone.
-#include "tests/cluster/ClusterTestSupport.h"
+// or stays on v, whatever fails and with etcd gone (a dying coordinator: tst_cluster_takeover).
+#include "tests/cluster/LockstepSupport.h"
 #include "tests/cluster/LockstepLoad.h"
 
 #include <QElapsedTimer>
-#include <QJsonDocument>
-
-#include <thread>
 
 using namespace shardscope;
 using namespace shardscope::test;
-
-namespace {
-
-constexpr int kTtlSeconds = 2;
-
-QString journalText(const QJsonObject &journal)
-{
-    return QString::fromUtf8(QJsonDocument(journal).toJson(QJsonDocument::Compact));
-}
-
-QString stepIn(const ClusterNodeProcess &observer, const QString &node)
-{
-    return journalNode(observer.clusterStatus().value(QStringLiteral("restart")).toObject(), node).value(QStringLiteral("step")).toString();
-}
-
-// z0 first, so it is elected, then a1 and a2.
-Nodes startWithCoordinator(const EtcdProcess &etcd, const QString &cluster)
-{
-    Nodes nodes;
-    nodes.push_back(startNode(etcd.urlText(), QStringLiteral("z0"), 2, kTtlSeconds, cluster));
-    if (!nodes[0]->port)
-        return {};
-    if (!QTest::qWaitFor([&] { return nodes[0]->clusterStatus().value(QStringLiteral("coordinator")).toString() == QLatin1String("z0"); }, 3000))
-        return {};
-    for (const char *id : {"a1", "a2"})
-        nodes.push_back(startNode(etcd.urlText(), QLatin1String(id), 2, kTtlSeconds, cluster));
-    return nodes;
-}
-
-bool onOneVersionReady(const Nodes &nodes, std::initializer_list<int> which, double version)
-{
-    for (int i : which) {
-        HttpTestClient http("127.0.0.1", nodes[i]->port, 2000);
-        if (versionOf(*nodes[i]) != version || http.get("/v1/service/ready").status != 200)
-            return false;
-    }
-    return true;
-}
-
-// The restart's journal straight from etcd (restart/current), empty when none runs.
-QJsonObject currentJournal(const EtcdProcess &etcd, const QString &cluster)
-{
-    const QByteArray key = "/shardscope/" + cluster.toUtf8() + "/restart/current";
-    const QJsonObject r = etcd.call("/v3/kv/range", {{QStringLiteral("key"), QString::fromLatin1(key.toBase64())}});
-    const QJsonArray kvs = r.value(QStringLiteral("kvs")).toArray();
-    if (kvs.isEmpty())
-        return {};
-    return QJsonDocument::fromJson(QByteArray::fromBase64(kvs.first().toObject().value(QStringLiteral("value")).toString().toLatin1())).object();
-}
-
-int inFlight(const ClusterNodeProcess &node)
-{
-    HttpTestClient http("127.0.0.1", node.port, 2000);
-    int n = 0;
-    for (const QJsonValue &shard : http.get("/v1/service/shards").json().value(QStringLiteral("shards")).toArray())
-        n += shard.toObject().value(QStringLiteral("in_flight")).toInt();
-    return n;
-}
-
-// A `sleep` query on `node` that holds its drain for `ms`, answered on its own thread.
-std::thread holdDrain(const ClusterNodeProcess &node, int ms)
-{
-    return std::thread([port = node.port, ms] {
-        HttpTestClient http("127.0.0.1", port, ms + 10000);
-        http.post("/v1/query", QStringLiteral(R"({"procedure":"sleep","args":{"ms":%1}})").arg(ms).toUtf8());
-    });
-}
-
-} // namespace
 
 class TestClusterLockstep : public QObject
 {
@@ -191,71 +119,6 @@ private Q_SLOTS:
         QVERIFY2(done.value(QStringLiteral("state")).toString() == QLatin1String("rolled_back"), qPrintable(journalText(done)));
         QCOMPARE(done.value(QStringLiteral("reason")).toString(), QStringLiteral("aborted on request before the commit mark"));
         QVERIFY(onOneVersionReady(nodes, {0, 1}, before));
-    }
-
-    void a_coordinator_killed_before_the_commit_mark_leaves_every_node_on_v_within_the_ttl()
-    {
-        const Nodes nodes = startWithCoordinator(m_etcd, QStringLiteral("killpre"));
-        QVERIFY(nodes.size() == 3 && nodes[1]->port && nodes[2]->port);
-        QTRY_VERIFY_WITH_TIMEOUT(formed(nodes), 5000);
-        const double before = versionOf(*nodes[1]);
-        std::thread sleeper = holdDrain(*nodes[0], 4000); // z0 cannot verify, so no commit yet
-        QTRY_COMPARE_WITH_TIMEOUT(inFlight(*nodes[0]), 1, 3000);
-
-        HttpTestClient admin("127.0.0.1", nodes[1]->port);
-        const auto accepted = admin.post("/v1/cluster/restart", R"({"strategy":"lockstep"})");
-        QCOMPARE(accepted.status, 202);
-        const double id = accepted.json().value(QStringLiteral("restart_id")).toDouble();
-        QTRY_VERIFY_WITH_TIMEOUT(stepIn(*nodes[1], QStringLiteral("a1")) == QLatin1String("verified")
-                                     && stepIn(*nodes[1], QStringLiteral("a2")) == QLatin1String("verified"), 3000);
-        nodes[0]->signal(SIGKILL);
-        QElapsedTimer sinceKill;
-        sinceKill.start();
-        QTRY_VERIFY_WITH_TIMEOUT(!finishedRestart(*nodes[1], id).isEmpty(), kTtlSeconds * 1000 + 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(onOneVersionReady(nodes, {1, 2}, before), kTtlSeconds * 1000 + 5000 - int(sinceKill.elapsed()));
-        qInfo("every node back on v%d and the journal closed %lld ms after the kill", int(before), qint64(sinceKill.elapsed()));
-        sleeper.join();
-
-        const QJsonObject done = finishedRestart(*nodes[1], id);
-        QVERIFY2(done.value(QStringLiteral("state")).toString() == QLatin1String("failed"), qPrintable(journalText(done))); // z0 is gone
-        QVERIFY2(done.value(QStringLiteral("reason")).toString().contains(QStringLiteral("before the commit mark")), qPrintable(journalText(done)));
-        QVERIFY(!done.contains(QStringLiteral("commit")));
-        QVERIFY(done.value(QStringLiteral("coordinator")).toString() != QLatin1String("z0"));
-        for (const char *n : {"a1", "a2"})
-            QCOMPARE(journalNode(done, QLatin1String(n)).value(QStringLiteral("step")).toString(), QStringLiteral("rolled_back"));
-        QCOMPARE(journalNode(done, QStringLiteral("z0")).value(QStringLiteral("step")).toString(), QStringLiteral("lost"));
-    }
-
-    void a_coordinator_killed_after_the_commit_mark_leaves_every_node_on_v_plus_1_within_the_ttl()
-    {
-        const QString cluster = QStringLiteral("killpost");
-        const Nodes nodes = startWithCoordinator(m_etcd, cluster);
-        QVERIFY(nodes.size() == 3 && nodes[1]->port && nodes[2]->port);
-        QTRY_VERIFY_WITH_TIMEOUT(formed(nodes), 5000);
-        const double before = versionOf(*nodes[1]);
-
-        HttpTestClient admin("127.0.0.1", nodes[1]->port);
-        const auto accepted = admin.post("/v1/cluster/restart", R"({"strategy":"lockstep"})");
-        QCOMPARE(accepted.status, 202);
-        const double id = accepted.json().value(QStringLiteral("restart_id")).toDouble();
-        // The mark stands at least one coordinator poll (250 ms) before the journal closes.
-        QVERIFY(QTest::qWaitFor([&] {
-            return currentJournal(m_etcd, cluster).value(QStringLiteral("state")).toString() == QLatin1String("committed");
-        }, 5000));
-        nodes[0]->signal(SIGKILL);
-        QElapsedTimer sinceKill;
-        sinceKill.start();
-        QTRY_VERIFY_WITH_TIMEOUT(!finishedRestart(*nodes[1], id).isEmpty(), kTtlSeconds * 1000 + 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(onOneVersionReady(nodes, {1, 2}, before + 1), kTtlSeconds * 1000 + 5000 - int(sinceKill.elapsed()));
-        qInfo("every node on v%d and the journal closed %lld ms after the kill", int(before + 1), qint64(sinceKill.elapsed()));
-
-        const QJsonObject done = finishedRestart(*nodes[1], id);
-        QVERIFY(done.contains(QStringLiteral("commit")));
-        QVERIFY(done.value(QStringLiteral("coordinator")).toString() != QLatin1String("z0"));
-        QVERIFY2(done.value(QStringLiteral("state")).toString() == QLatin1String("failed"), qPrintable(journalText(done))); // z0 is gone
-        QVERIFY2(done.value(QStringLiteral("reason")).toString() == QLatin1String("node z0 was lost"), qPrintable(journalText(done)));
-        for (const char *n : {"a1", "a2"})
-            QCOMPARE(journalNode(done, QLatin1String(n)).value(QStringLiteral("step")).toString(), QStringLiteral("done"));
     }
 
     void with_etcd_killed_mid_restart_nodes_reopen_on_v_at_their_deadline_and_every_query_succeeds()

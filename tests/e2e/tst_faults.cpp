@@ -183,6 +183,33 @@ private Q_SLOTS:
         QVERIFY(f.ledgerBalances());
     }
 
+    void a_slow_graph_load_holds_prepare_and_a_slow_creation_holds_restart_data()
+    {
+        QTest::addColumn<QJsonObject>("injected");
+        QTest::addColumn<QString>("heldIn");
+        QTest::newRow("slow graph") << fault("slow_graph", -1, 600) << QStringLiteral("preparing");
+        QTest::newRow("slow creation") << fault("slow_create", -1, 600) << QStringLiteral("restarting");
+    }
+    void a_slow_graph_load_holds_prepare_and_a_slow_creation_holds_restart()
+    {
+        QFETCH(QJsonObject, injected);
+        QFETCH(QString, heldIn);
+        ServiceFixture f(faultyConfig(2));
+        QVERIFY(f.ok());
+        auto client = f.client();
+        QCOMPARE(client->postJson("/v1/faults", injected).status, 200);
+        const QString key = injected.value(QStringLiteral("fault")).toString() + QStringLiteral("_ms");
+        QCOMPARE(client->get("/v1/faults").json().value(key).toInt(), 600);
+        const auto restart = client->post("/v1/service/restart");
+        QCOMPARE(restart.status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(nameOf(f.service().snapshot().phase), heldIn, 2000);
+        ServiceEvent finished;
+        QVERIFY(f.waitRestartFinished(std::uint64_t(restart.json().value(QStringLiteral("restart_id")).toDouble()), &finished));
+        QCOMPARE(finished.outcome, QStringLiteral("completed")); // a delay is not a failure
+        QCOMPARE(client->get("/v1/faults").json().value(key).toInt(), 0); // one-shot
+        QVERIFY(f.ledgerBalances());
+    }
+
     void a_shard_that_fails_to_start_is_retried_by_its_supervisor()
     {
         ServiceFixture f(faultyConfig(4));
@@ -257,6 +284,8 @@ private Q_SLOTS:
         QCOMPARE(client->postJson("/v1/faults", fault("meteor", 0)).status, 400);
         QCOMPARE(client->postJson("/v1/faults", fault("crash", 7)).status, 400);
         QCOMPARE(client->postJson("/v1/faults", fault("slow", 0, 99999)).status, 400);
+        QCOMPARE(client->postJson("/v1/faults", fault("slow_create")).status, 400); // no "ms"
+        QCOMPARE(client->postJson("/v1/faults", fault("slow_graph", -1, 10001)).status, 400);
         QCOMPARE(client->post("/v1/faults", "not json").status, 400);
         // A shard far outside int's range on a kind that needs none (fuzz finding F1).
         QCOMPARE(client->post("/v1/faults", R"({"fault":"clear","shard":1e300})").status, 200);
