@@ -36,8 +36,24 @@ run_bench() { # name seconds command...
 
 # --- Part 1: restart under load -------------------------------------------------------
 restart_args=(--shards 4,16,64 --clients 8 --restarts 30 --legacy-restarts 5 --baseline-ms 2000 --gap-ms 150
-              --idle-shards 64 --idle-restarts 30 --max-seconds 150)
-run_bench restart 240 "$build/tests/bench/bench_restart" "${restart_args[@]}"
+              --idle-shards 64,1024 --idle-restarts 30 --max-seconds 150)
+run_bench restart 270 "$build/tests/bench/bench_restart" "${restart_args[@]}"
+
+# A headless service with 1024 shards at rest: its threads and resident memory, read from
+# /proc 3 s after it says it listens (nothing is sent to it).
+headless_at_rest() {
+  local out="$results/headless-1024.log" pid rss threads
+  "$build/app/shardscope" --headless --shards 1024 --listen 127.0.0.1:0 --audit-file "$results/headless-audit.jsonl" >"$out" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do grep -q 'listening on' "$out" && break; sleep 0.1; done
+  sleep 3
+  threads=$(awk '/^Threads:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+  rss=$(awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status" 2>/dev/null)
+  kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+  echo "JSON {\"bench\":\"headless\",\"shards\":1024,\"cores\":$(nproc),\"threads\":${threads:-null},\"rss_mb\":${rss:-null}}"
+}
+echo "== headless-1024"
+headless_at_rest | tee "$results/headless.txt"
 
 # --- Part 2: actor request-reply against CAF ------------------------------------------
 actor_args=(--shards 1,2,4,8,16,64,256,1024 --seconds 2 --repeats 3 --senders 2 --window 16)
@@ -102,15 +118,28 @@ console_rss=$(val "$cj" console_rss_peak_mb)
 console_frame=$(val "$cj" console_frame_p99_ms)
 console_p99_verdict=$(verdict "$console_p99" 100 '<=')
 [ "${console_missed:-0}" = 0 ] || console_p99_verdict='**missed**'
-# Part 5's figures (python3: the record nests per strategy).
-cluster_field() { json cluster | python3 -c 'import json, sys
+# A field of a nested record (python3): `json_field restart rows.shards=64.added_ms.p99`;
+# `key=value` picks the list item whose key has that value. "?" when it is missing.
+json_field() { json "$1" | python3 -c 'import json, sys
 try:
     r = json.loads(sys.stdin.read() or "{}")
     for k in sys.argv[1].split("."):
-        r = r[int(k)] if isinstance(r, list) else r[k]
-    print(r)
-except (KeyError, IndexError, ValueError, TypeError):
-    print("?")' "$1"; }
+        if "=" in k:
+            key, want = k.split("=")
+            r = next(i for i in r if str(i[key]) == want)
+        else:
+            r = r[int(k)] if isinstance(r, list) else r[k]
+    print("?" if r is None else r)
+except (KeyError, IndexError, ValueError, TypeError, StopIteration):
+    print("?")' "$2"; }
+cluster_field() { json_field cluster "$1"; }
+# Issue 15's figures: restart at 64 shards, idle restarts at 64 and 1024, a resting 1024-shard service.
+p64_added=$(json_field restart rows.shards=64.phased.added_ms.p99)
+p64_requests=$(json_field restart rows.shards=64.phased.requests_during_restart)
+idle64_p50=$(json_field restart idle_rows.shards=64.e2e_ms.p50)
+idle1k_p50=$(json_field restart idle_rows.shards=1024.e2e_ms.p50); idle1k_max=$(json_field restart idle_rows.shards=1024.e2e_ms.max)
+hl_threads=$(json_field headless threads); hl_rss=$(json_field headless rss_mb); hl_cores=$(json_field headless cores)
+hl_thread_limit=$(awk -v c="$hl_cores" 'BEGIN { if (c ~ /^[0-9]+$/) print c + 8; else print "?" }')
 cl_roll_failed=$(cluster_field load.rolling.failed); cl_lock_failed=$(cluster_field load.lockstep.failed)
 cl_roll_p99=$(cluster_field load.rolling.added_p99_ms); cl_lock_p99=$(cluster_field load.lockstep.added_p99_ms)
 cl_lock_idle=$(cluster_field idle.lockstep.max_ms); cl_roll_idle=$(cluster_field idle.rolling.p50_ms)
@@ -152,6 +181,11 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "| 1 restart under load | worst added p99 latency of requests sent during a restart | ${worst_p99:-?} ms | <= 20 ms | $(verdict "$worst_p99" 20 '<=') |"
   echo "| 1 restart under load | legacy failure rate after a legacy restart (N = 4, 16, 64) | ${legacy_rates:-?} | shows the seed's (N-1)/N | $( [ -n "$legacy_rates" ] && echo shown || echo 'not measured') |"
   echo "| 1 restart, idle | 64 idle shards, phased restart end to end (p50 / max) | ${idle_p50:-?} / ${idle_max:-?} ms | <= 50 ms | $(verdict "$idle_max" 50 '<=') |"
+  echo "| 1 restart under load | added p99 at 64 shards on the worker pool ($p64_requests requests sent during restarts) | $p64_added ms | <= 5 ms | $(verdict "$p64_added" 5 '<=') |"
+  echo "| 1 restart, idle | 64 idle shards, p50 end to end | $idle64_p50 ms | <= 2 ms | $(verdict "$idle64_p50" 2 '<=') |"
+  echo "| 1 restart, idle | 1024 idle shards, p50 end to end (max $idle1k_max ms) | $idle1k_p50 ms | <= 30 ms | $(verdict "$idle1k_p50" 30 '<=') |"
+  echo "| 1 at rest | headless service with 1024 shards: threads on $hl_cores cores | $hl_threads | <= $hl_thread_limit | $(verdict "$hl_threads" "$hl_thread_limit" '<=') |"
+  echo "| 1 at rest | same, resident memory (VmRSS) | $hl_rss MB | < 60 MB | $(verdict "$hl_rss" 59.99 '<=') |"
   echo "| 2 actor request-reply | lowest ShardScope/CAF throughput ratio over 1..1024 shards, window 16 (by shard count ${actor_shards:-?}: ${actor_ratios:-?}) | ${min_ratio:-?}x | >= 1.0x | $(verdict "$min_ratio" 1.0 '>=') |"
   echo "| 2 actor request-reply | reference, no target: lowest ratio of a bare thread per shard (PlainShards: condition-variable queue, nothing else) to CAF (by shard count: ${plain_ratios:-?}) | ${min_plain_ratio:-?}x | (none) | shown |"
   echo "| 3 HTTP query path | /v1/query echo vs bare QHttpServer route, throughput ratio (median of rounds ${http_median:-?}x; unreliable here, see below) | ${http_ratio:-?}x | >= 0.9x | $(verdict "$http_ratio" 0.9 '>=') |"
@@ -176,9 +210,11 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "5 legacy restarts with 150 ms of traffic after each. \"During restart\" means sent"
   echo "between the restart request and its RestartFinished event; \"added\" is that minus the"
   echo "baseline percentile of the same run. Phase durations are the PhaseEnded events'"
-  echo "duration_us (microseconds; the whole-millisecond duration_ms rounds most to 0). Then 64 idle"
-  echo "shards are restarted 30 times; end to end is timed from requestRestart() to the"
-  echo "RestartFinished event (seen by polling the event log every 100 us)."
+  echo "duration_us (microseconds; the whole-millisecond duration_ms rounds most to 0). Then 64, and"
+  echo "then 1024, idle shards are restarted 30 times each; end to end is timed from requestRestart()"
+  echo "to the RestartFinished event (seen by polling the event log every 100 us). Last, a headless"
+  echo "service with 1024 shards rests for 3 s and its threads and VmRSS are read from /proc:"
+  echo "\`$(cat "$results/headless.txt" 2>/dev/null | sed 's/^JSON //')\`."
   echo
   echo "Command: \`$build/tests/bench/bench_restart ${restart_args[*]}\`"
   echo

@@ -215,24 +215,40 @@ bool PhasedRestart::restartShards(int *lastTouched, QString *why)
     const auto started = Clock::now();
     m_core.phaseStarted(ServicePhase::Restarting, m_id,
                         QStringLiteral("re-creating every shard's actor on v%1").arg(m_newVersion));
+    if (stopRequested()) {
+        *why = abortReason() + QStringLiteral(" during restart");
+        endPhase(ServicePhase::Restarting, started, QStringLiteral("aborted"), *why);
+        return false;
+    }
+    // Posted in shard order, all before the first wait: the shards re-create their actors
+    // side by side instead of one round trip after another (1024 shards: ~20 ms -> a few).
+    // Any posted shard may have been re-created, so a failure rolls every shard back.
+    std::vector<ActorReplacement::Posted> posted;
+    posted.reserve(m_core.shards().size());
     for (const auto &shard : m_core.shards()) {
-        if (stopRequested()) {
-            *why = abortReason() + QStringLiteral(" during restart");
-            endPhase(ServicePhase::Restarting, started, QStringLiteral("aborted"), *why);
-            return false;
-        }
-        *lastTouched = shard->id();
         const ActorSpec spec{shard->id(), m_newVersion, shard->generation() + 1, m_newGraph};
-        const auto deadline = Clock::now() + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs);
-        const ActorReplacement replacement =
-            ActorReplacement::run(*shard, m_core.router(), spec, ShardState::Restarting, deadline);
+        posted.push_back(ActorReplacement::post(*shard, m_core.router(), spec, ShardState::Restarting));
+    }
+    *lastTouched = int(posted.size()) - 1;
+    const auto deadline = Clock::now() + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs);
+    QStringList failures;
+    for (std::size_t i = 0; i < posted.size(); ++i) {
+        const ActorReplacement replacement = ActorReplacement::wait(posted[i], deadline);
         if (replacement.replaced())
             continue;
-        *why = replacement.outcome == ReplaceOutcome::NoAnswer
-            ? QStringLiteral("shard %1 did not re-create its actor within %2 ms").arg(shard->id()).arg(m_options.restartTimeoutPerShardMs)
-            : QStringLiteral("actor creation failed on shard %1: %2").arg(shard->id()).arg(replacement.error);
-        m_core.warn(m_id, shard->id(), *why);
-        endPhase(ServicePhase::Restarting, started, QStringLiteral("failed"), *why);
+        const QString failure = replacement.outcome == ReplaceOutcome::NoAnswer
+            ? QStringLiteral("shard %1 did not re-create its actor within %2 ms").arg(i).arg(m_options.restartTimeoutPerShardMs)
+            : QStringLiteral("actor creation failed on shard %1: %2").arg(i).arg(replacement.error);
+        m_core.warn(m_id, ShardId(i), failure);
+        failures << failure;
+    }
+    if (failures.isEmpty() && stopRequested())
+        failures << abortReason() + QStringLiteral(" during restart");
+    if (!failures.isEmpty()) {
+        constexpr int kNamed = 5; // 1024 timed-out shards would make one unreadable line
+        *why = failures.mid(0, kNamed).join(QStringLiteral("; "))
+            + (failures.size() > kNamed ? QStringLiteral("; and %1 more shards").arg(failures.size() - kNamed) : QString());
+        endPhase(ServicePhase::Restarting, started, stopRequested() ? QStringLiteral("aborted") : QStringLiteral("failed"), *why);
         return false;
     }
     endPhase(ServicePhase::Restarting, started, QStringLiteral("ok"));

@@ -4,13 +4,15 @@
 #include "backend/runtime/Shard.h"
 #include "backend/runtime/ShardCall.h"
 
-#include <atomic>
-#include <memory>
-
 namespace shardscope {
 
 ActorReplacement ActorReplacement::run(Shard &shard, Router &router, const ActorSpec &spec, ShardState stateAfter,
                                        Clock::time_point deadline, IfLate ifLate)
+{
+    return wait(post(shard, router, spec, stateAfter), deadline, ifLate);
+}
+
+ActorReplacement::Posted ActorReplacement::post(Shard &shard, Router &router, const ActorSpec &spec, ShardState stateAfter)
 {
     auto late = std::make_shared<std::atomic<bool>>(false);
     auto call = ShardCall::post(shard, [spec, stateAfter, late, &router](Shard &s, QString *error) {
@@ -23,14 +25,19 @@ ActorReplacement ActorReplacement::run(Shard &shard, Router &router, const Actor
             s.setStateIfLive(ShardState::Serving);
         return true;
     });
-    if (!call->wait(deadline)) {
-        late->store(true);
+    return {std::move(call), std::move(late)};
+}
+
+ActorReplacement ActorReplacement::wait(const Posted &posted, Clock::time_point deadline, IfLate ifLate)
+{
+    if (!posted.call->wait(deadline)) {
+        posted.late->store(true);
         if (ifLate == IfLate::Abandon)
-            call->abandon();
+            posted.call->abandon();
         return {ReplaceOutcome::NoAnswer, {}};
     }
-    if (!call->ok())
-        return {ReplaceOutcome::Failed, call->error()};
+    if (!posted.call->ok())
+        return {ReplaceOutcome::Failed, posted.call->error()};
     return {ReplaceOutcome::Replaced, {}};
 }
 

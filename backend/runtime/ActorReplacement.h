@@ -5,12 +5,15 @@
 
 #include <QString>
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 
 namespace shardscope {
 
 class Router;
 class Shard;
+class ShardCall;
 
 // How replacing one shard's actor ended.
 enum class ReplaceOutcome {
@@ -41,6 +44,15 @@ struct ActorReplacement {
 
     static ActorReplacement run(Shard &shard, Router &router, const ActorSpec &spec, ShardState stateAfter,
                                 Clock::time_point deadline, IfLate ifLate = IfLate::Abandon);
+
+    // run() in two halves, so that a restart posts every shard's replacement before it
+    // waits for the first: the shards re-create their actors side by side.
+    struct Posted {
+        std::shared_ptr<ShardCall> call;
+        std::shared_ptr<std::atomic<bool>> late;
+    };
+    static Posted post(Shard &shard, Router &router, const ActorSpec &spec, ShardState stateAfter);
+    static ActorReplacement wait(const Posted &posted, Clock::time_point deadline, IfLate ifLate = IfLate::Abandon);
 };
 
 } // namespace shardscope

@@ -210,6 +210,34 @@ private Q_SLOTS:
         QVERIFY(f.ledgerBalances());
     }
 
+    void an_abort_while_the_shards_re_create_their_actors_rolls_every_shard_back()
+    {
+        ServiceFixture f(faultyConfig(8));
+        QVERIFY(f.ok());
+        auto client = f.client();
+        QCOMPARE(client->postJson("/v1/faults", fault("slow_create", -1, 800)).status, 200);
+        const ServiceSnapshot before = f.service().snapshot();
+        const auto restart = client->post("/v1/service/restart");
+        QTRY_COMPARE_WITH_TIMEOUT(nameOf(f.service().snapshot().phase), QStringLiteral("restarting"), 2000);
+        QCOMPARE(client->post("/v1/service/restart/abort").status, 202);
+        ServiceEvent finished;
+        QVERIFY(f.waitRestartFinished(std::uint64_t(restart.json().value(QStringLiteral("restart_id")).toDouble()), &finished));
+        QCOMPARE(finished.outcome, QStringLiteral("rolled_back"));
+        QVERIFY2(finished.message.contains(QStringLiteral("aborted by operator during restart")), qPrintable(finished.message));
+        // The other seven were re-created on v2 while one was slow (two new generations each:
+        // forward and back); every one is back on v1.
+        const ServiceSnapshot after = f.service().snapshot();
+        for (int i = 0; i < 8; ++i) {
+            const ShardSnapshot &s = after.shards[std::size_t(i)];
+            QCOMPARE(s.version, Version(1));
+            QCOMPARE(nameOf(s.state), QStringLiteral("serving"));
+            QCOMPARE(s.generation, before.shards[std::size_t(i)].generation + 2);
+        }
+        for (int shard = 0; shard < 8; ++shard)
+            QCOMPARE(client->postJson("/v1/query", pinnedEcho(shard)).json().value(QStringLiteral("version")).toInt(), 1);
+        QVERIFY(f.ledgerBalances());
+    }
+
     void a_shard_that_fails_to_start_is_retried_by_its_supervisor()
     {
         ServiceFixture f(faultyConfig(4));
