@@ -60,11 +60,14 @@ bool readClusterOptions(const QCommandLineParser &p, bool headless, std::optiona
     return true;
 }
 
-std::unique_ptr<ClusterApi> makeCluster(const std::optional<ClusterConfig> &config, ShardService &service, HttpServerHost &http)
+std::unique_ptr<ClusterApi> makeCluster(const std::optional<ClusterConfig> &config, const QByteArray &token, ShardService &service,
+                                        HttpServerHost &http)
 {
     if (!config)
         return nullptr;
-    auto cluster = std::make_unique<ClusterApi>(*config, service);
+    ClusterConfig withToken = *config;
+    withToken.token = token;
+    auto cluster = std::make_unique<ClusterApi>(withToken, service);
     http.setCluster(cluster.get());
     return cluster;
 }

@@ -20,7 +20,8 @@ bool readClusterOptions(const QCommandLineParser &parser, bool headless, std::op
 
 // Headless cluster mode: built before the HTTP edge listens (the edge routes to it),
 // joined once the edge's URL is known. Null without --etcd.
-std::unique_ptr<ClusterApi> makeCluster(const std::optional<ClusterConfig> &config, ShardService &service, HttpServerHost &http);
+std::unique_ptr<ClusterApi> makeCluster(const std::optional<ClusterConfig> &config, const QByteArray &token, ShardService &service,
+                                        HttpServerHost &http);
 void startCluster(ClusterApi *cluster, const QString &nodeUrl);
 
 } // namespace shardscope

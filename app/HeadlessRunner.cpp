@@ -45,7 +45,7 @@ int runHeadless(QCoreApplication &app, const AppOptions &options)
     }
     HttpServerHost http(service);
     http.setAccessToken(options.accessToken);
-    const std::unique_ptr<ClusterApi> cluster = makeCluster(options.cluster, service, http);
+    const std::unique_ptr<ClusterApi> cluster = makeCluster(options.cluster, options.accessToken, service, http);
     if (http.start(options.listenAddress, options.listenPort, &error) == 0) {
         std::fprintf(stderr, "shardscope: %s\n", qPrintable(error));
         return 1;

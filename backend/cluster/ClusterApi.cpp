@@ -110,4 +110,14 @@ void ClusterApi::requestAbort(QObject *context, Done done)
     });
 }
 
+void ClusterApi::pushCommit(const QByteArray &body, QObject *context, Done done)
+{
+    ClusterNode *node = m_node.load();
+    if (!node)
+        return done({CommandTicket::refused(Refusal::ShuttingDown, QStringLiteral("cluster mode is not running")), {}});
+    QMetaObject::invokeMethod(node, [node, body, done = onContext(context, std::move(done))] {
+        commitClusterRestart(*node, body, done);
+    });
+}
+
 } // namespace shardscope

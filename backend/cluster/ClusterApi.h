@@ -48,6 +48,8 @@ public:
     // plus the node-level restart options}.
     void requestRestart(const QByteArray &body, const QString &client, QObject *context, Done done);
     void requestAbort(QObject *context, Done done);
+    // POST /v1/cluster/commit: a lockstep coordinator's commit, pushed to this node.
+    void pushCommit(const QByteArray &body, QObject *context, Done done);
 
 private:
     ClusterConfig m_config;

@@ -16,6 +16,9 @@ struct ClusterConfig {
     int pollMs = 250;       // how often the node reads the cluster's keys
     // ... while a cluster restart runs: every step of it waits for some node's next read.
     int activePollMs = 40;
+    // The node's bearer token (--token-file): its coordinator sends it with the commit it
+    // pushes to the other nodes, so a cluster's nodes share one token.
+    QByteArray token;
 
     QByteArray prefix() const { return QByteArray("/shardscope/") + cluster.toUtf8() + '/'; }
     QByteArray key(const QString &rest) const { return prefix() + rest.toUtf8(); }

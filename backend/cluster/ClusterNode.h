@@ -42,6 +42,7 @@ public:
     const ClusterConfig &config() const { return m_config; }
     std::int64_t leaderRevision() const { return m_leaderRevision; }
     bool registered() const { return m_lease != 0; }
+    NodeLockstep &lockstep() { return *m_nodeLockstep; }
 
     // Any thread.
     ClusterView view() const;

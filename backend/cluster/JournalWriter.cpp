@@ -13,7 +13,7 @@ bool JournalWriter::finished(const QString &state)
         || state == QLatin1String("rolled_back");
 }
 
-void JournalWriter::write(const ClusterView &view, QJsonObject journal)
+void JournalWriter::write(const ClusterView &view, QJsonObject journal, std::function<void()> written)
 {
     journal.insert(QStringLiteral("fence"), etcd::int64Text(m_node.leaderRevision()));
     journal.insert(QStringLiteral("coordinator"), m_node.config.nodeId);
@@ -21,10 +21,10 @@ void JournalWriter::write(const ClusterView &view, QJsonObject journal)
     if (finished(journal.value(QStringLiteral("state")).toString()))
         finish(view, journal);
     else
-        put(view, journal);
+        put(view, journal, std::move(written));
 }
 
-void JournalWriter::put(const ClusterView &view, const QJsonObject &journal)
+void JournalWriter::put(const ClusterView &view, const QJsonObject &journal, std::function<void()> written)
 {
     const ClusterConfig &c = m_node.config;
     const QByteArray current = c.key(QStringLiteral("restart/current"));
@@ -32,11 +32,13 @@ void JournalWriter::put(const ClusterView &view, const QJsonObject &journal)
                                      etcd::compareMod(current, view.restartModRevision)},
                                     {etcd::requestPut(current, QJsonDocument(journal).toJson(QJsonDocument::Compact))});
     m_writing = true;
-    m_node.etcd.txn(t, [this](const EtcdReply &r) {
+    m_node.etcd.txn(t, [this, written = std::move(written)](const EtcdReply &r) {
         m_writing = false;
         if (!r.ok || !etcd::succeeded(r.json))
-            spdlog::warn("cluster: journal write refused ({}): another coordinator or a newer journal",
-                         r.ok ? "fence" : r.error.toStdString());
+            return spdlog::warn("cluster: journal write refused ({}): another coordinator or a newer journal",
+                                r.ok ? "fence" : r.error.toStdString());
+        if (written)
+            written();
     });
 }
 

@@ -5,6 +5,8 @@
 
 #include <QJsonObject>
 
+#include <functional>
+
 namespace shardscope {
 
 // The coordinator's writes to the restart journal (restart/current). Each one compares
@@ -18,13 +20,14 @@ public:
     bool busy() const { return m_writing; }
     // Stamps the fence, the coordinator and the time, then puts the journal or, once it
     // names a final state, moves it to restart/history/<id> and clears the restart's keys.
-    void write(const ClusterView &view, QJsonObject journal);
+    // `written` runs once etcd took the write (the fence held).
+    void write(const ClusterView &view, QJsonObject journal, std::function<void()> written = {});
     const ClusterContext &node() const { return m_node; }
 
     static bool finished(const QString &state);
 
 private:
-    void put(const ClusterView &view, const QJsonObject &journal);
+    void put(const ClusterView &view, const QJsonObject &journal, std::function<void()> written);
     void finish(const ClusterView &view, const QJsonObject &journal);
 
     ClusterContext m_node;

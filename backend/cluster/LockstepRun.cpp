@@ -48,8 +48,14 @@ void LockstepRun::onView(const ClusterView &view)
     if (m_journal.busy() || view.restart.isEmpty())
         return;
     const QJsonObject journal = next(view, clusterNowMs());
-    if (!journal.isEmpty())
-        m_journal.write(view, journal);
+    if (journal.isEmpty())
+        return;
+    const bool commits = str(view.restart, "state") == QLatin1String("running") && str(journal, "state") == QLatin1String("committed");
+    if (!commits)
+        return m_journal.write(view, journal);
+    // The mark stands once etcd took it; then every node hears it directly too.
+    const std::int64_t fence = m_journal.node().leaderRevision();
+    m_journal.write(view, journal, [this, journal, view, fence] { m_push.push(journal, view, fence); });
 }
 
 QJsonObject LockstepRun::next(const ClusterView &view, std::int64_t nowMs) const

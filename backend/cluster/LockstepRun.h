@@ -1,5 +1,6 @@
 #pragma once
 
+#include "backend/cluster/CommitPush.h"
 #include "backend/cluster/JournalWriter.h"
 
 #include <QJsonObject>
@@ -16,7 +17,7 @@ namespace shardscope {
 class LockstepRun
 {
 public:
-    explicit LockstepRun(ClusterContext context) : m_journal(std::move(context)) {}
+    explicit LockstepRun(ClusterContext context) : m_journal(context), m_push(context.config.token) {}
 
     void onView(const ClusterView &view);
 
@@ -26,6 +27,7 @@ private:
     QJsonObject ending(QJsonObject journal, const ClusterView &view) const;
 
     JournalWriter m_journal;
+    CommitPush m_push;
 };
 
 } // namespace shardscope

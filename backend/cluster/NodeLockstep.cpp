@@ -79,6 +79,7 @@ void NodeLockstep::onView(const ClusterView &view)
 void NodeLockstep::begin(const QJsonObject &journal)
 {
     m_restartId = str(journal, "id");
+    m_fence = etcd::int64(journal.value(QStringLiteral("fence")));
     m_fromVersion = std::int64_t(m_service.snapshot().version);
     m_clusterRolledBack = false;
     m_point.reset();
@@ -97,6 +98,24 @@ void NodeLockstep::begin(const QJsonObject &journal)
     report(QStringLiteral("preparing"), QStringLiteral("phased restart #%1 of all %2 shards, held at its commit point for at most %3 ms")
                                             .arg(t.restartId).arg(m_service.shardCount()).arg(waitMs));
     m_watchTimer.start();
+}
+
+Refusal NodeLockstep::commitPushed(const QString &id, std::int64_t fence, QString *why)
+{
+    if (id != m_restartId || !m_point) {
+        *why = QStringLiteral("node %1 is not in cluster restart %2").arg(m_node.config.nodeId, id);
+        return Refusal::Stale;
+    }
+    if (fence != m_fence || fence < m_newestFence) {
+        *why = QStringLiteral("fence %1 is not the fence of restart %2's coordinator (%3)").arg(fence).arg(id).arg(m_fence);
+        return Refusal::Stale;
+    }
+    if (m_point->word() != CommitPoint::Word::Commit && !m_point->commit()) {
+        *why = QStringLiteral("node %1 already rolled back: %2").arg(m_node.config.nodeId, m_point->reason());
+        return Refusal::Stale;
+    }
+    spdlog::info("cluster: restart {} committed by the coordinator's push", id.toStdString());
+    return Refusal::None;
 }
 
 void NodeLockstep::check()

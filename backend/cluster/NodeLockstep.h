@@ -2,6 +2,7 @@
 
 #include "backend/cluster/ClusterContext.h"
 #include "backend/cluster/ClusterView.h"
+#include "backend/types/CommandOutcome.h"
 
 #include <QObject>
 #include <QTimer>
@@ -29,6 +30,10 @@ public:
     ~NodeLockstep() override;
 
     void onView(const ClusterView &view);
+    // The coordinator's word straight from it (POST /v1/cluster/commit), after its fenced
+    // write of the commit mark succeeded: etcd may be gone before this node reads the mark.
+    // Accepted when this node waits (or already resumed) in restart `id` begun under `fence`.
+    Refusal commitPushed(const QString &id, std::int64_t fence, QString *why);
 
 private:
     void begin(const QJsonObject &journal);
@@ -41,6 +46,7 @@ private:
     ClusterContext m_node;
     ShardService &m_service;
     std::int64_t m_newestFence = 0;
+    std::int64_t m_fence = 0; // the fence of the journal this node's restart began under
     QString m_restartId; // the lockstep restart this node is in or finished last
     std::shared_ptr<CommitPoint> m_point;
     std::uint64_t m_localRestartId = 0;

@@ -1,6 +1,7 @@
 #include "backend/cluster/RestartRequest.h"
 
 #include "backend/cluster/ClusterNode.h"
+#include "backend/cluster/NodeLockstep.h"
 #include "backend/ShardService.h"
 #include "backend/wire/RequestDecoders.h"
 
@@ -195,6 +196,23 @@ void abortClusterRestart(ClusterNode &node, const ClusterDone &done)
                   {{QStringLiteral("aborting"), true}, {QStringLiteral("restart_id"), id.toDouble()}}});
         });
     });
+}
+
+void commitClusterRestart(ClusterNode &node, const QByteArray &body, const ClusterDone &done)
+{
+    QJsonParseError parseError{};
+    const QJsonObject o = QJsonDocument::fromJson(body, &parseError).object();
+    const QString id = o.value(QStringLiteral("restart_id")).toString();
+    bool fenceOk = false;
+    const std::int64_t fence = o.value(QStringLiteral("fence")).toString().toLongLong(&fenceOk);
+    if (parseError.error != QJsonParseError::NoError || id.isEmpty() || !fenceOk)
+        return done(refused(Refusal::BadRequest, QStringLiteral("expected {\"restart_id\": \"...\", \"fence\": \"<integer>\"}")));
+    QString why;
+    const Refusal refusal = node.lockstep().commitPushed(id, fence, &why);
+    if (refusal != Refusal::None)
+        return done(refused(refusal, why));
+    done({CommandTicket{Refusal::None, id.toULongLong(), {}},
+          {{QStringLiteral("committed"), true}, {QStringLiteral("restart_id"), id}}});
 }
 
 } // namespace shardscope

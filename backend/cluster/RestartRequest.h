@@ -28,5 +28,8 @@ void startClusterRestart(ClusterNode &node, const ShardService &service, const Q
 // Marks the running restart aborted (restart/abort); the coordinator stops before the
 // next node. NothingToAbort when none runs.
 void abortClusterRestart(ClusterNode &node, const ClusterDone &done);
+// POST /v1/cluster/commit's body {"restart_id": "...", "fence": "..."}: the coordinator's
+// pushed commit (see CommitPush); Stale unless this node waits in that restart and term.
+void commitClusterRestart(ClusterNode &node, const QByteArray &body, const ClusterDone &done);
 
 } // namespace shardscope

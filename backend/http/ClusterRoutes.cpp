@@ -51,6 +51,12 @@ void HttpApi::handleClusterAbort(const HttpRequest &, HttpReply &reply)
         m_cluster->requestAbort(this, answerLater(reply, "cluster abort"));
 }
 
+void HttpApi::handleClusterCommit(const HttpRequest &request, HttpReply &reply)
+{
+    if (!clusterOff(reply))
+        m_cluster->pushCommit(request.body, this, answerLater(reply, "cluster commit"));
+}
+
 void HttpApi::handleClusterEvents(const HttpRequest &request, HttpReply &reply)
 {
     if (clusterOff(reply))

@@ -170,6 +170,7 @@ void HttpApi::addRoutes()
     m_routes.add("POST", QStringLiteral("/v1/cluster/restart"), NeedsToken, to(&HttpApi::handleClusterRestart), QStringLiteral("cluster restart"));
     m_routes.add("POST", QStringLiteral("/v1/cluster/restart/abort"), NeedsToken, to(&HttpApi::handleClusterAbort), QStringLiteral("cluster abort"));
     m_routes.add("GET", QStringLiteral("/v1/cluster/events"), Open, to(&HttpApi::handleClusterEvents));
+    m_routes.add("POST", QStringLiteral("/v1/cluster/commit"), NeedsToken, to(&HttpApi::handleClusterCommit), QStringLiteral("cluster commit"));
 }
 
 void HttpApi::dispatch(const HttpRequest &request, HttpReply reply)

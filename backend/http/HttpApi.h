@@ -76,6 +76,7 @@ private:
     void handleClusterStatus(const HttpRequest &request, HttpReply &reply);
     void handleClusterRestart(const HttpRequest &request, HttpReply &reply);
     void handleClusterAbort(const HttpRequest &request, HttpReply &reply);
+    void handleClusterCommit(const HttpRequest &request, HttpReply &reply);
     void handleClusterEvents(const HttpRequest &request, HttpReply &reply);
     bool clusterOff(HttpReply &reply);
     // Parks a reply until the cluster thread answers; the answer arrives on this thread.

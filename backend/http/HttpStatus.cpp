@@ -28,6 +28,7 @@ int httpStatus(Refusal refusal)
     case Refusal::FaultsDisabled: return 404; // the drill endpoint does not exist here
     case Refusal::CoordinationUnavailable: return 503; // etcd or a node cannot be reached
     case Refusal::VersionSkew: return 409;
+    case Refusal::Stale: return 409;
     }
     return 500;
 }

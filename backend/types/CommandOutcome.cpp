@@ -11,7 +11,7 @@ constexpr std::array<std::string_view, kCommandOutcomeCount> kOutcomeNames = {
     "completed", "aborted", "rolled_back", "rollback_failed", "failed"};
 constexpr std::array<std::string_view, kRefusalCount> kRefusalNames = {
     "none", "busy", "already_running", "stopped", "nothing_to_abort", "shutting_down", "bad_request", "faults_disabled",
-    "coordination_unavailable", "version_skew"};
+    "coordination_unavailable", "version_skew", "stale"};
 
 } // namespace
 

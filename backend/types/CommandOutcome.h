@@ -35,8 +35,9 @@ enum class Refusal {
     FaultsDisabled, // fault drills without --enable-faults
     CoordinationUnavailable, // cluster command while etcd or a node cannot be reached
     VersionSkew,    // cluster restart while nodes' versions are more than one apart
+    Stale,          // a pushed cluster commit this node is not waiting for (other restart or fence)
 };
-inline constexpr int kRefusalCount = 10;
+inline constexpr int kRefusalCount = 11;
 
 std::string_view toString(Refusal refusal);
 bool parseRefusal(std::string_view text, Refusal &out);

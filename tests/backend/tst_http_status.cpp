@@ -29,6 +29,7 @@ constexpr RefusalRow kRefusals[] = {
     {"fault drills without --enable-faults answer 404 Not Found", Refusal::FaultsDisabled, 404},
     {"a cluster command without etcd or with a lost node answers 503", Refusal::CoordinationUnavailable, 503},
     {"a cluster restart across versions more than one apart answers 409", Refusal::VersionSkew, 409},
+    {"a pushed commit for a restart the node is not waiting on answers 409", Refusal::Stale, 409},
 };
 
 QString nameOf(CommandOutcome o) { return QString::fromLatin1(toString(o).data(), qsizetype(toString(o).size())); }

@@ -121,6 +121,44 @@ private Q_SLOTS:
         QVERIFY(onOneVersionReady(nodes, {0, 1}, before));
     }
 
+    void with_etcd_killed_right_after_the_commit_mark_a_node_that_never_read_it_still_rolls_forward()
+    {
+        EtcdProcess etcd; // killed here: not the shared one
+        QString error;
+        QVERIFY2(etcd.start(&error), qPrintable(error));
+        const QString cluster = QStringLiteral("pushed");
+        const Nodes nodes = startWithCoordinator(etcd, cluster);
+        QVERIFY(nodes.size() == 3 && nodes[1]->port && nodes[2]->port);
+        QTRY_VERIFY_WITH_TIMEOUT(formed(nodes), 5000);
+        const double before = versionOf(*nodes[0]);
+        HttpTestClient a1("127.0.0.1", nodes[1]->port);
+        const auto stale = a1.post("/v1/cluster/commit", R"({"restart_id":"1","fence":"1"})");
+        QCOMPARE(stale.status, 409);
+        QCOMPARE(stale.json().value(QStringLiteral("reason")).toString(), QStringLiteral("stale"));
+        QCOMPARE(a1.post("/v1/cluster/commit", "not json").status, 400);
+
+        std::thread sleeper = holdDrain(*nodes[2], 700); // a2 verifies last
+        QTRY_COMPARE_WITH_TIMEOUT(inFlight(*nodes[2]), 1, 3000);
+        HttpTestClient admin("127.0.0.1", nodes[0]->port);
+        QCOMPARE(admin.post("/v1/cluster/restart", R"({"strategy":"lockstep","commit_wait_ms":3000,"hold_deadline_ms":6000})").status, 202);
+        // a1 verified, then stopped: it cannot read the mark before etcd is gone.
+        QTRY_VERIFY_WITH_TIMEOUT(stepIn(*nodes[0], QStringLiteral("a1")) == QLatin1String("verified"), 3000);
+        nodes[1]->signal(SIGSTOP);
+        const bool running = currentJournal(etcd, cluster).value(QStringLiteral("state")).toString() == QLatin1String("running");
+        const bool committed = QTest::qWaitFor([&] {
+            return currentJournal(etcd, cluster).value(QStringLiteral("state")).toString() == QLatin1String("committed");
+        }, 3000);
+        etcd.kill();
+        nodes[1]->signal(SIGCONT);
+        sleeper.join();
+        QVERIFY2(running, "a1 stopped before the mark");
+        QVERIFY(committed);
+        // Without the pushed commit a1 would reopen on v at its 3 s deadline.
+        QTRY_VERIFY_WITH_TIMEOUT(onOneVersionReady(nodes, {0, 1, 2}, before + 1), 3000 + 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(nodes[1]->log().contains(QStringLiteral("committed by the coordinator's push")), 2000);
+        QVERIFY2(!nodes[1]->log().contains(QStringLiteral("no commit within")), qPrintable(nodes[1]->log().right(2000)));
+    }
+
     void with_etcd_killed_mid_restart_nodes_reopen_on_v_at_their_deadline_and_every_query_succeeds()
     {
         EtcdProcess etcd; // killed here: not the shared one
