@@ -1,17 +1,21 @@
 #include "views/ClusterWindow.h"
 
 #include "model/cluster/ClusterModel.h"
+#include "views/ClusterEventView.h"
 #include "views/ClusterHeader.h"
 #include "views/ClusterRestartDialog.h"
 #include "views/NodeBand.h"
 
 #include <QAction>
+#include <QEvent>
 #include <QIcon>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScrollArea>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -24,7 +28,10 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
     : QMainWindow(parent)
     , m_model(model)
     , m_header(new ClusterHeader(model, this))
+    , m_events(new ClusterEventView(model.events(), this))
     , m_bandLayout(new QVBoxLayout)
+    , m_bandScroll(new QScrollArea(this))
+    , m_split(new QSplitter(Qt::Vertical, this))
     , m_restartAction(new QAction(QStringLiteral("&Restart All..."), this))
     , m_abortAction(new QAction(QStringLiteral("&Abort restart"), this))
     , m_source(new QLabel(this))
@@ -53,17 +60,26 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
     m_bandLayout->setContentsMargins(0, 0, 0, 0);
     m_bandLayout->setSpacing(6);
     m_bandLayout->addStretch(1);
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidget(bands);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_bandScroll->setWidget(bands);
+    bands->installEventFilter(this); // its LayoutRequest: a band came or grew its tiles
+    m_bandScroll->setWidgetResizable(true);
+    m_bandScroll->setFrameShape(QFrame::NoFrame);
+    m_bandScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+
+    // The bands above, the event log below with the room the bands leave; the operator
+    // moves the line between them.
+    m_split->addWidget(m_bandScroll);
+    m_split->addWidget(m_events);
+    m_split->setStretchFactor(0, 0);
+    m_split->setStretchFactor(1, 1);
+    m_split->setChildrenCollapsible(false);
+    connect(m_split, &QSplitter::splitterMoved, this, [this] { m_splitMoved = true; });
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_header);
-    layout->addWidget(scroll, 1);
+    layout->addWidget(m_split, 1);
     setCentralWidget(central);
     statusBar()->addPermanentWidget(m_source);
     statusBar()->showMessage(QStringLiteral("Discovering the nodes of cluster %1 through etcd %2")
@@ -93,6 +109,27 @@ void ClusterWindow::addBand(const QString &nodeId)
     // Bands in id order; the stretch stays last.
     const int at = int(std::distance(m_bands.begin(), m_bands.find(nodeId)));
     m_bandLayout->insertWidget(at, band);
+}
+
+bool ClusterWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::LayoutRequest && watched == m_bandScroll->widget())
+        QTimer::singleShot(0, this, &ClusterWindow::fitSplit); // once the bands are laid out
+    return QMainWindow::eventFilter(watched, event);
+}
+
+// Every band in view when they fit above a log of useful height; else the bands scroll.
+void ClusterWindow::fitSplit()
+{
+    constexpr int kLogMin = 180;
+    const QList<int> sizes = m_split->sizes();
+    const int total = sizes.value(0) + sizes.value(1);
+    if (m_splitMoved || total <= 0)
+        return;
+    const int wanted = m_bandScroll->widget()->sizeHint().height();
+    const int bands = std::clamp(wanted, std::min(120, total / 2), std::max(total - kLogMin, total / 2));
+    if (bands != sizes.value(0))
+        m_split->setSizes({bands, total - bands});
 }
 
 void ClusterWindow::refreshActions()

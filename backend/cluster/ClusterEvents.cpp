@@ -7,13 +7,16 @@
 
 namespace shardscope {
 
-void ClusterEvents::add(const QString &kind, const QString &node, const QString &message, const QString &restartId)
+void ClusterEvents::add(const QString &kind, const QString &node, const QString &message, const QString &restartId,
+                        const QJsonObject &fields)
 {
     spdlog::info("cluster: {}", message.toStdString());
     std::lock_guard lock(m_mutex);
-    QJsonObject e{{QStringLiteral("seq"), double(++m_lastSeq)},
-                  {QStringLiteral("time_ms"), double(QDateTime::currentMSecsSinceEpoch())},
-                  {QStringLiteral("kind"), kind}, {QStringLiteral("message"), message}};
+    QJsonObject e = fields;
+    e.insert(QStringLiteral("seq"), double(++m_lastSeq));
+    e.insert(QStringLiteral("time_ms"), double(QDateTime::currentMSecsSinceEpoch()));
+    e.insert(QStringLiteral("kind"), kind);
+    e.insert(QStringLiteral("message"), message);
     if (!node.isEmpty())
         e.insert(QStringLiteral("node"), node);
     if (!restartId.isEmpty())

@@ -294,7 +294,8 @@ void ClusterNode::noteChanges(const ClusterView &before, const ClusterView &afte
     const QString state = after.restart.value(QStringLiteral("state")).toString();
     if (!id.isEmpty() && (id != before.restart.value(QStringLiteral("id")).toString()
                           || state != before.restart.value(QStringLiteral("state")).toString()))
-        m_events.add(QStringLiteral("cluster_restart"), {}, QStringLiteral("cluster restart %1: %2").arg(id, state), id);
+        m_events.add(QStringLiteral("cluster_restart"), {}, QStringLiteral("cluster restart %1: %2").arg(id, state), id,
+                     {{QStringLiteral("state"), state}});
     if (!id.isEmpty() && id == before.restart.value(QStringLiteral("id")).toString())
         noteSteps(before.restart, after.restart);
     const QString lastId = after.lastRestart.value(QStringLiteral("id")).toString();
@@ -303,10 +304,11 @@ void ClusterNode::noteChanges(const ClusterView &before, const ClusterView &afte
             std::lock_guard lock(m_mutex);
             ++m_restarts[{after.lastRestart.value(QStringLiteral("strategy")).toString(), after.lastRestart.value(QStringLiteral("state")).toString()}];
         }
+        const QString end = after.lastRestart.value(QStringLiteral("state")).toString();
+        const QString reason = after.lastRestart.value(QStringLiteral("reason")).toString();
         m_events.add(QStringLiteral("cluster_restart_finished"), {},
-                     QStringLiteral("cluster restart %1 ended %2%3").arg(lastId, after.lastRestart.value(QStringLiteral("state")).toString(),
-                         after.lastRestart.value(QStringLiteral("reason")).toString().isEmpty() ? QString()
-                             : QStringLiteral(": ") + after.lastRestart.value(QStringLiteral("reason")).toString()), lastId);
+                     QStringLiteral("cluster restart %1 ended %2%3").arg(lastId, end, reason.isEmpty() ? QString() : QStringLiteral(": ") + reason),
+                     lastId, {{QStringLiteral("state"), end}, {QStringLiteral("reason"), reason}});
     }
 }
 
@@ -320,7 +322,9 @@ void ClusterNode::noteSteps(const QJsonObject &before, const QJsonObject &after)
         if (step == was.at(i).toObject().value(QStringLiteral("step")).toString())
             continue;
         const QString node = now.at(i).toObject().value(QStringLiteral("id")).toString();
-        m_events.add(QStringLiteral("cluster_restart_step"), node, QStringLiteral("cluster restart %1: node %2 %3").arg(id, node, step), id);
+        const QString outcome = now.at(i).toObject().value(QStringLiteral("outcome")).toString();
+        m_events.add(QStringLiteral("cluster_restart_step"), node, QStringLiteral("cluster restart %1: node %2 %3").arg(id, node, step), id,
+                     {{QStringLiteral("step"), step}, {QStringLiteral("outcome"), outcome}});
     }
 }
 

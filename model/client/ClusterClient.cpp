@@ -28,6 +28,7 @@ ClusterClient::ClusterClient(QUrl etcd, QString cluster, QByteArray token, QObje
     , m_prefix(QStringLiteral("/shardscope/%1/members/").arg(m_cluster).toUtf8())
 {
     qRegisterMetaType<ClusterStatus>();
+    qRegisterMetaType<ClusterEventPage>();
     m_timer.setInterval(kDefaultIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, &ClusterClient::round);
 }
@@ -97,6 +98,24 @@ void ClusterClient::askStatus()
         m_misses = 0;
         m_answering = url;
         Q_EMIT statusReceived(decodeClusterStatus(json, QDateTime::currentMSecsSinceEpoch()));
+    });
+}
+
+void ClusterClient::fetchEvents(const QString &nodeUrl, std::uint64_t since)
+{
+    if (m_events || nodeUrl.isEmpty())
+        return;
+    // As many as a node keeps (ClusterEvents::kKept): a new node's whole log in one page.
+    const QString path = QStringLiteral("/v1/cluster/events?since=%1&limit=1000").arg(since);
+    QNetworkRequest request = serviceRequest(QUrl(nodeUrl), path, m_token);
+    request.setTransferTimeout(kRequestTimeoutMs);
+    m_events = m_manager.get(request);
+    connect(m_events, &QNetworkReply::finished, this, [this, nodeUrl, since, reply = m_events.data()] {
+        reply->deleteLater();
+        const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
+        // A node that does not answer is the status round's business: it moves on by itself.
+        if (reply->error() == QNetworkReply::NoError && statusOf(reply) == 200 && json.contains(QStringLiteral("last_seq")))
+            Q_EMIT eventsReceived(nodeUrl, since, decodeClusterEvents(json));
     });
 }
 

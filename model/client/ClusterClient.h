@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/client/ClusterEventPage.h"
 #include "model/client/ClusterStatus.h"
 
 #include <QNetworkAccessManager>
@@ -45,6 +46,13 @@ public:
     void requestRestart(const QString &strategy, int graceMs, int settleMs);
     void abortRestart();
 
+    // The node whose status came last (the one the console talks to), empty before any.
+    QString answeringUrl() const { return m_answering; }
+    // GET /v1/cluster/events?since=N of `nodeUrl`, one request at a time (a call while one
+    // is out is dropped: the next round asks again). Answers through eventsReceived() with
+    // the URL and `since` asked, so a reader can tell whose numbering the page is in.
+    void fetchEvents(const QString &nodeUrl, std::uint64_t since);
+
 Q_SIGNALS:
     void membersDiscovered(const std::vector<shardscope::ClusterMember> &members);
     void statusReceived(const shardscope::ClusterStatus &status);
@@ -52,6 +60,7 @@ Q_SIGNALS:
     void statusFailed(const QString &why);
     void etcdChanged(bool reachable); // reachable or not, or why not, changed
     void commandFinished(const QString &command, bool ok, const QString &message);
+    void eventsReceived(const QString &nodeUrl, quint64 since, const shardscope::ClusterEventPage &page);
 
 private:
     void round();
@@ -68,6 +77,7 @@ private:
     QTimer m_timer;
     QPointer<QNetworkReply> m_discovery;
     QPointer<QNetworkReply> m_status;
+    QPointer<QNetworkReply> m_events;
     QStringList m_urls;   // nodes known to etcd, in id order
     QString m_answering;  // the node whose status came last
     int m_misses = 0;     // status requests failed in a row

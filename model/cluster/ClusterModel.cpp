@@ -14,7 +14,13 @@ ClusterModel::ClusterModel(ClusterClient &client, QObject *parent)
     , m_client(client)
 {
     const auto now = [] { return QDateTime::currentMSecsSinceEpoch(); };
-    connect(&client, &ClusterClient::statusReceived, this, [this, now](const ClusterStatus &s) { applyStatus(s, now()); });
+    connect(&client, &ClusterClient::statusReceived, this, [this, now](const ClusterStatus &s) {
+        applyStatus(s, now());
+        askEvents();
+    });
+    connect(&client, &ClusterClient::eventsReceived, this, [this, now](const QString &url, quint64 since, const ClusterEventPage &page) {
+        m_events.applyPage(url, nodeIdAt(url), since, page, now());
+    });
     connect(&client, &ClusterClient::membersDiscovered, this,
             [this, now](const std::vector<ClusterMember> &m) { applyMembers(m, now()); });
     connect(&client, &ClusterClient::statusFailed, this, [this](const QString &why) {
@@ -118,6 +124,19 @@ void ClusterModel::requestRestart(const QString &strategy, int graceMs, int sett
 void ClusterModel::abortRestart()
 {
     m_client.abortRestart();
+}
+
+// The events come from the node whose status just came: the node the console talks to.
+void ClusterModel::askEvents()
+{
+    const QString url = m_client.answeringUrl();
+    m_client.fetchEvents(url, m_events.sinceFor(url));
+}
+
+QString ClusterModel::nodeIdAt(const QString &url) const
+{
+    auto it = std::find_if(m_rows.begin(), m_rows.end(), [&](const ClusterNodeRow &r) { return r.url == url; });
+    return it != m_rows.end() ? it->id : url;
 }
 
 void ClusterModel::applyStatus(const ClusterStatus &status, std::int64_t nowMs)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/cluster/ClusterEventLog.h"
 #include "model/cluster/ClusterNodes.h"
 
 #include <QObject>
@@ -54,6 +55,9 @@ public:
     // Why no status arrived last time, empty while statuses arrive.
     QString statusProblem() const { return m_statusProblem; }
 
+    // The cluster events of the node the console talks to, read after each status.
+    ClusterEventLog &events() { return m_events; }
+
     void requestRestart(const QString &strategy, int graceMs, int settleMs);
     void abortRestart();
 
@@ -70,6 +74,8 @@ Q_SIGNALS:
 private:
     void follow();
     void publish(const std::vector<ClusterNodeRow> &before);
+    void askEvents();
+    QString nodeIdAt(const QString &url) const;
 
     ClusterClient &m_client;
     std::vector<ClusterNodeRow> m_rows;
@@ -77,6 +83,7 @@ private:
     std::int64_t m_statusAtMs = 0;
     QString m_statusProblem;
     std::map<QString, std::unique_ptr<NodeFollower>> m_followers;
+    ClusterEventLog m_events;
     bool m_started = false;
 };
 

@@ -1,14 +1,39 @@
 #include "tests/support/EtcdProcess.h"
 
+#include "tests/support/ChildProcess.h"
 #include "tests/support/HttpTestClient.h"
 
+#include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTest>
 
+#include <cerrno>
+#include <csignal>
+#include <unistd.h>
+
 namespace shardscope::test {
+namespace {
+
+const QString kDirPrefix = QStringLiteral("shardscope-etcd-");
+
+// Data dirs are named after the test's pid. A test that crashed or was killed ran no
+// destructor (its etcd died with it, ChildProcess.h): its dir, with etcd's ~128 MB of
+// preallocated WAL, is removed by the next test that starts an etcd.
+void removeDirsOfDeadTests()
+{
+    QDir tmp(QDir::tempPath());
+    for (const QString &name : tmp.entryList({kDirPrefix + QLatin1Char('*')}, QDir::Dirs | QDir::NoDotAndDotDot)) {
+        bool ok = false;
+        const pid_t pid = pid_t(name.mid(kDirPrefix.size()).section(QLatin1Char('-'), 0, 0).toLong(&ok));
+        if (ok && pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH)
+            QDir(tmp.filePath(name)).removeRecursively();
+    }
+}
+
+} // namespace
 
 quint16 freeLocalPort()
 {
@@ -41,13 +66,16 @@ bool EtcdProcess::launch(QString *error, int timeoutMs)
         *error = QStringLiteral("etcd is not installed (scripts/install-deps.sh installs etcd-server)");
         return false;
     }
-    m_dir = std::make_unique<QTemporaryDir>();
+    removeDirsOfDeadTests();
+    m_dir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QLatin1Char('/') + kDirPrefix + QString::number(::getpid())
+                                            + QStringLiteral("-XXXXXX"));
     const quint16 client = freeLocalPort();
     const quint16 peer = freeLocalPort();
     m_url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(client));
     const QString peerUrl = QStringLiteral("http://127.0.0.1:%1").arg(peer);
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::MergedChannels);
+    dieWithTest(*m_process);
     m_process->start(etcd, {QStringLiteral("--name"), QStringLiteral("t"),
                             QStringLiteral("--data-dir"), m_dir->path() + QStringLiteral("/data"),
                             QStringLiteral("--listen-client-urls"), urlText(),

@@ -1,5 +1,6 @@
 #include "tests/support/HaproxyProcess.h"
 
+#include "tests/support/ChildProcess.h"
 #include "tests/support/EtcdProcess.h"
 #include "tests/support/HttpTestClient.h"
 
@@ -42,6 +43,7 @@ bool HaproxyProcess::start(const QList<quint16> &backends, QString *error, int t
     file.close();
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::MergedChannels);
+    dieWithTest(*m_process);
     m_process->start(haproxy, {QStringLiteral("-db"), QStringLiteral("-f"), path});
     const bool up = QTest::qWaitFor([&] {
         if (m_process->state() == QProcess::NotRunning)

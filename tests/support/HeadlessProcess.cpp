@@ -1,5 +1,7 @@
 #include "tests/support/HeadlessProcess.h"
 
+#include "tests/support/ChildProcess.h"
+
 #include <QRegularExpression>
 #include <QTest>
 
@@ -7,6 +9,7 @@ namespace shardscope::test {
 
 quint16 startHeadless(QProcess &process, const QStringList &args, quint16 port, int timeoutMs, QByteArray *consumed)
 {
+    dieWithTest(process);
     process.start(QStringLiteral(SHARDSCOPE_BINARY),
                   QStringList{QStringLiteral("--headless")} + args
                       + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port)});

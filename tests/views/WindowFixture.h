@@ -15,6 +15,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QLineEdit>
+#include <QPointer>
 #include <QTest>
 #include <QTimer>
 
@@ -44,7 +45,8 @@ struct Fixture {
 };
 
 // Runs `fn` on the next modal dialog of that type that opens (exec() blocks the test
-// until it closes).
+// until it closes). A dialog `fn` left open (a check in it failed before its click) is
+// rejected, so exec() returns and the test fails instead of hanging to its timeout.
 template <typename Dialog = RestartDialog>
 inline void onNextDialog(std::function<void(Dialog &)> fn)
 {
@@ -54,7 +56,10 @@ inline void onNextDialog(std::function<void(Dialog &)> fn)
         if (auto *dialog = qobject_cast<Dialog *>(QApplication::activeModalWidget())) {
             poll->stop();
             poll->deleteLater();
+            QPointer<Dialog> open(dialog);
             fn(*dialog);
+            if (open && open->isVisible())
+                open->reject();
         }
     });
     poll->start();
