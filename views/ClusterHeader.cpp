@@ -2,6 +2,7 @@
 
 #include "model/cluster/ClusterModel.h"
 
+#include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -34,7 +35,10 @@ QString restartLine(const ClusterModel &m)
     const ClusterRestartStatus *r = m.restart();
     if (!r)
         return QStringLiteral("no cluster restart yet");
-    const QString head = QStringLiteral("%1 restart %2").arg(r->strategy, r->id);
+    QString head = QStringLiteral("%1 restart %2").arg(r->strategy, r->id);
+    if (r->createdMs > 0)
+        head += QStringLiteral(" (requested %1 through %2)")
+                    .arg(QDateTime::fromMSecsSinceEpoch(r->createdMs).toString(QStringLiteral("HH:mm:ss")), r->acceptedBy);
     if (r->running)
         return QStringLiteral("%1: %2").arg(head, r->state);
     return QStringLiteral("last %1: %2%3").arg(head, r->state, r->reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(r->reason));

@@ -28,14 +28,16 @@ ClusterNodeStatus nodeOf(const QJsonObject &n, std::int64_t receivedAtMs)
     return s;
 }
 
-ClusterRestartStatus restartOf(const QJsonObject &r)
+ClusterRestartStatus restartOf(const QJsonObject &r, bool current)
 {
     ClusterRestartStatus out;
     out.id = text(r, "id");
     out.strategy = text(r, "strategy");
     out.state = text(r, "state");
     out.reason = text(r, "reason");
-    out.running = out.state == QLatin1String("pending") || out.state == QLatin1String("running");
+    out.createdMs = std::int64_t(r.value(QStringLiteral("created_ms")).toDouble());
+    out.acceptedBy = text(r, "accepted_by");
+    out.running = current; // a lockstep restart past its mark ("committed") still runs
     return out;
 }
 
@@ -58,7 +60,7 @@ ClusterStatus decodeClusterStatus(const QJsonObject &json, std::int64_t received
     const QJsonObject journal = running.isEmpty() ? json.value(QStringLiteral("last_restart")).toObject() : running;
     s.hasRestart = !journal.isEmpty();
     if (s.hasRestart)
-        s.restart = restartOf(journal);
+        s.restart = restartOf(journal, !running.isEmpty());
     // Steps are the running restart's only: a finished one leaves every band without one.
     for (const QJsonValue &v : running.value(QStringLiteral("nodes")).toArray()) {
         const QJsonObject step = v.toObject();

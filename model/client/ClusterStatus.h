@@ -30,9 +30,13 @@ struct ClusterNodeStatus {
 struct ClusterRestartStatus {
     QString id;
     QString strategy;
-    QString state;  // "pending", "running", "completed", "failed", "aborted"
+    // "pending", "running", lockstep's "committed" and "rolling_back"; once over
+    // "completed", "rolled_back", "failed" or "aborted".
+    QString state;
     QString reason; // why it failed or stopped, empty otherwise
-    bool running = false;
+    std::int64_t createdMs = 0; // wall clock, when a node accepted the request
+    QString acceptedBy;         // that node
+    bool running = false;       // restart/current, not history
 };
 
 // GET /v1/cluster/status decoded for the console.

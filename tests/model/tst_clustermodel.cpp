@@ -92,6 +92,29 @@ private Q_SLOTS:
             QVERIFY(n.step.isEmpty());
     }
 
+    void a_lockstep_restart_past_its_commit_mark_or_rolling_back_still_runs_data()
+    {
+        QTest::addColumn<QString>("state");
+        QTest::newRow("committed") << QStringLiteral("committed");
+        QTest::newRow("rolling back") << QStringLiteral("rolling_back");
+    }
+    void a_lockstep_restart_past_its_commit_mark_or_rolling_back_still_runs()
+    {
+        QFETCH(QString, state);
+        QJsonObject doc = threeNodes();
+        QJsonObject current = doc.value(QStringLiteral("restart")).toObject();
+        current.insert(QStringLiteral("strategy"), QStringLiteral("lockstep"));
+        current.insert(QStringLiteral("state"), state);
+        current.insert(QStringLiteral("created_ms"), 1796218255210.0);
+        current.insert(QStringLiteral("accepted_by"), QStringLiteral("n2"));
+        doc.insert(QStringLiteral("restart"), current);
+        const ClusterStatus s = decodeClusterStatus(doc, kNow);
+        QVERIFY(s.hasRestart && s.restart.running); // Restart All stays off, the header says it runs
+        QCOMPARE(s.restart.state, state);
+        QCOMPARE(s.restart.createdMs, std::int64_t(1796218255210));
+        QCOMPARE(s.restart.acceptedBy, QStringLiteral("n2"));
+    }
+
     void lost_and_left_nodes_keep_their_rows_with_the_instant_they_were_last_seen()
     {
         std::vector<ClusterNodeRow> rows;
