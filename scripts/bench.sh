@@ -91,9 +91,6 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { if (v !~ /^-?[0-9.]+$/) 
   ok = (op == "<=") ? (v + 0 <= t + 0) : (v + 0 >= t + 0); print ok ? "met" : "**missed**" }'; }
 
 rj=$(json restart); aj=$(json actor); hj=$(json http); cj=$(json console)
-idle=$(grep -o '"idle":{.*' <<<"$rj" || true)
-idle_p50=$(grep -o '"e2e_ms":{[^}]*}' <<<"$idle" | grep -o '"p50":[0-9.]*' | cut -d: -f2)
-idle_max=$(grep -o '"e2e_ms":{[^}]*}' <<<"$idle" | grep -o '"max":[0-9.]*' | cut -d: -f2)
 phased_failed=$(grep -o '"phased":{"restarts":[0-9]*,"not_completed":[0-9]*,"requests":[0-9]*,"failed":[0-9]*' <<<"$rj" \
                 | awk -F'"failed":' '{s += $2} END {print s + 0}')
 not_completed=$(grep -o '"phased":{"restarts":[0-9]*,"not_completed":[0-9]*' <<<"$rj" | awk -F'"not_completed":' '{s += $2} END {print s + 0}')
@@ -134,6 +131,7 @@ except (KeyError, IndexError, ValueError, TypeError, StopIteration):
     print("?")' "$2"; }
 cluster_field() { json_field cluster "$1"; }
 # Issue 15's figures: restart at 64 shards, idle restarts at 64 and 1024, a resting 1024-shard service.
+idle_p50=$(json_field restart idle.e2e_ms.p50); idle_max=$(json_field restart idle.e2e_ms.max)
 p64_added=$(json_field restart rows.shards=64.phased.added_ms.p99)
 p64_requests=$(json_field restart rows.shards=64.phased.requests_during_restart)
 idle64_p50=$(json_field restart idle_rows.shards=64.e2e_ms.p50)
