@@ -113,29 +113,55 @@ private Q_SLOTS:
         QCOMPARE(admin.post("/v1/cluster/restart", R"({"max_unavailable":0})").status, 400);
     }
 
+    void a_coordinator_killed_mid_restart_is_replaced_within_the_ttl_and_the_journal_ends_with_the_outcome_data()
+    {
+        QTest::addColumn<QString>("step");
+        QTest::addColumn<int>("graceMs");
+        QTest::addColumn<QByteArray>("fault");
+        QTest::newRow("a1 in its grace period") << QStringLiteral("unready") << 2000 << QByteArray();
+        QTest::newRow("a1 restarting") << QStringLiteral("restarting") << 300 << QByteArray(R"({"fault":"slow_create","ms":2500})");
+        QTest::newRow("a1 settling") << QStringLiteral("settling") << 300 << QByteArray();
+    }
     void a_coordinator_killed_mid_restart_is_replaced_within_the_ttl_and_the_journal_ends_with_the_outcome()
     {
+        QFETCH(QString, step);
+        QFETCH(int, graceMs);
+        QFETCH(QByteArray, fault);
+        const QString cluster = QStringLiteral("failover") + QString::number(graceMs) + QString::number(fault.size());
+        const QStringList faults{QStringLiteral("--enable-faults")};
         Nodes nodes;
-        nodes.push_back(startNode(m_etcd.urlText(), QStringLiteral("z0"), 2, 2, QStringLiteral("failover"))); // first: elected
+        nodes.push_back(startNode(m_etcd.urlText(), QStringLiteral("z0"), 2, 2, cluster, faults)); // first: elected
         QVERIFY(nodes[0]->port);
         QTRY_COMPARE_WITH_TIMEOUT(nodes[0]->clusterStatus().value(QStringLiteral("coordinator")).toString(), QStringLiteral("z0"), 3000);
         for (const char *id : {"a1", "a2"})
-            nodes.push_back(startNode(m_etcd.urlText(), QLatin1String(id), 2, 2, QStringLiteral("failover")));
+            nodes.push_back(startNode(m_etcd.urlText(), QLatin1String(id), 2, 2, cluster, faults));
         QVERIFY(nodes[1]->port && nodes[2]->port);
         QTRY_VERIFY_WITH_TIMEOUT(formed(nodes), 5000);
         const double before = versionOf(*nodes[1]);
-
         HttpTestClient admin("127.0.0.1", nodes[1]->port);
-        const auto accepted = admin.post("/v1/cluster/restart", R"({"grace_ms":300,"settle_ms":300})");
+        if (!fault.isEmpty())
+            QCOMPARE(admin.post("/v1/faults", fault).status, 200);
+
+        const auto accepted = admin.post("/v1/cluster/restart", QStringLiteral(R"({"grace_ms":%1,"settle_ms":300})").arg(graceMs).toUtf8());
         QCOMPARE(accepted.status, 202);
         const double id = accepted.json().value(QStringLiteral("restart_id")).toDouble();
-        // The order is a1, a2, z0: kill the coordinator once a1 is through.
-        QTRY_COMPARE_WITH_TIMEOUT(journalNode(nodes[1]->clusterStatus().value(QStringLiteral("restart")).toObject(), QStringLiteral("a1"))
-                                      .value(QStringLiteral("step")).toString(), QStringLiteral("settling"), 10000);
+        // The order is a1, a2, z0: kill the coordinator while a1 is at `step` (its own
+        // report for "unready" and "restarting", the coordinator's step for "settling").
+        const auto a1Step = [&] {
+            HttpTestClient http("127.0.0.1", nodes[1]->port, 2000);
+            if (step == QLatin1String("settling"))
+                return journalNode(nodes[1]->clusterStatus().value(QStringLiteral("restart")).toObject(), QStringLiteral("a1"))
+                    .value(QStringLiteral("step")).toString();
+            const bool restarting = http.get("/v1/service/status").json().value(QStringLiteral("phase")).toString() == QLatin1String("restarting");
+            const bool unready = http.get("/v1/service/ready").status == 503;
+            return restarting ? QStringLiteral("restarting") : unready ? QStringLiteral("unready") : QString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(a1Step(), step, 10000);
         nodes[0]->signal(SIGKILL);
         QElapsedTimer sinceKill;
         sinceKill.start();
-        QTRY_VERIFY_WITH_TIMEOUT(!finishedRestart(*nodes[1], id).isEmpty(), 2000 + 5000);
+        // TTL + 5 s, plus what is left of a1's grace period: the new coordinator waits it out.
+        QTRY_VERIFY_WITH_TIMEOUT(!finishedRestart(*nodes[1], id).isEmpty(), 2000 + 5000 + graceMs);
         qInfo("the restart ended %lld ms after its coordinator was killed (lease TTL 2 s)", qint64(sinceKill.elapsed()));
 
         const QJsonObject done = finishedRestart(*nodes[1], id);
