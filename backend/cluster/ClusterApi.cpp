@@ -5,6 +5,7 @@
 
 #include <QMetaObject>
 #include <QPointer>
+#include <QUuid>
 
 namespace shardscope {
 
@@ -25,6 +26,7 @@ void ClusterApi::start(const QString &nodeUrl)
     m_config.nodeUrl = nodeUrl;
     if (m_config.nodeId.isEmpty())
         m_config.nodeId = QUrl(nodeUrl).authority();
+    m_config.run = QUuid::createUuid().toString(QUuid::WithoutBraces);
     auto *node = new ClusterNode(m_config, m_service);
     node->moveToThread(&m_thread);
     m_thread.start();

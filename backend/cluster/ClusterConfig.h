@@ -19,6 +19,10 @@ struct ClusterConfig {
     // The node's bearer token (--token-file): its coordinator sends it with the commit it
     // pushes to the other nodes, so a cluster's nodes share one token.
     QByteArray token;
+    // This process's run of the node (random, new at every start). Reports and
+    // leadership belong to a run, not to an id: a node restarted within the lease TTL
+    // is a new run, and nothing its predecessor said counts for it.
+    QString run;
 
     QByteArray prefix() const { return QByteArray("/shardscope/") + cluster.toUtf8() + '/'; }
     QByteArray key(const QString &rest) const { return prefix() + rest.toUtf8(); }

@@ -12,6 +12,7 @@ struct ClusterContext {
     const ClusterConfig &config;
     EtcdClient &etcd;
     std::function<std::int64_t()> leaderRevision; // our term's fence, 0 when not the coordinator
+    std::function<std::int64_t()> lease;          // this run's lease, 0 while unregistered
 };
 
 // Wall-clock epoch ms: journal times are compared across nodes (and coordinators).

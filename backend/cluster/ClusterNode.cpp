@@ -56,7 +56,7 @@ std::int64_t ClusterNode::nowMs()
 void ClusterNode::start()
 {
     m_etcd = std::make_unique<EtcdClient>(m_config.etcd);
-    const ClusterContext context{m_config, *m_etcd, [this] { return m_leaderRevision; }};
+    const ClusterContext context{m_config, *m_etcd, [this] { return m_leaderRevision; }, [this] { return m_lease; }};
     m_nodeRestart = std::make_unique<NodeRestart>(context, m_service, m_unready);
     m_nodeLockstep = std::make_unique<NodeLockstep>(context, m_service);
     m_rolling = std::make_unique<RollingRun>(context);
@@ -133,7 +133,8 @@ void ClusterNode::grant()
 QByteArray ClusterNode::memberValue() const
 {
     return compact({{QStringLiteral("id"), m_config.nodeId}, {QStringLiteral("url"), m_config.nodeUrl},
-                    {QStringLiteral("shards"), m_service.shardCount()}, {QStringLiteral("epoch_ms"), double(m_epochMs)}});
+                    {QStringLiteral("shards"), m_service.shardCount()}, {QStringLiteral("epoch_ms"), double(m_epochMs)},
+                    {QStringLiteral("run"), m_config.run}});
 }
 
 void ClusterNode::registerKeys()

@@ -21,10 +21,12 @@ void ClusterView::apply(const QByteArray &prefix, const std::vector<etcd::KeyVal
     std::map<QString, std::pair<QJsonObject, std::int64_t>> statuses;
     coordinator.clear();
     leaderCreateRevision = 0;
+    leaderLease = 0;
     restart = {};
     restartModRevision = 0;
     abortRequested.clear();
     progress.clear();
+    progressRevision.clear();
     std::int64_t newestHistory = -1;
     for (const etcd::KeyValue &kv : kvs) {
         const QString rest = QString::fromUtf8(kv.key.mid(prefix.size()));
@@ -36,6 +38,8 @@ void ClusterView::apply(const QByteArray &prefix, const std::vector<etcd::KeyVal
             n.id = id;
             n.url = value.value(QStringLiteral("url")).toString();
             n.shards = value.value(QStringLiteral("shards")).toInt();
+            n.run = value.value(QStringLiteral("run")).toString();
+            n.lease = kv.lease;
         } else if (rest.startsWith(QLatin1String("status/"))) {
             statuses[rest.mid(7)] = {value, kv.modRevision};
         } else if (rest.startsWith(QLatin1String("left/"))) {
@@ -43,6 +47,7 @@ void ClusterView::apply(const QByteArray &prefix, const std::vector<etcd::KeyVal
         } else if (rest == QLatin1String("leader")) {
             coordinator = value.value(QStringLiteral("id")).toString();
             leaderCreateRevision = kv.createRevision;
+            leaderLease = kv.lease;
         } else if (rest == QLatin1String("restart/current")) {
             restart = value;
             restartModRevision = kv.modRevision;
@@ -50,6 +55,7 @@ void ClusterView::apply(const QByteArray &prefix, const std::vector<etcd::KeyVal
             abortRequested = value.value(QStringLiteral("id")).toVariant().toString();
         } else if (rest.startsWith(QLatin1String("restart/node/"))) {
             progress[rest.mid(13)] = value;
+            progressRevision[rest.mid(13)] = kv.modRevision;
         } else if (rest.startsWith(QLatin1String("restart/history/")) && kv.modRevision > newestHistory) {
             newestHistory = kv.modRevision;
             lastRestart = value;

@@ -21,6 +21,8 @@ struct NodeView {
     QString state = QStringLiteral("up"); // "up", "lost" (its lease expired) or "left" (it said goodbye)
     std::int64_t lastSeenMs = 0;          // local steady ms when its status last changed in etcd
     std::int64_t statusRevision = 0;
+    QString run;             // members/<id>'s run: a report from another run is not this node's
+    std::int64_t lease = 0;  // members/<id>'s lease
 };
 
 // The cluster as one node last read it from etcd: a value, copied to the HTTP thread.
@@ -37,9 +39,11 @@ struct ClusterView {
     std::int64_t readAtMs = 0;   // local steady ms of the last successful read
     // For the coordinator's fences and steps.
     std::int64_t leaderCreateRevision = 0;
+    std::int64_t leaderLease = 0; // the leader key's lease: leadership belongs to that run
     std::int64_t restartModRevision = 0;
     QString abortRequested;      // restart/abort names this restart id
     std::map<QString, QJsonObject> progress; // restart/node/<id>: a node's own report
+    std::map<QString, std::int64_t> progressRevision; // restart/node/<id>'s mod revision
 
     // Folds one read of the cluster's prefix into the view: nodes that vanished
     // without a goodbye become "lost", ones with one become "left".

@@ -94,7 +94,7 @@ PhasedRestart::PhasedRestart(ServiceCore &core, const RestartOptions &options, s
     , m_shuttingDown(shuttingDown)
     , m_commitPoint(commitPoint)
     , m_oldVersion(core.version())
-    , m_newVersion(core.version() + 1)
+    , m_newVersion(options.targetVersion > 0 ? Version(options.targetVersion) : core.version() + 1)
 {
 }
 
@@ -149,6 +149,11 @@ bool PhasedRestart::prepare(QString *why)
                             .arg(m_newVersion).arg(QLatin1String(toString(m_options.admission))));
     // Read before the gate closes: held clients never wait for a file, and a bad one
     // aborts the restart with nothing changed.
+    if (m_newVersion <= m_oldVersion) {
+        *why = QStringLiteral("the target v%1 is not above the running v%2").arg(m_newVersion).arg(m_oldVersion);
+        endPhase(ServicePhase::Preparing, started, QStringLiteral("failed"), *why);
+        return false;
+    }
     QString loadError;
     m_newGraph = m_core.loadGraph(m_newVersion, &loadError);
     if (!m_newGraph) {

@@ -11,6 +11,9 @@ namespace {
 
 QString name(std::string_view s) { return QString::fromLatin1(s.data(), qsizetype(s.size())); }
 
+constexpr const char *kTargetVersion = "target_version";
+constexpr std::int64_t kMaxTargetVersion = std::int64_t(1) << 52; // exact in a JSON number
+
 // Order matters: it is the order of toJson(), of --help and of "known: ..." in errors.
 constexpr std::array<RestartSetting, 9> kSettings = {{
     {"mode", "restart-mode", "MODE", "Default restart mode: phased or legacy.", "phased, legacy", 0},
@@ -110,16 +113,19 @@ QJsonObject RestartOptions::toJson() const
         else
             json.insert(name(s.key), double(s.valueOf(*this)));
     }
+    if (targetVersion > 0)
+        json.insert(QLatin1String(kTargetVersion), double(targetVersion));
     return json;
 }
 
 bool RestartOptions::applyJson(const QJsonObject &json, QString *error)
 {
     for (auto it = json.begin(); it != json.end(); ++it) {
-        if (!findRestartSetting(it.key().toStdString())) {
+        if (it.key() != QLatin1String(kTargetVersion) && !findRestartSetting(it.key().toStdString())) {
             QStringList known;
             for (const RestartSetting &s : kSettings)
                 known << name(s.key);
+            known << QLatin1String(kTargetVersion);
             *error = QStringLiteral("unknown restart option '%1' (known: %2)").arg(it.key(), known.join(QStringLiteral(", ")));
             return false;
         }
@@ -129,6 +135,15 @@ bool RestartOptions::applyJson(const QJsonObject &json, QString *error)
         const QJsonValue v = json.value(name(s.key));
         if (!v.isUndefined() && !readSetting(s, v, next, error))
             return false;
+    }
+    const QJsonValue target = json.value(QLatin1String(kTargetVersion));
+    if (!target.isUndefined()) {
+        const double t = target.toDouble(-1);
+        if (!target.isDouble() || t < 1 || t > kMaxTargetVersion || t != double(std::int64_t(t))) {
+            *error = QStringLiteral("%1 must be an integer in [1, %2]").arg(QLatin1String(kTargetVersion)).arg(kMaxTargetVersion);
+            return false;
+        }
+        next.targetVersion = std::int64_t(t);
     }
     *this = next;
     return true;

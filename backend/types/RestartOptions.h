@@ -25,6 +25,10 @@ struct RestartOptions {
     int verifyTimeoutMs = 2000;
     int holdDeadlineMs = 30000;        // a held request older than this is refused with 503
     std::size_t holdCapacity = 10000;  // held requests beyond this are refused with 503
+    // The version the restart moves to; 0: one above the running version. A cluster
+    // restart names one target for every node, so skew heals in one pass. Not a default
+    // setting (no option, no --help line): only a request or a cluster journal sets it.
+    std::int64_t targetVersion = 0;
 
     QJsonObject toJson() const;
     // Overrides the fields present in `json`. An unknown key, a wrong type or a value out of
