@@ -1,6 +1,7 @@
 #include "backend/cluster/ClusterApi.h"
 
 #include "backend/cluster/ClusterNode.h"
+#include "backend/cluster/NodeLockstep.h"
 #include "backend/cluster/RestartRequest.h"
 
 #include <QMetaObject>
@@ -58,10 +59,27 @@ QJsonObject ClusterApi::status() const
     return s;
 }
 
-bool ClusterApi::readinessHeld() const
+ClusterApi::Readiness ClusterApi::readiness() const
 {
     ClusterNode *node = m_node.load();
-    return node && node->readinessHeld();
+    if (!node)
+        return {};
+    if (node->readinessHeld())
+        return {true, false, QStringLiteral("a cluster restart is about to restart this node")};
+    const NodeLockstep *started = node->lockstepIfStarted();
+    if (!started)
+        return {};
+    const NodeLockstep &lockstep = *started;
+    switch (lockstep.readiness()) {
+    case NodeLockstep::Readiness::Holding:
+        return {false, true, lockstep.readinessWhy()};
+    case NodeLockstep::Readiness::Uncertain:
+    case NodeLockstep::Readiness::Behind:
+        return {true, false, lockstep.readinessWhy()};
+    case NodeLockstep::Readiness::Normal:
+        break;
+    }
+    return {};
 }
 
 QJsonObject ClusterApi::events(std::uint64_t since, std::uint64_t limit) const
@@ -109,6 +127,16 @@ void ClusterApi::requestAbort(QObject *context, Done done)
         return done({CommandTicket::refused(Refusal::ShuttingDown, QStringLiteral("cluster mode is not running")), {}});
     QMetaObject::invokeMethod(node, [node, done = onContext(context, std::move(done))] {
         abortClusterRestart(*node, done);
+    });
+}
+
+void ClusterApi::lockstepOutcome(const QByteArray &body, QObject *context, Done done)
+{
+    ClusterNode *node = m_node.load();
+    if (!node)
+        return done({CommandTicket::refused(Refusal::ShuttingDown, QStringLiteral("cluster mode is not running")), {}});
+    QMetaObject::invokeMethod(node, [node, body, done = onContext(context, std::move(done))] {
+        answerLockstepOutcome(*node, body, done);
     });
 }
 

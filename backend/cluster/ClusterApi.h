@@ -38,8 +38,16 @@ public:
 
     const ClusterConfig &config() const { return m_config; }
     QJsonObject status() const;
-    // True while a cluster restart holds this node's readiness at 503 (balancer drain).
-    bool readinessHeld() const;
+    // What cluster mode says of this node's readiness (any thread): `held` while a rolling
+    // restart drains the balancer or the node cannot serve the cluster's version; `holding`
+    // while a lockstep restart holds requests at the closed gate (they will be answered,
+    // so the balancer keeps sending: a lockstep restart must not empty it).
+    struct Readiness {
+        bool held = false;
+        bool holding = false;
+        QString why;
+    };
+    Readiness readiness() const;
     QJsonObject events(std::uint64_t since, std::uint64_t limit) const;
     // Prometheus text for /metrics (shardscope_cluster_*); empty before start().
     QByteArray metricsText() const;
@@ -48,8 +56,11 @@ public:
     // plus the node-level restart options}.
     void requestRestart(const QByteArray &body, const QString &client, QObject *context, Done done);
     void requestAbort(QObject *context, Done done);
-    // POST /v1/cluster/commit: a lockstep coordinator's commit, pushed to this node.
+    // POST /v1/cluster/commit: a lockstep coordinator's wake-up after its commit mark.
     void pushCommit(const QByteArray &body, QObject *context, Done done);
+    // POST /v1/cluster/lockstep/outcome: what this node knows of a lockstep restart's
+    // outcome, asked by an uncertain peer.
+    void lockstepOutcome(const QByteArray &body, QObject *context, Done done);
 
 private:
     ClusterConfig m_config;

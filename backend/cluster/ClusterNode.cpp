@@ -60,7 +60,8 @@ void ClusterNode::start()
     m_nodeRestart = std::make_unique<NodeRestart>(context, m_service, m_unready);
     m_nodeLockstep = std::make_unique<NodeLockstep>(context, m_service);
     m_rolling = std::make_unique<RollingRun>(context);
-    m_lockstep = std::make_unique<LockstepRun>(context);
+    m_lockstep = std::make_unique<LockstepRun>(context, *m_nodeLockstep);
+    m_lockstepStarted.store(m_nodeLockstep.get());
     m_epochMs = nowMs();
     m_pollTimer.setInterval(m_config.pollMs);
     connect(&m_pollTimer, &QTimer::timeout, this, &ClusterNode::poll);

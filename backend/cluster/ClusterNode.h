@@ -43,6 +43,8 @@ public:
     std::int64_t leaderRevision() const { return m_leaderRevision; }
     bool registered() const { return m_lease != 0; }
     NodeLockstep &lockstep() { return *m_nodeLockstep; }
+    // Any thread: null until start() made it.
+    const NodeLockstep *lockstepIfStarted() const { return m_lockstepStarted.load(); }
 
     // Any thread.
     ClusterView view() const;
@@ -88,6 +90,7 @@ private:
     std::int64_t m_epochMs = 0;
 
     std::atomic<bool> m_unready{false}; // a rolling restart holds readiness at 503
+    std::atomic<const NodeLockstep *> m_lockstepStarted{nullptr};
     mutable std::mutex m_mutex;
     ClusterView m_view; // guarded by m_mutex
     RestartCounts m_restarts; // guarded by m_mutex

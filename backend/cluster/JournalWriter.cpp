@@ -5,6 +5,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
+#include <optional>
+
 namespace shardscope {
 
 bool JournalWriter::finished(const QString &state)
@@ -13,24 +16,26 @@ bool JournalWriter::finished(const QString &state)
         || state == QLatin1String("rolled_back");
 }
 
-void JournalWriter::write(const ClusterView &view, QJsonObject journal, std::function<void()> written)
+void JournalWriter::write(const ClusterView &view, QJsonObject journal, std::function<void()> written, QJsonArray compares)
 {
+    if (m_node.leaderRevision() <= 0)
+        return spdlog::warn("cluster: journal write skipped: this node holds no fence"); // 0 would read "no leader"
     journal.insert(QStringLiteral("fence"), etcd::int64Text(m_node.leaderRevision()));
     journal.insert(QStringLiteral("coordinator"), m_node.config.nodeId);
     journal.insert(QStringLiteral("updated_ms"), double(clusterNowMs()));
     if (finished(journal.value(QStringLiteral("state")).toString()))
         finish(view, journal);
     else
-        put(view, journal, std::move(written));
+        put(view, journal, std::move(written), std::move(compares));
 }
 
-void JournalWriter::put(const ClusterView &view, const QJsonObject &journal, std::function<void()> written)
+void JournalWriter::put(const ClusterView &view, const QJsonObject &journal, std::function<void()> written, QJsonArray compares)
 {
     const ClusterConfig &c = m_node.config;
     const QByteArray current = c.key(QStringLiteral("restart/current"));
-    const QJsonObject t = etcd::txn({etcd::compareCreate(c.key(QStringLiteral("leader")), m_node.leaderRevision()),
-                                     etcd::compareMod(current, view.restartModRevision)},
-                                    {etcd::requestPut(current, QJsonDocument(journal).toJson(QJsonDocument::Compact))});
+    compares.prepend(etcd::compareMod(current, view.restartModRevision));
+    compares.prepend(etcd::compareCreate(c.key(QStringLiteral("leader")), m_node.leaderRevision()));
+    const QJsonObject t = etcd::txn(compares, {etcd::requestPut(current, QJsonDocument(journal).toJson(QJsonDocument::Compact))});
     m_writing = true;
     m_node.etcd.txn(t, [this, written = std::move(written)](const EtcdReply &r) {
         m_writing = false;
@@ -61,14 +66,62 @@ void JournalWriter::finish(const ClusterView &view, const QJsonObject &journal)
     });
 }
 
-void putNodeReport(const ClusterContext &node, const QJsonObject &report)
+namespace {
+
+// Cluster thread only: the report each node has in flight and the one to send next.
+struct ReportQueue {
+    bool inFlight = false;
+    std::optional<std::pair<ClusterContext, QJsonObject>> next;
+};
+std::map<QByteArray, ReportQueue> &reportQueues()
+{
+    static std::map<QByteArray, ReportQueue> queues;
+    return queues;
+}
+
+// One queue per node run (a run that ends with a put in flight leaves its queue behind).
+QByteArray queueKey(const ClusterContext &node)
+{
+    return node.config.key(QStringLiteral("restart/node/") + node.config.nodeId) + ' ' + node.config.run.toUtf8() + ' '
+        + QByteArray::number(quintptr(&node.config));
+}
+
+void sendReport(const ClusterContext &node, QJsonObject report)
 {
     const QString self = node.config.nodeId;
-    node.etcd.put(node.config.key(QStringLiteral("restart/node/") + self), QJsonDocument(report).toJson(QJsonDocument::Compact), 0,
-                  [self](const EtcdReply &r) {
+    const QByteArray key = node.config.key(QStringLiteral("restart/node/") + self);
+    const QByteArray queue = queueKey(node);
+    report.insert(QStringLiteral("run"), node.config.run);
+    reportQueues()[queue].inFlight = true;
+    node.etcd.put(key, QJsonDocument(report).toJson(QJsonDocument::Compact), node.lease ? node.lease() : 0,
+                  [self, queue](const EtcdReply &r) {
         if (!r.ok)
             spdlog::warn("cluster: {} could not report its restart step: {}", self.toStdString(), r.error.toStdString());
+        ReportQueue &q = reportQueues()[queue];
+        q.inFlight = false;
+        if (q.next) {
+            auto [context, next] = std::move(*q.next);
+            q.next.reset();
+            sendReport(context, next);
+        }
     });
+}
+
+} // namespace
+
+void putNodeReport(const ClusterContext &node, const QJsonObject &report)
+{
+    ReportQueue &q = reportQueues()[queueKey(node)];
+    if (q.inFlight)
+        q.next.emplace(node, report); // replaces an older waiting one: latest wins
+    else
+        sendReport(node, report);
+}
+
+QJsonObject compareLease(const QByteArray &key, std::int64_t lease)
+{
+    return {{QStringLiteral("key"), etcd::b64(key)}, {QStringLiteral("target"), QStringLiteral("LEASE")},
+            {QStringLiteral("result"), QStringLiteral("EQUAL")}, {QStringLiteral("lease"), etcd::int64Text(lease)}};
 }
 
 } // namespace shardscope

@@ -3,6 +3,7 @@
 #include "backend/cluster/ClusterContext.h"
 #include "backend/cluster/ClusterView.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 
 #include <functional>
@@ -21,21 +22,29 @@ public:
     // Stamps the fence, the coordinator and the time, then puts the journal or, once it
     // names a final state, moves it to restart/history/<id> and clears the restart's keys.
     // `written` runs once etcd took the write (the fence held).
-    void write(const ClusterView &view, QJsonObject journal, std::function<void()> written = {});
+    // `compares` are added to the txn's (a lockstep commit also pins every node's vote).
+    void write(const ClusterView &view, QJsonObject journal, std::function<void()> written = {}, QJsonArray compares = {});
     const ClusterContext &node() const { return m_node; }
 
     static bool finished(const QString &state);
 
 private:
-    void put(const ClusterView &view, const QJsonObject &journal, std::function<void()> written);
+    void put(const ClusterView &view, const QJsonObject &journal, std::function<void()> written, QJsonArray compares);
     void finish(const ClusterView &view, const QJsonObject &journal);
 
     ClusterContext m_node;
     bool m_writing = false;
 };
 
-// A node's own report of its step in a restart (restart/node/<id>). Not fenced: only the
-// node writes its key; a failed put is logged and the next report replaces it.
+// A node's own report of its step in a restart (restart/node/<id>), on the node's lease
+// (it goes when the run goes) and stamped with its run. Not fenced: only the node writes
+// its key. One put in flight per node, the newest report next: two puts racing on
+// separate connections could land in either order. A failed put is logged; the node
+// sends it again when it sees etcd without it.
 void putNodeReport(const ClusterContext &node, const QJsonObject &report);
+
+// A txn compare that holds while `key` is on `lease` (etcd's LEASE target): false once
+// the key's run re-registered on another lease or the key is gone.
+QJsonObject compareLease(const QByteArray &key, std::int64_t lease);
 
 } // namespace shardscope

@@ -212,7 +212,17 @@ void commitClusterRestart(ClusterNode &node, const QByteArray &body, const Clust
     if (refusal != Refusal::None)
         return done(refused(refusal, why));
     done({CommandTicket{Refusal::None, id.toULongLong(), {}},
-          {{QStringLiteral("committed"), true}, {QStringLiteral("restart_id"), id}}});
+          {{QStringLiteral("checking"), true}, {QStringLiteral("restart_id"), id}, {QStringLiteral("message"), why}}});
+}
+
+void answerLockstepOutcome(ClusterNode &node, const QByteArray &body, const ClusterDone &done)
+{
+    const QJsonObject o = QJsonDocument::fromJson(body).object();
+    const QString id = o.value(QStringLiteral("restart_id")).toString();
+    if (id.isEmpty())
+        return done(refused(Refusal::BadRequest, QStringLiteral("expected {\"restart_id\": \"...\", \"uncertain\": true|false}")));
+    done({CommandTicket{Refusal::None, id.toULongLong(), {}},
+          node.lockstep().outcomeFor(id, o.value(QStringLiteral("uncertain")).toBool())});
 }
 
 } // namespace shardscope

@@ -31,5 +31,7 @@ void abortClusterRestart(ClusterNode &node, const ClusterDone &done);
 // POST /v1/cluster/commit's body {"restart_id": "...", "fence": "..."}: the coordinator's
 // pushed commit (see CommitPush); Stale unless this node waits in that restart and term.
 void commitClusterRestart(ClusterNode &node, const QByteArray &body, const ClusterDone &done);
+// POST /v1/cluster/lockstep/outcome's body {"restart_id": "..."}: what this node knows.
+void answerLockstepOutcome(ClusterNode &node, const QByteArray &body, const ClusterDone &done);
 
 } // namespace shardscope

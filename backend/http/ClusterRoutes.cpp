@@ -57,6 +57,12 @@ void HttpApi::handleClusterCommit(const HttpRequest &request, HttpReply &reply)
         m_cluster->pushCommit(request.body, this, answerLater(reply, "cluster commit"));
 }
 
+void HttpApi::handleLockstepOutcome(const HttpRequest &request, HttpReply &reply)
+{
+    if (!clusterOff(reply))
+        m_cluster->lockstepOutcome(request.body, this, answerLater(reply, "lockstep outcome"));
+}
+
 void HttpApi::handleClusterEvents(const HttpRequest &request, HttpReply &reply)
 {
     if (clusterOff(reply))

@@ -171,6 +171,8 @@ void HttpApi::addRoutes()
     m_routes.add("POST", QStringLiteral("/v1/cluster/restart/abort"), NeedsToken, to(&HttpApi::handleClusterAbort), QStringLiteral("cluster abort"));
     m_routes.add("GET", QStringLiteral("/v1/cluster/events"), Open, to(&HttpApi::handleClusterEvents));
     m_routes.add("POST", QStringLiteral("/v1/cluster/commit"), NeedsToken, to(&HttpApi::handleClusterCommit), QStringLiteral("cluster commit"));
+    m_routes.add("POST", QStringLiteral("/v1/cluster/lockstep/outcome"), NeedsToken, to(&HttpApi::handleLockstepOutcome),
+                 QStringLiteral("lockstep outcome"));
 }
 
 void HttpApi::dispatch(const HttpRequest &request, HttpReply reply)
@@ -309,13 +311,18 @@ void HttpApi::handleStatus(const HttpRequest &, HttpReply &reply)
 void HttpApi::handleReady(const HttpRequest &, HttpReply &reply)
 {
     const ServiceSnapshot s = m_service.snapshot();
-    const bool held = m_cluster && m_cluster->readinessHeld(); // a rolling restart drains the balancer first
-    const bool ready = s.ready() && !held;
+    const ClusterApi::Readiness cluster = m_cluster ? m_cluster->readiness() : ClusterApi::Readiness{};
+    // Requests held by a lockstep restart are answered once the cluster decides: the node
+    // still takes them, and a balancer that saw every node at 503 would refuse them all.
+    const bool ready = !cluster.held && (cluster.holding || s.ready());
     QJsonObject body{{QStringLiteral("ready"), ready}, {QStringLiteral("version"), double(s.version)},
                      {QStringLiteral("distinct_versions"), s.distinctVersions()}};
-    if (!ready)
-        body.insert(QStringLiteral("message"), held ? QStringLiteral("a cluster restart is about to restart this node")
-                                                    : QStringLiteral("not every shard serves one version"));
+    if (cluster.holding)
+        body.insert(QStringLiteral("holding"), true);
+    if (!cluster.why.isEmpty())
+        body.insert(QStringLiteral("message"), cluster.why);
+    else if (!ready)
+        body.insert(QStringLiteral("message"), QStringLiteral("not every shard serves one version"));
     reply.sendJson(ready ? 200 : 503, body);
 }
 

@@ -77,6 +77,7 @@ private:
     void handleClusterRestart(const HttpRequest &request, HttpReply &reply);
     void handleClusterAbort(const HttpRequest &request, HttpReply &reply);
     void handleClusterCommit(const HttpRequest &request, HttpReply &reply);
+    void handleLockstepOutcome(const HttpRequest &request, HttpReply &reply);
     void handleClusterEvents(const HttpRequest &request, HttpReply &reply);
     bool clusterOff(HttpReply &reply);
     // Parks a reply until the cluster thread answers; the answer arrives on this thread.

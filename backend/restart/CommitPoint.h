@@ -11,8 +11,12 @@ namespace shardscope {
 
 // Where a split restart stops once every shard verified v+1 with the gate still closed
 // (a cluster's lockstep restart): it resumes on v+1 only after commit(), and rolls every
-// shard back to v after rollBack() or, with no word, at its deadline. The first word
-// wins, so a commit that comes after a rollback (or the deadline) is refused.
+// shard back to v after rollBack(). The first word wins, so a commit that comes after a
+// rollback is refused.
+// The deadline decides only before the node votes. A node that told the cluster
+// "verified" (vote()) is uncertain: the coordinator may have committed a moment later,
+// so from then on only a word that proves the outcome decides, never a timer, and the
+// gate stays closed meanwhile (two-phase commit's blocking, chosen over v after v+1).
 // Any thread may call every method; the restart waits on the coordinator thread.
 class CommitPoint
 {
@@ -27,10 +31,19 @@ public:
     // and why, as the restart's outcome will carry it.
     bool commit();
     bool rollBack(const QString &reason);
+    // An operator's or a peer's rollback: refused once the node voted (false), since
+    // the cluster may already have committed.
+    bool rollBackUnlessVoted(const QString &reason);
     Word word() const;
     QString reason() const;
     // True once every shard verified v+1 and the restart waits for the word.
     bool reached() const;
+    // The node's vote: true when the point is reached with no word yet. From then on the
+    // deadline no longer rolls back.
+    bool vote();
+    bool voted() const;
+    // Voted, no word, and past the deadline: the node does not know the outcome.
+    bool uncertain() const;
 
     // --- the restart, on the coordinator thread ---
     // Starts the deadline (the gate just closed); `wake` interrupts a drain on a rollback.
@@ -42,7 +55,7 @@ public:
     void disarm();
 
 private:
-    bool decide(Word w, const QString &reason);
+    bool decide(Word w, const QString &reason, bool unlessVoted = false);
 
     const std::chrono::milliseconds m_wait;
     mutable std::mutex m_mutex;
@@ -52,6 +65,7 @@ private:
     Word m_word = Word::None;
     QString m_reason;
     bool m_reached = false;
+    bool m_voted = false;
 };
 
 } // namespace shardscope

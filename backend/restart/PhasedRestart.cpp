@@ -129,6 +129,10 @@ RestartResult PhasedRestart::run()
     if (!restartShards(&lastTouched, &why) || !verify(&why) || !awaitCommit(&why)) {
         QString rollbackWhy;
         const bool rolledBack = rollback(lastTouched, &rollbackWhy);
+        // Voted and leaving: the cluster may have committed, so a held request must not
+        // be answered on the old version.
+        if (m_commitPoint && m_commitPoint->voted() && m_shuttingDown.load())
+            m_core.gate().refuseHeld(QStringLiteral("the node is shutting down before it learned its cluster restart's outcome"));
         reopen(ServicePhase::Resuming);
         if (!rolledBack)
             return {CommandOutcome::RollbackFailed, why + QStringLiteral("; rollback failed: ") + rollbackWhy, m_oldVersion};

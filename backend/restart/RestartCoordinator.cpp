@@ -100,10 +100,16 @@ CommandTicket RestartCoordinator::requestAbort()
     std::lock_guard lock(m_mutex);
     if (!m_busy.load())
         return CommandTicket::refused(Refusal::NothingToAbort, QStringLiteral("no restart is running"));
+    // A node that voted in a cluster's lockstep restart may already be committed: only
+    // the cluster decides now.
+    if (m_commitPoint && !m_commitPoint->rollBackUnlessVoted(QStringLiteral("aborted by operator"))
+        && m_commitPoint->word() != CommitPoint::Word::RollBack)
+        return CommandTicket::refused(Refusal::Busy,
+                                      QStringLiteral("this node voted to commit its cluster's lockstep restart; only the cluster can "
+                                                     "decide now: POST /v1/cluster/restart/abort"),
+                                      m_core.restartId());
     m_abort.store(true);
     m_core.wakeDrainWaiters(); // a drain gives up at once, not at its deadline
-    if (m_commitPoint)
-        m_commitPoint->rollBack(QStringLiteral("aborted by operator"));
     return {Refusal::None, m_core.restartId(), {}};
 }
 

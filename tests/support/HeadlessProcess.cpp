@@ -10,7 +10,8 @@ namespace shardscope::test {
 quint16 startHeadless(QProcess &process, const QStringList &args, quint16 port, int timeoutMs, QByteArray *consumed)
 {
     dieWithTest(process);
-    process.start(QStringLiteral(SHARDSCOPE_BINARY),
+    // SHARDSCOPE_TEST_BINARY runs a test against another build (e.g. the one before a fix).
+    process.start(qEnvironmentVariable("SHARDSCOPE_TEST_BINARY", QStringLiteral(SHARDSCOPE_BINARY)),
                   QStringList{QStringLiteral("--headless")} + args
                       + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port)});
     QByteArray out;

@@ -1,0 +1,163 @@
+// A lockstep node that voted decides only on proof of the outcome (issue 21): never on
+// its deadline, a local abort or a pushed commit alone; a vote belongs to one run of the
+// node; readiness stays 200 while requests are held so a balancer keeps every node.
+#include "tests/cluster/LockstepLoad.h"
+#include "tests/cluster/LockstepSupport.h"
+
+#include <QScopeGuard>
+
+using namespace shardscope;
+using namespace shardscope::test;
+
+namespace {
+
+constexpr auto kSlowVerify = R"({"strategy":"lockstep","commit_wait_ms":3000,"hold_deadline_ms":6000})";
+
+QString fenceOf(const ClusterNodeProcess &node)
+{
+    return node.clusterStatus().value(QStringLiteral("restart")).toObject().value(QStringLiteral("fence")).toString();
+}
+
+} // namespace
+
+class TestClusterCommit : public QObject
+{
+    Q_OBJECT
+private:
+    EtcdProcess m_etcd;
+
+    // z0 coordinates z0, a1, a2; a2's drain is held `holdMs`, so a2 votes last.
+    Nodes started(const QString &cluster)
+    {
+        Nodes nodes = startWithCoordinator(m_etcd, cluster);
+        if (nodes.size() == 3 && QTest::qWaitFor([&] { return formed(nodes); }, 5000))
+            return nodes;
+        return {};
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_etcd.start(&error), qPrintable(error));
+    }
+
+    // Defect 1 of issue 21 on one machine: a1 votes, then sleeps through its commit wait
+    // while the others commit. It must wake on v+1, never reopen on v.
+    void a_node_that_voted_and_slept_past_its_commit_wait_resumes_on_v_plus_1_not_v()
+    {
+        const Nodes nodes = started(QStringLiteral("slept"));
+        QVERIFY(!nodes.empty());
+        const double before = versionOf(*nodes[0]);
+        std::thread sleeper = holdDrain(*nodes[2], 800);
+        const auto joined = qScopeGuard([&] { if (sleeper.joinable()) sleeper.join(); });
+        QTRY_COMPARE_WITH_TIMEOUT(inFlight(*nodes[2]), 1, 3000);
+        HttpTestClient admin("127.0.0.1", nodes[0]->port);
+        const auto accepted = admin.post("/v1/cluster/restart", kSlowVerify);
+        QCOMPARE(accepted.status, 202);
+        const double id = accepted.json().value(QStringLiteral("restart_id")).toDouble();
+        QTRY_COMPARE_WITH_TIMEOUT(stepIn(*nodes[0], QStringLiteral("a1")), QStringLiteral("verified"), 3000);
+        nodes[1]->signal(SIGSTOP);
+        QTRY_COMPARE_WITH_TIMEOUT(currentJournal(m_etcd, QStringLiteral("slept")).value(QStringLiteral("state")).toString(),
+                                  QStringLiteral("committed"), 5000);
+        QTest::qWait(3500); // a1's commit wait (3 s) runs out while it is stopped: the condition under test
+        nodes[1]->signal(SIGCONT);
+        QTRY_VERIFY_WITH_TIMEOUT(onOneVersionReady(nodes, {0, 1, 2}, before + 1), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!finishedRestart(*nodes[0], id).isEmpty(), 20000);
+        const QJsonObject done = finishedRestart(*nodes[0], id);
+        QCOMPARE(done.value(QStringLiteral("state")).toString(), QStringLiteral("completed"));
+        QVERIFY2(!nodes[1]->log().contains(QStringLiteral("rolled back to v")), qPrintable(nodes[1]->log().right(2000)));
+    }
+
+    // H3: an operator's local abort after the vote would split the cluster: refused, 409.
+    void a_local_abort_after_the_vote_is_refused_and_names_the_cluster_abort()
+    {
+        const Nodes nodes = started(QStringLiteral("localabort"));
+        QVERIFY(!nodes.empty());
+        const double before = versionOf(*nodes[0]);
+        std::thread sleeper = holdDrain(*nodes[2], 1500);
+        const auto joined = qScopeGuard([&] { if (sleeper.joinable()) sleeper.join(); });
+        QTRY_COMPARE_WITH_TIMEOUT(inFlight(*nodes[2]), 1, 3000);
+        HttpTestClient admin("127.0.0.1", nodes[0]->port), a1("127.0.0.1", nodes[1]->port);
+        QCOMPARE(admin.post("/v1/cluster/restart", kSlowVerify).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(stepIn(*nodes[0], QStringLiteral("a1")), QStringLiteral("verified"), 3000);
+        const auto refused = a1.post("/v1/service/restart/abort");
+        QCOMPARE(refused.status, 409);
+        QVERIFY2(refused.json().value(QStringLiteral("message")).toString().contains(QStringLiteral("/v1/cluster/restart/abort")),
+                 refused.body.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(onOneVersionReady(nodes, {0, 1, 2}, before + 1), 8000);
+    }
+
+    // Defect 8: a pushed commit with the right fence is only a wake-up; without the mark in
+    // etcd the node keeps waiting, and the cluster's abort brings it back to v.
+    void a_forged_commit_push_moves_no_node_before_the_mark()
+    {
+        const Nodes nodes = started(QStringLiteral("forged"));
+        QVERIFY(!nodes.empty());
+        const double before = versionOf(*nodes[0]);
+        std::thread sleeper = holdDrain(*nodes[2], 2500);
+        const auto joined = qScopeGuard([&] { if (sleeper.joinable()) sleeper.join(); });
+        QTRY_COMPARE_WITH_TIMEOUT(inFlight(*nodes[2]), 1, 3000);
+        HttpTestClient admin("127.0.0.1", nodes[0]->port), a1("127.0.0.1", nodes[1]->port);
+        const auto accepted = admin.post("/v1/cluster/restart", kSlowVerify);
+        QCOMPARE(accepted.status, 202);
+        const QString id = QString::number(qint64(accepted.json().value(QStringLiteral("restart_id")).toDouble()));
+        QTRY_COMPARE_WITH_TIMEOUT(stepIn(*nodes[0], QStringLiteral("a1")), QStringLiteral("verified"), 3000);
+        const QByteArray forged = QStringLiteral(R"({"restart_id":"%1","fence":"%2"})").arg(id, fenceOf(*nodes[1])).toUtf8();
+        const auto pushed = a1.post("/v1/cluster/commit", forged);
+        QCOMPARE(pushed.status, 202);
+        QVERIFY(pushed.json().value(QStringLiteral("checking")).toBool());
+        QTest::qWait(300); // time for a wrongly trusted push to act: the condition under test
+        QCOMPARE(versionOf(*nodes[1]), before);
+        QCOMPARE(admin.post("/v1/cluster/restart/abort").status, 202);
+        QTRY_VERIFY_WITH_TIMEOUT(onOneVersionReady(nodes, {0, 1, 2}, before), 8000);
+        QVERIFY2(!nodes[1]->log().contains(QStringLiteral("committed on a1")), qPrintable(nodes[1]->log().right(2000)));
+    }
+
+    // H1: a1 votes, dies and is back (same id) within its lease TTL before the mark: the
+    // earlier run's vote does not count, and the cluster rolls back.
+    void a_vote_from_a_node_restarted_within_its_lease_ttl_does_not_count()
+    {
+        const QString cluster = QStringLiteral("rerun");
+        Nodes nodes = started(cluster);
+        QVERIFY(!nodes.empty());
+        const double before = versionOf(*nodes[0]);
+        std::thread sleeper = holdDrain(*nodes[2], 1500);
+        const auto joined = qScopeGuard([&] { if (sleeper.joinable()) sleeper.join(); });
+        QTRY_COMPARE_WITH_TIMEOUT(inFlight(*nodes[2]), 1, 3000);
+        HttpTestClient admin("127.0.0.1", nodes[0]->port);
+        const auto accepted = admin.post("/v1/cluster/restart", kSlowVerify);
+        QCOMPARE(accepted.status, 202);
+        const double id = accepted.json().value(QStringLiteral("restart_id")).toDouble();
+        QTRY_COMPARE_WITH_TIMEOUT(stepIn(*nodes[0], QStringLiteral("a1")), QStringLiteral("verified"), 3000);
+        nodes[1]->process->kill();
+        nodes[1]->process->waitForFinished(3000);
+        nodes[1] = startNode(m_etcd.urlText(), QStringLiteral("a1"), 2, kLockstepTtlSeconds, cluster);
+        QVERIFY(nodes[1]->port);
+        QTRY_VERIFY_WITH_TIMEOUT(!finishedRestart(*nodes[0], id).isEmpty(), 15000);
+        const QJsonObject done = finishedRestart(*nodes[0], id);
+        QVERIFY2(done.value(QStringLiteral("state")).toString() == QLatin1String("rolled_back"), qPrintable(journalText(done)));
+        QVERIFY2(!done.contains(QStringLiteral("commit")), qPrintable(journalText(done)));
+        QTRY_VERIFY_WITH_TIMEOUT(onOneVersionReady(nodes, {0, 1, 2}, before), 5000);
+    }
+
+    // Defect 2: while a lockstep restart holds requests, readiness stays 200 (they will be
+    // answered), so a balancer never finds every node down.
+    void readiness_stays_200_while_a_lockstep_restart_holds_requests()
+    {
+        const Nodes nodes = started(QStringLiteral("ready"));
+        QVERIFY(!nodes.empty());
+        std::thread sleeper = holdDrain(*nodes[2], 1500);
+        const auto joined = qScopeGuard([&] { if (sleeper.joinable()) sleeper.join(); });
+        QTRY_COMPARE_WITH_TIMEOUT(inFlight(*nodes[2]), 1, 3000);
+        HttpTestClient admin("127.0.0.1", nodes[0]->port), a2("127.0.0.1", nodes[2]->port);
+        QCOMPARE(admin.post("/v1/cluster/restart", kSlowVerify).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*nodes[2]), QStringLiteral("draining"), 3000);
+        const auto ready = a2.get("/v1/service/ready");
+        QCOMPARE(ready.status, 200);
+        QVERIFY2(ready.json().value(QStringLiteral("holding")).toBool(), ready.body.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClusterCommit)
+#include "tst_cluster_commit.moc"
