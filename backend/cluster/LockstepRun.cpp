@@ -15,6 +15,9 @@ constexpr std::int64_t kVoteSlackMs = EtcdClient::kTimeoutMs + 500;
 // After the mark (or the rollback), nodes that have not ended are waited for this long
 // beyond two lease TTLs: an isolated node that voted ends only once it hears the outcome.
 constexpr std::int64_t kEndSlackMs = 15000;
+// A node lost while the restart ends may be back a lease TTL and this long later (a
+// partition healing, a supervisor restarting it) before it is judged lost.
+constexpr std::int64_t kLostSlackMs = 3000;
 // A node whose report was lost is judged by its status only after this long.
 constexpr std::int64_t kStatusGraceMs = 2000;
 
@@ -133,7 +136,7 @@ std::int64_t LockstepRun::sinceMs(std::map<QString, std::int64_t> &marks, const 
     const std::int64_t now = m_clock.elapsed();
     const auto it = marks.emplace(id, now).first;
     const std::int64_t since = now - it->second;
-    if (marks.size() > 16) { // restarts long over: forget the oldest mark
+    if (marks.size() > 256) { // restarts long over: forget the oldest mark
         const auto oldest = std::min_element(marks.begin(), marks.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
         if (oldest->first != id)
             marks.erase(oldest);
@@ -230,7 +233,9 @@ QJsonObject LockstepRun::ending(QJsonObject journal, const ClusterView &view)
     const bool committed = str(journal, "state") == QLatin1String("committed");
     const std::int64_t target = etcd::int64(journal.value(QStringLiteral("target_version")));
     const std::int64_t waited = sinceMs(m_endingSeen, id);
-    const std::int64_t boundMs = 2 * m_journal.node().config.leaseTtlSeconds * 1000 + kEndSlackMs;
+    const std::int64_t ttlMs = m_journal.node().config.leaseTtlSeconds * 1000;
+    const std::int64_t boundMs = 2 * ttlMs + kEndSlackMs;
+    const std::int64_t lostGraceMs = ttlMs + kLostSlackMs; // a lost node already missed one TTL: it gets one more
     QJsonArray nodes = journal.value(QStringLiteral("nodes")).toArray();
     QStringList off, notes;
     bool changed = false, open = false;
@@ -257,13 +262,15 @@ QJsonObject LockstepRun::ending(QJsonObject journal, const ClusterView &view)
             step = QStringLiteral("done"); // its report was lost; its status says where it is
             version = seen->version;
             ready = true;
-        } else if (waited <= boundMs) {
+        } else if (up ? waited <= boundMs : sinceMs(m_lostSeen, id + QLatin1Char('/') + node) <= lostGraceMs) {
             open = true;
             continue;
         } else {
             n.insert(QStringLiteral("step"), up ? QStringLiteral("unresponsive") : QStringLiteral("lost"));
-            off << QStringLiteral("node %1 %2 within %3 s of the %4").arg(node, up ? QStringLiteral("did not end") : QStringLiteral("stayed lost"))
-                       .arg(boundMs / 1000).arg(committed ? QStringLiteral("commit") : QStringLiteral("rollback"));
+            off << (up ? QStringLiteral("node %1 did not end within %2 s of the %3").arg(node).arg(boundMs / 1000)
+                                 .arg(committed ? QStringLiteral("commit") : QStringLiteral("rollback"))
+                       : QStringLiteral("node %1 was lost and did not come back within its lease TTL (%2 s in all); it learns the "
+                                        "outcome when it does").arg(node).arg(lostGraceMs / 1000.0));
             nodes.replace(i, n);
             continue;
         }

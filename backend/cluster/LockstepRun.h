@@ -47,6 +47,7 @@ private:
     QElapsedTimer m_clock;                     // this coordinator's monotonic clock
     std::map<QString, std::int64_t> m_runningSeen; // restart id -> when this coordinator saw it running
     std::map<QString, std::int64_t> m_endingSeen;  // ... and ending
+    std::map<QString, std::int64_t> m_lostSeen;    // "<id>/<node>" -> when seen lost while ending
     std::set<QString> m_commitSent;
     std::set<QString> m_renounced;
 };
