@@ -1,6 +1,7 @@
 // The etcd JSON-gateway client against a real single-member etcd (tests/support/EtcdProcess).
 #include "backend/cluster/EtcdClient.h"
 #include "backend/cluster/EtcdWatch.h"
+#include "tests/cluster/EtcdFaultProxy.h"
 #include "tests/support/EtcdProcess.h"
 
 #include <QJsonDocument>
@@ -18,7 +19,7 @@ EtcdReply wait(const std::function<void(EtcdClient::Done)> &call)
     std::optional<EtcdReply> out;
     call([&](const EtcdReply &r) { out = r; });
     if (!QTest::qWaitFor([&] { return out.has_value(); }, 5000))
-        return EtcdReply{false, QStringLiteral("no answer in 5 s"), {}};
+        return EtcdReply{false, QStringLiteral("no answer in 5 s"), {}, true};
     return *out;
 }
 
@@ -30,6 +31,12 @@ class TestEtcdClient : public QObject
 private:
     test::EtcdProcess m_etcd;
     std::unique_ptr<EtcdClient> m_client;
+
+    std::int64_t grant()
+    {
+        const EtcdReply r = wait([&](auto d) { m_client->grantLease(30, d); });
+        return etcd::int64(r.json.value(QStringLiteral("ID")));
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -81,12 +88,62 @@ private Q_SLOTS:
         const std::int64_t lease = etcd::int64(grant.json.value(QStringLiteral("ID")));
         QVERIFY2(grant.ok && lease != 0, qPrintable(grant.error));
         QVERIFY(wait([&](auto d) { m_client->put("/t/leased", "x", lease, d); }).ok);
-        QVERIFY(EtcdClient::leaseAlive(wait([&](auto d) { m_client->keepAlive(lease, d); })));
+        QCOMPARE(EtcdClient::leaseState(wait([&](auto d) { m_client->keepAlive(lease, d); })), LeaseState::Alive);
         QVERIFY(wait([&](auto d) { m_client->revoke(lease, d); }).ok);
         const EtcdReply after = wait([&](auto d) { m_client->keepAlive(lease, d); });
         QVERIFY2(after.ok, qPrintable(after.error)); // 200, but without a TTL
-        QVERIFY(!EtcdClient::leaseAlive(after));
+        QCOMPARE(EtcdClient::leaseState(after), LeaseState::Expired);
         QVERIFY(etcd::keyValues(wait([&](auto d) { m_client->rangePrefix("/t/leased", d); }).json).empty());
+    }
+
+
+    // M5: a keepalive answer is data only when all of it arrived and it is no error.
+    void a_keepalive_answer_cut_short_is_not_ok_and_the_lease_is_not_called_expired()
+    {
+        const std::int64_t lease = grant();
+        test::EtcdFaultProxy proxy(m_etcd.url());
+        proxy.setMode(test::EtcdFaultProxy::Mode::CutShort);
+        EtcdClient client(proxy.url());
+        const EtcdReply r = wait([&](auto d) { client.keepAlive(lease, d); });
+        QVERIFY2(!r.ok, QJsonDocument(r.json).toJson().constData());
+        QVERIFY(r.unknownOutcome);
+        QCOMPARE(EtcdClient::leaseState(r), LeaseState::Unknown);
+    }
+
+    void a_keepalive_answered_with_two_objects_is_read_from_the_first()
+    {
+        const std::int64_t lease = grant();
+        test::EtcdFaultProxy proxy(m_etcd.url());
+        proxy.setMode(test::EtcdFaultProxy::Mode::TwoObjects);
+        EtcdClient client(proxy.url());
+        const EtcdReply r = wait([&](auto d) { client.keepAlive(lease, d); });
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(EtcdClient::leaseState(r), LeaseState::Alive);
+    }
+
+    void a_200_answer_that_carries_an_error_is_not_ok_and_says_nothing_of_the_lease()
+    {
+        const std::int64_t lease = grant();
+        test::EtcdFaultProxy proxy(m_etcd.url());
+        proxy.setMode(test::EtcdFaultProxy::Mode::ErrorIn200);
+        EtcdClient client(proxy.url());
+        const EtcdReply r = wait([&](auto d) { client.keepAlive(lease, d); });
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.contains(QStringLiteral("transport is closing")), qPrintable(r.error));
+        QCOMPARE(EtcdClient::leaseState(r), LeaseState::Unknown);
+    }
+
+    // A put whose answer never came may still have been applied: the caller must re-read.
+    void a_put_that_times_out_has_an_unknown_outcome_and_was_applied()
+    {
+        test::EtcdFaultProxy proxy(m_etcd.url());
+        proxy.setMode(test::EtcdFaultProxy::Mode::NoAnswer);
+        EtcdClient client(proxy.url());
+        const EtcdReply r = wait([&](auto d) { client.put("/t/unknown", "applied", 0, d); });
+        QVERIFY(!r.ok);
+        QVERIFY2(r.unknownOutcome, qPrintable(r.error));
+        const auto kvs = etcd::keyValues(wait([&](auto d) { m_client->rangePrefix("/t/unknown", d); }).json);
+        QCOMPARE(kvs.size(), std::size_t(1));
     }
 
     // A cluster restart's steps are read the moment a key under restart/ changes.
@@ -112,6 +169,7 @@ private Q_SLOTS:
         EtcdClient client(nowhere);
         const EtcdReply r = wait([&](auto d) { client.put("/t/x", "1", 0, d); });
         QVERIFY(!r.ok);
+        QVERIFY(!r.unknownOutcome); // refused before anything was sent
         QVERIFY2(r.error.contains(QStringLiteral("unreachable")) && r.error.contains(nowhere.toString()), qPrintable(r.error));
     }
 };
