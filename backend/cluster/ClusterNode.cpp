@@ -324,6 +324,8 @@ void ClusterNode::applyRead(const EtcdReply &r, bool withHistory)
     // Leadership is this run's only if the leader key is on this run's lease (H1): a
     // predecessor's key under our id is not ours to carry on with.
     const bool leader = m_registered && after.coordinator == m_config.nodeId && after.leaderLease == m_lease;
+    if (leader && !m_leaderRevision)
+        m_historyDue = true; // a new coordinator prunes history at once
     m_leaderRevision = leader ? after.leaderCreateRevision : 0;
     after.fence = m_leaderRevision;
     if (withHistory) {
@@ -371,6 +373,7 @@ void ClusterNode::campaign()
         // The key went out on `lease`: if that is no longer this run's lease, it is nobody's (L4).
         if (r.ok && etcd::succeeded(r.json) && lease == m_lease && m_registered) {
             m_leaderRevision = etcd::revision(r.json);
+            m_historyDue = true; // a new coordinator prunes history at once
             m_events.add(QStringLiteral("coordinator_elected"), m_config.nodeId,
                          QStringLiteral("node %1 is the coordinator (fence %2)").arg(m_config.nodeId).arg(m_leaderRevision));
         }
