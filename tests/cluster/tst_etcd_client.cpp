@@ -2,6 +2,7 @@
 #include "backend/cluster/EtcdClient.h"
 #include "backend/cluster/EtcdWatch.h"
 #include "tests/cluster/EtcdFaultProxy.h"
+#include "tests/cluster/EtcdStreamProxy.h"
 #include "tests/support/EtcdProcess.h"
 
 #include <QJsonDocument>
@@ -161,6 +162,53 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(changes > before, 2000);
         watch.stop();
         QVERIFY(!watch.streaming());
+    }
+
+
+    // L2: etcd may cancel a watcher (compaction, leader loss) and keep the stream open.
+    void a_watch_canceled_by_etcd_is_reopened_and_wakes_again()
+    {
+        test::EtcdStreamProxy proxy(quint16(m_etcd.url().port()));
+        EtcdWatch watch(proxy.url(), "/t/cancel/");
+        int changes = 0;
+        connect(&watch, &EtcdWatch::changed, this, [&] { ++changes; });
+        watch.start();
+        QTRY_VERIFY(watch.up());
+        const int reopens = watch.reopens();
+        proxy.inject("{\"result\":{\"header\":{},\"canceled\":true}}\n");
+        QTRY_VERIFY_WITH_TIMEOUT(watch.reopens() > reopens, 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(watch.up(), 3000);
+        const int before = changes;
+        QTRY_VERIFY_WITH_TIMEOUT((wait([&](auto d) { m_client->put("/t/cancel/a", "1", 0, d); }), changes > before), 5000);
+    }
+
+    // A half-open link never ends by itself: silence past the idle limit is a dead stream.
+    void a_silent_watch_is_reopened_after_its_idle_limit()
+    {
+        test::EtcdStreamProxy proxy(quint16(m_etcd.url().port()));
+        EtcdWatch watch(proxy.url(), "/t/silent/", nullptr, 1000);
+        watch.start();
+        QTRY_VERIFY(watch.up());
+        const int reopens = watch.reopens();
+        proxy.silenceOpen();
+        QTRY_VERIFY_WITH_TIMEOUT(!watch.up(), 3000);
+        QVERIFY(watch.reopens() > reopens);
+        QTRY_VERIFY_WITH_TIMEOUT(watch.up(), 3000);
+    }
+
+    void a_change_split_across_two_reads_still_wakes_the_listener()
+    {
+        test::EtcdStreamProxy proxy(quint16(m_etcd.url().port()));
+        EtcdWatch watch(proxy.url(), "/t/split/");
+        int changes = 0;
+        connect(&watch, &EtcdWatch::changed, this, [&] { ++changes; });
+        watch.start();
+        QTRY_VERIFY(watch.up());
+        QTRY_VERIFY(changes > 0); // "created" counts as a change: anything may have moved
+        proxy.splitEvents(true);
+        const int before = changes;
+        QVERIFY(wait([&](auto d) { m_client->put("/t/split/a", "1", 0, d); }).ok);
+        QTRY_VERIFY_WITH_TIMEOUT(changes > before, 2000);
     }
 
     void an_unreachable_etcd_is_an_error_that_names_it()
