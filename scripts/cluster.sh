@@ -58,11 +58,16 @@ up() {
   echo "$dir" > "$state"
   trap 'echo "cluster.sh: start failed; logs in $dir" >&2' ERR
 
+  # Compaction: etcd 3.4 keeps every revision until told otherwise and stops taking
+  # writes at its 2 GiB quota; keep the last 1000. The progress interval makes a live
+  # watch speak every 5 s, so a node can tell a silent stream from a dead one.
   local client peer etcd_url
   client="$(free_port)"; peer="$(free_port)"; etcd_url="http://127.0.0.1:$client"
   etcd --name local --data-dir "$dir/etcd" --listen-client-urls "$etcd_url" --advertise-client-urls "$etcd_url" \
     --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
-    --initial-cluster "local=http://127.0.0.1:$peer" >"$dir/etcd.log" 2>&1 &
+    --initial-cluster "local=http://127.0.0.1:$peer" \
+    --auto-compaction-mode revision --auto-compaction-retention 1000 \
+    --experimental-watch-progress-notify-interval 5s >"$dir/etcd.log" 2>&1 &
   echo $! > "$dir/etcd.pid"
   wait_for 10 curl -sf -X POST "$etcd_url/v3/kv/range" -d '{"key":"AA=="}' || die "etcd did not start; see $dir/etcd.log"
 

@@ -53,7 +53,7 @@ QJsonObject ClusterApi::status() const
     ClusterNode *node = m_node.load();
     if (!node)
         return {};
-    QJsonObject s = node->view().toJson(ClusterNode::nowMs());
+    QJsonObject s = node->view().toJson(ClusterNode::steadyMs());
     s.insert(QStringLiteral("etcd_url"), m_config.etcd.toString(QUrl::StripTrailingSlash));
     s.insert(QStringLiteral("lease_ttl_s"), m_config.leaseTtlSeconds);
     return s;

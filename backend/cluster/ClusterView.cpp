@@ -40,6 +40,9 @@ void ClusterView::apply(const QByteArray &prefix, const std::vector<etcd::KeyVal
             n.shards = value.value(QStringLiteral("shards")).toInt();
             n.run = value.value(QStringLiteral("run")).toString();
             n.lease = kv.lease;
+            n.tokenDigest = value.value(QStringLiteral("token_digest")).toString();
+            // A node too old to say its digest is not called a mismatch.
+            n.tokenMismatch = value.contains(QStringLiteral("token_digest")) && n.tokenDigest != tokenDigest;
         } else if (rest.startsWith(QLatin1String("status/"))) {
             statuses[rest.mid(7)] = {value, kv.modRevision};
         } else if (rest.startsWith(QLatin1String("left/"))) {
@@ -70,17 +73,24 @@ void ClusterView::apply(const QByteArray &prefix, const std::vector<etcd::KeyVal
                 n.version = std::int64_t(st.value(QStringLiteral("version")).toDouble());
                 n.ready = st.value(QStringLiteral("ready")).toBool();
                 n.phase = st.value(QStringLiteral("phase")).toString();
-                if (s->second.second != n.statusRevision || n.lastSeenMs == 0) {
-                    n.statusRevision = s->second.second;
-                    n.lastSeenMs = nowMs;
-                }
+                n.statusRevision = s->second.second;
             }
+            n.lastSeenMs = nowMs; // its members key lives: the lease proves it renews
         } else {
             n.state = left.count(id) ? QStringLiteral("left") : QStringLiteral("lost");
             n.ready = false;
         }
     }
     readAtMs = nowMs;
+}
+
+bool ClusterView::anyTokenMismatch() const
+{
+    for (const auto &[id, n] : nodes) {
+        if (n.state == QLatin1String("up") && n.tokenMismatch)
+            return true;
+    }
+    return false;
 }
 
 std::map<std::int64_t, int> ClusterView::versions() const
@@ -93,6 +103,7 @@ std::map<std::int64_t, int> ClusterView::versions() const
     return out;
 }
 
+// nowMs: the same steady clock as lastSeenMs and readAtMs (ClusterNode::steadyMs()).
 QJsonObject ClusterView::toJson(std::int64_t nowMs) const
 {
     QJsonArray list;
@@ -101,7 +112,8 @@ QJsonObject ClusterView::toJson(std::int64_t nowMs) const
                                 {QStringLiteral("shards"), n.shards}, {QStringLiteral("version"), double(n.version)},
                                 {QStringLiteral("ready"), n.ready}, {QStringLiteral("phase"), n.phase},
                                 {QStringLiteral("state"), n.state}, {QStringLiteral("coordinator"), id == coordinator},
-                                {QStringLiteral("last_seen_ms"), double(n.lastSeenMs ? nowMs - n.lastSeenMs : -1)}});
+                                {QStringLiteral("last_seen_ms"), double(n.lastSeenMs ? nowMs - n.lastSeenMs : -1)},
+                                {QStringLiteral("run"), n.run}, {QStringLiteral("token_mismatch"), n.tokenMismatch}});
     }
     QJsonObject byVersion;
     for (const auto &[v, count] : versions())
@@ -113,6 +125,10 @@ QJsonObject ClusterView::toJson(std::int64_t nowMs) const
                     {QStringLiteral("coordinator"), coordinator.isEmpty() ? QJsonValue() : QJsonValue(coordinator)},
                     {QStringLiteral("restart"), restart.isEmpty() ? QJsonValue() : QJsonValue(restart)},
                     {QStringLiteral("last_restart"), lastRestart.isEmpty() ? QJsonValue() : QJsonValue(lastRestart)}};
+    out.insert(QStringLiteral("watch"), watchUp ? QStringLiteral("up") : QStringLiteral("down"));
+    out.insert(QStringLiteral("fence"), double(fence));
+    if (!idHeldBy.isEmpty())
+        out.insert(QStringLiteral("id_held_by"), idHeldBy);
     if (!etcdOk)
         out.insert(QStringLiteral("etcd_error"), etcdError);
     if (readAtMs)

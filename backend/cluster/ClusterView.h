@@ -19,10 +19,14 @@ struct NodeView {
     bool ready = false;
     QString phase;
     QString state = QStringLiteral("up"); // "up", "lost" (its lease expired) or "left" (it said goodbye)
-    std::int64_t lastSeenMs = 0;          // local steady ms when its status last changed in etcd
+    std::int64_t lastSeenMs = 0;          // local steady ms of the last read that found it up
     std::int64_t statusRevision = 0;
     QString run;             // members/<id>'s run: a report from another run is not this node's
     std::int64_t lease = 0;  // members/<id>'s lease
+    QString tokenDigest;     // members/<id>'s token_digest (never the token)
+    // It runs with another bearer token than this node: a commit pushed to it gets 403,
+    // so cluster restarts should be refused while any node that is up has this set.
+    bool tokenMismatch = false;
 };
 
 // The cluster as one node last read it from etcd: a value, copied to the HTTP thread.
@@ -32,6 +36,10 @@ struct ClusterView {
     bool etcdOk = false;
     QString etcdError;           // why not, while !etcdOk
     bool registered = false;     // this node holds a live lease with its keys on it
+    QString idHeldBy;            // while not registered because another run holds our id: who
+    QString tokenDigest;         // this node's, to compare the others' with
+    bool watchUp = false;        // the restart/ watch stream is open and created
+    std::int64_t fence = 0;      // this run's coordinator fence, 0 when it is not the coordinator
     QString coordinator;         // the elected node, empty when none
     std::map<QString, NodeView> nodes;
     QJsonObject restart;         // restart/current, empty when none runs
@@ -50,6 +58,8 @@ struct ClusterView {
     void apply(const QByteArray &prefix, const std::vector<etcd::KeyValue> &kvs, std::int64_t nowMs);
     // GET /v1/cluster/status's document.
     QJsonObject toJson(std::int64_t nowMs) const;
+    // Nodes that are up with another bearer token than this node's.
+    bool anyTokenMismatch() const;
     // Nodes that are up, by version.
     std::map<std::int64_t, int> versions() const;
 };

@@ -92,6 +92,18 @@ QJsonObject requestRange(const QByteArray &key)
     return {{QStringLiteral("request_range"), QJsonObject{{QStringLiteral("key"), b64(key)}}}};
 }
 
+QJsonObject requestRange(const QByteArray &key, const QByteArray &rangeEnd, std::int64_t limit, bool newestFirst)
+{
+    QJsonObject r{{QStringLiteral("key"), b64(key)}, {QStringLiteral("range_end"), b64(rangeEnd)}};
+    if (limit)
+        r.insert(QStringLiteral("limit"), int64Text(limit));
+    if (newestFirst) {
+        r.insert(QStringLiteral("sort_order"), QStringLiteral("DESCEND"));
+        r.insert(QStringLiteral("sort_target"), QStringLiteral("MOD"));
+    }
+    return {{QStringLiteral("request_range"), r}};
+}
+
 QJsonObject txn(const QJsonArray &compare, const QJsonArray &success, const QJsonArray &failure)
 {
     return {{QStringLiteral("compare"), compare}, {QStringLiteral("success"), success}, {QStringLiteral("failure"), failure}};
@@ -106,6 +118,12 @@ std::vector<KeyValue> txnRange(const QJsonObject &txnReply, int index)
 {
     const QJsonObject r = txnReply.value(QStringLiteral("responses")).toArray().at(index).toObject();
     return keyValues(r.value(QStringLiteral("response_range")).toObject());
+}
+
+std::int64_t txnCount(const QJsonObject &txnReply, int index)
+{
+    const QJsonObject r = txnReply.value(QStringLiteral("responses")).toArray().at(index).toObject();
+    return int64(r.value(QStringLiteral("response_range")).toObject().value(QStringLiteral("count")));
 }
 
 } // namespace shardscope::etcd

@@ -38,6 +38,10 @@ QJsonObject compareMod(const QByteArray &key, std::int64_t modRevision);
 QJsonObject requestPut(const QByteArray &key, const QByteArray &value, std::int64_t lease = 0);
 QJsonObject requestDelete(const QByteArray &key);
 QJsonObject requestRange(const QByteArray &key);
+// A range [key, rangeEnd) in a txn; newestFirst sorts by mod revision, descending.
+QJsonObject requestRange(const QByteArray &key, const QByteArray &rangeEnd, std::int64_t limit, bool newestFirst = false);
+// The n-th txn response's "count" (keys in its range, whatever its limit).
+std::int64_t txnCount(const QJsonObject &txnReply, int index);
 QJsonObject txn(const QJsonArray &compare, const QJsonArray &success, const QJsonArray &failure = {});
 // A failed compare has no "succeeded" field at all.
 bool succeeded(const QJsonObject &txnReply);

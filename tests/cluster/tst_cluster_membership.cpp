@@ -65,6 +65,20 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(*a, QStringLiteral("d")), QStringLiteral("left"), 1000);
     }
 
+
+    // L2: a dead watch only slows restarts down to the poll; the status says so.
+    void the_cluster_status_says_whether_the_restart_watch_is_up()
+    {
+        EtcdProcess etcd;
+        QString error;
+        QVERIFY2(etcd.start(&error), qPrintable(error));
+        auto w = startNode(etcd.urlText(), QStringLiteral("w"));
+        QVERIFY(w->port);
+        QTRY_COMPARE_WITH_TIMEOUT(w->clusterStatus().value(QStringLiteral("watch")).toString(), QStringLiteral("up"), 3000);
+        etcd.kill();
+        QTRY_COMPARE_WITH_TIMEOUT(w->clusterStatus().value(QStringLiteral("watch")).toString(), QStringLiteral("down"), 3000);
+    }
+
     void a_node_started_without_etcd_serves_queries_and_says_etcd_is_unreachable()
     {
         const QString nowhere = QStringLiteral("http://127.0.0.1:%1").arg(freeLocalPort());
