@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimer>
+#include <QUuid>
 
 #include <limits>
 #include <tuple>
@@ -172,6 +173,7 @@ QJsonObject journalFor(const ClusterView &view, const Parsed &p, std::uint64_t i
     }
     return {{QStringLiteral("id"), QString::number(id)}, {QStringLiteral("strategy"), p.strategy},
             {QStringLiteral("target_version"), double(p.options.targetVersion)}, {QStringLiteral("request_id"), p.requestId},
+            {QStringLiteral("request_key"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
             {QStringLiteral("step_limit_ms"), stepLimitMs(view, p)},
             {QStringLiteral("state"), QStringLiteral("pending")}, {QStringLiteral("requester"), client},
             {QStringLiteral("accepted_by"), self}, {QStringLiteral("created_ms"), double(id)},
@@ -205,11 +207,12 @@ ClusterAnswer unknown(const QJsonObject &mine, const QString &why)
                                   "asking again with the same request_id is safe").arg(id, why), id.toULongLong());
 }
 
-// Ours: the same restart id, or the same client request id.
+// Ours: this request's own key (ids can repeat: two nodes may mint one in the same ms),
+// or the same client request id.
 bool same(const QJsonObject &journal, const QJsonObject &mine)
 {
     const QString requestId = mine.value(QStringLiteral("request_id")).toString();
-    return journal.value(QStringLiteral("id")) == mine.value(QStringLiteral("id"))
+    return journal.value(QStringLiteral("request_key")) == mine.value(QStringLiteral("request_key"))
         || (!requestId.isEmpty() && journal.value(QStringLiteral("request_id")).toString() == requestId);
 }
 
@@ -233,8 +236,11 @@ void readBack(ClusterNode &node, const QJsonObject &mine, int attempt, const QSt
         if (!r.ok)
             return done(unknown(mine, firstError + QStringLiteral("; reading it back: ") + r.error));
         const QJsonObject running = parsedValue(etcd::txnRange(r.json, 0));
-        if (!parsedValue(etcd::txnRange(r.json, 1)).isEmpty() || (!running.isEmpty() && same(running, mine)))
-            return done(accepted(running.isEmpty() || !same(running, mine) ? mine : running));
+        const QJsonObject ended = parsedValue(etcd::txnRange(r.json, 1));
+        if (!running.isEmpty() && same(running, mine))
+            return done(accepted(running));
+        if (!ended.isEmpty() && same(ended, mine))
+            return done(accepted(ended)); // it ran already
         if (!running.isEmpty())
             return done(busy(running));
         done(unknown(mine, firstError + QStringLiteral("; etcd holds no journal for it yet")));
