@@ -32,8 +32,13 @@ private Q_SLOTS:
         const auto answer = admin.post("/v1/cluster/restart", R"({"grace_ms":200,"settle_ms":200})");
         QCOMPARE(answer.status, 202);
         const double id = restartIdOf(answer);
-        QVERIFY2(!QTest::qWaitFor([&] { return stepIn(*nodes[0], QStringLiteral("a1")) != QLatin1String("waiting"); }, 3000),
-                 "a1 was taken out while a2 could not be reached");
+        QTRY_COMPARE_WITH_TIMEOUT(stepIn(*nodes[0], QStringLiteral("a1")), QStringLiteral("waiting"), 3000);
+        QJsonObject seen;
+        const bool tookA1 = QTest::qWaitFor([&] {
+            seen = nodes[0]->clusterStatus().value(QStringLiteral("restart")).toObject();
+            return journalNode(seen, QStringLiteral("a1")).value(QStringLiteral("step")).toString() != QLatin1String("waiting");
+        }, 3000);
+        QVERIFY2(!tookA1, dump(seen).constData()); // a1 out while a2 cannot be reached: two unavailable // a1 taken out while a2 cannot be reached
         nodes[2]->signal(SIGCONT);
         QTRY_VERIFY_WITH_TIMEOUT(!finishedRestart(*nodes[0], id).isEmpty(), 15000);
         QCOMPARE(finishedRestart(*nodes[0], id).value(QStringLiteral("state")).toString(), QStringLiteral("completed"));
@@ -75,6 +80,7 @@ private Q_SLOTS:
         const auto answer = a1.post("/v1/cluster/restart", body);
         QVERIFY2(answer.status == 202, answer.body.constData());
         const double id = restartIdOf(answer);
+        QTRY_VERIFY_WITH_TIMEOUT(nodes[1]->clusterStatus().value(QStringLiteral("read_age_ms")).toDouble() < 500, 5000);
         const auto retry = a1.post("/v1/cluster/restart", body);
         QCOMPARE(retry.status, 202);
         QCOMPARE(restartIdOf(retry), id);
