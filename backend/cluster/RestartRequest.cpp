@@ -21,7 +21,7 @@ constexpr int kDefaultGraceMs = 1000;  // a balancer's check interval times its 
 constexpr int kDefaultSettleMs = 1000; // a restarted node serves this long before the next one goes
 constexpr int kMaxWaitMs = 60000;
 constexpr int kStepSlackMs = 5000;  // a busy step's limit beyond its own timeouts (etcd round trips, polls)
-constexpr int kRereads = 4;         // a timed-out create is read back this often before "unknown"
+constexpr int kRereads = 3;         // read-backs of a create with no answer; within ctl's 10 s timeout
 constexpr int kRereadGapMs = 400;
 constexpr int kMaxRequestIdLength = 128;
 
