@@ -45,6 +45,11 @@ RollingEnd judgeRolling(const QJsonObject &journal, const ClusterView &view)
         if (!str(n, "note").isEmpty())
             notes << QStringLiteral("node %1 %2").arg(id, str(n, "note"));
         const auto seen = view.nodes.find(id);
+        if (str(n, "outcome") == QLatin1String("unresponsive")) { // its status in etcd is no proof of where it is
+            off << QStringLiteral("node %1 is unresponsive").arg(id);
+            onTarget = back = allReady = false;
+            continue;
+        }
         if (seen == view.nodes.end() || seen->second.state != QLatin1String("up")) {
             off << QStringLiteral("node %1 is %2").arg(id, seen == view.nodes.end() ? QStringLiteral("unknown") : seen->second.state);
             onTarget = back = allReady = false;
@@ -59,10 +64,9 @@ RollingEnd judgeRolling(const QJsonObject &journal, const ClusterView &view)
     }
     const QString stop = str(journal, "stop_reason");
     const bool aborted = str(journal, "stop_state") == QLatin1String("aborted");
-    if (onTarget)
-        return {QStringLiteral("completed"),
-                joined({QStringLiteral("every node serves v%1 and is ready").arg(target),
-                        stop.isEmpty() ? QString() : QStringLiteral("on the way: ") + stop, joined(notes)})};
+    if (onTarget) // a reason only when something happened on the way
+        return {QStringLiteral("completed"), joined({stop.isEmpty() ? QString() : QStringLiteral("every node serves v%1 and is ready; on the way: %2").arg(target).arg(stop),
+                                                     joined(notes)})};
     if (back)
         return {aborted ? QStringLiteral("aborted") : QStringLiteral("rolled_back"),
                 joined({stop, QStringLiteral("every node is back on the version it started from"), joined(notes)})};
