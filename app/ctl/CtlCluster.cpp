@@ -7,6 +7,7 @@
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QTimer>
+#include <QUuid>
 
 #include <cstdio>
 
@@ -14,6 +15,8 @@ namespace shardscope {
 namespace {
 
 constexpr int kWaitPollMs = 100; // a node's step lasts its grace period and its restart: see each one
+constexpr int kRestartAttempts = 3; // a request with no answer or an unknown outcome is asked again, same request_id
+constexpr int kRetryPauseMs = 1000;
 
 
 
@@ -73,7 +76,14 @@ int restart(HttpSession &session, const QCommandLineParser &p)
             body.insert(QLatin1String(field), integer ? QJsonValue(v.toDouble()) : QJsonValue(v));
         }
     }
-    const HttpSession::Reply r = session.post(QStringLiteral("/v1/cluster/restart"), body);
+    // One request id per invocation: asking again after no answer (or "outcome unknown")
+    // returns the same restart instead of starting a second one.
+    body.insert(QStringLiteral("request_id"), QUuid::createUuid().toString(QUuid::WithoutBraces));
+    HttpSession::Reply r = session.post(QStringLiteral("/v1/cluster/restart"), body);
+    for (int attempt = 1; attempt < kRestartAttempts && (r.status == 0 || (r.status == 503 && r.message().startsWith(QLatin1String("outcome unknown")))); ++attempt) {
+        pause(kRetryPauseMs);
+        r = session.post(QStringLiteral("/v1/cluster/restart"), body);
+    }
     if (const int code = ctlExitFor(r); code != CtlOk)
         return code;
     const QString id = QString::number(qint64(r.json().value(QStringLiteral("restart_id")).toDouble()));

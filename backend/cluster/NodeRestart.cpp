@@ -39,28 +39,58 @@ NodeRestart::NodeRestart(ClusterContext context, ShardService &service, std::ato
 void NodeRestart::onView(const ClusterView &view)
 {
     const QJsonObject &journal = view.restart;
-    if (journal.isEmpty() || journal.value(QStringLiteral("strategy")).toString() == QLatin1String("lockstep"))
+    if (graceCancelled(view) || journal.isEmpty() || journal.value(QStringLiteral("strategy")).toString() == QLatin1String("lockstep"))
         return; // NodeLockstep's
+    // Compared with the leader key in the same read only: no fence kept across reads, so
+    // an etcd restored with lower revisions is followed (review M4).
     const std::int64_t fence = etcd::int64(journal.value(QStringLiteral("fence")));
-    if (fence < m_newestFence || fence != view.leaderCreateRevision)
-        return; // written by a coordinator that is no longer in office
-    m_newestFence = fence;
+    if (fence != view.leaderCreateRevision)
+        return; // written by a coordinator that is no longer in office; the next one stamps its own
     const QString id = journal.value(QStringLiteral("id")).toString();
     if (journal.value(QStringLiteral("state")).toString() != QLatin1String("running"))
         return;
     if (id == m_restartId) {
-        resendIfLost(view);
+        resendIfLost(view, fence);
         return;
     }
     if (entryFor(journal, m_node.config.nodeId).value(QStringLiteral("step")).toString() == QLatin1String("restarting"))
         begin(journal);
 }
 
+// In the grace period the node has not begun its own restart: an abort, the end of the
+// journal or the coordinator giving up on this node stops it there, on its old version.
+bool NodeRestart::graceCancelled(const ClusterView &view)
+{
+    if (!m_graceTimer.isActive())
+        return false;
+    const QJsonObject &journal = view.restart;
+    const bool same = journal.value(QStringLiteral("id")).toString() == m_restartId;
+    const QString step = entryFor(journal, m_node.config.nodeId).value(QStringLiteral("step")).toString();
+    QString why;
+    if (view.abortRequested == m_restartId)
+        why = QStringLiteral("aborted");
+    else if (!same || journal.value(QStringLiteral("state")).toString() != QLatin1String("running"))
+        why = QStringLiteral("the cluster restart ended");
+    else if (step != QLatin1String("restarting"))
+        why = QStringLiteral("the coordinator set this node's step to %1").arg(step);
+    if (why.isEmpty())
+        return false;
+    m_graceTimer.stop();
+    m_unready.store(false);
+    report(QStringLiteral("aborted"), QStringLiteral("aborted"),
+           QStringLiteral("%1 in the grace period: never restarted, still on v%2").arg(why).arg(m_service.snapshot().version));
+    return true;
+}
+
 void NodeRestart::begin(const QJsonObject &journal)
 {
     m_restartId = journal.value(QStringLiteral("id")).toString();
     m_options = journal.value(QStringLiteral("options")).toObject();
+    m_lastReport = {{QStringLiteral("fence"), journal.value(QStringLiteral("fence"))}}; // the first report's
     m_fromVersion = std::int64_t(m_service.snapshot().version);
+    m_targetVersion = std::int64_t(m_options.value(QStringLiteral("target_version")).toDouble());
+    if (m_targetVersion > 0 && m_fromVersion >= m_targetVersion)
+        return report(QStringLiteral("done"), QStringLiteral("completed"), QStringLiteral("already on v%1: nothing to restart").arg(m_fromVersion));
     const int graceMs = journal.value(QStringLiteral("grace_ms")).toInt();
     m_unready.store(true); // the balancer's health check sees 503 from now on
     report(QStringLiteral("unready"), {}, QStringLiteral("readiness 503; still serving for the %1 ms grace period").arg(graceMs));
@@ -98,21 +128,31 @@ void NodeRestart::checkLocalRestart()
     m_watchTimer.stop();
     const ServiceSnapshot s = m_service.snapshot();
     m_unready.store(false);
-    if (s.ready() && std::int64_t(s.version) == m_fromVersion + 1)
+    if (s.ready() && onTarget())
         report(QStringLiteral("done"), QStringLiteral("completed"), QStringLiteral("every shard serves version %1").arg(s.version));
     else
         report(QStringLiteral("failed"), finished->outcome.isEmpty() ? QStringLiteral("failed") : finished->outcome, finished->message);
 }
 
-// A report put while etcd was away is missing from etcd: the coordinator would wait on it forever.
-void NodeRestart::resendIfLost(const ClusterView &view)
+bool NodeRestart::onTarget() const
 {
-    if (m_lastReport.isEmpty() || m_graceTimer.isActive() || m_watchTimer.isActive())
+    const std::int64_t version = std::int64_t(m_service.snapshot().version);
+    return version == (m_targetVersion > 0 ? m_targetVersion : m_fromVersion + 1);
+}
+
+// A report put while etcd was away is missing from etcd, and a new coordinator asks for
+// every step again under its fence: re-report until etcd holds this step under it.
+void NodeRestart::resendIfLost(const ClusterView &view, std::int64_t fence)
+{
+    if (m_lastReport.isEmpty())
         return;
+    const QString fenceText = etcd::int64Text(fence);
     const auto seen = view.progress.find(m_node.config.nodeId);
     if (seen != view.progress.end() && seen->second.value(QStringLiteral("restart_id")).toString() == m_restartId
-        && seen->second.value(QStringLiteral("step")) == m_lastReport.value(QStringLiteral("step")))
+        && seen->second.value(QStringLiteral("step")) == m_lastReport.value(QStringLiteral("step"))
+        && seen->second.value(QStringLiteral("fence")).toString() == fenceText)
         return;
+    m_lastReport.insert(QStringLiteral("fence"), fenceText);
     putNodeReport(m_node, m_lastReport);
 }
 
@@ -124,7 +164,9 @@ void NodeRestart::report(const QString &step, const QString &outcome, const QStr
     m_lastReport = {{QStringLiteral("restart_id"), m_restartId}, {QStringLiteral("step"), step},
                     {QStringLiteral("outcome"), outcome}, {QStringLiteral("message"), message},
                     {QStringLiteral("from_version"), double(m_fromVersion)},
-                    {QStringLiteral("version"), double(m_service.snapshot().version)}};
+                    {QStringLiteral("version"), double(m_service.snapshot().version)},
+                    {QStringLiteral("target_version"), double(m_targetVersion)},
+                    {QStringLiteral("fence"), m_lastReport.value(QStringLiteral("fence"))}};
     putNodeReport(m_node, m_lastReport);
 }
 

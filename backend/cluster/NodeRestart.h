@@ -16,8 +16,11 @@ class ShardService;
 // journal (restart/current, written by the coordinator) sets this node's step to
 // "restarting" under the current coordinator's fence, it turns readiness 503 so the
 // balancer stops sending, waits the grace period while still serving, runs its own
-// phased all-shard restart and reports the outcome in restart/node/<id>. Commands under
-// a fence older than the newest seen are ignored.
+// phased all-shard restart to the journal's target version and reports the outcome in
+// restart/node/<id>. It acts only on a journal whose fence is the leader key's create
+// revision in the same read (the coordinator in office), and re-reports its step under
+// each new coordinator's fence, so a report lost while etcd was away is sent again. An
+// abort, or the coordinator giving up on it, during the grace period stops it there.
 class NodeRestart : public QObject
 {
     Q_OBJECT
@@ -31,16 +34,18 @@ private:
     void runLocalRestart();
     void checkLocalRestart();
     void report(const QString &step, const QString &outcome, const QString &message);
-    void resendIfLost(const ClusterView &view);
+    void resendIfLost(const ClusterView &view, std::int64_t fence);
+    bool graceCancelled(const ClusterView &view);
+    bool onTarget() const;
 
     ClusterContext m_node;
     ShardService &m_service;
     std::atomic<bool> &m_unready; // read by the network thread for /v1/service/ready
-    std::int64_t m_newestFence = 0;
     QString m_restartId;        // the cluster restart this node is working on or finished last
     QJsonObject m_options;
     QJsonObject m_lastReport;   // what restart/node/<id> should hold
     std::int64_t m_fromVersion = 0;
+    std::int64_t m_targetVersion = 0; // the journal's target_version; 0: one above m_fromVersion
     std::uint64_t m_localRestartId = 0;
     QTimer m_graceTimer;
     QTimer m_watchTimer;

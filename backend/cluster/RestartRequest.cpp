@@ -1,13 +1,17 @@
 #include "backend/cluster/RestartRequest.h"
 
 #include "backend/cluster/ClusterNode.h"
+#include "backend/cluster/JournalWriter.h"
 #include "backend/cluster/NodeLockstep.h"
 #include "backend/ShardService.h"
 #include "backend/wire/RequestDecoders.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTimer>
+#include <QUuid>
 
+#include <limits>
 #include <tuple>
 
 namespace shardscope {
@@ -16,6 +20,10 @@ namespace {
 constexpr int kDefaultGraceMs = 1000;  // a balancer's check interval times its fall count, with room
 constexpr int kDefaultSettleMs = 1000; // a restarted node serves this long before the next one goes
 constexpr int kMaxWaitMs = 60000;
+constexpr int kStepSlackMs = 5000;  // a busy step's limit beyond its own timeouts (etcd round trips, polls)
+constexpr int kRereads = 3;         // read-backs of a create with no answer; within ctl's 10 s timeout
+constexpr int kRereadGapMs = 400;
+constexpr int kMaxRequestIdLength = 128;
 
 ClusterAnswer refused(Refusal why, const QString &message, std::uint64_t runningId = 0)
 {
@@ -29,7 +37,9 @@ struct Parsed {
     int maxUnavailable = 1;  // rolling: nodes restarting at once
     int commitWaitMs = -1;   // lockstep: how long a node waits at its commit point
     int holdDeadlineMs = 0;
-    QJsonObject nodeOptions; // what each node's own phased restart gets
+    QString requestId;       // the client's, for safe retries; empty when none
+    RestartOptions options;  // each node's own phased restart (target_version 0 until chosen)
+    QJsonObject nodeOptions; // ... as the journal sends it
 };
 
 // Held requests must be released before the gate's hold deadline refuses them, so a
@@ -64,6 +74,13 @@ bool parseBody(const QByteArray &body, const ShardService &service, Parsed *out,
     }
     if (o.contains(QStringLiteral("strategy")))
         out->strategy = o.take(QStringLiteral("strategy")).toString();
+    if (o.contains(QStringLiteral("request_id"))) {
+        out->requestId = o.take(QStringLiteral("request_id")).toString();
+        if (out->requestId.isEmpty() || out->requestId.size() > kMaxRequestIdLength) {
+            *error = QStringLiteral("request_id must be a non-empty string of at most %1 characters").arg(kMaxRequestIdLength);
+            return false;
+        }
+    }
     if (out->strategy != QLatin1String("rolling") && out->strategy != QLatin1String("lockstep")) {
         *error = QStringLiteral("strategy must be rolling or lockstep, got '%1'").arg(out->strategy);
         return false;
@@ -82,20 +99,27 @@ bool parseBody(const QByteArray &body, const ShardService &service, Parsed *out,
         }
         *field = v.toInt();
     }
-    RestartOptions options;
-    if (!parseRestartBody(QJsonDocument(o).toJson(QJsonDocument::Compact), service.config().restartDefaults, &options, error))
+    if (!parseRestartBody(QJsonDocument(o).toJson(QJsonDocument::Compact), service.config().restartDefaults, &out->options, error))
         return false;
     out->nodeOptions = o;
-    return out->strategy == QLatin1String("rolling") || lockstepFits(options, out, error);
+    return out->strategy == QLatin1String("rolling") || lockstepFits(out->options, out, error);
 }
 
-// Nodes that block a restart: lost ones, and versions more than one apart.
-bool clusterAllowsRestart(const ClusterView &view, const QString &strategy, ClusterAnswer *refusal)
+// What blocks a restart: etcd away, a view too old to trust (review M1), lost nodes.
+// Versions may differ: every node restarts to one target above the highest (V7).
+bool clusterAllowsRestart(const ClusterView &view, int pollMs, ClusterAnswer *refusal)
 {
     if (!view.etcdOk || !view.registered) {
         *refusal = refused(Refusal::CoordinationUnavailable,
                            QStringLiteral("cluster coordination is unavailable: %1 (queries are served as before)")
                                .arg(view.etcdOk ? QStringLiteral("this node is not registered yet") : view.etcdError));
+        return false;
+    }
+    const std::int64_t age = ClusterNode::nowMs() - view.readAtMs;
+    if (age > 2 * pollMs + 100) {
+        *refusal = refused(Refusal::CoordinationUnavailable,
+                           QStringLiteral("cluster coordination is unavailable: this node last read the cluster %1 ms ago (etcd is slow "
+                                          "or partly unreachable); ask again, or ask another node").arg(age));
         return false;
     }
     QStringList lost;
@@ -108,21 +132,35 @@ bool clusterAllowsRestart(const ClusterView &view, const QString &strategy, Clus
                            QStringLiteral("node %1 is lost: a cluster restart waits until it is back or removed").arg(lost.join(QStringLiteral(", "))));
         return false;
     }
+    return true;
+}
+
+// One target above the highest version running (or the client's, if above it).
+bool chooseTarget(const ClusterView &view, Parsed *p, QString *error)
+{
     const auto versions = view.versions();
-    // Lockstep moves every node from one v to v+1 together: it starts from one version.
-    const std::int64_t allowed = strategy == QLatin1String("lockstep") ? 0 : 1;
-    if (!versions.empty() && versions.rbegin()->first - versions.begin()->first > allowed) {
-        QStringList behind;
-        for (const auto &[id, n] : view.nodes) {
-            if (n.state == QLatin1String("up") && n.version == versions.begin()->first)
-                behind << QStringLiteral("%1 (v%2)").arg(id).arg(n.version);
-        }
-        *refusal = refused(Refusal::VersionSkew, QStringLiteral("node versions are %1 (v%2..v%3): %4 behind")
-                               .arg(allowed ? QStringLiteral("more than one apart") : QStringLiteral("not all equal, which lockstep needs"))
-                               .arg(versions.begin()->first).arg(versions.rbegin()->first).arg(behind.join(QStringLiteral(", "))));
+    const std::int64_t highest = versions.empty() ? 0 : versions.rbegin()->first;
+    if (p->options.targetVersion != 0 && p->options.targetVersion <= highest) {
+        *error = QStringLiteral("target_version %1 is not above the highest running version v%2").arg(p->options.targetVersion).arg(highest);
         return false;
     }
+    if (p->options.targetVersion == 0)
+        p->options.targetVersion = highest + 1;
+    p->nodeOptions.insert(QStringLiteral("target_version"), double(p->options.targetVersion));
     return true;
+}
+
+// How long a rolling restart's busy node may take: its grace, its own restart's
+// timeouts on the largest node, the settle time and some slack (review M2).
+int stepLimitMs(const ClusterView &view, const Parsed &p)
+{
+    int shards = 1;
+    for (const auto &[id, n] : view.nodes)
+        shards = std::max(shards, n.shards);
+    const RestartOptions &o = p.options;
+    const std::int64_t ms = std::int64_t(p.graceMs) + p.settleMs + o.prepareTimeoutMs + o.drainTimeoutMs
+        + std::int64_t(o.restartTimeoutPerShardMs) * shards + o.verifyTimeoutMs + kStepSlackMs;
+    return int(std::min<std::int64_t>(ms, std::numeric_limits<int>::max()));
 }
 
 QJsonObject journalFor(const ClusterView &view, const Parsed &p, std::uint64_t id, const QString &client, const QString &self)
@@ -130,15 +168,83 @@ QJsonObject journalFor(const ClusterView &view, const Parsed &p, std::uint64_t i
     QJsonArray nodes;
     for (const auto &[nodeId, n] : view.nodes) {
         if (n.state == QLatin1String("up"))
-            nodes.append(QJsonObject{{QStringLiteral("id"), nodeId}, {QStringLiteral("step"), QStringLiteral("waiting")}});
+            nodes.append(QJsonObject{{QStringLiteral("id"), nodeId}, {QStringLiteral("step"), QStringLiteral("waiting")},
+                                     {QStringLiteral("start_version"), double(n.version)}});
     }
     return {{QStringLiteral("id"), QString::number(id)}, {QStringLiteral("strategy"), p.strategy},
+            {QStringLiteral("target_version"), double(p.options.targetVersion)}, {QStringLiteral("request_id"), p.requestId},
+            {QStringLiteral("request_key"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
+            {QStringLiteral("step_limit_ms"), stepLimitMs(view, p)},
             {QStringLiteral("state"), QStringLiteral("pending")}, {QStringLiteral("requester"), client},
             {QStringLiteral("accepted_by"), self}, {QStringLiteral("created_ms"), double(id)},
             {QStringLiteral("options"), p.nodeOptions}, {QStringLiteral("grace_ms"), p.graceMs},
             {QStringLiteral("settle_ms"), p.settleMs}, {QStringLiteral("error_threshold"), 1},
             {QStringLiteral("max_unavailable"), p.maxUnavailable}, {QStringLiteral("commit_wait_ms"), p.commitWaitMs},
             {QStringLiteral("fence"), QStringLiteral("0")}, {QStringLiteral("nodes"), nodes}};
+}
+
+ClusterAnswer accepted(const QJsonObject &journal)
+{
+    const QString id = journal.value(QStringLiteral("id")).toString();
+    return {CommandTicket{Refusal::None, id.toULongLong(), {}},
+            {{QStringLiteral("restart_id"), id.toDouble()}, {QStringLiteral("journal"), journal}}};
+}
+
+ClusterAnswer busy(const QJsonObject &other)
+{
+    const QString otherId = other.value(QStringLiteral("id")).toString();
+    return refused(Refusal::Busy, QStringLiteral("cluster restart %1 is already running (%2)")
+                                      .arg(otherId, other.value(QStringLiteral("state")).toString()), otherId.toULongLong());
+}
+
+// A write that timed out may still be applied when the link heals (V4): never a plain 503.
+ClusterAnswer unknown(const QJsonObject &mine, const QString &why)
+{
+    const QString id = mine.value(QStringLiteral("id")).toString();
+    return refused(Refusal::CoordinationUnavailable,
+                   QStringLiteral("outcome unknown: the etcd write of cluster restart %1 got no answer (%2) and may still be applied. "
+                                  "Check GET /v1/cluster/status: it runs if restart.id or last_restart.id is %1; "
+                                  "asking again with the same request_id is safe").arg(id, why), id.toULongLong());
+}
+
+// Ours: this request's own key (ids can repeat: two nodes may mint one in the same ms),
+// or the same client request id.
+bool same(const QJsonObject &journal, const QJsonObject &mine)
+{
+    const QString requestId = mine.value(QStringLiteral("request_id")).toString();
+    return journal.value(QStringLiteral("request_key")) == mine.value(QStringLiteral("request_key"))
+        || (!requestId.isEmpty() && journal.value(QStringLiteral("request_id")).toString() == requestId);
+}
+
+QJsonObject parsedValue(const std::vector<etcd::KeyValue> &kvs)
+{
+    return kvs.empty() ? QJsonObject() : QJsonDocument::fromJson(kvs.front().value).object();
+}
+
+// Reads restart/current and our history entry back after a create with no answer, and
+// answers what etcd holds: ours (accepted), another's (busy) or nothing yet (unknown).
+void readBack(ClusterNode &node, const QJsonObject &mine, int attempt, const QString &firstError, const ClusterDone &done)
+{
+    const QByteArray current = node.config().key(QStringLiteral("restart/current"));
+    const QByteArray history = node.config().key(QStringLiteral("restart/history/") + mine.value(QStringLiteral("id")).toString());
+    node.etcd().txn(etcd::txn({}, {etcd::requestRange(current), etcd::requestRange(history)}),
+                    [&node, mine, attempt, firstError, done](const EtcdReply &r) {
+        if (!r.ok && attempt + 1 < kRereads)
+            return QTimer::singleShot(kRereadGapMs, &node, [&node, mine, attempt, firstError, done] {
+                readBack(node, mine, attempt + 1, firstError, done);
+            });
+        if (!r.ok)
+            return done(unknown(mine, firstError + QStringLiteral("; reading it back: ") + r.error));
+        const QJsonObject running = parsedValue(etcd::txnRange(r.json, 0));
+        const QJsonObject ended = parsedValue(etcd::txnRange(r.json, 1));
+        if (!running.isEmpty() && same(running, mine))
+            return done(accepted(running));
+        if (!ended.isEmpty() && same(ended, mine))
+            return done(accepted(ended)); // it ran already
+        if (!running.isEmpty())
+            return done(busy(running));
+        done(unknown(mine, firstError + QStringLiteral("; etcd holds no journal for it yet")));
+    });
 }
 
 } // namespace
@@ -151,51 +257,77 @@ void startClusterRestart(ClusterNode &node, const ShardService &service, const Q
     if (!parseBody(body, service, &p, &error))
         return done(refused(Refusal::BadRequest, error));
     const ClusterView view = node.view();
+    // A retry of a request already taken: the same restart, whether it runs or ended.
+    for (const QJsonObject *known : {&view.restart, &view.lastRestart}) {
+        if (!p.requestId.isEmpty() && known->value(QStringLiteral("request_id")).toString() == p.requestId)
+            return done(accepted(*known));
+    }
     ClusterAnswer refusal;
-    if (!clusterAllowsRestart(view, p.strategy, &refusal))
+    if (!clusterAllowsRestart(view, node.config().pollMs, &refusal))
         return done(refusal);
+    if (!chooseTarget(view, &p, &error))
+        return done(refused(Refusal::BadRequest, error));
+    // L1 (left): the id is still the requester's wall-clock ms; etcd's revision would be safer.
     const std::uint64_t id = std::uint64_t(ClusterNode::nowMs());
     const QJsonObject journal = journalFor(view, p, id, client, node.config().nodeId);
     const QByteArray current = node.config().key(QStringLiteral("restart/current"));
     const QJsonObject t = etcd::txn({etcd::compareCreate(current, 0)},
                                     {etcd::requestPut(current, QJsonDocument(journal).toJson(QJsonDocument::Compact))},
                                     {etcd::requestRange(current)});
-    node.etcd().txn(t, [done, id, journal](const EtcdReply &r) {
+    node.etcd().txn(t, [&node, done, journal](const EtcdReply &r) {
         if (!r.ok)
-            return done(refused(Refusal::CoordinationUnavailable, QStringLiteral("cluster coordination is unavailable: %1").arg(r.error)));
+            return readBack(node, journal, 0, r.error, done);
         if (etcd::succeeded(r.json))
-            return done({CommandTicket{Refusal::None, id, {}},
-                         {{QStringLiteral("restart_id"), double(id)}, {QStringLiteral("journal"), journal}}});
-        const auto running = etcd::txnRange(r.json, 0);
-        const QJsonObject other = running.empty() ? QJsonObject() : QJsonDocument::fromJson(running.front().value).object();
-        const QString otherId = other.value(QStringLiteral("id")).toString();
-        done(refused(Refusal::Busy, QStringLiteral("cluster restart %1 is already running (%2)")
-                                        .arg(otherId, other.value(QStringLiteral("state")).toString()), otherId.toULongLong()));
+            return done(accepted(journal));
+        const QJsonObject other = parsedValue(etcd::txnRange(r.json, 0));
+        if (other.isEmpty()) // an unreadable answer: etcd decides
+            return readBack(node, journal, 0, QStringLiteral("unreadable txn answer"), done);
+        done(same(other, journal) ? accepted(other) : busy(other));
     });
 }
+
+namespace {
+
+// Marks the restart aborted only if restart/current is still the journal just read (a
+// txn on its mod revision), so no 202 goes out for a restart that just ended (review L3).
+void abortAttempt(ClusterNode &node, int attempt, const ClusterDone &done)
+{
+    const QByteArray current = node.config().key(QStringLiteral("restart/current"));
+    node.etcd().rangePrefix(current, [&node, attempt, done, current](const EtcdReply &r) {
+        if (!r.ok)
+            return done(refused(Refusal::CoordinationUnavailable, QStringLiteral("cluster coordination is unavailable: %1").arg(r.error)));
+        const auto kvs = etcd::keyValues(r.json);
+        const auto it = std::find_if(kvs.begin(), kvs.end(), [&](const etcd::KeyValue &kv) { return kv.key == current; });
+        const QJsonObject journal = it == kvs.end() ? QJsonObject() : QJsonDocument::fromJson(it->value).object();
+        if (journal.isEmpty() || JournalWriter::finished(journal.value(QStringLiteral("state")).toString()))
+            return done(refused(Refusal::NothingToAbort, QStringLiteral("no cluster restart is running")));
+        const QString id = journal.value(QStringLiteral("id")).toString();
+        const QByteArray mark = QJsonDocument(QJsonObject{{QStringLiteral("id"), id}}).toJson(QJsonDocument::Compact);
+        const QJsonObject t = etcd::txn({etcd::compareMod(current, it->modRevision)},
+                                        {etcd::requestPut(node.config().key(QStringLiteral("restart/abort")), mark)});
+        node.etcd().txn(t, [&node, attempt, done, id](const EtcdReply &w) {
+            if (!w.ok)
+                return done(refused(Refusal::CoordinationUnavailable,
+                                    QStringLiteral("outcome unknown: the abort mark for restart %1 got no answer (%2); "
+                                                   "check GET /v1/cluster/status").arg(id, w.error), id.toULongLong()));
+            if (etcd::succeeded(w.json))
+                return done({CommandTicket{Refusal::None, id.toULongLong(), {}},
+                             {{QStringLiteral("aborting"), true}, {QStringLiteral("restart_id"), id.toDouble()}}});
+            if (attempt + 1 < kRereads) // the journal moved on (or ended) since it was read
+                return abortAttempt(node, attempt + 1, done);
+            done(refused(Refusal::CoordinationUnavailable, QStringLiteral("restart %1 kept changing; ask again").arg(id), id.toULongLong()));
+        });
+    });
+}
+
+} // namespace
 
 void abortClusterRestart(ClusterNode &node, const ClusterDone &done)
 {
     const ClusterView view = node.view();
     if (!view.etcdOk)
         return done(refused(Refusal::CoordinationUnavailable, QStringLiteral("cluster coordination is unavailable: %1").arg(view.etcdError)));
-    const QByteArray current = node.config().key(QStringLiteral("restart/current"));
-    node.etcd().rangePrefix(current, [&node, done, current](const EtcdReply &r) {
-        const auto kvs = etcd::keyValues(r.json);
-        const auto it = std::find_if(kvs.begin(), kvs.end(), [&](const etcd::KeyValue &kv) { return kv.key == current; });
-        if (!r.ok)
-            return done(refused(Refusal::CoordinationUnavailable, QStringLiteral("cluster coordination is unavailable: %1").arg(r.error)));
-        if (it == kvs.end())
-            return done(refused(Refusal::NothingToAbort, QStringLiteral("no cluster restart is running")));
-        const QString id = QJsonDocument::fromJson(it->value).object().value(QStringLiteral("id")).toString();
-        const QByteArray mark = QJsonDocument(QJsonObject{{QStringLiteral("id"), id}}).toJson(QJsonDocument::Compact);
-        node.etcd().put(node.config().key(QStringLiteral("restart/abort")), mark, 0, [done, id](const EtcdReply &w) {
-            if (!w.ok)
-                return done(refused(Refusal::CoordinationUnavailable, w.error));
-            done({CommandTicket{Refusal::None, id.toULongLong(), {}},
-                  {{QStringLiteral("aborting"), true}, {QStringLiteral("restart_id"), id.toDouble()}}});
-        });
-    });
+    abortAttempt(node, 0, done);
 }
 
 void commitClusterRestart(ClusterNode &node, const QByteArray &body, const ClusterDone &done)

@@ -20,13 +20,16 @@ using ClusterDone = std::function<void(const ClusterAnswer &)>;
 class ShardService;
 
 // Cluster thread. Checks a cluster restart request against what the node last read
-// (etcd reachable, no node lost, versions at most one apart, valid options) and writes
-// the journal with a create-if-absent txn on restart/current: a second request while
-// one runs loses that txn and is refused as Busy with the running restart's id.
+// (etcd reachable, a view younger than two polls, no node lost, valid options), names one
+// target version above the highest running, and writes the journal with a
+// create-if-absent txn on restart/current: a second request while one runs loses that
+// txn and is refused as Busy with the running restart's id. A txn with no answer is read
+// back before answering (ours: accepted; another's: Busy; else 503 "outcome unknown"
+// with the id). A body's `request_id` makes a retry answer the same restart.
 void startClusterRestart(ClusterNode &node, const ShardService &service, const QByteArray &body, const QString &client,
                          const ClusterDone &done);
-// Marks the running restart aborted (restart/abort); the coordinator stops before the
-// next node. NothingToAbort when none runs.
+// Marks the running restart aborted (restart/abort, a txn on restart/current's mod
+// revision); the coordinator stops before the next node. NothingToAbort when none runs.
 void abortClusterRestart(ClusterNode &node, const ClusterDone &done);
 // POST /v1/cluster/commit's body {"restart_id": "...", "fence": "..."}: the coordinator's
 // pushed commit (see CommitPush); Stale unless this node waits in that restart and term.

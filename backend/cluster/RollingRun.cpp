@@ -1,8 +1,11 @@
 #include "backend/cluster/RollingRun.h"
 
+#include "backend/cluster/RollingOutcome.h"
+
 #include <QJsonArray>
 
 #include <algorithm>
+#include <set>
 
 namespace shardscope {
 namespace {
@@ -17,55 +20,78 @@ bool busyStep(const QString &step)
     return step == QLatin1String("restarting") || step == QLatin1String("settling");
 }
 
-// Moves a restarting or settling node on; a failure's reason in *failure.
-bool advance(QJsonObject &n, const ClusterView &view, const QString &id, std::int64_t settleMs, std::int64_t nowMs,
-             QString *failure)
+const NodeView *find(const ClusterView &view, const QString &id)
 {
-    const QString node = str(n, "id");
-    const QString step = str(n, "step");
-    const auto seen = view.nodes.find(node);
-    if (seen == view.nodes.end() || seen->second.state != QLatin1String("up")) {
-        *failure = QStringLiteral("node %1 is %2; the restart stops here").arg(node, seen == view.nodes.end() ? QStringLiteral("unknown") : seen->second.state);
-        n.insert(QStringLiteral("step"), QStringLiteral("failed"));
-        n.insert(QStringLiteral("outcome"), QStringLiteral("lost"));
-        return true;
-    }
-    const auto report = view.progress.find(node);
-    const bool reported = report != view.progress.end() && str(report->second, "restart_id") == id;
-    const QString said = reported ? str(report->second, "step") : QString();
-    if (step == QLatin1String("restarting") && said == QLatin1String("failed")) {
-        n.insert(QStringLiteral("step"), QStringLiteral("failed"));
-        n.insert(QStringLiteral("outcome"), str(report->second, "outcome"));
-        *failure = QStringLiteral("node %1: %2").arg(node, str(report->second, "message"));
-    } else if (step == QLatin1String("restarting") && said == QLatin1String("done")) {
-        n.insert(QStringLiteral("step"), QStringLiteral("settling"));
-        n.insert(QStringLiteral("version"), report->second.value(QStringLiteral("version")));
-        n.insert(QStringLiteral("settle_until_ms"), double(nowMs + settleMs));
-    } else if (step == QLatin1String("settling") && seen->second.ready
-               && nowMs >= std::int64_t(n.value(QStringLiteral("settle_until_ms")).toDouble())) {
-        n.insert(QStringLiteral("step"), QStringLiteral("done"));
-        n.insert(QStringLiteral("outcome"), QStringLiteral("completed"));
-    } else {
-        return false;
-    }
-    return true;
+    const auto it = view.nodes.find(id);
+    return it == view.nodes.end() ? nullptr : &it->second;
+}
+
+bool up(const NodeView *n)
+{
+    return n && n->state == QLatin1String("up");
+}
+
+QString stateOf(const NodeView *n)
+{
+    return n ? n->state : QStringLiteral("unknown");
+}
+
+void mark(QJsonObject &n, const char *step, const QString &outcome)
+{
+    n.insert(QStringLiteral("step"), QLatin1String(step));
+    n.insert(QStringLiteral("outcome"), outcome);
+}
+
+void stopWith(QJsonObject &journal, const QString &reason, const char *state)
+{
+    if (journal.contains(QStringLiteral("stop_reason")))
+        return;
+    journal.insert(QStringLiteral("stop_reason"), reason);
+    journal.insert(QStringLiteral("stop_state"), QLatin1String(state));
 }
 
 } // namespace
+
+// What one evaluation works with.
+struct RollingRun::Turn {
+    const ClusterView &view;
+    QString id;
+    std::int64_t target = 0;
+    int settleMs = 0;
+    int stepLimitMs = 0;
+    int lostGraceMs = 0;
+    int maxUnavailable = 1;
+    std::set<QString> busy; // node ids in a busy step
+};
+
+RollingRun::RollingRun(ClusterContext context)
+    : m_journal(std::move(context))
+{
+    m_clock.start();
+}
+
+std::int64_t RollingRun::since(const QString &what)
+{
+    return m_clock.elapsed() - m_since.try_emplace(what, m_clock.elapsed()).first->second;
+}
 
 void RollingRun::onView(const ClusterView &view)
 {
     if (m_journal.busy() || view.restart.isEmpty())
         return;
-    const QJsonObject journal = next(view, clusterNowMs());
+    const QString term = str(view.restart, "id") + QLatin1Char('/') + QString::number(m_journal.node().leaderRevision());
+    if (term != m_term) {
+        m_term = term;
+        m_since.clear();
+    }
+    const QJsonObject journal = next(view);
     if (!journal.isEmpty())
         m_journal.write(view, journal);
 }
 
-QJsonObject RollingRun::next(const ClusterView &view, std::int64_t nowMs) const
+QJsonObject RollingRun::next(const ClusterView &view)
 {
     QJsonObject journal = view.restart;
-    const QString id = str(journal, "id");
     const QString state = str(journal, "state");
     if (JournalWriter::finished(state))
         return journal; // a coordinator died between the end and the clean-up
@@ -73,66 +99,177 @@ QJsonObject RollingRun::next(const ClusterView &view, std::int64_t nowMs) const
         journal.insert(QStringLiteral("state"), QStringLiteral("running"));
         return journal;
     }
-    bool changed = false;
-    if (view.abortRequested == id && !journal.contains(QStringLiteral("stop_reason"))) {
-        journal.insert(QStringLiteral("stop_reason"), QStringLiteral("aborted on request; nodes already restarted stay on their new version"));
-        journal.insert(QStringLiteral("stop_state"), QStringLiteral("aborted"));
+    const ClusterConfig &config = m_journal.node().config;
+    Turn t{view, str(journal, "id"), 0, 0, 0, 0, 1, {}};
+    t.target = std::int64_t(journal.value(QStringLiteral("target_version")).toDouble());
+    t.settleMs = journal.value(QStringLiteral("settle_ms")).toInt();
+    t.stepLimitMs = journal.value(QStringLiteral("step_limit_ms")).toInt(120000);
+    t.lostGraceMs = config.leaseTtlSeconds * 1000 + 2 * config.pollMs + 500;
+    t.maxUnavailable = std::max(1, journal.value(QStringLiteral("max_unavailable")).toInt(1));
+    // A coordinator new to this journal stamps its fence at once: nodes act (and re-report)
+    // only under the fence of the coordinator in office.
+    bool changed = etcd::int64(journal.value(QStringLiteral("fence"))) != m_journal.node().leaderRevision();
+    if (view.abortRequested == t.id && !journal.contains(QStringLiteral("stop_reason"))) {
+        stopWith(journal, QStringLiteral("aborted on request; nodes already restarted stay on their new version"), "aborted");
         changed = true;
     }
     QJsonArray nodes = journal.value(QStringLiteral("nodes")).toArray();
-    const int settleMs = journal.value(QStringLiteral("settle_ms")).toInt();
-    int busy = 0;
+    changed = noteReturns(nodes, t) || changed;
     for (int i = 0; i < nodes.size(); ++i) {
         QJsonObject n = nodes.at(i).toObject();
         if (!busyStep(str(n, "step")))
             continue;
         QString failure;
-        if (advance(n, view, id, settleMs, nowMs, &failure)) {
+        if (advance(n, t, &failure)) {
             nodes.replace(i, n);
             changed = true;
         }
-        if (!failure.isEmpty() && !journal.contains(QStringLiteral("stop_reason"))) {
-            journal.insert(QStringLiteral("stop_reason"), failure);
-            journal.insert(QStringLiteral("stop_state"), QStringLiteral("failed"));
-        }
-        busy += busyStep(str(n, "step")) ? 1 : 0;
+        if (!failure.isEmpty())
+            stopWith(journal, failure, "failed");
+        if (busyStep(str(n, "step")))
+            t.busy.insert(str(n, "id"));
     }
-    const bool stopping = journal.contains(QStringLiteral("stop_reason"));
-    const int maxUnavailable = std::max(1, journal.value(QStringLiteral("max_unavailable")).toInt(1));
-    bool waiting = false;
-    for (int i = 0; i < nodes.size() && !stopping; ++i) {
+    const bool waiting = !journal.contains(QStringLiteral("stop_reason")) && startWaiting(nodes, t, journal);
+    changed = changed || journal.value(QStringLiteral("nodes")).toArray() != nodes
+        || journal.contains(QStringLiteral("stop_reason")) != view.restart.contains(QStringLiteral("stop_reason"));
+    journal.insert(QStringLiteral("nodes"), nodes);
+    if (t.busy.empty() && (journal.contains(QStringLiteral("stop_reason")) || !waiting) && !lostLately(nodes, t)) {
+        const RollingEnd end = judgeRolling(journal, view);
+        journal.insert(QStringLiteral("state"), end.state);
+        journal.insert(QStringLiteral("reason"), end.reason);
+        return journal;
+    }
+    return changed ? journal : QJsonObject();
+}
+
+// Notes, on the node, that it was lost for a while and came back (said in the end's reason).
+bool RollingRun::noteReturns(QJsonArray &nodes, const Turn &t)
+{
+    bool changed = false;
+    for (int i = 0; i < nodes.size(); ++i) {
         QJsonObject n = nodes.at(i).toObject();
+        const QString id = str(n, "id");
+        if (!up(find(t.view, id))) {
+            since(id + QStringLiteral("|lost"));
+            continue;
+        }
+        if (forget(id + QStringLiteral("|lost")) && str(n, "step") != QLatin1String("waiting") && str(n, "outcome") != QLatin1String("lost")) {
+            n.insert(QStringLiteral("note"), QStringLiteral("was lost for a while and came back"));
+            nodes.replace(i, n);
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+// A node not up is judged only after its lease TTL to come back (registering again).
+bool RollingRun::lostLately(const QJsonArray &nodes, const Turn &t)
+{
+    return std::any_of(nodes.begin(), nodes.end(), [&](const QJsonValue &v) {
+        const QString id = str(v.toObject(), "id");
+        return !up(find(t.view, id)) && since(id + QStringLiteral("|lost")) < t.lostGraceMs;
+    });
+}
+
+// Moves a restarting or settling node on; a failure's reason in *failure.
+bool RollingRun::advance(QJsonObject &n, const Turn &t, QString *failure)
+{
+    const QString id = str(n, "id");
+    const QString step = str(n, "step");
+    const NodeView *seen = find(t.view, id);
+    if (!up(seen)) {
+        if (since(id + QStringLiteral("|lost")) < t.lostGraceMs)
+            return false; // its lease TTL to come back
+        mark(n, "failed", QStringLiteral("lost"));
+        *failure = QStringLiteral("node %1 is %2; the restart stops here").arg(id, stateOf(seen));
+        return true;
+    }
+    const auto r = t.view.progress.find(id);
+    const QJsonObject report = r != t.view.progress.end() && str(r->second, "restart_id") == t.id ? r->second : QJsonObject();
+    const QString said = str(report, "step");
+    if (step == QLatin1String("restarting")) {
+        if (said == QLatin1String("failed")) {
+            mark(n, "failed", str(report, "outcome"));
+            *failure = QStringLiteral("node %1: %2").arg(id, str(report, "message"));
+            return true;
+        }
+        if (said == QLatin1String("aborted")) { // stopped in its grace period, never restarted
+            mark(n, "aborted", QStringLiteral("aborted"));
+            return true;
+        }
+        // A lost report is re-derived from the node's status: on the target and ready is done.
+        const bool derived = said != QLatin1String("done") && t.target > 0 && seen->version >= t.target && seen->ready;
+        if (said == QLatin1String("done") || derived) {
+            n.insert(QStringLiteral("step"), QStringLiteral("settling"));
+            n.insert(QStringLiteral("version"), derived ? double(seen->version) : report.value(QStringLiteral("version")).toDouble());
+            if (derived)
+                n.insert(QStringLiteral("note"), QStringLiteral("had no report of its end; its status showed v%1 and ready").arg(seen->version));
+            return true;
+        }
+    } else if (seen->ready && since(id + QStringLiteral("|settling")) >= t.settleMs) {
+        mark(n, "done", QStringLiteral("completed"));
+        return true;
+    }
+    if (since(id + QLatin1Char('|') + step) <= t.stepLimitMs)
+        return false;
+    mark(n, "failed", QStringLiteral("unresponsive"));
+    *failure = QStringLiteral("node %1 did not finish %2 within %3 ms (unresponsive); the restart stops here").arg(id, step).arg(t.stepLimitMs);
+    return true;
+}
+
+// Starts waiting nodes while fewer than max_unavailable nodes are unavailable as clients
+// see them; true while some node still waits its turn.
+bool RollingRun::startWaiting(QJsonArray &nodes, Turn &t, QJsonObject &journal)
+{
+    bool waiting = false;
+    for (int i = 0; i < nodes.size(); ++i) {
+        QJsonObject n = nodes.at(i).toObject();
+        const QString id = str(n, "id");
         if (str(n, "step") != QLatin1String("waiting"))
             continue;
-        const auto seen = view.nodes.find(str(n, "id"));
-        if (busy >= maxUnavailable || seen == view.nodes.end() || seen->second.state != QLatin1String("up")) {
+        const NodeView *seen = find(t.view, id);
+        if (!up(seen)) {
             waiting = true;
-            if (busy == 0 && (seen == view.nodes.end() || seen->second.state != QLatin1String("up"))) {
-                journal.insert(QStringLiteral("stop_reason"), QStringLiteral("node %1 is %2; the restart stops here")
-                                   .arg(str(n, "id"), seen == view.nodes.end() ? QStringLiteral("unknown") : seen->second.state));
-                journal.insert(QStringLiteral("stop_state"), QStringLiteral("failed"));
-                changed = true;
+            if (t.busy.empty() && since(id + QStringLiteral("|lost")) >= t.lostGraceMs) {
+                stopWith(journal, QStringLiteral("node %1 is %2; the restart stops here").arg(id, stateOf(seen)), "failed");
                 break;
             }
             continue;
         }
+        if (t.target > 0 && seen->version >= t.target && seen->ready) {
+            mark(n, "done", QStringLiteral("completed"));
+            n.insert(QStringLiteral("note"), QStringLiteral("was already on v%1").arg(seen->version));
+            nodes.replace(i, n);
+            continue;
+        }
+        waiting = true;
+        if (int(t.busy.size()) >= t.maxUnavailable)
+            continue;
+        std::set<QString> others;
+        for (const auto &[otherId, other] : t.view.nodes) {
+            if (otherId != id && !t.busy.count(otherId) && other.state == QLatin1String("up"))
+                others.insert(other.url);
+        }
+        if (!m_probe.fresh(others))
+            break; // asked; decided at a later read
+        QStringList unavailable;
+        for (const QString &url : others) {
+            if (!m_probe.ready(url))
+                unavailable << url;
+        }
+        if (int(t.busy.size() + unavailable.size()) + 1 > t.maxUnavailable) {
+            if (since(QStringLiteral("blocked")) > t.stepLimitMs)
+                stopWith(journal, QStringLiteral("%1 not ready at their URL for %2 ms; the restart stops before node %3")
+                                      .arg(unavailable.join(QStringLiteral(", "))).arg(t.stepLimitMs).arg(id), "failed");
+            break;
+        }
+        forget(QStringLiteral("blocked"));
         n.insert(QStringLiteral("step"), QStringLiteral("restarting"));
-        n.insert(QStringLiteral("from_version"), double(seen->second.version));
+        n.insert(QStringLiteral("from_version"), double(seen->version));
         nodes.replace(i, n);
-        ++busy;
-        changed = true;
+        t.busy.insert(id);
     }
-    journal.insert(QStringLiteral("nodes"), nodes);
-    if (busy == 0 && journal.contains(QStringLiteral("stop_reason"))) {
-        journal.insert(QStringLiteral("state"), journal.value(QStringLiteral("stop_state")));
-        journal.insert(QStringLiteral("reason"), journal.value(QStringLiteral("stop_reason")));
-        return journal;
-    }
-    if (busy == 0 && !waiting) {
-        journal.insert(QStringLiteral("state"), QStringLiteral("completed"));
-        return journal;
-    }
-    return changed ? journal : QJsonObject();
+    return waiting;
 }
 
 } // namespace shardscope

@@ -65,6 +65,8 @@ private Q_SLOTS:
         QCOMPARE(r.code, 0);
         QVERIFY2(r.out.contains(QStringLiteral("accepted")) && r.out.contains(QStringLiteral("a=restarting")), qPrintable(r.out));
         QVERIFY2(r.out.trimmed().endsWith(QStringLiteral("completed  a=done b=done")), qPrintable(r.out));
+        // ctl names its request, so asking again after no answer cannot start a second restart.
+        QVERIFY(!m_b->clusterStatus().value(QStringLiteral("last_restart")).toObject().value(QStringLiteral("request_id")).toString().isEmpty());
         const Run events = ctl(m_b->port, {QStringLiteral("cluster"), QStringLiteral("events")});
         QCOMPARE(events.code, 0);
         QVERIFY2(events.out.contains(QStringLiteral("cluster_restart_finished")), qPrintable(events.out));

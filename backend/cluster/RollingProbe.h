@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QString>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+
+class QNetworkAccessManager;
+
+namespace shardscope {
+
+// What clients can reach, as the coordinator of a rolling restart sees it: GET
+// <url>/v1/service/ready on each node, asynchronously on the cluster thread with a short
+// timeout. A node that does not answer 200 in time is unavailable, whatever etcd says.
+class RollingProbe
+{
+public:
+    RollingProbe();
+    ~RollingProbe();
+
+    // Asks each url whose answer is older than the refresh interval (one request at a
+    // time per url); true when every url has an answer younger than kFreshMs.
+    bool fresh(const std::set<QString> &urls);
+    // The newest answer for `url`: 200 within the timeout.
+    bool ready(const QString &url) const;
+
+    static constexpr int kTimeoutMs = 500;
+    static constexpr int kFreshMs = 1000;
+
+private:
+    void ask(const QString &url);
+
+    struct Answer {
+        bool ready = false;
+        std::int64_t atMs = -1;
+    };
+    std::map<QString, Answer> m_answers;
+    std::set<QString> m_asking;
+    QElapsedTimer m_clock;
+    // Made on first use, on the cluster thread; last, so its replies go before the maps.
+    std::unique_ptr<QNetworkAccessManager> m_manager;
+};
+
+} // namespace shardscope
