@@ -115,17 +115,25 @@ bool clusterAllowsRestart(const ClusterView &view, int pollMs, ClusterAnswer *re
                                .arg(view.etcdOk ? QStringLiteral("this node is not registered yet") : view.etcdError));
         return false;
     }
-    const std::int64_t age = ClusterNode::nowMs() - view.readAtMs;
+    const std::int64_t age = ClusterNode::steadyMs() - view.readAtMs;
     if (age > 2 * pollMs + 100) {
         *refusal = refused(Refusal::CoordinationUnavailable,
                            QStringLiteral("cluster coordination is unavailable: this node last read the cluster %1 ms ago (etcd is slow "
                                           "or partly unreachable); ask again, or ask another node").arg(age));
         return false;
     }
-    QStringList lost;
+    QStringList lost, strangers;
     for (const auto &[id, n] : view.nodes) {
         if (n.state == QLatin1String("lost"))
             lost << id;
+        else if (n.state == QLatin1String("up") && n.tokenMismatch)
+            strangers << id;
+    }
+    if (!strangers.isEmpty()) {
+        *refusal = refused(Refusal::CoordinationUnavailable,
+                           QStringLiteral("node %1 has another token than this node: its commit pushes and peer questions would be "
+                                          "refused; give every node of the cluster one token").arg(strangers.join(QStringLiteral(", "))));
+        return false;
     }
     if (!lost.isEmpty()) {
         *refusal = refused(Refusal::CoordinationUnavailable,
