@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 
@@ -170,11 +171,12 @@ class Cluster:
     def start_haproxy(self, timeout=10):
         """The shipped configuration's settings (scripts/cluster.sh): httpchk GET /v1/service/ready every 200 ms."""
         servers = "".join("  server %s %s:%d check\n" % (n, self.node_ip(n), NODE_PORT) for n in self.nodes)
-        cfg = ("global\n  maxconn 1024\ndefaults\n  mode http\n  timeout connect 1s\n  timeout client 30s\n"
+        self.lb_socket = os.path.join(self.dir, "haproxy.sock")
+        cfg = ("global\n  maxconn 1024\n  stats socket %s mode 600 level user\ndefaults\n  mode http\n  timeout connect 1s\n  timeout client 30s\n"
                "  timeout server 30s\n  retries 3\n  option redispatch\n"
                "frontend shardscope\n  bind %s:%d\n  default_backend nodes\n"
                "backend nodes\n  balance roundrobin\n  option httpchk GET /v1/service/ready\n"
-               "  default-server inter 200ms fall 2 rise 2\n%s") % (self.net.client_ip(), LB_PORT, servers)
+               "  default-server inter 200ms fall 2 rise 2\n%s") % (self.lb_socket, self.net.client_ip(), LB_PORT, servers)
         path = os.path.join(self.dir, "haproxy.cfg")
         with open(path, "w") as f:
             f.write(cfg)
@@ -183,6 +185,28 @@ class Cluster:
                                      os.path.join(self.dir, "haproxy.log"))
         if not self.wait(lambda: self.lb_get("/v1/service/ready").status == 200, timeout):
             raise RuntimeError("haproxy did not route in %d s:\n%s" % (timeout, self.procs["haproxy"].tail()))
+
+    def lb_servers(self):
+        """HAProxy's view of each server (UP, DOWN, ...), from its stats socket (a file: no network needed)."""
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(1.0)
+        try:
+            s.connect(self.lb_socket)
+            s.sendall(b"show stat\n")
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        finally:
+            s.close()
+        out = {}
+        for line in data.decode("utf-8", "replace").splitlines():
+            f = line.split(",")
+            if len(f) > 17 and f[0] == "nodes" and f[1] in self.nodes:
+                out[f[1]] = f[17]
+        return out
 
     def lb_get(self, path, timeout=1.0):
         return http.request(self.net, "cl", self.net.client_ip(), LB_PORT, "GET", path, timeout=timeout)

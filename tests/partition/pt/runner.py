@@ -120,6 +120,27 @@ class Harness:
             raise RuntimeError("the sleep queries were not in flight on every node")
         self.log("a %d ms sleep query is in flight on every node" % ms)
 
+    def wait_fired(self, name, timeout):
+        """The fault trigger `name` fired; if it never did, the scenario did not test what it says: an error."""
+        if not self.wait_for("fault '%s' injected" % name, lambda: name in self.watch.fired, timeout):
+            raise RuntimeError("the fault '%s' was never injected: its protocol step was not seen in etcd within %.0f s"
+                               % (name, timeout))
+
+    def restart_state(self, rid):
+        """The state of restart `rid` in etcd now: from restart/current, else from its history entry, else None."""
+        v = self.watch.latest
+        if v is None or rid is None:
+            return None
+        if v.journal and v.journal.get("id") == rid:
+            return v.journal.get("state")
+        return (v.history.get(rid) or {}).get("state")
+
+    def decided(self, rid):
+        return self.restart_state(rid) not in (None, "pending", "running")
+
+    def finished(self, rid):
+        return rid in (self.watch.latest.history if self.watch.latest else {})
+
     def heal(self):
         self.net.heal_all()
         self.heal_at = time.monotonic()
@@ -208,6 +229,9 @@ class Harness:
 
     # the checks on the history ---------------------------------------------------
     def check(self, props, max_unavailable=1):
+        # The history goes on until the balancer has every server back: what clients see after the heal counts.
+        self.wait_for("HAProxy sees every node UP", lambda: all(
+            st.startswith("UP") for st in self.cluster.lb_servers().values()) and len(self.cluster.lb_servers()) == len(self.cluster.nodes), 5)
         self.recorder.stop()
         ops = self.recorder.snapshot()
         t_end = time.monotonic()

@@ -1,6 +1,6 @@
 """The scenarios of issue 21. Each builds on a formed 3-node cluster (lease TTL 2 s) with the recorder running,
 injects its fault at a protocol step seen in etcd, heals, and names the properties to check.
-Every wait is on a condition with a deadline."""
+Every wait is on a condition with a deadline; a fault that was never injected is an error, never a pass."""
 from .runner import LOCKSTEP, ROLLING
 
 
@@ -10,17 +10,23 @@ def _pick_other(h):
     return [n for n in h.cluster.nodes if n != c][-1]
 
 
+def _restarting(v):
+    return v.state() == "running" and any(r.get("step") == "restarting" for r in v.reports.values())
+
+
 def lockstep_coordinator_cut_from_etcd_in_drain(h):
     """Lockstep; a 2 s sleep query holds every drain open; the coordinator is cut from etcd as soon as its own
-    report says `preparing` (draining). A new coordinator must take over and roll back; nobody serves v+1."""
+    report says `preparing` (draining). A new coordinator must take over and end the restart; after the heal every
+    node is on one version and the journal says which."""
     coord = h.coordinator()
     h.sleeps_in_flight(2000)
     h.recorder.start()
     h.watch.on("coordinator draining", lambda v: v.state() == "running" and v.step(coord) == "preparing",
                lambda v: h.net.cut(coord, "etcd", "coordinator %s draining" % coord))
-    h.request_restart(h.others(coord)[0], LOCKSTEP)
+    rid = h.request_restart(h.others(coord)[0], LOCKSTEP)["id"]
+    h.wait_fired("coordinator draining", 5)
     h.wait_for("a new coordinator took over", lambda: h.watch.latest.leader not in (None, coord), 10)
-    h.wait_for("the journal left `running`", lambda: h.watch.latest.state() != "running", 10)
+    h.wait_for("the restart was decided", lambda: h.decided(rid), 10)
     h.wait_for("the cut coordinator reopened (seen from inside its namespace)",
                lambda: h.local_get(coord, "/v1/service/ready").status == 200, 10)
     h.heal()
@@ -28,14 +34,15 @@ def lockstep_coordinator_cut_from_etcd_in_drain(h):
 
 
 def lockstep_other_cut_from_etcd_after_verified(h):
-    """Lockstep; a node that is not the coordinator is cut from etcd right after it reports `verified`. It still
-    reaches its peers, so the coordinator's commit push can reach it."""
+    """Lockstep; a node that is not the coordinator is cut from etcd right after it reports `verified`, and healed
+    once its lease expired. It still reaches its peers (the coordinator's commit push can reach it)."""
     other = _pick_other(h)
     h.recorder.start()
     h.watch.on("%s verified" % other, lambda v: v.step(other) == "verified",
                lambda v: h.net.cut(other, "etcd", "%s verified" % other))
-    h.request_restart(h.coordinator(), LOCKSTEP)
-    h.wait_for("the journal left `running`", lambda: h.watch.latest.state() != "running", 10)
+    rid = h.request_restart(h.coordinator(), LOCKSTEP)["id"]
+    h.wait_fired("%s verified" % other, 5)
+    h.wait_for("the restart was decided", lambda: h.decided(rid), 10)
     h.wait_for("%s reopened" % other, lambda: h.cluster.node_get(other, "/v1/service/ready").status == 200, 10)
     h.wait_for("%s's lease expired in etcd" % other, lambda: other not in h.watch.latest.members, 6)
     h.heal()
@@ -44,14 +51,15 @@ def lockstep_other_cut_from_etcd_after_verified(h):
 
 def lockstep_node_isolated_after_verified(h):
     """Defect 1. Lockstep; a node that is not the coordinator is cut from everything right after it reports
-    `verified`. Whatever the coordinator decides, after the heal no client may get v after v+1 and all nodes
-    must end on one version."""
+    `verified`, and healed once it reopened on its own (seen from inside its namespace). After the heal no client
+    may get v after v+1, and every node must end on one version."""
     other = _pick_other(h)
     h.recorder.start()
     h.watch.on("%s verified" % other, lambda v: v.step(other) == "verified",
                lambda v: h.net.cut(other, "all", "%s verified" % other))
-    h.request_restart(h.coordinator(), LOCKSTEP)
-    h.wait_for("the journal left `running`", lambda: h.watch.latest.state() != "running", 10)
+    rid = h.request_restart(h.coordinator(), LOCKSTEP)["id"]
+    h.wait_fired("%s verified" % other, 5)
+    h.wait_for("the restart was decided", lambda: h.decided(rid), 10)
     h.wait_for("the isolated %s reopened (seen from inside its namespace)" % other,
                lambda: h.local_get(other, "/v1/service/ready").status == 200, 10)
     h.heal()
@@ -59,13 +67,14 @@ def lockstep_node_isolated_after_verified(h):
 
 
 def lockstep_coordinator_isolated_after_mark(h):
-    """Lockstep; the coordinator is cut from everything the moment etcd holds the commit mark."""
+    """Lockstep; the coordinator is cut from everything the moment etcd holds the commit mark, and healed once a
+    new coordinator took over and the old one reopened."""
     coord = h.coordinator()
     h.recorder.start()
     h.watch.on("commit mark", lambda v: v.state() == "committed",
                lambda v: h.net.cut(coord, "all", "commit mark written by %s" % coord))
     h.request_restart(h.others(coord)[0], LOCKSTEP)
-    h.wait_for("the commit mark", lambda: "commit mark" in h.watch.fired, 10)
+    h.wait_fired("commit mark", 10)
     h.wait_for("a new coordinator took over", lambda: h.watch.latest.leader not in (None, coord), 10)
     h.wait_for("the isolated coordinator reopened (seen from inside its namespace)",
                lambda: h.local_get(coord, "/v1/service/ready").status == 200, 10)
@@ -74,14 +83,16 @@ def lockstep_coordinator_isolated_after_mark(h):
 
 
 def lockstep_etcd_isolated(h):
-    """Lockstep; etcd is cut from every node as soon as the first node reports `verified` (mid-lockstep). No mark
-    can be written: every node must end on v, and the journal must say so after the heal."""
+    """Lockstep; etcd is cut from every node as soon as the first node reports `verified` (mid-lockstep), and
+    healed once every node reopened and every lease expired. If no mark was written, every node must end on v,
+    and the journal must say so after the heal."""
     h.recorder.start()
     h.watch.on("first verified", lambda v: v.state() == "running" and any(r.get("step") == "verified" for r in v.reports.values()),
                lambda v: h.net.cut("etcd", "etcd", "first node verified"))
     h.request_restart(h.coordinator(), LOCKSTEP)
+    h.wait_fired("first verified", 5)
     h.wait_for("every node reopened", lambda: all(h.cluster.node_get(n, "/v1/service/ready").status == 200
-                                                  for n in h.cluster.nodes) and "first verified" in h.watch.fired, 12)
+                                                  for n in h.cluster.nodes), 12)
     h.wait_for("every lease expired in etcd", lambda: not h.watch.latest.members, 6)
     h.heal()
     return ["P1", "P2", "P3"], 6
@@ -89,16 +100,17 @@ def lockstep_etcd_isolated(h):
 
 def rolling_etcd_isolated(h):
     """Defect 3. Rolling; etcd is cut from every node as soon as a node reports `restarting`, and healed once that
-    node serves v+1 and every lease has expired. The restart must finish (or end) after the heal."""
+    node serves v+1 and every lease has expired. The restart must end after the heal, every node on one version."""
     h.recorder.start()
     state = {}
 
     def cut(v):
         state["node"] = next(n for n, r in v.reports.items() if r.get("step") == "restarting")
         h.net.cut("etcd", "etcd", "%s restarting" % state["node"])
-    h.watch.on("a node restarting", lambda v: v.state() == "running" and any(r.get("step") == "restarting" for r in v.reports.values()), cut)
+    h.watch.on("a node restarting", _restarting, cut)
     h.request_restart(h.coordinator(), ROLLING)
-    h.wait_for("the restarting node serves v+1", lambda: "node" in state and h.version(state["node"]) == h.from_version + 1
+    h.wait_fired("a node restarting", 8)
+    h.wait_for("the restarting node serves v+1", lambda: h.version(state["node"]) == h.from_version + 1
                and h.cluster.node_get(state["node"], "/v1/service/ready").status == 200, 10)
     h.wait_for("every lease expired in etcd", lambda: not h.watch.latest.members, 6)
     h.heal()
@@ -107,19 +119,16 @@ def rolling_etcd_isolated(h):
 
 def rolling_node_cut_from_clients(h):
     """Defect 4. Rolling, max_unavailable 1; the last node is cut from the client/peer network (not from etcd)
-    before the restart. Clients cannot reach it, so the restart must not take another node out."""
+    before the restart, and healed when the restart reaches it or ends. Clients cannot reach it, so the restart must
+    not take another node out meanwhile."""
     victim = h.cluster.nodes[-1]
     h.recorder.start()
     h.net.cut(victim, "client", "before the restart")
     h.wait_for("%s is unreachable from the client namespace" % victim,
                lambda: h.cluster.node_get(victim, "/v1/service/ready", timeout=0.3).status == 0, 3)
-    requester = h.cluster.nodes[0]
-    h.request_restart(requester, ROLLING)
-    h.wait_for("the rolling restart took another node out or ended",
-               lambda: h.watch.latest.state() != "running" or any(
-                   h.watch.latest.journal_step(n) in ("restarting", "settling", "done") for n in h.cluster.nodes if n != victim), 10)
+    rid = h.request_restart(h.cluster.nodes[0], ROLLING)["id"]
     h.wait_for("the rolling restart ended or reached %s" % victim,
-               lambda: h.watch.latest.journal is None or h.watch.latest.journal_step(victim) not in ("waiting", None), 15)
+               lambda: h.decided(rid) or h.watch.latest.journal_step(victim) not in ("waiting", None), 15)
     h.heal()
     return ["P2", "P3", "P4"], 8
 
@@ -129,19 +138,20 @@ def rolling_node_cut_from_etcd(h):
     and healed after its lease expired and the restart reached it or ended."""
     victim = h.cluster.nodes[-1]
     h.recorder.start()
-    h.watch.on("a node restarting", lambda v: v.state() == "running" and any(r.get("step") == "restarting" for r in v.reports.values()),
-               lambda v: h.net.cut(victim, "etcd", "first node restarting"))
-    h.request_restart(h.coordinator() if h.coordinator() != victim else h.cluster.nodes[0], ROLLING)
+    h.watch.on("a node restarting", _restarting, lambda v: h.net.cut(victim, "etcd", "first node restarting"))
+    requester = h.coordinator() if h.coordinator() != victim else h.cluster.nodes[0]
+    rid = h.request_restart(requester, ROLLING)["id"]
+    h.wait_fired("a node restarting", 8)
     h.wait_for("%s's lease expired in etcd" % victim, lambda: victim not in h.watch.latest.members, 10)
     h.wait_for("the rolling restart ended or reached %s" % victim,
-               lambda: h.watch.latest.journal is None or h.watch.latest.journal_step(victim) not in ("waiting", None), 15)
+               lambda: h.decided(rid) or h.watch.latest.journal_step(victim) not in ("waiting", None), 15)
     h.heal()
     return ["P2", "P3", "P4"], 8
 
 
 def idle_split_restarts_on_both_sides(h):
-    """Defect 5. An idle cluster is split: the last node is cut from etcd. A restart is requested on it at once
-    (its etcd transaction times out) and, once its lease expired, on the majority side. Both are refused; the link
+    """Defect 5. An idle cluster is split: the last node is cut from etcd. A restart is requested on it at once (its
+    etcd transaction times out) and, once its lease expired, one on the majority side. Both are refused; the link
     heals right after. A refused restart must never run."""
     victim = h.cluster.nodes[-1]
     majority = h.cluster.nodes[0]
@@ -166,8 +176,8 @@ def lockstep_under_load_through_haproxy(h):
     each node). The balancer must never be left without a server: 0 failed requests."""
     h.sleeps_in_flight(2000)
     h.recorder.start()
-    h.request_restart(h.coordinator(), LOCKSTEP)
-    h.wait_for("the restart ended", lambda: h.watch.latest.journal is None and h.watch.latest.history, 15)
+    rid = h.request_restart(h.coordinator(), LOCKSTEP)["id"]
+    h.wait_for("the restart ended", lambda: h.finished(rid), 15)
     return ["P1", "P2", "P3"], 6
 
 
