@@ -1,10 +1,11 @@
 """Reads the cluster's keys from inside the etcd namespace every ~10 ms, keeps a timeline of protocol steps, and
 fires fault triggers the moment the journal (restart/current) or a node's report (restart/node/<id>) reaches a step."""
 import json
+import socket
 import threading
 import time
 
-from .cluster import CLUSTER
+from .cluster import CLUSTER, ETCD_PORT, b64, prefix_end
 
 
 class View:
@@ -75,17 +76,22 @@ class EtcdWatch:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="etcd-watch", daemon=True)
+        self._wake = threading.Event()
+        self._streamer = threading.Thread(target=self._stream, name="etcd-watch-stream", daemon=True)
         self.fired = {}  # trigger name -> time
         self.reads = 0  # successful reads so far
 
     def start(self):
         self._thread.start()
+        self._streamer.start()
         if not self.cluster.wait(lambda: self.latest is not None, 5):
             raise RuntimeError("cannot read etcd from its namespace")
 
     def stop(self):
         self._stop.set()
+        self._wake.set()
         self._thread.join(5)
+        self._streamer.join(5)
 
     def on(self, name, predicate, action):
         """Runs action(view) once, in the polling thread, at the first read where predicate(view) holds."""
@@ -103,7 +109,35 @@ class EtcdWatch:
                 self.log("etcd watch: %r" % e)
             left = self.interval - (time.monotonic() - t0)
             if left > 0:
-                self._stop.wait(left)
+                self._wake.wait(left)
+            self._wake.clear()
+
+    def _stream(self):
+        """An etcd watch on the cluster's prefix: any change wakes the reader at once (a trigger then fires within
+        a few milliseconds of the write, not up to a poll interval later). The reads stay the source of truth."""
+        prefix = "/shardscope/%s/" % CLUSTER
+        body = json.dumps({"create_request": {"key": b64(prefix), "range_end": b64(prefix_end(prefix))}}).encode()
+        while not self._stop.is_set():
+            sock = None
+            try:
+                sock = self.cluster.net.socket("etcd")
+                sock.settimeout(0.5)
+                sock.connect(("127.0.0.1", ETCD_PORT))
+                sock.sendall(b"POST /v3/watch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                             b"Content-Length: %d\r\n\r\n" % len(body) + body)
+                while not self._stop.is_set():
+                    try:
+                        data = sock.recv(65536)
+                    except socket.timeout:
+                        continue
+                    if not data:
+                        break
+                    self._wake.set()
+            except OSError:
+                self._stop.wait(0.1)
+            finally:
+                if sock is not None:
+                    sock.close()
 
     def _once(self):
         kvs = self.cluster.etcd_range("/shardscope/%s/" % CLUSTER, timeout=1.0)

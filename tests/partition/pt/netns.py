@@ -65,6 +65,8 @@ class Network:
         self.events = []  # (monotonic time, text) of every cut and heal
         self.down = set()  # switch ports that are down now
         self.port_history = {}  # port -> [(t, up?)]
+        self._batch = None  # `ip -batch -` in the switch namespace, for cuts and heals
+        self._batch_lock = threading.Lock()
 
     # names -------------------------------------------------------------
     def ns(self, who):
@@ -116,6 +118,13 @@ class Network:
             self.port_history[port] = [(time.monotonic(), True)]
 
     def destroy(self):
+        if self._batch is not None:
+            try:
+                self._batch.stdin.close()
+                self._batch.wait(5)
+            except (OSError, subprocess.TimeoutExpired):
+                self._batch.kill()
+            self._batch = None
         for fd in self._fds.values():
             try:
                 os.close(fd)
@@ -137,11 +146,31 @@ class Network:
             ports.append("%s-c" % who)
         return ports
 
+    def _switch(self, commands, confirm_port):
+        """Runs `ip` commands in the switch namespace through one long-lived `ip -batch -` (no process start per
+        cut: a cut lands a millisecond after its trigger), and returns once they ran: the `link show` that follows
+        them answers only then."""
+        with self._batch_lock:
+            if self._batch is None or self._batch.poll() is not None:
+                self._batch = subprocess.Popen(["ip", "-n", self.ns("sw"), "-force", "-batch", "-"], stdin=subprocess.PIPE,
+                                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+            b = self._batch
+            b.stdin.write("".join(c + "\n" for c in commands) + "link show dev %s\n" % confirm_port)
+            b.stdin.flush()
+            while True:
+                line = b.stdout.readline()
+                if not line:
+                    raise RuntimeError("ip -batch in the switch namespace ended")
+                if ": %s@" % confirm_port in line or ": %s:" % confirm_port in line:
+                    return line
+                if "rror" in line or "annot" in line:
+                    raise RuntimeError("ip -batch: %s (running %s)" % (line.strip(), commands))
+
     def _set(self, ports, up, why):
-        for port in ports:
-            run("ip", "-n", self.ns("sw"), "link", "set", port, "up" if up else "down")
-            now = time.monotonic()
-            with self._lock:
+        self._switch(["link set dev %s %s" % (p, "up" if up else "down") for p in ports], ports[-1])
+        now = time.monotonic()
+        with self._lock:
+            for port in ports:
                 (self.down.discard if up else self.down.add)(port)
                 self.port_history[port].append((now, up))
         text = "%s %s (%s)" % ("heal" if up else "cut", ",".join(ports), why)

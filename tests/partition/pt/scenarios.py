@@ -67,14 +67,28 @@ def lockstep_node_isolated_after_verified(h):
 
 
 def lockstep_coordinator_isolated_after_mark(h):
-    """Lockstep; the coordinator is cut from everything the moment etcd holds the commit mark, and healed once a
-    new coordinator took over and the old one reopened."""
+    """Lockstep; the coordinator is cut from its peers and clients when every node has reported `verified` (its
+    commit push cannot reach anyone), and from etcd the moment etcd holds its commit mark: the others can learn the
+    outcome only from etcd. Healed once a new coordinator took over and the old one reopened."""
     coord = h.coordinator()
     h.recorder.start()
-    h.watch.on("commit mark", lambda v: v.state() == "committed",
-               lambda v: h.net.cut(coord, "all", "commit mark written by %s" % coord))
+    late = []
+
+    def cut_etcd(v):
+        h.net.cut(coord, "etcd", "commit mark written by %s" % coord)
+        j = (h.cluster.etcd_range("/shardscope/pt/restart/current") or {}).get("/shardscope/pt/restart/current")
+        if not j or '"committed"' not in j:
+            late.append(j)
+    h.watch.on("every node verified", lambda v: v.state() == "running" and len(v.reports) == len(h.cluster.nodes)
+               and all(r.get("step") == "verified" for r in v.reports.values()),
+               lambda v: h.net.cut(coord, "client", "every node verified"))
+    h.watch.on("commit mark", lambda v: v.state() == "committed", cut_etcd)
     h.request_restart(h.others(coord)[0], LOCKSTEP)
+    h.wait_fired("every node verified", 10)
     h.wait_fired("commit mark", 10)
+    if late:
+        raise RuntimeError("the coordinator was cut from etcd only after the restart had moved past the mark "
+                           "(restart/current then: %s): the fault came too late to test this step" % late[0])
     h.wait_for("a new coordinator took over", lambda: h.watch.latest.leader not in (None, coord), 10)
     h.wait_for("the isolated coordinator reopened (seen from inside its namespace)",
                lambda: h.local_get(coord, "/v1/service/ready").status == 200, 10)
@@ -83,14 +97,16 @@ def lockstep_coordinator_isolated_after_mark(h):
 
 
 def lockstep_etcd_isolated(h):
-    """Lockstep; etcd is cut from every node as soon as the first node reports `verified` (mid-lockstep), and
-    healed once every node reopened and every lease expired. If no mark was written, every node must end on v,
-    and the journal must say so after the heal."""
+    """Lockstep; a 2 s sleep query holds every drain open; etcd is cut from every node as soon as every node
+    reports `preparing` (mid-lockstep, in the drain), and healed once every node reopened and every lease expired.
+    No mark can be written: every node must end on v, and the journal must say so after the heal."""
+    h.sleeps_in_flight(2000)
     h.recorder.start()
-    h.watch.on("first verified", lambda v: v.state() == "running" and any(r.get("step") == "verified" for r in v.reports.values()),
-               lambda v: h.net.cut("etcd", "etcd", "first node verified"))
+    h.watch.on("every node draining", lambda v: v.state() == "running" and len(v.reports) == len(h.cluster.nodes)
+               and all(r.get("step") == "preparing" for r in v.reports.values()),
+               lambda v: h.net.cut("etcd", "etcd", "every node draining"))
     h.request_restart(h.coordinator(), LOCKSTEP)
-    h.wait_fired("first verified", 5)
+    h.wait_fired("every node draining", 5)
     h.wait_for("every node reopened", lambda: all(h.cluster.node_get(n, "/v1/service/ready").status == 200
                                                   for n in h.cluster.nodes), 12)
     h.wait_for("every lease expired in etcd", lambda: not h.watch.latest.members, 6)
