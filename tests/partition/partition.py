@@ -9,7 +9,8 @@ Exit codes: 0 every property held (or only properties listed in PARTITION_EXPECT
 (or the harness itself did), 77 skipped (not root, or no network namespaces here).
 Environment: PARTITION_EXPECT_FAIL=P1,P3 marks properties that fail on today's code (known defects, issue 21):
 their failure is printed in full and reported as XFAIL; every property holding then is XPASS and fails the test so
-the list gets updated. PARTITION_STRICT=1 ignores that list. PARTITION_KEEP=1 keeps the logs (etcd, nodes, HAProxy).
+the list gets updated. PARTITION_STRICT=1 ignores that list. PARTITION_KEEP=1 keeps the logs (etcd, nodes, HAProxy)
+of a passing run too; a failing run always keeps them with its history and timeline.
 """
 import argparse
 import os
@@ -31,6 +32,8 @@ def main():
     ap.add_argument("--binary", help="the shardscope executable")
     ap.add_argument("--scenario", choices=sorted(scenarios.SCENARIOS))
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--keep-in", help="where a failing run's history, timeline and logs go (DIR/<scenario>); "
+                    "default: its temporary folder, kept")
     ap.add_argument("--time-limit", type=float, default=100.0, help="the whole run, set-up and clean-up included (s)")
     args = ap.parse_args()
     if args.list:
@@ -49,6 +52,7 @@ def main():
     signal.alarm(int(args.time_limit))  # ends the run (with clean-up) before CTest's TIMEOUT would kill it
     f = scenarios.SCENARIOS[args.scenario]
     h = runner.Harness(args.scenario, os.path.abspath(args.binary), keep=os.environ.get("PARTITION_KEEP") == "1")
+    h.keep_in = args.keep_in
     print("=== partition scenario %s\n    %s" % (args.scenario, " ".join(f.__doc__.split())))
     failed_setup = None
     try:
@@ -72,6 +76,9 @@ def main():
                 if p:
                     print("--- last lines of %s's log:\n%s" % (name, p.tail(15)))
         h.print_timeline()
+        if failed_setup or not all(r.held for r in h.results):
+            h.keep = True
+            h.save_history()
     finally:
         signal.alarm(0)
         h.down()

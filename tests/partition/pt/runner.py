@@ -22,7 +22,8 @@ class Harness:
     def __init__(self, name, binary, nodes=3, lease_ttl=2, keep=False):
         self.name = name
         self.t_base = time.monotonic()
-        self.keep = keep
+        self.keep = keep  # keep the work folder (logs, history), in keep_in/<name> when that is set
+        self.keep_in = None
         self.dir = tempfile.mkdtemp(prefix="shardscope-partition-%s-" % name)
         self.net = Network(nodes, self.log)
         self.cluster = Cluster(self.net, binary, self.dir, self.log, lease_ttl=lease_ttl)
@@ -61,6 +62,24 @@ class Harness:
         from .recorder import Recorder
         return Recorder(self.cluster, targets, timeout=CLIENT_TIMEOUT, max_seconds=60.0)
 
+    def save_history(self):
+        """What a failing run leaves to be read later: the client history, the probes, the etcd timeline, the
+        restart requests (the processes' logs are in the same folder)."""
+        if self.recorder is not None:
+            with open(os.path.join(self.dir, "history.txt"), "w") as f:
+                for o in sorted(self.recorder.snapshot(), key=lambda o: o.t0):
+                    f.write(o.line(self.t_base) + "\n")
+            with open(os.path.join(self.dir, "probes.txt"), "w") as f:
+                for n, samples in sorted(self.recorder.probes.items()):
+                    for t0, t1, ok, status in samples:
+                        f.write("%s sent=%.3f replied=%.3f ready=%s status=%s\n" % (n, t0 - self.t_base, t1 - self.t_base, ok, status))
+        with open(os.path.join(self.dir, "timeline.txt"), "w") as f:
+            events = [(t, "etcd  " + s) for t, s in self.watch.timeline] + [(t, "net   " + s) for t, s in self.net.events]
+            for t, s in sorted(events):
+                f.write("%8.3f %s\n" % (t - self.t_base, s))
+        with open(os.path.join(self.dir, "requests.json"), "w") as f:
+            json.dump([{k: v for k, v in q.items() if k != "json"} for q in self.requests], f, indent=1, default=str)
+
     def down(self):
         try:
             if self.recorder:
@@ -73,10 +92,17 @@ class Harness:
                     self.cluster.stop()
                 finally:
                     self.net.destroy()
+                    shutil.rmtree(os.path.join(self.dir, "etcd-data"), ignore_errors=True)  # 128 MB of WAL
                     if not self.keep:
                         shutil.rmtree(self.dir, ignore_errors=True)
+                    elif self.keep_in:
+                        dest = os.path.join(self.keep_in, self.name)
+                        shutil.rmtree(dest, ignore_errors=True)
+                        os.makedirs(self.keep_in, exist_ok=True)
+                        shutil.move(self.dir, dest)
+                        self.log("history, timeline and logs kept in %s" % dest)
                     else:
-                        self.log("logs kept in %s" % self.dir)
+                        self.log("history, timeline and logs kept in %s" % self.dir)
 
     # what a node says ---------------------------------------------------
     def version(self, node):
