@@ -90,8 +90,9 @@ class EtcdWatch:
     def stop(self):
         self._stop.set()
         self._wake.set()
-        self._thread.join(5)
-        self._streamer.join(5)
+        for t in (self._thread, self._streamer):
+            if t.ident is not None:
+                t.join(5)
 
     def on(self, name, predicate, action):
         """Runs action(view) once, in the polling thread, at the first read where predicate(view) holds."""
