@@ -149,12 +149,16 @@ def p5_refusals_true(requests, journals, t_base):
     refused = [q for q in requests if q["status"] not in (200, 202)]
     r.figures.append("%d restart requests: %s" % (len(requests), ", ".join(
         "%s->%s %s" % (q["node"], q["status"] or "no answer", q.get("answer", "")[:90]) for q in requests)))
+    shown = set()
     for q in refused:
         for jid, j in journals.items():
+            if jid in shown:
+                continue
             created = j.get("created_ms") or 0
             if j.get("accepted_by") == q["node"] and q["wall_sent_ms"] - 50 <= created <= q["wall_replied_ms"] + 50:
                 r.fail("the request to %s answered %s ran anyway as restart %s (%s, state %s)" % (
                     q["node"], q["status"] or "nothing", jid, j.get("strategy"), j.get("state")))
+                shown.add(jid)
                 r.lines.append("restart %s: created_ms %d, accepted_by %s, state %s, reason %s" % (
                     jid, created, j.get("accepted_by"), j.get("state"), j.get("reason")))
     return r

@@ -115,20 +115,28 @@ def lockstep_etcd_isolated(h):
 
 
 def rolling_etcd_isolated(h):
-    """Defect 3. Rolling; etcd is cut from every node as soon as a node reports `restarting`, and healed once that
-    node serves v+1 and every lease has expired. The restart must end after the heal, every node on one version."""
+    """Defect 3. Rolling; etcd is cut from every node (each node's etcd link) as soon as a node reports
+    `restarting`. Once that node serves v+1 and every lease has expired, the other nodes' links heal first; the
+    restarted node's link heals once a new coordinator is in office and has decided, or 3 s later. The restart must
+    end with every node on one version and the journal saying so."""
     h.recorder.start()
     state = {}
 
     def cut(v):
         state["node"] = next(n for n, r in v.reports.items() if r.get("step") == "restarting")
-        h.net.cut("etcd", "etcd", "%s restarting" % state["node"])
+        for n in h.cluster.nodes:
+            h.net.cut(n, "etcd", "%s restarting" % state["node"])
     h.watch.on("a node restarting", _restarting, cut)
-    h.request_restart(h.coordinator(), ROLLING)
+    rid = h.request_restart(h.coordinator(), ROLLING)["id"]
     h.wait_fired("a node restarting", 8)
-    h.wait_for("the restarting node serves v+1", lambda: h.version(state["node"]) == h.from_version + 1
-               and h.cluster.node_get(state["node"], "/v1/service/ready").status == 200, 10)
+    node = state["node"]
+    h.wait_for("the restarting node serves v+1", lambda: h.version(node) == h.from_version + 1
+               and h.cluster.node_get(node, "/v1/service/ready").status == 200, 10)
     h.wait_for("every lease expired in etcd", lambda: not h.watch.latest.members, 6)
+    for n in h.others(node):
+        h.net.heal(n, "etcd", "the others first")
+    h.wait_for("a new coordinator other than %s" % node, lambda: h.watch.latest.leader not in (None, node), 6)
+    h.wait_for("the restart was decided", lambda: h.decided(rid), 3)
     h.heal()
     return ["P2", "P3", "P4"], 8
 
@@ -177,6 +185,9 @@ def idle_split_restarts_on_both_sides(h):
     # answers 503 (any one of them that etcd applies after the heal shows the defect).
     minority = [h.request_async(victim, dict(ROLLING)) for _ in range(3)]
     h.wait_for("%s's lease expired in etcd" % victim, lambda: victim not in h.watch.latest.members, 8)
+    h.wait_for("%s sees %s lost" % (majority, victim), lambda: any(
+        x.get("id") == victim and x.get("state") == "lost"
+        for x in (h.cluster.node_get(majority, "/v1/cluster/status").json() or {}).get("nodes", [])), 3)
     h.request_restart(majority, dict(LOCKSTEP))
     for th in minority:
         th.join(10)
