@@ -113,6 +113,18 @@ class Harness:
         """From inside the node's own namespace (its own address there): answers while its links are cut."""
         return http.request(self.net, node, self.cluster.node_ip(node), NODE_PORT, "GET", path, timeout=timeout)
 
+    def past_commit_wait(self, node):
+        """Seen from inside its namespace, the node reopened (ready without holding requests), or it voted and,
+        past its commit wait, cannot learn the outcome (503, gate closed): either way its commit wait is over."""
+        r = self.local_get(node, "/v1/service/ready")
+        try:
+            body = r.json() if r.status else {}
+        except ValueError:
+            body = {}
+        if r.status == 200:
+            return not body.get("holding", False)
+        return r.status == 503 and "outcome" in body.get("message", "")
+
     def coordinator(self):
         return self.watch.latest.leader if self.watch.latest else self.cluster.coordinator()
 
@@ -122,7 +134,8 @@ class Harness:
     # actions --------------------------------------------------------------
     def request_restart(self, node, body):
         q = {"node": node, "body": body, "wall_sent_ms": time.time() * 1000, "t0": time.monotonic()}
-        r = self.cluster.node_post(node, "/v1/cluster/restart", body, timeout=8.0)
+        # Up to ~9 s: a node re-reads etcd (3 reads of 2 s at most) before it answers a write that got no answer.
+        r = self.cluster.node_post(node, "/v1/cluster/restart", body, timeout=15.0)
         q.update(status=r.status, wall_replied_ms=time.time() * 1000, t1=time.monotonic(),
                  answer=r.text(300) if r.status else (r.error or ""), json=r.json() if r.status else None)
         rid = (q["json"] or {}).get("restart_id")
