@@ -104,7 +104,9 @@ QJsonObject RollingRun::next(const ClusterView &view)
     t.target = std::int64_t(journal.value(QStringLiteral("target_version")).toDouble());
     t.settleMs = journal.value(QStringLiteral("settle_ms")).toInt();
     t.stepLimitMs = journal.value(QStringLiteral("step_limit_ms")).toInt(120000);
-    t.lostGraceMs = config.leaseTtlSeconds * 1000 + 2 * config.pollMs + 500;
+    // A lost node already missed one TTL: it gets one more and 3 s (a partition healing, a
+    // supervisor restarting it) before it is judged.
+    t.lostGraceMs = config.leaseTtlSeconds * 1000 + 3000;
     t.maxUnavailable = std::max(1, journal.value(QStringLiteral("max_unavailable")).toInt(1));
     // A coordinator new to this journal stamps its fence at once: nodes act (and re-report)
     // only under the fence of the coordinator in office.
@@ -229,8 +231,10 @@ bool RollingRun::startWaiting(QJsonArray &nodes, Turn &t, QJsonObject &journal)
             continue;
         const NodeView *seen = find(t.view, id);
         if (!up(seen)) {
+            // Not yet touched: waiting for it costs no availability, and once it is back
+            // the restart goes on (it may only be cut from etcd), up to the step limit.
             waiting = true;
-            if (t.busy.empty() && since(id + QStringLiteral("|lost")) >= t.lostGraceMs) {
+            if (t.busy.empty() && since(id + QStringLiteral("|lost")) >= std::max(t.lostGraceMs, t.stepLimitMs)) {
                 stopWith(journal, QStringLiteral("node %1 is %2; the restart stops here").arg(id, stateOf(seen)), "failed");
                 break;
             }

@@ -150,15 +150,17 @@ def rolling_node_cut_from_clients(h):
     h.wait_for("%s is unreachable from the client namespace" % victim,
                lambda: h.cluster.node_get(victim, "/v1/service/ready", timeout=0.3).status == 0, 3)
     rid = h.request_restart(h.cluster.nodes[0], ROLLING)["id"]
-    h.wait_for("the rolling restart ended or reached %s" % victim,
-               lambda: h.decided(rid) or h.watch.latest.journal_step(victim) not in ("waiting", None), 15)
+    others = [n for n in h.cluster.nodes if n != victim]
+    h.wait_for("the rolling restart ended, reached %s or is done with every other node" % victim,
+               lambda: h.decided(rid) or h.watch.latest.journal_step(victim) not in ("waiting", None)
+               or all(h.watch.latest.journal_step(n) == "done" for n in others), 15)
     h.heal()
     return ["P2", "P3", "P4"], 8
 
 
 def rolling_node_cut_from_etcd(h):
     """Rolling; the last node is cut from etcd (not from clients) as soon as the first node reports `restarting`,
-    and healed after its lease expired and the restart reached it or ended."""
+    and healed after its lease expired and the restart reached it, ended, or is done with every other node."""
     victim = h.cluster.nodes[-1]
     h.recorder.start()
     h.watch.on("a node restarting", _restarting, lambda v: h.net.cut(victim, "etcd", "first node restarting"))
@@ -166,8 +168,10 @@ def rolling_node_cut_from_etcd(h):
     rid = h.request_restart(requester, ROLLING)["id"]
     h.wait_fired("a node restarting", 8)
     h.wait_for("%s's lease expired in etcd" % victim, lambda: victim not in h.watch.latest.members, 10)
-    h.wait_for("the rolling restart ended or reached %s" % victim,
-               lambda: h.decided(rid) or h.watch.latest.journal_step(victim) not in ("waiting", None), 15)
+    others = [n for n in h.cluster.nodes if n != victim]
+    h.wait_for("the rolling restart ended, reached %s or is done with every other node" % victim,
+               lambda: h.decided(rid) or h.watch.latest.journal_step(victim) not in ("waiting", None)
+               or all(h.watch.latest.journal_step(n) == "done" for n in others), 15)
     h.heal()
     return ["P2", "P3", "P4"], 8
 
