@@ -78,9 +78,21 @@ run_bench console 400 "$build/tests/bench/bench_console" "${console_args[@]}"
 
 # --- Part 5: cluster restarts ----------------------------------------------------------
 # Real etcd, HAProxy and node processes on 127.0.0.1 (about 60 s; bounded by --max-seconds).
-cluster_args=(--nodes 4 --shards 8 --clients 4 --strategies rolling,lockstep --baseline-ms 2000 --idle-restarts 5
+cluster_args=(--nodes 4 --shards 8 --clients 4 --strategies rolling,lockstep,lockstep_drain2s --baseline-ms 2000 --idle-restarts 5
               --takeover 1 --lease-ttl 2 --scale-nodes 16 --scale-shards 2 --rest-seconds 3 --max-seconds 300)
 run_bench cluster 360 "$build/tests/bench/bench_cluster" "${cluster_args[@]}"
+
+# --- Part 5b: from a healed partition to one version ------------------------------------
+# The partition suite's scenarios (network namespaces, so root only), each timed from the
+# heal until every node is ready on one version with the journal saying so.
+heal_scenarios=(lockstep_node_isolated_after_verified lockstep_coordinator_isolated_after_mark
+                rolling_etcd_isolated rolling_node_cut_from_etcd)
+if [ "$(id -u)" = 0 ]; then
+  for sc in "${heal_scenarios[@]}"; do
+    run_bench "heal-$sc" 150 python3 tests/partition/partition.py --binary "$build/app/shardscope" --scenario "$sc" --time-limit 100
+  done
+fi
+heal_s() { grep -o 'outcome matching: [0-9.]* s after the heal' "$results/heal-$1.txt" 2>/dev/null | grep -o '[0-9.]*' | head -1; }
 
 # --- BENCHMARKS.md --------------------------------------------------------------------
 json() { grep -h '^JSON ' "$results/$1.txt" 2>/dev/null | tail -1 | sed 's/^JSON //'; }
@@ -139,6 +151,7 @@ idle1k_p50=$(json_field restart idle_rows.shards=1024.e2e_ms.p50); idle1k_max=$(
 hl_threads=$(json_field headless threads); hl_rss=$(json_field headless rss_mb); hl_cores=$(json_field headless cores)
 hl_thread_limit=$(awk -v c="$hl_cores" 'BEGIN { if (c ~ /^[0-9]+$/) print c + 8; else print "?" }')
 cl_roll_failed=$(cluster_field load.rolling.failed); cl_lock_failed=$(cluster_field load.lockstep.failed)
+cl_held_failed=$(cluster_field load.lockstep_drain2s.failed); cl_held_ms=$(cluster_field load.lockstep_drain2s.e2e_ms)
 cl_roll_p99=$(cluster_field load.rolling.added_p99_ms); cl_lock_p99=$(cluster_field load.lockstep.added_p99_ms)
 cl_lock_idle=$(cluster_field idle.lockstep.max_ms); cl_roll_idle=$(cluster_field idle.rolling.p50_ms)
 cl_takeover=$(cluster_field takeover.takeover_ms); cl_ttl=$(cluster_field takeover.ttl_s)
@@ -196,6 +209,10 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "| 4 console at scale | frame time p99 (snapshot to window painted), ${console_n:-?} shards, steady | ${console_frame:-?} ms | (none) | shown |"
   echo "| 5 cluster | failed requests through HAProxy, rolling restart of 4 nodes x 8 shards under load | $cl_roll_failed | 0 | $(zero_verdict "$cl_roll_failed") |"
   echo "| 5 cluster | failed requests through HAProxy, lockstep restart of 4 nodes x 8 shards under load | $cl_lock_failed | 0 | $(zero_verdict "$cl_lock_failed") |"
+  echo "| 5 cluster | failed requests through HAProxy, lockstep restart held $cl_held_ms ms by a 2 s drain on every node | $cl_held_failed | 0 | $(zero_verdict "$cl_held_failed") |"
+  for sc in "${heal_scenarios[@]}"; do
+    echo "| 5b partition | heal to one version, every node ready and the journal matching: $sc | $(heal_s "$sc") s | <= 8 s (TTL 2 s + 6) | $(verdict "$(heal_s "$sc")" 8 '<=') |"
+  done
   echo "| 5 cluster | added p99 during the restart, rolling / lockstep | $cl_roll_p99 / $cl_lock_p99 ms | (none) | shown |"
   echo "| 5 cluster | lockstep end to end on idle nodes (max of 5; rolling p50 $cl_roll_idle ms) | $cl_lock_idle ms | <= 250 ms | $(verdict "$cl_lock_idle" 250 '<=') |"
   echo "| 5 cluster | coordinator takeover after SIGKILL (lease TTL $cl_ttl s) | $cl_takeover ms | <= $cl_takeover_target ms | $(verdict "$cl_takeover" "$cl_takeover_target" '<=') |"
@@ -313,6 +330,18 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "Command: \`$build/tests/bench/bench_cluster ${cluster_args[*]}\`"
   echo
   echo '```'; grep -v '^JSON ' "$results/cluster.txt" || true; echo '```'
+  echo
+  echo "## 5b. From a healed partition to one version"
+  echo
+  echo "Each node in its own network namespace, on two bridges (etcd and clients), lease TTL 2 s;"
+  echo "a link taken down at a protocol step and brought back (tests/partition/README.md). The"
+  echo "figure is the time from the heal until every node is ready on one version and the"
+  echo "journal's outcome matches them. Commands: \`python3 tests/partition/partition.py --binary"
+  echo "$build/app/shardscope --scenario NAME --time-limit 100\` (as root)."
+  echo
+  for sc in "${heal_scenarios[@]}"; do
+    echo "$sc:"; echo '```'; grep -E '^(P[0-9]|===|    )' "$results/heal-$sc.txt" 2>/dev/null | grep -v '^      ' || echo "(not run: needs root)"; echo '```'
+  done
   echo
   if [ -f tests/bench/CLUSTER-SCALE.md ]; then cat tests/bench/CLUSTER-SCALE.md; echo; fi
   if [ -f tests/bench/ANALYSIS.md ]; then cat tests/bench/ANALYSIS.md; echo; fi

@@ -100,8 +100,9 @@ void ClusterRestartDialog::refresh()
                        .arg(shards, plural(m_radius.inFlight, "request", "requests"));
     text += rolling ? QStringLiteral(" One node at a time: it leaves the load balancer, drains, restarts all its shards and "
                                      "rejoins before the next; the first failure stops the restart.")
-                    : QStringLiteral(" Every node holds new requests at once, then all restart; until the commit every node "
-                                     "can roll back. The cluster may refuse it if this build has no lockstep yet.");
+                    : QStringLiteral(" Every node holds new requests at once, then all restart and move to one version "
+                                     "together; until the commit every node can roll back. A node cut off after it voted keeps "
+                                     "its requests held until it learns the outcome.");
     if (m_radius.nodesGone > 0)
         text += QStringLiteral(" %1 not up: a cluster with a lost node refuses restarts.")
                     .arg(plural(quint64(m_radius.nodesGone), "node is", "nodes are"));

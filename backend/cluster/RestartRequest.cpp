@@ -23,6 +23,7 @@ constexpr int kMaxWaitMs = 60000;
 constexpr int kStepSlackMs = 5000;  // a busy step's limit beyond its own timeouts (etcd round trips, polls)
 constexpr int kRereads = 3;         // read-backs of a create with no answer; within ctl's 10 s timeout
 constexpr int kRereadGapMs = 400;
+constexpr int kIdTries = 5;           // ids taken by earlier restarts skipped before giving up
 constexpr int kMaxRequestIdLength = 128;
 
 ClusterAnswer refused(Refusal why, const QString &message, std::uint64_t runningId = 0)
@@ -255,6 +256,32 @@ void readBack(ClusterNode &node, const QJsonObject &mine, int attempt, const QSt
     });
 }
 
+// Create-if-absent on restart/current, with an id no finished restart has.
+void createJournal(ClusterNode &node, QJsonObject journal, int attempt, const ClusterDone &done)
+{
+    const QString id = journal.value(QStringLiteral("id")).toString();
+    const QByteArray current = node.config().key(QStringLiteral("restart/current"));
+    const QByteArray history = node.config().key(QStringLiteral("restart/history/") + id);
+    const QJsonObject t = etcd::txn({etcd::compareCreate(current, 0), etcd::compareCreate(history, 0)},
+                                    {etcd::requestPut(current, QJsonDocument(journal).toJson(QJsonDocument::Compact))},
+                                    {etcd::requestRange(current), etcd::requestRange(history)});
+    node.etcd().txn(t, [&node, done, journal, attempt](const EtcdReply &r) mutable {
+        if (!r.ok)
+            return readBack(node, journal, 0, r.error, done);
+        if (etcd::succeeded(r.json))
+            return done(accepted(journal));
+        const QJsonObject other = parsedValue(etcd::txnRange(r.json, 0));
+        if (!other.isEmpty())
+            return done(same(other, journal) ? accepted(other) : busy(other));
+        if (!etcd::txnRange(r.json, 1).empty() && attempt < kIdTries) { // an earlier restart had this id
+            const std::uint64_t next = journal.value(QStringLiteral("id")).toString().toULongLong() + 1;
+            journal.insert(QStringLiteral("id"), QString::number(next));
+            return createJournal(node, journal, attempt + 1, done);
+        }
+        readBack(node, journal, 0, QStringLiteral("unreadable txn answer"), done); // etcd decides
+    });
+}
+
 } // namespace
 
 void startClusterRestart(ClusterNode &node, const ShardService &service, const QByteArray &body, const QString &client,
@@ -275,23 +302,11 @@ void startClusterRestart(ClusterNode &node, const ShardService &service, const Q
         return done(refusal);
     if (!chooseTarget(view, &p, &error))
         return done(refused(Refusal::BadRequest, error));
-    // L1 (left): the id is still the requester's wall-clock ms; etcd's revision would be safer.
-    const std::uint64_t id = std::uint64_t(ClusterNode::nowMs());
-    const QJsonObject journal = journalFor(view, p, id, client, node.config().nodeId);
-    const QByteArray current = node.config().key(QStringLiteral("restart/current"));
-    const QJsonObject t = etcd::txn({etcd::compareCreate(current, 0)},
-                                    {etcd::requestPut(current, QJsonDocument(journal).toJson(QJsonDocument::Compact))},
-                                    {etcd::requestRange(current)});
-    node.etcd().txn(t, [&node, done, journal](const EtcdReply &r) {
-        if (!r.ok)
-            return readBack(node, journal, 0, r.error, done);
-        if (etcd::succeeded(r.json))
-            return done(accepted(journal));
-        const QJsonObject other = parsedValue(etcd::txnRange(r.json, 0));
-        if (other.isEmpty()) // an unreadable answer: etcd decides
-            return readBack(node, journal, 0, QStringLiteral("unreadable txn answer"), done);
-        done(same(other, journal) ? accepted(other) : busy(other));
-    });
+    // The id is the requester's wall-clock ms, made unique where it matters: the create
+    // also requires that no history entry has that id (review L1), and moves on if one has.
+    const std::uint64_t id = std::max<std::uint64_t>(std::uint64_t(ClusterNode::nowMs()),
+                                                     view.lastRestart.value(QStringLiteral("id")).toString().toULongLong() + 1);
+    createJournal(node, journalFor(view, p, id, client, node.config().nodeId), 0, done);
 }
 
 namespace {

@@ -1,6 +1,6 @@
 // Part 5: cluster restarts on a real etcd, through a real HAProxy, on 127.0.0.1.
 //
-//   bench_cluster --nodes 4 --shards 8 --clients 4 --strategies rolling,lockstep
+//   bench_cluster --nodes 4 --shards 8 --clients 4 --strategies rolling,lockstep,lockstep_drain2s
 //                 --idle-restarts 5 --takeover 1 --scale-nodes 16 --scale-shards 2
 //
 // Under load: closed-loop echo clients through HAProxy; each strategy's restart window
@@ -106,8 +106,15 @@ double journalMs(const QJsonObject &j)
     return j.value(QStringLiteral("updated_ms")).toDouble() - j.value(QStringLiteral("created_ms")).toDouble();
 }
 
+// lockstep_drain2s: a lockstep restart whose drain a 2 s query holds open on every node,
+// so the gates stay closed for seconds with HAProxy in front (issue 21, defect 2).
+constexpr auto kHeldDrain = "lockstep_drain2s";
+constexpr int kHeldDrainMs = 2000;
+
 QByteArray bodyFor(const std::string &strategy)
 {
+    if (strategy == kHeldDrain)
+        return R"({"strategy":"lockstep","drain_timeout_ms":5000})";
     // rolling: admission reject, so a request HAProxy still sent to a restarting node
     // would show as a failure; lockstep holds requests at every node's gate until commit.
     if (strategy == "rolling")
@@ -122,16 +129,43 @@ std::string underLoad(const Nodes &nodes, quint16 lbPort, int clients, const std
         die(QStringLiteral("no answers through HAProxy"));
     const std::int64_t baseFrom = nowNs();
     std::this_thread::sleep_for(std::chrono::milliseconds(std::int64_t(baselineMs)));
+    std::vector<std::thread> sleepers; // each holds its node's drain open
+    if (strategy == kHeldDrain) {
+        for (const auto &n : nodes) {
+            sleepers.emplace_back([port = n->port] {
+                HttpTestClient http("127.0.0.1", port, kHeldDrainMs + 10000);
+                http.post("/v1/query", QStringLiteral(R"({"procedure":"sleep","args":{"ms":%1}})").arg(kHeldDrainMs).toUtf8());
+            });
+        }
+        const bool held = waitFor([&] {
+            for (const auto &n : nodes) {
+                HttpTestClient http("127.0.0.1", n->port, 2000);
+                const QJsonObject ledger = http.get("/v1/service/status").json().value(QStringLiteral("ledger")).toObject();
+                if (ledger.value(QStringLiteral("in_flight")).toInt() < 1)
+                    return false;
+            }
+            return true;
+        }, 5s);
+        if (!held)
+            die(QStringLiteral("the 2 s sleep queries were not in flight on every node"));
+    }
+    const auto joinSleepers = [&] {
+        for (auto &t : sleepers)
+            t.join();
+        sleepers.clear();
+    };
     const std::int64_t restartFrom = nowNs();
     const Started s = postRestart(*nodes.back(), bodyFor(strategy));
     if (s.status != 202) {
         load.stop();
+        joinSleepers();
         std::printf("  %-8s under load: not run (%d %s)\n", strategy.c_str(), s.status, qPrintable(s.error));
         return "\"" + strategy + "\":{\"run\":false,\"status\":" + std::to_string(s.status) + "}";
     }
     const QJsonObject done = waitFinished(*nodes.front(), s.id, 120s);
     const std::int64_t restartTo = nowNs();
     load.stop();
+    joinSleepers();
     const WindowFigures base = load.window(baseFrom, restartFrom);
     const WindowFigures during = load.window(restartFrom, restartTo);
     const QString state = done.value(QStringLiteral("state")).toString();
@@ -325,8 +359,11 @@ int main(int argc, char **argv)
         for (std::size_t i = 0; i < strategies.size(); ++i)
             json += (i ? "," : "") + underLoad(nodes, haproxy.port(), clients, strategies[i], args.num("baseline-ms", 2000));
         json += "},\"idle\":{";
-        for (std::size_t i = 0; i < strategies.size(); ++i)
-            json += (i ? "," : "") + idle(nodes, strategies[i], int(args.num("idle-restarts", 5)));
+        bool first = true;
+        for (const std::string &strategy : strategies) {
+            if (strategy != kHeldDrain) // a held drain is a load case only
+                json += (std::exchange(first, false) ? "" : ",") + idle(nodes, strategy, int(args.num("idle-restarts", 5)));
+        }
         json += "},\"scale\":[" + scale(etcd, nodes, args.num("rest-seconds", 3));
         if (args.num("takeover", 1) > 0)
             takeoverJson = takeover(nodes, ttl);

@@ -155,6 +155,31 @@ private Q_SLOTS:
             QVERIFY2(nodes[1]->log().contains(QStringLiteral("catching_up")), qPrintable(nodes[1]->log().right(2000)));
     }
 
+    // M1: a node that joins while a lockstep restart runs would be left on v, serving, with
+    // its gate open: the coordinator rolls back rather than commit around it.
+    void a_node_that_joins_during_a_lockstep_restart_makes_it_roll_back()
+    {
+        const QString cluster = QStringLiteral("joined");
+        Nodes nodes = started(cluster);
+        QVERIFY(!nodes.empty());
+        const double before = versionOf(*nodes[0]);
+        std::thread sleeper = holdDrain(*nodes[2], 2500);
+        const auto joined = qScopeGuard([&] { if (sleeper.joinable()) sleeper.join(); });
+        QTRY_COMPARE_WITH_TIMEOUT(inFlight(*nodes[2]), 1, 3000);
+        HttpTestClient admin("127.0.0.1", nodes[0]->port);
+        const auto accepted = admin.post("/v1/cluster/restart", kSlowVerify);
+        QCOMPARE(accepted.status, 202);
+        const double id = accepted.json().value(QStringLiteral("restart_id")).toDouble();
+        nodes.push_back(startNode(m_etcd.urlText(), QStringLiteral("b3"), 2, kLockstepTtlSeconds, cluster));
+        QVERIFY(nodes[3]->port);
+        QTRY_VERIFY_WITH_TIMEOUT(!finishedRestart(*nodes[0], id).isEmpty(), 10000);
+        const QJsonObject done = finishedRestart(*nodes[0], id);
+        QVERIFY2(done.value(QStringLiteral("state")).toString() == QLatin1String("rolled_back"), qPrintable(journalText(done)));
+        QVERIFY2(done.value(QStringLiteral("reason")).toString().contains(QStringLiteral("node b3 joined during the restart")),
+                 qPrintable(journalText(done)));
+        QTRY_VERIFY_WITH_TIMEOUT(onOneVersionReady(nodes, {0, 1, 2, 3}, before), 5000);
+    }
+
     // Defect 2: while a lockstep restart holds requests, readiness stays 200 (they will be
     // answered), so a balancer never finds every node down.
     void readiness_stays_200_while_a_lockstep_restart_holds_requests()
