@@ -10,6 +10,8 @@
 namespace shardscope {
 namespace {
 
+constexpr std::int64_t kReadinessLateMs = 2000;
+
 QString str(const QJsonObject &o, const char *key)
 {
     return o.value(QLatin1String(key)).toString();
@@ -135,7 +137,8 @@ QJsonObject RollingRun::next(const ClusterView &view)
     changed = changed || journal.value(QStringLiteral("nodes")).toArray() != nodes
         || journal.contains(QStringLiteral("stop_reason")) != view.restart.contains(QStringLiteral("stop_reason"));
     journal.insert(QStringLiteral("nodes"), nodes);
-    if (t.busy.empty() && (journal.contains(QStringLiteral("stop_reason")) || !waiting) && !lostLately(nodes, t)) {
+    if (t.busy.empty() && (journal.contains(QStringLiteral("stop_reason")) || !waiting) && !lostLately(nodes, t)
+        && !readinessLate(nodes, t)) {
         const RollingEnd end = judgeRolling(journal, view);
         journal.insert(QStringLiteral("state"), end.state);
         journal.insert(QStringLiteral("reason"), end.reason);
@@ -171,6 +174,17 @@ bool RollingRun::lostLately(const QJsonArray &nodes, const Turn &t)
         const QString id = str(v.toObject(), "id");
         return !up(find(t.view, id)) && since(id + QStringLiteral("|lost")) < t.lostGraceMs;
     });
+}
+
+// An up node not ready yet at the end may only have a status older than its last step (a
+// node leaving its grace period publishes "ready" at its next read): judged a moment later.
+bool RollingRun::readinessLate(const QJsonArray &nodes, const Turn &t)
+{
+    const bool late = std::any_of(nodes.begin(), nodes.end(), [&](const QJsonValue &v) {
+        const NodeView *seen = find(t.view, str(v.toObject(), "id"));
+        return up(seen) && !seen->ready;
+    });
+    return late && since(t.id + QStringLiteral("|judging")) < kReadinessLateMs;
 }
 
 // Moves a restarting or settling node on; a failure's reason in *failure.
@@ -231,10 +245,12 @@ bool RollingRun::startWaiting(QJsonArray &nodes, Turn &t, QJsonObject &journal)
             continue;
         const NodeView *seen = find(t.view, id);
         if (!up(seen)) {
-            // Not yet touched: waiting for it costs no availability, and once it is back
-            // the restart goes on (it may only be cut from etcd), up to the step limit.
+            // Not yet touched, and still serving clients at its URL: only cut from etcd, so
+            // it is waited for up to the step limit; one clients cannot reach either, for
+            // its lease TTL and 3 s.
             waiting = true;
-            if (t.busy.empty() && since(id + QStringLiteral("|lost")) >= std::max(t.lostGraceMs, t.stepLimitMs)) {
+            const bool serving = seen && !seen->url.isEmpty() && m_probe.fresh({seen->url}) && m_probe.ready(seen->url);
+            if (t.busy.empty() && since(id + QStringLiteral("|lost")) >= (serving ? std::max(t.lostGraceMs, t.stepLimitMs) : t.lostGraceMs)) {
                 stopWith(journal, QStringLiteral("node %1 is %2; the restart stops here").arg(id, stateOf(seen)), "failed");
                 break;
             }

@@ -33,6 +33,7 @@ private:
     bool advance(QJsonObject &n, const Turn &t, QString *failure);
     bool startWaiting(QJsonArray &nodes, Turn &t, QJsonObject &journal);
     bool noteReturns(QJsonArray &nodes, const Turn &t);
+    bool readinessLate(const QJsonArray &nodes, const Turn &t);
     bool lostLately(const QJsonArray &nodes, const Turn &t);
     // Monotonic ms since this coordinator first saw `what` (started now if new); timers
     // are this coordinator's own: a new one restarts each wait, never reads another's clock.
