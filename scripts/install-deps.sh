@@ -12,7 +12,7 @@ packages=(
   qt6-qpa-plugins
   libcaf-dev wrk python3 ccache
   prometheus python3-yaml dpkg-dev file
-  etcd-server etcd-client haproxy
+  etcd-server etcd-client haproxy iproute2
 )
 if [ "${1:-}" = "--extra" ]; then
   packages+=(clang-14 libclang-rt-14-dev)
