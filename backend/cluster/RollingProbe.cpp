@@ -27,10 +27,10 @@ bool RollingProbe::fresh(const std::set<QString> &urls)
     return all;
 }
 
-bool RollingProbe::ready(const QString &url) const
+bool RollingProbe::ready(const QString &url, std::int64_t forMs) const
 {
     const auto it = m_answers.find(url);
-    return it != m_answers.end() && it->second.ready;
+    return it != m_answers.end() && it->second.ready && m_clock.elapsed() - it->second.readySinceMs >= forMs;
 }
 
 void RollingProbe::ask(const QString &url)
@@ -47,7 +47,11 @@ void RollingProbe::ask(const QString &url)
         reply->deleteLater();
         m_asking.erase(url);
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        m_answers[url] = {reply->error() == QNetworkReply::NoError && status == 200, m_clock.elapsed()};
+        Answer &a = m_answers[url];
+        const bool ready = reply->error() == QNetworkReply::NoError && status == 200;
+        a.readySinceMs = !ready ? -1 : a.ready ? a.readySinceMs : m_clock.elapsed();
+        a.ready = ready;
+        a.atMs = m_clock.elapsed();
     });
 }
 

@@ -24,8 +24,9 @@ public:
     // Asks each url whose answer is older than the refresh interval (one request at a
     // time per url); true when every url has an answer younger than kFreshMs.
     bool fresh(const std::set<QString> &urls);
-    // The newest answer for `url`: 200 within the timeout.
-    bool ready(const QString &url) const;
+    // The newest answer for `url` is 200 within the timeout, and so was every answer for
+    // at least `forMs` (a balancer sends to a node only some checks after it came back).
+    bool ready(const QString &url, std::int64_t forMs = 0) const;
 
     static constexpr int kTimeoutMs = 500;
     static constexpr int kFreshMs = 1000;
@@ -36,6 +37,7 @@ private:
     struct Answer {
         bool ready = false;
         std::int64_t atMs = -1;
+        std::int64_t readySinceMs = -1; // the first 200 of the current run of them
     };
     std::map<QString, Answer> m_answers;
     std::set<QString> m_asking;

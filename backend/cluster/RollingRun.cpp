@@ -272,9 +272,11 @@ bool RollingRun::startWaiting(QJsonArray &nodes, Turn &t, QJsonObject &journal)
         }
         if (!m_probe.fresh(others))
             break; // asked; decided at a later read
+        // Back for less than the balancer's reaction time (grace_ms) is not back yet for clients.
+        const std::int64_t backForMs = journal.value(QStringLiteral("grace_ms")).toInt();
         QStringList unavailable;
         for (const QString &url : others) {
-            if (!m_probe.ready(url))
+            if (!m_probe.ready(url, backForMs))
                 unavailable << url;
         }
         if (int(t.busy.size() + unavailable.size()) + 1 > t.maxUnavailable) {

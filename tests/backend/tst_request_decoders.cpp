@@ -139,7 +139,7 @@ private Q_SLOTS:
         QTest::newRow("an unknown option names the known ones")
             << QByteArray(R"({"colour":"red"})")
             << "unknown restart option 'colour' (known: mode, admission, drain_policy, prepare_timeout_ms, drain_timeout_ms, "
-               "restart_timeout_ms, verify_timeout_ms, hold_deadline_ms, hold_capacity)";
+               "restart_timeout_ms, verify_timeout_ms, hold_deadline_ms, hold_capacity, target_version)";
     }
     void a_bad_restart_body_gets_its_message()
     {

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void applyJsonRefusesABadValueNamingTheFieldAndChangesNothing_data();
     void applyJsonRefusesABadValueNamingTheFieldAndChangesNothing();
     void anEmptyObjectChangesNothing();
+    void aTargetVersionIsReadAndWrittenBack();
     void toJsonRoundTripsThroughApplyJson_data();
     void toJsonRoundTripsThroughApplyJson();
     void aRemoteClientReadsANewerServicesDefaultsKeyByKey();
@@ -146,6 +147,10 @@ void RestartOptionsTest::applyJsonRefusesABadValueNamingTheFieldAndChangesNothin
     QTest::newRow("hold deadline null") << QByteArray(R"({"hold_deadline_ms":null})") << QStringLiteral("hold_deadline_ms");
     QTest::newRow("hold capacity negative") << QByteArray(R"({"hold_capacity":-5})") << QStringLiteral("hold_capacity");
     QTest::newRow("hold capacity above its maximum") << QByteArray(R"({"hold_capacity":1000001})") << QStringLiteral("hold_capacity");
+    QTest::newRow("target version zero") << QByteArray(R"({"target_version":0})") << QStringLiteral("target_version");
+    QTest::newRow("target version a string") << QByteArray(R"({"target_version":"7"})") << QStringLiteral("target_version");
+    QTest::newRow("target version with a fraction") << QByteArray(R"({"target_version":2.5})") << QStringLiteral("target_version");
+    QTest::newRow("target version beyond an exact JSON number") << QByteArray(R"({"target_version":1e300})") << QStringLiteral("target_version");
     QTest::newRow("good fields before a bad one are not applied either")
         << QByteArray(R"({"mode":"phased","admission":"hold","drain_timeout_ms":10,"hold_capacity":"many"})")
         << QStringLiteral("hold_capacity");
@@ -162,6 +167,17 @@ void RestartOptionsTest::applyJsonRefusesABadValueNamingTheFieldAndChangesNothin
     QVERIFY(!options.applyJson(json(body.constData()), &error));
     QVERIFY2(error.contains(named), qPrintable(error));
     QCOMPARE(compact(options.toJson()), before);
+}
+
+// A cluster names one target version for every node (not a default: no option, no --help).
+void RestartOptionsTest::aTargetVersionIsReadAndWrittenBack()
+{
+    RestartOptions options;
+    QString error;
+    QVERIFY2(options.applyJson(json(R"({"target_version":42,"drain_timeout_ms":5})"), &error), qPrintable(error));
+    QCOMPARE(options.targetVersion, std::int64_t(42));
+    QCOMPARE(options.toJson().value(QStringLiteral("target_version")).toDouble(), 42.0);
+    QVERIFY(!RestartOptions().toJson().contains(QStringLiteral("target_version")));
 }
 
 void RestartOptionsTest::anEmptyObjectChangesNothing()

@@ -110,6 +110,69 @@ private Q_SLOTS:
         QVERIFY2(finished->message.contains(QStringLiteral("aborted by operator")), qPrintable(finished->message));
         QCOMPARE(s.service->snapshot().version, Version(1));
     }
+
+    // Issue 21: after its vote a node is uncertain; its deadline passes and nothing rolls
+    // back until the outcome is known.
+    void a_voted_point_waits_past_its_deadline_and_takes_the_commit_then()
+    {
+        Split s(300ms);
+        QTRY_VERIFY_WITH_TIMEOUT(s.point->reached(), 5000);
+        QVERIFY(s.point->vote());
+        QTRY_VERIFY_WITH_TIMEOUT(s.point->uncertain(), 3000);
+        QVERIFY(s.service->restartRunning());
+        QCOMPARE(s.point->word(), CommitPoint::Word::None);
+        QCOMPARE(s.service->snapshot().version, Version(1));
+        QVERIFY(s.point->commit());
+        const auto finished = waitFinished(*s.service, s.ticket);
+        QVERIFY(finished);
+        QCOMPARE(finished->outcome, QStringLiteral("completed"));
+        QCOMPARE(s.service->snapshot().version, Version(2));
+    }
+
+    void an_operator_abort_after_the_vote_is_refused_and_the_cluster_decides()
+    {
+        Split s;
+        QTRY_VERIFY_WITH_TIMEOUT(s.point->reached(), 5000);
+        QVERIFY(s.point->vote());
+        const CommandTicket abort = s.service->requestAbort();
+        QVERIFY(!abort.accepted());
+        QCOMPARE(abort.refusal, Refusal::Busy);
+        QVERIFY2(abort.error.contains(QStringLiteral("/v1/cluster/restart/abort")), qPrintable(abort.error));
+        QVERIFY(!s.point->rollBackUnlessVoted(QStringLiteral("a peer asked")));
+        QVERIFY(s.point->rollBack(QStringLiteral("the cluster rolled back: node n1 failed")));
+        const auto finished = waitFinished(*s.service, s.ticket);
+        QVERIFY(finished);
+        QCOMPARE(finished->outcome, QStringLiteral("rolled_back"));
+        QCOMPARE(s.service->snapshot().version, Version(1));
+    }
+
+    void a_point_that_decided_before_the_vote_refuses_the_vote()
+    {
+        Split s;
+        QTRY_VERIFY_WITH_TIMEOUT(s.point->reached(), 5000);
+        QVERIFY(s.point->rollBackUnlessVoted(QStringLiteral("a peer could not learn the outcome")));
+        QVERIFY(!s.point->vote());
+        QVERIFY(waitFinished(*s.service, s.ticket));
+    }
+
+    void a_restart_moves_to_its_target_version_and_refuses_one_not_above_the_running_one()
+    {
+        auto service = startService(smallConfig(2));
+        RestartOptions options = fastOptions();
+        options.targetVersion = 5;
+        const CommandTicket up = service->requestRestart(options, QStringLiteral("test"));
+        const auto done = waitFinished(*service, up);
+        QVERIFY(done);
+        QCOMPARE(done->outcome, QStringLiteral("completed"));
+        QCOMPARE(service->snapshot().version, Version(5));
+        options.targetVersion = 5;
+        const CommandTicket same = service->requestRestart(options, QStringLiteral("test"));
+        const auto refused = waitFinished(*service, same);
+        QVERIFY(refused);
+        QCOMPARE(refused->outcome, QStringLiteral("aborted"));
+        QVERIFY2(refused->message.contains(QStringLiteral("not above the running v5")), qPrintable(refused->message));
+        QCOMPARE(service->snapshot().version, Version(5));
+    }
 };
 
 QTEST_GUILESS_MAIN(SplitRestartTest)
