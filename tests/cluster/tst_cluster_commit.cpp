@@ -4,7 +4,6 @@
 #include "tests/cluster/LockstepLoad.h"
 #include "tests/cluster/LockstepSupport.h"
 
-#include <QScopeGuard>
 
 using namespace shardscope;
 using namespace shardscope::test;
@@ -17,6 +16,25 @@ QString fenceOf(const ClusterNodeProcess &node)
 {
     return node.clusterStatus().value(QStringLiteral("restart")).toObject().value(QStringLiteral("fence")).toString();
 }
+
+// a2's drain is held `holdMs`, so a2 votes last; then z0 is asked for a lockstep restart.
+struct HeldRestart {
+    std::thread sleeper;
+    int status = 0;
+    double id = 0;
+
+    HeldRestart(const Nodes &nodes, int holdMs, const char *body = kSlowVerify) : sleeper(holdDrain(*nodes[2], holdMs))
+    {
+        if (!QTest::qWaitFor([&] { return inFlight(*nodes[2]) == 1; }, 3000))
+            return;
+        HttpTestClient admin("127.0.0.1", nodes[0]->port);
+        const auto accepted = admin.post("/v1/cluster/restart", body);
+        status = accepted.status;
+        id = accepted.json().value(QStringLiteral("restart_id")).toDouble();
+    }
+    ~HeldRestart() { sleeper.join(); }
+    QString idText() const { return QString::number(qint64(id)); }
+};
 
 } // namespace
 
@@ -49,13 +67,9 @@ private Q_SLOTS:
         const Nodes nodes = started(QStringLiteral("slept"));
         QVERIFY(!nodes.empty());
         const double before = versionOf(*nodes[0]);
-        std::thread sleeper = holdDrain(*nodes[2], 800);
-        const auto joined = qScopeGuard([&] { if (sleeper.joinable()) sleeper.join(); });
-        QTRY_COMPARE_WITH_TIMEOUT(inFlight(*nodes[2]), 1, 3000);
-        HttpTestClient admin("127.0.0.1", nodes[0]->port);
-        const auto accepted = admin.post("/v1/cluster/restart", kSlowVerify);
-        QCOMPARE(accepted.status, 202);
-        const double id = accepted.json().value(QStringLiteral("restart_id")).toDouble();
+        const HeldRestart restart(nodes, 800);
+        QCOMPARE(restart.status, 202);
+        const double id = restart.id;
         QTRY_COMPARE_WITH_TIMEOUT(stepIn(*nodes[0], QStringLiteral("a1")), QStringLiteral("verified"), 3000);
         nodes[1]->signal(SIGSTOP);
         QTRY_COMPARE_WITH_TIMEOUT(currentJournal(m_etcd, QStringLiteral("slept")).value(QStringLiteral("state")).toString(),
@@ -75,11 +89,9 @@ private Q_SLOTS:
         const Nodes nodes = started(QStringLiteral("localabort"));
         QVERIFY(!nodes.empty());
         const double before = versionOf(*nodes[0]);
-        std::thread sleeper = holdDrain(*nodes[2], 1500);
-        const auto joined = qScopeGuard([&] { if (sleeper.joinable()) sleeper.join(); });
-        QTRY_COMPARE_WITH_TIMEOUT(inFlight(*nodes[2]), 1, 3000);
-        HttpTestClient admin("127.0.0.1", nodes[0]->port), a1("127.0.0.1", nodes[1]->port);
-        QCOMPARE(admin.post("/v1/cluster/restart", kSlowVerify).status, 202);
+        const HeldRestart restart(nodes, 1500);
+        QCOMPARE(restart.status, 202);
+        HttpTestClient a1("127.0.0.1", nodes[1]->port);
         QTRY_COMPARE_WITH_TIMEOUT(stepIn(*nodes[0], QStringLiteral("a1")), QStringLiteral("verified"), 3000);
         const auto refused = a1.post("/v1/service/restart/abort");
         QCOMPARE(refused.status, 409);
@@ -95,13 +107,10 @@ private Q_SLOTS:
         const Nodes nodes = started(QStringLiteral("forged"));
         QVERIFY(!nodes.empty());
         const double before = versionOf(*nodes[0]);
-        std::thread sleeper = holdDrain(*nodes[2], 2500);
-        const auto joined = qScopeGuard([&] { if (sleeper.joinable()) sleeper.join(); });
-        QTRY_COMPARE_WITH_TIMEOUT(inFlight(*nodes[2]), 1, 3000);
+        const HeldRestart restart(nodes, 2500);
+        QCOMPARE(restart.status, 202);
         HttpTestClient admin("127.0.0.1", nodes[0]->port), a1("127.0.0.1", nodes[1]->port);
-        const auto accepted = admin.post("/v1/cluster/restart", kSlowVerify);
-        QCOMPARE(accepted.status, 202);
-        const QString id = QString::number(qint64(accepted.json().value(QStringLiteral("restart_id")).toDouble()));
+        const QString id = restart.idText();
         QTRY_COMPARE_WITH_TIMEOUT(stepIn(*nodes[0], QStringLiteral("a1")), QStringLiteral("verified"), 3000);
         const QByteArray forged = QStringLiteral(R"({"restart_id":"%1","fence":"%2"})").arg(id, fenceOf(*nodes[1])).toUtf8();
         const auto pushed = a1.post("/v1/cluster/commit", forged);
@@ -133,13 +142,9 @@ private Q_SLOTS:
         Nodes nodes = started(cluster);
         QVERIFY(!nodes.empty());
         const double before = versionOf(*nodes[0]);
-        std::thread sleeper = holdDrain(*nodes[2], holdMs);
-        const auto joined = qScopeGuard([&] { if (sleeper.joinable()) sleeper.join(); });
-        QTRY_COMPARE_WITH_TIMEOUT(inFlight(*nodes[2]), 1, 3000);
-        HttpTestClient admin("127.0.0.1", nodes[0]->port);
-        const auto accepted = admin.post("/v1/cluster/restart", R"({"strategy":"lockstep","commit_wait_ms":8000,"hold_deadline_ms":10000})");
-        QCOMPARE(accepted.status, 202);
-        const double id = accepted.json().value(QStringLiteral("restart_id")).toDouble();
+        const HeldRestart restart(nodes, holdMs, R"({"strategy":"lockstep","commit_wait_ms":8000,"hold_deadline_ms":10000})");
+        QCOMPARE(restart.status, 202);
+        const double id = restart.id;
         QTRY_COMPARE_WITH_TIMEOUT(stepIn(*nodes[0], QStringLiteral("a1")), QStringLiteral("verified"), 3000);
         nodes[1]->process->kill();
         nodes[1]->process->waitForFinished(3000);
@@ -163,13 +168,9 @@ private Q_SLOTS:
         Nodes nodes = started(cluster);
         QVERIFY(!nodes.empty());
         const double before = versionOf(*nodes[0]);
-        std::thread sleeper = holdDrain(*nodes[2], 2500);
-        const auto joined = qScopeGuard([&] { if (sleeper.joinable()) sleeper.join(); });
-        QTRY_COMPARE_WITH_TIMEOUT(inFlight(*nodes[2]), 1, 3000);
-        HttpTestClient admin("127.0.0.1", nodes[0]->port);
-        const auto accepted = admin.post("/v1/cluster/restart", kSlowVerify);
-        QCOMPARE(accepted.status, 202);
-        const double id = accepted.json().value(QStringLiteral("restart_id")).toDouble();
+        const HeldRestart restart(nodes, 2500);
+        QCOMPARE(restart.status, 202);
+        const double id = restart.id;
         nodes.push_back(startNode(m_etcd.urlText(), QStringLiteral("b3"), 2, kLockstepTtlSeconds, cluster));
         QVERIFY(nodes[3]->port);
         QTRY_VERIFY_WITH_TIMEOUT(!finishedRestart(*nodes[0], id).isEmpty(), 10000);
@@ -186,11 +187,9 @@ private Q_SLOTS:
     {
         const Nodes nodes = started(QStringLiteral("ready"));
         QVERIFY(!nodes.empty());
-        std::thread sleeper = holdDrain(*nodes[2], 1500);
-        const auto joined = qScopeGuard([&] { if (sleeper.joinable()) sleeper.join(); });
-        QTRY_COMPARE_WITH_TIMEOUT(inFlight(*nodes[2]), 1, 3000);
-        HttpTestClient admin("127.0.0.1", nodes[0]->port), a2("127.0.0.1", nodes[2]->port);
-        QCOMPARE(admin.post("/v1/cluster/restart", kSlowVerify).status, 202);
+        const HeldRestart restart(nodes, 1500);
+        QCOMPARE(restart.status, 202);
+        HttpTestClient a2("127.0.0.1", nodes[2]->port);
         QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*nodes[2]), QStringLiteral("draining"), 3000);
         const auto ready = a2.get("/v1/service/ready");
         QCOMPARE(ready.status, 200);
