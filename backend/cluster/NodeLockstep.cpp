@@ -65,10 +65,11 @@ void NodeLockstep::onView(const ClusterView &view)
     for (const QJsonObject *journal : {&view.restart, &view.lastRestart}) {
         if (isLockstep(*journal) && !entryOf(*journal, self).isEmpty()
             && m_outcomes.known(str(*journal, "id")) == LockstepOutcome::Known::Committed
-            && std::int64_t(m_service.snapshot().version) < targetOf(*journal) && !localRestartRunning())
+            && std::int64_t(m_service.snapshot().version) < targetOf(*journal) && !localRestartRunning()
+            && m_caughtUp.insert(str(*journal, "id")).second) // once per restart: a refused catch-up stays not ready
             return catchUp(*journal);
     }
-    if (!localRestartRunning() && readiness() == Readiness::Behind)
+    if (!localRestartRunning() && readiness() == Readiness::Behind && std::int64_t(m_service.snapshot().version) >= m_target)
         setReadiness(Readiness::Normal);
     const QJsonObject &journal = view.restart;
     if (!isLockstep(journal))
@@ -265,10 +266,12 @@ void NodeLockstep::reportEnd()
     if (!finished)
         return;
     m_watchTimer.stop();
-    setReadiness(Readiness::Normal);
     const bool completed = finished->outcome == QLatin1String("completed");
-    if (std::exchange(m_catchingUp, false))
+    if (std::exchange(m_catchingUp, false)) {
+        setReadiness(completed ? Readiness::Normal : Readiness::Behind); // still behind: never ready
         return report(completed ? QStringLiteral("done") : QStringLiteral("failed"), finished->message);
+    }
+    setReadiness(Readiness::Normal);
     if (completed)
         report(QStringLiteral("done"), finished->message);
     else

@@ -82,6 +82,7 @@ private:
     QString m_restartId;       // the lockstep restart this node is in or finished last
     QStringList m_peerUrls;    // the other nodes of that restart, to ask when uncertain
     std::set<QString> m_declined; // restarts this node promised a peer never to begin
+    std::set<QString> m_caughtUp; // committed restarts this run tried to catch up to
     std::shared_ptr<CommitPoint> m_point;
     std::uint64_t m_localRestartId = 0;
     std::int64_t m_fromVersion = 0;
