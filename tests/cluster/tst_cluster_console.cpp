@@ -216,6 +216,8 @@ private Q_SLOTS:
         onNextDialog<ClusterRestartDialog>([](ClusterRestartDialog &d) {
             d.strategyBox()->setCurrentIndex(1);
             QCOMPARE(d.strategy(), QStringLiteral("lockstep"));
+            QVERIFY2(d.consequenceText().contains(QStringLiteral("move to one version together")), qPrintable(d.consequenceText()));
+            d.grab().save(QStringLiteral("%1/cluster-lockstep-dialog.png").arg(QStringLiteral(SHARDSCOPE_SHOT_DIR)));
             QVERIFY(!d.graceBox()->isEnabled());
             QCOMPARE(d.graceMs(), -1); // rolling's own fields are not sent with lockstep
             QCOMPARE(d.settleMs(), -1);
