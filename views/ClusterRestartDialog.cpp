@@ -60,6 +60,8 @@ ClusterRestartDialog::ClusterRestartDialog(const Radius &radius, QWidget *parent
     layout->addLayout(form);
     layout->addWidget(m_consequence);
     layout->addWidget(buttons);
+    // The consequence text changes with the strategy: the dialog grows with it, never clips it.
+    layout->setSizeConstraint(QLayout::SetMinimumSize);
     connect(m_strategy, &QComboBox::currentIndexChanged, this, &ClusterRestartDialog::refresh);
     refresh();
     m_cancel->setFocus();

@@ -22,6 +22,8 @@
 #include "views/NodeBand.h"
 
 #include <QAction>
+#include <QLabel>
+#include <QLayout>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
@@ -217,6 +219,11 @@ private Q_SLOTS:
             d.strategyBox()->setCurrentIndex(1);
             QCOMPARE(d.strategy(), QStringLiteral("lockstep"));
             QVERIFY2(d.consequenceText().contains(QStringLiteral("move to one version together")), qPrintable(d.consequenceText()));
+            d.layout()->activate(); // as the event loop would before the next paint
+            for (const QLabel *label : d.findChildren<QLabel *>()) {
+                if (label->accessibleName() == QLatin1String("Blast radius")) // its whole text shows
+                    QVERIFY(label->height() >= label->heightForWidth(label->width()));
+            }
             d.grab().save(QStringLiteral("%1/cluster-lockstep-dialog.png").arg(QStringLiteral(SHARDSCOPE_SHOT_DIR)));
             QVERIFY(!d.graceBox()->isEnabled());
             QCOMPARE(d.graceMs(), -1); // rolling's own fields are not sent with lockstep
