@@ -26,6 +26,18 @@ public:
         });
     }
 
+    // The sockets go first, silenced: a late "disconnected" must not reach m_links as it goes.
+    ~EtcdStreamProxy() override
+    {
+        for (Link &l : m_links) {
+            for (QTcpSocket *socket : {l.upstream.data(), l.client.data()}) {
+                if (socket)
+                    socket->disconnect();
+            }
+            delete l.client.data(); // the upstream socket is its child
+        }
+    }
+
     QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(serverPort())); }
     // Connections open now stop receiving anything; later ones pass.
     void silenceOpen() { for (auto &l : m_links) l.silent = true; }
