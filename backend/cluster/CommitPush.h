@@ -9,12 +9,11 @@
 
 namespace shardscope {
 
-// The coordinator's second channel for a lockstep commit: once its fenced write of the
-// commit mark succeeded, it also tells every node in the restart directly (POST
-// <node url>/v1/cluster/commit with the restart id and its fence), so a node that can no
-// longer read etcd (etcd died right after the mark) rolls forward with the others instead
-// of reopening on v at its deadline. Best effort: a node that misses the push still reads
-// the mark from etcd. Cluster thread.
+// The coordinator's wake-up after a lockstep commit: once its fenced write of the commit
+// mark succeeded, it tells every node in the restart directly (POST <node url>/v1/cluster/
+// commit with the restart id and its fence). The push is no proof: a node that gets it
+// looks for proof at once (etcd, then its peers, this coordinator among them), so one that
+// can no longer read etcd still learns the commit. Best effort. Cluster thread.
 class CommitPush
 {
 public:

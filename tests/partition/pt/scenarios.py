@@ -14,6 +14,14 @@ def _restarting(v):
     return v.state() == "running" and any(r.get("step") == "restarting" for r in v.reports.values())
 
 
+def _wait_until_rolling_reaches(h, rid, victim):
+    """The rolling restart ended, reached `victim`, or is done with every other node (then it waits for `victim`)."""
+    others = [n for n in h.cluster.nodes if n != victim]
+    h.wait_for("the rolling restart ended, reached %s or is done with every other node" % victim,
+               lambda: h.decided(rid) or h.watch.latest.journal_step(victim) not in ("waiting", None)
+               or all(h.watch.latest.journal_step(n) == "done" for n in others), 15)
+
+
 def lockstep_coordinator_cut_from_etcd_in_drain(h):
     """Lockstep; a 2 s sleep query holds every drain open; the coordinator is cut from etcd as soon as its own
     report says `preparing` (draining). A new coordinator must take over and end the restart; after the heal every
@@ -142,7 +150,7 @@ def rolling_etcd_isolated(h):
 
 def rolling_node_cut_from_clients(h):
     """Defect 4. Rolling, max_unavailable 1; the last node is cut from the client/peer network (not from etcd)
-    before the restart, and healed when the restart reaches it or ends. Clients cannot reach it, so the restart must
+    before the restart, and healed when the restart reaches it, ends, or is done with every other node. Clients cannot reach it, so the restart must
     not take another node out meanwhile."""
     victim = h.cluster.nodes[-1]
     h.recorder.start()
@@ -150,10 +158,7 @@ def rolling_node_cut_from_clients(h):
     h.wait_for("%s is unreachable from the client namespace" % victim,
                lambda: h.cluster.node_get(victim, "/v1/service/ready", timeout=0.3).status == 0, 3)
     rid = h.request_restart(h.cluster.nodes[0], ROLLING)["id"]
-    others = [n for n in h.cluster.nodes if n != victim]
-    h.wait_for("the rolling restart ended, reached %s or is done with every other node" % victim,
-               lambda: h.decided(rid) or h.watch.latest.journal_step(victim) not in ("waiting", None)
-               or all(h.watch.latest.journal_step(n) == "done" for n in others), 15)
+    _wait_until_rolling_reaches(h, rid, victim)
     h.heal()
     return ["P2", "P3", "P4"], 8
 
@@ -168,10 +173,7 @@ def rolling_node_cut_from_etcd(h):
     rid = h.request_restart(requester, ROLLING)["id"]
     h.wait_fired("a node restarting", 8)
     h.wait_for("%s's lease expired in etcd" % victim, lambda: victim not in h.watch.latest.members, 10)
-    others = [n for n in h.cluster.nodes if n != victim]
-    h.wait_for("the rolling restart ended, reached %s or is done with every other node" % victim,
-               lambda: h.decided(rid) or h.watch.latest.journal_step(victim) not in ("waiting", None)
-               or all(h.watch.latest.journal_step(n) == "done" for n in others), 15)
+    _wait_until_rolling_reaches(h, rid, victim)
     h.heal()
     return ["P2", "P3", "P4"], 8
 
