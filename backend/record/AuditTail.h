@@ -8,9 +8,10 @@
 
 namespace shardscope {
 
-// What an audit file already holds, read back from its end when the service starts: the
-// newest entries (an operation's outcome line replaces its "started" line), the highest
-// operation id, and the operations that have a "started" line but no outcome.
+// What an audit file already holds, read back when the service starts: the newest entries
+// (from its end; an operation's outcome line replaces its "started" line), and, from the
+// whole file however long, the highest operation id and the operations that have a
+// "started" line but no outcome.
 struct AuditTail {
     std::vector<QJsonObject> entries; // oldest first, at most the limit asked for
     std::vector<QJsonObject> unfinished;
@@ -19,7 +20,8 @@ struct AuditTail {
     bool endsWithNewline = true; // false after a line torn by a killed process
 };
 
-// Reads at most the last `maxBytes` of `path` (a missing file is empty, not an error).
+// Keeps entries from at most the last `maxBytes` of `path`; reads the whole file in blocks
+// for ids (a missing file is empty, not an error).
 // False and *error only when an existing file cannot be read.
 bool readAuditTail(const QString &path, qint64 maxBytes, std::size_t maxEntries, AuditTail *tail, QString *error);
 
