@@ -55,6 +55,8 @@ public:
 
     // Bytes held and not yet part of a returned request.
     qsizetype buffered() const { return m_buffer.size() - m_pos; }
+    // Bytes held in memory, parsed or not (consumed ones are dropped in steps of 16 KiB).
+    qsizetype held() const { return m_buffer.size(); }
     // True once some bytes of a request are in and the request is not complete.
     bool midRequest() const { return m_stage != Stage::Head || buffered() > 0; }
     // True when the request whose head is parsed asked for "100 Continue" and its body

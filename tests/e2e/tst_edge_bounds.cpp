@@ -41,7 +41,7 @@ qint64 peakKiB(qint64 pid)
 double metric(const QByteArray &text, const QByteArray &series)
 {
     for (const QByteArray &line : text.split('\n')) {
-        if (line.startsWith(series + ' '))
+        if (line.startsWith(QByteArray(series + ' ')))
             return line.mid(series.size() + 1).toDouble();
     }
     return -1;
@@ -142,7 +142,11 @@ private Q_SLOTS:
         // Up to 64 MiB of framing; the service answers and stops reading long before.
         qint64 sent = 0;
         QDeadlineTimer deadline(20000);
-        while (sent < 64 * 1024 * 1024 && !deadline.hasExpired() && c.send(block, 2000))
+        const auto answered = [&] {
+            char byte;
+            return ::recv(c.fd(), &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+        };
+        while (sent < 64 * 1024 * 1024 && !deadline.hasExpired() && !answered() && c.send(block, 2000))
             sent += block.size();
         const auto reply = c.read(5000);
         QVERIFY2(reply, qPrintable(QStringLiteral("no reply after %1 bytes of chunk framing").arg(sent)));
