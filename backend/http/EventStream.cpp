@@ -5,6 +5,8 @@
 
 #include <QJsonDocument>
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 namespace shardscope {
@@ -40,7 +42,29 @@ void EventStream::subscribe(HttpStream stream, std::uint64_t sinceSeq, bool with
     m_subscribers.push_back({std::move(stream), sinceSeq, withSnapshots});
     if (!m_timer.isActive())
         m_timer.start();
-    tick(); // the first frame at once, so a client never starts blind
+    // The first frame at once, so a client never starts blind; to this subscriber only, so
+    // that N subscribing never sends N frames to each of the others.
+    m_waiting = waitingBytes();
+    Subscriber &s = m_subscribers.back();
+    send(m_subscribers.size() - 1, framesFor(s, withSnapshots ? snapshotFrame() : QByteArray()));
+}
+
+QByteArray EventStream::snapshotFrame() const
+{
+    const ServiceSnapshot snapshot = m_service.snapshot();
+    QJsonObject data = toJson(snapshot);
+    data.insert(QStringLiteral("status"), statusJson(snapshot, m_service.restartRunning()));
+    return frame("snapshot", data);
+}
+
+QByteArray EventStream::framesFor(Subscriber &s, const QByteArray &snapshot)
+{
+    QByteArray out = s.withSnapshots ? snapshot : QByteArray(": keep-alive\n\n");
+    for (const ServiceEvent &e : m_service.events().since(s.lastSeq, 2000)) {
+        out += frame("event", toJson(e), e.seq);
+        s.lastSeq = e.seq;
+    }
+    return out;
 }
 
 qint64 EventStream::waitingBytes() const
@@ -98,26 +122,11 @@ void EventStream::tick()
         m_timer.stop();
         return;
     }
-    QByteArray snapshotFrame;
-    for (const Subscriber &s : m_subscribers) {
-        if (s.withSnapshots) {
-            const ServiceSnapshot snapshot = m_service.snapshot();
-            QJsonObject data = toJson(snapshot);
-            data.insert(QStringLiteral("status"), statusJson(snapshot, m_service.restartRunning()));
-            snapshotFrame = frame("snapshot", data);
-            break;
-        }
-    }
+    const bool anySnapshots = std::any_of(m_subscribers.begin(), m_subscribers.end(), [](const Subscriber &s) { return s.withSnapshots; });
+    const QByteArray snapshot = anySnapshots ? snapshotFrame() : QByteArray();
     for (std::size_t i = 0; i < m_subscribers.size(); ++i) {
-        Subscriber &s = m_subscribers[i];
-        if (s.cut)
-            continue;
-        QByteArray out = s.withSnapshots ? snapshotFrame : QByteArray(": keep-alive\n\n");
-        for (const ServiceEvent &e : m_service.events().since(s.lastSeq, 2000)) {
-            out += frame("event", toJson(e), e.seq);
-            s.lastSeq = e.seq;
-        }
-        send(i, out);
+        if (!m_subscribers[i].cut)
+            send(i, framesFor(m_subscribers[i], snapshot));
     }
 }
 

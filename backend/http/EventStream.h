@@ -28,7 +28,7 @@ public:
     static constexpr std::chrono::milliseconds kTick{100};
     struct Limits {
         qint64 perSubscriber = 8 * 1024 * 1024;
-        qint64 total = 64 * 1024 * 1024;
+        qint64 total = 32 * 1024 * 1024; // 4 subscribers at their own limit
     };
 
     explicit EventStream(ShardService &service, QObject *parent = nullptr);
@@ -48,6 +48,9 @@ private:
         bool cut = false;
     };
     void tick();
+    QByteArray snapshotFrame() const;
+    // What `s` gets next: the snapshot (if it wants them), then the events it has not seen.
+    QByteArray framesFor(Subscriber &s, const QByteArray &snapshot);
     // Writes to subscriber `index`, then cuts the slowest subscribers while the total is over its limit.
     void send(std::size_t index, const QByteArray &bytes);
     void cutSlowest();
