@@ -126,13 +126,11 @@ bool AuditLog::sharedWithARunningService(QString *error)
 // Ids in lines other services appended since the last look (ours are rescanned, harmlessly).
 std::uint64_t AuditLog::idsWrittenByOthers()
 {
-    QFile reader(m_path);
     const qint64 size = m_file.size();
     std::uint64_t highest = 0;
-    if (size > m_scannedTo && reader.open(QIODevice::ReadOnly) && reader.seek(m_scannedTo)) {
-        for (const QByteArray &line : reader.read(size - m_scannedTo).split('\n'))
-            highest = std::max(highest, operationIdOf(QJsonDocument::fromJson(line).object()));
-    }
+    QString error;
+    if (size > m_scannedTo)
+        scanOperations(m_path, m_scannedTo, &highest, nullptr, &error); // in blocks: others may have written much
     m_scannedTo = size;
     return highest;
 }

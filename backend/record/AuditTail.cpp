@@ -33,9 +33,15 @@ bool readEnd(const QString &path, qint64 maxBytes, QByteArray *bytes, QString *e
     }
     return true;
 }
-// Lines that name an operation, over the whole file in bounded blocks: the highest id, and
-// the "started" lines no later line of the same id answers. Other lines are not parsed.
-bool scanOperations(const QString &path, std::uint64_t *highest, std::map<std::uint64_t, QJsonObject> *open,
+} // namespace
+
+std::uint64_t operationIdOf(const QJsonObject &entry)
+{
+    const double id = entry.value(QStringLiteral("operation_id")).toDouble(0);
+    return id >= 1 && id < 9e15 ? std::uint64_t(id) : 0;
+}
+
+bool scanOperations(const QString &path, qint64 from, std::uint64_t *highest, std::map<std::uint64_t, QJsonObject> *open,
                     QString *error)
 {
     QFile file(path);
@@ -45,6 +51,8 @@ bool scanOperations(const QString &path, std::uint64_t *highest, std::map<std::u
         *error = QStringLiteral("cannot read the audit file %1: %2").arg(path, file.errorString());
         return false;
     }
+    if (from > 0 && !file.seek(from))
+        return true; // shorter than that: nothing new
     constexpr qint64 kBlock = 1024 * 1024;
     QByteArray carry; // a line cut by the block's end
     const auto take = [&](QByteArrayView line) {
@@ -55,6 +63,8 @@ bool scanOperations(const QString &path, std::uint64_t *highest, std::map<std::u
         if (id == 0)
             return;
         *highest = std::max(*highest, id);
+        if (!open)
+            return;
         if (entry.value(kOutcome).toString() == kStarted)
             (*open)[id] = entry;
         else
@@ -81,14 +91,6 @@ bool scanOperations(const QString &path, std::uint64_t *highest, std::map<std::u
     take(carry);
     return true;
 }
-} // namespace
-
-std::uint64_t operationIdOf(const QJsonObject &entry)
-{
-    const double id = entry.value(QStringLiteral("operation_id")).toDouble(0);
-    return id >= 1 && id < 9e15 ? std::uint64_t(id) : 0;
-}
-
 bool readAuditTail(const QString &path, qint64 maxBytes, std::size_t maxEntries, AuditTail *tail, QString *error)
 {
     QByteArray bytes;
@@ -122,7 +124,7 @@ bool readAuditTail(const QString &path, qint64 maxBytes, std::size_t maxEntries,
     // line pushed out by later lines, and an id reused would name two operations.
     std::map<std::uint64_t, QJsonObject> open;
     std::uint64_t highest = 0;
-    if (!scanOperations(path, &highest, &open, error))
+    if (!scanOperations(path, 0, &highest, &open, error))
         return false;
     tail->lastOperationId = std::max(tail->lastOperationId, highest);
     for (const auto &[id, entry] : open)

@@ -4,6 +4,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 namespace shardscope {
@@ -24,6 +25,12 @@ struct AuditTail {
 // for ids (a missing file is empty, not an error).
 // False and *error only when an existing file cannot be read.
 bool readAuditTail(const QString &path, qint64 maxBytes, std::size_t maxEntries, AuditTail *tail, QString *error);
+
+// Lines that name an operation, from byte `from` to the end, read in bounded blocks (lines
+// without an operation id are not parsed): raises *highest to the highest id, and, when
+// `open` is given, leaves in it the "started" lines no later line of the same id answers.
+bool scanOperations(const QString &path, qint64 from, std::uint64_t *highest, std::map<std::uint64_t, QJsonObject> *open,
+                    QString *error);
 
 // The operation id an entry carries, 0 when none.
 std::uint64_t operationIdOf(const QJsonObject &entry);
