@@ -207,7 +207,7 @@ RequestParser::Status RequestParser::parseHead()
     if (requestLineTooLong(firstLineEnd >= 0, firstLineLength)) {
         const qsizetype space = m_buffer.indexOf(' ', m_pos);
         const bool inTarget = space > m_pos && space - m_pos <= 32 && isToken(m_buffer.mid(m_pos, space - m_pos));
-        return inTarget ? fail(414, QStringLiteral("the request target is longer than %1 bytes").arg(m_limits.requestLine))
+        return inTarget ? fail(414, QStringLiteral("the request line (method, target and version) is longer than %1 bytes").arg(m_limits.requestLine))
                         : fail(400, QStringLiteral("the request line is longer than %1 bytes and is not HTTP").arg(m_limits.requestLine));
     }
     if (end < 0) {
