@@ -138,6 +138,11 @@ void ShardService::recordRefusedCommand(const QString &command, const QString &c
     m_core->audit().refusedAtEdge(command, client, httpStatus, reason);
 }
 
+void ShardService::flushAuditDue()
+{
+    m_core->audit().flushDue();
+}
+
 QJsonArray ShardService::auditEntries(std::size_t limit) const
 {
     return m_core->audit().recent(limit);

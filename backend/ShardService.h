@@ -58,6 +58,8 @@ public:
     void recordRefusedCommand(const QString &command, const QString &client, int httpStatus, const QString &reason);
     // The most recent audit entries, oldest first.
     QJsonArray auditEntries(std::size_t limit = 200) const;
+    // Writes counted edge refusals whose window is over; the HTTP edge calls it each second.
+    void flushAuditDue();
     bool restartRunning() const;
 
     // The core's snapshot with the armed fault drills added (see ArmedFault).

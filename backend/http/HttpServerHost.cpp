@@ -2,6 +2,9 @@
 
 #include "backend/http/HttpApi.h"
 #include "backend/http/HttpConnection.h"
+#include "backend/ShardService.h"
+
+#include <QTimer>
 
 namespace shardscope {
 
@@ -39,6 +42,10 @@ quint16 HttpServerHost::start(const QHostAddress &address, quint16 port, QString
             listenError = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(listener->errorString());
             return;
         }
+        // Refusal bursts reach the audit file within a second of their window, writes or not.
+        auto *auditFlush = new QTimer(api.get());
+        QObject::connect(auditFlush, &QTimer::timeout, api.get(), [this] { m_service.flushAuditDue(); });
+        auditFlush->start(1000);
         m_api = api.release();
         m_api->setAccessToken(m_token);
         m_api->setCluster(m_cluster);

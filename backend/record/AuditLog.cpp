@@ -238,6 +238,12 @@ void AuditLog::closeEdgeBursts(qint64 nowMs, bool all)
     }
 }
 
+void AuditLog::flushDue()
+{
+    std::lock_guard lock(m_mutex);
+    closeEdgeBursts(nowEpochMs(), false);
+}
+
 AuditLog::~AuditLog()
 {
     std::lock_guard lock(m_mutex);

@@ -52,11 +52,15 @@ public:
     // can cause these, so they are counted, not written one by one: the first refusal of a
     // kind is written at once ("count": 1), the further ones within kEdgeBurstMs of it
     // become one more line with their "count", "time" and "last_time" and a few
-    // "clients". That line is written at the first audit write after the window, or when
-    // the service stops; until then /v1/service/audit shows it with its running count. At
+    // "clients". That line is written at the first audit write or flushDue() after the
+    // window, or when the service stops; until then /v1/service/audit shows it with its
+    // running count. At
     // most kRecentEdge such entries are kept in memory: they never push the service's own
     // entries out.
     void refusedAtEdge(const QString &command, const QString &client, int httpStatus, const QString &reason);
+    // Writes the refusal bursts whose window is over (called about once a second, so that a
+    // kill loses at most one window's counts).
+    void flushDue();
     // Every service event passes here; the audit picks what it needs.
     void observe(const ServiceEvent &event);
 
