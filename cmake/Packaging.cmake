@@ -18,6 +18,10 @@ install(FILES ${PROJECT_SOURCE_DIR}/resources/prometheus/shardscope-alerts.yml
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/resources/grafana/ DESTINATION ${CMAKE_INSTALL_DATADIR}/shardscope/grafana
         FILES_MATCHING PATTERN "*.json")
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/shardscope)
+# README.md links into docs/: both go, so the links hold in /usr/share/doc/shardscope too.
+install(FILES ${PROJECT_SOURCE_DIR}/docs/openapi.json DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/shardscope)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/shardscope/docs
+        FILES_MATCHING PATTERN "*.md")
 install(FILES ${_pkg}/copyright DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/shardscope)
 install(FILES ${PROJECT_SOURCE_DIR}/resources/org.shardscope.shardscope.metainfo.xml DESTINATION ${CMAKE_INSTALL_DATADIR}/metainfo)
 install(FILES ${_pkg}/shardscope.bash-completion DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions

@@ -30,7 +30,8 @@ for f in /usr/bin/shardscope /usr/lib/systemd/system/shardscope@.service /usr/sh
          /usr/share/icons/hicolor/256x256/apps/shardscope.png /etc/shardscope/example.conf \
          /usr/share/man/man1/shardscope.1.gz /usr/share/man/man1/shardscope-ctl.1.gz \
          /usr/share/bash-completion/completions/shardscope /usr/share/metainfo/org.shardscope.shardscope.metainfo.xml \
-         /usr/share/doc/shardscope/copyright /usr/share/doc/shardscope/changelog.gz; do
+         /usr/share/doc/shardscope/copyright /usr/share/doc/shardscope/changelog.gz \
+         /usr/share/doc/shardscope/openapi.json; do
   dpkg -L shardscope | grep -qx "$f" || fail "dpkg -L shardscope does not list $f"
 done
 getent passwd shardscope >/dev/null || fail "the service user was not created"

@@ -28,6 +28,8 @@ EXPECTED_FILES = [
     "./usr/share/shardscope/grafana/shardscope.json",
     "./usr/share/doc/shardscope/README.md",
     "./usr/share/doc/shardscope/copyright",
+    "./usr/share/doc/shardscope/openapi.json",
+    "./usr/share/doc/shardscope/docs/operating.md",
     "./usr/share/doc/shardscope/changelog.gz",
     "./usr/share/man/man1/shardscope.1.gz",
     "./usr/share/man/man1/shardscope-ctl.1.gz",
