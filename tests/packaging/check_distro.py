@@ -11,6 +11,9 @@ part of what it unpacked, as Debian and desktop tools would.
                                             every option --help prints and their sections
   check_distro.py completion --dir D        bash-completion finds and loads the completion;
                                             it offers every option of both --help outputs
+  check_distro.py maintscripts --dir D      (root) postinst and prerm under a pretend systemd:
+                                            units move through deb-systemd-invoke, which
+                                            obeys policy-rc.d; exit 77 (skipped) when not root
 """
 import argparse
 import glob
@@ -19,6 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 
 problems = []
@@ -206,9 +210,63 @@ def cmd_completion(args):
     return f"bash completion: loaded by bash-completion, {len(main_opts)} + {len(ctl_opts)} options, enum values checked"
 
 
+FAKE = """#!/bin/sh
+echo "$(basename "$0") $*" >> "{log}"
+exit 0
+"""
+
+# Runs a maintainer script in a private mount namespace whose /run says systemd is up and
+# whose /usr/sbin holds only the policy-rc.d under test (none when POLICY is empty), with
+# systemctl and the user tools replaced by loggers; deb-systemd-invoke is the real one.
+SANDBOX = r"""
+mount -t tmpfs none /run && mkdir -p /run/systemd/system && mount -t tmpfs none /usr/sbin || exit 90
+if [ -n "$POLICY" ]; then printf '#!/bin/sh\nexit %s\n' "$POLICY" > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; fi
+exec "$@"
+"""
+
+
+def run_script(control, tmp, script, args, policy):
+    run_script.count = getattr(run_script, "count", 0) + 1
+    log = os.path.join(tmp, f"{script}-{run_script.count}.log")
+    fakebin = os.path.join(tmp, f"bin-{run_script.count}")
+    os.makedirs(fakebin)
+    for tool in ("systemctl", "getent", "adduser", "deluser"):
+        with open(os.path.join(fakebin, tool), "w") as f:
+            f.write(FAKE.format(log=log))
+        os.chmod(os.path.join(fakebin, tool), 0o755)
+    env = dict(os.environ, PATH=f"{fakebin}:/usr/bin:/bin", POLICY="" if policy is None else str(policy))
+    env.pop("DPKG_ROOT", None)
+    r = run("unshare", "--mount", "sh", "-c", SANDBOX, "sandbox", os.path.join(control, script), *args, env=env)
+    check(r.returncode == 0, f"{script} {' '.join(args)} exited {r.returncode}: {r.stderr}")
+    return open(log).read().splitlines() if os.path.exists(log) else []
+
+
+def cmd_maintscripts(args):
+    if os.geteuid() != 0:
+        print("skipped: needs root (a private mount namespace for /run)")
+        sys.exit(77)
+    with tempfile.TemporaryDirectory() as tmp:
+        control = os.path.join(tmp, "control")
+        run("dpkg-deb", "-e", deb_of(args.dir), control)
+        calls = run_script(control, tmp, "prerm", ["remove"], None)
+        check("systemctl stop shardscope@*.service" in calls, f"prerm remove did not stop the instances: {calls}")
+        calls = run_script(control, tmp, "prerm", ["remove"], 101)
+        check(not [c for c in calls if "stop" in c], f"prerm stopped units that policy-rc.d forbade: {calls}")
+        calls = run_script(control, tmp, "postinst", ["configure", "0.0.9"], 101)
+        check("systemctl --system daemon-reload" in calls, f"postinst did not reload systemd: {calls}")
+        check(not [c for c in calls if "try-restart" in c], f"postinst restarted units that policy-rc.d forbade: {calls}")
+        calls = run_script(control, tmp, "postinst", ["configure", "0.0.9"], None)
+        check("systemctl try-restart shardscope@*.service" in calls,
+              f"an upgrade did not restart the running instances: {calls}")
+        calls = run_script(control, tmp, "postinst", ["configure", ""], None)
+        check(not [c for c in calls if "restart" in c], f"a first install restarted something: {calls}")
+    return "maintainer scripts: prerm stops and an upgrade restarts the instances through deb-systemd-invoke, " \
+           "which obeys policy-rc.d"
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("command", choices=["build", "lintian", "appstream", "desktop", "man", "completion"])
+    ap.add_argument("command", choices=["build", "lintian", "appstream", "desktop", "man", "completion", "maintscripts"])
     ap.add_argument("--dir", required=True)
     ap.add_argument("--build-dir")
     ap.add_argument("--cpack", default="cpack")
