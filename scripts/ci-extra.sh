@@ -54,7 +54,7 @@ stage_fuzz() {
     local extra=(-dict=fuzz/request_parsing.dict)
     if [[ $t == fuzz_restart_machine ]]; then extra=(-max_len=300 -len_control=0); fi
     # HTTP edge: raw request bytes (a cut seed, then the bytes), long enough to pass the limits.
-    if [[ $t == fuzz_http_edge ]]; then extra=(-max_len=4096); fi
+    if [[ $t == fuzz_http_edge ]]; then extra=(-max_len=4096 -dict=fuzz/request_parsing.dict); fi
     timeout $(( fuzz_seconds + 120 )) "build-fuzz/fuzz/$t" -max_total_time="$fuzz_seconds" -timeout=60 \
       -rss_limit_mb=4096 -print_final_stats=1 "${extra[@]}" \
       -artifact_prefix="build-fuzz/artifacts/$t-" "build-fuzz/corpus/$t" "fuzz/corpus/$t" \

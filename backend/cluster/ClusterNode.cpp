@@ -280,12 +280,22 @@ void ClusterNode::publishStatus(bool force)
     // Written only when it changes: the lease, not a rewrite, proves the node alive (M3).
     if (!force && value == m_lastStatus)
         return;
+    if (m_statusInFlight) {
+        m_statusAgain = true; // the newest status goes out when this put is answered
+        if (force)
+            m_lastStatus.clear();
+        return;
+    }
     m_lastStatus = value;
+    m_statusInFlight = true;
     m_etcd->put(m_config.key(QStringLiteral("status/") + m_config.nodeId), value, m_lease, [this](const EtcdReply &r) {
+        m_statusInFlight = false;
         if (!r.ok) {
             setEtcd(false, r.error);
             m_lastStatus.clear();
         }
+        if (std::exchange(m_statusAgain, false))
+            publishStatus(false);
     });
 }
 

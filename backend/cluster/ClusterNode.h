@@ -106,6 +106,10 @@ private:
     bool m_campaigning = false;
     bool m_etcdKnown = false; // the first answer (or failure) is always logged
     QByteArray m_lastStatus;
+    // One status put at a time: two in flight may reach etcd on two connections in either
+    // order and leave the older status (e.g. not ready) as the node's last word.
+    bool m_statusInFlight = false;
+    bool m_statusAgain = false;
     std::int64_t m_epochMs = 0;
 
     std::atomic<bool> m_unready{false}; // a rolling restart holds readiness at 503

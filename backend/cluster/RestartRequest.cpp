@@ -11,6 +11,7 @@
 #include <QTimer>
 #include <QUuid>
 
+#include <algorithm>
 #include <limits>
 #include <tuple>
 
@@ -25,6 +26,13 @@ constexpr int kRereads = 3;         // read-backs of a create with no answer; wi
 constexpr int kRereadGapMs = 400;
 constexpr int kIdTries = 5;           // ids taken by earlier restarts skipped before giving up
 constexpr int kMaxRequestIdLength = 128;
+
+// Restart ids are decimal journal numbers. Anything else is refused before it is looked up,
+// so that no reply echoes a string of the client's choosing and length.
+bool isRestartId(const QString &id)
+{
+    return !id.isEmpty() && id.size() <= 20 && std::all_of(id.begin(), id.end(), [](QChar c) { return c >= u'0' && c <= u'9'; });
+}
 
 ClusterAnswer refused(Refusal why, const QString &message, std::uint64_t runningId = 0)
 {
@@ -360,8 +368,9 @@ void commitClusterRestart(ClusterNode &node, const QByteArray &body, const Clust
     const QString id = o.value(QStringLiteral("restart_id")).toString();
     bool fenceOk = false;
     const std::int64_t fence = o.value(QStringLiteral("fence")).toString().toLongLong(&fenceOk);
-    if (parseError.error != QJsonParseError::NoError || id.isEmpty() || !fenceOk)
-        return done(refused(Refusal::BadRequest, QStringLiteral("expected {\"restart_id\": \"...\", \"fence\": \"<integer>\"}")));
+    if (parseError.error != QJsonParseError::NoError || !isRestartId(id) || !fenceOk)
+        return done(refused(Refusal::BadRequest,
+                            QStringLiteral("expected {\"restart_id\": \"<decimal, at most 20 digits>\", \"fence\": \"<integer>\"}")));
     QString why;
     const Refusal refusal = node.lockstep().commitPushed(id, fence, &why);
     if (refusal != Refusal::None)
@@ -374,8 +383,9 @@ void answerLockstepOutcome(ClusterNode &node, const QByteArray &body, const Clus
 {
     const QJsonObject o = QJsonDocument::fromJson(body).object();
     const QString id = o.value(QStringLiteral("restart_id")).toString();
-    if (id.isEmpty())
-        return done(refused(Refusal::BadRequest, QStringLiteral("expected {\"restart_id\": \"...\", \"uncertain\": true|false}")));
+    if (!isRestartId(id))
+        return done(refused(Refusal::BadRequest,
+                            QStringLiteral("expected {\"restart_id\": \"<decimal, at most 20 digits>\", \"uncertain\": true|false}")));
     done({CommandTicket{Refusal::None, id.toULongLong(), {}},
           node.lockstep().outcomeFor(id, o.value(QStringLiteral("uncertain")).toBool())});
 }

@@ -5,11 +5,12 @@
 
 #include <QJsonDocument>
 
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
 namespace shardscope {
 namespace {
-
-// A client that stops reading is dropped rather than buffered without bound.
-constexpr qint64 kMaxBufferedBytes = 8 * 1024 * 1024;
 
 QByteArray frame(const char *event, const QJsonObject &data, std::uint64_t id = 0)
 {
@@ -23,8 +24,14 @@ QByteArray frame(const char *event, const QJsonObject &data, std::uint64_t id = 
 } // namespace
 
 EventStream::EventStream(ShardService &service, QObject *parent)
+    : EventStream(service, Limits{}, parent)
+{
+}
+
+EventStream::EventStream(ShardService &service, Limits limits, QObject *parent)
     : QObject(parent)
     , m_service(service)
+    , m_limits(limits)
 {
     m_timer.setInterval(kTick);
     connect(&m_timer, &QTimer::timeout, this, &EventStream::tick);
@@ -35,42 +42,109 @@ void EventStream::subscribe(HttpStream stream, std::uint64_t sinceSeq, bool with
     m_subscribers.push_back({std::move(stream), sinceSeq, withSnapshots});
     if (!m_timer.isActive())
         m_timer.start();
-    tick(); // the first frame at once, so a client never starts blind
+    // The first frame at once, so a client never starts blind; to this subscriber only, so
+    // that N subscribing never sends N frames to each of the others.
+    m_waiting = waitingBytes();
+    Subscriber &s = m_subscribers.back();
+    send(m_subscribers.size() - 1, framesFor(s, withSnapshots ? snapshotFrame() : QByteArray()));
+}
+
+QByteArray EventStream::snapshotFrame() const
+{
+    const ServiceSnapshot snapshot = m_service.snapshot();
+    QJsonObject data = toJson(snapshot);
+    data.insert(QStringLiteral("status"), statusJson(snapshot, m_service.restartRunning()));
+    return frame("snapshot", data);
+}
+
+QByteArray EventStream::framesFor(Subscriber &s, const QByteArray &snapshot)
+{
+    QByteArray out = s.withSnapshots ? snapshot : QByteArray(": keep-alive\n\n");
+    for (const ServiceEvent &e : m_service.events().since(s.lastSeq, 2000)) {
+        out += frame("event", toJson(e), e.seq);
+        s.lastSeq = e.seq;
+    }
+    return out;
+}
+
+qint64 EventStream::waitingBytes() const
+{
+    qint64 sum = 0;
+    for (const Subscriber &s : m_subscribers)
+        sum += s.cut || !s.stream.open() ? 0 : s.stream.unsent();
+    return sum;
+}
+
+void EventStream::cutSlowest()
+{
+    Subscriber *slowest = nullptr;
+    for (Subscriber &s : m_subscribers) {
+        if (!s.cut && s.stream.open() && (!slowest || s.stream.unsent() > slowest->stream.unsent()))
+            slowest = &s;
+    }
+    if (!slowest) {
+        m_waiting = 0;
+        return;
+    }
+    const qint64 freed = slowest->stream.unsent();
+    spdlog::warn("stream: {} subscribers hold {} bytes unread, over the limit of {}: the slowest ({} bytes behind) is cut off",
+                 m_subscribers.size(), m_waiting, m_limits.total, freed);
+    slowest->stream.close("the stream subscribers together hold too much unread");
+    slowest->cut = true;
+    ++m_cutTotal;
+    m_waiting -= freed;
+}
+
+void EventStream::send(std::size_t index, const QByteArray &bytes)
+{
+    Subscriber &s = m_subscribers[index];
+    const qint64 before = s.stream.unsent();
+    s.stream.write(bytes);
+    m_waiting += (s.stream.open() ? s.stream.unsent() : 0) - before;
+    while (m_waiting > m_limits.total)
+        cutSlowest();
 }
 
 void EventStream::tick()
 {
-    std::erase_if(m_subscribers, [](Subscriber &s) {
-        if (!s.stream.open())
+    std::erase_if(m_subscribers, [this](Subscriber &s) {
+        if (s.cut || !s.stream.open())
             return true;
-        if (s.stream.unsent() > kMaxBufferedBytes) {
+        if (s.stream.unsent() > m_limits.perSubscriber) {
             s.stream.close("the stream client does not read");
+            ++m_cutSlow;
             return true;
         }
         return false;
     });
+    m_waiting = waitingBytes();
     if (m_subscribers.empty()) {
         m_timer.stop();
         return;
     }
-    QByteArray snapshotFrame;
-    for (const Subscriber &s : m_subscribers) {
-        if (s.withSnapshots) {
-            const ServiceSnapshot snapshot = m_service.snapshot();
-            QJsonObject data = toJson(snapshot);
-            data.insert(QStringLiteral("status"), statusJson(snapshot, m_service.restartRunning()));
-            snapshotFrame = frame("snapshot", data);
-            break;
-        }
+    const bool anySnapshots = std::any_of(m_subscribers.begin(), m_subscribers.end(), [](const Subscriber &s) { return s.withSnapshots; });
+    const QByteArray snapshot = anySnapshots ? snapshotFrame() : QByteArray();
+    for (std::size_t i = 0; i < m_subscribers.size(); ++i) {
+        if (!m_subscribers[i].cut)
+            send(i, framesFor(m_subscribers[i], snapshot));
     }
-    for (Subscriber &s : m_subscribers) {
-        QByteArray out = s.withSnapshots ? snapshotFrame : QByteArray(": keep-alive\n\n");
-        for (const ServiceEvent &e : m_service.events().since(s.lastSeq, 2000)) {
-            out += frame("event", toJson(e), e.seq);
-            s.lastSeq = e.seq;
-        }
-        s.stream.write(out);
-    }
+}
+
+QByteArray EventStream::metricsText() const
+{
+    QByteArray out;
+    out += "# HELP shardscope_stream_subscribers Clients subscribed to /v1/stream.\n"
+           "# TYPE shardscope_stream_subscribers gauge\n"
+           "shardscope_stream_subscribers " + QByteArray::number(qulonglong(m_subscribers.size())) + '\n';
+    out += "# HELP shardscope_stream_unsent_bytes Bytes written to /v1/stream subscribers and not yet taken by them.\n"
+           "# TYPE shardscope_stream_unsent_bytes gauge\n"
+           "shardscope_stream_unsent_bytes " + QByteArray::number(waitingBytes()) + '\n';
+    out += "# HELP shardscope_stream_subscribers_cut_total Stream subscribers closed for reading too slowly: "
+           "reason=\"subscriber\" over their own limit, \"total\" the slowest while all together were over theirs.\n"
+           "# TYPE shardscope_stream_subscribers_cut_total counter\n"
+           "shardscope_stream_subscribers_cut_total{reason=\"subscriber\"} " + QByteArray::number(qulonglong(m_cutSlow)) + '\n'
+        + "shardscope_stream_subscribers_cut_total{reason=\"total\"} " + QByteArray::number(qulonglong(m_cutTotal)) + '\n';
+    return out;
 }
 
 } // namespace shardscope

@@ -402,7 +402,7 @@ void HttpApi::handleFaultInjection(const HttpRequest &request, HttpReply &reply)
 void HttpApi::handleMetrics(const HttpRequest &, HttpReply &reply)
 {
     reply.send(200, "text/plain; version=0.0.4; charset=utf-8",
-               m_service.metricsText() + (m_cluster ? m_cluster->metricsText() : QByteArray()));
+               m_service.metricsText() + m_stream->metricsText() + (m_cluster ? m_cluster->metricsText() : QByteArray()));
 }
 
 } // namespace shardscope

@@ -20,6 +20,68 @@ bool isToken(const QByteArray &s)
     return !s.isEmpty() && std::all_of(s.begin(), s.end(), isTchar);
 }
 
+bool isHexDigit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// qdtext and quoted-pair's second byte (RFC 9110 5.6.4); obs-text allowed.
+bool isQuotedChar(char c)
+{
+    const auto u = static_cast<unsigned char>(c);
+    return u == '\t' || (u >= 0x20 && u != 0x7f);
+}
+
+// What may follow a chunk size: *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )
+// (RFC 9112 7.1.1). Nothing else, not even trailing white space.
+bool isChunkExtensions(QByteArrayView s)
+{
+    qsizetype i = 0;
+    const auto skipBws = [&] {
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t'))
+            ++i;
+    };
+    const auto token = [&] {
+        const qsizetype from = i;
+        while (i < s.size() && isTchar(s[i]))
+            ++i;
+        return i > from;
+    };
+    const auto quoted = [&] {
+        for (++i; i < s.size(); ++i) {
+            if (s[i] == '"') {
+                ++i;
+                return true;
+            }
+            if (s[i] == '\\' && ++i == s.size())
+                return false;
+            if (!isQuotedChar(s[i]))
+                return false;
+        }
+        return false;
+    };
+    while (i < s.size()) {
+        skipBws();
+        if (i == s.size() || s[i] != ';')
+            return false;
+        ++i;
+        skipBws();
+        if (!token())
+            return false;
+        const qsizetype afterName = i;
+        skipBws();
+        if (i < s.size() && s[i] == '=') {
+            ++i;
+            skipBws();
+            if (!(i < s.size() && s[i] == '"' ? quoted() : token()))
+                return false;
+        } else {
+            i = afterName;
+        }
+    }
+    return true;
+}
+
 bool isTargetChar(char c)
 {
     return c > 0x20 && c < 0x7f;
@@ -103,7 +165,7 @@ HttpRequest RequestParser::take()
     m_expectContinue = m_chunked = false;
     m_contentLength = -1;
     m_chunkLeft = 0;
-    m_bodyReceived = m_trailerBytes = 0;
+    m_bodyReceived = m_trailerBytes = m_framingBytes = 0;
     m_blankLines = 0;
     compact();
     return std::exchange(m_request, HttpRequest{});
@@ -142,10 +204,10 @@ RequestParser::Status RequestParser::parseHead()
         end = b + 2;
     const qsizetype firstLineEnd = m_buffer.indexOf('\n', m_pos);
     const qsizetype firstLineLength = (firstLineEnd < 0 || (end >= 0 && firstLineEnd >= end) ? m_buffer.size() : firstLineEnd) - m_pos;
-    if (firstLineLength > m_limits.requestLine) {
+    if (requestLineTooLong(firstLineEnd >= 0, firstLineLength)) {
         const qsizetype space = m_buffer.indexOf(' ', m_pos);
         const bool inTarget = space > m_pos && space - m_pos <= 32 && isToken(m_buffer.mid(m_pos, space - m_pos));
-        return inTarget ? fail(414, QStringLiteral("the request target is longer than %1 bytes").arg(m_limits.requestLine))
+        return inTarget ? fail(414, QStringLiteral("the request line (method, target and version) is longer than %1 bytes").arg(m_limits.requestLine))
                         : fail(400, QStringLiteral("the request line is longer than %1 bytes and is not HTTP").arg(m_limits.requestLine));
     }
     if (end < 0) {
@@ -178,6 +240,18 @@ RequestParser::Status RequestParser::parseHead()
     return finishHead();
 }
 
+// The limit counts method, target and version with their two spaces, not the CR LF that
+// ends the line; `length` counts every byte before the LF (or all that is in).
+bool RequestParser::requestLineTooLong(bool complete, qsizetype length) const
+{
+    const QByteArrayView line(m_buffer.constData() + m_pos, length);
+    const bool endsInCr = line.endsWith('\r');
+    if (complete)
+        return length - (endsInCr ? 1 : 0) > m_limits.requestLine;
+    // Not all in yet: one byte past the limit may still be the CR before the LF.
+    return length > m_limits.requestLine + 1 || (length == m_limits.requestLine + 1 && !endsInCr);
+}
+
 RequestParser::Status RequestParser::parseRequestLine(const QByteArray &line)
 {
     const QList<QByteArray> parts = line.split(' ');
@@ -194,18 +268,28 @@ RequestParser::Status RequestParser::parseRequestLine(const QByteArray &line)
     m_request.method = parts[0];
     m_request.minorVersion = version[7] - '0';
     QByteArray target = parts[1];
-    if (target.size() > 8 && target.left(7).toLower() == "http://") { // absolute-form (RFC 9112 3.2.2)
-        const qsizetype slash = target.indexOf('/', 7);
-        target = slash < 0 ? QByteArray("/") : target.mid(slash);
+    if (target.contains('#'))
+        return fail(400, QStringLiteral("a request target carries no fragment"));
+    if (target.left(7).toLower() == "http://") { // absolute-form (RFC 9112 3.2.2)
+        // The authority ends at the first '/', '?' or '#' (RFC 3986 3.2): "http://x?/a" is
+        // the path "/" with the query "/a", never the path "/a".
+        qsizetype cut = target.size();
+        for (const char c : {'/', '?'}) {
+            const qsizetype at = target.indexOf(c, 7);
+            if (at >= 0)
+                cut = std::min(cut, at);
+        }
+        if (cut == 7)
+            return fail(400, QStringLiteral("an absolute request target needs a host"));
+        target = target.mid(cut);
+        if (!target.startsWith('/'))
+            target.prepend('/'); // an empty path is "/"
     }
     if (!target.startsWith('/'))
         return fail(400, QStringLiteral("the request target must be a path starting with /"));
     const qsizetype q = target.indexOf('?');
     m_request.path = q < 0 ? target : target.left(q);
     m_request.query = q < 0 ? QByteArray() : target.mid(q + 1);
-    const qsizetype fragment = m_request.query.indexOf('#');
-    if (fragment >= 0 || m_request.path.contains('#'))
-        return fail(400, QStringLiteral("a request target carries no fragment"));
     return Status::NeedMore;
 }
 
@@ -294,74 +378,130 @@ RequestParser::Status RequestParser::parseBody()
     return Status::Request;
 }
 
-bool RequestParser::takeLine(QByteArray *line, qsizetype maxLength, bool *tooLong)
+RequestParser::Line RequestParser::takeCrLfLine(QByteArray *line, qsizetype maxLength)
 {
     const qsizetype nl = m_buffer.indexOf('\n', m_pos);
-    *tooLong = (nl < 0 ? m_buffer.size() : nl) - m_pos > maxLength;
-    if (nl < 0 || *tooLong)
-        return false;
+    if ((nl < 0 ? m_buffer.size() : nl + 1) - m_pos > maxLength)
+        return Line::TooLong;
+    if (nl < 0)
+        return Line::NeedMore;
     *line = m_buffer.mid(m_pos, nl - m_pos);
-    if (line->endsWith('\r'))
-        line->chop(1);
+    if (!line->endsWith('\r'))
+        return Line::BareCrOrLf;
+    line->chop(1);
+    if (line->contains('\r'))
+        return Line::BareCrOrLf;
     m_pos = nl + 1;
-    return true;
+    return Line::Taken;
+}
+
+RequestParser::Status RequestParser::countFraming(qsizetype bytes)
+{
+    m_framingBytes += bytes;
+    if (m_framingBytes > m_limits.chunkFraming)
+        return fail(413, QStringLiteral("the chunked framing of the request body exceeds %1 bytes").arg(m_limits.chunkFraming));
+    return Status::NeedMore;
+}
+
+RequestParser::Status RequestParser::parseChunkSize()
+{
+    QByteArray line;
+    switch (takeCrLfLine(&line, kChunkLineMax)) {
+    case Line::NeedMore: return Status::NeedMore;
+    case Line::TooLong: return fail(400, QStringLiteral("a chunk-size line is longer than %1 bytes").arg(kChunkLineMax));
+    case Line::BareCrOrLf: return fail(400, QStringLiteral("a chunk-size line must end in CR LF and hold no other CR or LF"));
+    case Line::Taken: break;
+    }
+    if (countFraming(line.size() + 2) == Status::Error)
+        return Status::Error;
+    const qsizetype digits = std::find_if_not(line.begin(), line.end(), isHexDigit) - line.begin();
+    if (digits == 0 || digits > 8 || !isChunkExtensions(QByteArrayView(line).sliced(digits)))
+        return fail(400, QStringLiteral("malformed chunk-size line: want hex digits, then only ;name[=value] extensions"));
+    const qint64 size = line.left(digits).toLongLong(nullptr, 16);
+    if (m_bodyReceived + size > m_limits.body)
+        return fail(413, QStringLiteral("a chunked request body exceeds the limit of %1 bytes").arg(m_limits.body));
+    m_chunkLeft = size;
+    m_stage = size == 0 ? Stage::Trailers : Stage::ChunkData;
+    return Status::Request; // a line was taken: go on
+}
+
+RequestParser::Status RequestParser::parseTrailer()
+{
+    QByteArray line;
+    switch (takeCrLfLine(&line, m_limits.headerBytes - m_trailerBytes)) {
+    case Line::NeedMore: return Status::NeedMore;
+    case Line::TooLong: return fail(431, QStringLiteral("the trailer section is longer than %1 bytes").arg(m_limits.headerBytes));
+    case Line::BareCrOrLf: return fail(400, QStringLiteral("a trailer line must end in CR LF and hold no other CR or LF"));
+    case Line::Taken: break;
+    }
+    m_trailerBytes += line.size() + 2;
+    if (line.isEmpty()) {
+        m_ready = true;
+        return Status::Request;
+    }
+    // Held to the header lines' rules, although no route reads a trailer.
+    if (line.startsWith(' ') || line.startsWith('\t'))
+        return fail(400, QStringLiteral("folded trailer lines are not accepted"));
+    const qsizetype colon = line.indexOf(':');
+    if (colon < 0 || !isToken(line.left(colon)))
+        return fail(400, QStringLiteral("malformed trailer field (no name, or a space before the colon)"));
+    const QByteArray value = line.mid(colon + 1);
+    if (!std::all_of(value.begin(), value.end(), isValueChar))
+        return fail(400, QStringLiteral("a control character in a trailer field"));
+    return Status::Request; // read and dropped: go on
 }
 
 RequestParser::Status RequestParser::parseChunked()
 {
+    // Consumed framing is dropped as it goes (compact), never held until the body ends.
     for (;;) {
-        QByteArray line;
-        bool tooLong = false;
+        Status s = Status::NeedMore;
         switch (m_stage) {
-        case Stage::ChunkSize: {
-            if (!takeLine(&line, kChunkLineMax, &tooLong))
-                return tooLong ? fail(400, QStringLiteral("a chunk-size line is too long")) : Status::NeedMore;
-            const qsizetype ext = line.indexOf(';');
-            const QByteArray hex = trimOws(ext < 0 ? line : line.left(ext));
-            bool ok = hex.size() <= 8 && !hex.isEmpty() && !line.contains('\r');
-            const qint64 size = ok ? hex.toLongLong(&ok, 16) : 0;
-            if (!ok || hex.startsWith('+') || hex.startsWith('-') || hex.toLower().startsWith("0x"))
-                return fail(400, QStringLiteral("malformed chunk size"));
-            if (m_bodyReceived + size > m_limits.body)
-                return fail(413, QStringLiteral("a chunked request body exceeds the limit of %1 bytes").arg(m_limits.body));
-            m_chunkLeft = size;
-            m_stage = size == 0 ? Stage::Trailers : Stage::ChunkData;
+        case Stage::ChunkSize:
+            s = parseChunkSize();
             break;
-        }
         case Stage::ChunkData: {
             const qsizetype have = std::min<qsizetype>(m_chunkLeft, m_buffer.size() - m_pos);
             if (have == 0)
-                return Status::NeedMore;
+                break;
             m_request.body.append(m_buffer.constData() + m_pos, have);
             m_pos += have;
             m_chunkLeft -= have;
             m_bodyReceived += have;
             if (m_chunkLeft == 0)
                 m_stage = Stage::ChunkDataEnd;
+            s = Status::Request;
             break;
         }
-        case Stage::ChunkDataEnd:
-            if (!takeLine(&line, 1, &tooLong))
-                return tooLong ? fail(400, QStringLiteral("chunk data is longer than its size")) : Status::NeedMore;
-            if (!line.isEmpty())
+        case Stage::ChunkDataEnd: {
+            QByteArray line;
+            const Line got = takeCrLfLine(&line, 2);
+            if (got == Line::TooLong || (got == Line::Taken && !line.isEmpty()))
                 return fail(400, QStringLiteral("chunk data is longer than its size"));
-            m_stage = Stage::ChunkSize;
-            break;
-        case Stage::Trailers:
-            if (!takeLine(&line, m_limits.headerBytes, &tooLong))
-                return tooLong ? fail(431, QStringLiteral("the trailer section is too long")) : Status::NeedMore;
-            m_trailerBytes += line.size() + 2;
-            if (m_trailerBytes > m_limits.headerBytes)
-                return fail(431, QStringLiteral("the trailer section is too long"));
-            if (line.isEmpty()) {
-                compact();
-                m_ready = true;
-                return Status::Request;
+            if (got == Line::BareCrOrLf)
+                return fail(400, QStringLiteral("chunk data must be followed by CR LF"));
+            if (got == Line::Taken) {
+                m_stage = Stage::ChunkSize;
+                s = countFraming(2) == Status::Error ? Status::Error : Status::Request;
             }
-            break; // trailer fields are read and dropped: no route uses them
+            break;
+        }
+        case Stage::Trailers:
+            s = parseTrailer();
+            break;
         case Stage::Head:
         case Stage::FixedBody:
-            return Status::NeedMore;
+            break;
+        }
+        if (s == Status::Error)
+            return s;
+        if (m_ready) {
+            compact();
+            return Status::Request;
+        }
+        if (s == Status::NeedMore) {
+            compact();
+            return s;
         }
     }
 }

@@ -15,16 +15,20 @@ namespace shardscope {
 // is not plain digits, two that differ, one beside Transfer-Encoding, a space before a
 // header's colon, folded header lines. Sizes are checked before anything is buffered:
 // a body is refused by its declared length, the request line and the header section
-// have their own limits. After an error the connection must close: the parser cannot
+// have their own limits, and so do a chunked body's framing and trailers. Chunk lines and
+// trailer lines end in CR LF only. After an error the connection must close: the parser cannot
 // know where the next request starts.
 class RequestParser
 {
 public:
     struct Limits {
-        qsizetype requestLine = 8 * 1024;  // method, target, version: 414 past it
+        qsizetype requestLine = 8 * 1024;  // method SP target SP version, without CR LF: 414 past it
         qsizetype headerBytes = 32 * 1024; // all header lines: 431 past it
         int headerCount = 100;             // 431 past it
         qsizetype body = 1024 * 1024;      // declared or de-chunked: 413 past it
+        // A chunked body's framing (size lines, extensions, the CR LF after each chunk's
+        // data): 413 past it, so that framing cannot cost more memory than a body may.
+        qsizetype chunkFraming = 64 * 1024;
     };
 
     enum class Status {
@@ -51,6 +55,8 @@ public:
 
     // Bytes held and not yet part of a returned request.
     qsizetype buffered() const { return m_buffer.size() - m_pos; }
+    // Bytes held in memory, parsed or not (consumed ones are dropped in steps of 16 KiB).
+    qsizetype held() const { return m_buffer.size(); }
     // True once some bytes of a request are in and the request is not complete.
     bool midRequest() const { return m_stage != Stage::Head || buffered() > 0; }
     // True when the request whose head is parsed asked for "100 Continue" and its body
@@ -63,13 +69,20 @@ private:
 
     Status fail(int status, QString message);
     Status parseHead();
+    bool requestLineTooLong(bool complete, qsizetype length) const;
     Status parseRequestLine(const QByteArray &line);
     Status parseHeaderLine(const QByteArray &line);
     Status finishHead();
     Status parseBody();
     Status parseChunked();
-    // The next line (without CR LF) from m_pos, or false when the buffer ends first.
-    bool takeLine(QByteArray *line, qsizetype maxLength, bool *tooLong);
+    // One line each; Request here means "a line was taken, go on" (m_ready: done).
+    Status parseChunkSize();
+    Status parseTrailer();
+    // The next chunk or trailer line (without its CR LF) from m_pos: only CR LF ends one.
+    enum class Line { Taken, NeedMore, TooLong, BareCrOrLf };
+    // `maxLength` counts the CR LF.
+    Line takeCrLfLine(QByteArray *line, qsizetype maxLength);
+    Status countFraming(qsizetype bytes);
     void compact();
 
     Limits m_limits;
@@ -87,6 +100,7 @@ private:
     std::int64_t m_chunkLeft = 0;
     qsizetype m_bodyReceived = 0;
     qsizetype m_trailerBytes = 0;
+    qsizetype m_framingBytes = 0; // of this request's chunked framing
     int m_blankLines = 0; // stray line ends skipped before this request
 };
 

@@ -44,6 +44,11 @@ QString edgeRefusal(int httpStatus)
     }
 }
 
+bool isEdgeRefusal(const QJsonObject &entry)
+{
+    return entry.contains(QStringLiteral("http_status"));
+}
+
 QString isoNow()
 {
     return QDateTime::fromMSecsSinceEpoch(nowEpochMs(), Qt::UTC).toString(Qt::ISODateWithMs);
@@ -121,13 +126,11 @@ bool AuditLog::sharedWithARunningService(QString *error)
 // Ids in lines other services appended since the last look (ours are rescanned, harmlessly).
 std::uint64_t AuditLog::idsWrittenByOthers()
 {
-    QFile reader(m_path);
     const qint64 size = m_file.size();
     std::uint64_t highest = 0;
-    if (size > m_scannedTo && reader.open(QIODevice::ReadOnly) && reader.seek(m_scannedTo)) {
-        for (const QByteArray &line : reader.read(size - m_scannedTo).split('\n'))
-            highest = std::max(highest, operationIdOf(QJsonDocument::fromJson(line).object()));
-    }
+    QString error;
+    if (size > m_scannedTo)
+        scanOperations(m_path, m_scannedTo, &highest, nullptr, &error); // in blocks: others may have written much
     m_scannedTo = size;
     return highest;
 }
@@ -142,6 +145,7 @@ std::uint64_t AuditLog::requested(std::uint64_t proposedId, const QString &comma
                                   const QJsonObject &settings)
 {
     std::lock_guard lock(m_mutex);
+    closeEdgeBursts(nowEpochMs(), false);
     // The file lock orders id choice and "started" line across services sharing the file.
     const bool locked = m_file.isOpen() && ::flock(m_file.handle(), LOCK_EX) == 0;
     const std::uint64_t taken = locked ? std::max(m_lastOperationId, idsWrittenByOthers()) : m_lastOperationId;
@@ -187,13 +191,57 @@ void AuditLog::accepted(const QString &command, const QString &client, const QJs
 
 void AuditLog::refusedAtEdge(const QString &command, const QString &client, int httpStatus, const QString &reason)
 {
-    write(QJsonObject{{QStringLiteral("time"), isoNow()},
+    const qint64 now = nowEpochMs();
+    std::lock_guard lock(m_mutex);
+    closeEdgeBursts(now, false);
+    const QString refusal = edgeRefusal(httpStatus);
+    const QString who = bounded(client, kMaxClient);
+    QJsonObject entry{{QStringLiteral("time"), isoNow()},
                       {QStringLiteral("command"), bounded(command, kMaxCommand)},
-                      {QStringLiteral("client"), bounded(client, kMaxClient)},
+                      {QStringLiteral("client"), who},
                       {QStringLiteral("outcome"), QStringLiteral("refused")},
-                      {QStringLiteral("refusal"), edgeRefusal(httpStatus)},
+                      {QStringLiteral("refusal"), refusal},
                       {QStringLiteral("http_status"), httpStatus},
-                      {QStringLiteral("message"), bounded(reason, kMaxReason)}});
+                      {QStringLiteral("message"), bounded(reason, kMaxReason)},
+                      {QStringLiteral("count"), 1}};
+    const auto open = m_bursts.find(refusal);
+    if (open == m_bursts.end()) {
+        // The first of a burst is written at once; the rest are counted into one line.
+        m_bursts[refusal].firstMs = now;
+        writeLocked(entry, false);
+        return;
+    }
+    EdgeBurst &burst = open->second;
+    if (burst.count == 0)
+        burst.entry = entry;
+    ++burst.count;
+    if (burst.clients.size() < 4 && !burst.clients.contains(who))
+        burst.clients.append(who);
+    burst.entry.insert(QStringLiteral("count"), double(burst.count));
+    burst.entry.insert(QStringLiteral("last_time"), isoNow());
+    burst.entry.insert(QStringLiteral("clients"), burst.clients);
+    burst.entry.insert(QStringLiteral("message"),
+                       QStringLiteral("%1 more refused (%2) after the first, within %3 s; the last: %4")
+                           .arg(burst.count).arg(refusal).arg(kEdgeBurstMs / 1000).arg(bounded(reason, kMaxReason)));
+}
+
+void AuditLog::closeEdgeBursts(qint64 nowMs, bool all)
+{
+    for (auto it = m_bursts.begin(); it != m_bursts.end();) {
+        if (!all && nowMs - it->second.firstMs < kEdgeBurstMs) {
+            ++it;
+            continue;
+        }
+        if (it->second.count > 0)
+            writeLocked(it->second.entry, false);
+        it = m_bursts.erase(it);
+    }
+}
+
+AuditLog::~AuditLog()
+{
+    std::lock_guard lock(m_mutex);
+    closeEdgeBursts(0, true);
 }
 
 void AuditLog::observe(const ServiceEvent &event)
@@ -232,20 +280,29 @@ void AuditLog::observe(const ServiceEvent &event)
 void AuditLog::write(const QJsonObject &entry, bool replacesStarted)
 {
     std::lock_guard lock(m_mutex);
+    closeEdgeBursts(nowEpochMs(), false);
     writeLocked(entry, replacesStarted);
 }
 
-void AuditLog::writeLocked(const QJsonObject &entry, bool replacesStarted)
+void AuditLog::remember(const QJsonObject &entry, bool replacesStarted)
 {
     const std::uint64_t id = replacesStarted ? operationIdOf(entry) : 0;
     auto it = std::find_if(m_recent.rbegin(), m_recent.rend(), [id](const QJsonObject &e) { return id && operationIdOf(e) == id; });
     if (it != m_recent.rend()) {
         *it = entry;
-    } else {
-        m_recent.push_back(entry);
-        if (m_recent.size() > kRecent)
-            m_recent.pop_front();
+        return;
     }
+    if (isEdgeRefusal(entry)
+        && std::size_t(std::count_if(m_recent.begin(), m_recent.end(), isEdgeRefusal)) >= kRecentEdge)
+        m_recent.erase(std::find_if(m_recent.begin(), m_recent.end(), isEdgeRefusal));
+    m_recent.push_back(entry);
+    if (m_recent.size() > kRecent)
+        m_recent.pop_front();
+}
+
+void AuditLog::writeLocked(const QJsonObject &entry, bool replacesStarted)
+{
+    remember(entry, replacesStarted);
     if (m_file.isOpen()) {
         QByteArray line = QJsonDocument(entry).toJson(QJsonDocument::Compact) + '\n';
         if (std::exchange(m_needsNewline, false))
@@ -263,6 +320,10 @@ QJsonArray AuditLog::recent(std::size_t limit) const
     const std::size_t start = m_recent.size() > limit ? m_recent.size() - limit : 0;
     for (std::size_t i = start; i < m_recent.size(); ++i)
         out.append(m_recent[i]);
+    for (const auto &[refusal, burst] : m_bursts) { // still counting: shown, not yet written
+        if (burst.count > 0)
+            out.append(burst.entry);
+    }
     return out;
 }
 

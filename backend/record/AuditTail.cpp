@@ -41,6 +41,56 @@ std::uint64_t operationIdOf(const QJsonObject &entry)
     return id >= 1 && id < 9e15 ? std::uint64_t(id) : 0;
 }
 
+bool scanOperations(const QString &path, qint64 from, std::uint64_t *highest, std::map<std::uint64_t, QJsonObject> *open,
+                    QString *error)
+{
+    QFile file(path);
+    if (!file.exists())
+        return true;
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the audit file %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    if (from > 0 && !file.seek(from))
+        return true; // shorter than that: nothing new
+    constexpr qint64 kBlock = 1024 * 1024;
+    QByteArray carry; // a line cut by the block's end
+    const auto take = [&](QByteArrayView line) {
+        if (!line.contains(QByteArrayView("\"operation_id\"")))
+            return;
+        const QJsonObject entry = QJsonDocument::fromJson(line.toByteArray()).object();
+        const std::uint64_t id = operationIdOf(entry);
+        if (id == 0)
+            return;
+        *highest = std::max(*highest, id);
+        if (!open)
+            return;
+        if (entry.value(kOutcome).toString() == kStarted)
+            (*open)[id] = entry;
+        else
+            open->erase(id);
+    };
+    while (!file.atEnd()) {
+        const QByteArray block = file.read(kBlock);
+        if (block.isEmpty())
+            break;
+        qsizetype from = 0;
+        for (qsizetype nl = block.indexOf('\n'); nl >= 0; from = nl + 1, nl = block.indexOf('\n', from)) {
+            if (!carry.isEmpty()) {
+                carry.append(QByteArrayView(block).sliced(from, nl - from));
+                take(carry);
+                carry.clear();
+            } else {
+                take(QByteArrayView(block).sliced(from, nl - from));
+            }
+        }
+        carry.append(QByteArrayView(block).sliced(from));
+        if (carry.size() > 16 * kBlock)
+            carry.clear(); // no audit line is that long: not worth holding
+    }
+    take(carry);
+    return true;
+}
 bool readAuditTail(const QString &path, qint64 maxBytes, std::size_t maxEntries, AuditTail *tail, QString *error)
 {
     QByteArray bytes;
@@ -70,8 +120,15 @@ bool readAuditTail(const QString &path, qint64 maxBytes, std::size_t maxEntries,
             startedAt[id] = entries.size();
         entries.push_back(entry);
     }
-    for (const auto &[id, index] : startedAt)
-        tail->unfinished.push_back(entries[index]);
+    // Ids and open operations from the whole file: the tail alone would miss a "started"
+    // line pushed out by later lines, and an id reused would name two operations.
+    std::map<std::uint64_t, QJsonObject> open;
+    std::uint64_t highest = 0;
+    if (!scanOperations(path, 0, &highest, &open, error))
+        return false;
+    tail->lastOperationId = std::max(tail->lastOperationId, highest);
+    for (const auto &[id, entry] : open)
+        tail->unfinished.push_back(entry);
     const std::size_t skip = entries.size() > maxEntries ? entries.size() - maxEntries : 0;
     tail->entries.assign(entries.begin() + std::ptrdiff_t(skip), entries.end());
     return true;

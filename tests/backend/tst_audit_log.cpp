@@ -270,6 +270,30 @@ private Q_SLOTS:
         QCOMPARE(text(lines.at(2), "refusal"), QStringLiteral("unauthorized"));
     }
 
+    void refusals_at_the_edge_are_counted_and_never_push_the_services_own_entries_out()
+    {
+        AuditLog audit{QString()};
+        QString error;
+        QVERIFY(audit.open(&error));
+        const std::uint64_t id = audit.requested(1, QStringLiteral("restart"), QStringLiteral("a"), {});
+        for (int i = 0; i < 500; ++i) // the same refusal: the first is an entry, the rest one counted entry
+            audit.refusedAtEdge(QStringLiteral("restart"), QStringLiteral("c"), 401, QStringLiteral("no token"));
+        for (int status = 1000; status < 2200; ++status) // 1,200 kinds: each a burst of its own
+            audit.refusedAtEdge(QStringLiteral("stop"), QStringLiteral("c"), status, QStringLiteral("odd"));
+        const QJsonArray all = audit.recent(100'000);
+        int edge = 0;
+        bool own = false;
+        for (const QJsonValue &v : all) {
+            const QJsonObject e = v.toObject();
+            edge += e.contains(QStringLiteral("http_status")) ? 1 : 0;
+            own = own || e.value(QStringLiteral("operation_id")).toInteger() == qint64(id);
+            if (e.value(QStringLiteral("http_status")).toInt() == 401)
+                QVERIFY(e.value(QStringLiteral("count")).toInt() == 1 || e.value(QStringLiteral("count")).toInt() == 499);
+        }
+        QVERIFY(own);
+        QVERIFY2(edge <= int(AuditLog::kRecentEdge) + 2, qPrintable(QString::number(edge)));
+    }
+
     void only_the_tail_of_a_long_file_is_read_back()
     {
         QTemporaryDir dir;

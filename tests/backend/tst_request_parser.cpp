@@ -81,6 +81,32 @@ private Q_SLOTS:
         QTest::newRow("long header") << "GET / HTTP/1.1\r\nX: " + QByteArray(40000, 'a') + "\r\n\r\n" << 0 << 431;
         QTest::newRow("big body") << QByteArray("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 1048577\r\n\r\n") << 0 << 413;
         QTest::newRow("big chunked body") << QByteArray("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n100001\r\n") << 0 << 413;
+        const QByteArray te = "POST /q HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+        QTest::newRow("chunk extensions") << te + "2;a=b ; c ;d=\"x \\\" y\"\r\n{}\r\n0;e\r\n\r\n" << 1 << 0;
+        QTest::newRow("chunk size padded before") << te + " 2\r\n{}\r\n0\r\n\r\n" << 0 << 400;
+        QTest::newRow("chunk size padded after") << te + "2 \r\n{}\r\n0\r\n\r\n" << 0 << 400;
+        QTest::newRow("chunk line ended by bare LF") << te + "2\n{}\r\n0\r\n\r\n" << 0 << 400;
+        QTest::newRow("bare CR in a chunk line") << te + "2;a\rb\r\n{}\r\n0\r\n\r\n" << 0 << 400;
+        QTest::newRow("NUL in a chunk extension") << te + "2;a=" + QByteArray(1, '\0') + "\r\n{}\r\n0\r\n\r\n" << 0 << 400;
+        QTest::newRow("chunk extension without a name") << te + "2;=b\r\n{}\r\n0\r\n\r\n" << 0 << 400;
+        QTest::newRow("unclosed quoted extension") << te + "2;a=\"b\r\n{}\r\n0\r\n\r\n" << 0 << 400;
+        QTest::newRow("chunk data ended by bare LF") << te + "2\r\n{}\n0\r\n\r\n" << 0 << 400;
+        QTest::newRow("NUL in a trailer") << te + "0\r\nX: " + QByteArray(1, '\0') + "\r\n\r\n" << 0 << 400;
+        QTest::newRow("trailer name with a space") << te + "0\r\nX Y: 1\r\n\r\n" << 0 << 400;
+        QTest::newRow("trailer without a colon") << te + "0\r\nXY\r\n\r\n" << 0 << 400;
+        QTest::newRow("folded trailer") << te + "0\r\nX: 1\r\n y\r\n\r\n" << 0 << 400;
+        QTest::newRow("trailer ended by bare LF") << te + "0\r\nX: 1\n\r\n" << 0 << 400;
+        QByteArray flood = te;
+        for (int i = 0; i < 70; ++i)
+            flood += "1;e=" + QByteArray(1000, 'a') + "\r\nx\r\n";
+        QTest::newRow("chunk framing past its limit") << flood << 0 << 413;
+        QTest::newRow("absolute form, query after the host") << QByteArray("POST http://x?/v1/service/restart HTTP/1.1\r\nHost: x\r\n\r\n") << 1 << 0;
+        QTest::newRow("absolute form, fragment after the host") << QByteArray("POST http://x#/v1/service/restart HTTP/1.1\r\nHost: x\r\n\r\n") << 0 << 400;
+        QTest::newRow("absolute form without a host") << QByteArray("POST http:///v1/service/restart HTTP/1.1\r\nHost: x\r\n\r\n") << 0 << 400;
+        QTest::newRow("request line at the limit - 1") << "GET /" + QByteArray(8191 - 14, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n" << 1 << 0;
+        QTest::newRow("request line at the limit") << "GET /" + QByteArray(8192 - 14, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n" << 1 << 0;
+        QTest::newRow("request line at the limit + 1") << "GET /" + QByteArray(8193 - 14, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n" << 0 << 414;
+        QTest::newRow("request line at the limit, bare LF") << "GET /" + QByteArray(8192 - 14, 'a') + " HTTP/1.1\nHost: t\n\n" << 1 << 0;
         QTest::newRow("request after error is not parsed") << QByteArray("GET / HTTP/1.1\r\n\r\n") + ok << 0 << 400;
     }
 
@@ -112,6 +138,38 @@ private Q_SLOTS:
         const Outcome ten = parseIn("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", 1000);
         QVERIFY(ten.requests.first().keepAlive);
         QCOMPARE(ten.requests.first().minorVersion, 0);
+    }
+
+    void absolute_targets_end_their_authority_at_slash_or_question_mark()
+    {
+        const Outcome o = parseIn("GET http://x?/v1/service/restart HTTP/1.1\r\nHost: x\r\n\r\n"
+                                  "GET HTTP://h:8080/v1/a?b HTTP/1.1\r\nHost: x\r\n\r\n", 1000);
+        QCOMPARE(o.requests.size(), 2);
+        QCOMPARE(o.requests.at(0).path, QByteArray("/"));
+        QCOMPARE(o.requests.at(0).query, QByteArray("/v1/service/restart"));
+        QCOMPARE(o.requests.at(1).path, QByteArray("/v1/a"));
+        QCOMPARE(o.requests.at(1).query, QByteArray("b"));
+    }
+
+    void consumed_chunk_framing_is_dropped_as_it_goes()
+    {
+        RequestParser p;
+        const QByteArray head = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+        p.feed(head.constData(), head.size());
+        QCOMPARE(p.next(), RequestParser::Status::NeedMore);
+        QByteArray piece;
+        for (int i = 0; i < 500; ++i)
+            piece += "1;e=abcdefgh\r\nx\r\n"; // 19 bytes each, 18 of them framing
+        qsizetype peak = 0;
+        for (int round = 0; round < 6; ++round) { // 57,000 bytes in: under the framing limit
+            p.feed(piece.constData(), piece.size());
+            QCOMPARE(p.next(), RequestParser::Status::NeedMore);
+            peak = std::max(peak, p.held());
+        }
+        QVERIFY2(peak < 16 * 1024 + piece.size(), qPrintable(QString::number(peak)));
+        p.feed("0\r\n\r\n", 5);
+        QCOMPARE(p.next(), RequestParser::Status::Request);
+        QCOMPARE(p.take().body, QByteArray(3000, 'x'));
     }
 
     void continue_is_wanted_only_before_the_body()

@@ -100,6 +100,26 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(onOneVersionReady(nodes, {0, 1, 2}, before + 1), 8000);
     }
 
+    // Issue 22 item 7: a pushed commit's 409 echoed a restart_id of any length. Ids are
+    // decimal journal numbers: anything else is a 400 that echoes nothing.
+    void a_pushed_commit_with_a_restart_id_that_is_no_id_is_refused_without_an_echo()
+    {
+        const Nodes nodes = started(QStringLiteral("echo"));
+        QVERIFY(!nodes.empty());
+        HttpTestClient a1("127.0.0.1", nodes[1]->port);
+        const QByteArray huge(200'000, 'x');
+        for (const QByteArray &id : {huge, QByteArray(21, '9'), QByteArray("12a")}) {
+            const auto r = a1.post("/v1/cluster/commit", R"({"restart_id":")" + id + R"(","fence":"1"})");
+            QCOMPARE(r.status, 400);
+            QVERIFY2(r.body.size() < 512, qPrintable(QStringLiteral("a reply of %1 bytes").arg(r.body.size())));
+        }
+        const auto outcome = a1.post("/v1/cluster/lockstep/outcome", R"({"restart_id":")" + huge + R"(","uncertain":false})");
+        QVERIFY2(outcome.body.size() < 512, qPrintable(QStringLiteral("a reply of %1 bytes").arg(outcome.body.size())));
+        // A well-formed id that is not this node's restart is still the 409 it was.
+        const auto stale = a1.post("/v1/cluster/commit", R"({"restart_id":"12345678901234567890","fence":"1"})");
+        QCOMPARE(stale.status, 409);
+    }
+
     // Defect 8: a pushed commit with the right fence is only a wake-up; without the mark in
     // etcd the node keeps waiting, and the cluster's abort brings it back to v.
     void a_forged_commit_push_moves_no_node_before_the_mark()
