@@ -57,6 +57,15 @@ bool restartOption(const QCommandLineParser &p, const RestartSetting &setting, R
     return true;
 }
 
+// Options are parsed before any QCoreApplication exists, so QCommandLineParser names the
+// program "<executable_name>"; users and the man page (help2man) read its real name.
+QString helpText(const QCommandLineParser &p)
+{
+    QString text = p.helpText();
+    text.replace(QStringLiteral("Usage: <executable_name>"), QStringLiteral("Usage: shardscope"));
+    return text;
+}
+
 } // namespace
 
 bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCode)
@@ -98,7 +107,7 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
     }
     if (p.isSet(QStringLiteral("help")) || p.isSet(QStringLiteral("version"))) {
         if (p.isSet(QStringLiteral("help")))
-            std::fputs(qPrintable(p.helpText()), stdout);
+            std::fputs(qPrintable(helpText(p)), stdout);
         else
             std::printf("%s\n", versionLine());
         *exitCode = 0;

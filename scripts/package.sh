@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 build=${BUILD_DIR:-build}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo ${CMAKE_ARGS:-}
-cmake --build "$build" -j "${JOBS:-2}" --target shardscope
+# shardscope_docs: the man pages (help2man runs the binary) and the changelog.
+cmake --build "$build" -j "${JOBS:-2}" --target shardscope shardscope_docs
 rm -f "$build"/shardscope_*.deb
 (cd "$build" && cpack -G DEB)
 deb=$(ls "$build"/shardscope_*.deb)
@@ -26,10 +27,15 @@ fail() {
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 "./$deb" >/dev/null
 shardscope --version
 for f in /usr/bin/shardscope /usr/lib/systemd/system/shardscope@.service /usr/share/applications/shardscope.desktop \
-         /usr/share/icons/hicolor/256x256/apps/shardscope.png /etc/shardscope/example.conf; do
+         /usr/share/icons/hicolor/256x256/apps/shardscope.png /etc/shardscope/example.conf \
+         /usr/share/man/man1/shardscope.1.gz /usr/share/man/man1/shardscope-ctl.1.gz \
+         /usr/share/bash-completion/completions/shardscope /usr/share/metainfo/org.shardscope.shardscope.metainfo.xml \
+         /usr/share/doc/shardscope/copyright /usr/share/doc/shardscope/changelog.gz \
+         /usr/share/doc/shardscope/openapi.json; do
   dpkg -L shardscope | grep -qx "$f" || fail "dpkg -L shardscope does not list $f"
 done
 getent passwd shardscope >/dev/null || fail "the service user was not created"
+man -w shardscope-ctl >/dev/null || fail "man does not find shardscope-ctl(1)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && exec env HOME="$tmp" timeout 20 shardscope --headless --shards 2 --listen 127.0.0.1:0 >"$tmp/out" 2>&1) &

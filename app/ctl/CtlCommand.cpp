@@ -15,37 +15,75 @@
 namespace shardscope {
 namespace {
 
-const char *kHelp = R"(Usage: shardscope ctl [--url URL] [--token-file FILE] COMMAND [options]
+// The one table of ctl's options: the parser reads it and --help prints it, so the help
+// (and the man page help2man makes from it) cannot name an option ctl does not take.
+struct CtlOption {
+    const char *name;
+    const char *valueName; // nullptr for a flag
+    const char *help;
+};
+constexpr CtlOption kOptions[] = {
+    {"url", "URL", "the service (default $SHARDSCOPE_URL, else http://127.0.0.1:8080)"},
+    {"token-file", "FILE", "bearer token for restart, stop, start and abort (default $SHARDSCOPE_TOKEN)"},
+    {"json", nullptr, "status, shards, cluster status: print the service's JSON as is"},
+    {"mode", "phased|legacy", "restart: phased (all shards as one unit) or legacy (shard 0 only)"},
+    {"admission", "hold|reject", "restart: hold new requests at the closed gate, or refuse them with 503"},
+    {"drain-policy", "abort|force", "restart: on drain timeout, abort (reopen on the old version) or force"},
+    {"drain-timeout", "MS", "restart: the drain timeout in milliseconds"},
+    {"wait", nullptr, "restart, cluster restart: print each step as it happens and exit with the outcome"},
+    {"since", "N", "events, cluster events: only events after sequence number N (default 0)"},
+    {"follow", nullptr, "events: keep printing new events as they happen"},
+    {"strategy", "rolling|lockstep", "cluster restart: one node group at a time, or all nodes at once (default rolling)"},
+    {"grace-ms", "MS", "cluster restart: time a node is out of the balancer before it restarts"},
+    {"settle-ms", "MS", "cluster restart: time a restarted node serves before the next one starts"},
+    {"max-unavailable", "N", "cluster restart, rolling: nodes restarted at a time (default 1)"},
+    {"commit-wait-ms", "MS", "cluster restart, lockstep: how long nodes wait for the commit mark"},
+    {"help", nullptr, "print this help"},
+};
+
+const char *kUsage = R"(Usage: shardscope ctl [--url URL] [--token-file FILE] COMMAND [options]
+Reads and drives a running ShardScope service (or cluster node) through its HTTP API.
 
 Commands:
   status                       the service's phase, version, readiness and request ledger
-  shards [--json]              one line per shard: state, version, queue, in flight, counters
-  restart [--mode phased|legacy] [--admission hold|reject] [--drain-policy abort|force]
-          [--drain-timeout MS] [--wait]
-                               start a restart; with --wait print each phase as it happens
-  events [--since N] [--follow]
-                               print service events; --follow keeps printing new ones
-  stop | start                 stop or start the query actors on every shard
-  cluster status               every node: version, readiness, phase, coordinator; the running restart
-  cluster restart [--strategy rolling|lockstep] [--grace-ms MS] [--settle-ms MS] [--max-unavailable N]
-                  [--commit-wait-ms MS] [restart options] [--wait]
-                               restart every node of the cluster: rolling (N nodes at a time, default 1)
-                               or lockstep (all at once, resumed together after a commit mark)
+  shards                       one line per shard: state, version, queue, in flight, counters
+  restart                      start a restart of every shard (--mode, --admission,
+                               --drain-policy, --drain-timeout, --wait)
+  events                       print service events (--since, --follow)
+  stop                         stop the query actors on every shard
+  start                        start the query actors on every shard
+  cluster status               every node: version, readiness, phase, coordinator; the
+                               running restart
+  cluster restart              restart every node: rolling (--max-unavailable nodes at a
+                               time) or lockstep (all at once, resumed together after a
+                               commit mark); takes the restart options too
   cluster abort                stop the running cluster restart before its next node
-  cluster events [--since N]   what this node saw happen in the cluster
-
-Options:
-  --url URL          the service (default http://127.0.0.1:8080, or $SHARDSCOPE_URL)
-  --token-file FILE  bearer token for restart/stop/start (or $SHARDSCOPE_TOKEN)
-  --json             print the service's JSON as is
-
-Exit codes: 0 done (restart --wait: completed), 1 the restart was aborted, rolled back or
-failed, 2 bad arguments, 3 the service could not be reached, 4 the service refused
-(409 busy, 401/403 token, other 4xx).
+  cluster events               what this node saw happen in the cluster (--since)
 )";
 
+const char *kTrailer = R"(
+Environment:
+  SHARDSCOPE_URL               the service's URL when --url is not given
+  SHARDSCOPE_TOKEN             the bearer token when --token-file is not given (never printed)
 
+Exit codes:
+  0                            done (restart --wait: the restart completed)
+  1                            the restart was aborted, rolled back or failed
+  2                            bad arguments
+  3                            the service could not be reached
+  4                            the service refused (409 busy, 401/403 token, other 4xx)
+)";
 
+QString helpText()
+{
+    QString text = QString::fromUtf8(kUsage) + QStringLiteral("\nOptions:\n");
+    for (const CtlOption &o : kOptions) {
+        const QString name = QStringLiteral("--%1%2").arg(QLatin1String(o.name),
+            o.valueName ? QStringLiteral(" ") + QLatin1String(o.valueName) : QString());
+        text += QStringLiteral("  %1  %2\n").arg(name, -27).arg(QLatin1String(o.help));
+    }
+    return text + QString::fromUtf8(kTrailer);
+}
 
 int waitForRestart(HttpSession &session, std::uint64_t restartId, std::uint64_t since)
 {
@@ -126,15 +164,14 @@ int runCtl(const QStringList &arguments)
 {
     QCommandLineParser p;
     p.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
-    for (const char *flag : {"json", "wait", "follow", "help"})
-        p.addOption(QCommandLineOption(QLatin1String(flag)));
-    for (const char *valued : {"url", "token-file", "mode", "admission", "drain-policy", "drain-timeout", "since",
-                               "strategy", "grace-ms", "settle-ms", "max-unavailable", "commit-wait-ms"})
-        p.addOption(QCommandLineOption(QLatin1String(valued), QString(), QStringLiteral("value")));
+    for (const CtlOption &o : kOptions) {
+        p.addOption(o.valueName ? QCommandLineOption(QLatin1String(o.name), QString(), QStringLiteral("value"))
+                                : QCommandLineOption(QLatin1String(o.name)));
+    }
     if (!p.parse(QStringList{QStringLiteral("ctl")} + arguments))
         return ctlFail(CtlUsage, p.errorText() + QStringLiteral("\nTry 'shardscope ctl --help'."));
     if (p.isSet(QStringLiteral("help"))) {
-        ctlPrint(QString::fromUtf8(kHelp));
+        ctlPrint(helpText());
         return CtlOk;
     }
     const QStringList words = p.positionalArguments();

@@ -6,7 +6,7 @@
 
 namespace shardscope {
 
-// `shardscope ctl`'s exit codes (also in --help and the README).
+// `shardscope ctl`'s exit codes (also in --help, shardscope-ctl(1) and docs/operating.md).
 enum CtlExit {
     CtlOk = 0,          // done; for restart --wait: the restart completed
     CtlFailed = 1,      // the restart ended aborted, rolled back or failed

@@ -3,6 +3,7 @@
 #include "backend/cluster/ClusterApi.h"
 #include "backend/http/EventStream.h"
 #include "backend/http/HttpStatus.h"
+#include "backend/http/OpenApiRoute.h"
 #include "backend/record/PrometheusText.h"
 #include "backend/runtime/WakeBatch.h"
 #include "backend/ShardService.h"
@@ -173,6 +174,7 @@ void HttpApi::addRoutes()
     m_routes.add("POST", QStringLiteral("/v1/cluster/commit"), NeedsToken, to(&HttpApi::handleClusterCommit), QStringLiteral("cluster commit"));
     m_routes.add("POST", QStringLiteral("/v1/cluster/lockstep/outcome"), NeedsToken, to(&HttpApi::handleLockstepOutcome),
                  QStringLiteral("lockstep outcome"));
+    addOpenApiRoute(m_routes);
 }
 
 void HttpApi::dispatch(const HttpRequest &request, HttpReply reply)

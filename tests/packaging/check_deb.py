@@ -27,6 +27,14 @@ EXPECTED_FILES = [
     "./usr/share/shardscope/prometheus/shardscope-alerts.yml",
     "./usr/share/shardscope/grafana/shardscope.json",
     "./usr/share/doc/shardscope/README.md",
+    "./usr/share/doc/shardscope/copyright",
+    "./usr/share/doc/shardscope/openapi.json",
+    "./usr/share/doc/shardscope/docs/operating.md",
+    "./usr/share/doc/shardscope/changelog.gz",
+    "./usr/share/man/man1/shardscope.1.gz",
+    "./usr/share/man/man1/shardscope-ctl.1.gz",
+    "./usr/share/bash-completion/completions/shardscope",
+    "./usr/share/metainfo/org.shardscope.shardscope.metainfo.xml",
 ]
 problems = []
 
@@ -62,6 +70,13 @@ def check_control(deb, version, tmp):
         check("/etc/shardscope/example.conf" in f.read().split(), "example.conf is not a conffile")
     with open(os.path.join(control, "postinst")) as f:
         check("adduser --system" in f.read(), "postinst does not create the service user")
+    # Units are started and stopped through deb-systemd-invoke, which asks policy-rc.d.
+    for script in ("postinst", "prerm", "postrm"):
+        with open(os.path.join(control, script)) as f:
+            calls = [l for l in f.read().splitlines() if re.match(r"^(?:.+;)?\s*systemctl\b", l) and "daemon-reload" not in l]
+        check(not calls, f"{script} calls systemctl directly: {calls}")
+    fields = run("dpkg-deb", "-f", deb, "Maintainer")
+    check(not re.search(r"@localhost\b", fields), f"Maintainer has no real address: {fields}")
 
 
 def verify_unit(root):
