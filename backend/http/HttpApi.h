@@ -20,7 +20,7 @@ class WakeBatch;
 struct QueryReply;
 struct CommandTicket;
 
-// The service's HTTP API (README.md, "HTTP API"): one route table, checked in one place.
+// The service's HTTP API (docs/http-api.md, docs/openapi.json): one route table, checked in one place.
 // Lives on the network thread and never blocks it: a query is handed to a shard and
 // answered when the reply comes back. Every method is for the network thread only; shard
 // threads reach it through the reply inbox (HttpApi.cpp), never directly. Framing,
