@@ -72,6 +72,10 @@ ChartPanel::ChartPanel(ConsoleModel &model, QWidget *parent)
     m_charts[0] = makeChart(QStringLiteral("Queue depth"), QStringLiteral("messages"));
     m_charts[1] = makeChart(QStringLiteral("Throughput"), QStringLiteral("req/s"));
     m_charts[2] = makeChart(QStringLiteral("Errors"), QStringLiteral("failed/s"));
+    // The shards' own work, sleep left out: what a slow shard looks like over time.
+    m_charts[3] = makeChart(QStringLiteral("Latency p99 (work, no sleep)"), QStringLiteral("ms"));
+    for (QLineSeries *s : m_charts[3].segments[All])
+        s->setName(QStringLiteral("slowest shard"));
     for (const Chart &c : m_charts)
         layout->addWidget(c.view, 1);
     connect(&m_model, &ConsoleModel::historySampled, this, &ChartPanel::refresh);
@@ -179,8 +183,9 @@ void ChartPanel::refresh()
     const qint64 now = m_model.nowMs();
     const ChartLines all = history.totals();
     const ChartLines sel = history.forShard(m_model.selectedRow());
-    const std::array<std::pair<const std::vector<QPointF> *, const std::vector<QPointF> *>, 3> lines = {{
-        {&all.queueDepth, &sel.queueDepth}, {&all.throughput, &sel.throughput}, {&all.errors, &sel.errors}}};
+    const std::array<std::pair<const std::vector<QPointF> *, const std::vector<QPointF> *>, 4> lines = {{
+        {&all.queueDepth, &sel.queueDepth}, {&all.throughput, &sel.throughput}, {&all.errors, &sel.errors},
+        {&all.workP99Ms, &sel.workP99Ms}}};
 
     const double span = kWindowSeconds;
 

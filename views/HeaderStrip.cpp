@@ -95,7 +95,11 @@ void HeaderStrip::refresh()
     const bool live = m_model.tools().live();
     const QString phase = s.condition.isEmpty() ? QStringLiteral("unknown") : s.condition;
     m_phase->setText(live ? QStringLiteral("Service: %1").arg(phase) : QStringLiteral("Service: %1 (last seen)").arg(phase));
-    m_version->setText(QStringLiteral("Version v%1").arg(s.version));
+    // While a restart moves shards to a new version, the header names both, so it never
+    // reads "v1" beside "v2 on all 64 shards".
+    m_version->setText(s.majorityVersion != 0 && s.majorityVersion != s.version
+                           ? QStringLiteral("Version v%1 \u2192 v%2 live").arg(s.version).arg(s.majorityVersion)
+                           : QStringLiteral("Version v%1").arg(s.version));
     if (!live)
         m_ready->setText(chipHtml(QColor(0x75, 0x75, 0x75), Qt::white, QStringLiteral("NOT LIVE")));
     else

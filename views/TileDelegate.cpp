@@ -18,13 +18,6 @@ const QColor kFaultChipColour(0xff, 0xd6, 0x00);
 constexpr int kSmallestTileWidth = 44;
 constexpr qsizetype kMostHeatLooks = 64; // states x marks in use at once are far fewer
 
-// "0.42", "3.1", "1500": three significant digits without an exponent.
-QString formatMs(quint32 us)
-{
-    const double ms = us / 1000.0;
-    return ms >= 100 ? QString::number(qRound(ms)) : QString::number(ms, 'f', ms >= 10 ? 1 : 2);
-}
-
 // Where things go on a tile of a given size.
 struct TileGeometry {
     explicit TileGeometry(const QRect &rect)
@@ -91,11 +84,15 @@ TileDelegate::Content TileDelegate::contentOf(const QStyleOptionViewItem &option
         c.stateText = index.data(R::StateSymbolRole).toString();
         return c;
     }
-    const bool large = TileGeometry(option.rect).large;
-    c.stateText = index.data(large ? R::StateNameRole : R::StateSymbolRole).toString();
-    if (large) {
+    const TileGeometry g(option.rect);
+    // Large and medium tiles spell the state out; a medium tile too narrow for the word
+    // falls back to the symbol at paint time.
+    c.stateText = index.data((g.large || g.medium) ? R::StateNameRole : R::StateSymbolRole).toString();
+    if (g.medium)
+        c.stateShort = index.data(R::StateSymbolRole).toString();
+    if (g.large) {
         c.inFlight = index.data(R::InFlightRole).toUInt();
-        c.p99Us = index.data(R::LatencyP99Role).toUInt();
+        c.latency = index.data(R::LatencyTextRole).toString();
     }
     return c;
 }
@@ -108,7 +105,7 @@ const QList<int> &TileDelegate::drawnRoles(QSize size)
     static const QList<int> heat = {R::IdRole, R::StateRole, R::StateSymbolRole, R::ColourRole, R::TextColourRole,
                                     R::VersionSkewRole, R::QueueSkewRole, R::OldestShownRole, R::FaultChipRole};
     static const QList<int> tile = heat + QList<int>{R::StateNameRole, R::VersionRole, R::QueueDepthRole, R::QueueFractionRole};
-    static const QList<int> large = tile + QList<int>{R::InFlightRole, R::LatencyP99Role};
+    static const QList<int> large = tile + QList<int>{R::InFlightRole, R::LatencyTextRole};
     if (size.width() < kSmallestTileWidth)
         return heat;
     return TileGeometry(QRect(QPoint(0, 0), size)).large ? large : tile;
@@ -222,10 +219,13 @@ QRect paintFirstLine(QPainter *p, const TileGeometry &g, const TileDelegate::Con
     p->setPen(QColor::fromRgba(c.text));
     const QRect line1(g.inner.left(), g.inner.top(), g.inner.width(), QFontMetrics(font).height());
     p->drawText(line1, Qt::AlignLeft | Qt::AlignVCenter, g.large ? QStringLiteral("#%1").arg(c.id) : QString::number(c.id));
+    const int idWidth = QFontMetrics(font).horizontalAdvance(g.large ? QStringLiteral("#%1").arg(c.id) : QString::number(c.id));
     font.setBold(false);
     p->setFont(font);
-    if (g.large || g.medium)
-        p->drawText(line1, Qt::AlignRight | Qt::AlignVCenter, c.stateText);
+    if (g.large || g.medium) {
+        const bool fits = QFontMetrics(font).horizontalAdvance(c.stateText) + idWidth + 4 <= line1.width();
+        p->drawText(line1, Qt::AlignRight | Qt::AlignVCenter, fits || c.stateShort.isEmpty() ? c.stateText : c.stateShort);
+    }
     return line1;
 }
 
@@ -237,11 +237,18 @@ void paintQueue(QPainter *p, const TileGeometry &g, const TileDelegate::Content 
     const QString queueText = g.large ? QStringLiteral("queue %1").arg(c.queue) : QString::number(c.queue);
     const int numW = (g.large || g.medium) ? QFontMetrics(font).horizontalAdvance(queueText) + 4 : 0;
     const QRect track = g.bar.adjusted(0, 0, -numW, 0);
+    // An empty track is an outline only, so it never reads as a full bar; the fill is
+    // solid in the tile's text colour.
+    QColor text = QColor::fromRgba(c.text);
+    QColor outline = text;
+    outline.setAlpha(150);
+    p->setPen(QPen(outline, 1));
+    p->setBrush(Qt::NoBrush);
+    p->drawRect(QRectF(track).adjusted(0.5, 0.5, -0.5, -0.5));
     p->setPen(Qt::NoPen);
-    p->setBrush(QColor(0, 0, 0, 70));
-    p->drawRect(track);
-    p->setBrush(QColor(255, 255, 255, 220));
-    p->drawRect(QRect(track.left(), track.top(), int(track.width() * c.fraction + 0.5), track.height()));
+    p->setBrush(text);
+    const int filled = c.queue > 0 ? std::max(2, int(track.width() * c.fraction + 0.5)) : 0;
+    p->drawRect(QRect(track.left(), track.top(), filled, track.height()));
     if (numW > 0) {
         p->setPen(QColor::fromRgba(c.text));
         p->drawText(QRect(g.bar.right() - numW + 1, g.bar.top() - 4, numW, g.bar.height() + 8),
@@ -348,7 +355,7 @@ void TileDelegate::paintTile(QPainter *p, const QRect &rect, const Content &c)
         p->setPen(QColor::fromRgba(c.text));
         const QRect line3(g.inner.left(), line2.bottom() + 3, g.inner.width(), QFontMetrics(small).height());
         p->drawText(line3, Qt::AlignLeft | Qt::AlignVCenter,
-                    QStringLiteral("in flight %1 \u00B7 p99 %2 ms").arg(c.inFlight).arg(formatMs(c.p99Us)));
+                    QStringLiteral("in flight %1 \u00B7 %2").arg(c.inFlight).arg(c.latency));
     }
     paintQueue(p, g, c, font);
     p->restore();

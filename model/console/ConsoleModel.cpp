@@ -195,13 +195,21 @@ void ConsoleModel::applyFrame(const ServiceSnapshot &snapshot, const std::vector
     }
     const SkewReport skew = analyseSkew(snapshot.shards);
     m_shards->apply(snapshot, skew);
+    if (WorkloadConfig c = m_workload->config(); c.shardCount != int(snapshot.shards.size())) {
+        c.shardCount = int(snapshot.shards.size()); // where the scenario's pinned shards wrap
+        m_workload->setConfig(c);
+    }
 
     quint64 inFlight = 0;
     for (const ShardSnapshot &s : snapshot.shards)
         inFlight += s.inFlight;
     m_inFlightTotal = inFlight;
 
-    ServiceSummary summary = summarise(snapshot, skew);
+    std::vector<int> stalled;
+    for (int r = 0; r < m_shards->rowCount(); ++r)
+        if (const ShardRow *row = m_shards->row(r); row->stalled)
+            stalled.push_back(row->id);
+    ServiceSummary summary = summarise(snapshot, skew, stalled);
     if (!(summary == m_summary)) {
         m_summary = std::move(summary);
         Q_EMIT summaryChanged();
@@ -215,7 +223,12 @@ void ConsoleModel::applyFrame(const ServiceSnapshot &snapshot, const std::vector
     if (m_logSink)
         m_events->appendEntries(m_logSink->drain());
 
-    if (m_timeline->apply(snapshot))
+    // The timeline keeps the states as the tiles draw them, stalled included.
+    std::vector<int> shown;
+    shown.reserve(std::size_t(m_shards->rowCount()));
+    for (int r = 0; r < m_shards->rowCount(); ++r)
+        shown.push_back(ShardTableModel::shownState(*m_shards->row(r)));
+    if (m_timeline->applyStates(snapshot.takenAtMs, shown))
         Q_EMIT timelineChanged();
     if (m_history->maybeSample(snapshot))
         Q_EMIT historySampled();

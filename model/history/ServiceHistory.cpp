@@ -59,6 +59,13 @@ void ServiceHistory::sample(const ServiceSnapshot &snapshot)
             sample.processedDelta = quint32(std::min<quint64>(delta(s.processed, m_lastProcessed[i]), UINT32_MAX));
             sample.failedDelta = quint32(std::min<quint64>(delta(s.failed, m_lastFailed[i]), UINT32_MAX));
         }
+        sample.hasLatency = s.workLatency.samples > 0 && s.state != ShardState::Canceled && s.state != ShardState::Failed
+            && s.state != ShardState::Stopped;
+        sample.workP99Us = sample.hasLatency ? s.workLatency.p99Us : 0;
+        if (sample.hasLatency) {
+            total.hasLatency = true;
+            total.worstWorkP99Us = std::max(total.worstWorkP99Us, sample.workP99Us);
+        }
         m_lastProcessed[i] = s.processed;
         m_lastFailed[i] = s.failed;
         total.queueDepth += sample.queueDepth;
@@ -86,6 +93,8 @@ ChartLines ServiceHistory::totals() const
         const double t = double(m_times.at(i));
         const TotalSample &s = m_totals.at(i);
         lines.queueDepth.emplace_back(t, double(s.queueDepth));
+        if (s.hasLatency)
+            lines.workP99Ms.emplace_back(t, s.worstWorkP99Us / 1000.0);
         if (s.intervalMs > 0) {
             lines.throughput.emplace_back(t, perSecond(s.processedDelta, s.intervalMs));
             lines.errors.emplace_back(t, perSecond(s.failedDelta, s.intervalMs));
@@ -106,6 +115,8 @@ ChartLines ServiceHistory::forShard(int row) const
         const ShardSample &s = ring.at(i);
         const qint64 interval = m_totals.at(i).intervalMs;
         lines.queueDepth.emplace_back(t, double(s.queueDepth));
+        if (s.hasLatency)
+            lines.workP99Ms.emplace_back(t, s.workP99Us / 1000.0);
         if (interval > 0) {
             lines.throughput.emplace_back(t, perSecond(s.processedDelta, interval));
             lines.errors.emplace_back(t, perSecond(s.failedDelta, interval));

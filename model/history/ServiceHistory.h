@@ -18,6 +18,9 @@ struct ChartLines {
     std::vector<QPointF> queueDepth;
     std::vector<QPointF> throughput; // answered requests per second
     std::vector<QPointF> errors;     // failed requests per second
+    // p99 over the shard's work (no sleep), ms; for all shards the slowest shard's. No
+    // point where there were no samples.
+    std::vector<QPointF> workP99Ms;
     // Spans [from, to] with no data (an outage, a new service instance): the lines break
     // there rather than bridge it, and no rate is averaged over one.
     std::vector<std::pair<double, double>> gaps;
@@ -52,11 +55,15 @@ private:
         quint32 queueDepth = 0;
         quint32 processedDelta = 0;
         quint32 failedDelta = 0;
+        quint32 workP99Us = 0;
+        bool hasLatency = false;
     };
     struct TotalSample {
         quint64 queueDepth = 0;
         quint64 processedDelta = 0;
         quint64 failedDelta = 0;
+        quint32 worstWorkP99Us = 0;
+        bool hasLatency = false;
         qint64 intervalMs = 0; // 0 after a gap: no rate across it
         bool gapBefore = false;
     };

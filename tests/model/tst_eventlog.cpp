@@ -37,7 +37,7 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, EventListModel::LevelColumn).data().toString(), QStringLiteral("warning"));
         QCOMPARE(model.index(0, EventListModel::ShardColumn).data().toString(), QStringLiteral("4"));
         QCOMPARE(model.index(0, EventListModel::MessageColumn).data().toString(),
-                 QStringLiteral("phase_ended draining (timeout) in 10000 ms [restart 2]"));
+                 QStringLiteral("Phase draining ended (timeout) in 10000 ms [restart 2]"));
     }
 
     void theLogDropsItsOldestRowsBeyondCapacity()

@@ -59,6 +59,7 @@ struct Console {
         w.weights = {50, 10, 0, 0, 10, 30};
         w.sleepMs = 1000; // in flight during the drain, long enough to be seen even under TSan
         w.vertexCount = 1000;
+        w.scenario = WorkloadScenario::Uniform; // every shard alike: the restart is what is watched
         model.workload().setConfig(w);
     }
     ShardGridView &grid() { return *window.grid()->view(); }
