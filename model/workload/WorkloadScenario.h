@@ -40,8 +40,8 @@ public:
     static constexpr int kBurstEveryMs = 2000;
     static constexpr int kBurstSize = 24;
     static constexpr int kBurstSpinMs = 4;
-    static constexpr double kSlowPerSecond = 10;
-    static constexpr int kSlowSpinMs = 20;
+    static constexpr double kSlowPerSecond = 6;
+    static constexpr int kSlowSpinMs = 40;
     static constexpr int kStallSleepMs = 60000;
 
 private:
