@@ -67,7 +67,6 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
     sideLayout->setContentsMargins(0, 0, 0, 0);
     sideLayout->addWidget(m_restartPanel);
     sideLayout->addWidget(m_detail);
-    sideLayout->addWidget(m_workloadPanel);
     sideLayout->addStretch(1);
     // The side column scrolls rather than pushing the charts down when a panel grows.
     auto *sideScroll = new QScrollArea(this);
@@ -88,6 +87,12 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
     m_tabs->addTab(buildTimelineTab(), QStringLiteral("State &timeline"));
     m_tabs->addTab(m_eventLog, QStringLiteral("&Event log"));
     m_tabs->addTab(new AuditView(m_model, this), QStringLiteral("&Audit"));
+    // The workload has a tab of its own: in the side column it pushed the restart and
+    // shard panels into a scroll area at the console's default size. The tab's title says
+    // which scenario runs.
+    const int workloadTab = m_tabs->addTab(m_workloadPanel, m_workloadPanel->shortTitle());
+    connect(m_workloadPanel, &WorkloadPanel::shortTitleChanged, this,
+            [this, workloadTab] { m_tabs->setTabText(workloadTab, m_workloadPanel->shortTitle()); });
     connect(m_restartPanel, &RestartPanel::selectShardRequested, m_grid, &ShardGridPanel::selectShard);
     connect(m_grid, &ShardGridPanel::showEventsRequested, this, [this](int shard) {
         m_eventLog->shardBox()->setValue(shard);
@@ -131,6 +136,7 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
 
     buildMenus();
     connect(m_restartPanel, &RestartPanel::restartRequested, this, &MainWindow::showRestartDialog);
+    connect(m_restartPanel, &RestartPanel::retryWithForceRequested, this, &MainWindow::showRestartDialogForcingDrain);
     connect(&m_model.tools(), &OperatorTools::liveChanged, this, &MainWindow::refreshLiveness);
     connect(&m_model, &ConsoleModel::summaryChanged, this, &MainWindow::refreshLiveness);
     refreshLiveness();
@@ -257,6 +263,17 @@ void MainWindow::refreshLiveness()
         a->setEnabled(why.isEmpty());
         a->setToolTip(why.isEmpty() ? QString() : tip); // empty: the action's own text
     }
+}
+
+void MainWindow::showRestartDialogForcingDrain()
+{
+    if (!m_restartAction->isEnabled())
+        return;
+    RestartSettings settings = m_model.rememberedRestartSettings();
+    settings.forceDrain = true;
+    RestartDialog dialog(settings, m_model.shards().rowCount(), m_model.inFlightTotal(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        m_model.requestRestart(dialog.settings());
 }
 
 void MainWindow::showRestartDialog()

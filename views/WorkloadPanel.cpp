@@ -103,6 +103,7 @@ WorkloadPanel::WorkloadPanel(ConsoleModel &model, QWidget *parent)
     connect(m_scenario, &QComboBox::currentIndexChanged, this, [this](int i) {
         m_scenarioText->setText(scenarioDescription(WorkloadScenario(i)));
         pushConfig();
+        Q_EMIT shortTitleChanged();
     });
 
     for (QSpinBox *b : {m_rate, m_clients, m_spinMs, m_sleepMs})
@@ -121,6 +122,12 @@ WorkloadPanel::WorkloadPanel(ConsoleModel &model, QWidget *parent)
 
 QString WorkloadPanel::countersText() const { return m_counters->text(); }
 QString WorkloadPanel::scenarioText() const { return m_scenarioText->text(); }
+
+QString WorkloadPanel::shortTitle() const
+{
+    return QStringLiteral("&Workload: %1, %2")
+        .arg(m_scenario->currentText(), m_model.workload().isRunning() ? QStringLiteral("running") : QStringLiteral("stopped"));
+}
 QString WorkloadPanel::warningText() const { return m_warning->text(); }
 bool WorkloadPanel::warningVisible() const { return !m_warning->isHidden(); }
 
@@ -142,6 +149,7 @@ void WorkloadPanel::refreshRunning(bool running)
     m_toggle->setText(running ? QStringLiteral("\u25A0 Stop built-in workload") : QStringLiteral("\u25B6 Start built-in workload"));
     setTitle(running ? QStringLiteral("Built-in workload (load generator): running")
                      : QStringLiteral("Built-in workload (load generator): stopped"));
+    Q_EMIT shortTitleChanged();
 }
 
 void WorkloadPanel::refreshCounters()

@@ -28,6 +28,13 @@ public:
     QPushButton *toggleButton() const { return m_toggle; }
     QComboBox *scenarioBox() const { return m_scenario; }
     QString scenarioText() const;
+    // "Workload: hot and slow shards, running": for the tab that holds the panel.
+    QString shortTitle() const;
+
+Q_SIGNALS:
+    void shortTitleChanged();
+
+public:
     QString countersText() const;
     QString warningText() const;
     bool warningVisible() const;

@@ -4,6 +4,7 @@
 #include "ConsoleScenes.h"
 #include "TileSampler.h"
 #include "WindowFixture.h"
+#include "model/shards/StateStyle.h"
 
 #include "model/shards/ShardFilterProxy.h"
 #include "views/HeaderStrip.h"
@@ -76,7 +77,10 @@ private Q_SLOTS:
         const QImage image = f.grid().viewport()->grab().toImage();
         const QList<QRect> tiles = TileSampler::tileRects(f.grid());
         QCOMPARE(tiles.size(), 8);
-        QCOMPARE(TileSampler::sample(image, tiles), QList<int>(8, int(ShardState::Draining)));
+        // The stuck shard is drawn stalled: its request is past the 2 s stall threshold.
+        QList<int> expected(8, int(ShardState::Draining));
+        expected[3] = kStalledStateIndex;
+        QCOMPARE(TileSampler::sample(image, tiles), expected);
         QVERIFY2(pixelsOf(image, tiles[3], qRgb(0, 0, 0)) > 100, "no age badge on the stuck shard's tile");
         QCOMPARE(pixelsOf(image, tiles[5], qRgb(0, 0, 0)), 0);
         QCOMPARE(f.grid().model()->index(3, 0).data(ShardTableModel::OldestShownRole).toString(), QStringLiteral("4 s"));
@@ -177,7 +181,9 @@ private Q_SLOTS:
         QCOMPARE(pixelsOf(image, cells[899], qRgb(0xff, 0xd6, 0x00)), 0);
         QVERIFY(pixelsOf(image, cells[901], qRgb(0, 0, 0)) >= cells[901].width() * 2); // the old request's bar
         QCOMPARE(pixelsOf(image, cells[899], qRgb(0, 0, 0)), 0);
-        QCOMPARE(TileSampler::sample(image, cells).count(int(ShardState::Serving)), 1024); // corners keep the state colour
+        const QList<int> states = TileSampler::sample(image, cells);
+        QCOMPARE(states.count(int(ShardState::Serving)), 1023); // corners keep the state colour
+        QCOMPARE(states[901], kStalledStateIndex); // a 12 s old request: stalled, in its own colour
     }
 };
 
