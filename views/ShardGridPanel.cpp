@@ -34,12 +34,12 @@ ShardGridPanel::ShardGridPanel(ConsoleModel &model, QWidget *parent)
     , m_count(new QLabel(this))
 {
     for (int v = 0; v < kLatencyViewCount; ++v)
-        m_latency->addItem(QStringLiteral("p99 of: ") + ShardTableModel::latencyViewName(v));
+        m_latency->addItem(QStringLiteral("p99: ") + (v == 0 ? QStringLiteral("work") : ShardTableModel::latencyViewName(v)));
     m_latency->setAccessibleName(QStringLiteral("Latency shown on tiles"));
     m_latency->setToolTip(QStringLiteral("What the tiles' p99 and the selected shard's latency are over: the shard's "
                                          "work (every procedure but sleep, a deliberate wait) or one procedure"));
     m_stall->setRange(1, 600);
-    m_stall->setPrefix(QStringLiteral("stalled after "));
+    m_stall->setPrefix(QStringLiteral("stall \u2265 "));
     m_stall->setSuffix(QStringLiteral(" s"));
     m_stall->setValue(int(m_model.shards().stallThresholdMs() / 1000));
     m_stall->setAccessibleName(QStringLiteral("Stall threshold"));

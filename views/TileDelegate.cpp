@@ -272,9 +272,13 @@ void TileDelegate::paintHeatCell(QPainter *p, const QRect &rect, const Content &
         font.setPixelSize(px);
         while (px > 6 && QFontMetrics(font).horizontalAdvance(c.stateText) > rect.width() - 2)
             font.setPixelSize(--px);
+        // Still too wide at the smallest size: as many letters as fit, not a clipped middle.
+        QString text = c.stateText;
+        while (text.size() > 1 && QFontMetrics(font).horizontalAdvance(text) > rect.width() - 2)
+            text.chop(1);
         p->setFont(font);
         p->setPen(QColor::fromRgba(c.text));
-        p->drawText(rect, Qt::AlignCenter, c.stateText);
+        p->drawText(rect, Qt::AlignCenter, text);
     }
     if (c.versionSkew || c.queueSkew) {
         p->setPen(QPen(QColor(0xc0, 0x10, 0x30), 2)); // a skewed cell's corner mark

@@ -8,7 +8,7 @@ namespace {
 constexpr std::array<const char *, kStateStyleCount> kNames = {
     "serving", "gated", "draining", "restarting", "verifying", "canceled", "stopped", "failed", "stalled"};
 constexpr std::array<const char *, kStateStyleCount> kSymbols = {
-    "SRV", "GATE", "DRN", "RST", "VER", "CAN", "STOP", "FAIL", "STALL"};
+    "SRV", "GATE", "DRN", "RST", "VER", "CAN", "STOP", "FAIL", "STLD"};
 // green, amber, orange, blue, teal, red, grey, magenta; stalled is a dark brown, apart
 // from every restart colour and from both failure colours
 constexpr std::array<QRgb, kStateStyleCount> kColours = {

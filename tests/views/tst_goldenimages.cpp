@@ -48,8 +48,7 @@ private Q_SLOTS:
         ScriptedBackendClient client;
         ConsoleModel model(client);
         MainWindow window(model);
-        if (dark)
-            window.setTheme(Theme::Dark);
+        window.setTheme(dark ? Theme::Dark : Theme::Light); // a dark row before must not leave its theme
         window.setFixedSize(1200, 760);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
