@@ -15,12 +15,12 @@ struct Info {
 };
 constexpr Info kInfo[kWorkloadScenarioCount] = {
     {WorkloadScenario::HotAndSlow, "hot-slow", "hot and slow shards",
-     "Shard 0 is hot: it gets 30% of the queries and a burst of 24 every 2 s, so its queue fills and empties. "
+     "Shard 0 is hot: it gets 30% of the queries and a burst of 40 every 2 s, so its queue fills and empties. "
      "Shard 1 is slow: 6 queries a second that each take 40 ms of work, so its latency stands out."},
     {WorkloadScenario::Uniform, "uniform", "uniform",
      "Every shard gets the same share of the mix below; no shard stands out."},
     {WorkloadScenario::HotShard, "hot", "hot shard",
-     "Shard 0 gets 30% of the queries and a burst of 24 every 2 s: its queue fills and empties."},
+     "Shard 0 gets 30% of the queries and a burst of 40 every 2 s: its queue fills and empties."},
     {WorkloadScenario::SlowShard, "slow", "slow shard",
      "Shard 1 gets 6 queries a second that each take 40 ms of work: its latency stands out."},
     {WorkloadScenario::StalledShard, "stalled", "stalled shard",

@@ -38,8 +38,8 @@ public:
     static double hotShare(WorkloadScenario s);
 
     static constexpr int kBurstEveryMs = 2000;
-    static constexpr int kBurstSize = 24;
-    static constexpr int kBurstSpinMs = 4;
+    static constexpr int kBurstSize = 40;
+    static constexpr int kBurstSpinMs = 5;
     static constexpr double kSlowPerSecond = 6;
     static constexpr int kSlowSpinMs = 40;
     static constexpr int kStallSleepMs = 60000;

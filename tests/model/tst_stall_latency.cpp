@@ -1,6 +1,7 @@
 // Stalled shards and latency by procedure: what the console makes of a shard whose oldest
 // request waits too long, and of the latency the service keeps per procedure.
 #include "model/console/ServiceSummary.h"
+#include "model/history/StateTimeline.h"
 #include "model/shards/ShardFilterProxy.h"
 #include "model/shards/ShardTableModel.h"
 #include "model/shards/SkewAnalysis.h"
@@ -179,6 +180,24 @@ private Q_SLOTS:
         QVERIFY2(shard.workLatency.p99Us < 120'000, qPrintable(QString::number(shard.workLatency.p99Us)));
         QCOMPARE(shard.procedureLatency[1].samples, 0u); // degree never ran
         QCOMPARE(service->snapshot().shards[1].workLatency.samples, 0u); // nor did anything on shard 1
+    }
+
+    void theTimelineCanShowOnlyChangedRowsWithTroubleFirstAndCountsPerState()
+    {
+        StateTimeline t;
+        const int serving = int(ShardState::Serving);
+        const int failed = int(ShardState::Failed);
+        t.applyStates(1000, {serving, serving, serving, serving, serving});
+        t.applyStates(1500, {serving, int(ShardState::Draining), serving, kStalledStateIndex, failed});
+        t.applyStates(2000, {serving, serving, serving, kStalledStateIndex, failed});
+        QCOMPARE(t.rowOrder(false, false), (std::vector<int>{0, 1, 2, 3, 4}));
+        QCOMPARE(t.rowOrder(true, false), (std::vector<int>{1, 3, 4}));
+        QCOMPARE(t.rowOrder(false, true), (std::vector<int>{3, 4, 0, 1, 2}));
+        QCOMPARE(t.rowOrder(true, true), (std::vector<int>{3, 4, 1}));
+        const std::vector<int> counts = t.currentCounts(kStateStyleCount);
+        QCOMPARE(counts[std::size_t(serving)], 3);
+        QCOMPARE(counts[std::size_t(kStalledStateIndex)], 1);
+        QCOMPARE(counts[std::size_t(failed)], 1);
     }
 
     void theScenariosPinTheirShardsAndWrapAroundTheShardCount()

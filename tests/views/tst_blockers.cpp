@@ -11,6 +11,7 @@
 #include "views/RestartPanel.h"
 #include "views/ShardGridView.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QSettings>
 #include <QTest>
@@ -159,6 +160,27 @@ private Q_SLOTS:
         image = f.grid().viewport()->grab().toImage();
         QCOMPARE(pixelsOf(image, tiles[2], yellow), 0);
         QCOMPARE(pixelsOf(image, tiles[6], yellow), 0);
+    }
+
+    void aFilterThatLeavesAFewOf1024ShardsShowsThemAsLabelledTiles()
+    {
+        Fixture f;
+        f.window.setFixedSize(1360, 880);
+        ServiceSnapshot s = ScriptedBackendClient::uniform(1024, ShardState::Serving, 6, 1000);
+        s.shards[300].state = ShardState::Failed;
+        s.shards[700].inFlight = 1;
+        s.shards[700].oldestInFlightMs = 9000;
+        f.frame(s);
+        ShardGridView &grid = f.grid();
+        QTRY_COMPARE(grid.effectiveTileSize(), ShardGridView::TileSize::HeatMap);
+        f.window.grid()->unhealthyFilter()->setChecked(true);
+        QTRY_COMPARE(grid.model()->rowCount(), 2);
+        // Two shards left: large tiles with their id and state in words, not 16 px cells.
+        QTRY_COMPARE(grid.effectiveTileSize(), ShardGridView::TileSize::Large);
+        QCOMPARE(grid.model()->index(0, 0).data(ShardTableModel::StateNameRole).toString(), QStringLiteral("failed"));
+        QCOMPARE(grid.model()->index(1, 0).data(ShardTableModel::StateNameRole).toString(), QStringLiteral("stalled"));
+        f.window.grid()->unhealthyFilter()->setChecked(false);
+        QTRY_COMPARE(grid.effectiveTileSize(), ShardGridView::TileSize::HeatMap);
     }
 
     void armedFaultsShowOnHeatMapCellsToo()
