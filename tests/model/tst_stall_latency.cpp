@@ -2,6 +2,7 @@
 // request waits too long, and of the latency the service keeps per procedure.
 #include "model/console/ServiceSummary.h"
 #include "model/history/StateTimeline.h"
+#include "backend/wire/JsonCodec.h"
 #include "model/shards/ShardFilterProxy.h"
 #include "model/shards/ShardTableModel.h"
 #include "model/shards/SkewAnalysis.h"
@@ -11,6 +12,7 @@
 #include "tests/backend/ServiceTestSupport.h"
 
 #include <QAbstractItemModelTester>
+#include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -198,6 +200,22 @@ private Q_SLOTS:
         QCOMPARE(counts[std::size_t(serving)], 3);
         QCOMPARE(counts[std::size_t(kStalledStateIndex)], 1);
         QCOMPARE(counts[std::size_t(failed)], 1);
+    }
+
+    void latencyByProcedureCrossesTheWireForAnAttachedConsole()
+    {
+        ServiceSnapshot s = ScriptedBackendClient::uniform(2, ShardState::Serving, 3, 1000);
+        s.shards[0].workLatency = {400, 3200, 90};
+        s.shards[0].procedureLatency[std::size_t(kSleepProcedureSlot)] = {800'000, 1'505'000, 9};
+        const QJsonObject json = toJson(s);
+        const QJsonObject shard0 = json.value(QStringLiteral("shards")).toArray().at(0).toObject();
+        QCOMPARE(shard0.value(QStringLiteral("work_latency")).toObject().value(QStringLiteral("p99_us")).toInt(), 3200);
+        // Only procedures with samples are listed: 1024 idle shards cost nothing.
+        QCOMPARE(shard0.value(QStringLiteral("latency_by_procedure")).toObject().keys(), QStringList{QStringLiteral("sleep")});
+        const ServiceSnapshot back = snapshotFromJson(json);
+        QCOMPARE(back.shards[0].workLatency, s.shards[0].workLatency);
+        QCOMPARE(back.shards[0].procedureLatency, s.shards[0].procedureLatency);
+        QCOMPARE(back.shards[1].workLatency.samples, 0u);
     }
 
     void theScenariosPinTheirShardsAndWrapAroundTheShardCount()
