@@ -14,6 +14,9 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QSettings>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace shardscope;
@@ -181,6 +184,39 @@ private Q_SLOTS:
         QCOMPARE(grid.model()->index(1, 0).data(ShardTableModel::StateNameRole).toString(), QStringLiteral("stalled"));
         f.window.grid()->unhealthyFilter()->setChecked(false);
         QTRY_COMPARE(grid.effectiveTileSize(), ShardGridView::TileSize::HeatMap);
+    }
+
+    void aDrainTimeoutOffersARetryWithForceAndLinksTheShardItNames()
+    {
+        Fixture f;
+        f.frame(ScriptedBackendClient::uniform(8, ShardState::Serving, 6, 1000));
+        startDrain(f.client);
+        ServiceEvent end;
+        end.kind = EventKind::RestartFinished;
+        end.restartId = 4;
+        end.severity = Severity::Warning;
+        end.outcome = QStringLiteral("aborted");
+        end.message = QStringLiteral("aborted: drain timed out after 10 s waiting on shard 3 (1 in flight); reopened on v6");
+        end.durationMs = 10000;
+        f.client.pushEvent(end);
+        f.frame(ScriptedBackendClient::uniform(8, ShardState::Serving, 6, 11000));
+        RestartPanel *panel = f.window.restartPanel();
+        QTRY_VERIFY(panel->retryForceButton()->isVisible());
+        QVERIFY2(panel->statusLabel()->text().contains(QStringLiteral("<a href=\"shard:3\">shard 3</a>")),
+                 qPrintable(panel->statusLabel()->text()));
+        QVERIFY2(panel->statusText().contains(QStringLiteral("waiting on shard 3")), qPrintable(panel->statusText()));
+        QSignalSpy select(panel, &RestartPanel::selectShardRequested);
+        Q_EMIT panel->statusLabel()->linkActivated(QStringLiteral("shard:3"));
+        QCOMPARE(select.size(), 1);
+        QCOMPARE(select.front().front().toInt(), 3);
+        // The retry opens the dialog with the forced drain chosen; cancelled here.
+        bool forced = false;
+        onNextDialog<RestartDialog>([&](RestartDialog &d) {
+            forced = d.settings().forceDrain;
+            d.reject();
+        });
+        panel->retryForceButton()->click();
+        QVERIFY(forced);
     }
 
     void armedFaultsShowOnHeatMapCellsToo()
