@@ -1,4 +1,5 @@
 #include "views/ChartPanel.h"
+#include "views/ColourTable.h"
 
 #include "model/console/ConsoleModel.h"
 #include "model/history/ServiceHistory.h"
@@ -22,7 +23,6 @@ namespace {
 const std::array<QColor, kRestartStepCount> kPhaseColours = {
     QColor(0xf2, 0xb6, 0x00), QColor(0xf5, 0x7c, 0x00), QColor(0x2f, 0x6f, 0xdb),
     QColor(0x12, 0x99, 0x9b), QColor(0x2e, 0x9d, 0x4a), QColor(0xc2, 0x18, 0x9b)};
-const QColor kNoDataColour(0x61, 0x61, 0x61);
 
 // Epoch-ms points to seconds before `nowMs`, from the last one before the window on (so
 // the line reaches the left edge); the y scale follows the points in the window only.
@@ -200,7 +200,8 @@ void ChartPanel::refresh()
     std::vector<std::pair<double, double>> gaps;
     for (const auto &[from, to] : all.gaps) {
         gaps.emplace_back((from - double(now)) / 1000.0, (to - double(now)) / 1000.0);
-        spans.push_back({gaps.back().first, gaps.back().second, kNoDataColour, QStringLiteral("no data")});
+        spans.push_back({gaps.back().first, gaps.back().second, colourFor(Meaning::NoData, isDarkPalette(palette())),
+                         QStringLiteral("no data")});
     }
 
     for (std::size_t i = 0; i < m_charts.size(); ++i) {

@@ -1,4 +1,5 @@
 #include "views/HeaderStrip.h"
+#include "views/ColourTable.h"
 
 #include "model/console/ConsoleModel.h"
 #include "model/console/OperatorTools.h"
@@ -38,7 +39,7 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     m_faults->setTextFormat(Qt::PlainText);
     m_faults->setAutoFillBackground(true);
     QPalette fp = m_faults->palette();
-    fp.setColor(QPalette::Window, QColor(0xff, 0xd6, 0x00)); // the tiles' fault chip colour
+    fp.setColor(QPalette::Window, colourFor(Meaning::Fault, false)); // the tiles' fault chip colour
     fp.setColor(QPalette::WindowText, Qt::black);
     m_faults->setPalette(fp);
     m_faults->setContentsMargins(6, 1, 6, 1);
@@ -54,7 +55,7 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     styleVersionLine(false);
     m_alert->setAutoFillBackground(true);
     QPalette ap = m_alert->palette();
-    ap.setColor(QPalette::Window, QColor(0xd3, 0x2f, 0x2f));
+    ap.setColor(QPalette::Window, colourFor(Meaning::Failure, false));
     ap.setColor(QPalette::WindowText, Qt::white);
     m_alert->setPalette(ap);
     m_alert->setFont(bannerFont);
@@ -101,10 +102,10 @@ void HeaderStrip::refresh()
                            ? QStringLiteral("Version v%1 \u2192 v%2 live").arg(s.version).arg(s.majorityVersion)
                            : QStringLiteral("Version v%1").arg(s.version));
     if (!live)
-        m_ready->setText(chipHtml(QColor(0x75, 0x75, 0x75), Qt::white, QStringLiteral("NOT LIVE")));
+        m_ready->setText(chipHtml(colourFor(Meaning::Inactive, false), Qt::white, QStringLiteral("NOT LIVE")));
     else
-        m_ready->setText(s.ready ? chipHtml(QColor(0x2e, 0x9d, 0x4a), Qt::white, QStringLiteral("READY"))
-                                 : chipHtml(QColor(0xd3, 0x2f, 0x2f), Qt::white, QStringLiteral("NOT READY")));
+        m_ready->setText(s.ready ? chipHtml(colourFor(Meaning::Good, false), Qt::white, QStringLiteral("READY"))
+                                 : chipHtml(colourFor(Meaning::Failure, false), Qt::white, QStringLiteral("NOT READY")));
     QString counts = QStringLiteral("%1 shards&nbsp;&nbsp;").arg(s.shardCount);
     for (int i = 0; i < kStateStyleCount; ++i) {
         const int n = s.stateCounts[std::size_t(i)];

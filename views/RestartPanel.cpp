@@ -1,4 +1,5 @@
 #include "views/RestartPanel.h"
+#include "views/ColourTable.h"
 
 #include "model/console/ConsoleModel.h"
 #include "model/console/OperatorTools.h"
@@ -144,7 +145,7 @@ void RestartPanel::refresh()
     m_abort->setEnabled(p.active);
     // A restart that did not complete reads as a failure at a glance, not only in words.
     QPalette palette = m_status->palette();
-    palette.setColor(QPalette::WindowText, p.seen && !p.active && !p.succeeded() ? QColor(0xc6, 0x28, 0x28)
+    palette.setColor(QPalette::WindowText, p.seen && !p.active && !p.succeeded() ? colourFor(Meaning::FailureText, isDarkPalette(this->palette()))
                                                                                  : this->palette().color(QPalette::WindowText));
     m_status->setPalette(palette);
     const QString notLive = m_model.tools().notLiveReason();

@@ -1,4 +1,5 @@
 #include "views/TileDelegate.h"
+#include "views/ColourTable.h"
 
 #include "model/shards/ShardTableModel.h"
 
@@ -13,7 +14,7 @@ namespace {
 // starts over (a user scrolling through large tiles of 1024 shards).
 constexpr qint64 kCacheBytesLimit = 16 * 1024 * 1024;
 // An armed fault drill's chip: hazard yellow, the header's colour for the same thing.
-const QColor kFaultChipColour(0xff, 0xd6, 0x00);
+const QColor kFaultChipColour = colourFor(Meaning::Fault, false);
 // Narrower than a small tile: a heat-map cell.
 constexpr int kSmallestTileWidth = 44;
 constexpr qsizetype kMostHeatLooks = 64; // states x marks in use at once are far fewer
