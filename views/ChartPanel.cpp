@@ -69,7 +69,7 @@ ChartPanel::ChartPanel(ConsoleModel &model, QWidget *parent)
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
-    m_charts[0] = makeChart(QStringLiteral("Queue depth"), QStringLiteral("messages"));
+    m_charts[0] = makeChart(QStringLiteral("Queue depth (deepest each 0.5 s)"), QStringLiteral("messages"));
     m_charts[1] = makeChart(QStringLiteral("Throughput"), QStringLiteral("req/s"));
     m_charts[2] = makeChart(QStringLiteral("Errors"), QStringLiteral("failed/s"));
     // The shards' own work, sleep left out: what a slow shard looks like over time.

@@ -27,6 +27,16 @@ ServiceHistory::ServiceHistory(std::size_t capacity, qint64 periodMs)
 
 bool ServiceHistory::maybeSample(const ServiceSnapshot &snapshot)
 {
+    if (m_peakQueue.size() != snapshot.shards.size()) {
+        m_peakQueue.assign(snapshot.shards.size(), 0);
+        m_peakTotalQueue = 0;
+    }
+    quint64 total = 0;
+    for (std::size_t i = 0; i < snapshot.shards.size(); ++i) {
+        m_peakQueue[i] = std::max(m_peakQueue[i], snapshot.shards[i].queueDepth);
+        total += snapshot.shards[i].queueDepth;
+    }
+    m_peakTotalQueue = std::max(m_peakTotalQueue, total);
     if (!m_times.empty() && snapshot.takenAtMs - m_lastSampleMs < m_periodMs)
         return false;
     sample(snapshot);
@@ -54,7 +64,8 @@ void ServiceHistory::sample(const ServiceSnapshot &snapshot)
     for (std::size_t i = 0; i < n; ++i) {
         const ShardSnapshot &s = snapshot.shards[i];
         ShardSample sample;
-        sample.queueDepth = s.queueDepth;
+        // The deepest frame since the last sample (maybeSample), or this one's.
+        sample.queueDepth = i < m_peakQueue.size() ? std::max(m_peakQueue[i], s.queueDepth) : s.queueDepth;
         if (!first) {
             sample.processedDelta = quint32(std::min<quint64>(delta(s.processed, m_lastProcessed[i]), UINT32_MAX));
             sample.failedDelta = quint32(std::min<quint64>(delta(s.failed, m_lastFailed[i]), UINT32_MAX));
@@ -73,6 +84,9 @@ void ServiceHistory::sample(const ServiceSnapshot &snapshot)
         total.failedDelta += sample.failedDelta;
         m_shards[i].push(sample);
     }
+    total.queueDepth = std::max(total.queueDepth, m_peakTotalQueue);
+    std::fill(m_peakQueue.begin(), m_peakQueue.end(), 0);
+    m_peakTotalQueue = 0;
     m_times.push(snapshot.takenAtMs);
     m_totals.push(total);
     m_lastSampleMs = snapshot.takenAtMs;

@@ -38,7 +38,9 @@ public:
 
     explicit ServiceHistory(std::size_t capacity = kDefaultCapacity, qint64 periodMs = kDefaultPeriodMs);
 
-    // Takes a sample when a period has passed since the last one; true if it did.
+    // Takes a sample when a period has passed since the last one; true if it did. Every
+    // call counts toward the queue's peak: a queue that fills and empties between two
+    // samples still shows as its deepest frame.
     bool maybeSample(const ServiceSnapshot &snapshot);
     void sample(const ServiceSnapshot &snapshot);
     // The service was out of reach: the next sample starts the lines anew.
@@ -78,6 +80,9 @@ private:
     std::vector<HistoryRing<ShardSample>> m_shards;
     std::vector<quint64> m_lastProcessed;
     std::vector<quint64> m_lastFailed;
+    // Deepest queue seen in frames since the last sample, per shard and in total.
+    std::vector<quint32> m_peakQueue;
+    quint64 m_peakTotalQueue = 0;
 };
 
 } // namespace shardscope
