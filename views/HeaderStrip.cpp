@@ -87,6 +87,7 @@ QString HeaderStrip::bannerText() const { return m_skewed ? m_banner->text() : Q
 QString HeaderStrip::versionLineText() const { return m_banner->text(); }
 QString HeaderStrip::alertText() const { return m_alert->text(); }
 QString HeaderStrip::readyText() const { return m_ready->text(); }
+QString HeaderStrip::versionText() const { return m_version->text(); }
 QString HeaderStrip::faultsText() const { return m_faults->isHidden() ? QString() : m_faults->toolTip(); }
 
 void HeaderStrip::refresh()

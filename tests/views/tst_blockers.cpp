@@ -219,6 +219,23 @@ private Q_SLOTS:
         QVERIFY(forced);
     }
 
+    void duringVerifyTheHeaderNamesTheVersionLiveBesideTheOneItLeaves()
+    {
+        Fixture f;
+        ServiceSnapshot s = ScriptedBackendClient::uniform(64, ShardState::Verifying, 7, 1000);
+        s.phase = ServicePhase::Verifying;
+        s.version = 6; // the service's version moves on when the restart commits
+        f.frame(s);
+        QCOMPARE(f.window.header()->versionText(), QStringLiteral("Version v6 \u2192 v7 live"));
+        QCOMPARE(f.window.header()->versionLineText(), QStringLiteral("One version live: v7 on all 64 shards"));
+        s.phase = ServicePhase::Serving;
+        s.version = 7;
+        for (ShardSnapshot &shard : s.shards)
+            shard.state = ShardState::Serving;
+        f.frame(s);
+        QCOMPARE(f.window.header()->versionText(), QStringLiteral("Version v7"));
+    }
+
     void armedFaultsShowOnHeatMapCellsToo()
     {
         Fixture f;
