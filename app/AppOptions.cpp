@@ -97,6 +97,8 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
                      "(stream, falling back to polling when it cannot be held open). Default auto.", "MODE");
     opt("token-file", "File holding the bearer token that restart, stop, start and faults require (required off loopback).", "FILE");
     opt("audit-file", "JSON-lines audit of every restart, stop and start (default: in the user's data folder).", "FILE");
+    opt("scenario", "What the console's built-in workload does besides its mix: hot-slow (default: shard 0 hot, "
+                    "shard 1 slow), uniform, hot, slow or stalled (shard 2 holds a 60 s query).", "NAME");
     opt("enable-faults", "Allow fault injection through POST /v1/faults (for drills and tests).");
     addClusterOptions(p);
 
@@ -175,6 +177,10 @@ bool parseAppOptions(const QStringList &arguments, AppOptions *out, int *exitCod
         && (o.connectUrl.isEmpty() || !parseRemoteTransport(p.value(QStringLiteral("transport")), o.transport))) {
         error = o.connectUrl.isEmpty() ? QStringLiteral("--transport only applies with --connect")
                                        : QStringLiteral("--transport must be one of: auto, stream, poll");
+        ok = false;
+    }
+    if (ok && p.isSet(QStringLiteral("scenario")) && !parseScenario(p.value(QStringLiteral("scenario")), o.scenario)) {
+        error = QStringLiteral("--scenario must be one of: hot-slow, uniform, hot, slow, stalled");
         ok = false;
     }
     if (ok)

@@ -3,6 +3,7 @@
 #include "backend/cluster/ClusterConfig.h"
 #include "backend/core/ServiceConfig.h"
 #include "model/client/RemoteTransport.h"
+#include "model/workload/WorkloadScenario.h"
 
 #include <QHostAddress>
 #include <QUrl>
@@ -24,6 +25,7 @@ struct AppOptions {
     QUrl connectUrl;        // --connect: the console attaches to a service in another process
     RemoteTransport transport = RemoteTransport::Auto; // --transport, with --connect
     std::optional<ClusterConfig> cluster; // --etcd and --cluster: this node joins a cluster
+    WorkloadScenario scenario = WorkloadScenario::HotAndSlow; // --scenario: the console's built-in workload
 };
 
 // Parses argv. On --help/--version prints and sets *exitCode = 0; on a bad value prints

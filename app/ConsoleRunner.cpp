@@ -59,7 +59,7 @@ void scheduleScreenshot(QWidget &window)
 
 } // namespace
 
-int runConsole(QApplication &app, BackendClient &client)
+int runConsole(QApplication &app, BackendClient &client, WorkloadScenario scenario)
 {
     if (QCoreApplication::organizationName().isEmpty())
         QCoreApplication::setOrganizationName(QStringLiteral("ShardScope"));
@@ -68,6 +68,9 @@ int runConsole(QApplication &app, BackendClient &client)
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
 
     ConsoleModel model(client);
+    WorkloadConfig workload = model.workload().config();
+    workload.scenario = scenario; // before the window: its workload panel shows the choice
+    model.workload().setConfig(workload);
     model.setLogSink(installLogSink());
 
     MainWindow window(model);

@@ -48,7 +48,7 @@ int runEmbeddedConsole(QApplication &app, const AppOptions &options)
     std::fflush(stdout);
 
     EmbeddedBackendClient client(service, http.url());
-    const int rc = runConsole(app, client);
+    const int rc = runConsole(app, client, options.scenario);
     service.shutdown(std::chrono::seconds(2));
     http.stop();
     return rc;
@@ -63,7 +63,7 @@ int runRemoteConsole(QApplication &app, const AppOptions &options)
     RemoteBackendClient client(options.connectUrl, options.accessToken, options.transport);
     client.connectToService();
     spdlog::info("console attached to {}", options.connectUrl.toString().toStdString());
-    return runConsole(app, client);
+    return runConsole(app, client, options.scenario);
 }
 
 } // namespace shardscope

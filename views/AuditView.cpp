@@ -1,4 +1,5 @@
 #include "views/AuditView.h"
+#include "views/ColourTable.h"
 
 #include "model/console/ConsoleModel.h"
 #include "model/console/OperatorTools.h"
@@ -57,7 +58,7 @@ void AuditView::fill()
         auto *item = new QTreeWidgetItem(m_table, {row.time, row.command, row.client, row.outcome, row.duration, row.detail});
         item->setToolTip(5, row.detail);
         if (row.outcome != QLatin1String("completed"))
-            item->setForeground(3, QColor(0xc6, 0x28, 0x28));
+            item->setForeground(3, colourFor(Meaning::FailureText, isDarkPalette(palette())));
     }
     for (int c = 0; c < 5; ++c)
         m_table->resizeColumnToContents(c);

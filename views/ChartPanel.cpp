@@ -1,4 +1,5 @@
 #include "views/ChartPanel.h"
+#include "views/ColourTable.h"
 
 #include "model/console/ConsoleModel.h"
 #include "model/history/ServiceHistory.h"
@@ -22,7 +23,6 @@ namespace {
 const std::array<QColor, kRestartStepCount> kPhaseColours = {
     QColor(0xf2, 0xb6, 0x00), QColor(0xf5, 0x7c, 0x00), QColor(0x2f, 0x6f, 0xdb),
     QColor(0x12, 0x99, 0x9b), QColor(0x2e, 0x9d, 0x4a), QColor(0xc2, 0x18, 0x9b)};
-const QColor kNoDataColour(0x61, 0x61, 0x61);
 
 // Epoch-ms points to seconds before `nowMs`, from the last one before the window on (so
 // the line reaches the left edge); the y scale follows the points in the window only.
@@ -69,9 +69,13 @@ ChartPanel::ChartPanel(ConsoleModel &model, QWidget *parent)
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
-    m_charts[0] = makeChart(QStringLiteral("Queue depth"), QStringLiteral("messages"));
+    m_charts[0] = makeChart(QStringLiteral("Queue depth (deepest each 0.5 s)"), QStringLiteral("messages"));
     m_charts[1] = makeChart(QStringLiteral("Throughput"), QStringLiteral("req/s"));
     m_charts[2] = makeChart(QStringLiteral("Errors"), QStringLiteral("failed/s"));
+    // The shards' own work, sleep left out: what a slow shard looks like over time.
+    m_charts[3] = makeChart(QStringLiteral("Latency p99 (work, no sleep)"), QStringLiteral("ms"));
+    for (QLineSeries *s : m_charts[3].segments[All])
+        s->setName(QStringLiteral("slowest shard"));
     for (const Chart &c : m_charts)
         layout->addWidget(c.view, 1);
     connect(&m_model, &ConsoleModel::historySampled, this, &ChartPanel::refresh);
@@ -179,8 +183,9 @@ void ChartPanel::refresh()
     const qint64 now = m_model.nowMs();
     const ChartLines all = history.totals();
     const ChartLines sel = history.forShard(m_model.selectedRow());
-    const std::array<std::pair<const std::vector<QPointF> *, const std::vector<QPointF> *>, 3> lines = {{
-        {&all.queueDepth, &sel.queueDepth}, {&all.throughput, &sel.throughput}, {&all.errors, &sel.errors}}};
+    const std::array<std::pair<const std::vector<QPointF> *, const std::vector<QPointF> *>, 4> lines = {{
+        {&all.queueDepth, &sel.queueDepth}, {&all.throughput, &sel.throughput}, {&all.errors, &sel.errors},
+        {&all.workP99Ms, &sel.workP99Ms}}};
 
     const double span = kWindowSeconds;
 
@@ -195,7 +200,8 @@ void ChartPanel::refresh()
     std::vector<std::pair<double, double>> gaps;
     for (const auto &[from, to] : all.gaps) {
         gaps.emplace_back((from - double(now)) / 1000.0, (to - double(now)) / 1000.0);
-        spans.push_back({gaps.back().first, gaps.back().second, kNoDataColour, QStringLiteral("no data")});
+        spans.push_back({gaps.back().first, gaps.back().second, colourFor(Meaning::NoData, isDarkPalette(palette())),
+                         QStringLiteral("no data")});
     }
 
     for (std::size_t i = 0; i < m_charts.size(); ++i) {

@@ -62,7 +62,7 @@ private:
     static void setLine(Chart &c, Line line, const QList<QPointF> &points, const std::vector<std::pair<double, double>> &gaps);
 
     ConsoleModel &m_model;
-    std::array<Chart, 3> m_charts;
+    std::array<Chart, 4> m_charts;
 };
 
 } // namespace shardscope

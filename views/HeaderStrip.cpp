@@ -1,4 +1,5 @@
 #include "views/HeaderStrip.h"
+#include "views/ColourTable.h"
 
 #include "model/console/ConsoleModel.h"
 #include "model/console/OperatorTools.h"
@@ -38,7 +39,7 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     m_faults->setTextFormat(Qt::PlainText);
     m_faults->setAutoFillBackground(true);
     QPalette fp = m_faults->palette();
-    fp.setColor(QPalette::Window, QColor(0xff, 0xd6, 0x00)); // the tiles' fault chip colour
+    fp.setColor(QPalette::Window, colourFor(Meaning::Fault, false)); // the tiles' fault chip colour
     fp.setColor(QPalette::WindowText, Qt::black);
     m_faults->setPalette(fp);
     m_faults->setContentsMargins(6, 1, 6, 1);
@@ -54,7 +55,7 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     styleVersionLine(false);
     m_alert->setAutoFillBackground(true);
     QPalette ap = m_alert->palette();
-    ap.setColor(QPalette::Window, QColor(0xd3, 0x2f, 0x2f));
+    ap.setColor(QPalette::Window, colourFor(Meaning::Failure, false));
     ap.setColor(QPalette::WindowText, Qt::white);
     m_alert->setPalette(ap);
     m_alert->setFont(bannerFont);
@@ -86,6 +87,7 @@ QString HeaderStrip::bannerText() const { return m_skewed ? m_banner->text() : Q
 QString HeaderStrip::versionLineText() const { return m_banner->text(); }
 QString HeaderStrip::alertText() const { return m_alert->text(); }
 QString HeaderStrip::readyText() const { return m_ready->text(); }
+QString HeaderStrip::versionText() const { return m_version->text(); }
 QString HeaderStrip::faultsText() const { return m_faults->isHidden() ? QString() : m_faults->toolTip(); }
 
 void HeaderStrip::refresh()
@@ -95,12 +97,16 @@ void HeaderStrip::refresh()
     const bool live = m_model.tools().live();
     const QString phase = s.condition.isEmpty() ? QStringLiteral("unknown") : s.condition;
     m_phase->setText(live ? QStringLiteral("Service: %1").arg(phase) : QStringLiteral("Service: %1 (last seen)").arg(phase));
-    m_version->setText(QStringLiteral("Version v%1").arg(s.version));
+    // While a restart moves shards to a new version, the header names both, so it never
+    // reads "v1" beside "v2 on all 64 shards".
+    m_version->setText(s.majorityVersion != 0 && s.majorityVersion != s.version
+                           ? QStringLiteral("Version v%1 \u2192 v%2 live").arg(s.version).arg(s.majorityVersion)
+                           : QStringLiteral("Version v%1").arg(s.version));
     if (!live)
-        m_ready->setText(chipHtml(QColor(0x75, 0x75, 0x75), Qt::white, QStringLiteral("NOT LIVE")));
+        m_ready->setText(chipHtml(colourFor(Meaning::Inactive, false), Qt::white, QStringLiteral("NOT LIVE")));
     else
-        m_ready->setText(s.ready ? chipHtml(QColor(0x2e, 0x9d, 0x4a), Qt::white, QStringLiteral("READY"))
-                                 : chipHtml(QColor(0xd3, 0x2f, 0x2f), Qt::white, QStringLiteral("NOT READY")));
+        m_ready->setText(s.ready ? chipHtml(colourFor(Meaning::Good, false), Qt::white, QStringLiteral("READY"))
+                                 : chipHtml(colourFor(Meaning::Failure, false), Qt::white, QStringLiteral("NOT READY")));
     QString counts = QStringLiteral("%1 shards&nbsp;&nbsp;").arg(s.shardCount);
     for (int i = 0; i < kStateStyleCount; ++i) {
         const int n = s.stateCounts[std::size_t(i)];

@@ -23,6 +23,7 @@ public:
     QString versionLineText() const; // whatever the version line shows
     QString alertText() const;
     QString readyText() const;
+    QString versionText() const; // "Version v6", or "Version v6 → v7 live" while a restart moves shards
     // The armed-faults chip's whole text (the chip may cut it; its tooltip has it all);
     // empty when none is armed.
     QString faultsText() const;

@@ -1,6 +1,7 @@
 #include "views/MainWindow.h"
 
 #include "model/console/ConsoleModel.h"
+#include "model/history/StateTimeline.h"
 #include "model/console/OperatorTools.h"
 #include "model/console/SnapshotPump.h"
 #include "model/shards/ShardTableModel.h"
@@ -23,6 +24,7 @@
 #include <QActionGroup>
 #include <QCloseEvent>
 #include <QIcon>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -65,7 +67,6 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
     sideLayout->setContentsMargins(0, 0, 0, 0);
     sideLayout->addWidget(m_restartPanel);
     sideLayout->addWidget(m_detail);
-    sideLayout->addWidget(m_workloadPanel);
     sideLayout->addStretch(1);
     // The side column scrolls rather than pushing the charts down when a panel grows.
     auto *sideScroll = new QScrollArea(this);
@@ -86,6 +87,12 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
     m_tabs->addTab(buildTimelineTab(), QStringLiteral("State &timeline"));
     m_tabs->addTab(m_eventLog, QStringLiteral("&Event log"));
     m_tabs->addTab(new AuditView(m_model, this), QStringLiteral("&Audit"));
+    // The workload has a tab of its own: in the side column it pushed the restart and
+    // shard panels into a scroll area at the console's default size. The tab's title says
+    // which scenario runs.
+    const int workloadTab = m_tabs->addTab(m_workloadPanel, m_workloadPanel->shortTitle());
+    connect(m_workloadPanel, &WorkloadPanel::shortTitleChanged, this,
+            [this, workloadTab] { m_tabs->setTabText(workloadTab, m_workloadPanel->shortTitle()); });
     connect(m_restartPanel, &RestartPanel::selectShardRequested, m_grid, &ShardGridPanel::selectShard);
     connect(m_grid, &ShardGridPanel::showEventsRequested, this, [this](int shard) {
         m_eventLog->shardBox()->setValue(shard);
@@ -129,6 +136,7 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
 
     buildMenus();
     connect(m_restartPanel, &RestartPanel::restartRequested, this, &MainWindow::showRestartDialog);
+    connect(m_restartPanel, &RestartPanel::retryWithForceRequested, this, &MainWindow::showRestartDialogForcingDrain);
     connect(&m_model.tools(), &OperatorTools::liveChanged, this, &MainWindow::refreshLiveness);
     connect(&m_model, &ConsoleModel::summaryChanged, this, &MainWindow::refreshLiveness);
     refreshLiveness();
@@ -139,11 +147,26 @@ MainWindow::MainWindow(ConsoleModel &model, QWidget *parent)
 QWidget *MainWindow::buildTimelineTab()
 {
     auto *tab = new QWidget(this);
+    // The legend is a band of counts: each state's colour, name and how many shards are in
+    // it now, so 1024 rows need not be scanned to know how many are failed.
     auto *legend = new QLabel(tab);
-    QString text;
-    for (int i = 0; i < kStateStyleCount; ++i)
-        text += chipHtml(stateColour(i), stateTextColour(i), stateName(i)) + QStringLiteral("&nbsp;");
-    legend->setText(text);
+    legend->setAccessibleName(QStringLiteral("Shards per state"));
+    auto refreshCounts = [this, legend] {
+        const std::vector<int> counts = m_model.timeline().currentCounts(kStateStyleCount);
+        QString text;
+        for (int i = 0; i < kStateStyleCount; ++i)
+            text += chipHtml(stateColour(i), stateTextColour(i), QStringLiteral("%1 %2").arg(stateName(i)).arg(counts[std::size_t(i)]))
+                + QStringLiteral("&nbsp;");
+        if (text != legend->text())
+            legend->setText(text);
+    };
+    refreshCounts();
+    connect(&m_model, &ConsoleModel::timelineChanged, legend, refreshCounts);
+    auto *changed = new QCheckBox(QStringLiteral("Changed rows only"), tab);
+    connect(changed, &QCheckBox::toggled, m_timeline, &StateTimelineWidget::setChangedOnly);
+    auto *pin = new QCheckBox(QStringLiteral("Stalled, failed, canceled first"), tab);
+    pin->setChecked(true);
+    connect(pin, &QCheckBox::toggled, m_timeline, &StateTimelineWidget::setTroubleFirst);
     auto *window = new QComboBox(tab);
     window->addItems({QStringLiteral("Last 10 s"), QStringLiteral("Last minute"), QStringLiteral("Last 5 minutes")});
     window->setCurrentIndex(1);
@@ -152,8 +175,11 @@ QWidget *MainWindow::buildTimelineTab()
         static constexpr qint64 spans[] = {10000, 60000, 300000};
         m_timeline->setWindowMs(spans[i]);
     });
+    legend->setWordWrap(true);
     auto *top = new QHBoxLayout;
-    top->addWidget(legend, 1);
+    top->addWidget(changed);
+    top->addWidget(pin);
+    top->addStretch(1);
     top->addWidget(window);
     auto *scroll = new QScrollArea(tab);
     scroll->setWidget(m_timeline);
@@ -161,6 +187,7 @@ QWidget *MainWindow::buildTimelineTab()
     auto *layout = new QVBoxLayout(tab);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
+    layout->addWidget(legend);
     layout->addWidget(scroll, 1);
     return tab;
 }
@@ -236,6 +263,17 @@ void MainWindow::refreshLiveness()
         a->setEnabled(why.isEmpty());
         a->setToolTip(why.isEmpty() ? QString() : tip); // empty: the action's own text
     }
+}
+
+void MainWindow::showRestartDialogForcingDrain()
+{
+    if (!m_restartAction->isEnabled())
+        return;
+    RestartSettings settings = m_model.rememberedRestartSettings();
+    settings.forceDrain = true;
+    RestartDialog dialog(settings, m_model.shards().rowCount(), m_model.inFlightTotal(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        m_model.requestRestart(dialog.settings());
 }
 
 void MainWindow::showRestartDialog()

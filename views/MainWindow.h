@@ -54,6 +54,8 @@ public:
 public Q_SLOTS:
     // Opens the restart settings + confirm dialog; on OK asks the service to restart.
     void showRestartDialog();
+    // The same with a forced drain chosen (after a drain timed out).
+    void showRestartDialogForcingDrain();
     // Asks first, with Cancel as the default button; on Yes stops the service.
     void confirmStop();
 

@@ -1,4 +1,5 @@
 #include "views/PhaseStepper.h"
+#include "views/ColourTable.h"
 
 #include <QPainter>
 
@@ -51,9 +52,9 @@ void PhaseStepper::paintEvent(QPaintEvent *)
         QString mark;
         switch (status) {
         case StepStatus::Pending: break;
-        case StepStatus::Running: fill = QColor(0x2f, 0x6f, 0xdb); mark = QStringLiteral("\u25B6"); break;
-        case StepStatus::Done: fill = QColor(0x2e, 0x9d, 0x4a); mark = QStringLiteral("\u2713"); break;
-        case StepStatus::Failed: fill = QColor(0xd3, 0x2f, 0x2f); mark = QStringLiteral("\u2717"); break;
+        case StepStatus::Running: fill = colourFor(Meaning::Running, false); mark = QStringLiteral("\u25B6"); break;
+        case StepStatus::Done: fill = colourFor(Meaning::Good, false); mark = QStringLiteral("\u2713"); break;
+        case StepStatus::Failed: fill = colourFor(Meaning::Failure, false); mark = QStringLiteral("\u2717"); break;
         }
         p.setPen(QPen(status == StepStatus::Pending ? pending : fill, 2));
         p.setBrush(status == StepStatus::Pending ? palette().color(QPalette::Window) : fill);

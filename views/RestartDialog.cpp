@@ -1,4 +1,5 @@
 #include "views/RestartDialog.h"
+#include "views/ColourTable.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -75,7 +76,7 @@ RestartDialog::RestartDialog(const RestartSettings &initial, int shardCount, qui
         "and re-creates shard 0's only, so every request routed to shards 1..%1 will fail with 503 "
         "\"Unable to send message, the target actor has been canceled\".").arg(std::max(1, shardCount - 1)));
     QPalette wp = m_warning->palette();
-    wp.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
+    wp.setColor(QPalette::WindowText, colourFor(Meaning::FailureText, isDarkPalette(palette())));
     m_warning->setPalette(wp);
 
     m_confirmLabel->setText(QStringLiteral("To confirm, type %1 (the shard count) or legacy:").arg(shardCount));

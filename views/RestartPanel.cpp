@@ -1,4 +1,5 @@
 #include "views/RestartPanel.h"
+#include "views/ColourTable.h"
 
 #include "model/console/ConsoleModel.h"
 #include "model/console/OperatorTools.h"
@@ -8,6 +9,7 @@
 #include "views/PhaseStepper.h"
 
 #include <QHBoxLayout>
+#include <QRegularExpression>
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -28,6 +30,7 @@ RestartPanel::RestartPanel(ConsoleModel &model, QWidget *parent)
     , m_abort(new QPushButton(QStringLiteral("Abort"), this))
     , m_stepper(new PhaseStepper(this))
     , m_status(new QLabel(this))
+    , m_retryForce(new QPushButton(QStringLiteral("Retry with forced drain\u2026"), this))
     , m_summary(new QLabel(this))
     , m_waiting(new QLabel(this))
 {
@@ -44,7 +47,18 @@ RestartPanel::RestartPanel(ConsoleModel &model, QWidget *parent)
     m_abort->setFocusPolicy(Qt::TabFocus);
     m_summary->setWordWrap(true);
     m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setTextFormat(Qt::RichText);
+    m_status->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_status->setOpenExternalLinks(false);
+    connect(m_status, &QLabel::linkActivated, this, [this](const QString &link) {
+        if (link.startsWith(QLatin1String("shard:")))
+            Q_EMIT selectShardRequested(link.mid(6).toInt());
+    });
+    m_retryForce->setToolTip(QStringLiteral("Opens the restart dialog with \u201cforce\u201d chosen for a drain timeout: "
+                                            "requests still in flight then are cancelled with a 503"));
+    m_retryForce->setFocusPolicy(Qt::TabFocus);
+    m_retryForce->hide();
+    connect(m_retryForce, &QPushButton::clicked, this, &RestartPanel::retryWithForceRequested);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto *buttons = new QHBoxLayout;
@@ -54,6 +68,7 @@ RestartPanel::RestartPanel(ConsoleModel &model, QWidget *parent)
     layout->addLayout(buttons);
     layout->addWidget(m_stepper);
     layout->addWidget(m_status);
+    layout->addWidget(m_retryForce, 0, Qt::AlignLeft);
     layout->addWidget(m_waiting);
     layout->addWidget(m_summary);
 
@@ -64,7 +79,19 @@ RestartPanel::RestartPanel(ConsoleModel &model, QWidget *parent)
     refresh();
 }
 
-QString RestartPanel::statusText() const { return m_status->text(); }
+QString RestartPanel::statusText() const { return m_statusPlain; }
+
+void RestartPanel::setStatus(const QString &plain)
+{
+    if (plain == m_statusPlain)
+        return;
+    m_statusPlain = plain;
+    // Every "shard N" the outcome names is a link to its tile.
+    QString html = plain.toHtmlEscaped();
+    static const QRegularExpression shard(QStringLiteral("\\bshard (\\d+)"));
+    html.replace(shard, QStringLiteral("<a href=\"shard:\\1\">shard \\1</a>"));
+    m_status->setText(html);
+}
 QString RestartPanel::summaryText() const { return m_summary->text(); }
 QString RestartPanel::waitingText() const { return m_waiting->isHidden() ? QString() : m_waiting->text(); }
 
@@ -118,30 +145,34 @@ void RestartPanel::refresh()
     m_abort->setEnabled(p.active);
     // A restart that did not complete reads as a failure at a glance, not only in words.
     QPalette palette = m_status->palette();
-    palette.setColor(QPalette::WindowText, p.seen && !p.active && !p.succeeded() ? QColor(0xc6, 0x28, 0x28)
+    palette.setColor(QPalette::WindowText, p.seen && !p.active && !p.succeeded() ? colourFor(Meaning::FailureText, isDarkPalette(this->palette()))
                                                                                  : this->palette().color(QPalette::WindowText));
     m_status->setPalette(palette);
     const QString notLive = m_model.tools().notLiveReason();
+    // A drain that timed out is offered again with force, which cancels what still runs.
+    m_retryForce->setVisible(p.seen && !p.active && p.outcomeMessage.contains(QLatin1String("drain timed out")));
+    m_retryForce->setEnabled(notLive.isEmpty());
     m_restart->setEnabled(!p.active && notLive.isEmpty());
     m_restart->setToolTip(notLive.isEmpty()
                               ? QStringLiteral("Restart every shard as one unit (Ctrl+R)")
                               : QStringLiteral("Unavailable while %1; it comes back when the service is live.").arg(notLive));
     if (!p.seen) {
-        m_status->setText(QStringLiteral("No restart since the console started."));
+        setStatus(QStringLiteral("No restart since the console started."));
         m_summary->clear();
     } else if (p.active) {
         const QString step = p.currentStep >= 0 ? restartStepName(p.currentStep) : QStringLiteral("starting");
-        m_status->setText(QStringLiteral("Phase: %1 for %2, total %3").arg(step, seconds(p.currentStepElapsedMs), seconds(p.elapsedMs)));
+        setStatus(QStringLiteral("Phase: %1 for %2, total %3").arg(step, seconds(p.currentStepElapsedMs), seconds(p.elapsedMs)));
         m_summary->setText(QStringLiteral("Failed requests so far: %1 (service), %2 (built-in workload)")
                                .arg(p.serviceFailedDuring)
                                .arg(p.clientFailedDuring));
     } else {
         const QString reason = p.outcomeReason();
-        m_status->setText(QStringLiteral("Last restart %1 after %2%3")
-                              .arg(restartOutcomeWords(p.outcome), seconds(p.elapsedMs),
-                                   reason.isEmpty() ? QString() : QStringLiteral(": ") + reason));
+        setStatus(QStringLiteral("Last restart %1 after %2%3")
+                      .arg(restartOutcomeWords(p.outcome), seconds(p.elapsedMs),
+                           reason.isEmpty() ? QString() : QStringLiteral(": ") + reason));
         m_summary->setText(p.summaryText());
     }
+    m_summary->setVisible(!m_summary->text().isEmpty()); // an empty line would leave a gap
 }
 
 } // namespace shardscope

@@ -27,20 +27,26 @@ public:
     QString waitingText() const;
     QLabel *waitingLabel() const { return m_waiting; }
     QLabel *statusLabel() const { return m_status; }
+    // Shown after a drain timed out: the same restart again, forcing the drain.
+    QPushButton *retryForceButton() const { return m_retryForce; }
 
 Q_SIGNALS:
     void restartRequested(); // the window opens the settings + confirm dialog
     void selectShardRequested(int shard); // a shard named in the panel was clicked
+    void retryWithForceRequested(); // the window opens the dialog with a forced drain chosen
 
 private:
     void refresh();
     void showWaiting(const RestartProgress &progress);
+    void setStatus(const QString &plain);
 
     ConsoleModel &m_model;
     QPushButton *m_restart;
     QPushButton *m_abort;
     PhaseStepper *m_stepper;
     QLabel *m_status;
+    QString m_statusPlain; // m_status without its shard links
+    QPushButton *m_retryForce;
     QLabel *m_summary;
     QLabel *m_waiting;
 };

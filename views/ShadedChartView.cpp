@@ -58,9 +58,12 @@ QImage ShadedChartView::bandStrip(const std::vector<std::pair<QRectF, const Span
     strip.fill(Qt::transparent);
     QPainter p(&strip);
     p.setRenderHint(QPainter::Antialiasing, true);
+    // On a dark background the bands are lightened and stronger, or a grey "no data" band
+    // vanishes into it.
+    const bool dark = palette().color(QPalette::Base).lightness() < 128;
     for (const auto &[band, span] : bands) {
-        QColor c = span->colour;
-        c.setAlpha(55);
+        QColor c = dark ? span->colour.lighter(150) : span->colour;
+        c.setAlpha(dark ? 80 : 55);
         p.fillRect(QRectF(band.left() - plot.left(), 0, band.width(), 1), c);
     }
     return strip;
@@ -74,7 +77,8 @@ void ShadedChartView::labelBands(QPainter *painter, const std::vector<std::pair<
     for (const auto &[band, span] : bands) {
         if (band.width() <= 30)
             continue;
-        painter->setPen(span->colour.darker(140));
+        const bool dark = palette().color(QPalette::Base).lightness() < 128;
+        painter->setPen(dark ? span->colour.lighter(190) : span->colour.darker(140));
         painter->drawText(band.adjusted(2, 2, -2, 0), Qt::AlignLeft | Qt::AlignTop, span->label);
     }
 }

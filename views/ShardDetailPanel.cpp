@@ -105,7 +105,10 @@ void ShardDetailPanel::refresh()
         m_skew->setVisible(false);
         return;
     }
-    m_latency->push(r->latencyP50Us, r->latencyP99Us);
+    // The sparkline follows the tiles' latency view: the shard's work, or one procedure.
+    const int view = m_model.shards().latencyView();
+    const LatencyCell &cell = r->latency[std::size_t(view)];
+    m_latency->push(cell.samples ? cell.p50Us : 0, cell.samples ? cell.p99Us : 0);
     showRow(*r);
 }
 
@@ -113,14 +116,20 @@ void ShardDetailPanel::showRow(const ShardRow &r)
 {
     setIfChanged(m_title, QStringLiteral("<b>Shard %1</b> %2")
                               .arg(r.id)
-                              .arg(chipHtml(stateColour(r.state), stateTextColour(r.state), stateName(r.state))));
+                              .arg(chipHtml(stateColour(ShardTableModel::shownState(r)), stateTextColour(ShardTableModel::shownState(r)),
+                                            stateName(ShardTableModel::shownState(r)))));
     setIfChanged(m_values[Version], QStringLiteral("v%1 (generation %2)").arg(r.version).arg(r.generation));
     setIfChanged(m_values[QueueDepth], QString::number(r.queueDepth));
-    setIfChanged(m_values[InFlight], QString::number(r.inFlight));
+    // The age of the oldest request says whether the shard is busy or stuck.
+    setIfChanged(m_values[InFlight], r.inFlight > 0 && r.oldestInFlightMs > 0
+                                         ? QStringLiteral("%1 (oldest %2 s)").arg(r.inFlight).arg(r.oldestInFlightMs / 1000.0, 0, 'f', 1)
+                                         : QString::number(r.inFlight));
     setIfChanged(m_values[Processed], QString::number(r.processed));
     setIfChanged(m_values[Failed], QString::number(r.failed));
-    setIfChanged(m_values[Latency], QStringLiteral("%1 / %2 ms").arg(r.latencyP50Us / 1000.0, 0, 'f', 2)
-                                        .arg(r.latencyP99Us / 1000.0, 0, 'f', 2));
+    const int view = m_model.shards().latencyView();
+    setIfChanged(m_names[Latency], QStringLiteral("p50 / p99 (%1)").arg(ShardTableModel::latencyViewName(view)));
+    setIfChanged(m_values[Latency], ShardTableModel::latencyText(r, view, false) + QStringLiteral(" / ")
+                                        + ShardTableModel::latencyText(r, view));
     const QString skew = skewText(r);
     setIfChanged(m_skew, skew);
     m_skew->setVisible(!skew.isEmpty());

@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QSettings>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -28,8 +29,21 @@ ShardGridPanel::ShardGridPanel(ConsoleModel &model, QWidget *parent)
     , m_unhealthy(new QCheckBox(QStringLiteral("Only &unhealthy or skewed"), this))
     , m_sort(new QComboBox(this))
     , m_size(new QComboBox(this))
+    , m_latency(new QComboBox(this))
+    , m_stall(new QSpinBox(this))
     , m_count(new QLabel(this))
 {
+    for (int v = 0; v < kLatencyViewCount; ++v)
+        m_latency->addItem(QStringLiteral("p99: ") + (v == 0 ? QStringLiteral("work") : ShardTableModel::latencyViewName(v)));
+    m_latency->setAccessibleName(QStringLiteral("Latency shown on tiles"));
+    m_latency->setToolTip(QStringLiteral("What the tiles' p99 and the selected shard's latency are over: the shard's "
+                                         "work (every procedure but sleep, a deliberate wait) or one procedure"));
+    m_stall->setRange(1, 600);
+    m_stall->setPrefix(QStringLiteral("stall \u2265 "));
+    m_stall->setSuffix(QStringLiteral(" s"));
+    m_stall->setValue(int(m_model.shards().stallThresholdMs() / 1000));
+    m_stall->setAccessibleName(QStringLiteral("Stall threshold"));
+    m_stall->setToolTip(QStringLiteral("A shard whose oldest request in flight is older than this is drawn stalled"));
     m_sort->addItems({QStringLiteral("Sort by id"), QStringLiteral("Sort by queue depth"), QStringLiteral("Sort by version"),
                       QStringLiteral("Sort by severity"), QStringLiteral("Sort by in flight"),
                       QStringLiteral("Sort by oldest request"), QStringLiteral("Sort by failed requests")});
@@ -42,6 +56,8 @@ ShardGridPanel::ShardGridPanel(ConsoleModel &model, QWidget *parent)
     controls->addWidget(m_unhealthy);
     controls->addWidget(m_sort);
     controls->addWidget(m_size);
+    controls->addWidget(m_latency);
+    controls->addWidget(m_stall);
     controls->addStretch(1);
     controls->addWidget(m_count);
     auto *layout = new QVBoxLayout(this);
@@ -55,6 +71,8 @@ ShardGridPanel::ShardGridPanel(ConsoleModel &model, QWidget *parent)
         updateCount();
     });
     connect(m_sort, &QComboBox::currentIndexChanged, this, &ShardGridPanel::applySort);
+    connect(m_latency, &QComboBox::currentIndexChanged, this, [this](int v) { m_model.shards().setLatencyView(v); });
+    connect(m_stall, &QSpinBox::valueChanged, this, [this](int s) { m_model.shards().setStallThresholdMs(quint32(s) * 1000); });
     connect(m_size, &QComboBox::currentIndexChanged, this, [this](int i) {
         m_view->setTileSize(ShardGridView::TileSize(i));
         QSettings().setValue(QStringLiteral("grid/tileSize"), i);
@@ -127,7 +145,9 @@ void ShardGridPanel::updateCount()
 {
     const int total = m_model.shards().rowCount();
     const int shown = m_model.shardProxy().rowCount();
-    m_view->updateTileSize(total);
+    // Tiles sized for the shards shown: a filter that leaves a few of 1024 shows them as
+    // labelled tiles, not as unlabelled heat-map cells.
+    m_view->updateTileSize(std::max(shown, 1));
     m_count->setText(shown == total ? QStringLiteral("%1 shards").arg(total)
                                     : QStringLiteral("showing %1 of %2 shards").arg(shown).arg(total));
     m_view->setEmptyText(shown == 0 && total > 0

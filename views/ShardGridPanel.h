@@ -6,6 +6,7 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QMenu;
+class QSpinBox;
 
 namespace shardscope {
 
@@ -24,6 +25,8 @@ public:
     QCheckBox *unhealthyFilter() const { return m_unhealthy; }
     QComboBox *sortBox() const { return m_sort; }
     QComboBox *tileSizeBox() const { return m_size; }
+    QComboBox *latencyBox() const { return m_latency; }
+    QSpinBox *stallBox() const { return m_stall; }
     // The tile's context menu (public so tests can read its actions).
     QMenu *contextMenuFor(int shard);
     // Selects the shard's tile (clearing the filter if it hides it) and scrolls to it.
@@ -41,6 +44,8 @@ private:
     QCheckBox *m_unhealthy;
     QComboBox *m_sort;
     QComboBox *m_size;
+    QComboBox *m_latency; // what the tiles' p99 is over: the shard's work or one procedure
+    QSpinBox *m_stall;    // seconds a request may be in flight before its shard reads stalled
     QLabel *m_count;
 };
 

@@ -120,7 +120,7 @@ void ShardGridView::updateTileSize(int shardCount)
     QSize size = kLarge;
     switch (m_effective) {
     case TileSize::Auto:
-    case TileSize::Large: size = kLarge; break;
+    case TileSize::Large: size = largeTileSize(); break;
     case TileSize::Medium: size = kMedium; break;
     case TileSize::Small: size = kSmall; break;
     case TileSize::HeatMap: size = heatCellSize(shardCount); break;
@@ -148,10 +148,21 @@ QSize ShardGridView::heatCellSize(int shardCount) const
     return {kHeatMin, kHeatMin};
 }
 
+QSize ShardGridView::largeTileSize() const
+{
+    // Large tiles share the row's width out between them (up to half again as wide), so a
+    // few shards fill the grid instead of leaving a band of empty space at its right.
+    const int pitch = kLarge.width() + 2 * kTileSpacing;
+    const int usable = viewport()->width() - 2 * kTileSpacing;
+    const int columns = std::max(1, usable / pitch);
+    const int width = std::clamp(usable / columns - 2 * kTileSpacing, kLarge.width(), kLarge.width() * 3 / 2);
+    return {width, kLarge.height()};
+}
+
 void ShardGridView::resizeEvent(QResizeEvent *event)
 {
     QListView::resizeEvent(event);
-    if (m_effective == TileSize::HeatMap)
+    if (m_effective == TileSize::HeatMap || m_effective == TileSize::Large)
         updateTileSize(m_lastCount);
 }
 

@@ -27,17 +27,35 @@ StateTimelineWidget::StateTimelineWidget(ConsoleModel &model, QWidget *parent)
     });
 }
 
+std::vector<int> StateTimelineWidget::rows() const
+{
+    return m_model.timeline().rowOrder(m_changedOnly, m_troubleFirst);
+}
+
+void StateTimelineWidget::setChangedOnly(bool on)
+{
+    m_changedOnly = on;
+    updateGeometry();
+    update();
+}
+
+void StateTimelineWidget::setTroubleFirst(bool on)
+{
+    m_troubleFirst = on;
+    update();
+}
+
 int StateTimelineWidget::rowHeight() const
 {
     // Fill the visible height when the shards fit; otherwise 2 px rows and scroll.
-    const int n = std::max(1, m_model.timeline().shardCount());
+    const int n = std::max(1, int(rows().size()));
     const int visible = parentWidget() ? parentWidget()->height() - kAxisHeight - 4 : 160;
     return std::clamp(visible / n, 2, 16);
 }
 
 QSize StateTimelineWidget::minimumSizeHint() const
 {
-    return {200, m_model.timeline().shardCount() * 2 + kAxisHeight + 4};
+    return {200, int(rows().size()) * 2 + kAxisHeight + 4};
 }
 
 void StateTimelineWidget::setWindowMs(qint64 ms)
@@ -48,7 +66,7 @@ void StateTimelineWidget::setWindowMs(qint64 ms)
 
 QSize StateTimelineWidget::sizeHint() const
 {
-    return {600, m_model.timeline().shardCount() * rowHeight() + kAxisHeight + 4};
+    return {600, int(rows().size()) * rowHeight() + kAxisHeight + 4};
 }
 
 void StateTimelineWidget::paintEvent(QPaintEvent *event)
@@ -56,9 +74,16 @@ void StateTimelineWidget::paintEvent(QPaintEvent *event)
     QPainter p(this);
     p.fillRect(event->rect(), palette().color(QPalette::Base));
     const StateTimeline &t = m_model.timeline();
-    const int n = t.shardCount();
-    if (n == 0)
+    const std::vector<int> order = rows();
+    const int n = int(order.size());
+    if (n == 0) {
+        if (t.shardCount() > 0) {
+            p.setPen(palette().color(QPalette::Text));
+            p.drawText(rect().adjusted(kGutter, 0, 0, -kAxisHeight), Qt::AlignCenter,
+                       QStringLiteral("No shard changed state in the history kept"));
+        }
         return;
+    }
     const qint64 now = t.lastMs();
     const qint64 span = m_windowMs > 0 ? m_windowMs : std::clamp<qint64>(now - t.firstMs(), 60000, 300000);
     const qint64 t0 = now - span;
@@ -72,7 +97,8 @@ void StateTimelineWidget::paintEvent(QPaintEvent *event)
     f.setPixelSize(std::min(11, rh));
     p.setFont(f);
     for (int row = first; row <= last; ++row) {
-        const auto &runs = t.runs(row);
+        const int shard = order[std::size_t(row)];
+        const auto &runs = t.runs(shard);
         const int y = row * rh;
         for (std::size_t i = 0; i < runs.size(); ++i) {
             const qint64 begin = std::max(runs[i].startMs, t0);
@@ -85,11 +111,11 @@ void StateTimelineWidget::paintEvent(QPaintEvent *event)
         }
         if (rh >= 10) {
             p.setPen(palette().color(QPalette::Text));
-            p.drawText(QRect(0, y, kGutter - 4, rh), Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("shard %1").arg(row));
+            p.drawText(QRect(0, y, kGutter - 4, rh), Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("shard %1").arg(shard));
         }
     }
     if (rh < 10)
-        drawRowGroups(p, first, last, rh);
+        drawRowGroups(p, order, first, last, rh);
     // Time axis in seconds before now: under the rows, or pinned to the bottom of what is
     // visible when 1024 rows run past it.
     const int visibleBottom = visibleRegion().boundingRect().bottom();
@@ -111,7 +137,7 @@ void StateTimelineWidget::paintEvent(QPaintEvent *event)
     }
 }
 
-void StateTimelineWidget::drawRowGroups(QPainter &p, int first, int last, int rh)
+void StateTimelineWidget::drawRowGroups(QPainter &p, const std::vector<int> &order, int first, int last, int rh)
 {
     // Rows too thin for a label each: label every `step`-th row (a power of two, at least
     // 12 px apart) with a tick across the gutter, so 1024 rows stay findable.
@@ -125,7 +151,7 @@ void StateTimelineWidget::drawRowGroups(QPainter &p, int first, int last, int rh
     for (int row = (first + step - 1) / step * step; row <= last; row += step) {
         const int y = row * rh;
         p.drawLine(kGutter - 4, y, kGutter - 1, y);
-        p.drawText(QRect(0, y - 1, kGutter - 6, 12), Qt::AlignRight | Qt::AlignTop, QStringLiteral("%1").arg(row));
+        p.drawText(QRect(0, y - 1, kGutter - 6, 12), Qt::AlignRight | Qt::AlignTop, QStringLiteral("%1").arg(order[std::size_t(row)]));
     }
 }
 

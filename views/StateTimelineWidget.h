@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+#include <vector>
+
 class QPainter;
 
 namespace shardscope {
@@ -26,17 +28,26 @@ public:
     // How much history fits across the widget; 0 shows everything kept (up to 5 min).
     void setWindowMs(qint64 ms);
     qint64 windowMs() const { return m_windowMs; }
+    // Only rows whose state changed in the history kept; stalled, failed and canceled rows
+    // first. Both change which shards the rows are, so labels name each row's shard.
+    void setChangedOnly(bool on);
+    void setTroubleFirst(bool on);
+    bool changedOnly() const { return m_changedOnly; }
+    // The shards drawn, top to bottom.
+    std::vector<int> rows() const;
 
 protected:
     void paintEvent(QPaintEvent *event) override;
     void moveEvent(QMoveEvent *event) override;
 
 private:
-    void drawRowGroups(QPainter &p, int first, int last, int rowHeight);
+    void drawRowGroups(QPainter &p, const std::vector<int> &rows, int first, int last, int rowHeight);
 
     ConsoleModel &m_model;
     int m_frames = 0;
     qint64 m_windowMs = 60000;
+    bool m_changedOnly = false;
+    bool m_troubleFirst = true;
 };
 
 } // namespace shardscope

@@ -1,4 +1,5 @@
 #include "views/TileDelegate.h"
+#include "views/ColourTable.h"
 
 #include "model/shards/ShardTableModel.h"
 
@@ -13,17 +14,10 @@ namespace {
 // starts over (a user scrolling through large tiles of 1024 shards).
 constexpr qint64 kCacheBytesLimit = 16 * 1024 * 1024;
 // An armed fault drill's chip: hazard yellow, the header's colour for the same thing.
-const QColor kFaultChipColour(0xff, 0xd6, 0x00);
+const QColor kFaultChipColour = colourFor(Meaning::Fault, false);
 // Narrower than a small tile: a heat-map cell.
 constexpr int kSmallestTileWidth = 44;
 constexpr qsizetype kMostHeatLooks = 64; // states x marks in use at once are far fewer
-
-// "0.42", "3.1", "1500": three significant digits without an exponent.
-QString formatMs(quint32 us)
-{
-    const double ms = us / 1000.0;
-    return ms >= 100 ? QString::number(qRound(ms)) : QString::number(ms, 'f', ms >= 10 ? 1 : 2);
-}
 
 // Where things go on a tile of a given size.
 struct TileGeometry {
@@ -91,11 +85,15 @@ TileDelegate::Content TileDelegate::contentOf(const QStyleOptionViewItem &option
         c.stateText = index.data(R::StateSymbolRole).toString();
         return c;
     }
-    const bool large = TileGeometry(option.rect).large;
-    c.stateText = index.data(large ? R::StateNameRole : R::StateSymbolRole).toString();
-    if (large) {
+    const TileGeometry g(option.rect);
+    // Large and medium tiles spell the state out; a medium tile too narrow for the word
+    // falls back to the symbol at paint time.
+    c.stateText = index.data((g.large || g.medium) ? R::StateNameRole : R::StateSymbolRole).toString();
+    if (g.medium)
+        c.stateShort = index.data(R::StateSymbolRole).toString();
+    if (g.large) {
         c.inFlight = index.data(R::InFlightRole).toUInt();
-        c.p99Us = index.data(R::LatencyP99Role).toUInt();
+        c.latency = index.data(R::LatencyTextRole).toString();
     }
     return c;
 }
@@ -108,7 +106,7 @@ const QList<int> &TileDelegate::drawnRoles(QSize size)
     static const QList<int> heat = {R::IdRole, R::StateRole, R::StateSymbolRole, R::ColourRole, R::TextColourRole,
                                     R::VersionSkewRole, R::QueueSkewRole, R::OldestShownRole, R::FaultChipRole};
     static const QList<int> tile = heat + QList<int>{R::StateNameRole, R::VersionRole, R::QueueDepthRole, R::QueueFractionRole};
-    static const QList<int> large = tile + QList<int>{R::InFlightRole, R::LatencyP99Role};
+    static const QList<int> large = tile + QList<int>{R::InFlightRole, R::LatencyTextRole};
     if (size.width() < kSmallestTileWidth)
         return heat;
     return TileGeometry(QRect(QPoint(0, 0), size)).large ? large : tile;
@@ -222,10 +220,13 @@ QRect paintFirstLine(QPainter *p, const TileGeometry &g, const TileDelegate::Con
     p->setPen(QColor::fromRgba(c.text));
     const QRect line1(g.inner.left(), g.inner.top(), g.inner.width(), QFontMetrics(font).height());
     p->drawText(line1, Qt::AlignLeft | Qt::AlignVCenter, g.large ? QStringLiteral("#%1").arg(c.id) : QString::number(c.id));
+    const int idWidth = QFontMetrics(font).horizontalAdvance(g.large ? QStringLiteral("#%1").arg(c.id) : QString::number(c.id));
     font.setBold(false);
     p->setFont(font);
-    if (g.large || g.medium)
-        p->drawText(line1, Qt::AlignRight | Qt::AlignVCenter, c.stateText);
+    if (g.large || g.medium) {
+        const bool fits = QFontMetrics(font).horizontalAdvance(c.stateText) + idWidth + 4 <= line1.width();
+        p->drawText(line1, Qt::AlignRight | Qt::AlignVCenter, fits || c.stateShort.isEmpty() ? c.stateText : c.stateShort);
+    }
     return line1;
 }
 
@@ -237,11 +238,18 @@ void paintQueue(QPainter *p, const TileGeometry &g, const TileDelegate::Content 
     const QString queueText = g.large ? QStringLiteral("queue %1").arg(c.queue) : QString::number(c.queue);
     const int numW = (g.large || g.medium) ? QFontMetrics(font).horizontalAdvance(queueText) + 4 : 0;
     const QRect track = g.bar.adjusted(0, 0, -numW, 0);
+    // An empty track is an outline only, so it never reads as a full bar; the fill is
+    // solid in the tile's text colour.
+    QColor text = QColor::fromRgba(c.text);
+    QColor outline = text;
+    outline.setAlpha(150);
+    p->setPen(QPen(outline, 1));
+    p->setBrush(Qt::NoBrush);
+    p->drawRect(QRectF(track).adjusted(0.5, 0.5, -0.5, -0.5));
     p->setPen(Qt::NoPen);
-    p->setBrush(QColor(0, 0, 0, 70));
-    p->drawRect(track);
-    p->setBrush(QColor(255, 255, 255, 220));
-    p->drawRect(QRect(track.left(), track.top(), int(track.width() * c.fraction + 0.5), track.height()));
+    p->setBrush(text);
+    const int filled = c.queue > 0 ? std::max(2, int(track.width() * c.fraction + 0.5)) : 0;
+    p->drawRect(QRect(track.left(), track.top(), filled, track.height()));
     if (numW > 0) {
         p->setPen(QColor::fromRgba(c.text));
         p->drawText(QRect(g.bar.right() - numW + 1, g.bar.top() - 4, numW, g.bar.height() + 8),
@@ -265,9 +273,13 @@ void TileDelegate::paintHeatCell(QPainter *p, const QRect &rect, const Content &
         font.setPixelSize(px);
         while (px > 6 && QFontMetrics(font).horizontalAdvance(c.stateText) > rect.width() - 2)
             font.setPixelSize(--px);
+        // Still too wide at the smallest size: as many letters as fit, not a clipped middle.
+        QString text = c.stateText;
+        while (text.size() > 1 && QFontMetrics(font).horizontalAdvance(text) > rect.width() - 2)
+            text.chop(1);
         p->setFont(font);
         p->setPen(QColor::fromRgba(c.text));
-        p->drawText(rect, Qt::AlignCenter, c.stateText);
+        p->drawText(rect, Qt::AlignCenter, text);
     }
     if (c.versionSkew || c.queueSkew) {
         p->setPen(QPen(QColor(0xc0, 0x10, 0x30), 2)); // a skewed cell's corner mark
@@ -348,7 +360,7 @@ void TileDelegate::paintTile(QPainter *p, const QRect &rect, const Content &c)
         p->setPen(QColor::fromRgba(c.text));
         const QRect line3(g.inner.left(), line2.bottom() + 3, g.inner.width(), QFontMetrics(small).height());
         p->drawText(line3, Qt::AlignLeft | Qt::AlignVCenter,
-                    QStringLiteral("in flight %1 \u00B7 p99 %2 ms").arg(c.inFlight).arg(formatMs(c.p99Us)));
+                    QStringLiteral("in flight %1 \u00B7 %2").arg(c.inFlight).arg(c.latency));
     }
     paintQueue(p, g, c, font);
     p->restore();

@@ -44,7 +44,9 @@ public:
         bool versionSkew = false, queueSkew = false, selected = false;
         bool serving = false; // heat-map cells mark every other state with its symbol
         QString stateText;
-        quint32 inFlight = 0, p99Us = 0; // drawn on large tiles only (0 otherwise)
+        QString stateShort; // the symbol, for a medium tile whose name does not fit
+        quint32 inFlight = 0; // drawn on large tiles only (0 otherwise)
+        QString latency; // "p99 3.20 ms", "p99 -": large tiles only
         QString oldest; // age of an old request in flight ("4 s"), empty below the threshold
         QString faultChip; // a fault drill armed on the shard ("crash"), empty when none
 

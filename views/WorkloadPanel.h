@@ -6,6 +6,7 @@
 
 #include <array>
 
+class QComboBox;
 class QLabel;
 class QPushButton;
 class QSpinBox;
@@ -25,6 +26,15 @@ public:
     explicit WorkloadPanel(ConsoleModel &model, QWidget *parent = nullptr);
 
     QPushButton *toggleButton() const { return m_toggle; }
+    QComboBox *scenarioBox() const { return m_scenario; }
+    QString scenarioText() const;
+    // "Workload: hot and slow shards, running": for the tab that holds the panel.
+    QString shortTitle() const;
+
+Q_SIGNALS:
+    void shortTitleChanged();
+
+public:
     QString countersText() const;
     QString warningText() const;
     bool warningVisible() const;
@@ -37,6 +47,10 @@ private:
     ConsoleModel &m_model;
     QLabel *m_warning;
     QPushButton *m_toggle;
+    QComboBox *m_scenario;
+    QLabel *m_scenarioText; // what the chosen scenario does, in a sentence or two
+    QPushButton *m_mixToggle; // the mix and durations are folded away until asked for
+    QWidget *m_mix;
     QSpinBox *m_rate;
     QSpinBox *m_clients;
     std::array<QSpinBox *, WorkloadConfig::ProcedureCount> m_weights{};

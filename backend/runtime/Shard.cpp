@@ -104,6 +104,7 @@ ShardSnapshot Shard::snapshot() const
     s.failed = m_failed.load(std::memory_order_relaxed);
     s.latencyP50Us = m_latency.p50();
     s.latencyP99Us = m_latency.p99();
+    m_procedureLatency.fill(s);
     return s;
 }
 
@@ -241,6 +242,7 @@ void Shard::handleQuery(const QueryRequest &request, Generation routed, ReplyFn 
     QueryReply answer;
     answer.shard = m_id;
     answer.version = m_actor->version();
+    answer.procedureSlot = std::int8_t(latencyProcedureSlot(request.procedure)); // per-procedure latency
     switch (outcome.kind) {
     case ProcedureOutcome::Kind::Done:
         answer.result = outcome.value;
@@ -269,6 +271,7 @@ void Shard::finish(ReplyFn &reply, QueryReply answer, Clock::time_point admitted
         const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now - admitted).count();
         // Only the shard thread produces successful answers, so only it touches the window.
         m_latency.record(static_cast<std::uint32_t>(std::min<long long>(us, UINT32_MAX)), now);
+        m_procedureLatency.record(answer.procedureSlot, static_cast<std::uint32_t>(std::min<long long>(us, UINT32_MAX)), now);
     } else {
         m_failed.fetch_add(1, std::memory_order_relaxed);
     }

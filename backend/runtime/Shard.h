@@ -1,6 +1,7 @@
 #pragma once
 
 #include "backend/actors/QueryActor.h"
+#include "backend/record/ProcedureLatencies.h"
 #include "backend/runtime/LatencyWindow.h"
 #include "backend/runtime/Mailbox.h"
 #include "backend/runtime/ShardPool.h"
@@ -165,6 +166,7 @@ private:
     std::vector<Clock::time_point> m_recentCrashes;
     std::uint64_t m_respawnEpoch = 0; // bumped when a restart takes over the actor
     LatencyWindow m_latency;
+    ProcedureLatencies m_procedureLatency; // by the procedure that ran (QueryReply::procedureSlot)
     std::optional<Clock::time_point> m_armedDue; // pool mode: what the pool was last asked
 
     std::atomic<bool> m_stopped{false};

@@ -52,6 +52,7 @@ struct QueryReply {
     QString error;            // human-readable, set when status != Ok
     int retryAfterSeconds = 0; // > 0: the client may retry after this many seconds
     std::uint64_t requestId = 0;
+    std::int8_t procedureSlot = -1; // kLatencyProcedures slot of what ran, for the shard's latency
 
     bool ok() const { return status == QueryStatus::Ok; }
     static QueryReply failure(QueryStatus status, QString message, ShardId shard = -1)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "backend/types/ProcedureLatency.h"
 #include "backend/types/ShardTypes.h"
 
 #include <array>
@@ -29,6 +30,10 @@ struct ShardSnapshot {
     std::uint32_t latencyP99Us = 0;
     std::uint8_t armedFaults = 0;  // ArmedFault bits, 0 when none (or faults are disabled)
     std::uint32_t slowFaultMs = 0; // with ArmedFault::Slow: the busy work added per query
+    // The shard's own work: every procedure but `sleep` (a deliberate wait), and each
+    // procedure apart, over its recent successful requests.
+    LatencyFigures workLatency{};
+    std::array<LatencyFigures, kLatencyProcedureCount> procedureLatency{};
 
     bool hasFault(ArmedFault f) const { return armedFaults & std::uint8_t(f); }
     friend bool operator==(const ShardSnapshot &, const ShardSnapshot &) = default;

@@ -11,6 +11,25 @@ QString qs(std::string_view s)
     return QString::fromLatin1(s.data(), qsizetype(s.size()));
 }
 
+namespace {
+QJsonObject latencyJson(const LatencyFigures &f)
+{
+    return {{QStringLiteral("p50_us"), double(f.p50Us)}, {QStringLiteral("p99_us"), double(f.p99Us)},
+            {QStringLiteral("samples"), double(f.samples)}};
+}
+
+// The shard's work latency and, for the procedures it has answered, each apart.
+void insertLatencies(QJsonObject &o, const ShardSnapshot &s)
+{
+    o.insert(QStringLiteral("work_latency"), latencyJson(s.workLatency));
+    QJsonObject byProcedure;
+    for (std::size_t i = 0; i < s.procedureLatency.size(); ++i)
+        if (s.procedureLatency[i].samples > 0)
+            byProcedure.insert(qs(kLatencyProcedures[i]), latencyJson(s.procedureLatency[i]));
+    o.insert(QStringLiteral("latency_by_procedure"), byProcedure);
+}
+} // namespace
+
 QJsonObject toJson(const ShardSnapshot &s)
 {
     QJsonObject o{
@@ -26,6 +45,7 @@ QJsonObject toJson(const ShardSnapshot &s)
         {QStringLiteral("latency_p50_us"), double(s.latencyP50Us)},
         {QStringLiteral("latency_p99_us"), double(s.latencyP99Us)},
     };
+    insertLatencies(o, s);
     if (s.armedFaults) { // only on armed shards: 1024 quiet shards cost nothing
         QJsonArray faults;
         for (std::size_t i = 0; i < kArmedFaultNames.size(); ++i)
@@ -176,6 +196,14 @@ ServiceSnapshot snapshotFromJson(const QJsonObject &json)
         shard.failed = number<std::uint64_t>(o, "failed");
         shard.latencyP50Us = number<std::uint32_t>(o, "latency_p50_us");
         shard.latencyP99Us = number<std::uint32_t>(o, "latency_p99_us");
+        const auto figures = [](const QJsonObject &f) {
+            return LatencyFigures{number<std::uint32_t>(f, "p50_us"), number<std::uint32_t>(f, "p99_us"),
+                                  number<std::uint32_t>(f, "samples")};
+        };
+        shard.workLatency = figures(o.value(QStringLiteral("work_latency")).toObject());
+        const QJsonObject byProcedure = o.value(QStringLiteral("latency_by_procedure")).toObject();
+        for (std::size_t i = 0; i < shard.procedureLatency.size(); ++i)
+            shard.procedureLatency[i] = figures(byProcedure.value(qs(kLatencyProcedures[i])).toObject());
         for (const QJsonValue &f : o.value(QStringLiteral("armed_faults")).toArray()) {
             const QByteArray name = f.toString().toUtf8();
             for (std::size_t i = 0; i < kArmedFaultNames.size(); ++i)

@@ -15,6 +15,9 @@
 #include "model/workload/WorkloadDriver.h"
 
 #include <QDateTime>
+
+#include <algorithm>
+#include <iterator>
 #include <QSettings>
 
 #include <spdlog/spdlog.h>
@@ -180,6 +183,31 @@ void ConsoleModel::onCommandFinished(const QString &command, const CommandResult
     Q_EMIT commandFinished(command, result.ok, message);
 }
 
+namespace {
+// The service logs each command's end as well as recording it as an event
+// ("restart_finished #3 completed in ..."): the event says it once, in words.
+bool repeatsAnEvent(const EventEntry &line)
+{
+    static const QLatin1String kEnds[] = {QLatin1String("restart_finished #"), QLatin1String("service_stopped #"),
+                                          QLatin1String("service_started #")};
+    return std::any_of(std::begin(kEnds), std::end(kEnds), [&](QLatin1String end) { return line.text.startsWith(end); });
+}
+} // namespace
+
+std::vector<EventEntry> ConsoleModel::frameLogRows(const std::vector<ServiceEvent> &events, std::vector<EventEntry> lines)
+{
+    std::vector<EventEntry> rows;
+    rows.reserve(events.size() + lines.size());
+    for (const ServiceEvent &e : events)
+        rows.push_back(EventListModel::toEntry(e));
+    for (EventEntry &line : lines)
+        if (!repeatsAnEvent(line))
+            rows.push_back(std::move(line));
+    // Events arrive by poll and log lines by sink: one frame's rows go in time order.
+    std::stable_sort(rows.begin(), rows.end(), [](const EventEntry &a, const EventEntry &b) { return a.timeMs < b.timeMs; });
+    return rows;
+}
+
 void ConsoleModel::applyFrame(const ServiceSnapshot &snapshot, const std::vector<ServiceEvent> &events)
 {
     m_nowMs = snapshot.takenAtMs;
@@ -195,13 +223,21 @@ void ConsoleModel::applyFrame(const ServiceSnapshot &snapshot, const std::vector
     }
     const SkewReport skew = analyseSkew(snapshot.shards);
     m_shards->apply(snapshot, skew);
+    if (WorkloadConfig c = m_workload->config(); c.shardCount != int(snapshot.shards.size())) {
+        c.shardCount = int(snapshot.shards.size()); // where the scenario's pinned shards wrap
+        m_workload->setConfig(c);
+    }
 
     quint64 inFlight = 0;
     for (const ShardSnapshot &s : snapshot.shards)
         inFlight += s.inFlight;
     m_inFlightTotal = inFlight;
 
-    ServiceSummary summary = summarise(snapshot, skew);
+    std::vector<int> stalled;
+    for (int r = 0; r < m_shards->rowCount(); ++r)
+        if (const ShardRow *row = m_shards->row(r); row->stalled)
+            stalled.push_back(row->id);
+    ServiceSummary summary = summarise(snapshot, skew, stalled);
     if (!(summary == m_summary)) {
         m_summary = std::move(summary);
         Q_EMIT summaryChanged();
@@ -211,11 +247,14 @@ void ConsoleModel::applyFrame(const ServiceSnapshot &snapshot, const std::vector
     m_restart->applySnapshot(snapshot);
     m_restart->applyEvents(events);
 
-    m_events->appendServiceEvents(events);
-    if (m_logSink)
-        m_events->appendEntries(m_logSink->drain());
+    m_events->appendEntries(frameLogRows(events, m_logSink ? m_logSink->drain() : std::vector<EventEntry>{}));
 
-    if (m_timeline->apply(snapshot))
+    // The timeline keeps the states as the tiles draw them, stalled included.
+    std::vector<int> shown;
+    shown.reserve(std::size_t(m_shards->rowCount()));
+    for (int r = 0; r < m_shards->rowCount(); ++r)
+        shown.push_back(ShardTableModel::shownState(*m_shards->row(r)));
+    if (m_timeline->applyStates(snapshot.takenAtMs, shown))
         Q_EMIT timelineChanged();
     if (m_history->maybeSample(snapshot))
         Q_EMIT historySampled();

@@ -81,6 +81,9 @@ public:
 
     // One frame of input; called by the pump (and directly by tests).
     void applyFrame(const ServiceSnapshot &snapshot, const std::vector<ServiceEvent> &events);
+    // One frame's rows for the event log: the service's events and the log lines, in time
+    // order, without the log's repeat of a command's end.
+    static std::vector<EventEntry> frameLogRows(const std::vector<ServiceEvent> &events, std::vector<EventEntry> lines);
 
 Q_SIGNALS:
     void frame();            // after every applied frame

@@ -2,10 +2,13 @@
 
 #include "model/shards/ArmedFaults.h"
 #include "model/shards/SkewAnalysis.h"
+#include "model/shards/StateStyle.h"
 
 #include "backend/types/ShardList.h"
 
 #include <QStringList>
+
+#include <algorithm>
 
 namespace shardscope {
 
@@ -54,10 +57,22 @@ QString downAlert(const std::vector<int> &canceled, const std::vector<int> &fail
         parts << QStringLiteral("%1 of %2 %3 canceled").arg(canceled.size()).arg(shardCount)
                      .arg(shardCount == 1 ? QStringLiteral("shard") : QStringLiteral("shards")) + named(canceled);
     if (!failed.empty())
-        parts << QStringLiteral("%1 failed").arg(failed.size()) + named(failed);
+        parts << QStringLiteral("%1 of %2 failed").arg(failed.size()).arg(shardCount) + named(failed);
     if (parts.isEmpty())
         return {};
-    return parts.join(QStringLiteral(", ")) + QStringLiteral(": requests routed to them get 503");
+    const bool one = canceled.size() + failed.size() == 1;
+    return parts.join(QStringLiteral(", ")) + (one ? QStringLiteral(": requests routed to it get 503")
+                                                   : QStringLiteral(": requests routed to them get 503"));
+}
+
+QString stalledAlert(const std::vector<int> &stalled, quint32 oldestMs)
+{
+    if (stalled.empty())
+        return {};
+    const QString who = stalled.size() == 1 ? QStringLiteral("Shard %1 stalled").arg(stalled.front())
+                                            : QStringLiteral("%1 shards stalled").arg(stalled.size()) + named(stalled);
+    return who + QStringLiteral(": a request has been in flight for %1 s; requests routed there wait, and a drain would wait for it")
+                     .arg(oldestMs / 1000);
 }
 
 QString armedFaultsLine(const ServiceSnapshot &snapshot)
@@ -77,7 +92,7 @@ QString armedFaultsLine(const ServiceSnapshot &snapshot)
     return parts.join(QStringLiteral("; "));
 }
 
-ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew)
+ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew, const std::vector<int> &stalled)
 {
     ServiceSummary s;
     const std::string_view phase = toString(snapshot.phase);
@@ -90,8 +105,12 @@ ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew
     s.faults = armedFaultsLine(snapshot);
     std::vector<int> canceled;
     std::vector<int> failed;
+    quint32 stalledOldestMs = 0;
     for (const ShardSnapshot &shard : snapshot.shards) {
-        const auto i = std::size_t(shard.state);
+        const bool isStalled = std::find(stalled.begin(), stalled.end(), shard.id) != stalled.end();
+        if (isStalled)
+            stalledOldestMs = std::max(stalledOldestMs, shard.oldestInFlightMs);
+        const auto i = isStalled ? std::size_t(kStalledStateIndex) : std::size_t(shard.state);
         if (i < s.stateCounts.size())
             ++s.stateCounts[i];
         if (shard.state == ShardState::Canceled)
@@ -103,12 +122,24 @@ ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew
     s.banner = versionBanner(versions);
     s.versionLine = versionLine(versions, s.shardCount);
     // Canceled shards after a stop are expected; only while the service is meant to serve.
-    if (snapshot.phase != ServicePhase::Stopped)
-        s.alert = downAlert(canceled, failed, s.shardCount);
-    // One word for the whole service that no tile or banner contradicts.
+    if (snapshot.phase != ServicePhase::Stopped) {
+        QStringList alerts;
+        if (const QString down = downAlert(canceled, failed, s.shardCount); !down.isEmpty())
+            alerts << down;
+        if (const QString stall = stalledAlert(stalled, stalledOldestMs); !stall.isEmpty())
+            alerts << stall;
+        s.alert = alerts.join(QStringLiteral("\n"));
+    }
+    // One word for the whole service that no tile or banner contradicts: how much of it
+    // answers, not only whether something is wrong.
+    const std::size_t down = canceled.size() + failed.size();
     if (snapshot.phase != ServicePhase::Serving)
         s.condition = s.phase;
-    else if (!s.alert.isEmpty())
+    else if (s.shardCount > 0 && down == std::size_t(s.shardCount))
+        s.condition = QStringLiteral("down");
+    else if (down * 2 >= std::size_t(s.shardCount) && down > 0)
+        s.condition = QStringLiteral("mostly down");
+    else if (down > 0 || !stalled.empty())
         s.condition = QStringLiteral("degraded");
     else
         s.condition = s.ready ? s.phase : QStringLiteral("serving, not ready");

@@ -21,18 +21,19 @@ struct ServiceSummary {
     quint64 majorityVersion = 0;
     bool ready = false;
     int shardCount = 0;
-    std::array<int, 8> stateCounts{}; // by StateStyle index
+    std::array<int, 9> stateCounts{}; // by StateStyle index; a stalled shard counts as stalled only
     quint32 heldRequests = 0;
     QString banner;          // empty unless more than one version serves
     QString versionLine;     // the banner, or what serves when one version (or none) does
-    QString alert;           // empty unless shards are canceled or failed (requests to them fail)
+    QString alert;           // empty unless shards are canceled, failed or stalled (requests to them fail or wait)
     QString faults;          // the fault drills armed: "crash next on shard 2; slow on shards 1, 3";
                              // empty when none
 
     friend bool operator==(const ServiceSummary &, const ServiceSummary &) = default;
 };
 
-ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew);
+// `stalled`: ids of the shards the console draws stalled (ShardTableModel::isStalled).
+ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew, const std::vector<int> &stalled = {});
 
 // The armed fault drills by kind: "crash next on shard 2; stuck next on shards 0, 5;
 // bad graph at the next restart" (shards as shardList() names them); empty when none.
@@ -41,6 +42,8 @@ QString armedFaultsLine(const ServiceSnapshot &snapshot);
 // "7 of 8 shards canceled (shards 1-7): requests routed to them get 503"; empty when
 // none is down. Ids ascending.
 QString downAlert(const std::vector<int> &canceled, const std::vector<int> &failed, int shardCount);
+// "shard 3 stalled: its oldest request has waited 12 s"; empty when none.
+QString stalledAlert(const std::vector<int> &stalled, quint32 oldestMs);
 
 // "2 versions live: v7 on 1 shard, v6 on 7" (newest first); empty for one version. "Live",
 // not "serving": a draining shard's actor still counts, and its tile says draining.

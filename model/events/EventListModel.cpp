@@ -108,6 +108,26 @@ void EventListModel::appendServiceEvents(const std::vector<ServiceEvent> &events
     appendEntries(std::move(entries));
 }
 
+namespace {
+// What happened, in words an operator reads: "Phase draining ended", "Shard now serving v4".
+QString eventWords(const ServiceEvent &ev)
+{
+    const QString phase = qs(toString(ev.phase)).replace(u'_', u' ');
+    switch (ev.kind) {
+    case EventKind::RestartRequested: return QStringLiteral("Restart requested");
+    case EventKind::PhaseStarted: return QStringLiteral("Phase %1 started").arg(phase);
+    case EventKind::PhaseEnded: return QStringLiteral("Phase %1 ended").arg(phase);
+    case EventKind::RestartFinished: return QStringLiteral("Restart finished");
+    case EventKind::ShardStateChanged:
+        return QStringLiteral("Shard now %1 v%2").arg(qs(toString(ev.state))).arg(ev.version);
+    case EventKind::ServiceStarted: return QStringLiteral("Service started");
+    case EventKind::ServiceStopped: return QStringLiteral("Service stopped");
+    case EventKind::Warning: return QStringLiteral("Warning");
+    }
+    return qs(toString(ev.kind));
+}
+} // namespace
+
 EventEntry EventListModel::toEntry(const ServiceEvent &ev)
 {
     EventEntry e;
@@ -117,13 +137,9 @@ EventEntry EventListModel::toEntry(const ServiceEvent &ev)
                                              : LogLevel::Info;
     e.source = QStringLiteral("service");
     e.shard = ev.shard;
-    QString text = qs(toString(ev.kind));
-    if (ev.kind == EventKind::PhaseStarted || ev.kind == EventKind::PhaseEnded)
-        text += u' ' + qs(toString(ev.phase));
-    if (ev.kind == EventKind::ShardStateChanged)
-        text += QStringLiteral(" -> ") + qs(toString(ev.state)) + QStringLiteral(" v") + QString::number(ev.version);
+    QString text = eventWords(ev);
     if (!ev.outcome.isEmpty())
-        text += QStringLiteral(" (") + ev.outcome + u')';
+        text += QStringLiteral(" (") + QString(ev.outcome).replace(u'_', u' ') + u')';
     if (ev.durationUs >= 0 && ev.durationUs < 10000) // sub-10 ms phases are common: show their fraction
         text += QStringLiteral(" in ") + QString::number(double(ev.durationUs) / 1000.0, 'f', 2) + QStringLiteral(" ms");
     else if (ev.durationMs >= 0)

@@ -27,6 +27,16 @@ ServiceHistory::ServiceHistory(std::size_t capacity, qint64 periodMs)
 
 bool ServiceHistory::maybeSample(const ServiceSnapshot &snapshot)
 {
+    if (m_peakQueue.size() != snapshot.shards.size()) {
+        m_peakQueue.assign(snapshot.shards.size(), 0);
+        m_peakTotalQueue = 0;
+    }
+    quint64 total = 0;
+    for (std::size_t i = 0; i < snapshot.shards.size(); ++i) {
+        m_peakQueue[i] = std::max(m_peakQueue[i], snapshot.shards[i].queueDepth);
+        total += snapshot.shards[i].queueDepth;
+    }
+    m_peakTotalQueue = std::max(m_peakTotalQueue, total);
     if (!m_times.empty() && snapshot.takenAtMs - m_lastSampleMs < m_periodMs)
         return false;
     sample(snapshot);
@@ -54,10 +64,18 @@ void ServiceHistory::sample(const ServiceSnapshot &snapshot)
     for (std::size_t i = 0; i < n; ++i) {
         const ShardSnapshot &s = snapshot.shards[i];
         ShardSample sample;
-        sample.queueDepth = s.queueDepth;
+        // The deepest frame since the last sample (maybeSample), or this one's.
+        sample.queueDepth = i < m_peakQueue.size() ? std::max(m_peakQueue[i], s.queueDepth) : s.queueDepth;
         if (!first) {
             sample.processedDelta = quint32(std::min<quint64>(delta(s.processed, m_lastProcessed[i]), UINT32_MAX));
             sample.failedDelta = quint32(std::min<quint64>(delta(s.failed, m_lastFailed[i]), UINT32_MAX));
+        }
+        sample.hasLatency = s.workLatency.samples > 0 && s.state != ShardState::Canceled && s.state != ShardState::Failed
+            && s.state != ShardState::Stopped;
+        sample.workP99Us = sample.hasLatency ? s.workLatency.p99Us : 0;
+        if (sample.hasLatency) {
+            total.hasLatency = true;
+            total.worstWorkP99Us = std::max(total.worstWorkP99Us, sample.workP99Us);
         }
         m_lastProcessed[i] = s.processed;
         m_lastFailed[i] = s.failed;
@@ -66,6 +84,9 @@ void ServiceHistory::sample(const ServiceSnapshot &snapshot)
         total.failedDelta += sample.failedDelta;
         m_shards[i].push(sample);
     }
+    total.queueDepth = std::max(total.queueDepth, m_peakTotalQueue);
+    std::fill(m_peakQueue.begin(), m_peakQueue.end(), 0);
+    m_peakTotalQueue = 0;
     m_times.push(snapshot.takenAtMs);
     m_totals.push(total);
     m_lastSampleMs = snapshot.takenAtMs;
@@ -86,6 +107,8 @@ ChartLines ServiceHistory::totals() const
         const double t = double(m_times.at(i));
         const TotalSample &s = m_totals.at(i);
         lines.queueDepth.emplace_back(t, double(s.queueDepth));
+        if (s.hasLatency)
+            lines.workP99Ms.emplace_back(t, s.worstWorkP99Us / 1000.0);
         if (s.intervalMs > 0) {
             lines.throughput.emplace_back(t, perSecond(s.processedDelta, s.intervalMs));
             lines.errors.emplace_back(t, perSecond(s.failedDelta, s.intervalMs));
@@ -106,6 +129,8 @@ ChartLines ServiceHistory::forShard(int row) const
         const ShardSample &s = ring.at(i);
         const qint64 interval = m_totals.at(i).intervalMs;
         lines.queueDepth.emplace_back(t, double(s.queueDepth));
+        if (s.hasLatency)
+            lines.workP99Ms.emplace_back(t, s.workP99Us / 1000.0);
         if (interval > 0) {
             lines.throughput.emplace_back(t, perSecond(s.processedDelta, interval));
             lines.errors.emplace_back(t, perSecond(s.failedDelta, interval));

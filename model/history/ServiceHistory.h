@@ -18,6 +18,9 @@ struct ChartLines {
     std::vector<QPointF> queueDepth;
     std::vector<QPointF> throughput; // answered requests per second
     std::vector<QPointF> errors;     // failed requests per second
+    // p99 over the shard's work (no sleep), ms; for all shards the slowest shard's. No
+    // point where there were no samples.
+    std::vector<QPointF> workP99Ms;
     // Spans [from, to] with no data (an outage, a new service instance): the lines break
     // there rather than bridge it, and no rate is averaged over one.
     std::vector<std::pair<double, double>> gaps;
@@ -35,7 +38,9 @@ public:
 
     explicit ServiceHistory(std::size_t capacity = kDefaultCapacity, qint64 periodMs = kDefaultPeriodMs);
 
-    // Takes a sample when a period has passed since the last one; true if it did.
+    // Takes a sample when a period has passed since the last one; true if it did. Every
+    // call counts toward the queue's peak: a queue that fills and empties between two
+    // samples still shows as its deepest frame.
     bool maybeSample(const ServiceSnapshot &snapshot);
     void sample(const ServiceSnapshot &snapshot);
     // The service was out of reach: the next sample starts the lines anew.
@@ -52,11 +57,15 @@ private:
         quint32 queueDepth = 0;
         quint32 processedDelta = 0;
         quint32 failedDelta = 0;
+        quint32 workP99Us = 0;
+        bool hasLatency = false;
     };
     struct TotalSample {
         quint64 queueDepth = 0;
         quint64 processedDelta = 0;
         quint64 failedDelta = 0;
+        quint32 worstWorkP99Us = 0;
+        bool hasLatency = false;
         qint64 intervalMs = 0; // 0 after a gap: no rate across it
         bool gapBefore = false;
     };
@@ -71,6 +80,9 @@ private:
     std::vector<HistoryRing<ShardSample>> m_shards;
     std::vector<quint64> m_lastProcessed;
     std::vector<quint64> m_lastFailed;
+    // Deepest queue seen in frames since the last sample, per shard and in total.
+    std::vector<quint32> m_peakQueue;
+    quint64 m_peakTotalQueue = 0;
 };
 
 } // namespace shardscope

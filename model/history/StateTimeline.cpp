@@ -1,6 +1,9 @@
 #include "model/history/StateTimeline.h"
 
 #include "backend/types/ServiceSnapshot.h"
+#include "model/shards/StateStyle.h"
+
+#include <algorithm>
 
 namespace shardscope {
 
@@ -31,6 +34,40 @@ bool StateTimeline::applyStates(qint64 nowMs, const std::vector<int> &states)
         changed = true;
     }
     return changed;
+}
+
+} // namespace shardscope
+
+namespace shardscope {
+
+namespace {
+bool trouble(int state)
+{
+    return state == kStalledStateIndex || state == int(ShardState::Failed) || state == int(ShardState::Canceled);
+}
+} // namespace
+
+std::vector<int> StateTimeline::rowOrder(bool changedOnly, bool troubleFirst) const
+{
+    std::vector<int> rows;
+    for (std::size_t i = 0; i < m_runs.size(); ++i)
+        if (!changedOnly || m_runs[i].size() > 1)
+            rows.push_back(int(i));
+    if (troubleFirst)
+        std::stable_partition(rows.begin(), rows.end(), [this](int r) {
+            const auto &runs = m_runs[std::size_t(r)];
+            return !runs.empty() && trouble(runs.back().state);
+        });
+    return rows;
+}
+
+std::vector<int> StateTimeline::currentCounts(int stateCount) const
+{
+    std::vector<int> counts(std::size_t(std::max(0, stateCount)), 0);
+    for (const auto &runs : m_runs)
+        if (!runs.empty() && runs.back().state >= 0 && runs.back().state < stateCount)
+            ++counts[std::size_t(runs.back().state)];
+    return counts;
 }
 
 } // namespace shardscope

@@ -28,6 +28,12 @@ public:
     bool applyStates(qint64 nowMs, const std::vector<int> &states);
 
     int shardCount() const { return int(m_runs.size()); }
+    // The rows a timeline draws, in order: all of them, or only those whose state changed
+    // in the history kept; with `troubleFirst`, rows now stalled, failed or canceled lead
+    // (ids ascending within each part).
+    std::vector<int> rowOrder(bool changedOnly, bool troubleFirst) const;
+    // How many shards are in each state now, by StateStyle index.
+    std::vector<int> currentCounts(int stateCount) const;
     const std::deque<StateRun> &runs(int row) const { return m_runs[std::size_t(row)]; }
     qint64 firstMs() const { return m_firstMs; }
     qint64 lastMs() const { return m_lastMs; }

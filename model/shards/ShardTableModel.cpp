@@ -4,6 +4,8 @@
 #include "model/shards/SkewAnalysis.h"
 #include "model/shards/StateStyle.h"
 
+#include "backend/types/ProcedureLatency.h"
+
 #include <QColor>
 
 #include <algorithm>
@@ -16,6 +18,7 @@ constexpr quint32 kMinQueueScale = 16;
 // ShardRow::armedFaults carries the backend's ArmedFault bits unchanged.
 static_assert(kArmedFaultNames.size() == std::size_t(kArmedFaultKinds));
 static_assert(quint8(ArmedFault::Slow) == 1u << kSlowFaultBit);
+static_assert(kLatencyViewCount == kLatencyProcedureCount + 1); // the work view, then each procedure
 
 quint32 scaleFor(const std::vector<ShardRow> &rows)
 {
@@ -34,11 +37,11 @@ bool unhealthy(const ShardRow &r)
 }
 
 // The roles whose value differs between two versions of a row.
-QList<int> changedRoles(const ShardRow &a, const ShardRow &b, bool scaleChanged)
+QList<int> changedRoles(const ShardRow &a, const ShardRow &b, bool scaleChanged, int view)
 {
     using R = ShardTableModel;
     QList<int> roles;
-    if (a.state != b.state)
+    if (a.state != b.state || a.stalled != b.stalled)
         roles << R::StateRole << R::StateNameRole << R::StateSymbolRole << R::ColourRole << R::TextColourRole;
     if (a.version != b.version)
         roles << R::VersionRole;
@@ -62,6 +65,12 @@ QList<int> changedRoles(const ShardRow &a, const ShardRow &b, bool scaleChanged)
         roles << R::LatencyP50Role;
     if (a.latencyP99Us != b.latencyP99Us)
         roles << R::LatencyP99Role;
+    if (a.stalled != b.stalled)
+        roles << R::StalledRole;
+    if (a.latency[std::size_t(view)] != b.latency[std::size_t(view)])
+        roles << R::ViewP50Role << R::ViewP99Role << R::ViewSamplesRole;
+    if (R::latencyText(a, view) != R::latencyText(b, view))
+        roles << R::LatencyTextRole;
     if (a.armedFaults != b.armedFaults || a.slowFaultMs != b.slowFaultMs)
         roles << R::ArmedFaultsRole << R::FaultChipRole;
     if (a.versionSkew != b.versionSkew)
@@ -77,23 +86,24 @@ QList<int> changedRoles(const ShardRow &a, const ShardRow &b, bool scaleChanged)
     return roles;
 }
 
-QString tooltip(const ShardRow &r)
+QString tooltip(const ShardRow &r, int view)
 {
     const QString oldest = r.inFlight > 0 && r.oldestInFlightMs > 0
         ? QStringLiteral(" (oldest %1 s)").arg(r.oldestInFlightMs / 1000.0, 0, 'f', 1)
         : QString();
     return QStringLiteral("Shard %1\nState: %2\nVersion: v%3 (generation %4)\nQueue depth: %5\n"
-                          "In flight: %6\nProcessed: %7\nFailed: %8\nLatency p50: %9 ms, p99: %10 ms%11%12")
+                          "In flight: %6\nProcessed: %7\nFailed: %8\nLatency (%9): p50 %10, p99 %11%12%13")
         .arg(r.id)
-        .arg(stateName(r.state))
+        .arg(stateName(ShardTableModel::shownState(r)))
         .arg(r.version)
         .arg(r.generation)
         .arg(r.queueDepth)
         .arg(QString::number(r.inFlight) + oldest)
         .arg(r.processed)
         .arg(r.failed)
-        .arg(r.latencyP50Us / 1000.0, 0, 'f', 2)
-        .arg(r.latencyP99Us / 1000.0, 0, 'f', 2)
+        .arg(ShardTableModel::latencyViewName(view))
+        .arg(ShardTableModel::latencyText(r, view, false))
+        .arg(ShardTableModel::latencyText(r, view))
         .arg(r.versionSkew ? QStringLiteral("\nVersion differs from the majority") : QString())
         .arg(r.queueSkew ? QStringLiteral("\nQueue is an outlier (over 3x the median)") : QString())
         + (r.armedFaults ? QStringLiteral("\nFault drill armed: ") + armedFaultsText(r.armedFaults, r.slowFaultMs) : QString());
@@ -116,19 +126,26 @@ QVariant ShardTableModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const ShardRow &r = m_rows[std::size_t(index.row())];
+    const int shown = shownState(r);
+    const LatencyCell &cell = r.latency[std::size_t(m_latencyView)];
     switch (role) {
     case Qt::DisplayRole:
-        return QStringLiteral("%1 %2 v%3").arg(r.id).arg(stateName(r.state)).arg(r.version);
+        return QStringLiteral("%1 %2 v%3").arg(r.id).arg(stateName(shown)).arg(r.version);
     case Qt::ToolTipRole:
-        return tooltip(r);
+        return tooltip(r, m_latencyView);
     case Qt::AccessibleTextRole:
-        return QStringLiteral("Shard %1, %2, version %3, queue %4").arg(r.id).arg(stateName(r.state)).arg(r.version).arg(r.queueDepth);
+        return QStringLiteral("Shard %1, %2, version %3, queue %4").arg(r.id).arg(stateName(shown)).arg(r.version).arg(r.queueDepth);
     case IdRole: return r.id;
-    case StateRole: return r.state;
-    case StateNameRole: return stateName(r.state);
-    case StateSymbolRole: return stateSymbol(r.state);
-    case ColourRole: return stateColour(r.state);
-    case TextColourRole: return stateTextColour(r.state);
+    case StateRole: return shown;
+    case StateNameRole: return stateName(shown);
+    case StateSymbolRole: return stateSymbol(shown);
+    case ColourRole: return stateColour(shown);
+    case TextColourRole: return stateTextColour(shown);
+    case StalledRole: return r.stalled;
+    case LatencyTextRole: return QString(QStringLiteral("p99 ") + latencyText(r, m_latencyView));
+    case ViewP50Role: return cell.samples ? cell.p50Us : 0u;
+    case ViewP99Role: return cell.samples ? cell.p99Us : 0u;
+    case ViewSamplesRole: return cell.samples;
     case VersionRole: return QVariant::fromValue<quint64>(r.version);
     case GenerationRole: return QVariant::fromValue<quint64>(r.generation);
     case QueueDepthRole: return r.queueDepth;
@@ -160,7 +177,9 @@ QHash<int, QByteArray> ShardTableModel::roleNames() const
                   {FailedRole, "failed"},
                   {OldestInFlightRole, "oldestInFlightMs"}, {OldestShownRole, "oldestShown"}, {LatencyP50Role, "latencyP50Us"}, {LatencyP99Role, "latencyP99Us"},
                   {VersionSkewRole, "versionSkew"}, {QueueSkewRole, "queueSkew"}, {UnhealthyRole, "unhealthy"},
-                  {ArmedFaultsRole, "armedFaults"}, {FaultChipRole, "faultChip"}});
+                  {ArmedFaultsRole, "armedFaults"}, {FaultChipRole, "faultChip"}, {StalledRole, "stalled"},
+                  {LatencyTextRole, "latencyText"}, {ViewP50Role, "viewP50Us"}, {ViewP99Role, "viewP99Us"},
+                  {ViewSamplesRole, "viewSamples"}});
     return names;
 }
 
@@ -174,8 +193,50 @@ QString ShardTableModel::oldestText(quint32 ms)
     return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
+bool ShardTableModel::isStalled(const ShardRow &r, quint32 thresholdMs)
+{
+    switch (ShardState(r.state)) {
+    case ShardState::Serving:
+    case ShardState::Gated:
+    case ShardState::Draining:
+    case ShardState::Verifying:
+        return r.inFlight > 0 && r.oldestInFlightMs >= thresholdMs;
+    default:
+        return false;
+    }
+}
+
+QString ShardTableModel::latencyViewName(int view)
+{
+    if (view <= 0 || view > kLatencyProcedureCount)
+        return QStringLiteral("work, no sleep");
+    const std::string_view name = kLatencyProcedures[std::size_t(view - 1)];
+    return QString::fromLatin1(name.data(), qsizetype(name.size()));
+}
+
+namespace {
+QString formatLatencyMs(quint32 us)
+{
+    const double ms = us / 1000.0;
+    return (ms >= 100 ? QString::number(qRound(ms)) : QString::number(ms, 'f', ms >= 10 ? 1 : 2))
+        + QStringLiteral(" ms");
+}
+} // namespace
+
+QString ShardTableModel::latencyText(const ShardRow &r, int view, bool p99)
+{
+    const auto state = ShardState(r.state);
+    const bool live = state != ShardState::Canceled && state != ShardState::Stopped && state != ShardState::Failed;
+    const LatencyCell &cell = r.latency[std::size_t(std::clamp(view, 0, kLatencyViewCount - 1))];
+    if (!live || cell.samples == 0)
+        return QStringLiteral("-");
+    return formatLatencyMs(p99 ? cell.p99Us : cell.p50Us);
+}
+
 int ShardTableModel::severity(const ShardRow &r)
 {
+    if (r.stalled)
+        return 5; // its requests wait and a drain would wait on it: as bad as a canceled shard
     const auto state = ShardState(r.state);
     const auto phase = ServicePhase(r.servicePhase);
     const bool restartRunning = phase != ServicePhase::Serving && phase != ServicePhase::Stopped;
@@ -216,6 +277,10 @@ void ShardTableModel::apply(const ServiceSnapshot &snapshot, const SkewReport &s
         r.failed = s.failed;
         r.latencyP50Us = s.latencyP50Us;
         r.latencyP99Us = s.latencyP99Us;
+        const auto cell = [](const LatencyFigures &f) { return LatencyCell{f.p50Us, f.p99Us, f.samples}; };
+        r.latency[0] = cell(s.workLatency);
+        for (std::size_t p = 0; p < s.procedureLatency.size(); ++p)
+            r.latency[p + 1] = cell(s.procedureLatency[p]);
         r.armedFaults = s.armedFaults;
         r.slowFaultMs = s.slowFaultMs;
         r.versionSkew = i < skew.versionSkew.size() && skew.versionSkew[i];
@@ -228,6 +293,8 @@ void ShardTableModel::apply(const ServiceSnapshot &snapshot, const SkewReport &s
 
 void ShardTableModel::applyRows(std::vector<ShardRow> rows)
 {
+    for (ShardRow &r : rows)
+        r.stalled = isStalled(r, m_stallThresholdMs);
     const quint32 scale = scaleFor(rows);
     if (rows.size() != m_rows.size()) {
         // The shard count changed (service restarted with another --shards): start over.
@@ -241,7 +308,7 @@ void ShardTableModel::applyRows(std::vector<ShardRow> rows)
     std::vector<std::pair<int, QList<int>>> changes;
     QList<int> allRoles;
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        QList<int> roles = changedRoles(m_rows[i], rows[i], scaleChanged);
+        QList<int> roles = changedRoles(m_rows[i], rows[i], scaleChanged, m_latencyView);
         if (roles.isEmpty())
             continue;
         for (int role : roles)
@@ -259,6 +326,25 @@ void ShardTableModel::applyRows(std::vector<ShardRow> rows)
     }
     for (const auto &[r, roles] : changes)
         Q_EMIT dataChanged(index(r), index(r), roles);
+}
+
+void ShardTableModel::setStallThresholdMs(quint32 ms)
+{
+    if (ms == m_stallThresholdMs)
+        return;
+    m_stallThresholdMs = std::max<quint32>(ms, 1);
+    applyRows(std::vector<ShardRow>(m_rows)); // re-judged now, not at the next frame
+}
+
+void ShardTableModel::setLatencyView(int view)
+{
+    view = std::clamp(view, 0, kLatencyViewCount - 1);
+    if (view == m_latencyView)
+        return;
+    m_latencyView = view;
+    if (!m_rows.empty())
+        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1),
+                           {LatencyTextRole, ViewP50Role, ViewP99Role, ViewSamplesRole, Qt::ToolTipRole});
 }
 
 const ShardRow *ShardTableModel::row(int r) const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/shards/ShardRow.h"
+#include "model/shards/StateStyle.h"
 
 #include <QAbstractListModel>
 
@@ -42,6 +43,11 @@ public:
         SeverityRole,  // 0 fine or as a running restart expects .. 6 failed; for sorting
         ArmedFaultsRole, // "crash next, slow 50 ms"; empty when no fault drill is armed
         FaultChipRole,   // the same for a tile's chip: "crash", "3 faults"
+        StalledRole,     // bool: the shard is drawn stalled (StateRole is then kStalledStateIndex)
+        LatencyTextRole, // "p99 3.20 ms" over the chosen latency view, "p99 -" without samples
+        ViewP50Role,     // microseconds over the chosen latency view; 0 without samples
+        ViewP99Role,
+        ViewSamplesRole,
     };
     Q_ENUM(Role)
 
@@ -54,6 +60,15 @@ public:
     // "4 s", "2 min 05 s": an old request's age as tiles and the drain list show it (whole
     // seconds, so a tile repaints once a second, not every frame); empty below the threshold.
     static QString oldestText(quint32 ms);
+    // A live actor (serving, gated, draining, verifying) whose oldest request in flight is
+    // at least `thresholdMs` old.
+    static bool isStalled(const ShardRow &row, quint32 thresholdMs);
+    // The state index a row is drawn with: its own, or kStalledStateIndex.
+    static int shownState(const ShardRow &row) { return row.stalled ? kStalledStateIndex : row.state; }
+    // "work (no sleep)", "echo", ...: what latency view i is over.
+    static QString latencyViewName(int view);
+    // "3.20 ms", "1505 ms"; "-" without samples or without a live actor.
+    static QString latencyText(const ShardRow &row, int view, bool p99 = true);
 
     explicit ShardTableModel(QObject *parent = nullptr);
 
@@ -70,9 +85,18 @@ public:
     // Queue depth that fills a tile's bar: a power of two at or above the deepest queue.
     quint32 queueScale() const { return m_queueScale; }
 
+    // Settable: how old a request in flight makes its shard stalled (default 2 s).
+    void setStallThresholdMs(quint32 ms);
+    quint32 stallThresholdMs() const { return m_stallThresholdMs; }
+    // Which latency the tiles show: 0 the shard's work, 1.. a procedure (latencyViewName()).
+    void setLatencyView(int view);
+    int latencyView() const { return m_latencyView; }
+
 private:
     std::vector<ShardRow> m_rows;
     quint32 m_queueScale = 16;
+    quint32 m_stallThresholdMs = kDefaultStallThresholdMs;
+    int m_latencyView = 0;
 };
 
 } // namespace shardscope

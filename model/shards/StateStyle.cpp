@@ -6,12 +6,13 @@ namespace shardscope {
 namespace {
 
 constexpr std::array<const char *, kStateStyleCount> kNames = {
-    "serving", "gated", "draining", "restarting", "verifying", "canceled", "stopped", "failed"};
+    "serving", "gated", "draining", "restarting", "verifying", "canceled", "stopped", "failed", "stalled"};
 constexpr std::array<const char *, kStateStyleCount> kSymbols = {
-    "SRV", "GATE", "DRN", "RST", "VER", "CAN", "STOP", "FAIL"};
-// green, amber, orange, blue, teal, red, grey, magenta
+    "SRV", "GATE", "DRN", "RST", "VER", "CAN", "STOP", "FAIL", "STLD"};
+// green, amber, orange, blue, teal, red, grey, magenta; stalled is a dark brown, apart
+// from every restart colour and from both failure colours
 constexpr std::array<QRgb, kStateStyleCount> kColours = {
-    0x2e9d4a, 0xf2b600, 0xf57c00, 0x2f6fdb, 0x12999b, 0xd32f2f, 0x8c8c8c, 0xc2189b};
+    0x2e9d4a, 0xf2b600, 0xf57c00, 0x2f6fdb, 0x12999b, 0xd32f2f, 0x8c8c8c, 0xc2189b, 0x6d4c41};
 
 bool valid(int i) { return i >= 0 && i < kStateStyleCount; }
 

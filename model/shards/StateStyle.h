@@ -7,10 +7,13 @@
 // state index, so views can draw a state without including backend headers.
 namespace shardscope {
 
-inline constexpr int kStateStyleCount = 8;
+inline constexpr int kStateStyleCount = 9;
+// Not a backend state: the console's word for a shard with a live actor whose oldest
+// request in flight is older than the stall threshold (ShardTableModel::stallThresholdMs).
+inline constexpr int kStalledStateIndex = 8;
 
 // Index order matches backend ShardState: serving, gated, draining, restarting,
-// verifying, canceled, stopped, failed.
+// verifying, canceled, stopped, failed; then stalled.
 QString stateName(int stateIndex);
 // A short label for tiles too small for the name: colour is never the only signal.
 QString stateSymbol(int stateIndex);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/workload/WorkloadScenario.h"
+
 #include <QString>
 #include <QtGlobal>
 
@@ -8,15 +10,18 @@
 namespace shardscope {
 
 // The built-in load generator's settings: how fast, how many concurrent clients, and the
-// mix of procedures. The long spin/sleep queries are what make a drain take visible time.
+// mix of procedures, and the scenario that makes some shards differ. The sleep queries
+// are what make a drain take visible time; short enough not to read as a stall.
 struct WorkloadConfig {
     enum Procedure { Echo, Degree, Neighbors, Khop, Spin, Sleep, ProcedureCount };
 
     int ratePerSecond = 150;
     int clients = 32; // requests in flight at most
-    std::array<int, ProcedureCount> weights{30, 25, 10, 10, 15, 10};
+    std::array<int, ProcedureCount> weights{33, 25, 10, 10, 15, 7};
     int spinMs = 5;
-    int sleepMs = 1500; // long enough that a drain is visible on the grid
+    int sleepMs = 800; // long enough that a drain is visible on the grid, under the stall threshold
+    WorkloadScenario scenario = WorkloadScenario::HotAndSlow;
+    int shardCount = 0; // the service's, kept up to date by the console: where pinned shards wrap
     int vertexCount = 100000; // the service's default graph
 
     static QString procedureName(int procedure);

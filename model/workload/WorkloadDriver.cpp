@@ -29,6 +29,7 @@ struct WorkloadDriver::Shared {
     WorkloadConfig config;
     std::atomic<quint64> sent{0}, ok{0}, inFlight{0};
     std::atomic<quint64> f400{0}, f404{0}, f500{0}, f503{0}, fOther{0};
+    std::atomic<bool> stallOutstanding{false}; // the stalled scenario's long wait is in flight
 
     void count(const QueryReply &reply)
     {
@@ -62,6 +63,8 @@ QueryRequest makeRequest(const WorkloadConfig &c, QRandomGenerator &rng)
     }
     const int v = int(rng.bounded(std::max(1, c.vertexCount)));
     QueryRequest r;
+    if (c.shardCount > 1 && rng.generateDouble() < ScenarioPacer::hotShare(c.scenario))
+        r.pinnedShard = kHotShard % c.shardCount;
     r.procedure = WorkloadConfig::procedureName(procedure);
     switch (procedure) {
     case WorkloadConfig::Echo: r.args = {{QStringLiteral("text"), QStringLiteral("shardscope")}}; break;
@@ -88,6 +91,7 @@ public:
     void start()
     {
         m_budget = 0;
+        m_pacer = ScenarioPacer{};
         m_clock.start();
         m_timer->start();
     }
@@ -112,8 +116,26 @@ private:
             m_budget -= 1.0;
             m_shared->inFlight.fetch_add(1, std::memory_order_relaxed);
             m_shared->sent.fetch_add(1, std::memory_order_relaxed);
-            m_client.submitQuery(makeRequest(c, m_rng), [shared = m_shared](QueryReply reply) { shared->count(reply); });
+            send(makeRequest(c, m_rng));
         }
+        const bool stalled = m_shared->stallOutstanding.load(std::memory_order_relaxed);
+        for (QueryRequest &r : m_pacer.due(c.scenario, c.shardCount, elapsedS * 1000.0, stalled)) {
+            m_shared->inFlight.fetch_add(1, std::memory_order_relaxed);
+            m_shared->sent.fetch_add(1, std::memory_order_relaxed);
+            send(std::move(r));
+        }
+    }
+
+    void send(QueryRequest r)
+    {
+        const bool stall = isStallRequest(r);
+        if (stall)
+            m_shared->stallOutstanding.store(true, std::memory_order_relaxed);
+        m_client.submitQuery(std::move(r), [shared = m_shared, stall](QueryReply reply) {
+            shared->count(reply);
+            if (stall)
+                shared->stallOutstanding.store(false, std::memory_order_relaxed);
+        });
     }
 
     BackendClient &m_client;
@@ -122,6 +144,7 @@ private:
     QElapsedTimer m_clock;
     QRandomGenerator m_rng{20261126};
     double m_budget = 0;
+    ScenarioPacer m_pacer;
 };
 
 } // namespace

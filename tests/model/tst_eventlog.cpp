@@ -1,6 +1,7 @@
 // The event log: service events and the app's own spdlog lines, bounded and filterable.
 #include "backend/types/ServiceEvent.h"
 #include "model/events/EventFilterProxy.h"
+#include "model/console/ConsoleModel.h"
 #include "model/events/EventListModel.h"
 #include "model/events/QueuedLogSink.h"
 
@@ -37,7 +38,31 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, EventListModel::LevelColumn).data().toString(), QStringLiteral("warning"));
         QCOMPARE(model.index(0, EventListModel::ShardColumn).data().toString(), QStringLiteral("4"));
         QCOMPARE(model.index(0, EventListModel::MessageColumn).data().toString(),
-                 QStringLiteral("phase_ended draining (timeout) in 10000 ms [restart 2]"));
+                 QStringLiteral("Phase draining ended (timeout) in 10000 ms [restart 2]"));
+    }
+
+    void aFramesRowsAreInTimeOrderAndACommandsEndIsNotRepeatedByTheLog()
+    {
+        ServiceEvent finished;
+        finished.kind = EventKind::RestartFinished;
+        finished.timeMs = 2000;
+        finished.restartId = 3;
+        finished.outcome = QStringLiteral("completed");
+        ServiceEvent state;
+        state.kind = EventKind::ShardStateChanged;
+        state.timeMs = 1500;
+        state.shard = 2;
+        state.state = ShardState::Serving;
+        state.version = 4;
+        std::vector<EventEntry> lines = {
+            {2001, LogLevel::Info, QStringLiteral("shardscope"), -1, QStringLiteral("restart_finished #3 completed in 12.0 ms: ok")},
+            {1000, LogLevel::Info, QStringLiteral("shardscope"), -1, QStringLiteral("console: restart all requested")},
+        };
+        const std::vector<EventEntry> rows = ConsoleModel::frameLogRows({finished, state}, std::move(lines));
+        QCOMPARE(rows.size(), std::size_t(3));
+        QCOMPARE(rows[0].text, QStringLiteral("console: restart all requested"));
+        QCOMPARE(rows[1].text, QStringLiteral("Shard now serving v4"));
+        QCOMPARE(rows[2].text, QStringLiteral("Restart finished (completed) [restart 3]"));
     }
 
     void theLogDropsItsOldestRowsBeyondCapacity()

@@ -12,6 +12,24 @@ class TestHistory : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void aQueueThatFillsAndEmptiesBetweenSamplesShowsItsPeak()
+    {
+        ServiceHistory h(10, 500);
+        ServiceSnapshot s = ScriptedBackendClient::uniform(2, ShardState::Serving, 1, 1000);
+        QVERIFY(h.maybeSample(s));
+        s.takenAtMs = 1100;
+        s.shards[1].queueDepth = 30; // a burst seen in one frame only
+        QVERIFY(!h.maybeSample(s));
+        s.takenAtMs = 1500;
+        s.shards[1].queueDepth = 0;
+        QVERIFY(h.maybeSample(s));
+        QCOMPARE(h.forShard(1).queueDepth.back().y(), 30.0);
+        QCOMPARE(h.totals().queueDepth.back().y(), 30.0);
+        s.takenAtMs = 2000;
+        QVERIFY(h.maybeSample(s));
+        QCOMPARE(h.forShard(1).queueDepth.back().y(), 0.0); // the peak counts once
+    }
+
     void aRingKeepsTheNewestValuesOnceFull()
     {
         HistoryRing<int> ring(3);

@@ -150,9 +150,9 @@ private Q_SLOTS:
             << QList<int>{1, 2, 3, 4, 5, 6, 7} << QList<int>{}
             << QStringLiteral("7 of 8 shards canceled (shards 1-7): requests routed to them get 503");
         QTest::newRow("failed only") << QList<int>{} << QList<int>{5}
-                                     << QStringLiteral("1 failed (shard 5): requests routed to them get 503");
+                                     << QStringLiteral("1 of 8 failed (shard 5): requests routed to it get 503");
         QTest::newRow("both") << QList<int>{0} << QList<int>{2, 6}
-                              << QStringLiteral("1 of 8 shards canceled (shard 0), 2 failed (shards 2, 6): requests routed to them get 503");
+                              << QStringLiteral("1 of 8 shards canceled (shard 0), 2 of 8 failed (shards 2, 6): requests routed to them get 503");
     }
 
     void theDownAlertNamesCanceledAndFailedShards()

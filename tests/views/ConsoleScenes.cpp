@@ -33,6 +33,7 @@ void play(ScriptedBackendClient &client, ConsoleModel &model, ServiceSnapshot ba
             sh.inFlight = std::uint32_t((sh.id + f) % 4);
             sh.latencyP50Us = 400 + std::uint32_t(sh.id) * 20;
             sh.latencyP99Us = 2500 + std::uint32_t(sh.id) * 150;
+            sh.workLatency = {sh.latencyP50Us, sh.latencyP99Us, 100};
         }
         vary(s, f);
         client.setSnapshot(s);
@@ -107,6 +108,23 @@ void playVersionSkew(ScriptedBackendClient &client, ConsoleModel &model)
         s.shards[3].version = 7;
         s.shards[9].queueDepth = 80;
     });
+}
+
+} // namespace shardscope::test
+
+namespace shardscope::test {
+
+void playStalled(ScriptedBackendClient &client, ConsoleModel &model, int shards, int stalledShard)
+{
+    client.pushEvent(event(EventKind::ServiceStarted, 0));
+    play(client, model, ScriptedBackendClient::uniform(shards, ShardState::Serving, 6, kSceneStartMs),
+         [stalledShard](ServiceSnapshot &s, int frame) {
+             ShardSnapshot &stuck = s.shards[std::size_t(stalledShard)];
+             stuck.inFlight = 1;
+             stuck.queueDepth = 0;
+             stuck.oldestInFlightMs = 8000 + std::uint32_t(frame) * 500; // 11.5 s at the last frame
+         });
+    model.setSelectedShard(stalledShard);
 }
 
 } // namespace shardscope::test

@@ -17,6 +17,10 @@ inline constexpr qint64 kSceneStartMs = 1'780'000'000'000; // a fixed "now": no 
 void playAllServing(ScriptedBackendClient &client, ConsoleModel &model);
 void playMixedStates(ScriptedBackendClient &client, ConsoleModel &model);
 void playVersionSkew(ScriptedBackendClient &client, ConsoleModel &model);
+// Every shard serving, one with a request in flight for 8 to 11.5 s, selected.
+void playStalled(ScriptedBackendClient &client, ConsoleModel &model, int shards, int stalledShard);
+inline void playStalled16(ScriptedBackendClient &c, ConsoleModel &m) { playStalled(c, m, 16, 3); }
+inline void playStalled1024(ScriptedBackendClient &c, ConsoleModel &m) { playStalled(c, m, 1024, 700); }
 
 // Prepares the application for stable pixels: Fusion, DejaVu Sans at a pixel size, light
 // palette, test-mode settings.

@@ -4,14 +4,19 @@
 #include "ConsoleScenes.h"
 #include "TileSampler.h"
 #include "WindowFixture.h"
+#include "model/shards/StateStyle.h"
 
 #include "model/shards/ShardFilterProxy.h"
 #include "views/HeaderStrip.h"
 #include "views/RestartPanel.h"
 #include "views/ShardGridView.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QSettings>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace shardscope;
@@ -76,7 +81,10 @@ private Q_SLOTS:
         const QImage image = f.grid().viewport()->grab().toImage();
         const QList<QRect> tiles = TileSampler::tileRects(f.grid());
         QCOMPARE(tiles.size(), 8);
-        QCOMPARE(TileSampler::sample(image, tiles), QList<int>(8, int(ShardState::Draining)));
+        // The stuck shard is drawn stalled: its request is past the 2 s stall threshold.
+        QList<int> expected(8, int(ShardState::Draining));
+        expected[3] = kStalledStateIndex;
+        QCOMPARE(TileSampler::sample(image, tiles), expected);
         QVERIFY2(pixelsOf(image, tiles[3], qRgb(0, 0, 0)) > 100, "no age badge on the stuck shard's tile");
         QCOMPARE(pixelsOf(image, tiles[5], qRgb(0, 0, 0)), 0);
         QCOMPARE(f.grid().model()->index(3, 0).data(ShardTableModel::OldestShownRole).toString(), QStringLiteral("4 s"));
@@ -157,6 +165,77 @@ private Q_SLOTS:
         QCOMPARE(pixelsOf(image, tiles[6], yellow), 0);
     }
 
+    void aFilterThatLeavesAFewOf1024ShardsShowsThemAsLabelledTiles()
+    {
+        Fixture f;
+        f.window.setFixedSize(1360, 880);
+        ServiceSnapshot s = ScriptedBackendClient::uniform(1024, ShardState::Serving, 6, 1000);
+        s.shards[300].state = ShardState::Failed;
+        s.shards[700].inFlight = 1;
+        s.shards[700].oldestInFlightMs = 9000;
+        f.frame(s);
+        ShardGridView &grid = f.grid();
+        QTRY_COMPARE(grid.effectiveTileSize(), ShardGridView::TileSize::HeatMap);
+        f.window.grid()->unhealthyFilter()->setChecked(true);
+        QTRY_COMPARE(grid.model()->rowCount(), 2);
+        // Two shards left: large tiles with their id and state in words, not 16 px cells.
+        QTRY_COMPARE(grid.effectiveTileSize(), ShardGridView::TileSize::Large);
+        QCOMPARE(grid.model()->index(0, 0).data(ShardTableModel::StateNameRole).toString(), QStringLiteral("failed"));
+        QCOMPARE(grid.model()->index(1, 0).data(ShardTableModel::StateNameRole).toString(), QStringLiteral("stalled"));
+        f.window.grid()->unhealthyFilter()->setChecked(false);
+        QTRY_COMPARE(grid.effectiveTileSize(), ShardGridView::TileSize::HeatMap);
+    }
+
+    void aDrainTimeoutOffersARetryWithForceAndLinksTheShardItNames()
+    {
+        Fixture f;
+        f.frame(ScriptedBackendClient::uniform(8, ShardState::Serving, 6, 1000));
+        startDrain(f.client);
+        ServiceEvent end;
+        end.kind = EventKind::RestartFinished;
+        end.restartId = 4;
+        end.severity = Severity::Warning;
+        end.outcome = QStringLiteral("aborted");
+        end.message = QStringLiteral("aborted: drain timed out after 10 s waiting on shard 3 (1 in flight); reopened on v6");
+        end.durationMs = 10000;
+        f.client.pushEvent(end);
+        f.frame(ScriptedBackendClient::uniform(8, ShardState::Serving, 6, 11000));
+        RestartPanel *panel = f.window.restartPanel();
+        QTRY_VERIFY(panel->retryForceButton()->isVisible());
+        QVERIFY2(panel->statusLabel()->text().contains(QStringLiteral("<a href=\"shard:3\">shard 3</a>")),
+                 qPrintable(panel->statusLabel()->text()));
+        QVERIFY2(panel->statusText().contains(QStringLiteral("waiting on shard 3")), qPrintable(panel->statusText()));
+        QSignalSpy select(panel, &RestartPanel::selectShardRequested);
+        Q_EMIT panel->statusLabel()->linkActivated(QStringLiteral("shard:3"));
+        QCOMPARE(select.size(), 1);
+        QCOMPARE(select.front().front().toInt(), 3);
+        // The retry opens the dialog with the forced drain chosen; cancelled here.
+        bool forced = false;
+        onNextDialog<RestartDialog>([&](RestartDialog &d) {
+            forced = d.settings().forceDrain;
+            d.reject();
+        });
+        panel->retryForceButton()->click();
+        QVERIFY(forced);
+    }
+
+    void duringVerifyTheHeaderNamesTheVersionLiveBesideTheOneItLeaves()
+    {
+        Fixture f;
+        ServiceSnapshot s = ScriptedBackendClient::uniform(64, ShardState::Verifying, 7, 1000);
+        s.phase = ServicePhase::Verifying;
+        s.version = 6; // the service's version moves on when the restart commits
+        f.frame(s);
+        QCOMPARE(f.window.header()->versionText(), QStringLiteral("Version v6 \u2192 v7 live"));
+        QCOMPARE(f.window.header()->versionLineText(), QStringLiteral("One version live: v7 on all 64 shards"));
+        s.phase = ServicePhase::Serving;
+        s.version = 7;
+        for (ShardSnapshot &shard : s.shards)
+            shard.state = ShardState::Serving;
+        f.frame(s);
+        QCOMPARE(f.window.header()->versionText(), QStringLiteral("Version v7"));
+    }
+
     void armedFaultsShowOnHeatMapCellsToo()
     {
         Fixture f;
@@ -177,7 +256,9 @@ private Q_SLOTS:
         QCOMPARE(pixelsOf(image, cells[899], qRgb(0xff, 0xd6, 0x00)), 0);
         QVERIFY(pixelsOf(image, cells[901], qRgb(0, 0, 0)) >= cells[901].width() * 2); // the old request's bar
         QCOMPARE(pixelsOf(image, cells[899], qRgb(0, 0, 0)), 0);
-        QCOMPARE(TileSampler::sample(image, cells).count(int(ShardState::Serving)), 1024); // corners keep the state colour
+        const QList<int> states = TileSampler::sample(image, cells);
+        QCOMPARE(states.count(int(ShardState::Serving)), 1023); // corners keep the state colour
+        QCOMPARE(states[901], kStalledStateIndex); // a 12 s old request: stalled, in its own colour
     }
 };
 

@@ -11,6 +11,7 @@
 #include "model/shards/ShardTableModel.h"
 #include "model/workload/WorkloadDriver.h"
 #include "tests/support/ServiceFixture.h"
+#include "views/ColourTable.h"
 #include "views/HeaderStrip.h"
 #include "views/MainWindow.h"
 #include "views/RestartPanel.h"
@@ -59,6 +60,7 @@ struct Console {
         w.weights = {50, 10, 0, 0, 10, 30};
         w.sleepMs = 1000; // in flight during the drain, long enough to be seen even under TSan
         w.vertexCount = 1000;
+        w.scenario = WorkloadScenario::Uniform; // every shard alike: the restart is what is watched
         model.workload().setConfig(w);
     }
     ShardGridView &grid() { return *window.grid()->view(); }
@@ -143,7 +145,7 @@ private Q_SLOTS:
         int red = 0;
         for (int y = 0; y < status.height(); ++y)
             for (int x = 0; x < status.width(); ++x)
-                red += QColor(status.pixel(x, y)) == QColor(0xc6, 0x28, 0x28);
+                red += QColor(status.pixel(x, y)) == colourFor(Meaning::FailureText, false); // the one failure red
         QVERIFY2(red > 20, qPrintable(QString::number(red)));
         QCOMPARE(console.window.header()->alertText(),
                  QStringLiteral("\u2716 3 of 4 shards canceled (shards 1-3): requests routed to them get 503"));

@@ -37,6 +37,8 @@ private Q_SLOTS:
         QTest::newRow("mixed-states") << Scene(&playMixedStates) << false;
         QTest::newRow("version-skew") << Scene(&playVersionSkew) << false;
         QTest::newRow("all-serving-dark") << Scene(&playAllServing) << true; // the version line in the dark header
+        QTest::newRow("stalled-16") << Scene(&playStalled16) << false;
+        QTest::newRow("stalled-1024") << Scene(&playStalled1024) << false;
     }
 
     void theMainWindowLooksAsRecorded()
@@ -46,8 +48,7 @@ private Q_SLOTS:
         ScriptedBackendClient client;
         ConsoleModel model(client);
         MainWindow window(model);
-        if (dark)
-            window.setTheme(Theme::Dark);
+        window.setTheme(dark ? Theme::Dark : Theme::Light); // a dark row before must not leave its theme
         window.setFixedSize(1200, 760);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));

@@ -128,7 +128,7 @@ bool restartOnce(ConsoleSession &s, EventCollector &events, QRandomGenerator &rn
 QJsonObject byStateJson(const StateToPixel &m)
 {
     QJsonObject out;
-    for (int st = 0; st < kStateStyleCount; ++st) {
+    for (int st = 0; st < int(m.observedByState.size()); ++st) { // the service's states (stalled is the console's word)
         const int seen = m.observedByState[std::size_t(st)];
         const int unseen = m.unseenByState[std::size_t(st)];
         if (seen + unseen > 0)
