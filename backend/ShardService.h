@@ -42,6 +42,10 @@ public:
     // DeadlineExceeded. A full shard queue refuses at once with Retry-After; a query whose
     // clientGone flag is raised before it runs is discarded. Refusals count as refused.
     void submitQuery(QueryRequest request, ReplyFn reply);
+    // Some client has gone: every request whose clientGone flag is raised is refused at
+    // once (held, queued, deferred or running), as refused in the ledger. Any thread;
+    // returns without waiting for the shards.
+    void dropAbandoned();
 
     // `client` names who asked, for the audit log.
     CommandTicket requestRestart(const RestartOptions &options, const QString &client = QStringLiteral("in-process"));

@@ -44,6 +44,7 @@ public:
         m_shard.finish(m_reply, QueryReply::failure(QueryStatus::Unavailable, reason, m_shard.m_id), m_admitted);
     }
     std::int64_t admittedNs() const override { return m_admitted.time_since_epoch().count(); }
+    bool abandoned() const override { return m_request.clientHasGone(); }
     // Refused at the door of a full mailbox: the client may retry in a second.
     void refuseFull()
     {
@@ -109,7 +110,8 @@ ShardSnapshot Shard::snapshot() const
 
 std::uint32_t Shard::oldestInFlightMs() const
 {
-    const std::int64_t oldest = std::min(m_mailbox.oldestAdmittedNs(), m_oldestDeferredNs.load(std::memory_order_acquire));
+    const std::int64_t oldest = std::min({m_mailbox.oldestAdmittedNs(), m_oldestDeferredNs.load(std::memory_order_acquire),
+                                          m_runningAdmittedNs.load(std::memory_order_acquire)});
     if (oldest == Message::kNotARequest)
         return 0;
     const std::int64_t ageNs = Clock::now().time_since_epoch().count() - oldest;
@@ -136,6 +138,21 @@ void Shard::stop(const QString &reason)
 void Shard::run()
 {
     for (;;) {
+        if (m_running) {
+            // Between slices: control messages (a forced drain, a dropAbandoned) only.
+            MessagePtr message;
+            const auto result = m_mailbox.tryPop(message, true);
+            if (result == Mailbox::PopResult::Closed)
+                break;
+            if (result == Mailbox::PopResult::Message) {
+                message->run();
+                m_mailbox.releaseInHand();
+            } else {
+                runSlice();
+            }
+            fireDueTimers();
+            continue;
+        }
         std::optional<Clock::time_point> deadline;
         if (!m_deferred.empty())
             deadline = m_deferred.begin()->first;
@@ -157,6 +174,7 @@ void Shard::run()
 
 void Shard::end()
 {
+    refuseRunning(QueryStatus::Unavailable, QStringLiteral("service is shutting down"));
     refuseDeferred(QStringLiteral("service is shutting down"));
     m_actor.reset();
     setLive(false);
@@ -166,19 +184,25 @@ bool Shard::runTurn()
 {
     for (int i = 0; i < ShardPool::kBatch; ++i) {
         MessagePtr message;
-        const auto result = m_mailbox.tryPop(message);
+        // While a query runs in slices, only control messages overtake it: the shard's
+        // queries still run one at a time, in order.
+        const auto result = m_mailbox.tryPop(message, m_running.has_value());
         if (result == Mailbox::PopResult::Closed)
             return m_mailbox.endTurn(); // stop() ends the shard
-        if (result != Mailbox::PopResult::Message)
+        if (result == Mailbox::PopResult::Message) {
+            message->run();
+            m_mailbox.releaseInHand();
+            continue;
+        }
+        // Nothing queued, or a slice ran and the query goes on: the worker moves on.
+        if (!m_running || runSlice())
             break;
-        message->run();
-        m_mailbox.releaseInHand();
     }
     if (!m_deferred.empty() || !m_timers.empty()) {
         fireDueTimers();
         armNextDue();
     }
-    return m_mailbox.endTurn();
+    return m_mailbox.endTurn(m_running.has_value());
 }
 
 void Shard::armNextDue()
@@ -218,6 +242,39 @@ std::optional<QueryReply> Shard::refusalBeforeRun(const QueryRequest &request, C
     return std::nullopt;
 }
 
+void Shard::dropAbandoned()
+{
+    if (m_dropPosted.exchange(true, std::memory_order_acq_rel))
+        return;
+    post(Envelope{[this] {
+                      m_dropPosted.store(false, std::memory_order_release); // later requests post again
+                      refuseAbandoned();
+                  },
+                  {}},
+         Lane::Control);
+}
+
+void Shard::refuseAbandoned()
+{
+    for (MessagePtr &m : m_mailbox.takeAbandoned())
+        m->refuse(QStringLiteral("discarded: the client went away before shard %1 ran the query").arg(m_id));
+    for (auto it = m_deferred.begin(); it != m_deferred.end();) {
+        if (!it->second.work.clientHasGone()) {
+            ++it;
+            continue;
+        }
+        Work work = std::move(it->second.work);
+        m_deferredAdmitted.erase(m_deferredAdmitted.find(work.admitted));
+        it = m_deferred.erase(it);
+        finish(work.reply, QueryReply::failure(QueryStatus::Unavailable,
+                                               QStringLiteral("canceled: the client went away while its query waited on shard %1").arg(m_id), m_id),
+               work.admitted);
+    }
+    publishOldestDeferred();
+    if (m_running && m_running->work.clientHasGone())
+        refuseRunning(QueryStatus::Unavailable, QStringLiteral("canceled: the client went away while shard %1 ran its query").arg(m_id));
+}
+
 void Shard::handleQuery(const QueryRequest &request, Generation routed, ReplyFn &reply, Clock::time_point admitted)
 {
     if (auto refusal = refusalBeforeRun(request, admitted)) {
@@ -238,9 +295,15 @@ void Shard::handleQuery(const QueryRequest &request, Generation routed, ReplyFn 
         finish(reply, QueryReply::failure(QueryStatus::Unavailable, why, m_id), admitted);
         return;
     }
-    QueryReply answer;
-    answer.shard = m_id;
-    answer.version = m_actor->version();
+    Work work{std::move(reply), {}, admitted, routed, request.clientGone, request.deadline, request.procedure};
+    work.answer.shard = m_id;
+    work.answer.version = m_actor->version();
+    conclude(std::move(work), std::move(outcome));
+}
+
+void Shard::conclude(Work work, ProcedureOutcome outcome)
+{
+    QueryReply &answer = work.answer;
     switch (outcome.kind) {
     case ProcedureOutcome::Kind::Done:
         answer.result = outcome.value;
@@ -253,12 +316,64 @@ void Shard::handleQuery(const QueryRequest &request, Generation routed, ReplyFn 
         answer.result = outcome.value;
         // A sleep (or a stuck query) waits at most until its deadline.
         auto due = Clock::now() + std::chrono::milliseconds(outcome.deferMs);
-        const bool cut = request.deadline != Clock::time_point{} && request.deadline < due;
-        deferAnswer(cut ? request.deadline : due, Deferred{std::move(reply), std::move(answer), admitted, routed, cut});
+        const bool cut = work.deadline != Clock::time_point{} && work.deadline < due;
+        deferAnswer(cut ? work.deadline : due, Deferred{std::move(work), cut});
         return;
     }
+    case ProcedureOutcome::Kind::Continue:
+        m_runningAdmittedNs.store(work.admitted.time_since_epoch().count(), std::memory_order_release);
+        m_running = Running{std::move(work), std::move(outcome.resume)};
+        return;
     }
-    finish(reply, std::move(answer), admitted);
+    finish(work.reply, std::move(answer), work.admitted);
+}
+
+bool Shard::runSlice()
+{
+    Running running = std::move(*m_running);
+    m_running.reset(); // out while it runs: a crash below must not refuse it twice
+    m_runningAdmittedNs.store(Message::kNotARequest, std::memory_order_release);
+    Work &work = running.work;
+    const auto now = Clock::now();
+    if (work.clientHasGone()) {
+        finish(work.reply, QueryReply::failure(QueryStatus::Unavailable,
+                                               QStringLiteral("canceled: the client went away while shard %1 ran its query").arg(m_id), m_id),
+               work.admitted);
+        return false;
+    }
+    if (work.deadline != Clock::time_point{} && now >= work.deadline) {
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - work.admitted).count();
+        finish(work.reply, QueryReply::failure(QueryStatus::DeadlineExceeded,
+                                               QStringLiteral("deadline exceeded after %1 ms: the query had not finished on shard %2")
+                                                   .arg(ms).arg(m_id), m_id),
+               work.admitted);
+        return false;
+    }
+    ProcedureOutcome outcome;
+    try {
+        outcome = running.resume(now + ShardPool::kTaskQuota);
+    } catch (const std::exception &e) {
+        const QString why = QStringLiteral("shard %1's actor crashed running '%2': %3")
+                                .arg(m_id).arg(work.procedure, QString::fromUtf8(e.what()));
+        crash(why);
+        finish(work.reply, QueryReply::failure(QueryStatus::Unavailable, why, m_id), work.admitted);
+        return false;
+    }
+    if (outcome.kind == ProcedureOutcome::Kind::Continue && !outcome.resume)
+        outcome.resume = std::move(running.resume);
+    conclude(std::move(work), std::move(outcome));
+    return m_running.has_value();
+}
+
+bool Shard::refuseRunning(QueryStatus status, const QString &reason)
+{
+    if (!m_running)
+        return false;
+    Work work = std::move(m_running->work);
+    m_running.reset(); // its continuation goes before the actor it may point into
+    m_runningAdmittedNs.store(Message::kNotARequest, std::memory_order_release);
+    finish(work.reply, QueryReply::failure(status, reason, m_id), work.admitted);
+    return true;
 }
 
 void Shard::finish(ReplyFn &reply, QueryReply answer, Clock::time_point admitted)
@@ -286,13 +401,14 @@ void Shard::fireDueTimers()
     const auto now = Clock::now();
     while (!m_deferred.empty() && m_deferred.begin()->first <= now) {
         Deferred d = takeFirstDeferred();
+        Work &w = d.work;
         if (d.cutByDeadline) {
-            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - d.admitted).count();
-            d.answer = QueryReply::failure(QueryStatus::DeadlineExceeded,
+            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - w.admitted).count();
+            w.answer = QueryReply::failure(QueryStatus::DeadlineExceeded,
                                            QStringLiteral("deadline exceeded after %1 ms: the query had not finished on shard %2")
                                                .arg(ms).arg(m_id), m_id);
         }
-        finish(d.reply, std::move(d.answer), d.admitted);
+        finish(w.reply, std::move(w.answer), w.admitted);
     }
     while (!m_timers.empty() && m_timers.begin()->first <= now) {
         auto node = m_timers.extract(m_timers.begin());
@@ -303,6 +419,7 @@ void Shard::fireDueTimers()
 void Shard::crash(const QString &why)
 {
     const ActorSpec spec = m_actor->spec();
+    refuseRunning(QueryStatus::Unavailable, why);
     refuseDeferred(why);
     m_actor.reset();
     setLive(false, ShardState::Failed);
@@ -354,7 +471,7 @@ void Shard::warn(const QString &message)
 
 void Shard::deferAnswer(Clock::time_point due, Deferred deferred)
 {
-    m_deferredAdmitted.insert(deferred.admitted);
+    m_deferredAdmitted.insert(deferred.work.admitted);
     m_deferred.emplace(due, std::move(deferred));
     publishOldestDeferred();
 }
@@ -362,7 +479,7 @@ void Shard::deferAnswer(Clock::time_point due, Deferred deferred)
 Shard::Deferred Shard::takeFirstDeferred()
 {
     auto node = m_deferred.extract(m_deferred.begin());
-    m_deferredAdmitted.erase(m_deferredAdmitted.find(node.mapped().admitted));
+    m_deferredAdmitted.erase(m_deferredAdmitted.find(node.mapped().work.admitted));
     publishOldestDeferred();
     return std::move(node.mapped());
 }
@@ -374,14 +491,15 @@ void Shard::publishOldestDeferred()
                              std::memory_order_release);
 }
 
-void Shard::refuseDeferred(const QString &reason)
+std::uint32_t Shard::refuseDeferred(const QString &reason)
 {
     auto pending = std::move(m_deferred);
     m_deferred.clear();
     m_deferredAdmitted.clear();
     publishOldestDeferred();
     for (auto &[due, d] : pending)
-        finish(d.reply, QueryReply::failure(QueryStatus::Unavailable, reason, m_id), d.admitted);
+        finish(d.work.reply, QueryReply::failure(QueryStatus::Unavailable, reason, m_id), d.work.admitted);
+    return std::uint32_t(pending.size());
 }
 
 QString Shard::unavailableReason() const
@@ -429,6 +547,7 @@ void Shard::cancelActor(ShardState stateAfter, const QString &reason)
 {
     ++m_respawnEpoch;
     if (m_actor) {
+        refuseRunning(QueryStatus::Unavailable, reason);
         refuseDeferred(reason);
         m_actor.reset();
     }
@@ -468,11 +587,17 @@ void Shard::superviseFailedCreate(const ActorSpec &spec)
         scheduleRespawn(spec);
 }
 
-void Shard::refuseQueuedQueries(const QString &reason)
+Shard::Refused Shard::refuseQueuedQueries(const QString &reason)
 {
-    for (MessagePtr &m : m_mailbox.takeNormal())
+    Refused refused;
+    // The running query first: it is the oldest of the three.
+    refused.running = refuseRunning(QueryStatus::Unavailable, reason) ? 1 : 0;
+    for (MessagePtr &m : m_mailbox.takeNormal()) {
         m->refuse(reason);
-    refuseDeferred(reason);
+        ++refused.queued;
+    }
+    refused.waiting = refuseDeferred(reason);
+    return refused;
 }
 
 } // namespace shardscope

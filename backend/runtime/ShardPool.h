@@ -67,6 +67,9 @@ public:
     using Clock = std::chrono::steady_clock;
 
     static constexpr int kBatch = 64;
+    // How long a query runs before it yields its worker (Seastar's task quota): long work
+    // runs in slices of this, and its strand goes to the back of the run queue in between.
+    static constexpr std::chrono::microseconds kTaskQuota{500};
     static constexpr std::chrono::microseconds kStallAfter{2000};
     static constexpr int kMaxSpareWorkers = 4;
     static constexpr int kMaxWorkers = 256;
