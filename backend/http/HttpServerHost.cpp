@@ -2,6 +2,7 @@
 
 #include "backend/http/HttpApi.h"
 #include "backend/http/HttpConnection.h"
+#include "backend/ShardService.h"
 
 namespace shardscope {
 

@@ -100,7 +100,8 @@ QString PhasedRestart::forcedSummary(const Shard::Refused &refused, std::uint32_
         QStringList ids;
         for (const ShardFailure &f : silent)
             ids << QString::number(f.shard);
-        text += QStringLiteral("; shards %1 did not take the cancel within %2 ms").arg(ids.join(QStringLiteral(", ")))
+        text += QStringLiteral("; %1 %2 did not take the cancel within %3 ms")
+                    .arg(ids.size() == 1 ? QStringLiteral("shard") : QStringLiteral("shards"), ids.join(QStringLiteral(", ")))
                     .arg(m_options.restartTimeoutPerShardMs);
     }
     if (!drainedAfter)
