@@ -180,29 +180,36 @@ void Shard::end()
     setLive(false);
 }
 
-bool Shard::runTurn()
+TurnEnd Shard::runTurn()
 {
+    bool yielded = false;
     for (int i = 0; i < ShardPool::kBatch; ++i) {
         MessagePtr message;
         // While a query runs in slices, only control messages overtake it: the shard's
         // queries still run one at a time, in order.
         const auto result = m_mailbox.tryPop(message, m_running.has_value());
         if (result == Mailbox::PopResult::Closed)
-            return m_mailbox.endTurn(); // stop() ends the shard
+            return m_mailbox.endTurn() ? TurnEnd::Again : TurnEnd::Idle; // stop() ends the shard
         if (result == Mailbox::PopResult::Message) {
             message->run();
             m_mailbox.releaseInHand();
             continue;
         }
         // Nothing queued, or a slice ran and the query goes on: the worker moves on.
-        if (!m_running || runSlice())
+        if (!m_running)
             break;
+        if (runSlice()) {
+            yielded = true;
+            break;
+        }
     }
     if (!m_deferred.empty() || !m_timers.empty()) {
         fireDueTimers();
         armNextDue();
     }
-    return m_mailbox.endTurn(m_running.has_value());
+    if (!m_mailbox.endTurn(m_running.has_value()))
+        return TurnEnd::Idle;
+    return yielded ? TurnEnd::Yielded : TurnEnd::Again;
 }
 
 void Shard::armNextDue()

@@ -129,7 +129,7 @@ private:
     void run();
     // Strand (pool mode): a pool worker runs one turn; the pool's timer thread says a
     // deferred answer or timer is due.
-    bool runTurn() override;
+    TurnEnd runTurn() override;
     bool timerDue() override;
     // Pool mode, end of a turn: asks the pool to wake the strand for its next due entry.
     void armNextDue();
