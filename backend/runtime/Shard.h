@@ -136,6 +136,8 @@ private:
     // The end of the shard: deferred work refused, actor gone, not live.
     void end();
     void handleQuery(const QueryRequest &request, Generation routed, ReplyFn &reply, Clock::time_point admitted);
+    // A Done or Error outcome into its answer.
+    static void settle(QueryReply &answer, const ProcedureOutcome &outcome);
     // Turns what the actor produced into an answer, a deferred answer or running work.
     void conclude(Work work, ProcedureOutcome outcome);
     // Runs one slice (ShardPool::kTaskQuota) of the running query; true while it runs on.
