@@ -97,9 +97,12 @@ QString PhasedRestart::forcedSummary(const Shard::Refused &refused, std::uint32_
     QString text = QStringLiteral("%1 in flight at the timeout; canceled %2 with 503 (%3 running, %4 queued, %5 waiting); policy force")
                        .arg(inFlightAtTimeout).arg(requestCount(total)).arg(refused.running).arg(refused.queued).arg(refused.waiting);
     if (!silent.empty()) {
+        constexpr std::size_t kNamed = 8; // 1024 silent shards would make one unreadable line
         QStringList ids;
-        for (const ShardFailure &f : silent)
-            ids << QString::number(f.shard);
+        for (std::size_t i = 0; i < silent.size() && i < kNamed; ++i)
+            ids << QString::number(silent[i].shard);
+        if (silent.size() > kNamed)
+            ids << QStringLiteral("+%1 more").arg(silent.size() - kNamed);
         text += QStringLiteral("; %1 %2 did not take the cancel within %3 ms")
                     .arg(ids.size() == 1 ? QStringLiteral("shard") : QStringLiteral("shards"), ids.join(QStringLiteral(", ")))
                     .arg(m_options.restartTimeoutPerShardMs);
