@@ -78,6 +78,13 @@ void ShardService::submitQuery(QueryRequest request, ReplyFn reply)
     m_core->gate().admit(std::move(request), std::move(tracked));
 }
 
+void ShardService::dropAbandoned()
+{
+    m_core->gate().refuseAbandoned();
+    for (const auto &shard : m_core->shards())
+        shard->dropAbandoned();
+}
+
 RequestLedger::Counts ShardService::ledger() const
 {
     return m_core->ledger().counts();

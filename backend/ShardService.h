@@ -40,8 +40,13 @@ public:
     // Every query gets a deadline from admission (its deadlineMs, else the configured
     // default): one not started by then, or still waiting or spinning at it, is answered
     // DeadlineExceeded. A full shard queue refuses at once with Retry-After; a query whose
-    // clientGone flag is raised before it runs is discarded. Refusals count as refused.
+    // clientGone flag is raised is discarded before it runs, or canceled between two of its
+    // slices (see dropAbandoned for at once). Refusals count as refused.
     void submitQuery(QueryRequest request, ReplyFn reply);
+    // Some client has gone: every request whose clientGone flag is raised is refused at
+    // once (held, queued, deferred or running), as refused in the ledger. Any thread;
+    // returns without waiting for the shards.
+    void dropAbandoned();
 
     // `client` names who asked, for the audit log.
     CommandTicket requestRestart(const RestartOptions &options, const QString &client = QStringLiteral("in-process"));

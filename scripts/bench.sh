@@ -3,6 +3,7 @@
 #
 #   scripts/bench.sh                      # build dir build/
 #   BUILD_DIR=build-bench scripts/bench.sh
+#   FAIRNESS_BEFORE_BINARY=../old/build/app/shardscope scripts/bench.sh  # part 6 on an older build too
 #
 # Installs what is missing (scripts/install-deps.sh: includes libcaf-dev and wrk), builds
 # RelWithDebInfo with Ninja (-j2), runs each benchmark under `timeout` (the whole run takes
@@ -19,7 +20,7 @@ started=$(date +%s)
 
 [ "${SKIP_DEPS:-0}" = 1 ] || scripts/install-deps.sh
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j2 --target bench_restart bench_actor http_bench_server bench_console bench_cluster shardscope
+cmake --build "$build" -j2 --target bench_restart bench_actor http_bench_server bench_console bench_cluster bench_fairness shardscope
 built=$(date +%s)
 mkdir -p "$results"
 export XDG_RUNTIME_DIR="$PWD/$build/xdg-runtime"; mkdir -p "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
@@ -94,6 +95,14 @@ if [ "$(id -u)" = 0 ]; then
 fi
 heal_s() { grep -o 'outcome matching: [0-9.]* s after the heal' "$results/heal-$1.txt" 2>/dev/null | grep -o '[0-9.]*' | head -1; }
 
+# --- Part 6: short queries while long ones run ---------------------------------------
+# Echo latency on idle shards of a headless service while N spins run (issue 22), about 20 s.
+fair_args=(--spins 2,6,32 --idle-shards 8 --spin-ms 10000 --seconds 5)
+run_bench fairness 120 "$build/tests/bench/bench_fairness" "${fair_args[@]}"
+if [ -n "${FAIRNESS_BEFORE_BINARY:-}" ]; then
+  run_bench fairness-before 300 env SHARDSCOPE_TEST_BINARY="$FAIRNESS_BEFORE_BINARY" "$build/tests/bench/bench_fairness" "${fair_args[@]}"
+fi
+
 # --- BENCHMARKS.md --------------------------------------------------------------------
 json() { grep -h '^JSON ' "$results/$1.txt" 2>/dev/null | tail -1 | sed 's/^JSON //'; }
 # First value of a key in a JSON line (flat grep: keys chosen to be unambiguous).
@@ -156,6 +165,8 @@ cl_roll_p99=$(cluster_field load.rolling.added_p99_ms); cl_lock_p99=$(cluster_fi
 cl_lock_idle=$(cluster_field idle.lockstep.max_ms); cl_roll_idle=$(cluster_field idle.rolling.p50_ms)
 cl_takeover=$(cluster_field takeover.takeover_ms); cl_ttl=$(cluster_field takeover.ttl_s)
 cl_takeover_target=$(awk -v t="$cl_ttl" 'BEGIN { if (t ~ /^[0-9]+$/) print t * 1000 + 1000; else print "?" }')
+fair_p99() { json_field fairness "rows.spins=$1.p99_ms"; }
+fair_p50() { json_field fairness "rows.spins=$1.p50_ms"; }
 zero_verdict() { case "$1" in 0) echo met ;; ''|'?') echo 'not measured' ;; *) echo '**missed**' ;; esac; }
 elapsed=$(( $(date +%s) - built ))
 build_seconds=$(( built - started ))
@@ -207,6 +218,8 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "| 4 console at scale | state change to pixel p99, ${console_n:-?} shards, 20 phased restarts (transitions missed: ${console_missed:-?}) | ${console_p99:-?} ms | <= 100 ms, none missed | $console_p99_verdict |"
   echo "| 4 console at scale | peak resident memory (VmHWM), ${console_n:-?} shards | ${console_rss:-?} MB | <= 200 MB | $(verdict "$console_rss" 200 '<=') |"
   echo "| 4 console at scale | frame time p99 (snapshot to window painted), ${console_n:-?} shards, steady | ${console_frame:-?} ms | (none) | shown |"
+  echo "| 6 long queries | echo p99 on idle shards while 6 spins run (p50 $(fair_p50 6) ms) | $(fair_p99 6) ms | <= 10 ms | $(verdict "$(fair_p99 6)" 10 '<=') |"
+  echo "| 6 long queries | echo p99 on idle shards while 32 spins run (p50 $(fair_p50 32) ms) | $(fair_p99 32) ms | <= 25 ms | $(verdict "$(fair_p99 32)" 25 '<=') |"
   echo "| 5 cluster | failed requests through HAProxy, rolling restart of 4 nodes x 8 shards under load | $cl_roll_failed | 0 | $(zero_verdict "$cl_roll_failed") |"
   echo "| 5 cluster | failed requests through HAProxy, lockstep restart of 4 nodes x 8 shards under load | $cl_lock_failed | 0 | $(zero_verdict "$cl_lock_failed") |"
   echo "| 5 cluster | failed requests through HAProxy, lockstep restart held $cl_held_ms ms by a 2 s drain on every node | $cl_held_failed | 0 | $(zero_verdict "$cl_held_failed") |"
@@ -343,6 +356,24 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
     echo "$sc:"; echo '```'; grep -E '^(P[0-9]|===|    )' "$results/heal-$sc.txt" 2>/dev/null | grep -v '^      ' || echo "(not run: needs root)"; echo '```'
   done
   echo
+  echo "## 6. Short queries while long ones run"
+  echo
+  echo "A headless \`shardscope\` (\`--shards max(16, N + 8)\`, pool workers one per core) with N"
+  echo "\`spin\` queries of 10 s running, each pinned to a shard of its own and sent on its own"
+  echo "connection; one keep-alive client then sends echo queries one after another, round-robin"
+  echo "over the 8 idle shards, for 5 s. Long work runs in 0.5 ms slices and waits behind"
+  echo "ready shards between them, so an echo waits for about one slice however many spins run."
+  echo
+  echo "Command: \`$build/tests/bench/bench_fairness ${fair_args[*]}\`"
+  echo
+  echo '```'; grep -v '^JSON ' "$results/fairness.txt" || true; echo '```'
+  if [ -f "$results/fairness-before.txt" ]; then
+    echo
+    echo "The same on \`$FAIRNESS_BEFORE_BINARY\`:"
+    echo
+    echo '```'; grep -v '^JSON ' "$results/fairness-before.txt" || true; echo '```'
+  fi
+  echo
   if [ -f tests/bench/CLUSTER-SCALE.md ]; then cat tests/bench/CLUSTER-SCALE.md; echo; fi
   if [ -f tests/bench/ANALYSIS.md ]; then cat tests/bench/ANALYSIS.md; echo; fi
   echo "## Raw records"
@@ -350,7 +381,7 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "One JSON line per benchmark, as printed (prefix \`JSON \`)."
   echo
   echo '```'
-  for b in restart actor actor-per-shard actor-deep http console cluster; do grep -h '^JSON ' "$results/$b.txt" 2>/dev/null | tail -1 || echo "JSON (none from $b)"; done
+  for b in restart actor actor-per-shard actor-deep http console cluster fairness; do grep -h '^JSON ' "$results/$b.txt" 2>/dev/null | tail -1 || echo "JSON (none from $b)"; done
   echo '```'
 } >BENCHMARKS.md.tmp
 mv BENCHMARKS.md.tmp BENCHMARKS.md

@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonValue>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
@@ -31,17 +32,29 @@ public:
         const ShardId shard = spec().shard;
         if (m_faults.takeCrash(shard))
             throw std::runtime_error("injected crash inside the query handler");
-        if (const int ms = m_faults.slowMs(shard); ms > 0) {
-            const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-            while (std::chrono::steady_clock::now() < until) {
+        const int ms = m_faults.slowMs(shard);
+        if (ms <= 0)
+            return afterDelay(request);
+        // Busy, in slices like spin: the shard is slow, its worker still serves the others.
+        // The shard drops this continuation before it drops the actor.
+        using Clock = std::chrono::steady_clock;
+        const auto until = Clock::now() + std::chrono::milliseconds(ms);
+        return ProcedureOutcome::continueWith([this, request, until](Clock::time_point sliceEnd) {
+            const auto end = std::min(until, sliceEnd);
+            while (Clock::now() < end) {
             }
-        }
-        if (m_faults.takeStuck(shard))
+            return Clock::now() < until ? ProcedureOutcome::again() : afterDelay(request);
+        });
+    }
+
+private:
+    ProcedureOutcome afterDelay(const QueryRequest &request)
+    {
+        if (m_faults.takeStuck(spec().shard))
             return ProcedureOutcome::defer(kStuckMs, QJsonObject{{QStringLiteral("stuck"), true}});
         return m_inner->handle(request);
     }
 
-private:
     std::unique_ptr<QueryActor> m_inner;
     FaultInjector &m_faults;
 };

@@ -5,6 +5,7 @@
 #include <QLocale>
 
 #include <chrono>
+#include <algorithm>
 #include <iterator>
 #include <cmath>
 #include <optional>
@@ -33,6 +34,21 @@ ProcedureOutcome ProcedureOutcome::defer(int ms, QJsonValue value)
     o.kind = Kind::Defer;
     o.deferMs = ms;
     o.value = std::move(value);
+    return o;
+}
+
+ProcedureOutcome ProcedureOutcome::continueWith(Resume resume)
+{
+    ProcedureOutcome o;
+    o.kind = Kind::Continue;
+    o.resume = std::move(resume);
+    return o;
+}
+
+ProcedureOutcome ProcedureOutcome::again()
+{
+    ProcedureOutcome o;
+    o.kind = Kind::Continue;
     return o;
 }
 
@@ -113,25 +129,32 @@ ProcedureOutcome runSpin(const QJsonObject &args, const Graph &, ProcedureScratc
     const auto ms = intArg(args, QLatin1String("ms"), 0, kSpinMaxMs, error);
     if (!ms)
         return badRequest(error);
-    // A real CPU loop, not a sleep: spin exists to occupy the shard's thread and make
-    // queue depth and latency visible, exactly like a slow query would.
+    // A real CPU loop, not a sleep: spin exists to occupy the shard and make queue depth
+    // and latency visible, exactly like a slow query would. It runs in slices, so it
+    // holds its shard (whose next message waits) but not a worker other shards need.
     using Clock = std::chrono::steady_clock;
     const auto started = Clock::now();
     const auto until = started + std::chrono::milliseconds(*ms);
     // The deadline stops the work, not only the wait: the shard is free for the next query.
     const bool bounded = scratch.deadline != Clock::time_point{} && scratch.deadline < until;
     const auto stopAt = bounded ? scratch.deadline : until;
-    volatile std::uint64_t sink = 0;
-    while (Clock::now() < stopAt) {
-        for (std::uint64_t i = 0; i < 1000; ++i)
-            sink = sink * 6364136223846793005ULL + i;
-    }
-    if (bounded) {
-        const auto spun = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
-        return ProcedureOutcome::failure(QueryStatus::DeadlineExceeded,
-                                         QStringLiteral("deadline exceeded: spin stopped after %1 of %2 ms").arg(spun).arg(*ms));
-    }
-    return ProcedureOutcome::done(QJsonObject{{QStringLiteral("spun_ms"), *ms}});
+    const qint64 asked = *ms;
+    return ProcedureOutcome::continueWith([started, stopAt, bounded, asked](Clock::time_point sliceEnd) {
+        volatile std::uint64_t sink = 0;
+        const auto end = std::min(stopAt, sliceEnd);
+        while (Clock::now() < end) {
+            for (std::uint64_t i = 0; i < 1000; ++i)
+                sink = sink * 6364136223846793005ULL + i;
+        }
+        if (Clock::now() < stopAt)
+            return ProcedureOutcome::again();
+        if (bounded) {
+            const auto spun = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+            return ProcedureOutcome::failure(QueryStatus::DeadlineExceeded,
+                                             QStringLiteral("deadline exceeded: spin stopped after %1 of %2 ms").arg(spun).arg(asked));
+        }
+        return ProcedureOutcome::done(QJsonObject{{QStringLiteral("spun_ms"), asked}});
+    });
 }
 
 ProcedureOutcome runSleep(const QJsonObject &args, const Graph &, ProcedureScratch &)

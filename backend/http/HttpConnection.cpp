@@ -20,6 +20,9 @@ namespace {
 
 constexpr qsizetype kReadChunk = 64 * 1024;
 constexpr int kReadsPerWake = 4; // then let other connections have the thread
+// After the probe, the client's reset comes within a round trip: look soon, then less often.
+constexpr int kGoneFirstCheckMs = 2;
+constexpr int kGoneMaxCheckMs = 1000;
 
 qint64 nowMs()
 {
@@ -54,6 +57,8 @@ HttpConnection::HttpConnection(qintptr fd, Limits limits, Dispatch dispatch, QOb
     peerOf(fd, &m_peer, &m_peerPort);
     m_lastActivity = m_lastWrite = nowMs();
     m_writeNotifier.setEnabled(false);
+    m_goneCheck.setSingleShot(true);
+    connect(&m_goneCheck, &QTimer::timeout, this, &HttpConnection::checkGone);
     connect(&m_readNotifier, &QSocketNotifier::activated, this, &HttpConnection::onReadable);
     connect(&m_writeNotifier, &QSocketNotifier::activated, this, &HttpConnection::onWritable);
 }
@@ -150,6 +155,7 @@ void HttpConnection::processInput()
             break;
         }
         HttpRequest request = m_parser.take();
+        m_slots.back().http11 = request.minorVersion >= 1;
         if (!request.keepAlive)
             m_stopParsing = true;
         HttpReply reply(this, seq, request);
@@ -161,8 +167,40 @@ void HttpConnection::processInput()
     m_processing = false;
     if (m_readEof && m_slots.empty() && unsent() == 0)
         finish(); // nothing more can come and nothing is owed
+    else if (m_readEof && !m_slots.empty())
+        probeGone();
     else
         updateNotifiers();
+}
+
+void HttpConnection::probeGone()
+{
+    if (m_goneCheck.isActive() || m_goneCheck.interval() > 0)
+        return; // probed already
+    const Slot &front = m_slots.front();
+    // Only between replies, and only to a client that must accept a 1xx (RFC 9110 15.2);
+    // a stream's end is seen by its own read.
+    if (!front.done && !front.streaming && front.data.isEmpty() && front.http11) {
+        m_out += "HTTP/1.1 102 Processing\r\n\r\n";
+        writeOut();
+    }
+    if (m_finished)
+        return;
+    m_goneCheck.start(kGoneFirstCheckMs);
+    updateNotifiers();
+}
+
+void HttpConnection::checkGone()
+{
+    if (m_finished || m_slots.empty())
+        return;
+    tcp_info info{};
+    socklen_t len = sizeof(info);
+    if (::getsockopt(int(m_fd), IPPROTO_TCP, TCP_INFO, &info, &len) == 0 && info.tcpi_state == TCP_CLOSE) {
+        abort("the client closed its connection before its replies");
+        return;
+    }
+    m_goneCheck.start(std::min(m_goneCheck.interval() * 2, kGoneMaxCheckMs));
 }
 
 HttpConnection::Slot *HttpConnection::slot(quint64 seq)
@@ -303,7 +341,11 @@ void HttpConnection::finish()
     m_writeNotifier.setEnabled(false);
     ::close(int(m_fd));
     m_fd = -1;
+    m_goneCheck.stop();
+    const bool owed = !m_slots.empty() && !m_slots.front().streaming;
     m_slots.clear();
+    if (owed && m_onAbandoned)
+        m_onAbandoned(); // after the gone flag: the service refuses what it still holds
     deleteLater();
 }
 

@@ -6,6 +6,7 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <atomic>
 #include <deque>
@@ -57,6 +58,9 @@ public:
 
     // Closes at once; queued work for it is discarded. `why` goes to the log.
     void abort(const char *why);
+    // Called when the connection closes with replies still owed, after goneFlag() is
+    // raised: the service then refuses that work at once instead of at its end.
+    void setAbandonHandler(std::function<void()> handler) { m_onAbandoned = std::move(handler); }
 
 private:
     friend class HttpReply;
@@ -66,6 +70,7 @@ private:
         QByteArray data;
         bool done = false;
         bool streaming = false;
+        bool http11 = false; // an interim 1xx reply may precede its answer
     };
 
     void onReadable();
@@ -77,6 +82,11 @@ private:
     void updateNotifiers();
     void closeGracefully();
     void finish();
+    // The client sent its end while replies are owed: it half-closed (and still reads) or
+    // closed. TCP cannot tell which until bytes reach it, so an interim 102 goes out and
+    // a closed client's reset then ends the connection (checkGone).
+    void probeGone();
+    void checkGone();
     Slot *slot(quint64 seq);
 
     // HttpReply and HttpStream, on this thread.
@@ -106,6 +116,8 @@ private:
     bool m_closeAfterFlush = false;
     bool m_processing = false;
     bool m_finished = false;
+    std::function<void()> m_onAbandoned;
+    QTimer m_goneCheck; // after probeGone(): looks for the client's reset
 };
 
 } // namespace shardscope

@@ -31,10 +31,11 @@ quint16 HttpServerHost::start(const QHostAddress &address, quint16 port, QString
         auto api = std::make_unique<HttpApi>(m_service);
         auto *guard = new ConnectionGuard(m_limits, api.get());
         HttpApi *target = api.get();
-        auto accept = [target, guard](qintptr fd) {
+        auto accept = [target, guard, service = &m_service](qintptr fd) {
             auto *connection = new HttpConnection(
                 fd, HttpConnection::Limits{},
                 [target](HttpRequest &&request, HttpReply reply) { target->dispatch(request, std::move(reply)); }, guard);
+            connection->setAbandonHandler([service] { service->dropAbandoned(); });
             guard->watch(connection);
         };
         auto *listener = new HttpListener(*guard, accept, api.get());

@@ -4,6 +4,7 @@
 #include "backend/runtime/ShardCall.h"
 
 #include <algorithm>
+#include <array>
 #include <condition_variable>
 
 namespace shardscope {
@@ -82,7 +83,34 @@ QString drainBlockers(const std::vector<std::unique_ptr<Shard>> &shards)
     return parts.join(QStringLiteral(", "));
 }
 
+QString requestCount(std::uint32_t n)
+{
+    return n == 1 ? QStringLiteral("1 request") : QStringLiteral("%1 requests").arg(n);
+}
+
 } // namespace
+
+QString PhasedRestart::forcedSummary(const Shard::Refused &refused, std::uint32_t inFlightAtTimeout,
+                                     const std::vector<ShardFailure> &silent, bool drainedAfter) const
+{
+    const std::uint32_t total = refused.queued + refused.waiting + refused.running;
+    QString text = QStringLiteral("%1 in flight at the timeout; canceled %2 with 503 (%3 running, %4 queued, %5 waiting); policy force")
+                       .arg(inFlightAtTimeout).arg(requestCount(total)).arg(refused.running).arg(refused.queued).arg(refused.waiting);
+    if (!silent.empty()) {
+        constexpr std::size_t kNamed = 8; // 1024 silent shards would make one unreadable line
+        QStringList ids;
+        for (std::size_t i = 0; i < silent.size() && i < kNamed; ++i)
+            ids << QString::number(silent[i].shard);
+        if (silent.size() > kNamed)
+            ids << QStringLiteral("+%1 more").arg(silent.size() - kNamed);
+        text += QStringLiteral("; %1 %2 did not take the cancel within %3 ms")
+                    .arg(ids.size() == 1 ? QStringLiteral("shard") : QStringLiteral("shards"), ids.join(QStringLiteral(", ")))
+                    .arg(m_options.restartTimeoutPerShardMs);
+    }
+    if (!drainedAfter)
+        text += QStringLiteral("; %1 still in flight").arg(requestCount(m_core.totalInFlight()));
+    return text;
+}
 
 PhasedRestart::PhasedRestart(ServiceCore &core, const RestartOptions &options, std::uint64_t restartId,
                              const std::atomic<bool> &abortRequested, const std::atomic<bool> &shuttingDown,
@@ -209,13 +237,19 @@ PhasedRestart::Drain PhasedRestart::drain()
     }
     const QString reason = QStringLiteral("request canceled: the restart forced its drain after %1 ms").arg(m_options.drainTimeoutMs);
     const auto forceDeadline = Clock::now() + std::chrono::milliseconds(m_options.restartTimeoutPerShardMs);
-    callAllShards(m_core.shards(), [reason](Shard &shard, QString *) {
-        shard.refuseQueuedQueries(reason);
+    // Each shard counts what it really refused: the in-flight count read above may have
+    // changed since, and running work is canceled between its slices.
+    auto tally = std::make_shared<std::array<std::atomic<std::uint32_t>, 3>>();
+    const std::vector<ShardFailure> silent = callAllShards(m_core.shards(), [reason, tally](Shard &shard, QString *) {
+        const Shard::Refused r = shard.refuseQueuedQueries(reason);
+        (*tally)[0] += r.queued;
+        (*tally)[1] += r.waiting;
+        (*tally)[2] += r.running;
         return true;
     }, forceDeadline);
-    waitDrained(forceDeadline);
+    const bool drainedAfter = waitDrained(forceDeadline);
     endPhase(ServicePhase::Draining, started, QStringLiteral("forced"),
-             QStringLiteral("%1 requests still in flight were canceled with 503; policy force").arg(left));
+             forcedSummary({(*tally)[0].load(), (*tally)[1].load(), (*tally)[2].load()}, left, silent, drainedAfter));
     return Drain::Forced;
 }
 

@@ -2,6 +2,7 @@
 
 #include "backend/core/ServiceCore.h"
 #include "backend/restart/CommitPoint.h"
+#include "backend/runtime/ShardCall.h"
 #include "backend/types/CommandOutcome.h"
 #include "backend/types/RestartOptions.h"
 
@@ -45,6 +46,9 @@ private:
     QString abortReason() const;
     std::int64_t usSince(Clock::time_point t) const;
     void endPhase(ServicePhase p, Clock::time_point started, const QString &outcome, QString message = {});
+    // The forced drain's event text: what the shards really canceled, and what is left.
+    QString forcedSummary(const Shard::Refused &refused, std::uint32_t inFlightAtTimeout,
+                          const std::vector<ShardFailure> &silent, bool drainedAfter) const;
 
     ServiceCore &m_core;
     const RestartOptions m_options;

@@ -1,5 +1,7 @@
 #include "backend/runtime/AdmissionGate.h"
 
+#include <algorithm>
+#include <iterator>
 #include <thread>
 
 namespace shardscope {
@@ -178,6 +180,21 @@ std::size_t AdmissionGate::refuseHeld(const QString &reason)
     for (Held &h : held)
         refuse(h.reply, reason, 0);
     return held.size();
+}
+
+std::size_t AdmissionGate::refuseAbandoned()
+{
+    std::deque<Held> gone;
+    {
+        std::lock_guard lock(m_mutex);
+        const auto kept = std::stable_partition(m_held.begin(), m_held.end(), [](const Held &h) { return !h.request.clientHasGone(); });
+        gone.insert(gone.end(), std::make_move_iterator(kept), std::make_move_iterator(m_held.end()));
+        m_held.erase(kept, m_held.end());
+        m_heldCount.store(std::uint32_t(m_held.size()), std::memory_order_relaxed);
+    }
+    for (Held &h : gone)
+        refuse(h.reply, QStringLiteral("canceled: the client went away while its query was held during a restart"), 0);
+    return gone.size();
 }
 
 AdmissionGate::Mode AdmissionGate::mode() const

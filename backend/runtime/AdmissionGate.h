@@ -46,6 +46,8 @@ public:
     std::size_t expireHeld(Clock::time_point now);
     // Refuses every held request with `reason` (the gate stays as it is).
     std::size_t refuseHeld(const QString &reason);
+    // Refuses the held requests whose client has gone; returns how many.
+    std::size_t refuseAbandoned();
 
     // --- one controller at a time: the coordinator thread, or shutdown once it joined ---
     // Closes the gate; afterwards no request reaches the router until open().

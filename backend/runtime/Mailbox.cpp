@@ -88,9 +88,9 @@ void Mailbox::wakeReader()
 }
 
 // Control first.
-Mailbox::PopResult Mailbox::takeLocked(MessagePtr &out)
+Mailbox::PopResult Mailbox::takeLocked(MessagePtr &out, bool controlOnly)
 {
-    auto &lane = !m_control.empty() ? m_control : m_normal;
+    auto &lane = !m_control.empty() || controlOnly ? m_control : m_normal;
     if (lane.empty())
         return m_closed ? PopResult::Closed : PopResult::Timeout;
     out = std::move(lane.front());
@@ -100,16 +100,16 @@ Mailbox::PopResult Mailbox::takeLocked(MessagePtr &out)
     return PopResult::Message;
 }
 
-Mailbox::PopResult Mailbox::tryPop(MessagePtr &out)
+Mailbox::PopResult Mailbox::tryPop(MessagePtr &out, bool controlOnly)
 {
     std::lock_guard lock(m_mutex);
-    return takeLocked(out);
+    return takeLocked(out, controlOnly);
 }
 
-bool Mailbox::endTurn()
+bool Mailbox::endTurn(bool moreWork)
 {
     std::lock_guard lock(m_mutex);
-    if (!m_closed && (m_poked || !m_control.empty() || !m_normal.empty())) {
+    if (!m_closed && (moreWork || m_poked || !m_control.empty() || !m_normal.empty())) {
         m_poked = false;
         return true;
     }
@@ -178,6 +178,17 @@ std::vector<MessagePtr> Mailbox::takeNormal()
     std::vector<MessagePtr> taken(std::make_move_iterator(m_normal.begin()), std::make_move_iterator(m_normal.end()));
     m_size.fetch_sub(static_cast<std::uint32_t>(m_normal.size()), std::memory_order_relaxed);
     m_normal.clear();
+    return taken;
+}
+
+std::vector<MessagePtr> Mailbox::takeAbandoned()
+{
+    std::vector<MessagePtr> taken;
+    std::lock_guard lock(m_mutex);
+    const auto kept = std::stable_partition(m_normal.begin(), m_normal.end(), [](const MessagePtr &m) { return !m->abandoned(); });
+    taken.insert(taken.end(), std::make_move_iterator(kept), std::make_move_iterator(m_normal.end()));
+    m_normal.erase(kept, m_normal.end());
+    m_size.fetch_sub(static_cast<std::uint32_t>(taken.size()), std::memory_order_relaxed);
     return taken;
 }
 

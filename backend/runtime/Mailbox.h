@@ -31,6 +31,8 @@ public:
     // control messages. Read under the mailbox lock for the oldest-in-flight age.
     static constexpr std::int64_t kNotARequest = INT64_MAX;
     virtual std::int64_t admittedNs() const { return kNotARequest; }
+    // A request whose client has gone: nobody waits for its answer. Any thread.
+    virtual bool abandoned() const { return false; }
 };
 using MessagePtr = std::unique_ptr<Message>;
 
@@ -81,12 +83,14 @@ public:
     std::vector<MessagePtr> close();
 
     // --- strand mode (attach()) ---
-    // The reading turn only: the next message, control lane first, without blocking:
-    // Message, Timeout (nothing queued now) or Closed.
-    PopResult tryPop(MessagePtr &out);
-    // The reading turn, last: true if the strand must run again (messages queued, or
-    // poke() came during the turn); false: it is idle (or closed) and unscheduled.
-    bool endTurn();
+    // The reader only (a turn, or a shard thread that must not block): the next message,
+    // control lane first, without blocking: Message, Timeout (nothing queued now) or
+    // Closed. `controlOnly`: normal messages stay queued (the reader is busy with one).
+    PopResult tryPop(MessagePtr &out, bool controlOnly = false);
+    // The reading turn, last: true if the strand must run again (messages queued, poke()
+    // came during the turn, or `moreWork`: the reader has work in hand); false: it is
+    // idle (or closed) and unscheduled.
+    bool endTurn(bool moreWork = false);
     // The pool's timer thread: true if the strand was idle and is now scheduled (the
     // caller queues it); false if it is scheduled already (it will run again) or closed.
     bool poke();
@@ -97,6 +101,8 @@ public:
     void wakeReader() override;
     // Removes the queued normal messages (forced drain); control messages stay.
     std::vector<MessagePtr> takeNormal();
+    // Removes the queued normal messages whose client has gone (Message::abandoned).
+    std::vector<MessagePtr> takeAbandoned();
 
     // The oldest admission among queued requests and the one the reader holds (popped,
     // not yet released); Message::kNotARequest when none. Takes the lock: snapshots only.
@@ -111,7 +117,7 @@ public:
     bool readerWaiting() const;
 
 private:
-    PopResult takeLocked(MessagePtr &out); // under m_mutex
+    PopResult takeLocked(MessagePtr &out, bool controlOnly = false); // under m_mutex
 
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;

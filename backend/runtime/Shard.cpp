@@ -44,6 +44,7 @@ public:
         m_shard.finish(m_reply, QueryReply::failure(QueryStatus::Unavailable, reason, m_shard.m_id), m_admitted);
     }
     std::int64_t admittedNs() const override { return m_admitted.time_since_epoch().count(); }
+    bool abandoned() const override { return m_request.clientHasGone(); }
     // Refused at the door of a full mailbox: the client may retry in a second.
     void refuseFull()
     {
@@ -110,7 +111,8 @@ ShardSnapshot Shard::snapshot() const
 
 std::uint32_t Shard::oldestInFlightMs() const
 {
-    const std::int64_t oldest = std::min(m_mailbox.oldestAdmittedNs(), m_oldestDeferredNs.load(std::memory_order_acquire));
+    const std::int64_t oldest = std::min({m_mailbox.oldestAdmittedNs(), m_oldestDeferredNs.load(std::memory_order_acquire),
+                                          m_runningAdmittedNs.load(std::memory_order_acquire)});
     if (oldest == Message::kNotARequest)
         return 0;
     const std::int64_t ageNs = Clock::now().time_since_epoch().count() - oldest;
@@ -137,6 +139,21 @@ void Shard::stop(const QString &reason)
 void Shard::run()
 {
     for (;;) {
+        if (m_running) {
+            // Between slices: control messages (a forced drain, a dropAbandoned) only.
+            MessagePtr message;
+            const auto result = m_mailbox.tryPop(message, true);
+            if (result == Mailbox::PopResult::Closed)
+                break;
+            if (result == Mailbox::PopResult::Message) {
+                message->run();
+                m_mailbox.releaseInHand();
+            } else {
+                runSlice();
+            }
+            fireDueTimers();
+            continue;
+        }
         std::optional<Clock::time_point> deadline;
         if (!m_deferred.empty())
             deadline = m_deferred.begin()->first;
@@ -158,28 +175,42 @@ void Shard::run()
 
 void Shard::end()
 {
+    refuseRunning(QueryStatus::Unavailable, QStringLiteral("service is shutting down"));
     refuseDeferred(QStringLiteral("service is shutting down"));
     m_actor.reset();
     setLive(false);
 }
 
-bool Shard::runTurn()
+TurnEnd Shard::runTurn()
 {
+    bool yielded = false;
     for (int i = 0; i < ShardPool::kBatch; ++i) {
         MessagePtr message;
-        const auto result = m_mailbox.tryPop(message);
+        // While a query runs in slices, only control messages overtake it: the shard's
+        // queries still run one at a time, in order.
+        const auto result = m_mailbox.tryPop(message, m_running.has_value());
         if (result == Mailbox::PopResult::Closed)
-            return m_mailbox.endTurn(); // stop() ends the shard
-        if (result != Mailbox::PopResult::Message)
+            return m_mailbox.endTurn() ? TurnEnd::Again : TurnEnd::Idle; // stop() ends the shard
+        if (result == Mailbox::PopResult::Message) {
+            message->run();
+            m_mailbox.releaseInHand();
+            continue;
+        }
+        // Nothing queued, or a slice ran and the query goes on: the worker moves on.
+        if (!m_running)
             break;
-        message->run();
-        m_mailbox.releaseInHand();
+        if (runSlice()) {
+            yielded = true;
+            break;
+        }
     }
     if (!m_deferred.empty() || !m_timers.empty()) {
         fireDueTimers();
         armNextDue();
     }
-    return m_mailbox.endTurn();
+    if (!m_mailbox.endTurn(m_running.has_value()))
+        return TurnEnd::Idle;
+    return yielded ? TurnEnd::Yielded : TurnEnd::Again;
 }
 
 void Shard::armNextDue()
@@ -243,24 +274,24 @@ void Shard::handleQuery(const QueryRequest &request, Generation routed, ReplyFn 
     answer.shard = m_id;
     answer.version = m_actor->version();
     answer.procedureSlot = std::int8_t(latencyProcedureSlot(request.procedure)); // per-procedure latency
-    switch (outcome.kind) {
-    case ProcedureOutcome::Kind::Done:
-        answer.result = outcome.value;
-        break;
-    case ProcedureOutcome::Kind::Error:
-        answer.status = outcome.status;
-        answer.error = outcome.error;
-        break;
-    case ProcedureOutcome::Kind::Defer: {
-        answer.result = outcome.value;
-        // A sleep (or a stuck query) waits at most until its deadline.
-        auto due = Clock::now() + std::chrono::milliseconds(outcome.deferMs);
-        const bool cut = request.deadline != Clock::time_point{} && request.deadline < due;
-        deferAnswer(cut ? request.deadline : due, Deferred{std::move(reply), std::move(answer), admitted, routed, cut});
+    if (outcome.kind == ProcedureOutcome::Kind::Done || outcome.kind == ProcedureOutcome::Kind::Error) {
+        // Most queries: answered here, without the bookkeeping of begun work.
+        settle(answer, outcome);
+        finish(reply, std::move(answer), admitted);
         return;
     }
+    conclude(Work{std::move(reply), std::move(answer), admitted, routed, request.clientGone, request.deadline, request.procedure},
+             std::move(outcome));
+}
+
+void Shard::settle(QueryReply &answer, const ProcedureOutcome &outcome)
+{
+    if (outcome.kind == ProcedureOutcome::Kind::Error) {
+        answer.status = outcome.status;
+        answer.error = outcome.error;
+    } else {
+        answer.result = outcome.value;
     }
-    finish(reply, std::move(answer), admitted);
 }
 
 void Shard::finish(ReplyFn &reply, QueryReply answer, Clock::time_point admitted)
@@ -289,13 +320,14 @@ void Shard::fireDueTimers()
     const auto now = Clock::now();
     while (!m_deferred.empty() && m_deferred.begin()->first <= now) {
         Deferred d = takeFirstDeferred();
+        Work &w = d.work;
         if (d.cutByDeadline) {
-            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - d.admitted).count();
-            d.answer = QueryReply::failure(QueryStatus::DeadlineExceeded,
+            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - w.admitted).count();
+            w.answer = QueryReply::failure(QueryStatus::DeadlineExceeded,
                                            QStringLiteral("deadline exceeded after %1 ms: the query had not finished on shard %2")
                                                .arg(ms).arg(m_id), m_id);
         }
-        finish(d.reply, std::move(d.answer), d.admitted);
+        finish(w.reply, std::move(w.answer), w.admitted);
     }
     while (!m_timers.empty() && m_timers.begin()->first <= now) {
         auto node = m_timers.extract(m_timers.begin());
@@ -306,6 +338,7 @@ void Shard::fireDueTimers()
 void Shard::crash(const QString &why)
 {
     const ActorSpec spec = m_actor->spec();
+    refuseRunning(QueryStatus::Unavailable, why);
     refuseDeferred(why);
     m_actor.reset();
     setLive(false, ShardState::Failed);
@@ -357,7 +390,7 @@ void Shard::warn(const QString &message)
 
 void Shard::deferAnswer(Clock::time_point due, Deferred deferred)
 {
-    m_deferredAdmitted.insert(deferred.admitted);
+    m_deferredAdmitted.insert(deferred.work.admitted);
     m_deferred.emplace(due, std::move(deferred));
     publishOldestDeferred();
 }
@@ -365,7 +398,7 @@ void Shard::deferAnswer(Clock::time_point due, Deferred deferred)
 Shard::Deferred Shard::takeFirstDeferred()
 {
     auto node = m_deferred.extract(m_deferred.begin());
-    m_deferredAdmitted.erase(m_deferredAdmitted.find(node.mapped().admitted));
+    m_deferredAdmitted.erase(m_deferredAdmitted.find(node.mapped().work.admitted));
     publishOldestDeferred();
     return std::move(node.mapped());
 }
@@ -377,14 +410,15 @@ void Shard::publishOldestDeferred()
                              std::memory_order_release);
 }
 
-void Shard::refuseDeferred(const QString &reason)
+std::uint32_t Shard::refuseDeferred(const QString &reason)
 {
     auto pending = std::move(m_deferred);
     m_deferred.clear();
     m_deferredAdmitted.clear();
     publishOldestDeferred();
     for (auto &[due, d] : pending)
-        finish(d.reply, QueryReply::failure(QueryStatus::Unavailable, reason, m_id), d.admitted);
+        finish(d.work.reply, QueryReply::failure(QueryStatus::Unavailable, reason, m_id), d.work.admitted);
+    return std::uint32_t(pending.size());
 }
 
 QString Shard::unavailableReason() const
@@ -432,6 +466,7 @@ void Shard::cancelActor(ShardState stateAfter, const QString &reason)
 {
     ++m_respawnEpoch;
     if (m_actor) {
+        refuseRunning(QueryStatus::Unavailable, reason);
         refuseDeferred(reason);
         m_actor.reset();
     }
@@ -469,13 +504,6 @@ void Shard::superviseFailedCreate(const ActorSpec &spec)
 {
     if (!m_actor)
         scheduleRespawn(spec);
-}
-
-void Shard::refuseQueuedQueries(const QString &reason)
-{
-    for (MessagePtr &m : m_mailbox.takeNormal())
-        m->refuse(reason);
-    refuseDeferred(reason);
 }
 
 } // namespace shardscope

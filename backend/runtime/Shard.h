@@ -54,6 +54,9 @@ public:
 
     // --- any thread ---
     ShardId id() const { return m_id; }
+    // Asks the shard to refuse, at its next message, the requests whose client has gone:
+    // queued, deferred or running. Coalesced: one control message at a time.
+    void dropAbandoned();
 
     // Closed: the message is refused on the calling thread.
     PushResult post(MessagePtr message, Lane lane);
@@ -88,33 +91,62 @@ public:
     // Cancels the current actor (answering its deferred work) and creates one from `spec`.
     bool replaceActor(const ActorSpec &spec, ShardState stateAfter, QString *error);
     void cancelActor(ShardState stateAfter, const QString &reason);
-    // Forced drain: refuses queued queries and deferred work with `reason`.
-    void refuseQueuedQueries(const QString &reason);
+    // Forced drain: refuses queued queries, deferred work and the query running in
+    // slices with `reason`; says how many of each.
+    struct Refused {
+        std::uint32_t queued = 0;
+        std::uint32_t waiting = 0; // deferred: sleeping or stuck
+        std::uint32_t running = 0;
+    };
+    Refused refuseQueuedQueries(const QString &reason);
     // After replaceActor() failed outside a restart (a start): the supervisor retries
     // creating `spec`'s actor with its backoff, as after a crash.
     void superviseFailedCreate(const ActorSpec &spec);
 
 private:
     class QueryMessage;
-    struct Deferred {
+    // A query the actor has begun: what its answer needs once the work ends.
+    struct Work {
         ReplyFn reply;
-        QueryReply answer;
+        QueryReply answer; // shard and version set
         Clock::time_point admitted;
         Generation generation;
+        std::shared_ptr<const std::atomic<bool>> clientGone;
+        Clock::time_point deadline; // none when default-constructed
+        QString procedure;
+        bool clientHasGone() const { return clientGone && clientGone->load(std::memory_order_acquire); }
+    };
+    struct Deferred {
+        Work work;
         bool cutByDeadline = false; // due at the query's deadline, before its own end
+    };
+    // Long work run in slices (ProcedureOutcome::Continue); the shard's next query waits.
+    struct Running {
+        Work work;
+        ProcedureOutcome::Resume resume;
     };
 
     // Shard thread only, except finish().
     void run();
     // Strand (pool mode): a pool worker runs one turn; the pool's timer thread says a
     // deferred answer or timer is due.
-    bool runTurn() override;
+    TurnEnd runTurn() override;
     bool timerDue() override;
     // Pool mode, end of a turn: asks the pool to wake the strand for its next due entry.
     void armNextDue();
     // The end of the shard: deferred work refused, actor gone, not live.
     void end();
     void handleQuery(const QueryRequest &request, Generation routed, ReplyFn &reply, Clock::time_point admitted);
+    // A Done or Error outcome into its answer.
+    static void settle(QueryReply &answer, const ProcedureOutcome &outcome);
+    // Turns what the actor produced into an answer, a deferred answer or running work.
+    void conclude(Work work, ProcedureOutcome outcome);
+    // Runs one slice (ShardPool::kTaskQuota) of the running query; true while it runs on.
+    bool runSlice();
+    // Answers the running query with a failure; false when none runs.
+    bool refuseRunning(QueryStatus status, const QString &reason);
+    // Shard thread: refuses what dropAbandoned() asked for.
+    void refuseAbandoned();
     // Why a query must not run now (its client left, its deadline passed), or nothing.
     std::optional<QueryReply> refusalBeforeRun(const QueryRequest &request, Clock::time_point admitted) const;
     // Any thread: a query refused outside the shard thread (closed mailbox) ends here too.
@@ -131,7 +163,8 @@ private:
     // Shard thread only: records whether an actor is live, with the state that says so.
     void setLive(bool live, std::optional<ShardState> state = std::nullopt);
     void changeStateLocked(ShardState state); // m_stateMutex held
-    void refuseDeferred(const QString &reason);
+    // Returns how many it refused.
+    std::uint32_t refuseDeferred(const QString &reason);
     void deferAnswer(Clock::time_point due, Deferred deferred);
     // Takes the first due entry out of m_deferred (which must not be empty).
     Deferred takeFirstDeferred();
@@ -157,10 +190,14 @@ private:
     std::atomic<std::uint64_t> m_failed{0};
     // Admission (steady ns) of the oldest deferred request; Message::kNotARequest if none.
     std::atomic<std::int64_t> m_oldestDeferredNs{Message::kNotARequest};
+    // Admission (steady ns) of the running query; Message::kNotARequest if none.
+    std::atomic<std::int64_t> m_runningAdmittedNs{Message::kNotARequest};
+    std::atomic<bool> m_dropPosted{false}; // a dropAbandoned() message is queued
 
     // Shard thread only.
     std::unique_ptr<QueryActor> m_actor;
     std::multimap<Clock::time_point, Deferred> m_deferred;
+    std::optional<Running> m_running;
     std::multiset<Clock::time_point> m_deferredAdmitted; // the same entries, by admission
     std::multimap<Clock::time_point, std::function<void()>> m_timers;
     std::vector<Clock::time_point> m_recentCrashes;

@@ -104,7 +104,7 @@ void ShardPool::workerLoop(Worker &w, int index)
         if (w.spare && !m_stopping && m_stalled.load(std::memory_order_acquire) <= 0) {
             // Not needed: no worker is held by a long turn. A wake-up meant for the queue
             // that came to this spare goes on to a worker that takes work.
-            if (!m_queue.empty() && m_idle > m_notified) {
+            if (strandsWaiting() && m_idle > m_notified) {
                 ++m_notified;
                 m_work.notify_one();
             }
@@ -116,7 +116,7 @@ void ShardPool::workerLoop(Worker &w, int index)
             w.called = false;
             continue;
         }
-        if (m_queue.empty()) {
+        if (!strandsWaiting()) {
             if (m_stopping)
                 return;
             ++m_idle;
@@ -126,17 +126,29 @@ void ShardPool::workerLoop(Worker &w, int index)
                 --m_notified;
             continue;
         }
-        Strand *strand = m_queue.front();
-        m_queue.pop_front();
+        Strand *strand = takeNext(w);
         lock.unlock();
         w.turn.store(steadyNs(Clock::now()) * 4 + 2, std::memory_order_relaxed);
-        const bool again = strand->runTurn();
+        const TurnEnd end = strand->runTurn();
         if (w.turn.exchange(0, std::memory_order_acq_rel) & 1)
             m_stalled.fetch_sub(1, std::memory_order_acq_rel);
         lock.lock();
-        if (again)
-            m_queue.push_back(strand); // this worker loops back to the queue: nobody to wake
+        // This worker loops back to the queues: nobody to wake.
+        if (end == TurnEnd::Again)
+            m_queue.push_back(strand);
+        else if (end == TurnEnd::Yielded)
+            m_yielded.push_back(strand);
     }
+}
+
+Strand *ShardPool::takeNext(Worker &w)
+{
+    const bool ready = !m_queue.empty() && (m_yielded.empty() || w.readyInARow < kReadyBurst);
+    std::deque<Strand *> &from = ready ? m_queue : m_yielded;
+    w.readyInARow = ready && !m_yielded.empty() ? w.readyInARow + 1 : 0;
+    Strand *strand = from.front();
+    from.pop_front();
+    return strand;
 }
 
 void ShardPool::arm(Strand *strand, Clock::time_point due)
@@ -206,7 +218,7 @@ bool ShardPool::watchStalls(Clock::time_point now)
     std::lock_guard lock(m_mutex);
     if (!m_watching)
         return false;
-    if (m_queue.empty() || m_idle > m_notified) {
+    if (!strandsWaiting() || m_idle > m_notified) {
         m_watching = false; // nobody waits for a worker
         return false;
     }

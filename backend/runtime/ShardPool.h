@@ -15,6 +15,10 @@ namespace shardscope {
 
 class ShardPool;
 
+// How a turn ended: the strand is idle, has more to do (messages queued, a timer due), or
+// yielded in the middle of long work (a query run in slices) and goes on after others.
+enum class TurnEnd { Idle, Again, Yielded };
+
 // Something a pool runs in turns: a shard's mailbox, as a strand. Only one worker runs a
 // strand at a time (the strand's owner guarantees it: it is queued at most once, by
 // whoever made it runnable), so what the strand touches in its turns needs no lock.
@@ -25,10 +29,11 @@ public:
 
 private:
     friend class ShardPool;
-    // A pool worker: runs at most ShardPool::kBatch messages and the timers that are due.
-    // True: work is left (or a timer or message came in during the turn), so the pool
-    // queues the strand again, at the back: a busy strand yields after one batch.
-    virtual bool runTurn() = 0;
+    // A pool worker: runs at most ShardPool::kBatch messages (or one kTaskQuota slice of a
+    // long query) and the timers that are due. Again or Yielded: the pool queues the strand
+    // again, at the back of the ready or the yielded queue: a busy strand yields after one
+    // batch, a long query after one slice.
+    virtual TurnEnd runTurn() = 0;
     // The pool's timer thread, under its timer lock: the time armed with arm() has come.
     // True: the strand was idle and is now marked runnable; the pool queues it.
     virtual bool timerDue() = 0;
@@ -38,7 +43,7 @@ private:
     std::multimap<std::chrono::steady_clock::time_point, Strand *>::iterator m_timerEntry;
 };
 
-// Runs strands on a fixed set of worker threads: one shared FIFO run queue, a timer thread
+// Runs strands on a fixed set of worker threads: shared FIFO run queues, a timer thread
 // for the strands' deferred work (sleeping queries, respawn backoffs), and a watch that
 // lends a spare worker while a turn occupies a worker for long (a spinning query).
 //
@@ -51,13 +56,19 @@ private:
 // stealing, CAF's choice, needs idle workers to poll other queues, which costs wake-ups
 // at rest; here an idle pool sleeps on one condition variable and costs nothing.
 //
-// Long turns: a turn runs its messages to completion, so a query that computes for
-// seconds (`spin`) holds its worker. While every worker is in a turn, strands are waiting
-// in the queue and some turn is older than kStallAfter, the timer thread marks that
-// worker stalled and wakes (or starts, up to kMaxSpareWorkers) a spare worker, which
-// serves the queue until no worker is stalled any more and then parks. So neighbours of a
-// spinning shard wait for at most about one batch and one kStallAfter, even with
-// --threads 1, and the thread count stays bounded (workers + 1 + kMaxSpareWorkers).
+// Long work: a query that computes for long (`spin`) runs in slices of kTaskQuota, and
+// its strand then waits in a second queue, `yielded`, while the strands that became
+// runnable (a message, a due timer) go first: a worker takes from the yielded queue only
+// when nothing else waits, or after kReadyBurst ready turns in a row, so long work cannot
+// starve either. A short query on an idle shard thus waits for about one slice, however
+// many long ones run (Seastar's task quota and its scheduling of fresh tasks).
+//
+// Turns that do not yield: a message that runs long without slices (a long computation
+// of a custom actor) holds its worker. While every worker is in a turn, strands are
+// waiting and some turn is older than kStallAfter, the timer thread marks that worker
+// stalled and wakes (or starts, up to kMaxSpareWorkers) a spare worker, which serves the
+// queues until no worker is stalled any more and then parks. The thread count stays
+// bounded (workers + 1 + kMaxSpareWorkers).
 //
 // Thread contract: schedule() from any thread; arm() from inside the strand's own turn;
 // disarm() from any thread once the strand can no longer run (closed and not scheduled).
@@ -67,6 +78,11 @@ public:
     using Clock = std::chrono::steady_clock;
 
     static constexpr int kBatch = 64;
+    // How long a query runs before it yields its worker (Seastar's task quota): long work
+    // runs in slices of this, and its strand goes to the back of the run queue in between.
+    static constexpr std::chrono::microseconds kTaskQuota{500};
+    // Ready turns a worker runs in a row while yielded strands wait.
+    static constexpr int kReadyBurst = 8;
     static constexpr std::chrono::microseconds kStallAfter{2000};
     static constexpr int kMaxSpareWorkers = 4;
     static constexpr int kMaxWorkers = 256;
@@ -96,6 +112,7 @@ private:
         bool called = false; // a parked spare was asked to work; guarded by m_mutex
         // 0 outside a turn; else (turn start in steady ns) * 4 + 2, | 1 once marked stalled.
         std::atomic<std::int64_t> turn{0};
+        int readyInARow = 0; // ready turns taken while yielded strands waited; m_mutex
         std::thread thread;
     };
 
@@ -105,6 +122,8 @@ private:
     // kStallAfter (strands wait and every worker is in a turn).
     bool watchStalls(Clock::time_point now);
     void startWorker(bool spare); // m_mutex held
+    bool strandsWaiting() const { return !m_queue.empty() || !m_yielded.empty(); } // m_mutex held
+    Strand *takeNext(Worker &worker); // m_mutex held, strandsWaiting()
 
     const int m_baseWorkers;
     const int m_maxSpares;
@@ -113,7 +132,8 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_work;  // workers with an empty queue wait here
     std::condition_variable m_spare; // spares not needed wait here
-    std::deque<Strand *> m_queue;
+    std::deque<Strand *> m_queue;   // ready: scheduled by a message or a due timer
+    std::deque<Strand *> m_yielded; // in the middle of long work
     std::vector<std::unique_ptr<Worker>> m_workers;
     int m_idle = 0;       // workers waiting on m_work
     int m_notified = 0;   // of those, already notified and not yet awake

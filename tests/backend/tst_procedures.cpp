@@ -55,9 +55,21 @@ private:
         return graph;
     }
 
-    ProcedureOutcome run(const QString &name, const QJsonObject &args)
+    // As a shard runs it: a long procedure's slices one after another until it ends.
+    ProcedureOutcome run(const QString &name, const QJsonObject &args, int *slices = nullptr)
     {
-        return runProcedure(name, args, *m_small, m_scratch);
+        ProcedureOutcome out = runProcedure(name, args, *m_small, m_scratch);
+        ProcedureOutcome::Resume resume;
+        int count = 0;
+        while (out.kind == ProcedureOutcome::Kind::Continue) {
+            if (out.resume)
+                resume = std::move(out.resume);
+            out = resume(std::chrono::steady_clock::now() + std::chrono::microseconds(500));
+            ++count;
+        }
+        if (slices)
+            *slices = count;
+        return out;
     }
 
 private Q_SLOTS:
@@ -259,6 +271,23 @@ private Q_SLOTS:
         QCOMPARE(out.value.toObject().value(QStringLiteral("spun_ms")).toInteger(), ms);
         // Lower bound only (minus 1 ms for timer granularity): a loaded machine may take longer.
         QVERIFY2(elapsed >= ms - 1, qPrintable(QString::number(elapsed)));
+    }
+
+    void spinReturnsToItsCallerEverySliceUntilItsTimeIsSpent()
+    {
+        const auto first = runProcedure(QStringLiteral("spin"), QJsonObject{{QStringLiteral("ms"), 30}}, *m_small, m_scratch);
+        QCOMPARE(first.kind, ProcedureOutcome::Kind::Continue);
+        QVERIFY(first.resume);
+        QElapsedTimer slice;
+        slice.start();
+        const auto next = first.resume(std::chrono::steady_clock::now() + std::chrono::microseconds(500));
+        // A slice ends near its end time, not at the spin's: generous for a loaded machine.
+        QVERIFY2(slice.elapsed() < 20, qPrintable(QString::number(slice.elapsed())));
+        QCOMPARE(next.kind, ProcedureOutcome::Kind::Continue);
+        int slices = 0;
+        const auto out = run(QStringLiteral("spin"), QJsonObject{{QStringLiteral("ms"), 30}}, &slices);
+        QCOMPARE(out.kind, ProcedureOutcome::Kind::Done);
+        QVERIFY2(slices >= 10, qPrintable(QString::number(slices)));
     }
 
     void sleepDefersInsteadOfBlocking_data()

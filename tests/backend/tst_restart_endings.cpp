@@ -68,6 +68,28 @@ ActorFactory failingAfterStartOn(ShardId shard)
     };
 }
 
+// An actor whose spin never yields (as a long computation with no preemption point would):
+// its shard runs nothing else, control messages included, until the spin ends.
+class HoggingActor : public QueryActor
+{
+public:
+    using QueryActor::QueryActor;
+    ProcedureOutcome handle(const QueryRequest &request) override
+    {
+        if (request.procedure != QLatin1String("spin"))
+            return QueryActor::handle(request);
+        const auto until = Clock::now() + std::chrono::milliseconds(request.args.value(QStringLiteral("ms")).toInt());
+        while (Clock::now() < until) {
+        }
+        return ProcedureOutcome::done(QJsonObject{});
+    }
+};
+
+ActorFactory hogging()
+{
+    return [](const ActorSpec &spec, QString *) -> std::unique_ptr<QueryActor> { return std::make_unique<HoggingActor>(spec); };
+}
+
 } // namespace
 
 class RestartEndingsTest : public QObject
@@ -79,6 +101,7 @@ private Q_SLOTS:
     void aDrainTimeoutAbortLeavesNoShardDrainingBehindAHeldShard();
     void anOperatorAbortLeavesNoShardDrainingBehindAHeldShard();
     void aForcedDrainLeavesEveryShardServingTheNewVersion();
+    void aForcedDrainCancelsARunningSpinAndEveryShardServesTheNewVersion();
     void aForcedDrainThatCannotReachAHeldShardStillLeavesEveryShardServing();
     void aRolledBackRestartLeavesEveryShardServingTheOldVersion();
     void aFailedRollbackLeavesTheShardFailedAndTheRestServing();
@@ -152,11 +175,41 @@ void RestartEndingsTest::aForcedDrainLeavesEveryShardServingTheNewVersion()
     QVERIFY(ledger.waitAllAnswered(5s));
 }
 
-void RestartEndingsTest::aForcedDrainThatCannotReachAHeldShardStillLeavesEveryShardServing()
+void RestartEndingsTest::aForcedDrainCancelsARunningSpinAndEveryShardServesTheNewVersion()
 {
     ReplyLedger ledger;
     auto service = startService(smallConfig(4));
-    // One spin already running: a forced drain refuses what is queued, not what runs.
+    auto [spin, fn] = ledger.make();
+    service->submitQuery(spinOn(2, kHoldMs), fn);
+    QVERIFY(waitUntilDequeued(*service, 2, 1));
+    RestartOptions options = heldShardOptions();
+    options.drainPolicy = DrainTimeoutPolicy::Force;
+    const auto requestedAt = Clock::now();
+    const CommandTicket t = service->requestRestart(options);
+    const auto finished = waitFinished(*service, t);
+    QVERIFY(finished);
+    const ServiceSnapshot snap = service->snapshot();
+    QCOMPARE(finished->outcome, QStringLiteral("completed"));
+    QVERIFY2(servingOneVersion(snap, 2), describe(snap).constData());
+    // The spin was canceled between two of its slices, not left to run out.
+    QVERIFY(ledger.waitAllAnswered(5s));
+    const auto e = ledger.entry(spin);
+    QCOMPARE(e.reply.status, QueryStatus::Unavailable);
+    QVERIFY2(e.reply.error.contains(QLatin1String("forced its drain")), qPrintable(e.reply.error));
+    QVERIFY(e.repliedAt - requestedAt < std::chrono::milliseconds(kHoldMs));
+    const auto drain = phaseEnded(*service, t.restartId, ServicePhase::Draining);
+    QVERIFY(drain);
+    QVERIFY2(drain->message.contains(QLatin1String("canceled 1 request with 503 (1 running, 0 queued, 0 waiting)")),
+             qPrintable(drain->message));
+}
+
+void RestartEndingsTest::aForcedDrainThatCannotReachAHeldShardStillLeavesEveryShardServing()
+{
+    ReplyLedger ledger;
+    ServiceConfig config = smallConfig(4);
+    config.actorFactory = hogging();
+    auto service = startService(std::move(config));
+    // A spin that never yields, already running: the forced drain's cancel cannot reach it.
     service->submitQuery(spinOn(2, kHoldMs), ledger.make().second);
     QVERIFY(waitUntilDequeued(*service, 2, 1));
     RestartOptions options = heldShardOptions();
@@ -169,6 +222,13 @@ void RestartEndingsTest::aForcedDrainThatCannotReachAHeldShardStillLeavesEverySh
     // serves v1 on its old actor, and says so.
     QCOMPARE(finished->outcome, QStringLiteral("rollback_failed"));
     QVERIFY2(finished->message.contains(QLatin1String("shard 2 did not answer")), qPrintable(finished->message));
+    // The drain's event says the cancel did not reach it, and what it left in flight.
+    const auto drain = phaseEnded(*service, t.restartId, ServicePhase::Draining);
+    QVERIFY(drain);
+    QVERIFY2(drain->message.contains(QLatin1String("canceled 0 requests with 503"))
+                 && drain->message.contains(QLatin1String("shard 2 did not take the cancel"))
+                 && drain->message.contains(QLatin1String("1 request still in flight")),
+             qPrintable(drain->message));
     QVERIFY2(servingOneVersion(snap, 1), describe(snap).constData());
     // Its rollback runs once the spin ends: the shard is re-created on v1 and serves again.
     QVERIFY(ledger.waitAllAnswered(std::chrono::milliseconds(kHoldMs + 5000)));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QDeadlineTimer>
 #include <QList>
 #include <QPair>
 
@@ -44,6 +45,7 @@ public:
 
 private:
     bool fill(int timeoutMs); // false on timeout, EOF or error
+    std::optional<RawResponse> readOne(QDeadlineTimer deadline, bool bodyless);
     int m_fd = -1;
     QByteArray m_in;
     bool m_eof = false;
