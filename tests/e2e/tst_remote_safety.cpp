@@ -122,7 +122,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(model.shards().rowCount(), 4, 5000);
         model.requestRestart(model.restartDefaults());
         QTRY_COMPARE_WITH_TIMEOUT(model.shards().index(3, 0).data(ShardTableModel::VersionRole).toInt(), 2, 10000);
-        const int started = logRows(model, QStringLiteral("service"), QStringLiteral("service_started"));
+        const int started = logRows(model, QStringLiteral("service"), QStringLiteral("Service started"));
         QVERIFY(started >= 1);
 
         service.kill();
@@ -141,7 +141,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(logRows(model, QStringLiteral("console"), QStringLiteral("Reconnected to ") + url), 1, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(logRows(model, QStringLiteral("console"), QStringLiteral("New service instance at ") + url), 1, 5000);
         // The new instance numbers its events from 1 again; they reach the log all the same.
-        QTRY_COMPARE_WITH_TIMEOUT(logRows(model, QStringLiteral("service"), QStringLiteral("service_started")), started + 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(logRows(model, QStringLiteral("service"), QStringLiteral("Service started")), started + 1, 5000);
         model.pump().stop();
         again.terminate();
         QVERIFY(again.waitForFinished(10000));
