@@ -3,7 +3,7 @@
 #
 #   scripts/bench.sh                      # build dir build/
 #   BUILD_DIR=build-bench scripts/bench.sh
-#   FAIRNESS_BEFORE_BINARY=../old/build/app/shardscope scripts/bench.sh  # part 6 on an older build too
+#   BEFORE_BUILD=../old/build scripts/bench.sh  # parts 2, 3 and 6 also on an earlier commit's build dir
 #
 # Installs what is missing (scripts/install-deps.sh: includes libcaf-dev and wrk), builds
 # RelWithDebInfo with Ninja (-j2), runs each benchmark under `timeout` (the whole run takes
@@ -13,7 +13,7 @@
 # the same run, because these machines are shared and noisy. All traffic is 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command_line="${BUILD_DIR:+BUILD_DIR=$BUILD_DIR }scripts/bench.sh${*:+ $*}"
+command_line="${BUILD_DIR:+BUILD_DIR=$BUILD_DIR }${BEFORE_BUILD:+BEFORE_BUILD=$BEFORE_BUILD }scripts/bench.sh${*:+ $*}"
 build=${BUILD_DIR:-build}
 results="$build/bench-results"
 started=$(date +%s)
@@ -59,6 +59,11 @@ headless_at_rest | tee "$results/headless.txt"
 # --- Part 2: actor request-reply against CAF ------------------------------------------
 actor_args=(--shards 1,2,4,8,16,64,256,1024 --seconds 2 --repeats 3 --senders 2 --window 16)
 run_bench actor 420 "$build/tests/bench/bench_actor" "${actor_args[@]}"
+# Before and after a change in one run (BEFORE_BUILD: an earlier commit's build dir).
+before=${BEFORE_BUILD:-}
+if [ -n "$before" ]; then
+  run_bench actor-before 420 "$before/tests/bench/bench_actor" "${actor_args[@]}"
+fi
 # Before the worker pool: the same run on a thread per shard (--threads per-shard).
 actor_ps_args=(--shards 1,2,16,64,256,1024 --seconds 2 --repeats 2 --senders 2 --window 16)
 run_bench actor-per-shard 300 env SHARDSCOPE_THREADS=per-shard "$build/tests/bench/bench_actor" "${actor_ps_args[@]}"
@@ -70,6 +75,9 @@ run_bench actor-deep 300 "$build/tests/bench/bench_actor" "${actor_deep_args[@]}
 # --- Part 3: HTTP query path against a bare QHttpServer route -------------------------
 http_args=(2 5 6) # shards, seconds per wrk run, rounds per side (alternating)
 run_bench http 180 env HTTP_BENCH_SERVER="$build/tests/bench/http_bench_server" bash scripts/bench-http.sh "${http_args[@]}"
+if [ -n "$before" ]; then
+  run_bench http-before 180 env HTTP_BENCH_SERVER="$before/tests/bench/http_bench_server" bash scripts/bench-http.sh "${http_args[@]}"
+fi
 
 # --- Part 4: console at scale ---------------------------------------------------------
 # The real window over the embedded service, offscreen; one child process per shard count
@@ -99,8 +107,8 @@ heal_s() { grep -o 'outcome matching: [0-9.]* s after the heal' "$results/heal-$
 # Echo latency on idle shards of a headless service while N spins run (issue 22), about 20 s.
 fair_args=(--spins 2,6,32 --idle-shards 8 --spin-ms 10000 --seconds 5)
 run_bench fairness 120 "$build/tests/bench/bench_fairness" "${fair_args[@]}"
-if [ -n "${FAIRNESS_BEFORE_BINARY:-}" ]; then
-  run_bench fairness-before 300 env SHARDSCOPE_TEST_BINARY="$FAIRNESS_BEFORE_BINARY" "$build/tests/bench/bench_fairness" "${fair_args[@]}"
+if [ -n "$before" ]; then
+  run_bench fairness-before 300 env SHARDSCOPE_TEST_BINARY="$before/app/shardscope" "$build/tests/bench/bench_fairness" "${fair_args[@]}"
 fi
 
 # --- BENCHMARKS.md --------------------------------------------------------------------
@@ -220,6 +228,12 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "| 4 console at scale | frame time p99 (snapshot to window painted), ${console_n:-?} shards, steady | ${console_frame:-?} ms | (none) | shown |"
   echo "| 6 long queries | echo p99 on idle shards while 6 spins run (p50 $(fair_p50 6) ms) | $(fair_p99 6) ms | <= 10 ms | $(verdict "$(fair_p99 6)" 10 '<=') |"
   echo "| 6 long queries | echo p99 on idle shards while 32 spins run (p50 $(fair_p50 32) ms) | $(fair_p99 32) ms | <= 25 ms | $(verdict "$(fair_p99 32)" 25 '<=') |"
+  if [ -n "$before" ]; then
+    abj=$(json actor-before); hbj=$(json http-before)
+    echo "| 2 before | the same lowest ratio on BEFORE_BUILD, this run (by shard count: $(vals "$abj" ratio)) | $(val "$abj" min_ratio)x | (none) | shown |"
+    echo "| 3 before | throughput ratio and CPU efficiency on BEFORE_BUILD, this run | $(val "$hbj" ratio)x, $(val "$hbj" cpu_efficiency_ratio)x | (none) | shown |"
+    echo "| 6 before | echo p99 with 6 and 32 spins on BEFORE_BUILD's service, this run | $(json_field fairness-before 'rows.spins=6.p99_ms') ms, $(json_field fairness-before 'rows.spins=32.p99_ms') ms | (none) | shown |"
+  fi
   echo "| 5 cluster | failed requests through HAProxy, rolling restart of 4 nodes x 8 shards under load | $cl_roll_failed | 0 | $(zero_verdict "$cl_roll_failed") |"
   echo "| 5 cluster | failed requests through HAProxy, lockstep restart of 4 nodes x 8 shards under load | $cl_lock_failed | 0 | $(zero_verdict "$cl_lock_failed") |"
   echo "| 5 cluster | failed requests through HAProxy, lockstep restart held $cl_held_ms ms by a 2 s drain on every node | $cl_held_failed | 0 | $(zero_verdict "$cl_held_failed") |"
@@ -369,7 +383,7 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo '```'; grep -v '^JSON ' "$results/fairness.txt" || true; echo '```'
   if [ -f "$results/fairness-before.txt" ]; then
     echo
-    echo "The same on \`$FAIRNESS_BEFORE_BINARY\`:"
+    echo "The same on \`$before/app/shardscope\` (BEFORE_BUILD):"
     echo
     echo '```'; grep -v '^JSON ' "$results/fairness-before.txt" || true; echo '```'
   fi
