@@ -2,6 +2,7 @@
 // before each accepted command runs, operation ids and entries that survive a restart of
 // the process, and a file torn by a killed process.
 #include "backend/record/AuditLog.h"
+#include "tests/support/JsonLines.h"
 #include "tests/backend/ServiceTestSupport.h"
 
 #include <QFile>
@@ -10,20 +11,9 @@
 #include <QJsonDocument>
 #include <QTemporaryDir>
 
-namespace {
+using shardscope::test::jsonLines;
 
-QList<QJsonObject> fileLines(const QString &path)
-{
-    QFile file(path);
-    QList<QJsonObject> out;
-    if (!file.open(QIODevice::ReadOnly))
-        return out;
-    for (const QByteArray &line : file.readAll().split('\n')) {
-        if (!line.isEmpty())
-            out << QJsonDocument::fromJson(line).object(); // empty object if torn
-    }
-    return out;
-}
+namespace {
 
 void writeFile(const QString &path, const QByteArray &bytes)
 {
@@ -70,7 +60,7 @@ private Q_SLOTS:
 
         const QJsonArray entries = service->auditEntries();
         QCOMPARE(entries.size(), 1);
-        const QList<QJsonObject> lines = fileLines(path);
+        const QList<QJsonObject> lines = jsonLines(path);
         QCOMPARE(lines.size(), 1);
         for (const QJsonObject &e : {entries.at(0).toObject(), lines.at(0)}) {
             QCOMPARE(text(e, "command"), command);
@@ -90,7 +80,7 @@ private Q_SLOTS:
         auto service = servicetest::startService(auditedConfig(path));
         service->recordRefusedCommand(QString(100'000, u'c'), QString(100'000, u'x'), 400, QString(1'000'000, u'r'));
         QVERIFY(QFileInfo(path).size() < 2000);
-        const QJsonObject e = fileLines(path).value(0);
+        const QJsonObject e = jsonLines(path).value(0);
         QVERIFY(text(e, "message").size() <= 515);
         QVERIFY(text(e, "client").size() <= 67);
     }
@@ -120,7 +110,7 @@ private Q_SLOTS:
         else
             t = service->requestStart(client);
         QVERIFY(!t.accepted());
-        const QList<QJsonObject> lines = fileLines(path);
+        const QList<QJsonObject> lines = jsonLines(path);
         QCOMPARE(lines.size(), 1);
         QCOMPARE(text(lines.at(0), "command"), command);
         QCOMPARE(text(lines.at(0), "client"), client);
@@ -140,15 +130,15 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(service->snapshot().shards.at(0).inFlight, 1u, 5000);
         const CommandTicket t = service->requestRestart(servicetest::fastOptions(), QStringLiteral("127.0.0.1:40003"));
         QVERIFY(t.accepted());
-        QList<QJsonObject> lines = fileLines(path);
+        QList<QJsonObject> lines = jsonLines(path);
         QCOMPARE(lines.size(), 1);
         QCOMPARE(text(lines.at(0), "outcome"), QStringLiteral("started"));
         QCOMPARE(lines.at(0).value(QStringLiteral("operation_id")).toInt(), int(t.restartId));
         QVERIFY(service->restartRunning());
 
         QTRY_VERIFY_WITH_TIMEOUT(!service->restartRunning(), 10000);
-        QTRY_COMPARE_WITH_TIMEOUT(fileLines(path).size(), 2, 5000);
-        lines = fileLines(path);
+        QTRY_COMPARE_WITH_TIMEOUT(jsonLines(path).size(), 2, 5000);
+        lines = jsonLines(path);
         QCOMPARE(text(lines.at(1), "outcome"), QStringLiteral("completed"));
         QCOMPARE(lines.at(1).value(QStringLiteral("operation_id")).toInt(), int(t.restartId));
         // In memory the outcome replaces the "started" entry: one entry per operation.
@@ -201,9 +191,9 @@ private Q_SLOTS:
         }
         QCOMPARE(ids, (QList<std::uint64_t>{1, 2, 3, 4, 5, 6}));
         // Each outcome line carries the id its ticket named (events, audit and file agree).
-        QTRY_COMPARE_WITH_TIMEOUT(fileLines(path).size(), 12, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(jsonLines(path).size(), 12, 5000);
         QMap<int, QStringList> outcomes;
-        for (const QJsonObject &line : fileLines(path))
+        for (const QJsonObject &line : jsonLines(path))
             outcomes[line.value(QStringLiteral("operation_id")).toInt()] << text(line, "outcome");
         for (std::uint64_t id : ids)
             QCOMPARE(outcomes.value(int(id)), (QStringList{QStringLiteral("started"), QStringLiteral("completed")}));
@@ -223,11 +213,11 @@ private Q_SLOTS:
 
         auto b = servicetest::startService(auditedConfig(path)); // while a's restart runs
         QVERIFY(a->restartRunning());
-        for (const QJsonObject &line : fileLines(path))
+        for (const QJsonObject &line : jsonLines(path))
             QVERIFY2(text(line, "outcome") != QLatin1String("interrupted"), "a running restart was called interrupted");
         QTRY_VERIFY_WITH_TIMEOUT(!a->restartRunning(), 10000);
-        QTRY_COMPARE_WITH_TIMEOUT(fileLines(path).size(), 2, 5000);
-        QCOMPARE(text(fileLines(path).at(1), "outcome"), QStringLiteral("completed"));
+        QTRY_COMPARE_WITH_TIMEOUT(jsonLines(path).size(), 2, 5000);
+        QCOMPARE(text(jsonLines(path).at(1), "outcome"), QStringLiteral("completed"));
         QVERIFY(ledger.waitAllAnswered(10s));
     }
 
@@ -246,7 +236,7 @@ private Q_SLOTS:
         QCOMPARE(entries.size(), 2);
         QCOMPARE(text(entries.at(0).toObject(), "outcome"), QStringLiteral("completed"));
         QCOMPARE(text(entries.at(1).toObject(), "outcome"), QStringLiteral("interrupted"));
-        const QList<QJsonObject> lines = fileLines(path);
+        const QList<QJsonObject> lines = jsonLines(path);
         QCOMPARE(lines.size(), 4);
         QCOMPARE(text(lines.at(3), "outcome"), QStringLiteral("interrupted"));
         QCOMPARE(lines.at(3).value(QStringLiteral("operation_id")).toInt(), 7);
@@ -264,7 +254,7 @@ private Q_SLOTS:
         QCOMPARE(audit.lastOperationId(), 3u);
         QCOMPARE(audit.recent().size(), 1);
         audit.refusedAtEdge(QStringLiteral("stop"), QStringLiteral("c"), 401, QStringLiteral("no token"));
-        const QList<QJsonObject> lines = fileLines(path);
+        const QList<QJsonObject> lines = jsonLines(path);
         QCOMPARE(lines.size(), 3);
         QVERIFY(lines.at(1).isEmpty()); // the torn line stays as it was
         QCOMPARE(text(lines.at(2), "refusal"), QStringLiteral("unauthorized"));

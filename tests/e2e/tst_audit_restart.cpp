@@ -2,6 +2,7 @@
 // on disk before it runs (a kill -9 mid-drain leaves its "started" line), and the next
 // process on the same file serves the old entries and continues after the highest id.
 #include "tests/support/HeadlessProcess.h"
+#include "tests/support/JsonLines.h"
 #include "tests/support/HttpTestClient.h"
 
 #include <QFile>
@@ -15,19 +16,6 @@
 using namespace shardscope::test;
 
 namespace {
-
-QList<QJsonObject> fileLines(const QString &path)
-{
-    QFile file(path);
-    QList<QJsonObject> out;
-    if (file.open(QIODevice::ReadOnly)) {
-        for (const QByteArray &line : file.readAll().split('\n')) {
-            if (!line.isEmpty())
-                out << QJsonDocument::fromJson(line).object();
-        }
-    }
-    return out;
-}
 
 QString text(const QJsonObject &o, const char *key) { return o.value(QLatin1String(key)).toString(); }
 int number(const QJsonObject &o, const char *key) { return o.value(QLatin1String(key)).toInt(); }
@@ -74,7 +62,7 @@ private Q_SLOTS:
         first.kill(); // SIGKILL: nothing runs after this
         QVERIFY(first.waitForFinished(5000));
         sleeper.join();
-        QList<QJsonObject> lines = fileLines(audit);
+        QList<QJsonObject> lines = jsonLines(audit);
         QCOMPARE(lines.size(), 1);
         QCOMPARE(text(lines.at(0), "command"), QStringLiteral("restart"));
         QCOMPARE(text(lines.at(0), "outcome"), QStringLiteral("started"));
@@ -104,7 +92,7 @@ private Q_SLOTS:
         QVERIFY(second.waitForFinished(10000));
         QCOMPARE(second.exitCode(), 0);
         // started, interrupted (written by the second process), started, completed
-        lines = fileLines(audit);
+        lines = jsonLines(audit);
         QStringList outcomes;
         for (const QJsonObject &l : lines)
             outcomes << QStringLiteral("%1:%2").arg(number(l, "operation_id")).arg(text(l, "outcome"));

@@ -3,6 +3,7 @@
 // the audit keeps its ids and open operations however long its file, and request targets
 // and the request line's limit are read exactly.
 #include "tests/support/HeadlessProcess.h"
+#include "tests/support/JsonLines.h"
 #include "tests/support/HttpTestClient.h"
 #include "tests/support/RawHttp.h"
 
@@ -85,19 +86,6 @@ int statusOf(quint16 port, const QByteArray &request)
         return 0;
     const auto r = c.read(5000);
     return r ? r->status : 0;
-}
-
-QList<QJsonObject> fileLines(const QString &path)
-{
-    QFile file(path);
-    QList<QJsonObject> out;
-    if (file.open(QIODevice::ReadOnly)) {
-        for (const QByteArray &line : file.readAll().split('\n')) {
-            if (!line.isEmpty())
-                out << QJsonDocument::fromJson(line).object();
-        }
-    }
-    return out;
 }
 
 int refusalCount(const QList<QJsonObject> &entries)
@@ -267,7 +255,7 @@ private Q_SLOTS:
             QFAIL(process.readAllStandardError().constData());
         HttpTestClient c("127.0.0.1", port);
         QCOMPARE(c.request("POST", "/v1/service/restart", {}, {{"Authorization", "Bearer flood-test-token"}}).status, 202);
-        QVERIFY(QTest::qWaitFor([&] { return fileLines(audit).size() == 2; }, 10000)); // started, completed
+        QVERIFY(QTest::qWaitFor([&] { return jsonLines(audit).size() == 2; }, 10000)); // started, completed
         const qint64 sizeBefore = QFileInfo(audit).size();
 
         constexpr int kFlood = 3000;
@@ -285,11 +273,11 @@ private Q_SLOTS:
 
         // No other write comes: the count still reaches the file about a second after its
         // window (5 s), so a kill -9 from then on loses none of it; a stop writes nothing twice.
-        QTRY_COMPARE_WITH_TIMEOUT(refusalCount(fileLines(audit)), kFlood, 5000 + 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(refusalCount(jsonLines(audit)), kFlood, 5000 + 5000);
         process.terminate();
         QVERIFY(process.waitForFinished(10000));
         QCOMPARE(process.exitCode(), 0);
-        QCOMPARE(refusalCount(fileLines(audit)), kFlood);
+        QCOMPARE(refusalCount(jsonLines(audit)), kFlood);
     }
 
     // Issue 22 item 6: past 4 MiB of other lines, a restarted process reused id 1 and never
