@@ -181,14 +181,11 @@ QWidget *MainWindow::buildTimelineTab()
     top->addWidget(pin);
     top->addStretch(1);
     top->addWidget(window);
-    auto *scroll = new QScrollArea(tab);
-    scroll->setWidget(m_timeline);
-    scroll->setWidgetResizable(true);
     auto *layout = new QVBoxLayout(tab);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
     layout->addWidget(legend);
-    layout->addWidget(scroll, 1);
+    layout->addWidget(m_timeline, 1); // it scrolls its own rows
     return tab;
 }
 
