@@ -9,6 +9,7 @@
 #include "views/AuditView.h"
 #include "views/ChartPanel.h"
 #include "views/Chip.h"
+#include "views/ColourTable.h"
 #include "views/ConnectionBanner.h"
 #include "views/EventLogView.h"
 #include "views/FaultsMenu.h"
@@ -155,7 +156,7 @@ QWidget *MainWindow::buildTimelineTab()
         const std::vector<int> counts = m_model.timeline().currentCounts(kStateStyleCount);
         QString text;
         for (int i = 0; i < kStateStyleCount; ++i)
-            text += chipHtml(stateColour(i), stateTextColour(i), QStringLiteral("%1 %2").arg(stateName(i)).arg(counts[std::size_t(i)]))
+            text += chipHtml(stateFill(i, isDarkPalette(palette())), stateInk(i, isDarkPalette(palette())), QStringLiteral("%1 %2").arg(stateName(i)).arg(counts[std::size_t(i)]))
                 + QStringLiteral("&nbsp;");
         if (text != legend->text())
             legend->setText(text);

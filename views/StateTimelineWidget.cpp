@@ -3,6 +3,7 @@
 #include "model/console/ConsoleModel.h"
 #include "model/history/StateTimeline.h"
 #include "model/shards/StateStyle.h"
+#include "views/ColourTable.h"
 
 #include <QPaintEvent>
 #include <QPainter>
@@ -183,6 +184,7 @@ void StateTimelineWidget::drawRow(QPainter &p, int shard, int y, int rh, qint64 
     const StateTimeline &t = m_model.timeline();
     const auto &runs = t.runs(shard);
     const qint64 now = t.lastMs();
+    const bool dark = isDarkPalette(palette());
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const qint64 begin = std::max(runs[i].startMs, t0);
         const qint64 end = i + 1 < runs.size() ? runs[i + 1].startMs : now;
@@ -190,7 +192,7 @@ void StateTimelineWidget::drawRow(QPainter &p, int shard, int y, int rh, qint64 
             continue;
         const int x0 = xOf(begin, t0, span);
         const int x1 = std::max(x0 + 1, xOf(end, t0, span));
-        p.fillRect(QRect(x0, y, x1 - x0, rh - 1), stateColour(runs[i].state));
+        p.fillRect(QRect(x0, y, x1 - x0, rh - 1), stateFill(runs[i].state, dark));
     }
     QFont f = font();
     f.setPixelSize(std::min(11, rh - 2));

@@ -39,6 +39,7 @@ private Q_SLOTS:
         QTest::newRow("all-serving-dark") << Scene(&playAllServing) << true; // the version line in the dark header
         QTest::newRow("stalled-16") << Scene(&playStalled16) << false;
         QTest::newRow("stalled-1024") << Scene(&playStalled1024) << false;
+        QTest::newRow("stalled-1024-dark") << Scene(&playStalled1024) << true; // the dark theme's own tile colours
     }
 
     void theMainWindowLooksAsRecorded()
