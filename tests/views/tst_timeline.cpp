@@ -4,6 +4,7 @@
 #include "GoldenImage.h"
 
 #include "model/console/ConsoleModel.h"
+#include "model/console/SnapshotPump.h"
 #include "views/StateTimelineWidget.h"
 
 #include <QDir>
@@ -75,6 +76,44 @@ private Q_SLOTS:
         QCOMPARE(timeline.visibleRows(), expected);
         QCOMPARE(timeline.verticalScrollBar()->maximum(), 0);
         compareWithGolden(timeline, QStringLiteral("timeline-changed-1024"));
+    }
+
+    void manyTroubledRowsPinAtMostHalfTheViewAndTheRestScroll()
+    {
+        ScriptedBackendClient client;
+        ConsoleModel model(client);
+        StateTimelineWidget timeline(model);
+        timeline.setFixedSize(720, 320);
+        timeline.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&timeline));
+        ServiceSnapshot s = ScriptedBackendClient::uniform(1024, ShardState::Serving, 6, kSceneStartMs);
+        for (int i = 0; i < 1024; i += 5)
+            s.shards[std::size_t(i)].state = ShardState::Canceled; // 205 canceled shards
+        client.setSnapshot(s);
+        model.pump().tick();
+
+        const int rowsInView = (timeline.viewport()->height() - StateTimelineWidget::kAxisHeight - 4) / timeline.rowHeight();
+        QVERIFY(timeline.pinnedRowCount() > 0);
+        QVERIFY2(timeline.pinnedRowCount() <= rowsInView / 2, "pinned rows leave room for the scrolling ones");
+        // The canceled rows not pinned come first among the scrolling ones.
+        const std::vector<int> shown = timeline.visibleRows();
+        QCOMPARE(shown.size(), std::size_t(rowsInView));
+        for (int shard : shown)
+            QCOMPARE(shard % 5, 0);
+    }
+
+    void paintingThe1024RowTimeline()
+    {
+        ScriptedBackendClient client;
+        ConsoleModel model(client);
+        StateTimelineWidget timeline(model);
+        timeline.setWindowMs(0);
+        timeline.setFixedSize(1200, 320);
+        playTroubled1024(client, model);
+        QImage image(timeline.size(), QImage::Format_RGB32);
+        QBENCHMARK {
+            timeline.render(&image);
+        }
     }
 
 private:
