@@ -43,6 +43,7 @@ QColor colourFor(Meaning meaning, bool dark)
     case Meaning::Stalled: return stateFill(kStalledStateIndex, dark);
     case Meaning::Fault: return {0xff, 0xd6, 0x00};
     case Meaning::Inactive: return {0x75, 0x75, 0x75};
+    case Meaning::Veil: return {0x80, 0x80, 0x80, 150};
     case Meaning::NoData: return dark ? QColor(0xb0, 0xb0, 0xb0) : QColor(0x61, 0x61, 0x61);
     }
     return Qt::black;

@@ -20,6 +20,7 @@ enum class Meaning {
     Fault,       // an armed fault drill: hazard yellow
     Inactive,    // not live: grey
     NoData,      // a span of a chart without data
+    Veil,        // translucent grey over what is not live (the single-node grid, a gone node's band)
 };
 
 QColor colourFor(Meaning meaning, bool dark);

@@ -36,7 +36,7 @@ protected:
     void paintEvent(QPaintEvent *) override
     {
         QPainter p(this);
-        p.fillRect(rect(), QColor(128, 128, 128, 160));
+        p.fillRect(rect(), colourFor(Meaning::Veil, isDarkPalette(palette())));
         p.setPen(Qt::white);
         QFont f = font();
         f.setBold(true);
