@@ -1,6 +1,7 @@
 #include "views/ClusterHeader.h"
 
 #include "model/cluster/ClusterModel.h"
+#include "views/ColourTable.h"
 
 #include <QDateTime>
 #include <QHBoxLayout>
@@ -94,9 +95,10 @@ void ClusterHeader::refresh()
     m_title->setText(QStringLiteral("Cluster %1").arg(m_model.clusterName()));
     const auto versions = m_model.versions();
     m_versions->setText(versionsLine(versions));
-    paint(m_versions, versions.size() > 1 ? QColor(0xff, 0xb3, 0x00) : QColor());
+    const bool dark = isDarkPalette(palette());
+    paint(m_versions, versions.size() > 1 ? colourFor(Meaning::Warning, dark) : QColor());
     m_etcd->setText(m_model.etcdText());
-    paint(m_etcd, m_model.etcdOk() ? QColor() : QColor(0xd3, 0x2f, 0x2f), Qt::white);
+    paint(m_etcd, m_model.etcdOk() ? QColor() : colourFor(Meaning::Failure, dark), Qt::white);
     m_coordinator->setText(m_model.coordinator().isEmpty() ? QStringLiteral("no coordinator elected")
                                                            : QStringLiteral("\u2605 %1 coordinates").arg(m_model.coordinator()));
     m_restart->setText(restartLine(m_model) + (m_model.statusProblem().isEmpty() ? QString() : QStringLiteral("; ") + m_model.statusProblem()));
@@ -112,7 +114,7 @@ void ClusterHeader::refresh()
         gone << QStringLiteral("%1 left").arg(left);
     m_gone->setText(gone.isEmpty() ? QString() : QStringLiteral("nodes: %1").arg(gone.join(QStringLiteral(", "))));
     m_gone->setVisible(!gone.isEmpty());
-    paint(m_gone, QColor(0xd3, 0x2f, 0x2f), Qt::white);
+    paint(m_gone, colourFor(Meaning::Failure, dark), Qt::white);
 }
 
 } // namespace shardscope

@@ -7,20 +7,28 @@ class QPalette;
 namespace shardscope {
 
 // The console's colours by what they mean, with a value for the light and the dark theme,
-// so one meaning has one colour everywhere (the shard states' colours come from
-// StateStyle and are the same in both themes: they carry the state).
+// so one meaning has one colour everywhere, in the single-node and the cluster windows.
 enum class Meaning {
     Good,        // ready, a step done: the serving green
+    GoodText,    // the same meaning as text on the window's background
     Running,     // a step under way: the restarting blue
     Failure,     // a fill for not ready, shards down, a failed step: the canceled red
     FailureText, // the same meaning as text on the window's background
+    Warning,     // a fill for something to look at (versions differ): amber
+    WarningText, // the same meaning as text on the window's background
     Stalled,     // the stalled state's brown
     Fault,       // an armed fault drill: hazard yellow
     Inactive,    // not live: grey
     NoData,      // a span of a chart without data
+    Veil,        // translucent grey over what is not live (the single-node grid, a gone node's band)
 };
 
 QColor colourFor(Meaning meaning, bool dark);
+// A shard state's fill (StateStyle index, stalled included) and the text drawn on it. The
+// dark theme's fills are a little deeper so tiles do not glare on a dark window, and its
+// stalled brown is lighter so a stalled shard does not sink into the background.
+QColor stateFill(int stateIndex, bool dark);
+QColor stateInk(int stateIndex, bool dark);
 // Whether a palette is the dark theme's (its base is darker than mid-grey).
 bool isDarkPalette(const QPalette &palette);
 

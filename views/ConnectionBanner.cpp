@@ -2,6 +2,7 @@
 
 #include "model/console/ConsoleModel.h"
 #include "model/console/OperatorTools.h"
+#include "views/ColourTable.h"
 
 #include <QDateTime>
 #include <QEvent>
@@ -25,7 +26,7 @@ protected:
     void paintEvent(QPaintEvent *) override
     {
         QPainter p(this);
-        p.fillRect(rect(), QColor(128, 128, 128, 150));
+        p.fillRect(rect(), colourFor(Meaning::Veil, isDarkPalette(palette())));
         p.setPen(Qt::white);
         QFont f = font();
         f.setBold(true);
@@ -35,7 +36,11 @@ protected:
     }
 };
 
-const QString kLossStyle = QStringLiteral("QLabel { background: #c62828; color: white; font-weight: bold; padding: 4px 8px; }");
+QString bannerStyle(Meaning meaning, const QWidget &w, const char *rest)
+{
+    return QStringLiteral("QLabel { background: %1; %2 padding: 4px 8px; }")
+        .arg(colourFor(meaning, isDarkPalette(w.palette())).name(), QString::fromLatin1(rest));
+}
 
 } // namespace
 
@@ -77,7 +82,7 @@ void ConnectionBanner::refresh()
     }
     m_clock.stop();
     if (tools.polling()) {
-        setStyleSheet(QStringLiteral("QLabel { background: #f9a825; color: black; padding: 4px 8px; }"));
+        setStyleSheet(bannerStyle(Meaning::Warning, *this, "color: black;"));
         setText(QStringLiteral("Live by polling %1 %2.").arg(m_model.endpoint(), tools.connectionDetail()));
     }
 }
@@ -85,7 +90,7 @@ void ConnectionBanner::refresh()
 void ConnectionBanner::showLoss()
 {
     const OperatorTools &tools = m_model.tools();
-    setStyleSheet(kLossStyle);
+    setStyleSheet(bannerStyle(Meaning::Failure, *this, "color: white; font-weight: bold;"));
     m_clock.start();
     const qint64 seen = tools.lastSeenMs();
     const QString when = seen == 0 ? QStringLiteral("never reached")

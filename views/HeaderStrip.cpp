@@ -111,7 +111,7 @@ void HeaderStrip::refresh()
     for (int i = 0; i < kStateStyleCount; ++i) {
         const int n = s.stateCounts[std::size_t(i)];
         if (n > 0)
-            counts += chipHtml(stateColour(i), stateTextColour(i), QStringLiteral("%1 %2").arg(stateName(i)).arg(n))
+            counts += chipHtml(stateFill(i, isDarkPalette(palette())), stateInk(i, isDarkPalette(palette())), QStringLiteral("%1 %2").arg(stateName(i)).arg(n))
                 + QStringLiteral("&nbsp;");
     }
     if (s.heldRequests > 0)

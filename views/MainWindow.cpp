@@ -9,6 +9,7 @@
 #include "views/AuditView.h"
 #include "views/ChartPanel.h"
 #include "views/Chip.h"
+#include "views/ColourTable.h"
 #include "views/ConnectionBanner.h"
 #include "views/EventLogView.h"
 #include "views/FaultsMenu.h"
@@ -151,17 +152,9 @@ QWidget *MainWindow::buildTimelineTab()
     // it now, so 1024 rows need not be scanned to know how many are failed.
     auto *legend = new QLabel(tab);
     legend->setAccessibleName(QStringLiteral("Shards per state"));
-    auto refreshCounts = [this, legend] {
-        const std::vector<int> counts = m_model.timeline().currentCounts(kStateStyleCount);
-        QString text;
-        for (int i = 0; i < kStateStyleCount; ++i)
-            text += chipHtml(stateColour(i), stateTextColour(i), QStringLiteral("%1 %2").arg(stateName(i)).arg(counts[std::size_t(i)]))
-                + QStringLiteral("&nbsp;");
-        if (text != legend->text())
-            legend->setText(text);
-    };
-    refreshCounts();
-    connect(&m_model, &ConsoleModel::timelineChanged, legend, refreshCounts);
+    m_timelineCounts = legend;
+    refreshTimelineCounts();
+    connect(&m_model, &ConsoleModel::timelineChanged, this, &MainWindow::refreshTimelineCounts);
     auto *changed = new QCheckBox(QStringLiteral("Changed rows only"), tab);
     connect(changed, &QCheckBox::toggled, m_timeline, &StateTimelineWidget::setChangedOnly);
     auto *pin = new QCheckBox(QStringLiteral("Stalled, failed, canceled first"), tab);
@@ -181,15 +174,24 @@ QWidget *MainWindow::buildTimelineTab()
     top->addWidget(pin);
     top->addStretch(1);
     top->addWidget(window);
-    auto *scroll = new QScrollArea(tab);
-    scroll->setWidget(m_timeline);
-    scroll->setWidgetResizable(true);
     auto *layout = new QVBoxLayout(tab);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
     layout->addWidget(legend);
-    layout->addWidget(scroll, 1);
+    layout->addWidget(m_timeline, 1); // it scrolls its own rows
     return tab;
+}
+
+void MainWindow::refreshTimelineCounts()
+{
+    const std::vector<int> counts = m_model.timeline().currentCounts(kStateStyleCount);
+    const bool dark = isDarkPalette(palette());
+    QString text;
+    for (int i = 0; i < kStateStyleCount; ++i)
+        text += chipHtml(stateFill(i, dark), stateInk(i, dark), QStringLiteral("%1 %2").arg(stateName(i)).arg(counts[std::size_t(i)]))
+            + QStringLiteral("&nbsp;");
+    if (text != m_timelineCounts->text())
+        m_timelineCounts->setText(text);
 }
 
 void MainWindow::buildMenus()
@@ -233,6 +235,7 @@ void MainWindow::setTheme(Theme theme)
     QSettings().setValue(QStringLiteral("window/theme"), themeName(theme));
     applyTheme(theme);
     m_charts->setDark(theme == Theme::Dark);
+    refreshTimelineCounts();
     (theme == Theme::Dark ? m_darkAction : m_lightAction)->setChecked(true);
 }
 

@@ -66,6 +66,7 @@ protected:
 private:
     void buildMenus();
     QWidget *buildTimelineTab();
+    void refreshTimelineCounts(); // the count band's chips, in the theme's state colours
     // Commands on or off with the connection, the title naming the service.
     void refreshLiveness();
 
@@ -77,6 +78,7 @@ private:
     WorkloadPanel *m_workloadPanel;
     ChartPanel *m_charts;
     StateTimelineWidget *m_timeline;
+    QLabel *m_timelineCounts = nullptr;
     EventLogView *m_eventLog;
     QTabWidget *m_tabs;
     QSplitter *m_vertical;

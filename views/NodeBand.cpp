@@ -2,6 +2,7 @@
 
 #include "model/cluster/ClusterModel.h"
 #include "model/shards/ShardTableModel.h"
+#include "views/ColourTable.h"
 #include "views/ShardGridView.h"
 
 #include <QDateTime>
@@ -35,7 +36,7 @@ protected:
     void paintEvent(QPaintEvent *) override
     {
         QPainter p(this);
-        p.fillRect(rect(), QColor(128, 128, 128, 160));
+        p.fillRect(rect(), colourFor(Meaning::Veil, isDarkPalette(palette())));
         p.setPen(Qt::white);
         QFont f = font();
         f.setBold(true);
@@ -130,7 +131,8 @@ void NodeBand::refresh()
     m_url->setText(row->url);
     m_version->setText(QStringLiteral("v%1").arg(row->version));
     m_ready->setText(!row->up() ? QString() : row->ready ? QStringLiteral("ready") : QStringLiteral("not ready"));
-    colour(m_ready, row->ready ? QColor(0x2e, 0x7d, 0x32) : QColor(0xe6, 0x51, 0x00));
+    const bool dark = isDarkPalette(palette());
+    colour(m_ready, colourFor(row->ready ? Meaning::GoodText : Meaning::WarningText, dark));
     m_coordinator->setText(row->coordinator ? QStringLiteral("\u2605 coordinator") : QString());
     m_step->setText(row->step.isEmpty() ? QString()
                                         : QStringLiteral("restart: %1%2").arg(row->step, row->outcome.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(row->outcome)));
@@ -138,7 +140,7 @@ void NodeBand::refresh()
     const bool unreachable = !gone && shards && !m_model.followingLive(m_id);
     m_state->setText(gone ? QStringLiteral("%1 since %2").arg(row->state.toUpper(), clock(row->goneSinceMs))
                           : unreachable ? QStringLiteral("console cannot reach it") : QString());
-    colour(m_state, gone ? QColor(0xc6, 0x28, 0x28) : QColor(0xe6, 0x51, 0x00));
+    colour(m_state, colourFor(gone ? Meaning::FailureText : Meaning::WarningText, dark));
     m_name->setToolTip(QStringLiteral("%1 at %2\nphase %3, %4 shards, %5\nstatus last written to etcd at %6")
                            .arg(row->id, row->url, row->phase.isEmpty() ? QStringLiteral("unknown") : row->phase)
                            .arg(row->shards)

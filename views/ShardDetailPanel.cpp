@@ -4,6 +4,7 @@
 #include "model/shards/ShardTableModel.h"
 #include "model/shards/StateStyle.h"
 #include "views/Chip.h"
+#include "views/ColourTable.h"
 #include "views/LatencySparkline.h"
 
 #include <QGridLayout>
@@ -114,10 +115,11 @@ void ShardDetailPanel::refresh()
 
 void ShardDetailPanel::showRow(const ShardRow &r)
 {
+    const int state = ShardTableModel::shownState(r);
+    const bool dark = isDarkPalette(palette());
     setIfChanged(m_title, QStringLiteral("<b>Shard %1</b> %2")
                               .arg(r.id)
-                              .arg(chipHtml(stateColour(ShardTableModel::shownState(r)), stateTextColour(ShardTableModel::shownState(r)),
-                                            stateName(ShardTableModel::shownState(r)))));
+                              .arg(chipHtml(stateFill(state, dark), stateInk(state, dark), stateName(state))));
     setIfChanged(m_values[Version], QStringLiteral("v%1 (generation %2)").arg(r.version).arg(r.generation));
     setIfChanged(m_values[QueueDepth], QString::number(r.queueDepth));
     // The age of the oldest request says whether the shard is busy or stuck.

@@ -149,7 +149,7 @@ void ShardGridPanel::updateCount()
     // labelled tiles, not as unlabelled heat-map cells.
     m_view->updateTileSize(std::max(shown, 1));
     m_count->setText(shown == total ? QStringLiteral("%1 shards").arg(total)
-                                    : QStringLiteral("showing %1 of %2 shards").arg(shown).arg(total));
+                                    : QStringLiteral("%1 of %2 shards").arg(shown).arg(total));
     m_view->setEmptyText(shown == 0 && total > 0
                              ? QStringLiteral("No shard matches the filter: all %1 shards are serving, or where a running restart "
                                               "expects them. Clear \u201cOnly unhealthy or skewed\u201d to see them.")

@@ -14,7 +14,7 @@ class ConsoleModel;
 class ShardGridView;
 
 // The grid with its controls: "only unhealthy or skewed", sort key, tile size, and a
-// "showing N of M shards" count. Selecting a tile selects the shard in the ConsoleModel.
+// "N of M shards" count. Selecting a tile selects the shard in the ConsoleModel.
 class ShardGridPanel : public QWidget
 {
     Q_OBJECT

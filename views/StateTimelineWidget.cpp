@@ -3,28 +3,37 @@
 #include "model/console/ConsoleModel.h"
 #include "model/history/StateTimeline.h"
 #include "model/shards/StateStyle.h"
+#include "views/ColourTable.h"
 
 #include <QPaintEvent>
 #include <QPainter>
+#include <QScrollBar>
 
 #include <algorithm>
 
 namespace shardscope {
 
+namespace {
+constexpr int kPinGap = 3; // a line between the pinned rows and the scrolling ones
+}
+
 StateTimelineWidget::StateTimelineWidget(ConsoleModel &model, QWidget *parent)
-    : QWidget(parent)
+    : QAbstractScrollArea(parent)
     , m_model(model)
 {
     setAccessibleName(QStringLiteral("State timeline"));
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    verticalScrollBar()->setSingleStep(kMinRowHeight);
     connect(&m_model, &ConsoleModel::timelineChanged, this, [this] {
-        updateGeometry();
-        update();
+        relayout();
+        viewport()->update();
     });
     // The right edge is "now": move it a few times a second, not at the frame rate.
     connect(&m_model, &ConsoleModel::frame, this, [this] {
         if (++m_frames % 5 == 0)
-            update();
+            viewport()->update();
     });
+    relayout();
 }
 
 std::vector<int> StateTimelineWidget::rows() const
@@ -35,51 +44,109 @@ std::vector<int> StateTimelineWidget::rows() const
 void StateTimelineWidget::setChangedOnly(bool on)
 {
     m_changedOnly = on;
-    updateGeometry();
-    update();
+    relayout();
+    viewport()->update();
 }
 
 void StateTimelineWidget::setTroubleFirst(bool on)
 {
     m_troubleFirst = on;
-    update();
-}
-
-int StateTimelineWidget::rowHeight() const
-{
-    // Fill the visible height when the shards fit; otherwise 2 px rows and scroll.
-    const int n = std::max(1, int(rows().size()));
-    const int visible = parentWidget() ? parentWidget()->height() - kAxisHeight - 4 : 160;
-    return std::clamp(visible / n, 2, 16);
-}
-
-QSize StateTimelineWidget::minimumSizeHint() const
-{
-    return {200, int(rows().size()) * 2 + kAxisHeight + 4};
+    relayout();
+    viewport()->update();
 }
 
 void StateTimelineWidget::setWindowMs(qint64 ms)
 {
     m_windowMs = ms;
-    update();
+    viewport()->update();
+}
+
+int StateTimelineWidget::rowsHeight() const
+{
+    return std::max(kMinRowHeight, viewport()->height() - kAxisHeight - 4);
+}
+
+int StateTimelineWidget::rowHeight() const
+{
+    const int n = std::max(1, int(rows().size()));
+    return std::clamp(rowsHeight() / n, kMinRowHeight, kMaxRowHeight);
+}
+
+int StateTimelineWidget::pinnedRowCount() const
+{
+    if (!m_troubleFirst)
+        return 0;
+    const StateTimeline &t = m_model.timeline();
+    const std::vector<int> order = rows();
+    const int cap = rowsHeight() / rowHeight() / 2;
+    int pinned = 0;
+    while (pinned < int(order.size()) && pinned < cap && t.inTrouble(order[std::size_t(pinned)]))
+        ++pinned;
+    return pinned;
+}
+
+void StateTimelineWidget::relayout()
+{
+    const int n = int(rows().size());
+    const int rh = rowHeight();
+    const int pinned = pinnedRowCount();
+    const int top = pinned > 0 ? pinned * rh + kPinGap : 0;
+    const int page = std::max(rh, rowsHeight() - top);
+    QScrollBar *bar = verticalScrollBar();
+    bar->setPageStep(page);
+    bar->setRange(0, std::max(0, (n - pinned) * rh - page));
+}
+
+std::vector<int> StateTimelineWidget::visibleRows() const
+{
+    const std::vector<int> order = rows();
+    const int rh = rowHeight();
+    const int pinned = pinnedRowCount();
+    const int top = pinned > 0 ? pinned * rh + kPinGap : 0;
+    const int scroll = verticalScrollBar()->value();
+    std::vector<int> shown(order.begin(), order.begin() + pinned);
+    for (int row = pinned + scroll / rh; row < int(order.size()); ++row) {
+        const int y = top + (row - pinned) * rh - scroll;
+        if (y >= rowsHeight())
+            break;
+        shown.push_back(order[std::size_t(row)]);
+    }
+    return shown;
 }
 
 QSize StateTimelineWidget::sizeHint() const
 {
-    return {600, int(rows().size()) * rowHeight() + kAxisHeight + 4};
+    return {600, 8 * kMinRowHeight + kAxisHeight + 4};
 }
 
-void StateTimelineWidget::paintEvent(QPaintEvent *event)
+QSize StateTimelineWidget::minimumSizeHint() const
 {
-    QPainter p(this);
-    p.fillRect(event->rect(), palette().color(QPalette::Base));
+    return {200, 3 * kMinRowHeight + kAxisHeight + 4};
+}
+
+void StateTimelineWidget::resizeEvent(QResizeEvent *event)
+{
+    QAbstractScrollArea::resizeEvent(event);
+    relayout();
+}
+
+int StateTimelineWidget::xOf(qint64 ms, qint64 t0, qint64 span) const
+{
+    const int plotW = std::max(1, viewport()->width() - kGutter - 6);
+    return kGutter + int(double(ms - t0) * plotW / double(span));
+}
+
+void StateTimelineWidget::paintEvent(QPaintEvent *)
+{
+    QPainter p(viewport());
+    p.fillRect(viewport()->rect(), palette().color(QPalette::Base));
     const StateTimeline &t = m_model.timeline();
     const std::vector<int> order = rows();
     const int n = int(order.size());
     if (n == 0) {
         if (t.shardCount() > 0) {
             p.setPen(palette().color(QPalette::Text));
-            p.drawText(rect().adjusted(kGutter, 0, 0, -kAxisHeight), Qt::AlignCenter,
+            p.drawText(viewport()->rect().adjusted(kGutter, 0, 0, -kAxisHeight), Qt::AlignCenter,
                        QStringLiteral("No shard changed state in the history kept"));
         }
         return;
@@ -88,45 +155,63 @@ void StateTimelineWidget::paintEvent(QPaintEvent *event)
     const qint64 span = m_windowMs > 0 ? m_windowMs : std::clamp<qint64>(now - t.firstMs(), 60000, 300000);
     const qint64 t0 = now - span;
     const int rh = rowHeight();
-    const int plotW = std::max(1, width() - kGutter - 6);
-    auto xOf = [&](qint64 ms) { return kGutter + int(double(ms - t0) * plotW / double(span)); };
-
-    const int first = std::max(0, event->rect().top() / rh);
-    const int last = std::min(n - 1, event->rect().bottom() / rh);
-    QFont f = font();
-    f.setPixelSize(std::min(11, rh));
-    p.setFont(f);
-    for (int row = first; row <= last; ++row) {
-        const int shard = order[std::size_t(row)];
-        const auto &runs = t.runs(shard);
-        const int y = row * rh;
-        for (std::size_t i = 0; i < runs.size(); ++i) {
-            const qint64 begin = std::max(runs[i].startMs, t0);
-            const qint64 end = i + 1 < runs.size() ? runs[i + 1].startMs : now;
-            if (end < t0)
-                continue;
-            const int x0 = xOf(begin);
-            const int x1 = std::max(x0 + 1, xOf(end));
-            p.fillRect(QRect(x0, y, x1 - x0, std::max(1, rh - (rh > 4 ? 1 : 0))), stateColour(runs[i].state));
-        }
-        if (rh >= 10) {
-            p.setPen(palette().color(QPalette::Text));
-            p.drawText(QRect(0, y, kGutter - 4, rh), Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("shard %1").arg(shard));
-        }
+    const int pinned = pinnedRowCount();
+    const int top = pinned > 0 ? pinned * rh + kPinGap : 0;
+    const int bottom = rowsHeight();
+    for (int row = 0; row < pinned; ++row)
+        drawRow(p, order[std::size_t(row)], row * rh, rh, t0, span);
+    if (pinned > 0) {
+        p.setPen(palette().color(QPalette::Mid));
+        p.drawLine(0, top - 2, viewport()->width(), top - 2);
     }
-    if (rh < 10)
-        drawRowGroups(p, order, first, last, rh);
-    // Time axis in seconds before now: under the rows, or pinned to the bottom of what is
-    // visible when 1024 rows run past it.
-    const int visibleBottom = visibleRegion().boundingRect().bottom();
-    const int axisY = std::min(n * rh + 2, std::max(0, visibleBottom - kAxisHeight + 1));
-    p.fillRect(QRect(0, axisY, width(), kAxisHeight), palette().color(QPalette::Base));
+    // Scrolling rows: only those in view are painted, clipped below the pinned ones.
+    const int scroll = verticalScrollBar()->value();
+    p.save();
+    p.setClipRect(QRect(0, top, viewport()->width(), bottom - top));
+    for (int row = pinned + scroll / rh; row < n; ++row) {
+        const int y = top + (row - pinned) * rh - scroll;
+        if (y >= bottom)
+            break;
+        drawRow(p, order[std::size_t(row)], y, rh, t0, span);
+    }
+    p.restore();
+    // The time axis sits under the last row, or at the bottom of the view when rows scroll.
+    drawAxis(p, std::min(top + (n - pinned) * rh + 2, bottom + 2), t0, span);
+}
+
+void StateTimelineWidget::drawRow(QPainter &p, int shard, int y, int rh, qint64 t0, qint64 span)
+{
+    const StateTimeline &t = m_model.timeline();
+    const auto &runs = t.runs(shard);
+    const qint64 now = t.lastMs();
+    const bool dark = isDarkPalette(palette());
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const qint64 begin = std::max(runs[i].startMs, t0);
+        const qint64 end = i + 1 < runs.size() ? runs[i + 1].startMs : now;
+        if (end < t0)
+            continue;
+        const int x0 = xOf(begin, t0, span);
+        const int x1 = std::max(x0 + 1, xOf(end, t0, span));
+        p.fillRect(QRect(x0, y, x1 - x0, rh - 1), stateFill(runs[i].state, dark));
+    }
+    QFont f = font();
+    f.setPixelSize(std::min(11, rh - 2));
+    p.setFont(f);
     p.setPen(palette().color(QPalette::Text));
+    p.drawText(QRect(0, y, kGutter - 4, rh), Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("shard %1").arg(shard));
+}
+
+void StateTimelineWidget::drawAxis(QPainter &p, int axisY, qint64 t0, qint64 span)
+{
+    const qint64 now = t0 + span;
+    p.fillRect(QRect(0, axisY, viewport()->width(), kAxisHeight), palette().color(QPalette::Base));
+    p.setPen(palette().color(QPalette::Text));
+    QFont f = font();
     f.setPixelSize(10);
     p.setFont(f);
     for (int k = 0; k <= 4; ++k) {
         const qint64 ms = t0 + span * k / 4;
-        const int x = xOf(ms);
+        const int x = xOf(ms, t0, span);
         p.drawLine(x, axisY, x, axisY + 3);
         const qint64 before = now - ms;
         const QString label = before % 1000 == 0 || span >= 20000 ? QStringLiteral("%1 s").arg(-before / 1000)
@@ -135,30 +220,6 @@ void StateTimelineWidget::paintEvent(QPaintEvent *event)
         const QRect box = k == 4 ? QRect(x - 60, axisY + 3, 60 + 4, kAxisHeight - 4) : QRect(x - 30, axisY + 3, 60, kAxisHeight - 4);
         p.drawText(box, (k == 4 ? Qt::AlignRight : Qt::AlignHCenter) | Qt::AlignTop, label);
     }
-}
-
-void StateTimelineWidget::drawRowGroups(QPainter &p, const std::vector<int> &order, int first, int last, int rh)
-{
-    // Rows too thin for a label each: label every `step`-th row (a power of two, at least
-    // 12 px apart) with a tick across the gutter, so 1024 rows stay findable.
-    int step = 1;
-    while (step * rh < 12)
-        step *= 2;
-    QFont f = font();
-    f.setPixelSize(10);
-    p.setFont(f);
-    p.setPen(palette().color(QPalette::Text));
-    for (int row = (first + step - 1) / step * step; row <= last; row += step) {
-        const int y = row * rh;
-        p.drawLine(kGutter - 4, y, kGutter - 1, y);
-        p.drawText(QRect(0, y - 1, kGutter - 6, 12), Qt::AlignRight | Qt::AlignTop, QStringLiteral("%1").arg(order[std::size_t(row)]));
-    }
-}
-
-void StateTimelineWidget::moveEvent(QMoveEvent *event)
-{
-    QWidget::moveEvent(event);
-    update(); // scrolling moves this widget: the pinned axis must be drawn anew
 }
 
 } // namespace shardscope

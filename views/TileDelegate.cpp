@@ -61,8 +61,11 @@ TileDelegate::Content TileDelegate::contentOf(const QStyleOptionViewItem &option
     Content c;
     c.size = option.rect.size();
     c.font = option.font;
-    c.fill = index.data(R::ColourRole).value<QColor>().rgba();
-    c.text = index.data(R::TextColourRole).value<QColor>().rgba();
+    // The state's colour for this theme (the cache key holds the fill, so a theme change redraws).
+    const int state = index.data(R::StateRole).toInt();
+    const bool dark = isDarkPalette(option.palette);
+    c.fill = stateFill(state, dark).rgba();
+    c.text = stateInk(state, dark).rgba();
     c.base = option.palette.color(QPalette::Base).rgba();
     c.highlight = option.palette.color(QPalette::Highlight).rgba();
     c.outline = option.palette.color(QPalette::Text).rgba();

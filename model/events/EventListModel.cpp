@@ -4,6 +4,8 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 namespace shardscope {
 namespace {
 
@@ -83,6 +85,11 @@ void EventListModel::appendEntries(std::vector<EventEntry> entries)
 {
     if (entries.empty())
         return;
+    // Rows from different polls and the console's own lines can arrive out of time order
+    // (an event is fetched a poll after a console line written later): keep the log in
+    // time order, equal times in arrival order.
+    const auto earlier = [](const EventEntry &a, const EventEntry &b) { return a.timeMs < b.timeMs; };
+    std::stable_sort(entries.begin(), entries.end(), earlier);
     if (entries.size() > m_capacity)
         entries.erase(entries.begin(), entries.end() - std::ptrdiff_t(m_capacity));
     const std::size_t overflow = m_entries.size() + entries.size() > m_capacity
@@ -92,10 +99,21 @@ void EventListModel::appendEntries(std::vector<EventEntry> entries)
         m_entries.erase(m_entries.begin(), m_entries.begin() + std::ptrdiff_t(overflow));
         endRemoveRows();
     }
+    // Rows older than the newest kept go in one by one (rare); the rest are appended at once.
+    auto late = entries.begin();
+    for (; late != entries.end() && !m_entries.empty() && late->timeMs < m_entries.back().timeMs; ++late) {
+        const auto at = std::upper_bound(m_entries.begin(), m_entries.end(), *late, earlier);
+        const int row = int(at - m_entries.begin());
+        beginInsertRows({}, row, row);
+        m_entries.insert(at, std::move(*late));
+        endInsertRows();
+    }
+    if (late == entries.end())
+        return;
     const int first = int(m_entries.size());
-    beginInsertRows({}, first, first + int(entries.size()) - 1);
-    for (EventEntry &e : entries)
-        m_entries.push_back(std::move(e));
+    beginInsertRows({}, first, first + int(entries.end() - late) - 1);
+    for (; late != entries.end(); ++late)
+        m_entries.push_back(std::move(*late));
     endInsertRows();
 }
 

@@ -11,7 +11,7 @@ namespace shardscope {
 
 struct ServiceEvent;
 
-// The console's event log: service events and the app's own log lines, newest last,
+// The console's event log: service events and the app's own log lines in time order,
 // bounded (the oldest rows are removed in one batch).
 class EventListModel : public QAbstractTableModel
 {

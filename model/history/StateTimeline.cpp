@@ -54,11 +54,14 @@ std::vector<int> StateTimeline::rowOrder(bool changedOnly, bool troubleFirst) co
         if (!changedOnly || m_runs[i].size() > 1)
             rows.push_back(int(i));
     if (troubleFirst)
-        std::stable_partition(rows.begin(), rows.end(), [this](int r) {
-            const auto &runs = m_runs[std::size_t(r)];
-            return !runs.empty() && trouble(runs.back().state);
-        });
+        std::stable_partition(rows.begin(), rows.end(), [this](int r) { return inTrouble(r); });
     return rows;
+}
+
+bool StateTimeline::inTrouble(int row) const
+{
+    const auto &runs = m_runs[std::size_t(row)];
+    return !runs.empty() && trouble(runs.back().state);
 }
 
 std::vector<int> StateTimeline::currentCounts(int stateCount) const

@@ -32,6 +32,8 @@ public:
     // in the history kept; with `troubleFirst`, rows now stalled, failed or canceled lead
     // (ids ascending within each part).
     std::vector<int> rowOrder(bool changedOnly, bool troubleFirst) const;
+    // Whether a shard is now stalled, failed or canceled: the rows a timeline pins.
+    bool inTrouble(int row) const;
     // How many shards are in each state now, by StateStyle index.
     std::vector<int> currentCounts(int stateCount) const;
     const std::deque<StateRun> &runs(int row) const { return m_runs[std::size_t(row)]; }

@@ -8,6 +8,8 @@
 #include <QAbstractItemModelTester>
 #include <QTest>
 
+#include <algorithm>
+
 #include <spdlog/logger.h>
 
 #include <thread>
@@ -63,6 +65,24 @@ private Q_SLOTS:
         QCOMPARE(rows[0].text, QStringLiteral("console: restart all requested"));
         QCOMPARE(rows[1].text, QStringLiteral("Shard now serving v4"));
         QCOMPARE(rows[2].text, QStringLiteral("Restart finished (completed) [restart 3]"));
+    }
+
+    void rowsFromLaterFramesGoInByTime()
+    {
+        EventListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const auto row = [](qint64 t, const char *text) { return EventEntry{t, LogLevel::Info, QStringLiteral("app"), -1, QString::fromLatin1(text)}; };
+        model.appendEntries({row(10, "a"), row(30, "d")});
+        // The next poll brings an event from before the console's line at 30, and one after it.
+        model.appendEntries({row(40, "e"), row(20, "b"), row(20, "c")});
+        QStringList texts;
+        QList<qint64> times;
+        for (int r = 0; r < model.rowCount(); ++r) {
+            texts << model.index(r, EventListModel::MessageColumn).data().toString();
+            times << model.index(r, 0).data(EventListModel::TimeMsRole).toLongLong();
+        }
+        QCOMPARE(texts, QStringList({QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d"), QStringLiteral("e")}));
+        QVERIFY(std::is_sorted(times.begin(), times.end()));
     }
 
     void theLogDropsItsOldestRowsBeyondCapacity()

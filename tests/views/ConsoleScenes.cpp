@@ -127,4 +127,27 @@ void playStalled(ScriptedBackendClient &client, ConsoleModel &model, int shards,
     model.setSelectedShard(stalledShard);
 }
 
+void playTroubled1024(ScriptedBackendClient &client, ConsoleModel &model)
+{
+    client.pushEvent(event(EventKind::ServiceStarted, 0));
+    play(client, model, ScriptedBackendClient::uniform(1024, ShardState::Serving, 6, kSceneStartMs),
+         [](ServiceSnapshot &s, int frame) {
+             auto shard = [&s](int id) -> ShardSnapshot & { return s.shards[std::size_t(id)]; };
+             if (frame >= 2 && frame <= 3)
+                 shard(40).state = ShardState::Draining;
+             if (frame == 4)
+                 shard(40).state = ShardState::Restarting;
+             if (frame >= 3)
+                 shard(300).state = ShardState::Failed;
+             if (frame >= 5)
+                 shard(512).state = ShardState::Canceled;
+             if (frame >= 6)
+                 shard(901).state = ShardState::Verifying;
+             // Stalled from the second frame on (past the default 2 s threshold), so its row changed.
+             shard(700).inFlight = frame >= 1 ? 1 : 0;
+             shard(700).queueDepth = 0;
+             shard(700).oldestInFlightMs = frame >= 1 ? 4000 + std::uint32_t(frame) * 500 : 0;
+         });
+}
+
 } // namespace shardscope::test

@@ -21,6 +21,9 @@ void playVersionSkew(ScriptedBackendClient &client, ConsoleModel &model);
 void playStalled(ScriptedBackendClient &client, ConsoleModel &model, int shards, int stalledShard);
 inline void playStalled16(ScriptedBackendClient &c, ConsoleModel &m) { playStalled(c, m, 16, 3); }
 inline void playStalled1024(ScriptedBackendClient &c, ConsoleModel &m) { playStalled(c, m, 1024, 700); }
+// 1024 shards serving while a few go through other states: 40 drains, restarts and serves
+// again, 300 fails, 512 is canceled, 700 stalls, 901 is verifying at the end.
+void playTroubled1024(ScriptedBackendClient &client, ConsoleModel &model);
 
 // Prepares the application for stable pixels: Fusion, DejaVu Sans at a pixel size, light
 // palette, test-mode settings.

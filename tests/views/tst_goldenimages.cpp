@@ -9,6 +9,7 @@
 #include "views/ShardGridView.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QDir>
 #include <QFontInfo>
 #include <QTest>
@@ -33,18 +34,23 @@ private Q_SLOTS:
     {
         QTest::addColumn<Scene>("scene");
         QTest::addColumn<bool>("dark");
-        QTest::newRow("all-serving") << Scene(&playAllServing) << false;
-        QTest::newRow("mixed-states") << Scene(&playMixedStates) << false;
-        QTest::newRow("version-skew") << Scene(&playVersionSkew) << false;
-        QTest::newRow("all-serving-dark") << Scene(&playAllServing) << true; // the version line in the dark header
-        QTest::newRow("stalled-16") << Scene(&playStalled16) << false;
-        QTest::newRow("stalled-1024") << Scene(&playStalled1024) << false;
+        QTest::addColumn<bool>("unhealthyOnly");
+        QTest::newRow("all-serving") << Scene(&playAllServing) << false << false;
+        QTest::newRow("mixed-states") << Scene(&playMixedStates) << false << false;
+        QTest::newRow("version-skew") << Scene(&playVersionSkew) << false << false;
+        QTest::newRow("all-serving-dark") << Scene(&playAllServing) << true << false; // the version line in the dark header
+        QTest::newRow("stalled-16") << Scene(&playStalled16) << false << false;
+        QTest::newRow("stalled-1024") << Scene(&playStalled1024) << false << false;
+        // "Only unhealthy or skewed" at 1024 with five shards left: labelled tiles, not 16-px cells.
+        QTest::newRow("filtered-1024") << Scene(&playTroubled1024) << false << true;
+        QTest::newRow("stalled-1024-dark") << Scene(&playStalled1024) << true << false; // the dark theme's own tile colours
     }
 
     void theMainWindowLooksAsRecorded()
     {
         QFETCH(Scene, scene);
         QFETCH(bool, dark);
+        QFETCH(bool, unhealthyOnly);
         ScriptedBackendClient client;
         ConsoleModel model(client);
         MainWindow window(model);
@@ -54,6 +60,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QCOMPARE(window.devicePixelRatio(), 1.0);
         scene(client, model);
+        window.grid()->unhealthyFilter()->setChecked(unhealthyOnly);
         window.grid()->view()->doItemsLayout();
 
         // Layouts and the charts' scenes settle over a few event-loop turns: wait until

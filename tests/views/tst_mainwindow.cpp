@@ -10,6 +10,7 @@
 #include "model/shards/ShardTableModel.h"
 #include "model/workload/WorkloadDriver.h"
 #include "views/ChartPanel.h"
+#include "views/ColourTable.h"
 #include "views/EventLogView.h"
 #include "views/HeaderStrip.h"
 #include "views/MainWindow.h"
@@ -224,8 +225,10 @@ private Q_SLOTS:
         const QModelIndex last = grid.model()->index(grid.model()->rowCount() - 1, 0);
         QTRY_VERIFY(grid.visualRect(last).isValid() && grid.viewport()->rect().contains(grid.visualRect(last)));
         const QImage image = grid.viewport()->grab().toImage();
-        const QColor serving = grid.model()->index(1, 0).data(ShardTableModel::ColourRole).value<QColor>();
-        const QColor canceled = grid.model()->index(0, 0).data(ShardTableModel::ColourRole).value<QColor>();
+        // Tiles take the theme's value of their state's colour (an earlier case may leave the dark theme).
+        const bool dark = isDarkPalette(grid.palette());
+        const QColor serving = stateFill(grid.model()->index(1, 0).data(ShardTableModel::StateRole).toInt(), dark);
+        const QColor canceled = stateFill(grid.model()->index(0, 0).data(ShardTableModel::StateRole).toInt(), dark);
         QVERIFY(serving != canceled);
         int seen = 0;
         for (int row = 0; row < grid.model()->rowCount(); ++row) {
