@@ -23,6 +23,13 @@ RestartOptions heldShardOptions()
     return o;
 }
 
+RestartOptions forcedDrainOptions()
+{
+    RestartOptions o = heldShardOptions();
+    o.drainPolicy = DrainTimeoutPolicy::Force;
+    return o;
+}
+
 QByteArray describe(const ServiceSnapshot &snap)
 {
     QByteArray text;
@@ -164,8 +171,7 @@ void RestartEndingsTest::aForcedDrainLeavesEveryShardServingTheNewVersion()
     auto service = startService(smallConfig(4));
     service->submitQuery(sleepOn(3, 30000), ledger.make().second);
     QVERIFY(waitUntilDequeued(*service, 3, 1));
-    RestartOptions options = heldShardOptions();
-    options.drainPolicy = DrainTimeoutPolicy::Force;
+    const RestartOptions options = forcedDrainOptions();
     const CommandTicket t = service->requestRestart(options);
     const auto finished = waitFinished(*service, t);
     QVERIFY(finished);
@@ -182,8 +188,7 @@ void RestartEndingsTest::aForcedDrainCancelsARunningSpinAndEveryShardServesTheNe
     auto [spin, fn] = ledger.make();
     service->submitQuery(spinOn(2, kHoldMs), fn);
     QVERIFY(waitUntilDequeued(*service, 2, 1));
-    RestartOptions options = heldShardOptions();
-    options.drainPolicy = DrainTimeoutPolicy::Force;
+    const RestartOptions options = forcedDrainOptions();
     const auto requestedAt = Clock::now();
     const CommandTicket t = service->requestRestart(options);
     const auto finished = waitFinished(*service, t);
@@ -212,8 +217,7 @@ void RestartEndingsTest::aForcedDrainThatCannotReachAHeldShardStillLeavesEverySh
     // A spin that never yields, already running: the forced drain's cancel cannot reach it.
     service->submitQuery(spinOn(2, kHoldMs), ledger.make().second);
     QVERIFY(waitUntilDequeued(*service, 2, 1));
-    RestartOptions options = heldShardOptions();
-    options.drainPolicy = DrainTimeoutPolicy::Force;
+    const RestartOptions options = forcedDrainOptions();
     const CommandTicket t = service->requestRestart(options);
     const auto finished = waitFinished(*service, t);
     QVERIFY(finished);
