@@ -60,6 +60,12 @@ bool terminalStep(const QString &step)
     return step == QLatin1String("done") || step == QLatin1String("rolled_back") || step == QLatin1String("failed");
 }
 
+// A node that left its restart before the mark (on its way back, back, or neither).
+bool gaveUp(const QString &step)
+{
+    return step == QLatin1String("rolling_back") || step == QLatin1String("rolled_back") || step == QLatin1String("failed");
+}
+
 QJsonObject rollingBack(QJsonObject journal, const QString &reason)
 {
     journal.insert(QStringLiteral("state"), QStringLiteral("rolling_back"));
@@ -203,7 +209,7 @@ QJsonObject LockstepRun::running(QJsonObject journal, const ClusterView &view)
             return rollingBack(journal, QStringLiteral("node %1 restarted before the commit mark: its earlier run's vote does not count").arg(node));
         const QJsonObject report = reportOf(view, node, id);
         const QString said = str(report, "step");
-        if (said == QLatin1String("failed"))
+        if (gaveUp(said))
             return rollingBack(journal, QStringLiteral("node %1: %2").arg(node, str(report, "message")));
         if (!said.isEmpty() && said != str(n, "step")) {
             n.insert(QStringLiteral("step"), said);

@@ -237,8 +237,8 @@ void NodeLockstep::check()
         // so the coordinator never commits around a node that gave up (local abort too).
         if (m_point->reached() && m_point->vote())
             report(QStringLiteral("verified"), QStringLiteral("every shard verified v%1; gate closed until the cluster decides").arg(m_target));
-        else if (m_point->word() == CommitPoint::Word::RollBack)
-            report(QStringLiteral("failed"), m_point->reason());
+        else if (m_point->word() == CommitPoint::Word::RollBack) // not an end: it reports again once back
+            report(QStringLiteral("rolling_back"), m_point->reason());
     }
     seekIfUncertain();
     if (!m_service.restartRunning())
@@ -273,11 +273,11 @@ void NodeLockstep::reportEnd()
     }
     setReadiness(Readiness::Normal);
     if (completed)
-        report(QStringLiteral("done"), finished->message);
-    else
-        report(m_outcomes.known(m_restartId) == LockstepOutcome::Known::RolledBack ? QStringLiteral("rolled_back")
-                                                                                   : QStringLiteral("failed"),
-               finished->message);
+        return report(QStringLiteral("done"), finished->message);
+    // Judged by where the node is, not by who decided: back on its version and ready is rolled back.
+    const ServiceSnapshot s = m_service.snapshot();
+    const bool back = std::int64_t(s.version) == m_fromVersion && s.ready();
+    report(back ? QStringLiteral("rolled_back") : QStringLiteral("failed"), finished->message);
 }
 
 // A report put while etcd was away is missing from etcd: the coordinator would wait on it.

@@ -95,8 +95,8 @@ private Q_SLOTS:
         const QString reason = done.value(QStringLiteral("reason")).toString();
         QVERIFY2(reason.startsWith(QStringLiteral("node n2: ")) && reason.contains(QStringLiteral("shard 1")), qPrintable(reason));
         QVERIFY(!done.contains(QStringLiteral("commit")));
-        QCOMPARE(journalNode(done, QStringLiteral("n2")).value(QStringLiteral("step")).toString(), QStringLiteral("failed"));
-        for (const char *other : {"n0", "n1"})
+        // n2 gave up before its vote ("rolling_back"), then ended back on v like the others.
+        for (const char *other : {"n0", "n1", "n2"})
             QCOMPARE(journalNode(done, QLatin1String(other)).value(QStringLiteral("step")).toString(), QStringLiteral("rolled_back"));
         QVERIFY(onOneVersionReady(nodes, {0, 1, 2}, before));
     }
