@@ -26,12 +26,14 @@ void ClusterNode::noteChanges(const ClusterView &before, const ClusterView &afte
         m_events.add(QStringLiteral("coordinator"), after.coordinator, QStringLiteral("coordinator is now %1").arg(after.coordinator));
     const QString id = after.restart.value(QStringLiteral("id")).toString();
     const QString state = after.restart.value(QStringLiteral("state")).toString();
-    if (!id.isEmpty() && (id != before.restart.value(QStringLiteral("id")).toString()
-                          || state != before.restart.value(QStringLiteral("state")).toString()))
+    const bool sameRestart = !id.isEmpty() && id == before.restart.value(QStringLiteral("id")).toString();
+    // The coordinator decides the state from the steps it folds into the same write (the
+    // last "verified" and "committed" come together): the steps are logged first.
+    if (sameRestart)
+        noteSteps(before.restart, after.restart);
+    if (!id.isEmpty() && (!sameRestart || state != before.restart.value(QStringLiteral("state")).toString()))
         m_events.add(QStringLiteral("cluster_restart"), {}, QStringLiteral("cluster restart %1: %2").arg(id, state), id,
                      {{QStringLiteral("state"), state}});
-    if (!id.isEmpty() && id == before.restart.value(QStringLiteral("id")).toString())
-        noteSteps(before.restart, after.restart);
     const QString lastId = after.lastRestart.value(QStringLiteral("id")).toString();
     if (!lastId.isEmpty() && lastId != before.lastRestart.value(QStringLiteral("id")).toString() && before.readAtMs) {
         {

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "model/cluster/ClusterEventLog.h"
+#include "model/client/BackendClient.h"
 #include "model/cluster/ClusterNodes.h"
 
 #include <QObject>
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <vector>
 
@@ -39,6 +41,8 @@ public:
     ShardTableModel *shardsOf(const QString &id) const;
     // The console holds the node's event stream (or polls it) right now.
     bool followingLive(const QString &id) const;
+    // The console's own link to the node (its follower); nullopt before it is followed.
+    std::optional<ConnectionStatus> linkOf(const QString &id) const;
 
     int nodesUp() const;
     int shardsUp() const;      // shards of the nodes up
