@@ -7,9 +7,11 @@
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QTextDocument>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace shardscope {
 namespace {
@@ -49,6 +51,30 @@ private:
     QString m_full;
 };
 
+// A rich-text line as wide as its text on one line while there is room, wrapping (links
+// whole) when there is not: a word-wrapped QLabel alone asks for a narrow column.
+class WrappingLabel : public QLabel
+{
+public:
+    explicit WrappingLabel(QWidget *parent)
+        : QLabel(parent)
+    {
+        setTextFormat(Qt::RichText);
+        setWordWrap(true);
+    }
+    QSize sizeHint() const override
+    {
+        QTextDocument doc;
+        doc.setDefaultFont(font());
+        doc.setDocumentMargin(0);
+        doc.setHtml(text());
+        const QMargins m = contentsMargins();
+        const int w = int(std::ceil(doc.idealWidth())) + m.left() + m.right() + 2 * margin() + 2;
+        return {w, heightForWidth(w)};
+    }
+    QSize minimumSizeHint() const override { return {kLineMinWidth, QLabel::minimumSizeHint().height()}; }
+};
+
 void paint(QLabel *label, const QColor &background, const QColor &text = Qt::black)
 {
     label->setAutoFillBackground(background.isValid());
@@ -67,11 +93,11 @@ QString plural(int n, const char *one, const char *many)
 }
 
 // Names, the first few as links and the rest counted ("n3, n4 and 9 more").
-QString names(const QStringList &ids, bool html)
+QString names(const QStringList &ids, bool html, const QString &linkColour = {})
 {
     QStringList shown;
     for (const QString &id : ids.mid(0, kNamesShown))
-        shown << (html ? nodeLink(id) : id);
+        shown << (html ? nodeLink(id, linkColour) : id);
     const qsizetype more = ids.size() - shown.size();
     return shown.join(QStringLiteral(", ")) + (more > 0 ? QStringLiteral(" and %1 more").arg(more) : QString());
 }
@@ -126,11 +152,11 @@ ClusterHeader::ClusterHeader(ClusterModel &model, QWidget *parent)
     : QFrame(parent)
     , m_model(model)
     , m_title(new QLabel(this))
-    , m_versions(new QLabel(this))
+    , m_versions(new WrappingLabel(this))
     , m_etcd(new ElidedLabel(this))
-    , m_coordinator(new QLabel(this))
-    , m_restart(new QLabel(this))
-    , m_gone(new QLabel(this))
+    , m_coordinator(new WrappingLabel(this))
+    , m_restart(new WrappingLabel(this))
+    , m_gone(new WrappingLabel(this))
 {
     setFrameShape(QFrame::StyledPanel);
     QFont big = font();
@@ -142,9 +168,6 @@ ClusterHeader::ClusterHeader(ClusterModel &model, QWidget *parent)
         l->setContentsMargins(6, 1, 6, 1);
     // Lines that can be long wrap (their links stay whole) within the width they are given.
     for (QLabel *l : {m_versions, m_coordinator, m_restart, m_gone}) {
-        l->setTextFormat(Qt::RichText);
-        l->setWordWrap(true);
-        l->setMinimumWidth(kLineMinWidth);
         l->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
         connect(l, &QLabel::linkActivated, this, [this](const QString &href) {
             const QString id = nodeOfLink(href);
@@ -153,17 +176,17 @@ ClusterHeader::ClusterHeader(ClusterModel &model, QWidget *parent)
         });
     }
     m_title->setTextFormat(Qt::PlainText);
+    // Each line as wide as its text while the window has room; past that they shrink
+    // (wrap or elide) rather than widen the window.
     auto *top = new QHBoxLayout;
-    top->addWidget(m_title);
-    top->addSpacing(16);
-    top->addWidget(m_versions, 3);
-    top->addSpacing(16);
-    top->addWidget(m_etcd, 2);
-    top->addSpacing(16);
-    top->addWidget(m_coordinator, 1);
+    for (QLabel *l : {m_title, m_versions, m_etcd, m_coordinator}) {
+        top->addWidget(l);
+        top->addSpacing(16);
+    }
+    top->addStretch(1);
     auto *second = new QHBoxLayout;
-    second->addWidget(m_restart, 3);
-    second->addWidget(m_gone, 1);
+    second->addWidget(m_restart, 1);
+    second->addWidget(m_gone);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 6, 8, 6);
     layout->setSpacing(4);
@@ -210,12 +233,12 @@ void ClusterHeader::refresh()
         if (ids.isEmpty())
             continue;
         gone << QStringLiteral("%1 %2 (%3)").arg(ids.size()).arg(QLatin1String(state), names(ids, false));
-        goneHtml << QStringLiteral("%1 %2 (%3)").arg(ids.size()).arg(QLatin1String(state), names(ids, true));
+        goneHtml << QStringLiteral("%1 %2 (%3)").arg(ids.size()).arg(QLatin1String(state), names(ids, true, QStringLiteral("white")));
     }
     const auto nodes = [](const QStringList &parts) { return parts.isEmpty() ? QString() : QStringLiteral("nodes: ") + parts.join(QStringLiteral(", ")); };
+    paint(m_gone, colourFor(Meaning::Failure, dark), Qt::white);
     setLine(m_gone, nodes(goneHtml), nodes(gone));
     m_gone->setVisible(!gone.isEmpty());
-    paint(m_gone, colourFor(Meaning::Failure, dark), Qt::white);
     const QString blocker = restartRefusal(rows, m_model.etcdOk(), m_model.etcdText(), m_model.restartRunning());
     if (blocker != m_blocker) {
         m_blocker = blocker;

@@ -10,9 +10,11 @@ namespace shardscope {
 
 // Node ids in rich-text labels as links ("node:<id>") that a click turns into
 // nodeActivated(id): the header's tally, chips and outcome line share one form.
-inline QString nodeLink(const QString &id)
+// `colour` for a link on a coloured chip (the palette's link colour otherwise).
+inline QString nodeLink(const QString &id, const QString &colour = {})
 {
-    return QStringLiteral("<a href=\"node:%1\">%1</a>").arg(id.toHtmlEscaped());
+    const QString style = colour.isEmpty() ? QString() : QStringLiteral(" style=\"color:%1\"").arg(colour);
+    return QStringLiteral("<a href=\"node:%1\"%2>%1</a>").arg(id.toHtmlEscaped(), style);
 }
 
 // The id a link names, empty for any other link.
