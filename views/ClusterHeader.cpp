@@ -2,6 +2,7 @@
 
 #include "model/cluster/ClusterModel.h"
 #include "views/ColourTable.h"
+#include "views/ElidedLabel.h"
 #include "views/NodeLinks.h"
 
 #include <QDateTime>
@@ -17,39 +18,8 @@ namespace shardscope {
 namespace {
 
 constexpr int kNamesShown = 6; // per version; the tooltip names them all
-constexpr int kLineMinWidth = 90;
+constexpr int kLineMinWidth = ElidedLabel::kMinWidth;
 constexpr const char *kPlain = "plainText"; // a line's text as shown, without markup
-
-// One line that never asks for more width than it gets: the text elided, whole in the tooltip.
-class ElidedLabel : public QLabel
-{
-public:
-    using QLabel::QLabel;
-    void setFullText(const QString &text)
-    {
-        m_full = text;
-        setToolTip(text);
-        elide();
-        updateGeometry();
-    }
-    QSize sizeHint() const override
-    {
-        const QMargins m = contentsMargins();
-        return {fontMetrics().horizontalAdvance(m_full) + m.left() + m.right() + 2, QLabel::sizeHint().height()};
-    }
-    QSize minimumSizeHint() const override { return {kLineMinWidth, QLabel::minimumSizeHint().height()}; }
-
-protected:
-    void resizeEvent(QResizeEvent *event) override
-    {
-        QLabel::resizeEvent(event);
-        elide();
-    }
-
-private:
-    void elide() { setText(fontMetrics().elidedText(m_full, Qt::ElideRight, std::max(0, contentsRect().width()))); }
-    QString m_full;
-};
 
 // A rich-text line as wide as its text on one line while there is room, wrapping (links
 // whole) when there is not: a word-wrapped QLabel alone asks for a narrow column.

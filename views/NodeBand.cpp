@@ -3,6 +3,7 @@
 #include "model/cluster/ClusterModel.h"
 #include "model/shards/ShardTableModel.h"
 #include "views/ColourTable.h"
+#include "views/ElidedLabel.h"
 #include "views/ShardGridView.h"
 
 #include <QDateTime>
@@ -69,7 +70,7 @@ NodeBand::NodeBand(ClusterModel &model, QString nodeId, QWidget *parent)
     , m_ready(new QLabel(this))
     , m_coordinator(new QLabel(this))
     , m_step(new QLabel(this))
-    , m_state(new QLabel(this))
+    , m_state(new ElidedLabel(this))
     , m_grid(new ShardGridView(this))
     , m_veil(new Veil(m_grid))
 {
@@ -87,7 +88,8 @@ NodeBand::NodeBand(ClusterModel &model, QString nodeId, QWidget *parent)
         line->addSpacing(12);
     }
     line->addStretch(1);
-    line->addWidget(m_state);
+    line->addWidget(m_state, 1); // elides: a long state never widens the window
+    m_state->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_grid->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_grid->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_grid->setFrameShape(QFrame::NoFrame);
@@ -108,15 +110,16 @@ QString NodeBand::lineText() const
 {
     QStringList parts;
     for (QLabel *l : {m_name, m_url, m_version, m_ready, m_coordinator, m_step, m_state}) {
-        if (!l->text().isEmpty())
-            parts << l->text();
+        const QString text = l == m_state ? stateText() : l->text();
+        if (!text.isEmpty())
+            parts << text;
     }
     return parts.join(QStringLiteral("  "));
 }
 
 QString NodeBand::stateText() const
 {
-    return m_state->text();
+    return static_cast<ElidedLabel *>(m_state)->fullText();
 }
 
 bool NodeBand::greyed() const
@@ -162,8 +165,11 @@ void NodeBand::refresh()
                                         : QStringLiteral("restart: %1%2").arg(row->step, row->outcome.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(row->outcome)));
     const std::int64_t eventMs = gone ? m_model.events().goneEventMs(m_id, row->state) : 0;
     const QString said = linkText.isEmpty() ? QString() : linkText.toUpper().left(1) + linkText.mid(1);
-    m_state->setText(gone ? goneText(*row, eventMs) + (said.isEmpty() ? QString() : QStringLiteral("; ") + linkText) : said);
-    m_state->setToolTip(link && !linkText.isEmpty() ? link->detail : QString());
+    const std::int64_t heard = link ? link->lastSeenMs : 0;
+    auto *state = static_cast<ElidedLabel *>(m_state);
+    state->setFullText(gone ? goneText(*row, eventMs, heard) + (said.isEmpty() ? QString() : QStringLiteral("; ") + linkText) : said);
+    if (link && !linkText.isEmpty()) // the words, and the client's own account under them
+        state->setToolTip(QStringLiteral("%1\n%2").arg(state->fullText(), link->detail));
     const bool refused = unreachable && !silent(link);
     colour(m_state, colourFor(gone || refused ? Meaning::FailureText : Meaning::WarningText, dark));
     m_name->setToolTip(QStringLiteral("%1 at %2\nphase %3, %4 shards, %5\nstatus last written to etcd at %6")

@@ -165,8 +165,8 @@ QString unreachableText(const std::optional<ConnectionStatus> &link)
     if (!link || link->live || link->cause == LossCause::None)
         return {};
     switch (link->cause) {
-    case LossCause::Refused: return QStringLiteral("not reachable: connection refused (nothing listens: the process is gone)");
-    case LossCause::Timeout: return QStringLiteral("not reachable: no answer in time (the process is stopped or cut off)");
+    case LossCause::Refused: return QStringLiteral("not reachable: connection refused"); // nothing listens: the process is gone
+    case LossCause::Timeout: return QStringLiteral("not reachable: no answer (stopped or cut off)");
     case LossCause::Closed: return QStringLiteral("not reachable: it closed the connection");
     case LossCause::Other:
     case LossCause::None: break;
@@ -179,15 +179,15 @@ bool silent(const std::optional<ConnectionStatus> &link)
     return link && !link->live && link->cause == LossCause::Timeout;
 }
 
-QString goneText(const ClusterNodeRow &row, std::int64_t eventMs, bool utc)
+QString goneText(const ClusterNodeRow &row, std::int64_t eventMs, std::int64_t lastHeardMs, bool utc)
 {
     if (row.up())
         return {};
-    const QString seen = row.lastSeenAtMs > 0 ? QStringLiteral("last seen %1").arg(clock(row.lastSeenAtMs, utc)) : QString();
+    const QString heard = lastHeardMs > 0 ? QStringLiteral("last heard %1").arg(clock(lastHeardMs, utc)) : QString();
     if (eventMs <= 0)
-        return seen.isEmpty() ? row.state.toUpper() : QStringLiteral("%1 (%2)").arg(row.state.toUpper(), seen);
+        return heard.isEmpty() ? row.state.toUpper() : QStringLiteral("%1 (%2)").arg(row.state.toUpper(), heard);
     return QStringLiteral("%1 since %2%3").arg(row.state.toUpper(), clock(eventMs, utc),
-                                               seen.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(seen));
+                                               heard.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(heard));
 }
 
 } // namespace shardscope

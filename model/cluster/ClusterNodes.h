@@ -67,8 +67,9 @@ QString restartRefusal(const std::vector<ClusterNodeRow> &rows, bool etcdOk, con
 QString unreachableText(const std::optional<ConnectionStatus> &link);
 bool silent(const std::optional<ConnectionStatus> &link);
 
-// "LOST since 04:48:14 (last seen 04:48:08)": the since is the time of the event that
-// says so (`eventMs`, 0 when the log has none yet, then only the last-seen time is said).
-QString goneText(const ClusterNodeRow &row, std::int64_t eventMs, bool utc = false);
+// "LOST since 04:48:14 (last heard 04:48:08)": the since is the time of the event that says
+// so (`eventMs`, 0 while the log has none: then no since is claimed); last heard is the
+// console's newest frame from the node (`lastHeardMs`, 0 if none).
+QString goneText(const ClusterNodeRow &row, std::int64_t eventMs, std::int64_t lastHeardMs, bool utc = false);
 
 } // namespace shardscope

@@ -127,23 +127,24 @@ private Q_SLOTS:
         QVERIFY(silent(silentLink));
     }
 
-    // n9 last wrote its status at T, its lease ran out and the node_lost event came at T+6 s.
-    void a_lost_nodes_since_is_its_events_time_and_its_last_seen_is_said_as_such()
+    // The console last heard from n9 at T; its lease ran out and the node_lost event came at T+6 s.
+    void a_lost_nodes_since_is_its_events_time_and_its_last_frame_is_said_as_last_heard()
     {
         constexpr std::int64_t seen = 1'760'000'000'000;
         constexpr std::int64_t lostAt = seen + 6000;
         ClusterEventLog log;
         QAbstractItemModelTester tester(&log);
         const ClusterNodeRow n9 = row(QStringLiteral("n9"), 1, "lost", seen);
-        QCOMPARE(goneText(n9, log.goneEventMs(QStringLiteral("n9"), QStringLiteral("lost")), true),
-                 QStringLiteral("LOST (last seen %1)").arg(utcClock(seen))); // no event read yet: no since
+        QCOMPARE(goneText(n9, log.goneEventMs(QStringLiteral("n9"), QStringLiteral("lost")), seen, true),
+                 QStringLiteral("LOST (last heard %1)").arg(utcClock(seen))); // no event read yet: no since
         ClusterEventPage page;
         page.events = {record(1, seen - 60000, "node_up", QStringLiteral("n9")), record(2, lostAt, "node_lost", QStringLiteral("n9"))};
         page.lastSeq = 2;
         log.applyPage(QStringLiteral("http://a"), QStringLiteral("n0"), 0, page, lostAt + 100);
         QCOMPARE(log.goneEventMs(QStringLiteral("n9"), QStringLiteral("lost")), lostAt);
-        QCOMPARE(goneText(n9, log.goneEventMs(QStringLiteral("n9"), QStringLiteral("lost")), true),
-                 QStringLiteral("LOST since %1 (last seen %2)").arg(utcClock(lostAt), utcClock(seen)));
+        QCOMPARE(goneText(n9, log.goneEventMs(QStringLiteral("n9"), QStringLiteral("lost")), seen, true),
+                 QStringLiteral("LOST since %1 (last heard %2)").arg(utcClock(lostAt), utcClock(seen)));
+        QCOMPARE(goneText(n9, lostAt, 0, true), QStringLiteral("LOST since %1").arg(utcClock(lostAt)));
         // Back up later: the old loss no longer dates anything.
         page.events = {record(3, lostAt + 5000, "node_up", QStringLiteral("n9"))};
         page.lastSeq = 3;
