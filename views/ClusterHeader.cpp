@@ -6,6 +6,7 @@
 #include "views/NodeLinks.h"
 
 #include <QDateTime>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QTextDocument>
@@ -74,7 +75,7 @@ QString names(const QStringList &ids, bool html, const QString &linkColour = {})
 
 // "v2: 11 nodes; v1: n9 (lost, last seen)": the newest version's nodes counted, the nodes
 // behind it named, a lost node under the version it last reported.
-QString tally(const std::vector<VersionGroup> &groups, bool html, bool full)
+QString tally(const std::vector<VersionGroup> &groups, bool html, bool full, const QString &linkColour = {})
 {
     if (groups.empty())
         return QStringLiteral("no node up");
@@ -83,9 +84,9 @@ QString tally(const std::vector<VersionGroup> &groups, bool html, bool full)
         const VersionGroup &g = groups[i];
         QStringList who;
         if (!g.up.isEmpty())
-            who << (i == 0 && !full ? plural(int(g.up.size()), "node", "nodes") : full ? g.up.join(QStringLiteral(", ")) : names(g.up, html));
+            who << (i == 0 && !full ? plural(int(g.up.size()), "node", "nodes") : full ? g.up.join(QStringLiteral(", ")) : names(g.up, html, linkColour));
         for (const QString &id : g.lastSeen)
-            who << QStringLiteral("%1 (lost, last seen)").arg(html ? nodeLink(id) : id);
+            who << QStringLiteral("%1 (lost, last seen)").arg(html ? nodeLink(id, linkColour) : id);
         parts << QStringLiteral("v%1: %2").arg(g.version).arg(who.join(QStringLiteral(", ")));
     }
     return parts.join(QStringLiteral("; "));
@@ -173,6 +174,19 @@ QString ClusterHeader::coordinatorText() const { return m_coordinator->property(
 QString ClusterHeader::restartText() const { return m_restart->property(kPlain).toString(); }
 QString ClusterHeader::goneText() const { return m_gone->property(kPlain).toString(); }
 
+void ClusterHeader::changeEvent(QEvent *event)
+{
+    QFrame::changeEvent(event);
+    if (event->type() != QEvent::PaletteChange || m_repainting)
+        return;
+    // A label's rich text keeps the link colour it was laid out with: lay it out again.
+    m_repainting = true;
+    for (QLabel *l : {m_versions, m_coordinator, m_restart, m_gone})
+        l->clear();
+    refresh();
+    m_repainting = false;
+}
+
 void ClusterHeader::setLine(QLabel *label, const QString &html, const QString &plain, const QString &tip)
 {
     if (label->text() != html)
@@ -186,9 +200,12 @@ void ClusterHeader::refresh()
     const auto &rows = m_model.nodes();
     m_title->setText(QStringLiteral("Cluster %1").arg(m_model.clusterName()));
     const auto groups = versionTally(rows);
-    setLine(m_versions, tally(groups, true, false), tally(groups, false, false), tally(groups, false, true)); // the tip names all
     const bool dark = isDarkPalette(palette());
-    paint(m_versions, m_model.versions().size() > 1 ? colourFor(Meaning::Warning, dark) : QColor());
+    const bool apart = m_model.versions().size() > 1;
+    paint(m_versions, apart ? colourFor(Meaning::Warning, dark) : QColor());
+    // On the amber chip the links take its ink: the theme's link blue does not read there.
+    setLine(m_versions, tally(groups, true, false, apart ? QStringLiteral("black") : QString()), tally(groups, false, false),
+            tally(groups, false, true)); // the tip names all
     static_cast<ElidedLabel *>(m_etcd)->setFullText(m_model.etcdText());
     paint(m_etcd, m_model.etcdOk() ? QColor() : colourFor(Meaning::Failure, dark), Qt::white);
     const QString coordinator = m_model.coordinator();

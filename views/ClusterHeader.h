@@ -35,6 +35,9 @@ Q_SIGNALS:
     void nodeActivated(const QString &id); // a node's link was clicked
     void restartBlockerChanged(const QString &why);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void setLine(QLabel *label, const QString &html, const QString &plain, const QString &tip = {});
 
@@ -46,6 +49,7 @@ private:
     QLabel *m_restart;
     QLabel *m_gone;
     QString m_blocker;
+    bool m_repainting = false; // paint() changes label palettes: no loop
 };
 
 } // namespace shardscope

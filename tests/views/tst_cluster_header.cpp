@@ -9,6 +9,7 @@
 #include "views/ClusterHeader.h"
 #include "views/ClusterRestartDialog.h"
 #include "views/NodeBand.h"
+#include "views/Theme.h"
 
 #include <QDateTime>
 #include <QLabel>
@@ -128,6 +129,16 @@ private Q_SLOTS:
         QVERIFY(restart->wordWrap());
         QVERIFY2(restart->height() >= restart->heightForWidth(restart->width()), "the wrapped outcome is cut off");
         window.grab().save(QStringLiteral("cluster-header-12-nodes.png"));
+        // The dark theme, for a look (its colours follow the palette, as the single-node header's).
+        auto *band = new NodeBand(m_model, QStringLiteral("n9"), &window);
+        layout->insertWidget(1, band);
+        applyTheme(Theme::Dark); // rich-text links take the application palette's link colour
+        header->refresh();
+        band->refresh();
+        QTRY_VERIFY(band->isVisible() && band->greyed());
+        window.grab().save(QStringLiteral("cluster-header-12-nodes-dark.png"));
+        applyTheme(Theme::Light);
+        header->refresh();
         // Narrow: the etcd line elides, its tooltip keeps it whole.
         window.resize(900, 300);
         QTRY_COMPARE(window.width(), 900);
