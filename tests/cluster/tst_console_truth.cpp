@@ -95,8 +95,9 @@ private Q_SLOTS:
     }
 
     // The coordinator folds the last node's "verified" into the write that sets "committed":
-    // one read of the journal, two events, and the step must come first.
-    void the_steps_of_one_journal_write_are_logged_before_the_state_written_with_them()
+    // one read of the journal, two events, and the step must come first. "running" is
+    // written with the nodes' first step, "preparing", and comes before it.
+    void the_events_of_one_journal_write_are_logged_in_causal_order()
     {
         m_model->requestRestart(QStringLiteral("lockstep"), -1, -1);
         QTRY_VERIFY_WITH_TIMEOUT(m_model->restart() && !m_model->restartRunning() && m_model->restart()->state == QLatin1String("completed"), 30000);
@@ -106,7 +107,15 @@ private Q_SLOTS:
         };
         QTRY_VERIFY2_WITH_TIMEOUT(logRow(committed) >= 0, qPrintable(logText()), 5000);
         const int commit = logRow(committed);
+        const int running = logRow([&](const ClusterEventRecord &e) {
+            return e.restartId == id && e.kind == QLatin1String("cluster_restart") && e.state == QLatin1String("running");
+        });
         for (const auto &n : m_nodes) {
+            // "running" is written with every node's first step: it comes before them.
+            const int preparing = logRow([&](const ClusterEventRecord &e) {
+                return e.restartId == id && e.kind == QLatin1String("cluster_restart_step") && e.node == n->id && e.step == QLatin1String("preparing");
+            });
+            QVERIFY2(running >= 0 && preparing > running, qPrintable(n->id + QLatin1Char('\n') + logText()));
             const int verified = logRow([&](const ClusterEventRecord &e) {
                 return e.restartId == id && e.kind == QLatin1String("cluster_restart_step") && e.node == n->id && e.step == QLatin1String("verified");
             });
