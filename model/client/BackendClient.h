@@ -24,21 +24,20 @@ struct CommandResult {
     QString error;                   // set when !ok
 };
 
-// Whether the console sees the service live. An embedded service always is; a remote
-// one is live while its event stream flows, or while polling answers when the stream
-// cannot be held open.
 // Why a remote service is not live: nothing listens at its address (refused: the process
 // is gone), it took the connection but sent nothing in time (a stopped process, a cut
 // link), it closed the connection, or something else.
 enum class LossCause { None, Refused, Timeout, Closed, Other };
 
+// Whether the console sees the service live. An embedded service always is; a remote
+// one is live while its event stream flows, or while polling answers when the stream
+// cannot be held open.
 struct ConnectionStatus {
     bool live = true;
     std::int64_t lastSeenMs = 0; // epoch ms of the newest data, 0 if never
     QString detail;              // why not live, or why polling, for the banner
     bool polling = false;        // live by polling instead of the event stream
     LossCause cause = LossCause::None; // while not live
-    std::int64_t lostSinceMs = 0;      // epoch ms it stopped being live, 0 while live
 };
 
 // The only way model/ reaches the service (DESIGN.md, "Layers"). The embedded client calls

@@ -242,8 +242,6 @@ void RemoteBackendClient::onPolled(const PollResult &result)
 
 void RemoteBackendClient::lost(const QString &why, LossCause cause)
 {
-    if (m_status.live || m_status.lostSinceMs == 0)
-        m_status.lostSinceMs = nowEpochMs();
     m_status.cause = cause;
     setStatus(false, false, QStringLiteral("lost %1: %2; retrying in %3 s")
                                   .arg(m_base.toString(), why, QString::number(m_backoffMs / 1000.0)));
@@ -255,10 +253,8 @@ void RemoteBackendClient::setStatus(bool live, bool polling, const QString &deta
 {
     const bool changed = m_status.live != live || m_status.polling != polling || m_status.detail != detail;
     m_status.live = live;
-    if (live) {
+    if (live)
         m_status.cause = LossCause::None;
-        m_status.lostSinceMs = 0;
-    }
     m_status.polling = polling;
     m_status.detail = detail;
     if (changed)

@@ -1,14 +1,14 @@
 #pragma once
 
-#include "model/cluster/ClusterEventLog.h"
 #include "model/client/BackendClient.h"
+#include "model/cluster/ClusterEventLog.h"
 #include "model/cluster/ClusterNodes.h"
 
 #include <QObject>
 
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace shardscope {
