@@ -66,6 +66,17 @@ ClusterEventView::ClusterEventView(ClusterEventLog &log, QWidget *parent)
         if (m_follow->isChecked())
             m_table->scrollToBottom();
     });
+    // A node's cell is a link; Enter or a double click on any row goes to the node it names.
+    m_table->setMouseTracking(true);
+    connect(m_table, &QAbstractItemView::clicked, this, [this](const QModelIndex &index) {
+        if (index.column() == ClusterEventLog::NodeColumn)
+            activate(index);
+    });
+    connect(m_table, &QAbstractItemView::activated, this, &ClusterEventView::activate);
+    connect(m_table, &QAbstractItemView::entered, this, [this](const QModelIndex &index) {
+        const bool link = index.column() == ClusterEventLog::NodeColumn && !index.data(ClusterEventLog::NodeRole).toString().isEmpty();
+        m_table->viewport()->setCursor(link ? Qt::PointingHandCursor : Qt::ArrowCursor);
+    });
     connect(&m_log, &ClusterEventLog::sourceChanged, this, &ClusterEventView::showSource);
     showSource(m_log.sourceNode());
 }
@@ -73,6 +84,13 @@ ClusterEventView::ClusterEventView(ClusterEventLog &log, QWidget *parent)
 QString ClusterEventView::sourceText() const
 {
     return m_source->text();
+}
+
+void ClusterEventView::activate(const QModelIndex &index)
+{
+    const QString node = index.data(ClusterEventLog::NodeRole).toString();
+    if (!node.isEmpty())
+        Q_EMIT nodeActivated(node);
 }
 
 void ClusterEventView::showSource(const QString &nodeId)

@@ -2,14 +2,49 @@
 
 #include "model/cluster/ClusterModel.h"
 #include "views/ColourTable.h"
+#include "views/ElidedLabel.h"
+#include "views/NodeLinks.h"
 
 #include <QDateTime>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QTextDocument>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
 
 namespace shardscope {
 namespace {
+
+constexpr int kNamesShown = 6; // per version; the tooltip names them all
+constexpr int kLineMinWidth = ElidedLabel::kMinWidth;
+constexpr const char *kPlain = "plainText"; // a line's text as shown, without markup
+
+// A rich-text line as wide as its text on one line while there is room, wrapping (links
+// whole) when there is not: a word-wrapped QLabel alone asks for a narrow column.
+class WrappingLabel : public QLabel
+{
+public:
+    explicit WrappingLabel(QWidget *parent)
+        : QLabel(parent)
+    {
+        setTextFormat(Qt::RichText);
+        setWordWrap(true);
+    }
+    QSize sizeHint() const override
+    {
+        QTextDocument doc;
+        doc.setDefaultFont(font());
+        doc.setDocumentMargin(0);
+        doc.setHtml(text());
+        const QMargins m = contentsMargins();
+        const int w = int(std::ceil(doc.idealWidth())) + m.left() + m.right() + 2 * margin() + 2;
+        return {w, heightForWidth(w)};
+    }
+    QSize minimumSizeHint() const override { return {kLineMinWidth, QLabel::minimumSizeHint().height()}; }
+};
 
 void paint(QLabel *label, const QColor &background, const QColor &text = Qt::black)
 {
@@ -17,18 +52,44 @@ void paint(QLabel *label, const QColor &background, const QColor &text = Qt::bla
     QPalette p = label->palette();
     if (background.isValid())
         p.setColor(QPalette::Window, background);
-    p.setColor(QPalette::WindowText, background.isValid() ? text : label->parentWidget()->palette().color(QPalette::WindowText));
+    const QColor ink = background.isValid() ? text : label->parentWidget()->palette().color(QPalette::WindowText);
+    p.setColor(QPalette::WindowText, ink);
+    p.setColor(QPalette::Link, background.isValid() ? text : label->parentWidget()->palette().color(QPalette::Link));
     label->setPalette(p);
 }
 
-QString versionsLine(const std::map<std::int64_t, int> &versions)
+QString plural(int n, const char *one, const char *many)
 {
-    if (versions.empty())
+    return QStringLiteral("%1 %2").arg(n).arg(QLatin1String(n == 1 ? one : many));
+}
+
+// Names, the first few as links and the rest counted ("n3, n4 and 9 more").
+QString names(const QStringList &ids, bool html, const QString &linkColour = {})
+{
+    QStringList shown;
+    for (const QString &id : ids.mid(0, kNamesShown))
+        shown << (html ? nodeLink(id, linkColour) : id);
+    const qsizetype more = ids.size() - shown.size();
+    return shown.join(QStringLiteral(", ")) + (more > 0 ? QStringLiteral(" and %1 more").arg(more) : QString());
+}
+
+// "v2: 11 nodes; v1: n9 (lost, last seen)": the newest version's nodes counted, the nodes
+// behind it named, a lost node under the version it last reported.
+QString tally(const std::vector<VersionGroup> &groups, bool html, bool full, const QString &linkColour = {})
+{
+    if (groups.empty())
         return QStringLiteral("no node up");
     QStringList parts;
-    for (auto it = versions.rbegin(); it != versions.rend(); ++it)
-        parts << QStringLiteral("v%1: %2 node%3").arg(it->first).arg(it->second).arg(QLatin1String(it->second == 1 ? "" : "s"));
-    return parts.join(QStringLiteral(", "));
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+        const VersionGroup &g = groups[i];
+        QStringList who;
+        if (!g.up.isEmpty())
+            who << (i == 0 && !full ? plural(int(g.up.size()), "node", "nodes") : full ? g.up.join(QStringLiteral(", ")) : names(g.up, html, linkColour));
+        for (const QString &id : g.lastSeen)
+            who << QStringLiteral("%1 (lost, last seen)").arg(html ? nodeLink(id, linkColour) : id);
+        parts << QStringLiteral("v%1: %2").arg(g.version).arg(who.join(QStringLiteral(", ")));
+    }
+    return parts.join(QStringLiteral("; "));
 }
 
 QString restartLine(const ClusterModel &m)
@@ -45,17 +106,28 @@ QString restartLine(const ClusterModel &m)
     return QStringLiteral("last %1: %2%3").arg(head, r->state, r->reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(r->reason));
 }
 
+QStringList idsIn(const std::vector<ClusterNodeRow> &rows, const char *state = nullptr)
+{
+    QStringList ids;
+    for (const ClusterNodeRow &r : rows) {
+        if (!state || r.state == QLatin1String(state))
+            ids << r.id;
+    }
+    std::sort(ids.begin(), ids.end(), naturalLess);
+    return ids;
+}
+
 } // namespace
 
 ClusterHeader::ClusterHeader(ClusterModel &model, QWidget *parent)
     : QFrame(parent)
     , m_model(model)
     , m_title(new QLabel(this))
-    , m_versions(new QLabel(this))
-    , m_etcd(new QLabel(this))
-    , m_coordinator(new QLabel(this))
-    , m_restart(new QLabel(this))
-    , m_gone(new QLabel(this))
+    , m_versions(new WrappingLabel(this))
+    , m_etcd(new ElidedLabel(this))
+    , m_coordinator(new WrappingLabel(this))
+    , m_restart(new WrappingLabel(this))
+    , m_gone(new WrappingLabel(this))
 {
     setFrameShape(QFrame::StyledPanel);
     QFont big = font();
@@ -65,6 +137,18 @@ ClusterHeader::ClusterHeader(ClusterModel &model, QWidget *parent)
         l->setFont(big);
     for (QLabel *l : {m_versions, m_etcd, m_gone})
         l->setContentsMargins(6, 1, 6, 1);
+    // Lines that can be long wrap (their links stay whole) within the width they are given.
+    for (QLabel *l : {m_versions, m_coordinator, m_restart, m_gone}) {
+        l->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+        connect(l, &QLabel::linkActivated, this, [this](const QString &href) {
+            const QString id = nodeOfLink(href);
+            if (!id.isEmpty())
+                Q_EMIT nodeActivated(id);
+        });
+    }
+    m_title->setTextFormat(Qt::PlainText);
+    // Each line as wide as its text while the window has room; past that they shrink
+    // (wrap or elide) rather than widen the window.
     auto *top = new QHBoxLayout;
     for (QLabel *l : {m_title, m_versions, m_etcd, m_coordinator}) {
         top->addWidget(l);
@@ -84,37 +168,69 @@ ClusterHeader::ClusterHeader(ClusterModel &model, QWidget *parent)
 }
 
 QString ClusterHeader::titleText() const { return m_title->text(); }
-QString ClusterHeader::versionsText() const { return m_versions->text(); }
-QString ClusterHeader::etcdText() const { return m_etcd->text(); }
-QString ClusterHeader::coordinatorText() const { return m_coordinator->text(); }
-QString ClusterHeader::restartText() const { return m_restart->text(); }
-QString ClusterHeader::goneText() const { return m_gone->text(); }
+QString ClusterHeader::versionsText() const { return m_versions->property(kPlain).toString(); }
+QString ClusterHeader::etcdText() const { return m_etcd->toolTip(); }
+QString ClusterHeader::coordinatorText() const { return m_coordinator->property(kPlain).toString(); }
+QString ClusterHeader::restartText() const { return m_restart->property(kPlain).toString(); }
+QString ClusterHeader::goneText() const { return m_gone->property(kPlain).toString(); }
+
+void ClusterHeader::changeEvent(QEvent *event)
+{
+    QFrame::changeEvent(event);
+    if (event->type() != QEvent::PaletteChange || m_repainting)
+        return;
+    // A label's rich text keeps the link colour it was laid out with: lay it out again.
+    m_repainting = true;
+    for (QLabel *l : {m_versions, m_coordinator, m_restart, m_gone})
+        l->clear();
+    refresh();
+    m_repainting = false;
+}
+
+void ClusterHeader::setLine(QLabel *label, const QString &html, const QString &plain, const QString &tip)
+{
+    if (label->text() != html)
+        label->setText(html);
+    label->setProperty(kPlain, plain);
+    label->setToolTip(tip.isEmpty() ? plain : tip);
+}
 
 void ClusterHeader::refresh()
 {
+    const auto &rows = m_model.nodes();
     m_title->setText(QStringLiteral("Cluster %1").arg(m_model.clusterName()));
-    const auto versions = m_model.versions();
-    m_versions->setText(versionsLine(versions));
+    const auto groups = versionTally(rows);
     const bool dark = isDarkPalette(palette());
-    paint(m_versions, versions.size() > 1 ? colourFor(Meaning::Warning, dark) : QColor());
-    m_etcd->setText(m_model.etcdText());
+    const bool apart = m_model.versions().size() > 1;
+    paint(m_versions, apart ? colourFor(Meaning::Warning, dark) : QColor());
+    // On the amber chip the links take its ink: the theme's link blue does not read there.
+    setLine(m_versions, tally(groups, true, false, apart ? QStringLiteral("black") : QString()), tally(groups, false, false),
+            tally(groups, false, true)); // the tip names all
+    static_cast<ElidedLabel *>(m_etcd)->setFullText(m_model.etcdText());
     paint(m_etcd, m_model.etcdOk() ? QColor() : colourFor(Meaning::Failure, dark), Qt::white);
-    m_coordinator->setText(m_model.coordinator().isEmpty() ? QStringLiteral("no coordinator elected")
-                                                           : QStringLiteral("\u2605 %1 coordinates").arg(m_model.coordinator()));
-    m_restart->setText(restartLine(m_model) + (m_model.statusProblem().isEmpty() ? QString() : QStringLiteral("; ") + m_model.statusProblem()));
-    int lost = 0, left = 0;
-    for (const ClusterNodeRow &r : m_model.nodes()) {
-        lost += r.state == QLatin1String("lost");
-        left += r.state == QLatin1String("left");
+    const QString coordinator = m_model.coordinator();
+    setLine(m_coordinator,
+            coordinator.isEmpty() ? QStringLiteral("no coordinator elected") : QStringLiteral("\u2605 %1 coordinates").arg(nodeLink(coordinator)),
+            coordinator.isEmpty() ? QStringLiteral("no coordinator elected") : QStringLiteral("\u2605 %1 coordinates").arg(coordinator));
+    const QString restart = restartLine(m_model) + (m_model.statusProblem().isEmpty() ? QString() : QStringLiteral("; ") + m_model.statusProblem());
+    setLine(m_restart, linkNodes(restart, idsIn(rows)), restart);
+    QStringList gone, goneHtml;
+    for (const char *state : {"lost", "left"}) {
+        const QStringList ids = idsIn(rows, state);
+        if (ids.isEmpty())
+            continue;
+        gone << QStringLiteral("%1 %2 (%3)").arg(ids.size()).arg(QLatin1String(state), names(ids, false));
+        goneHtml << QStringLiteral("%1 %2 (%3)").arg(ids.size()).arg(QLatin1String(state), names(ids, true, QStringLiteral("white")));
     }
-    QStringList gone;
-    if (lost)
-        gone << QStringLiteral("%1 lost").arg(lost);
-    if (left)
-        gone << QStringLiteral("%1 left").arg(left);
-    m_gone->setText(gone.isEmpty() ? QString() : QStringLiteral("nodes: %1").arg(gone.join(QStringLiteral(", "))));
-    m_gone->setVisible(!gone.isEmpty());
+    const auto nodes = [](const QStringList &parts) { return parts.isEmpty() ? QString() : QStringLiteral("nodes: ") + parts.join(QStringLiteral(", ")); };
     paint(m_gone, colourFor(Meaning::Failure, dark), Qt::white);
+    setLine(m_gone, nodes(goneHtml), nodes(gone));
+    m_gone->setVisible(!gone.isEmpty());
+    const QString blocker = restartRefusal(rows, m_model.etcdOk(), m_model.etcdText(), m_model.restartRunning());
+    if (blocker != m_blocker) {
+        m_blocker = blocker;
+        Q_EMIT restartBlockerChanged(blocker);
+    }
 }
 
 } // namespace shardscope

@@ -106,7 +106,7 @@ void ClusterRestartDialog::refresh()
                                      "together; until the commit every node can roll back. A node cut off after it voted keeps "
                                      "its requests held until it learns the outcome.");
     if (m_radius.nodesGone > 0)
-        text += QStringLiteral(" %1 not up: a cluster with a lost node refuses restarts.")
+        text += QStringLiteral(" %1 lost or left and not restarted; while a node is lost the nodes refuse the restart.")
                     .arg(plural(quint64(m_radius.nodesGone), "node is", "nodes are"));
     m_consequence->setText(text);
 }

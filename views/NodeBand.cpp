@@ -3,6 +3,7 @@
 #include "model/cluster/ClusterModel.h"
 #include "model/shards/ShardTableModel.h"
 #include "views/ColourTable.h"
+#include "views/ElidedLabel.h"
 #include "views/ShardGridView.h"
 
 #include <QDateTime>
@@ -22,7 +23,9 @@ QString clock(std::int64_t ms)
     return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss"));
 }
 
-// Greys the tiles of a node that is gone: they show its last state seen, not its state.
+// Greys the tiles of a node that is gone or that the console cannot reach: they show its
+// last state seen, not its state. A silent node (stopped, or cut off) is hatched, a refusing
+// one (its process gone) is plain grey, so the two look different before the words are read.
 class Veil : public QWidget
 {
 public:
@@ -31,17 +34,22 @@ public:
     {
         setAttribute(Qt::WA_TransparentForMouseEvents);
     }
+    QString text;
+    bool hatched = false;
 
 protected:
     void paintEvent(QPaintEvent *) override
     {
         QPainter p(this);
-        p.fillRect(rect(), colourFor(Meaning::Veil, isDarkPalette(palette())));
+        const bool dark = isDarkPalette(palette());
+        p.fillRect(rect(), colourFor(Meaning::Veil, dark));
+        if (hatched)
+            p.fillRect(rect(), QBrush(colourFor(Meaning::Warning, dark), Qt::BDiagPattern));
         p.setPen(Qt::white);
         QFont f = font();
         f.setBold(true);
         p.setFont(f);
-        p.drawText(rect().adjusted(0, 0, -12, -6), Qt::AlignRight | Qt::AlignBottom, QStringLiteral("tiles as last seen"));
+        p.drawText(rect().adjusted(12, 0, -12, -6), Qt::AlignRight | Qt::AlignBottom | Qt::TextWordWrap, text);
     }
 };
 
@@ -62,7 +70,7 @@ NodeBand::NodeBand(ClusterModel &model, QString nodeId, QWidget *parent)
     , m_ready(new QLabel(this))
     , m_coordinator(new QLabel(this))
     , m_step(new QLabel(this))
-    , m_state(new QLabel(this))
+    , m_state(new ElidedLabel(this))
     , m_grid(new ShardGridView(this))
     , m_veil(new Veil(m_grid))
 {
@@ -80,7 +88,8 @@ NodeBand::NodeBand(ClusterModel &model, QString nodeId, QWidget *parent)
         line->addSpacing(12);
     }
     line->addStretch(1);
-    line->addWidget(m_state);
+    line->addWidget(m_state, 1); // elides: a long state never widens the window
+    m_state->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_grid->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_grid->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_grid->setFrameShape(QFrame::NoFrame);
@@ -92,6 +101,7 @@ NodeBand::NodeBand(ClusterModel &model, QString nodeId, QWidget *parent)
     layout->setSpacing(4);
     layout->addLayout(line);
     layout->addWidget(m_grid);
+    // Also a change of the console's link to a node (its follower): a refusal shows at once.
     connect(&m_model, &ClusterModel::changed, this, &NodeBand::refresh);
     refresh();
 }
@@ -100,20 +110,31 @@ QString NodeBand::lineText() const
 {
     QStringList parts;
     for (QLabel *l : {m_name, m_url, m_version, m_ready, m_coordinator, m_step, m_state}) {
-        if (!l->text().isEmpty())
-            parts << l->text();
+        const QString text = l == m_state ? stateText() : l->text();
+        if (!text.isEmpty())
+            parts << text;
     }
     return parts.join(QStringLiteral("  "));
 }
 
 QString NodeBand::stateText() const
 {
-    return m_state->text();
+    return static_cast<ElidedLabel *>(m_state)->fullText();
 }
 
 bool NodeBand::greyed() const
 {
     return !m_veil->isHidden();
+}
+
+QString NodeBand::veilText() const
+{
+    return static_cast<Veil *>(m_veil)->text;
+}
+
+bool NodeBand::hatched() const
+{
+    return greyed() && static_cast<Veil *>(m_veil)->hatched;
 }
 
 void NodeBand::refresh()
@@ -130,25 +151,40 @@ void NodeBand::refresh()
     m_name->setText(row->id);
     m_url->setText(row->url);
     m_version->setText(QStringLiteral("v%1").arg(row->version));
-    m_ready->setText(!row->up() ? QString() : row->ready ? QStringLiteral("ready") : QStringLiteral("not ready"));
+    const bool gone = !row->up();
+    const auto link = m_model.linkOf(m_id);
+    const QString linkText = unreachableText(link);
+    const bool unreachable = !gone && !linkText.isEmpty();
     const bool dark = isDarkPalette(palette());
+    // etcd's "ready" is what the node last wrote there: not said of a node the console
+    // cannot reach, whose process may be gone.
+    m_ready->setText(gone || unreachable ? QString() : row->ready ? QStringLiteral("ready") : QStringLiteral("not ready"));
     colour(m_ready, colourFor(row->ready ? Meaning::GoodText : Meaning::WarningText, dark));
     m_coordinator->setText(row->coordinator ? QStringLiteral("\u2605 coordinator") : QString());
     m_step->setText(row->step.isEmpty() ? QString()
                                         : QStringLiteral("restart: %1%2").arg(row->step, row->outcome.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(row->outcome)));
-    const bool gone = !row->up();
-    const bool unreachable = !gone && shards && !m_model.followingLive(m_id);
-    m_state->setText(gone ? QStringLiteral("%1 since %2").arg(row->state.toUpper(), clock(row->goneSinceMs))
-                          : unreachable ? QStringLiteral("console cannot reach it") : QString());
-    colour(m_state, colourFor(gone ? Meaning::FailureText : Meaning::WarningText, dark));
+    const std::int64_t eventMs = gone ? m_model.events().goneEventMs(m_id, row->state) : 0;
+    const QString said = linkText.isEmpty() ? QString() : linkText.toUpper().left(1) + linkText.mid(1);
+    const std::int64_t heard = link ? link->lastSeenMs : 0;
+    auto *state = static_cast<ElidedLabel *>(m_state);
+    state->setFullText(gone ? goneText(*row, eventMs, heard) + (said.isEmpty() ? QString() : QStringLiteral("; ") + linkText) : said);
+    if (link && !linkText.isEmpty()) // the words, and the client's own account under them
+        state->setToolTip(QStringLiteral("%1\n%2").arg(state->fullText(), link->detail));
+    const bool refused = unreachable && !silent(link);
+    colour(m_state, colourFor(gone || refused ? Meaning::FailureText : Meaning::WarningText, dark));
     m_name->setToolTip(QStringLiteral("%1 at %2\nphase %3, %4 shards, %5\nstatus last written to etcd at %6")
                            .arg(row->id, row->url, row->phase.isEmpty() ? QStringLiteral("unknown") : row->phase)
                            .arg(row->shards)
                            .arg(row->state, row->lastSeenAtMs > 0 ? clock(row->lastSeenAtMs) : QStringLiteral("never")));
-    m_veil->setVisible(gone);
+    auto *veil = static_cast<Veil *>(m_veil);
+    const QString lastFrame = link && link->lastSeenMs > 0 ? QStringLiteral(" at ") + clock(link->lastSeenMs) : QString();
+    veil->text = linkText.isEmpty() ? QStringLiteral("tiles as last seen") : QStringLiteral("%1\ntiles as last seen%2").arg(linkText, lastFrame);
+    veil->hatched = silent(link);
+    m_veil->setVisible(gone || unreachable);
     m_veil->raise();
-    setAutoFillBackground(gone);
-    setBackgroundRole(gone ? QPalette::Mid : QPalette::Window);
+    m_veil->update();
+    setAutoFillBackground(gone || unreachable);
+    setBackgroundRole(gone || unreachable ? QPalette::Mid : QPalette::Window);
     fitGrid();
 }
 

@@ -12,7 +12,8 @@ class ShardGridView;
 // One node of the cluster view: a line with its id, URL, version, readiness, a
 // coordinator mark and its step in a running cluster restart, and its shard tiles under
 // it (the console's own grid view and tile delegate over the node's shard rows). A node
-// lost or left stays, greyed, saying which and since when.
+// lost or left stays, greyed, saying which and since when; a node the console cannot
+// reach is greyed at once, saying whether it refuses or stays silent.
 class NodeBand : public QFrame
 {
     Q_OBJECT
@@ -23,8 +24,11 @@ public:
     ShardGridView *grid() const { return m_grid; }
     // The band's line as shown, for tests: "n0  http://...  v2  ready  coordinator ...".
     QString lineText() const;
-    QString stateText() const; // "lost since 09:31:02", "left since ...", or empty while up
-    bool greyed() const;
+    // "LOST since 09:31:02 (last seen 09:30:58)", "Not reachable: ...", or empty.
+    QString stateText() const;
+    bool greyed() const;     // veiled: gone, or the console cannot reach it
+    bool hatched() const;    // veiled as silent (no answer), not as refusing
+    QString veilText() const;
 
     void refresh();
 
@@ -45,7 +49,7 @@ private:
     QLabel *m_step;
     QLabel *m_state;
     ShardGridView *m_grid;
-    QWidget *m_veil; // grey over the tiles while the node is lost or left
+    QWidget *m_veil; // grey over the tiles while the node is gone or not reachable
 };
 
 } // namespace shardscope

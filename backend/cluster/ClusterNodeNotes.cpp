@@ -26,11 +26,17 @@ void ClusterNode::noteChanges(const ClusterView &before, const ClusterView &afte
         m_events.add(QStringLiteral("coordinator"), after.coordinator, QStringLiteral("coordinator is now %1").arg(after.coordinator));
     const QString id = after.restart.value(QStringLiteral("id")).toString();
     const QString state = after.restart.value(QStringLiteral("state")).toString();
-    if (!id.isEmpty() && (id != before.restart.value(QStringLiteral("id")).toString()
-                          || state != before.restart.value(QStringLiteral("state")).toString()))
+    const bool sameRestart = !id.isEmpty() && id == before.restart.value(QStringLiteral("id")).toString();
+    // One write, causal order: "running" hands the nodes their first step (state, then
+    // steps); every later state is decided from the steps folded into its write (the last
+    // "verified" comes with "committed": steps, then state).
+    const bool stepsFirst = state != QLatin1String("running");
+    if (sameRestart && stepsFirst)
+        noteSteps(before.restart, after.restart);
+    if (!id.isEmpty() && (!sameRestart || state != before.restart.value(QStringLiteral("state")).toString()))
         m_events.add(QStringLiteral("cluster_restart"), {}, QStringLiteral("cluster restart %1: %2").arg(id, state), id,
                      {{QStringLiteral("state"), state}});
-    if (!id.isEmpty() && id == before.restart.value(QStringLiteral("id")).toString())
+    if (sameRestart && !stepsFirst)
         noteSteps(before.restart, after.restart);
     const QString lastId = after.lastRestart.value(QStringLiteral("id")).toString();
     if (!lastId.isEmpty() && lastId != before.lastRestart.value(QStringLiteral("id")).toString() && before.readAtMs) {

@@ -24,6 +24,11 @@ struct CommandResult {
     QString error;                   // set when !ok
 };
 
+// Why a remote service is not live: nothing listens at its address (refused: the process
+// is gone), it took the connection but sent nothing in time (a stopped process, a cut
+// link), it closed the connection, or something else.
+enum class LossCause { None, Refused, Timeout, Closed, Other };
+
 // Whether the console sees the service live. An embedded service always is; a remote
 // one is live while its event stream flows, or while polling answers when the stream
 // cannot be held open.
@@ -32,6 +37,7 @@ struct ConnectionStatus {
     std::int64_t lastSeenMs = 0; // epoch ms of the newest data, 0 if never
     QString detail;              // why not live, or why polling, for the banner
     bool polling = false;        // live by polling instead of the event stream
+    LossCause cause = LossCause::None; // while not live
 };
 
 // The only way model/ reaches the service (DESIGN.md, "Layers"). The embedded client calls

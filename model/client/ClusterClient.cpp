@@ -18,6 +18,28 @@ int statusOf(QNetworkReply *reply)
     return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
 }
 
+// Why `what` did not answer, in words rather than Qt's error text: its HTTP status when it
+// sent one, else what the connection did.
+QString noAnswer(const QString &what, QNetworkReply *reply)
+{
+    const int http = statusOf(reply);
+    QString why;
+    if (http != 0) {
+        const QString phrase = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+        why = phrase.isEmpty() ? QString::number(http) : QStringLiteral("%1 %2").arg(http).arg(phrase);
+    } else {
+        switch (reply->error()) {
+        case QNetworkReply::ConnectionRefusedError: why = QStringLiteral("connection refused"); break;
+        case QNetworkReply::HostNotFoundError: why = QStringLiteral("host not found"); break;
+        case QNetworkReply::OperationCanceledError:
+        case QNetworkReply::TimeoutError: why = QStringLiteral("no reply within %1 s").arg(kRequestTimeoutMs / 1000); break;
+        case QNetworkReply::RemoteHostClosedError: why = QStringLiteral("it closed the connection"); break;
+        default: why = reply->errorString(); break;
+        }
+    }
+    return QStringLiteral("%1 does not answer: %2").arg(what, why);
+}
+
 } // namespace
 
 ClusterClient::ClusterClient(QUrl etcd, QString cluster, QByteArray token, QObject *parent)
@@ -26,6 +48,7 @@ ClusterClient::ClusterClient(QUrl etcd, QString cluster, QByteArray token, QObje
     , m_cluster(std::move(cluster))
     , m_token(std::move(token))
     , m_prefix(QStringLiteral("/shardscope/%1/members/").arg(m_cluster).toUtf8())
+    , m_etcdError(QStringLiteral("etcd at %1 has not answered yet").arg(m_etcd.toString(QUrl::StripTrailingSlash)))
 {
     qRegisterMetaType<ClusterStatus>();
     qRegisterMetaType<ClusterEventPage>();
@@ -56,7 +79,7 @@ void ClusterClient::discover()
     connect(m_discovery, &QNetworkReply::finished, this, [this, reply = m_discovery.data()] {
         reply->deleteLater();
         const bool ok = reply->error() == QNetworkReply::NoError && statusOf(reply) == 200;
-        const QString error = ok ? QString() : reply->errorString();
+        const QString error = ok ? QString() : noAnswer(QStringLiteral("etcd at %1").arg(m_etcd.toString(QUrl::StripTrailingSlash)), reply);
         const bool changed = ok != m_etcdOk || error != m_etcdError;
         m_etcdOk = ok;
         m_etcdError = error;
@@ -91,8 +114,8 @@ void ClusterClient::askStatus()
         const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
         if (reply->error() != QNetworkReply::NoError || statusOf(reply) != 200 || json.isEmpty()) {
             if (++m_misses >= m_urls.size())
-                Q_EMIT statusFailed(QStringLiteral("no node answered GET /v1/cluster/status (last: %1: %2)")
-                                        .arg(url, reply->errorString()));
+                Q_EMIT statusFailed(QStringLiteral("no node answered GET /v1/cluster/status (last: %1)")
+                                        .arg(noAnswer(url, reply)));
             return;
         }
         m_misses = 0;
@@ -159,7 +182,7 @@ void ClusterClient::command(const QString &name, const QString &path, const QJso
                 ? QStringLiteral("cluster restart %1 accepted by %2").arg(json.value(QStringLiteral("restart_id")).toVariant().toString(), node)
                 : QStringLiteral("abort accepted by %1").arg(node);
         else if (http == 0)
-            message = QStringLiteral("%1 did not answer: %2").arg(node, reply->errorString());
+            message = noAnswer(node, reply);
         else
             message = QStringLiteral("refused by %1 (HTTP %2): %3").arg(node).arg(http).arg(json.value(QStringLiteral("message")).toString());
         Q_EMIT commandFinished(name, ok, message);

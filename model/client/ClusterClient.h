@@ -36,7 +36,8 @@ public:
     QUrl etcd() const { return m_etcd; }
     QString cluster() const { return m_cluster; }
     QByteArray token() const { return m_token; }
-    // Whether etcd answered the last discovery round, and why not.
+    // Whether etcd answered the last discovery round, and why not, in words: "etcd at URL
+    // does not answer: 503 Service Unavailable" (or: connection refused, no reply within 2 s).
     bool etcdReachable() const { return m_etcdOk; }
     QString etcdError() const { return m_etcdError; }
 
@@ -82,7 +83,7 @@ private:
     QString m_answering;  // the node whose status came last
     int m_misses = 0;     // status requests failed in a row
     bool m_etcdOk = false;
-    QString m_etcdError = QStringLiteral("no answer yet");
+    QString m_etcdError;
 };
 
 } // namespace shardscope

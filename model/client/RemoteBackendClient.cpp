@@ -15,6 +15,21 @@ constexpr int kMaxBackoffMs = 5000;
 constexpr int kWatchdogMs = 3000;       // the stream sends a snapshot every 100 ms
 constexpr std::size_t kEventsKept = 20000;
 
+// What a failed stream request says about the service: refused means nothing listens;
+// cancelled is the watchdog's abort after no frame came in time.
+LossCause causeOf(QNetworkReply::NetworkError error)
+{
+    switch (error) {
+    case QNetworkReply::ConnectionRefusedError:
+    case QNetworkReply::HostNotFoundError: return LossCause::Refused;
+    case QNetworkReply::OperationCanceledError:
+    case QNetworkReply::TimeoutError: return LossCause::Timeout;
+    case QNetworkReply::NoError:
+    case QNetworkReply::RemoteHostClosedError: return LossCause::Closed;
+    default: return LossCause::Other;
+    }
+}
+
 QueryStatus statusFromHttp(int code)
 {
     switch (code) {
@@ -48,7 +63,7 @@ RemoteBackendClient::RemoteBackendClient(QUrl base, QByteArray token, RemoteTran
     connect(&m_poller, &ServicePoller::polled, this, &RemoteBackendClient::onPolled);
     connect(&m_poller, &ServicePoller::failed, this, [this](const QString &why) {
         stopPolling();
-        lost(m_pollReason.isEmpty() ? why : QStringLiteral("%1 (event stream: %2)").arg(why, m_pollReason));
+        lost(m_pollReason.isEmpty() ? why : QStringLiteral("%1 (event stream: %2)").arg(why, m_pollReason), m_pollCause);
     });
     m_streamRetry.setSingleShot(true);
     m_streamRetry.setInterval(kDefaultStreamRetryMs);
@@ -170,6 +185,7 @@ void RemoteBackendClient::onStreamEnded()
     // on the way blocks streams: polling would fail the same way.
     const bool serviceDown = reply
         && (reply->error() == QNetworkReply::ConnectionRefusedError || reply->error() == QNetworkReply::HostNotFoundError);
+    const LossCause cause = reply ? causeOf(reply->error()) : LossCause::Other;
     if (reply)
         reply->deleteLater();
     m_stream = nullptr;
@@ -181,10 +197,11 @@ void RemoteBackendClient::onStreamEnded()
     }
     // A stream that never brought a frame may be blocked on the way while the service
     // is fine: in Auto, polling finds out (and says lost if the service is gone too).
+    m_pollCause = cause;
     if (m_transport == RemoteTransport::Auto && !m_streamDelivered && !serviceDown)
         startPolling(why);
     else
-        lost(why);
+        lost(why, cause);
 }
 
 void RemoteBackendClient::startPolling(const QString &why)
@@ -223,8 +240,9 @@ void RemoteBackendClient::onPolled(const PollResult &result)
         m_poller.poll(m_serviceSeq);
 }
 
-void RemoteBackendClient::lost(const QString &why)
+void RemoteBackendClient::lost(const QString &why, LossCause cause)
 {
+    m_status.cause = cause;
     setStatus(false, false, QStringLiteral("lost %1: %2; retrying in %3 s")
                                   .arg(m_base.toString(), why, QString::number(m_backoffMs / 1000.0)));
     m_reconnect.start(m_backoffMs);
@@ -235,6 +253,8 @@ void RemoteBackendClient::setStatus(bool live, bool polling, const QString &deta
 {
     const bool changed = m_status.live != live || m_status.polling != polling || m_status.detail != detail;
     m_status.live = live;
+    if (live)
+        m_status.cause = LossCause::None;
     m_status.polling = polling;
     m_status.detail = detail;
     if (changed)

@@ -63,7 +63,7 @@ private:
     void startPolling(const QString &why);
     void stopPolling();
     void onPolled(const PollResult &result);
-    void lost(const QString &why);
+    void lost(const QString &why, LossCause cause);
     void addEvent(ServiceEvent event);
     bool takeSnapshot(ServiceSnapshot snapshot); // false: a new instance, read its events anew
     void setStatus(bool live, bool polling, const QString &detail);
@@ -85,6 +85,7 @@ private:
     QTimer m_pollTimer;
     QTimer m_streamRetry; // while polling, try the stream again now and then
     QString m_pollReason;
+    LossCause m_pollCause = LossCause::Other; // why the stream failed before polling began
     ServiceSnapshot m_snapshot;
     std::deque<ServiceEvent> m_events;
     // Events keep one numbering here across service instances: a new instance numbers

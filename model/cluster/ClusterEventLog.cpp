@@ -3,6 +3,8 @@
 #include <QDateTime>
 #include <QFont>
 
+#include <algorithm>
+
 namespace shardscope {
 
 ClusterEventLog::ClusterEventLog(std::size_t capacity, QObject *parent)
@@ -31,6 +33,7 @@ QVariant ClusterEventLog::data(const QModelIndex &index, int role) const
     case KindRole: return item.event.kind;
     case SeenByRole: return item.seenBy;
     case TimeMsRole: return qint64(item.event.timeMs);
+    case NodeRole: return item.note ? QString() : item.event.node;
     case Qt::DisplayRole: return display(item, index.column());
     case Qt::ToolTipRole:
         if (item.note)
@@ -64,6 +67,16 @@ QVariant ClusterEventLog::decoration(const ClusterEventFeed::Item &item, int col
         const QColor tint = clusterToneTint(tone);
         return tint.isValid() ? QVariant(tint) : QVariant();
     }
+    // The node is a link: a click shows it (ClusterEventView).
+    if (column == NodeColumn && !item.note && !item.event.node.isEmpty()) {
+        if (role == Qt::ForegroundRole)
+            return QColor(0x2f6fdb);
+        if (role == Qt::FontRole) {
+            QFont f;
+            f.setUnderline(true);
+            return f;
+        }
+    }
     if (role == Qt::ForegroundRole && (column == KindColumn || tone == ClusterEventTone::Note)) {
         const QColor colour = clusterToneColour(tone);
         return colour.isValid() ? QVariant(colour) : QVariant();
@@ -91,6 +104,16 @@ QVariant ClusterEventLog::headerData(int section, Qt::Orientation orientation, i
     return {};
 }
 
+std::int64_t ClusterEventLog::goneEventMs(const QString &node, const QString &state) const
+{
+    const auto at = [&](const char *kind) {
+        auto it = m_newest.find({QLatin1String(kind), node});
+        return it == m_newest.end() ? std::int64_t(0) : it->second;
+    };
+    const std::int64_t gone = at(state == QLatin1String("left") ? "node_left" : "node_lost");
+    return gone >= at("node_up") ? gone : 0;
+}
+
 void ClusterEventLog::applyPage(const QString &nodeUrl, const QString &nodeId, std::uint64_t since, const ClusterEventPage &page,
                                 std::int64_t nowMs)
 {
@@ -111,6 +134,12 @@ void ClusterEventLog::append(std::vector<ClusterEventFeed::Item> items)
         beginRemoveRows({}, 0, int(overflow) - 1);
         m_items.erase(m_items.begin(), m_items.begin() + std::ptrdiff_t(overflow));
         endRemoveRows();
+    }
+    for (const ClusterEventFeed::Item &i : items) {
+        if (i.note || i.event.node.isEmpty())
+            continue;
+        std::int64_t &newest = m_newest[{i.event.kind, i.event.node}];
+        newest = std::max(newest, i.event.timeMs);
     }
     const int first = int(m_items.size());
     beginInsertRows({}, first, first + int(items.size()) - 1);

@@ -6,6 +6,7 @@
 #include <QAbstractTableModel>
 
 #include <deque>
+#include <map>
 
 namespace shardscope {
 
@@ -18,7 +19,7 @@ class ClusterEventLog : public QAbstractTableModel
     Q_OBJECT
 public:
     enum Column { TimeColumn, KindColumn, NodeColumn, RestartColumn, MessageColumn, ColumnCount };
-    enum Role { ToneRole = Qt::UserRole + 1, KindRole, SeenByRole, TimeMsRole };
+    enum Role { ToneRole = Qt::UserRole + 1, KindRole, SeenByRole, TimeMsRole, NodeRole };
 
     explicit ClusterEventLog(std::size_t capacity = 5000, QObject *parent = nullptr);
 
@@ -34,6 +35,9 @@ public:
     // The node whose log the newest rows come from, empty before any.
     QString sourceNode() const { return m_feed.sourceNode(); }
     const ClusterEventFeed::Item &item(int row) const { return m_items[std::size_t(row)]; }
+    // When the log last said node `node` went `state` ("lost", "left"), 0 when it has not
+    // said so since it last said the node is up.
+    std::int64_t goneEventMs(const QString &node, const QString &state) const;
     // Timestamps in UTC instead of local time (tests and golden images).
     void setUtc(bool utc) { m_utc = utc; }
 
@@ -49,6 +53,7 @@ private:
     ClusterEventFeed m_feed;
     std::deque<ClusterEventFeed::Item> m_items;
     bool m_utc = false;
+    std::map<std::pair<QString, QString>, std::int64_t> m_newest; // (kind, node) -> newest time
 };
 
 } // namespace shardscope

@@ -68,6 +68,14 @@ bool ClusterModel::followingLive(const QString &id) const
     return it != m_followers.end() && it->second->live();
 }
 
+std::optional<ConnectionStatus> ClusterModel::linkOf(const QString &id) const
+{
+    auto it = m_followers.find(id);
+    if (it == m_followers.end())
+        return std::nullopt;
+    return it->second->connection();
+}
+
 int ClusterModel::nodesUp() const
 {
     return int(std::count_if(m_rows.begin(), m_rows.end(), [](const ClusterNodeRow &r) { return r.up(); }));
@@ -110,7 +118,7 @@ bool ClusterModel::etcdOk() const
 QString ClusterModel::etcdText() const
 {
     if (!m_client.etcdReachable())
-        return QStringLiteral("etcd unreachable from the console (%1)").arg(m_client.etcdError());
+        return m_client.etcdError(); // "etcd at URL does not answer: ..."
     if (!m_status.nodes.empty() && !m_status.etcdOk)
         return QStringLiteral("etcd unreachable from %1 (%2)").arg(m_status.reportedBy, m_status.etcdError);
     return QStringLiteral("etcd ok");

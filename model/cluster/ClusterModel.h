@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/client/BackendClient.h"
 #include "model/cluster/ClusterEventLog.h"
 #include "model/cluster/ClusterNodes.h"
 
@@ -7,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace shardscope {
@@ -39,6 +41,8 @@ public:
     ShardTableModel *shardsOf(const QString &id) const;
     // The console holds the node's event stream (or polls it) right now.
     bool followingLive(const QString &id) const;
+    // The console's own link to the node (its follower); nullopt before it is followed.
+    std::optional<ConnectionStatus> linkOf(const QString &id) const;
 
     int nodesUp() const;
     int shardsUp() const;      // shards of the nodes up

@@ -1,6 +1,10 @@
 #include "model/cluster/ClusterNodes.h"
 
+#include <QDateTime>
+
 #include <algorithm>
+#include <functional>
+#include <map>
 
 namespace shardscope {
 namespace {
@@ -68,6 +72,122 @@ void foldMembers(std::vector<ClusterNodeRow> &rows, const std::vector<ClusterMem
             row.coordinator = false;
         }
     }
+}
+
+namespace {
+
+QString clock(std::int64_t ms, bool utc)
+{
+    const QDateTime t = utc ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC) : QDateTime::fromMSecsSinceEpoch(ms);
+    return t.toString(QStringLiteral("HH:mm:ss"));
+}
+
+// Where the digits that begin at `i` of `s` end.
+qsizetype digitsEnd(const QString &s, qsizetype i)
+{
+    while (i < s.size() && s.at(i).isDigit())
+        ++i;
+    return i;
+}
+
+} // namespace
+
+bool naturalLess(const QString &a, const QString &b)
+{
+    qsizetype i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (a.at(i).isDigit() && b.at(j).isDigit()) {
+            while (i + 1 < a.size() && a.at(i) == QLatin1Char('0') && a.at(i + 1).isDigit())
+                ++i; // leading zeros do not count
+            while (j + 1 < b.size() && b.at(j) == QLatin1Char('0') && b.at(j + 1).isDigit())
+                ++j;
+            const qsizetype ei = digitsEnd(a, i), ej = digitsEnd(b, j);
+            if (ei - i != ej - j)
+                return ei - i < ej - j; // fewer digits: a smaller number
+            const int c = QStringView(a).mid(i, ei - i).compare(QStringView(b).mid(j, ej - j));
+            if (c != 0)
+                return c < 0;
+            i = ei;
+            j = ej;
+            continue;
+        }
+        if (a.at(i) != b.at(j))
+            return a.at(i) < b.at(j);
+        ++i;
+        ++j;
+    }
+    if (a.size() - i != b.size() - j)
+        return a.size() - i < b.size() - j;
+    return a < b; // equal as numbers ("n02", "n2"): a fixed order still
+}
+
+std::vector<VersionGroup> versionTally(const std::vector<ClusterNodeRow> &rows)
+{
+    std::map<std::int64_t, VersionGroup, std::greater<>> groups;
+    for (const ClusterNodeRow &r : rows) {
+        if (r.state == QLatin1String("left") || (r.version == 0 && !r.up()))
+            continue;
+        VersionGroup &g = groups[r.version];
+        g.version = r.version;
+        (r.up() ? g.up : g.lastSeen) << r.id;
+    }
+    std::vector<VersionGroup> out;
+    for (auto &[v, g] : groups) {
+        std::sort(g.up.begin(), g.up.end(), naturalLess);
+        std::sort(g.lastSeen.begin(), g.lastSeen.end(), naturalLess);
+        out.push_back(std::move(g));
+    }
+    return out;
+}
+
+QString restartRefusal(const std::vector<ClusterNodeRow> &rows, bool etcdOk, const QString &etcdText, bool restartRunning)
+{
+    if (restartRunning)
+        return QStringLiteral("A cluster restart runs: wait for it or abort it");
+    if (!etcdOk)
+        return QStringLiteral("The nodes refuse a cluster restart without etcd: %1").arg(etcdText);
+    QStringList lost;
+    for (const ClusterNodeRow &r : rows) {
+        if (r.state == QLatin1String("lost"))
+            lost << r.id;
+    }
+    std::sort(lost.begin(), lost.end(), naturalLess);
+    if (!lost.isEmpty())
+        return QStringLiteral("The nodes refuse a cluster restart while a node is lost: %1 %2 lost; it must come back or be removed")
+            .arg(lost.join(QStringLiteral(", ")), QLatin1String(lost.size() == 1 ? "is" : "are"));
+    if (std::none_of(rows.begin(), rows.end(), [](const ClusterNodeRow &r) { return r.up(); }))
+        return QStringLiteral("No node is up");
+    return {};
+}
+
+QString unreachableText(const std::optional<ConnectionStatus> &link)
+{
+    if (!link || link->live || link->cause == LossCause::None)
+        return {};
+    switch (link->cause) {
+    case LossCause::Refused: return QStringLiteral("not reachable: connection refused"); // nothing listens: the process is gone
+    case LossCause::Timeout: return QStringLiteral("not reachable: no answer (stopped or cut off)");
+    case LossCause::Closed: return QStringLiteral("not reachable: it closed the connection");
+    case LossCause::Other:
+    case LossCause::None: break;
+    }
+    return QStringLiteral("not reachable: %1").arg(link->detail);
+}
+
+bool silent(const std::optional<ConnectionStatus> &link)
+{
+    return link && !link->live && link->cause == LossCause::Timeout;
+}
+
+QString goneText(const ClusterNodeRow &row, std::int64_t eventMs, std::int64_t lastHeardMs, bool utc)
+{
+    if (row.up())
+        return {};
+    const QString heard = lastHeardMs > 0 ? QStringLiteral("last heard %1").arg(clock(lastHeardMs, utc)) : QString();
+    if (eventMs <= 0)
+        return heard.isEmpty() ? row.state.toUpper() : QStringLiteral("%1 (%2)").arg(row.state.toUpper(), heard);
+    return QStringLiteral("%1 since %2%3").arg(row.state.toUpper(), clock(eventMs, utc),
+                                               heard.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(heard));
 }
 
 } // namespace shardscope

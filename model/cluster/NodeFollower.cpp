@@ -28,6 +28,11 @@ bool NodeFollower::live() const
     return m_client->connection().live;
 }
 
+ConnectionStatus NodeFollower::connection() const
+{
+    return m_client->connection();
+}
+
 void NodeFollower::start()
 {
     m_client->connectToService();

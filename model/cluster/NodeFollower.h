@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/client/BackendClient.h"
+
 #include <QObject>
 #include <QUrl>
 
@@ -25,6 +27,8 @@ public:
     QUrl url() const { return m_url; }
     ShardTableModel &shards() { return *m_shards; }
     bool live() const;
+    // How the console reaches it: live, or why not (refused, no answer) and since when.
+    ConnectionStatus connection() const;
     quint64 inFlight() const { return m_inFlight; }
     int shardCount() const { return m_shardCount; }
     void start();
