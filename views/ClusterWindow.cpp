@@ -134,11 +134,11 @@ void ClusterWindow::fitSplit()
 
 void ClusterWindow::refreshActions()
 {
+    // Disabled whenever the nodes would refuse, with their reason as the tooltip.
     const bool running = m_model.restartRunning();
-    m_restartAction->setEnabled(m_model.nodesUp() > 0 && !running);
-    m_restartAction->setToolTip(running ? QStringLiteral("A cluster restart runs: wait for it or abort it")
-                                        : m_model.nodesUp() == 0 ? QStringLiteral("No node is up")
-                                                                 : QStringLiteral("Restart every node of the cluster"));
+    const QString why = restartRefusal(m_model.nodes(), m_model.etcdOk(), m_model.etcdText(), running);
+    m_restartAction->setEnabled(why.isEmpty());
+    m_restartAction->setToolTip(why.isEmpty() ? QStringLiteral("Restart every node of the cluster") : why);
     m_abortAction->setEnabled(running);
 }
 
