@@ -4,6 +4,8 @@
 
 #include <QAccessible>
 #include <QPainter>
+#include <QScrollBar>
+#include <QStyle>
 
 #include <algorithm>
 
@@ -154,7 +156,10 @@ QSize ShardGridView::largeTileSize(int shardCount) const
     // shards fill the grid instead of leaving its lower third empty. Of the column counts
     // for which every shard fits without scrolling, the one with the largest tiles wins.
     const int s = kTileSpacing;
-    const QSize area = viewport()->size();
+    // QListView wraps a left-to-right flow inside the viewport less a scroll bar's width,
+    // shown or not: lay out for that width, or the last column wraps to a new row.
+    const QSize area = maximumViewportSize()
+        - QSize(style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, verticalScrollBar()), 0);
     const int n = std::max(1, shardCount);
     QSize best;
     for (int columns = 1; columns <= n; ++columns) {
