@@ -428,6 +428,8 @@ private Q_SLOTS:
             QVERIFY2(!label->text().contains(QStringLiteral("serving")), qPrintable(label->text()));
             QVERIFY2(!label->text().contains(QStringLiteral("0 shards")), qPrintable(label->text()));
         }
+        for (const QLabel *label : window.grid()->findChildren<QLabel *>())
+            QVERIFY2(!label->text().contains(QStringLiteral("0 shards")), qPrintable(label->text()));
         model.pump().stop();
     }
 
