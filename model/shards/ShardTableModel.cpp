@@ -31,6 +31,30 @@ quint32 scaleFor(const std::vector<ShardRow> &rows)
     return scale;
 }
 
+double medianPeak(const std::vector<ShardRow> &rows)
+{
+    std::vector<quint32> peaks;
+    peaks.reserve(rows.size());
+    for (const ShardRow &r : rows)
+        peaks.push_back(r.queuePeak);
+    if (peaks.empty())
+        return 0;
+    const std::size_t mid = peaks.size() / 2;
+    std::nth_element(peaks.begin(), peaks.begin() + std::ptrdiff_t(mid), peaks.end());
+    if (peaks.size() % 2 == 1)
+        return peaks[mid];
+    return (double(*std::max_element(peaks.begin(), peaks.begin() + std::ptrdiff_t(mid))) + peaks[mid]) / 2.0;
+}
+
+// SkewAnalysis's queue rule over the peaks the bars draw: judged on the depth of one
+// instant, a hot shard's flag blinked on and off with its queue.
+void flagQueueOutliers(std::vector<ShardRow> &rows)
+{
+    const double median = medianPeak(rows);
+    for (ShardRow &r : rows)
+        r.queueSkew = r.queuePeak > kQueueSkewFloor && r.queuePeak > kQueueSkewFactor * median;
+}
+
 bool unhealthy(const ShardRow &r)
 {
     return ShardTableModel::severity(r) > 0;
@@ -293,20 +317,26 @@ void ShardTableModel::apply(const ServiceSnapshot &snapshot, const SkewReport &s
         r.armedFaults = s.armedFaults;
         r.slowFaultMs = s.slowFaultMs;
         r.versionSkew = i < skew.versionSkew.size() && skew.versionSkew[i];
-        r.queueSkew = i < skew.queueSkew.size() && skew.queueSkew[i];
         r.servicePhase = int(snapshot.phase);
         rows.push_back(r);
     }
-    applyRows(std::move(rows), snapshot.takenAtMs);
+    takePeaks(rows, snapshot.takenAtMs);
+    flagQueueOutliers(rows);
+    replaceRows(std::move(rows));
 }
 
 void ShardTableModel::applyRows(std::vector<ShardRow> rows, qint64 takenAtMs)
+{
+    takePeaks(rows, takenAtMs);
+    replaceRows(std::move(rows));
+}
+
+void ShardTableModel::takePeaks(std::vector<ShardRow> &rows, qint64 takenAtMs)
 {
     if (rows.size() != m_queuePeaks.size())
         m_queuePeaks.assign(rows.size(), QueuePeak());
     for (std::size_t i = 0; i < rows.size(); ++i)
         rows[i].queuePeak = m_queuePeaks[i].add(takenAtMs, rows[i].queueDepth, kQueuePeakWindowMs);
-    replaceRows(std::move(rows));
 }
 
 void ShardTableModel::replaceRows(std::vector<ShardRow> rows)

@@ -80,8 +80,9 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
+    // Version skew comes from `skew`; queue skew is judged here, on the queue peaks.
     void apply(const ServiceSnapshot &snapshot, const SkewReport &skew);
-    // Replaces every row; used by apply() and by tests. `takenAtMs` is the snapshot's time,
+    // Replaces every row as given (skew flags included); used by tests. `takenAtMs` is the snapshot's time,
     // which the queue peaks' window runs on; 0 (unknown) makes each row's peak its depth.
     void applyRows(std::vector<ShardRow> rows, qint64 takenAtMs = 0);
 
@@ -98,6 +99,7 @@ public:
     int latencyView() const { return m_latencyView; }
 
 private:
+    void takePeaks(std::vector<ShardRow> &rows, qint64 takenAtMs);
     void replaceRows(std::vector<ShardRow> rows);
 
     std::vector<ShardRow> m_rows;

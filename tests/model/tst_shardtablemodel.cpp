@@ -173,6 +173,28 @@ private Q_SLOTS:
         QCOMPARE(model.index(1).data(ShardTableModel::QueuePeakRole).toUInt(), 0u);
     }
 
+    // A hot shard's queue comes in bursts: its outlier flag holds for as long as its bar
+    // shows the burst, rather than blinking with the depth of one instant.
+    void aHotShardsQueueFlagHoldsAsLongAsItsBarDoes()
+    {
+        ShardTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const auto at = [&](qint64 ms, quint32 depth) {
+            ServiceSnapshot s = ScriptedBackendClient::uniform(8, ShardState::Serving, 1, ms);
+            s.shards[0].queueDepth = depth;
+            s.shards[3].queueDepth = 1;
+            apply(model, s);
+            return model.index(0).data(ShardTableModel::QueueSkewRole).toBool();
+        };
+        QVERIFY(at(20'000, 40));
+        QVERIFY(at(20'050, 0)); // between bursts: the bar still shows 40, and so does the flag
+        QVERIFY(at(20'900, 2));
+        QVERIFY(model.index(0).data(ShardTableModel::UnhealthyRole).toBool());
+        QVERIFY(!at(21'100, 2)); // the burst is over a second old
+        QVERIFY(!model.index(3).data(ShardTableModel::QueueSkewRole).toBool());
+        QVERIFY(!at(21'150, kQueueSkewFloor)); // at the floor: not an outlier
+    }
+
     void theUnhealthyFilterShowsOnlyShardsThatAreNotServingOrAreSkewed()
     {
         ShardTableModel model;
