@@ -20,10 +20,6 @@ namespace shardscope {
 
 namespace {
 
-const std::array<QColor, kRestartStepCount> kPhaseColours = {
-    QColor(0xf2, 0xb6, 0x00), QColor(0xf5, 0x7c, 0x00), QColor(0x2f, 0x6f, 0xdb),
-    QColor(0x12, 0x99, 0x9b), QColor(0x2e, 0x9d, 0x4a), QColor(0xc2, 0x18, 0x9b)};
-
 // Epoch-ms points to seconds before `nowMs`, from the last one before the window on (so
 // the line reaches the left edge); the y scale follows the points in the window only.
 QList<QPointF> relative(const std::vector<QPointF> &points, qint64 nowMs, double windowS, double &maxY)
@@ -116,13 +112,14 @@ QLineSeries *ChartPanel::addSegment(Chart &c, Line line, const QString &name)
     series->attachAxis(c.x);
     series->attachAxis(c.y);
     c.segments[line].append(series);
-    styleSeries(c);
+    styleSeries(c, isDarkPalette(c.view ? c.view->palette() : QPalette()));
     return series;
 }
 
-void ChartPanel::styleSeries(Chart &c)
+void ChartPanel::styleSeries(Chart &c, bool dark)
 {
-    const std::array<QPen, LineCount> pens = {QPen(QColor(0x2f, 0x6f, 0xdb), 2), QPen(QColor(0xd3, 0x2f, 0x2f), 1.5)};
+    const std::array<QPen, LineCount> pens = {QPen(colourFor(Meaning::SeriesAll, dark), 2),
+                                              QPen(colourFor(Meaning::SeriesSelected, dark), 1.5)};
     for (int line = 0; line < LineCount; ++line) {
         for (qsizetype i = 0; i < c.segments[std::size_t(line)].size(); ++i) {
             QLineSeries *s = c.segments[std::size_t(line)][i];
@@ -159,7 +156,7 @@ void ChartPanel::setDark(bool dark)
         // setTheme() restyles everything, animations and pens included: put ours back.
         c.chart->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
         c.chart->setAnimationOptions(QChart::NoAnimation);
-        styleSeries(c);
+        styleSeries(c, dark);
     }
 }
 
@@ -169,6 +166,11 @@ int ChartPanel::pointCount(int chart, int series) const
     for (const QLineSeries *s : m_charts[std::size_t(chart)].segments[std::size_t(series)])
         n += int(s->count());
     return n;
+}
+
+QColor ChartPanel::lineColour(int chart, int series) const
+{
+    return m_charts[std::size_t(chart)].segments[std::size_t(series)].constFirst()->pen().color();
 }
 
 int ChartPanel::segmentCount(int chart, int series) const
@@ -189,18 +191,19 @@ void ChartPanel::refresh()
 
     const double span = kWindowSeconds;
 
+    const bool dark = isDarkPalette(palette());
     std::vector<ShadedChartView::Span> spans;
     for (const PhaseInterval &iv : m_model.restart().intervals()) {
         const double x0 = double(iv.startMs - now) / 1000.0;
         const double x1 = double((iv.endMs < 0 ? now : iv.endMs) - now) / 1000.0;
         if (x1 < -span)
             continue;
-        spans.push_back({x0, std::max(x1, x0 + 0.05), kPhaseColours[std::size_t(iv.step)], restartStepName(iv.step)});
+        spans.push_back({x0, std::max(x1, x0 + 0.05), restartStepColour(iv.step, dark), restartStepName(iv.step)});
     }
     std::vector<std::pair<double, double>> gaps;
     for (const auto &[from, to] : all.gaps) {
         gaps.emplace_back((from - double(now)) / 1000.0, (to - double(now)) / 1000.0);
-        spans.push_back({gaps.back().first, gaps.back().second, colourFor(Meaning::NoData, isDarkPalette(palette())),
+        spans.push_back({gaps.back().first, gaps.back().second, colourFor(Meaning::NoData, dark),
                          QStringLiteral("no data")});
     }
 

@@ -38,6 +38,8 @@ public:
     // One chart's axes (tests read their ranges and ticks).
     const QValueAxis *timeAxis(int chart) const { return m_charts[std::size_t(chart)].x; }
     const QValueAxis *valueAxis(int chart) const { return m_charts[std::size_t(chart)].y; }
+    // The colour one line is drawn in (0: all shards, 1: the selected shard).
+    QColor lineColour(int chart, int series) const;
     // Runs of samples drawn for one line (more than one when an outage broke it).
     int segmentCount(int chart, int series) const;
 
@@ -58,7 +60,7 @@ private:
     };
     Chart makeChart(const QString &title, const QString &unit);
     static QLineSeries *addSegment(Chart &c, Line line, const QString &name);
-    static void styleSeries(Chart &c);
+    static void styleSeries(Chart &c, bool dark);
     static void setLine(Chart &c, Line line, const QList<QPointF> &points, const std::vector<std::pair<double, double>> &gaps);
 
     ConsoleModel &m_model;

@@ -22,11 +22,25 @@ QColor stateFill(int i, bool dark)
     return dark ? QColor::fromRgb(kDarkFills[std::size_t(i)]) : stateColour(i);
 }
 
-QColor stateInk(int i, bool dark)
+QColor inkOn(const QColor &c)
 {
-    const QColor c = stateFill(i, dark);
     const double lum = 0.2126 * c.redF() + 0.7152 * c.greenF() + 0.0722 * c.blueF();
     return lum > 0.6 ? QColor(Qt::black) : QColor(Qt::white);
+}
+
+QColor stateInk(int i, bool dark)
+{
+    return inkOn(stateFill(i, dark));
+}
+
+QColor restartStepColour(int step, bool dark)
+{
+    // By RestartStep: prepare, drain, restart, verify, resume, rollback.
+    // The StateStyle indices of gated, draining, restarting, verifying, serving, failed.
+    static constexpr std::array<int, 6> kStepStates = {1, 2, 3, 4, 0, 7};
+    if (step < 0 || step >= int(kStepStates.size()))
+        return colourFor(Meaning::Inactive, dark);
+    return stateFill(kStepStates[std::size_t(step)], dark);
 }
 
 QColor colourFor(Meaning meaning, bool dark)
@@ -40,6 +54,11 @@ QColor colourFor(Meaning meaning, bool dark)
     case Meaning::FailureText: return dark ? QColor(0xff, 0x8a, 0x80) : stateFill(5, false);
     case Meaning::Warning: return dark ? QColor(0xd9, 0x9a, 0x00) : QColor(0xff, 0xb3, 0x00);
     case Meaning::WarningText: return dark ? QColor(0xff, 0xb7, 0x4d) : QColor(0xe6, 0x51, 0x00);
+    case Meaning::WarningBand: return dark ? QColor(0x4a, 0x3a, 0x10) : QColor(0xff, 0xe0, 0x8a);
+    case Meaning::WarningBandText: return dark ? QColor(0xff, 0xd5, 0x4f) : QColor(0x5a, 0x3a, 0x00);
+    case Meaning::FailureBand: return dark ? QColor(0x9b, 0x1c, 0x1c) : stateFill(5, false);
+    case Meaning::SeriesAll: return dark ? QColor(0x6a, 0xa7, 0xff) : stateFill(3, false);
+    case Meaning::SeriesSelected: return dark ? QColor(0xf0, 0xf0, 0xf0) : QColor(0x21, 0x21, 0x21);
     case Meaning::Stalled: return stateFill(kStalledStateIndex, dark);
     case Meaning::Fault: return {0xff, 0xd6, 0x00};
     case Meaning::Inactive: return {0x75, 0x75, 0x75};

@@ -16,6 +16,12 @@ enum class Meaning {
     FailureText, // the same meaning as text on the window's background
     Warning,     // a fill for something to look at (versions differ): amber
     WarningText, // the same meaning as text on the window's background
+    // The header's bands and the charts' lines (single-node console).
+    WarningBand,     // the version line while more than one version serves: a calm amber band
+    WarningBandText, // text on that band
+    FailureBand,     // the "shards down" banner: red, deeper in the dark theme so it does not glare
+    SeriesAll,       // a chart's line for all shards (and a latency sparkline's p50)
+    SeriesSelected,  // a chart's line for the selected shard: the selected tile's outline colour
     Stalled,     // the stalled state's brown
     Fault,       // an armed fault drill: hazard yellow
     Inactive,    // not live: grey
@@ -29,6 +35,11 @@ QColor colourFor(Meaning meaning, bool dark);
 // stalled brown is lighter so a stalled shard does not sink into the background.
 QColor stateFill(int stateIndex, bool dark);
 QColor stateInk(int stateIndex, bool dark);
+// Black or white, whichever reads on `fill`.
+QColor inkOn(const QColor &fill);
+// The colour a restart step is shaded with in the charts: the state its shards pass
+// through (prepare gated, drain draining, ..., resume serving, rollback failed).
+QColor restartStepColour(int step, bool dark);
 // Whether a palette is the dark theme's (its base is darker than mid-grey).
 bool isDarkPalette(const QPalette &palette);
 

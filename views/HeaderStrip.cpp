@@ -38,10 +38,6 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     m_ready->setTextFormat(Qt::RichText);
     m_faults->setTextFormat(Qt::PlainText);
     m_faults->setAutoFillBackground(true);
-    QPalette fp = m_faults->palette();
-    fp.setColor(QPalette::Window, colourFor(Meaning::Fault, false)); // the tiles' fault chip colour
-    fp.setColor(QPalette::WindowText, Qt::black);
-    m_faults->setPalette(fp);
     m_faults->setContentsMargins(6, 1, 6, 1);
     m_faults->setAccessibleName(QStringLiteral("Armed faults"));
     m_faults->hide();
@@ -52,12 +48,8 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     m_banner->setFont(bannerFont);
     m_banner->setContentsMargins(8, 3, 8, 3);
     m_banner->setAccessibleName(QStringLiteral("Version skew banner"));
-    styleVersionLine(false);
     m_alert->setAutoFillBackground(true);
-    QPalette ap = m_alert->palette();
-    ap.setColor(QPalette::Window, colourFor(Meaning::Failure, false));
-    ap.setColor(QPalette::WindowText, Qt::white);
-    m_alert->setPalette(ap);
+    styleBands();
     m_alert->setFont(bannerFont);
     m_alert->setContentsMargins(8, 3, 8, 3);
     m_alert->setAccessibleName(QStringLiteral("Shards down banner"));
@@ -83,6 +75,7 @@ HeaderStrip::HeaderStrip(ConsoleModel &model, QWidget *parent)
     refresh();
 }
 
+QString HeaderStrip::phaseText() const { return m_phase->text(); }
 QString HeaderStrip::bannerText() const { return m_skewed ? m_banner->text() : QString(); }
 QString HeaderStrip::versionLineText() const { return m_banner->text(); }
 QString HeaderStrip::alertText() const { return m_alert->text(); }
@@ -95,23 +88,25 @@ void HeaderStrip::refresh()
     const ServiceSummary &s = m_model.summary();
     // A lost remote service: what the header shows is the last state seen, and says so.
     const bool live = m_model.tools().live();
-    const QString phase = s.condition.isEmpty() ? QStringLiteral("unknown") : s.condition;
-    m_phase->setText(live ? QStringLiteral("Service: %1").arg(phase) : QStringLiteral("Service: %1 (last seen)").arg(phase));
+    m_phase->setText(serviceHeadline(s, live));
     // While a restart moves shards to a new version, the header names both, so it never
-    // reads "v1" beside "v2 on all 64 shards".
-    m_version->setText(s.majorityVersion != 0 && s.majorityVersion != s.version
-                           ? QStringLiteral("Version v%1 \u2192 v%2 live").arg(s.version).arg(s.majorityVersion)
-                           : QStringLiteral("Version v%1").arg(s.version));
+    // reads "v1" beside "v2 on all 64 shards"; before the first answer it names none.
+    m_version->setText(versionHeadline(s));
+    const bool dark = isDarkPalette(palette());
+    const auto chip = [dark](Meaning meaning, const QString &text) {
+        const QColor fill = colourFor(meaning, dark);
+        return chipHtml(fill, inkOn(fill), text);
+    };
     if (!live)
-        m_ready->setText(chipHtml(colourFor(Meaning::Inactive, false), Qt::white, QStringLiteral("NOT LIVE")));
+        m_ready->setText(chip(Meaning::Inactive, QStringLiteral("NOT LIVE")));
     else
-        m_ready->setText(s.ready ? chipHtml(colourFor(Meaning::Good, false), Qt::white, QStringLiteral("READY"))
-                                 : chipHtml(colourFor(Meaning::Failure, false), Qt::white, QStringLiteral("NOT READY")));
-    QString counts = QStringLiteral("%1 shards&nbsp;&nbsp;").arg(s.shardCount);
+        m_ready->setText(s.ready ? chip(Meaning::Good, QStringLiteral("READY")) : chip(Meaning::Failure, QStringLiteral("NOT READY")));
+    // No shard count from a service that never answered: "0 shards" would be a claim.
+    QString counts = s.seen ? QStringLiteral("%1 shards&nbsp;&nbsp;").arg(s.shardCount) : QString();
     for (int i = 0; i < kStateStyleCount; ++i) {
         const int n = s.stateCounts[std::size_t(i)];
         if (n > 0)
-            counts += chipHtml(stateFill(i, isDarkPalette(palette())), stateInk(i, isDarkPalette(palette())), QStringLiteral("%1 %2").arg(stateName(i)).arg(n))
+            counts += chipHtml(stateFill(i, dark), stateInk(i, dark), QStringLiteral("%1 %2").arg(stateName(i)).arg(n))
                 + QStringLiteral("&nbsp;");
     }
     if (s.heldRequests > 0)
@@ -138,6 +133,23 @@ void HeaderStrip::showVersionLine(const ServiceSummary &s)
     m_banner->setText(skewed ? QStringLiteral("\u26A0 ") + s.versionLine : s.versionLine);
 }
 
+// The bands' colours by meaning, for the theme in use; again at each theme switch.
+void HeaderStrip::styleBands()
+{
+    const bool dark = isDarkPalette(palette());
+    const auto fill = [](QLabel *label, const QColor &window, const QColor &text) {
+        QPalette p = label->palette();
+        p.setColor(QPalette::Window, window);
+        p.setColor(QPalette::WindowText, text);
+        label->setPalette(p);
+    };
+    const QColor fault = colourFor(Meaning::Fault, dark); // the tiles' fault chip colour
+    fill(m_faults, fault, inkOn(fault));
+    const QColor down = colourFor(Meaning::FailureBand, dark);
+    fill(m_alert, down, inkOn(down));
+    styleVersionLine(m_skewed);
+}
+
 void HeaderStrip::styleVersionLine(bool skewed)
 {
     m_skewed = skewed;
@@ -148,18 +160,21 @@ void HeaderStrip::styleVersionLine(bool skewed)
     const QColor muted = QColor::fromRgbF(0.7f * text.redF() + 0.3f * window.redF(), 0.7f * text.greenF() + 0.3f * window.greenF(),
                                           0.7f * text.blueF() + 0.3f * window.blueF());
     QPalette p = m_banner->palette();
-    p.setColor(QPalette::Window, skewed ? QColor(0xff, 0xe0, 0x8a) : window);
-    p.setColor(QPalette::WindowText, skewed ? QColor(0x5a, 0x3a, 0x00) : muted);
+    const bool dark = isDarkPalette(palette());
+    p.setColor(QPalette::Window, skewed ? colourFor(Meaning::WarningBand, dark) : window);
+    p.setColor(QPalette::WindowText, skewed ? colourFor(Meaning::WarningBandText, dark) : muted);
     m_banner->setPalette(p);
 }
 
 void HeaderStrip::changeEvent(QEvent *event)
 {
     QWidget::changeEvent(event);
-    // A theme switch replaces the palette: restyle, or the calm line keeps the old theme's
-    // background (a white strip in the dark theme).
-    if (event->type() == QEvent::PaletteChange)
-        styleVersionLine(m_skewed);
+    // A theme switch replaces the palette: restyle the bands and redraw the chips, or they
+    // keep the old theme's colours (a white strip in the dark theme).
+    if (event->type() == QEvent::PaletteChange) {
+        styleBands();
+        refresh();
+    }
 }
 
 } // namespace shardscope

@@ -19,6 +19,7 @@ class HeaderStrip : public QFrame
 public:
     explicit HeaderStrip(ConsoleModel &model, QWidget *parent = nullptr);
 
+    QString phaseText() const;       // "Service: serving", "Service: not reachable", ...
     QString bannerText() const;      // the skew banner; empty while one version serves
     QString versionLineText() const; // whatever the version line shows
     QString alertText() const;
@@ -34,6 +35,7 @@ protected:
 private:
     void refresh();
     void showVersionLine(const ServiceSummary &s);
+    void styleBands();
     void styleVersionLine(bool skewed);
 
     ConsoleModel &m_model;

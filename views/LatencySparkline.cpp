@@ -1,5 +1,7 @@
 #include "views/LatencySparkline.h"
 
+#include "views/ColourTable.h"
+
 #include <QPainter>
 #include <QPainterPath>
 
@@ -37,9 +39,19 @@ void LatencySparkline::paintEvent(QPaintEvent *)
     QFont f = font();
     f.setPixelSize(10);
     p.setFont(f);
+    const bool dark = isDarkPalette(palette());
+    const QColor p99Colour = colourFor(Meaning::SeriesSelected, dark);
+    const QColor p50Colour = colourFor(Meaning::SeriesAll, dark);
     p.setPen(palette().color(QPalette::Text));
     p.drawText(QRect(2, 0, width() - 4, 12), Qt::AlignLeft,
-               QStringLiteral("recent latency: p99 up to %1 ms (red p99, blue p50)").arg(top / 1000.0, 0, 'f', 1));
+               QStringLiteral("recent latency: p99 up to %1 ms").arg(top / 1000.0, 0, 'f', 1));
+    // The legend names each line in its own colour, so no colour word has to match a theme.
+    const QRect legend(2, 0, width() - 4, 12);
+    p.setPen(p50Colour);
+    p.drawText(legend, Qt::AlignRight, QStringLiteral("\u2014 p50"));
+    p.setPen(p99Colour);
+    p.drawText(legend.adjusted(0, 0, -p.fontMetrics().horizontalAdvance(QStringLiteral("\u2014 p50  ")), 0), Qt::AlignRight,
+               QStringLiteral("\u2014 p99"));
     if (n < 2)
         return;
     p.setRenderHint(QPainter::Antialiasing, true);
@@ -54,9 +66,9 @@ void LatencySparkline::paintEvent(QPaintEvent *)
         }
         return path;
     };
-    p.setPen(QPen(QColor(0xd3, 0x2f, 0x2f), 1.5));
+    p.setPen(QPen(p99Colour, 1.5));
     p.drawPath(line(true));
-    p.setPen(QPen(QColor(0x2f, 0x6f, 0xdb), 1.5));
+    p.setPen(QPen(p50Colour, 1.5));
     p.drawPath(line(false));
 }
 

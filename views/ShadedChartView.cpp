@@ -1,5 +1,7 @@
 #include "views/ShadedChartView.h"
 
+#include "views/ColourTable.h"
+
 #include <QAbstractSeries>
 #include <QChart>
 #include <QImage>
@@ -60,7 +62,7 @@ QImage ShadedChartView::bandStrip(const std::vector<std::pair<QRectF, const Span
     p.setRenderHint(QPainter::Antialiasing, true);
     // On a dark background the bands are lightened and stronger, or a grey "no data" band
     // vanishes into it.
-    const bool dark = palette().color(QPalette::Base).lightness() < 128;
+    const bool dark = isDarkPalette(palette());
     for (const auto &[band, span] : bands) {
         QColor c = dark ? span->colour.lighter(150) : span->colour;
         c.setAlpha(dark ? 80 : 55);
@@ -77,7 +79,7 @@ void ShadedChartView::labelBands(QPainter *painter, const std::vector<std::pair<
     for (const auto &[band, span] : bands) {
         if (band.width() <= 30)
             continue;
-        const bool dark = palette().color(QPalette::Base).lightness() < 128;
+        const bool dark = isDarkPalette(palette());
         painter->setPen(dark ? span->colour.lighter(190) : span->colour.darker(140));
         painter->drawText(band.adjusted(2, 2, -2, 0), Qt::AlignLeft | Qt::AlignTop, span->label);
     }

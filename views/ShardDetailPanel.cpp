@@ -60,7 +60,7 @@ ShardDetailPanel::ShardDetailPanel(ConsoleModel &model, QWidget *parent)
 
 QWidget *ShardDetailPanel::buildTable()
 {
-    static const char *const names[FieldCount] = {"Version", "Queue depth", "In flight", "Processed", "Failed",
+    static const char *const names[FieldCount] = {"Version", "Queue now / 1 s peak", "In flight", "Processed", "Failed",
                                                   "Latency p50 / p99"};
     auto *table = new QWidget(this);
     auto *grid = new QGridLayout(table);
@@ -121,7 +121,8 @@ void ShardDetailPanel::showRow(const ShardRow &r)
                               .arg(r.id)
                               .arg(chipHtml(stateFill(state, dark), stateInk(state, dark), stateName(state))));
     setIfChanged(m_values[Version], QStringLiteral("v%1 (generation %2)").arg(r.version).arg(r.generation));
-    setIfChanged(m_values[QueueDepth], QString::number(r.queueDepth));
+    // The depth now and the peak the tile's bar draws, so the two never seem to disagree.
+    setIfChanged(m_values[QueueDepth], QStringLiteral("%1 / %2").arg(r.queueDepth).arg(r.queuePeak));
     // The age of the oldest request says whether the shard is busy or stuck.
     setIfChanged(m_values[InFlight], r.inFlight > 0 && r.oldestInFlightMs > 0
                                          ? QStringLiteral("%1 (oldest %2 s)").arg(r.inFlight).arg(r.oldestInFlightMs / 1000.0, 0, 'f', 1)

@@ -148,8 +148,10 @@ void ShardGridPanel::updateCount()
     // Tiles sized for the shards shown: a filter that leaves a few of 1024 shows them as
     // labelled tiles, not as unlabelled heat-map cells.
     m_view->updateTileSize(std::max(shown, 1));
-    m_count->setText(shown == total ? QStringLiteral("%1 shards").arg(total)
-                                    : QStringLiteral("%1 of %2 shards").arg(shown).arg(total));
+    // A service has 1..1024 shards: none means none known yet, which is no count at all.
+    m_count->setText(total == 0        ? QString()
+                         : shown == total ? QStringLiteral("%1 shards").arg(total)
+                                          : QStringLiteral("%1 of %2 shards").arg(shown).arg(total));
     m_view->setEmptyText(shown == 0 && total > 0
                              ? QStringLiteral("No shard matches the filter: all %1 shards are serving, or where a running restart "
                                               "expects them. Clear \u201cOnly unhealthy or skewed\u201d to see them.")

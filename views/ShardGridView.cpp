@@ -4,6 +4,8 @@
 
 #include <QAccessible>
 #include <QPainter>
+#include <QScrollBar>
+#include <QStyle>
 
 #include <algorithm>
 
@@ -120,7 +122,7 @@ void ShardGridView::updateTileSize(int shardCount)
     QSize size = kLarge;
     switch (m_effective) {
     case TileSize::Auto:
-    case TileSize::Large: size = largeTileSize(); break;
+    case TileSize::Large: size = largeTileSize(shardCount); break;
     case TileSize::Medium: size = kMedium; break;
     case TileSize::Small: size = kSmall; break;
     case TileSize::HeatMap: size = heatCellSize(shardCount); break;
@@ -148,14 +150,36 @@ QSize ShardGridView::heatCellSize(int shardCount) const
     return {kHeatMin, kHeatMin};
 }
 
-QSize ShardGridView::largeTileSize() const
+QSize ShardGridView::largeTileSize(int shardCount) const
 {
-    // Large tiles share the row's width out between them (up to half again as wide), so a
-    // few shards fill the grid instead of leaving a band of empty space at its right.
-    const int pitch = kLarge.width() + 2 * kTileSpacing;
-    const int usable = viewport()->width() - 2 * kTileSpacing;
+    // Large tiles grow to share the viewport out between them, width and height, so 16
+    // shards fill the grid instead of leaving its lower third empty. Of the column counts
+    // for which every shard fits without scrolling, the one with the largest tiles wins.
+    const int s = kTileSpacing;
+    // QListView wraps a left-to-right flow inside the viewport less a scroll bar's width,
+    // shown or not: lay out for that width, or the last column wraps to a new row.
+    const QSize area = maximumViewportSize()
+        - QSize(style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, verticalScrollBar()), 0);
+    const int n = std::max(1, shardCount);
+    QSize best;
+    for (int columns = 1; columns <= n; ++columns) {
+        const int rows = (n + columns - 1) / columns;
+        const int w = (area.width() - s) / columns - s - 1;
+        const int h = (area.height() - s) / rows - s - 1;
+        if (w < kLarge.width() || h < kLarge.height())
+            continue;
+        // Never taller than wide, nor more than twice the base size: the text keeps its size.
+        const QSize tile(std::min(w, kLarge.width() * 2), std::min({h, kLarge.height() * 2, w * 4 / 5}));
+        if (!best.isValid() || tile.width() * tile.height() > best.width() * best.height())
+            best = tile;
+    }
+    if (best.isValid())
+        return best;
+    // Too many to fit: share the row's width out (up to half again as wide) and scroll.
+    const int pitch = kLarge.width() + 2 * s;
+    const int usable = area.width() - 2 * s;
     const int columns = std::max(1, usable / pitch);
-    const int width = std::clamp(usable / columns - 2 * kTileSpacing, kLarge.width(), kLarge.width() * 3 / 2);
+    const int width = std::clamp(usable / columns - 2 * s, kLarge.width(), kLarge.width() * 3 / 2);
     return {width, kLarge.height()};
 }
 

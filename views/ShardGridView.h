@@ -43,7 +43,7 @@ protected:
 private:
     TileDelegate *m_delegate;
     QSize heatCellSize(int shardCount) const;
-    QSize largeTileSize() const;
+    QSize largeTileSize(int shardCount) const;
 
     TileSize m_mode = TileSize::Auto;
     TileSize m_effective = TileSize::Large;

@@ -71,7 +71,7 @@ TileDelegate::Content TileDelegate::contentOf(const QStyleOptionViewItem &option
     c.outline = option.palette.color(QPalette::Text).rgba();
     c.id = index.data(R::IdRole).toInt();
     c.version = index.data(R::VersionRole).toULongLong();
-    c.queue = index.data(R::QueueDepthRole).toUInt();
+    c.queue = index.data(R::QueuePeakRole).toUInt();
     c.fraction = index.data(R::QueueFractionRole).toDouble();
     c.versionSkew = index.data(R::VersionSkewRole).toBool();
     c.queueSkew = index.data(R::QueueSkewRole).toBool();

@@ -39,6 +39,7 @@ ConsoleModel::ConsoleModel(BackendClient &client, QObject *parent)
     , m_tools(new OperatorTools(client, this))
     , m_history(std::make_unique<ServiceHistory>())
     , m_timeline(std::make_unique<StateTimeline>())
+    , m_summary(unseenSummary())
 {
     qRegisterMetaType<CommandResult>();
     m_shardProxy->setSourceModel(m_shards);

@@ -94,7 +94,11 @@ QString armedFaultsLine(const ServiceSnapshot &snapshot)
 
 ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew, const std::vector<int> &stalled)
 {
+    // A client that has not reached its service yet hands out an empty snapshot nobody took.
+    if (snapshot.takenAtMs <= 0 && snapshot.shards.empty())
+        return unseenSummary();
     ServiceSummary s;
+    s.seen = true;
     const std::string_view phase = toString(snapshot.phase);
     s.phase = QString::fromLatin1(phase.data(), qsizetype(phase.size()));
     s.version = snapshot.version;
@@ -143,6 +147,30 @@ ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew
         s.condition = QStringLiteral("degraded");
     else
         s.condition = s.ready ? s.phase : QStringLiteral("serving, not ready");
+    return s;
+}
+
+QString serviceHeadline(const ServiceSummary &s, bool live)
+{
+    if (!s.seen)
+        return live ? QStringLiteral("Service: connecting") : QStringLiteral("Service: not reachable");
+    const QString condition = s.condition.isEmpty() ? QStringLiteral("unknown") : s.condition;
+    return live ? QStringLiteral("Service: %1").arg(condition) : QStringLiteral("Service: %1 (last seen)").arg(condition);
+}
+
+QString versionHeadline(const ServiceSummary &s)
+{
+    if (!s.seen)
+        return QStringLiteral("Version unknown");
+    return s.majorityVersion != 0 && s.majorityVersion != s.version
+        ? QStringLiteral("Version v%1 \u2192 v%2 live").arg(s.version).arg(s.majorityVersion)
+        : QStringLiteral("Version v%1").arg(s.version);
+}
+
+ServiceSummary unseenSummary()
+{
+    ServiceSummary s;
+    s.versionLine = QStringLiteral("Nothing received from the service yet");
     return s;
 }
 

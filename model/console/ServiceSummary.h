@@ -14,6 +14,7 @@ struct SkewReport;
 
 // What the header strip shows: plain values, no backend types.
 struct ServiceSummary {
+    bool seen = false;       // made from a snapshot; false until the service first answers
     QString phase;           // "serving", "draining", ...
     QString condition;       // the service's real condition in a word or two: "serving",
                              // "degraded", "serving, not ready", "draining", "stopped"
@@ -32,7 +33,18 @@ struct ServiceSummary {
     friend bool operator==(const ServiceSummary &, const ServiceSummary &) = default;
 };
 
-// `stalled`: ids of the shards the console draws stalled (ShardTableModel::isStalled).
+// The header's first words: "Service: serving", "Service: degraded (last seen)" once a
+// remote service is lost, "Service: not reachable" when it never answered.
+QString serviceHeadline(const ServiceSummary &summary, bool live);
+// "Version v6", "Version v6 → v7 live" while a restart moves shards, "Version unknown"
+// before the service first answers (never a v0 nobody serves).
+QString versionHeadline(const ServiceSummary &summary);
+// What the header shows before the first snapshot: no version, no shards, and a version
+// line that says nothing has been received.
+ServiceSummary unseenSummary();
+
+// `stalled`: ids of the shards the console draws stalled (ShardTableModel::isStalled). An
+// empty snapshot with no time (the service not reached yet) gives unseenSummary().
 ServiceSummary summarise(const ServiceSnapshot &snapshot, const SkewReport &skew, const std::vector<int> &stalled = {});
 
 // The armed fault drills by kind: "crash next on shard 2; stuck next on shards 0, 5;

@@ -18,6 +18,10 @@ inline constexpr quint32 kOldestRequestShownMs = 2000;
 // stalled. The default workload's deliberate waits are shorter.
 inline constexpr quint32 kDefaultStallThresholdMs = 2000;
 
+// Tiles, the detail panel and the tooltip show a shard's queue as its deepest over this
+// window of snapshots: the depth itself changes every frame under load and cannot be read.
+inline constexpr qint64 kQueuePeakWindowMs = 1000;
+
 // A latency as the console shows it; samples == 0: none, shown as "-".
 struct LatencyCell {
     quint32 p50Us = 0;
@@ -36,6 +40,7 @@ struct ShardRow {
     quint64 version = 0;
     quint64 generation = 0;
     quint32 queueDepth = 0;
+    quint32 queuePeak = 0; // deepest queue in the last kQueuePeakWindowMs (ShardTableModel sets it)
     quint32 inFlight = 0;
     quint32 oldestInFlightMs = 0; // age of the oldest request in flight, 0 when none
     quint64 processed = 0;

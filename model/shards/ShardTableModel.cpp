@@ -24,11 +24,35 @@ quint32 scaleFor(const std::vector<ShardRow> &rows)
 {
     quint32 deepest = 0;
     for (const ShardRow &r : rows)
-        deepest = std::max(deepest, r.queueDepth);
+        deepest = std::max(deepest, r.queuePeak);
     quint32 scale = kMinQueueScale;
     while (scale < deepest && scale < (1u << 30))
         scale *= 2;
     return scale;
+}
+
+double medianPeak(const std::vector<ShardRow> &rows)
+{
+    std::vector<quint32> peaks;
+    peaks.reserve(rows.size());
+    for (const ShardRow &r : rows)
+        peaks.push_back(r.queuePeak);
+    if (peaks.empty())
+        return 0;
+    const std::size_t mid = peaks.size() / 2;
+    std::nth_element(peaks.begin(), peaks.begin() + std::ptrdiff_t(mid), peaks.end());
+    if (peaks.size() % 2 == 1)
+        return peaks[mid];
+    return (double(*std::max_element(peaks.begin(), peaks.begin() + std::ptrdiff_t(mid))) + peaks[mid]) / 2.0;
+}
+
+// SkewAnalysis's queue rule over the peaks the bars draw: judged on the depth of one
+// instant, a hot shard's flag blinked on and off with its queue.
+void flagQueueOutliers(std::vector<ShardRow> &rows)
+{
+    const double median = medianPeak(rows);
+    for (ShardRow &r : rows)
+        r.queueSkew = r.queuePeak > kQueueSkewFloor && r.queuePeak > kQueueSkewFactor * median;
 }
 
 bool unhealthy(const ShardRow &r)
@@ -49,7 +73,10 @@ QList<int> changedRoles(const ShardRow &a, const ShardRow &b, bool scaleChanged,
         roles << R::GenerationRole;
     if (a.queueDepth != b.queueDepth)
         roles << R::QueueDepthRole;
-    if (a.queueDepth != b.queueDepth || (scaleChanged && b.queueDepth > 0))
+    if (a.queuePeak != b.queuePeak)
+        roles << R::QueuePeakRole;
+    // The delegate reads the peak with the fraction: a new peak changes both.
+    if (a.queuePeak != b.queuePeak || (scaleChanged && b.queuePeak > 0))
         roles << R::QueueFractionRole;
     if (a.inFlight != b.inFlight)
         roles << R::InFlightRole;
@@ -91,13 +118,13 @@ QString tooltip(const ShardRow &r, int view)
     const QString oldest = r.inFlight > 0 && r.oldestInFlightMs > 0
         ? QStringLiteral(" (oldest %1 s)").arg(r.oldestInFlightMs / 1000.0, 0, 'f', 1)
         : QString();
-    return QStringLiteral("Shard %1\nState: %2\nVersion: v%3 (generation %4)\nQueue depth: %5\n"
+    return QStringLiteral("Shard %1\nState: %2\nVersion: v%3 (generation %4)\nQueue: %5 (the tile's bar)\n"
                           "In flight: %6\nProcessed: %7\nFailed: %8\nLatency (%9): p50 %10, p99 %11%12%13")
         .arg(r.id)
         .arg(stateName(ShardTableModel::shownState(r)))
         .arg(r.version)
         .arg(r.generation)
-        .arg(r.queueDepth)
+        .arg(ShardTableModel::queueText(r))
         .arg(QString::number(r.inFlight) + oldest)
         .arg(r.processed)
         .arg(r.failed)
@@ -134,7 +161,7 @@ QVariant ShardTableModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         return tooltip(r, m_latencyView);
     case Qt::AccessibleTextRole:
-        return QStringLiteral("Shard %1, %2, version %3, queue %4").arg(r.id).arg(stateName(shown)).arg(r.version).arg(r.queueDepth);
+        return QStringLiteral("Shard %1, %2, version %3, queue %4").arg(r.id).arg(stateName(shown)).arg(r.version).arg(queueText(r));
     case IdRole: return r.id;
     case StateRole: return shown;
     case StateNameRole: return stateName(shown);
@@ -149,7 +176,8 @@ QVariant ShardTableModel::data(const QModelIndex &index, int role) const
     case VersionRole: return QVariant::fromValue<quint64>(r.version);
     case GenerationRole: return QVariant::fromValue<quint64>(r.generation);
     case QueueDepthRole: return r.queueDepth;
-    case QueueFractionRole: return std::min(1.0, double(r.queueDepth) / m_queueScale);
+    case QueueFractionRole: return std::min(1.0, double(r.queuePeak) / m_queueScale);
+    case QueuePeakRole: return r.queuePeak;
     case InFlightRole: return r.inFlight;
     case OldestInFlightRole: return r.oldestInFlightMs;
     case OldestShownRole: return oldestText(r.oldestInFlightMs);
@@ -179,8 +207,13 @@ QHash<int, QByteArray> ShardTableModel::roleNames() const
                   {VersionSkewRole, "versionSkew"}, {QueueSkewRole, "queueSkew"}, {UnhealthyRole, "unhealthy"},
                   {ArmedFaultsRole, "armedFaults"}, {FaultChipRole, "faultChip"}, {StalledRole, "stalled"},
                   {LatencyTextRole, "latencyText"}, {ViewP50Role, "viewP50Us"}, {ViewP99Role, "viewP99Us"},
-                  {ViewSamplesRole, "viewSamples"}});
+                  {ViewSamplesRole, "viewSamples"}, {QueuePeakRole, "queuePeak"}});
     return names;
+}
+
+QString ShardTableModel::queueText(const ShardRow &r)
+{
+    return QStringLiteral("%1 now, %2 at most in the last second").arg(r.queueDepth).arg(r.queuePeak);
 }
 
 QString ShardTableModel::oldestText(quint32 ms)
@@ -284,14 +317,29 @@ void ShardTableModel::apply(const ServiceSnapshot &snapshot, const SkewReport &s
         r.armedFaults = s.armedFaults;
         r.slowFaultMs = s.slowFaultMs;
         r.versionSkew = i < skew.versionSkew.size() && skew.versionSkew[i];
-        r.queueSkew = i < skew.queueSkew.size() && skew.queueSkew[i];
         r.servicePhase = int(snapshot.phase);
         rows.push_back(r);
     }
-    applyRows(std::move(rows));
+    takePeaks(rows, snapshot.takenAtMs);
+    flagQueueOutliers(rows);
+    replaceRows(std::move(rows));
 }
 
-void ShardTableModel::applyRows(std::vector<ShardRow> rows)
+void ShardTableModel::applyRows(std::vector<ShardRow> rows, qint64 takenAtMs)
+{
+    takePeaks(rows, takenAtMs);
+    replaceRows(std::move(rows));
+}
+
+void ShardTableModel::takePeaks(std::vector<ShardRow> &rows, qint64 takenAtMs)
+{
+    if (rows.size() != m_queuePeaks.size())
+        m_queuePeaks.assign(rows.size(), QueuePeak());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        rows[i].queuePeak = m_queuePeaks[i].add(takenAtMs, rows[i].queueDepth, kQueuePeakWindowMs);
+}
+
+void ShardTableModel::replaceRows(std::vector<ShardRow> rows)
 {
     for (ShardRow &r : rows)
         r.stalled = isStalled(r, m_stallThresholdMs);
@@ -333,7 +381,7 @@ void ShardTableModel::setStallThresholdMs(quint32 ms)
     if (ms == m_stallThresholdMs)
         return;
     m_stallThresholdMs = std::max<quint32>(ms, 1);
-    applyRows(std::vector<ShardRow>(m_rows)); // re-judged now, not at the next frame
+    replaceRows(std::vector<ShardRow>(m_rows)); // re-judged now, not at the next frame; peaks kept
 }
 
 void ShardTableModel::setLatencyView(int view)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/shards/QueuePeak.h"
 #include "model/shards/ShardRow.h"
 #include "model/shards/StateStyle.h"
 
@@ -29,7 +30,7 @@ public:
         VersionRole,
         GenerationRole,
         QueueDepthRole,
-        QueueFractionRole, // queue depth / the grid's queue scale, in [0, 1]
+        QueueFractionRole, // QueuePeakRole / the grid's queue scale, in [0, 1]
         InFlightRole,
         OldestInFlightRole, // ms, age of the oldest request in flight (0 when none)
         OldestShownRole,    // that age as tiles show it ("4 s"), empty below kOldestRequestShownMs
@@ -48,6 +49,7 @@ public:
         ViewP50Role,     // microseconds over the chosen latency view; 0 without samples
         ViewP99Role,
         ViewSamplesRole,
+        QueuePeakRole, // the deepest queue in the last kQueuePeakWindowMs: what tiles draw
     };
     Q_ENUM(Role)
 
@@ -60,6 +62,8 @@ public:
     // "4 s", "2 min 05 s": an old request's age as tiles and the drain list show it (whole
     // seconds, so a tile repaints once a second, not every frame); empty below the threshold.
     static QString oldestText(quint32 ms);
+    // "2 now, 7 at most in the last second": the depth and the peak that tiles draw.
+    static QString queueText(const ShardRow &row);
     // A live actor (serving, gated, draining, verifying) whose oldest request in flight is
     // at least `thresholdMs` old.
     static bool isStalled(const ShardRow &row, quint32 thresholdMs);
@@ -76,13 +80,15 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
+    // Version skew comes from `skew`; queue skew is judged here, on the queue peaks.
     void apply(const ServiceSnapshot &snapshot, const SkewReport &skew);
-    // Replaces every row; used by apply() and by tests.
-    void applyRows(std::vector<ShardRow> rows);
+    // Replaces every row as given (skew flags included); used by tests. `takenAtMs` is the snapshot's time,
+    // which the queue peaks' window runs on; 0 (unknown) makes each row's peak its depth.
+    void applyRows(std::vector<ShardRow> rows, qint64 takenAtMs = 0);
 
     const ShardRow *row(int r) const;
     int rowOfShard(int shardId) const;
-    // Queue depth that fills a tile's bar: a power of two at or above the deepest queue.
+    // Queue depth that fills a tile's bar: a power of two at or above the deepest peak.
     quint32 queueScale() const { return m_queueScale; }
 
     // Settable: how old a request in flight makes its shard stalled (default 2 s).
@@ -93,7 +99,11 @@ public:
     int latencyView() const { return m_latencyView; }
 
 private:
+    void takePeaks(std::vector<ShardRow> &rows, qint64 takenAtMs);
+    void replaceRows(std::vector<ShardRow> rows);
+
     std::vector<ShardRow> m_rows;
+    std::vector<QueuePeak> m_queuePeaks; // by row
     quint32 m_queueScale = 16;
     quint32 m_stallThresholdMs = kDefaultStallThresholdMs;
     int m_latencyView = 0;

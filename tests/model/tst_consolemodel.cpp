@@ -51,6 +51,27 @@ private Q_SLOTS:
         QCOMPARE(model.events().rowCount(), 1); // events are taken once
     }
 
+    // Before the first snapshot the header has nothing to report: no "serving", no v0.
+    void theSummaryClaimsNoStateOrVersionBeforeTheServiceFirstAnswers()
+    {
+        ScriptedBackendClient client;
+        ConsoleModel model(client);
+        QVERIFY(!model.summary().seen);
+        QCOMPARE(serviceHeadline(model.summary(), false), QStringLiteral("Service: not reachable"));
+        QCOMPARE(serviceHeadline(model.summary(), true), QStringLiteral("Service: connecting"));
+        QCOMPARE(versionHeadline(model.summary()), QStringLiteral("Version unknown"));
+        QCOMPARE(model.summary().versionLine, QStringLiteral("Nothing received from the service yet"));
+        model.pump().tick(); // the empty snapshot of a client that has received nothing
+        QVERIFY(!model.summary().seen);
+        QCOMPARE(versionHeadline(model.summary()), QStringLiteral("Version unknown"));
+        client.setSnapshot(ScriptedBackendClient::uniform(4, ShardState::Serving, 3, 5000));
+        model.pump().tick();
+        QVERIFY(model.summary().seen);
+        QCOMPARE(serviceHeadline(model.summary(), true), QStringLiteral("Service: serving"));
+        QCOMPARE(serviceHeadline(model.summary(), false), QStringLiteral("Service: serving (last seen)"));
+        QCOMPARE(versionHeadline(model.summary()), QStringLiteral("Version v3"));
+    }
+
     void thePumpRunsAtAboutTwentyFramesASecond()
     {
         QCOMPARE(SnapshotPump::kFrameInterval, std::chrono::milliseconds(50));

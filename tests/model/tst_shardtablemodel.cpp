@@ -137,6 +137,64 @@ private Q_SLOTS:
         QCOMPARE(model.index(0).data(ShardTableModel::QueueFractionRole).toDouble(), 8.0 / 128);
     }
 
+    // Under load a queue fills and empties between frames: drawn as it is, the bar flickers
+    // between empty and full. Tiles draw its deepest over the last second instead.
+    void theQueueBarHoldsTheDeepestQueueOfTheLastSecond()
+    {
+        ShardTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const auto at = [&](qint64 ms, quint32 depth) {
+            ServiceSnapshot s = ScriptedBackendClient::uniform(2, ShardState::Serving, 1, ms);
+            s.shards[0].queueDepth = depth;
+            apply(model, s);
+            return model.index(0);
+        };
+        QCOMPARE(at(10'000, 9).data(ShardTableModel::QueuePeakRole).toUInt(), 9u);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QModelIndex i = at(10'050, 0);
+        QCOMPARE(i.data(ShardTableModel::QueueDepthRole).toUInt(), 0u);
+        QCOMPARE(i.data(ShardTableModel::QueuePeakRole).toUInt(), 9u);
+        QCOMPARE(i.data(ShardTableModel::QueueFractionRole).toDouble(), 9.0 / 16);
+        QVERIFY(i.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Queue: 0 now, 9 at most in the last second")));
+        // The depth changed, the drawn bar did not: no repaint is asked for.
+        QCOMPARE(changed.count(), 1);
+        const auto roles = changed.at(0).at(2).value<QList<int>>();
+        QVERIFY(roles.contains(ShardTableModel::QueueDepthRole));
+        QVERIFY(!roles.contains(ShardTableModel::QueuePeakRole));
+        QVERIFY(!roles.contains(ShardTableModel::QueueFractionRole));
+
+        QCOMPARE(at(10'950, 2).data(ShardTableModel::QueuePeakRole).toUInt(), 9u); // 9 is 950 ms old
+        QCOMPARE(at(11'000, 1).data(ShardTableModel::QueuePeakRole).toUInt(), 2u); // 9 is a second old: gone
+        QCOMPARE(at(12'100, 0).data(ShardTableModel::QueuePeakRole).toUInt(), 0u);
+        QCOMPARE(at(12'150, 40).data(ShardTableModel::QueuePeakRole).toUInt(), 40u);
+        QCOMPARE(model.queueScale(), 64u); // the bar's scale follows the peaks
+        // Another service instance's clock: its first snapshot starts the window over.
+        QCOMPARE(at(5'000, 3).data(ShardTableModel::QueuePeakRole).toUInt(), 3u);
+        QCOMPARE(model.index(1).data(ShardTableModel::QueuePeakRole).toUInt(), 0u);
+    }
+
+    // A hot shard's queue comes in bursts: its outlier flag holds for as long as its bar
+    // shows the burst, rather than blinking with the depth of one instant.
+    void aHotShardsQueueFlagHoldsAsLongAsItsBarDoes()
+    {
+        ShardTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const auto at = [&](qint64 ms, quint32 depth) {
+            ServiceSnapshot s = ScriptedBackendClient::uniform(8, ShardState::Serving, 1, ms);
+            s.shards[0].queueDepth = depth;
+            s.shards[3].queueDepth = 1;
+            apply(model, s);
+            return model.index(0).data(ShardTableModel::QueueSkewRole).toBool();
+        };
+        QVERIFY(at(20'000, 40));
+        QVERIFY(at(20'050, 0)); // between bursts: the bar still shows 40, and so does the flag
+        QVERIFY(at(20'900, 2));
+        QVERIFY(model.index(0).data(ShardTableModel::UnhealthyRole).toBool());
+        QVERIFY(!at(21'100, 2)); // the burst is over a second old
+        QVERIFY(!model.index(3).data(ShardTableModel::QueueSkewRole).toBool());
+        QVERIFY(!at(21'150, kQueueSkewFloor)); // at the floor: not an outlier
+    }
+
     void theUnhealthyFilterShowsOnlyShardsThatAreNotServingOrAreSkewed()
     {
         ShardTableModel model;
