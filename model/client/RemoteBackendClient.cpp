@@ -104,7 +104,9 @@ void RemoteBackendClient::openStream()
 
 void RemoteBackendClient::onStreamData()
 {
-    const bool sameInstance = m_sse.feed(m_stream->readAll(), [this](const QByteArray &event, const QByteArray &data) {
+    const QByteArray bytes = m_stream->readAll();
+    m_streamBytes += quint64(bytes.size());
+    const bool sameInstance = m_sse.feed(bytes, [this](const QByteArray &event, const QByteArray &data) {
         return handleFrame(event, data);
     });
     if (sameInstance)

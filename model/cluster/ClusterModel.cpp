@@ -68,6 +68,27 @@ bool ClusterModel::followingLive(const QString &id) const
     return it != m_followers.end() && it->second->live();
 }
 
+void ClusterModel::setDetailNodes(const QStringList &ids)
+{
+    m_detailNodes = ids;
+    for (auto &[id, f] : m_followers)
+        f->setDetailed(ids.contains(id));
+}
+
+const NodeFigures *ClusterModel::figuresOf(const QString &id) const
+{
+    auto it = m_followers.find(id);
+    return it == m_followers.end() ? nullptr : &it->second->figures();
+}
+
+quint64 ClusterModel::bytesReceived() const
+{
+    quint64 total = m_bytesDropped;
+    for (const auto &[id, f] : m_followers)
+        total += f->bytesReceived();
+    return total;
+}
+
 int ClusterModel::nodesUp() const
 {
     return int(std::count_if(m_rows.begin(), m_rows.end(), [](const ClusterNodeRow &r) { return r.up(); }));
@@ -168,8 +189,8 @@ void ClusterModel::publish(const std::vector<ClusterNodeRow> &before)
     Q_EMIT changed();
 }
 
-// A follower per node with a URL, started once the model runs; a node that comes back at
-// another address gets a new one. Followers of lost nodes stay: their tiles keep the last
+// A follower per node with a URL, started once the model runs (in detail if it is in
+// view, else through its summary); a node that comes back at another address gets a new one. Followers of lost nodes stay: their tiles keep the last
 // state seen, greyed by the view.
 void ClusterModel::follow()
 {
@@ -181,7 +202,10 @@ void ClusterModel::follow()
         auto &f = m_followers[r.id];
         if (f && f->url() == QUrl(r.url))
             continue;
+        if (f)
+            m_bytesDropped += f->bytesReceived();
         f = std::make_unique<NodeFollower>(QUrl(r.url), m_client.token());
+        f->setDetailed(m_detailNodes.contains(r.id));
         const QString id = r.id;
         connect(f.get(), &NodeFollower::frame, this, [this, id] { Q_EMIT nodeFrame(id); });
         connect(f.get(), &NodeFollower::liveChanged, this, &ClusterModel::changed);

@@ -4,6 +4,7 @@
 #include "model/cluster/ClusterNodes.h"
 
 #include <QObject>
+#include <QStringList>
 
 #include <map>
 #include <memory>
@@ -14,6 +15,7 @@ namespace shardscope {
 class ClusterClient;
 class NodeFollower;
 class ShardTableModel;
+struct NodeFigures;
 
 // What the cluster console's views read: one row per node ever seen (a node that leaves
 // or is lost stays, marked so, with since when), each up node's shard rows through its
@@ -39,6 +41,14 @@ public:
     ShardTableModel *shardsOf(const QString &id) const;
     // The console holds the node's event stream (or polls it) right now.
     bool followingLive(const QString &id) const;
+    // Every node is followed through its summary (shard states and versions, totals);
+    // these nodes (the ones in view) in full detail, every shard's counters at 20 Hz.
+    void setDetailNodes(const QStringList &ids);
+    QStringList detailNodes() const { return m_detailNodes; }
+    // The node's load as last seen (rates over about a second); null before it was followed.
+    const NodeFigures *figuresOf(const QString &id) const;
+    // Stream bytes read from all nodes so far: what following the fleet costs the wire.
+    quint64 bytesReceived() const;
 
     int nodesUp() const;
     int shardsUp() const;      // shards of the nodes up
@@ -83,6 +93,8 @@ private:
     std::int64_t m_statusAtMs = 0;
     QString m_statusProblem;
     std::map<QString, std::unique_ptr<NodeFollower>> m_followers;
+    QStringList m_detailNodes;
+    quint64 m_bytesDropped = 0; // from followers replaced since
     ClusterEventLog m_events;
     bool m_started = false;
 };

@@ -1,0 +1,275 @@
+// Part 7: the cluster console following a fleet (issue 24), on a real etcd and real nodes.
+//
+//   bench_fleet --nodes 16,32,64 --shards 64 --rest-seconds 6 --modes summary,full
+//
+// One cluster grows to each node count in turn (nodes n0.. of --shards shards each, as
+// `shardscope --headless --etcd --cluster` runs them). Per count: the nodes' own CPU with
+// no console attached, then per mode the console's model as the cluster window drives it
+// (ClusterClient + ClusterModel, in this process's main thread, no window) at rest and
+// during a rolling restart of every node. Modes: `full` follows every node's full snapshot
+// stream (every shard, 10 times a second: the console before issue 24); `summary` follows
+// every node's summary stream and one node (n0, the one in view) in full.
+//
+// Figures: main (GUI) thread CPU and the whole process's, as % of one core; the process's
+// peak RSS (VmHWM, reset before each mode); per node, the CPU that serving the console
+// adds (the node's CPU in the window minus its CPU with no console) and the stream bytes
+// per second the console reads from it.
+#include "tests/bench/BenchCommon.h"
+#include "tests/bench/console/EventLoopWait.h"
+#include "tests/cluster/ClusterTestSupport.h"
+
+#include "model/client/ClusterClient.h"
+#include "model/cluster/ClusterModel.h"
+#include "model/shards/ShardTableModel.h"
+
+#include <QCoreApplication>
+
+#include <ctime>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+using namespace shardscope;
+using namespace shardscope::bench;
+using namespace shardscope::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+using Nodes = std::vector<std::unique_ptr<ClusterNodeProcess>>;
+
+[[noreturn]] void die(const QString &why)
+{
+    std::fprintf(stderr, "bench_fleet: %s\n", qPrintable(why));
+    std::exit(1);
+}
+
+std::int64_t threadCpuNs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return std::int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+// utime + stime of a process, in seconds (/proc/PID/stat fields 14 and 15).
+double processCpuSeconds(qint64 pid)
+{
+    std::ifstream in("/proc/" + (pid ? std::to_string(pid) : std::string("self")) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::size_t close = text.rfind(')'); // the command may hold spaces
+    if (close == std::string::npos)
+        return 0;
+    std::istringstream rest(text.substr(close + 2));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+        if (i == 14)
+            utime = std::atof(field.c_str());
+        if (i == 15)
+            stime = std::atof(field.c_str());
+    }
+    return (utime + stime) / double(sysconf(_SC_CLK_TCK));
+}
+
+double statusMb(const char *key)
+{
+    std::ifstream in("/proc/self/status");
+    std::string k;
+    while (in >> k) {
+        if (k == key) {
+            double kb = 0;
+            in >> kb;
+            return kb / 1024.0;
+        }
+    }
+    return 0;
+}
+
+void resetPeakRss()
+{
+    std::ofstream("/proc/self/clear_refs") << "5"; // VmHWM starts again from VmRSS
+}
+
+double nodesCpuSeconds(const Nodes &nodes)
+{
+    double sum = 0;
+    for (const auto &n : nodes)
+        sum += processCpuSeconds(n->process->processId());
+    return sum;
+}
+
+// What one window cost: the console's threads, the nodes, the wire.
+struct Window {
+    double seconds = 0, guiPct = 0, processPct = 0, nodePct = 0, bytesPerNodePerS = 0;
+};
+
+template<typename Run>
+Window measure(const Nodes &nodes, const ClusterModel *model, Run run)
+{
+    const std::int64_t t0 = nowNs(), gui0 = threadCpuNs();
+    const double proc0 = processCpuSeconds(0), nodes0 = nodesCpuSeconds(nodes);
+    const quint64 bytes0 = model ? model->bytesReceived() : 0;
+    run();
+    Window w;
+    w.seconds = double(nowNs() - t0) / 1e9;
+    w.guiPct = 100.0 * double(threadCpuNs() - gui0) / 1e9 / w.seconds;
+    w.processPct = 100.0 * (processCpuSeconds(0) - proc0) / w.seconds;
+    w.nodePct = 100.0 * (nodesCpuSeconds(nodes) - nodes0) / double(nodes.size()) / w.seconds;
+    w.bytesPerNodePerS = model ? double(model->bytesReceived() - bytes0) / double(nodes.size()) / w.seconds : 0;
+    return w;
+}
+
+struct ModeResult {
+    std::string mode;
+    double connectS = 0, restartS = 0, hwmMb = 0;
+    QString restartState;
+    Window rest, restart;
+};
+
+bool everyNodeFollowed(const ClusterModel &model, const Nodes &nodes, int shards)
+{
+    for (const auto &n : nodes) {
+        const ShardTableModel *t = model.shardsOf(n->id);
+        if (!t || t->rowCount() != shards || !model.followingLive(n->id))
+            return false;
+    }
+    return true;
+}
+
+QString postRollingRestart(const ClusterNodeProcess &node)
+{
+    HttpTestClient http("127.0.0.1", node.port, 5000);
+    const auto r = http.post("/v1/cluster/restart", R"({"strategy":"rolling","grace_ms":0,"settle_ms":0})");
+    if (r.status != 202)
+        die(QStringLiteral("rolling restart refused: %1 %2").arg(r.status).arg(QString::fromUtf8(r.body.left(300))));
+    return r.json().value(QStringLiteral("restart_id")).toVariant().toString();
+}
+
+ModeResult runMode(const Nodes &nodes, const EtcdProcess &etcd, const QString &cluster, const std::string &mode,
+                   int shards, double restSeconds)
+{
+    ModeResult out;
+    out.mode = mode;
+    resetPeakRss();
+    {
+        ClusterClient client(etcd.url(), cluster, {});
+        ClusterModel model(client);
+        QStringList detail;
+        for (const auto &n : nodes) {
+            if (mode == "full" || detail.isEmpty())
+                detail << n->id;
+        }
+        model.setDetailNodes(detail);
+        const std::int64_t t0 = nowNs();
+        model.start();
+        if (!waitUntil([&] { return everyNodeFollowed(model, nodes, shards); }, 60000))
+            die(QStringLiteral("%1: the console did not follow all %2 nodes within 60 s").arg(QString::fromStdString(mode)).arg(nodes.size()));
+        out.connectS = double(nowNs() - t0) / 1e9;
+        runFor(1000); // settle: the first frames are behind
+        out.rest = measure(nodes, &model, [&] { runFor(int(restSeconds * 1000)); });
+        out.restart = measure(nodes, &model, [&] {
+            const QString id = postRollingRestart(*nodes.back());
+            const std::int64_t r0 = nowNs();
+            waitUntil([&] { return model.restart() && model.restart()->id == id && !model.restartRunning(); }, 240000);
+            out.restartS = double(nowNs() - r0) / 1e9;
+            out.restartState = model.restart() && model.restart()->id == id ? model.restart()->state : QStringLiteral("not seen");
+        });
+        out.hwmMb = statusMb("VmHWM:");
+    }
+    runFor(1500); // the nodes notice the closed streams before the next window
+    return out;
+}
+
+void growTo(Nodes &nodes, const EtcdProcess &etcd, const QString &cluster, int count, int shards)
+{
+    for (int i = int(nodes.size()); i < count; ++i) {
+        nodes.push_back(startNode(etcd.urlText(), QStringLiteral("n%1").arg(i), shards, 2, cluster));
+        if (!nodes.back()->port)
+            die(QStringLiteral("node n%1 did not start: %2").arg(i).arg(QString::fromUtf8(nodes.back()->startOutput.right(400))));
+    }
+    const bool formed = waitUntil([&] {
+        const QJsonObject s = nodes.front()->clusterStatus();
+        int up = 0;
+        for (const QJsonValue &v : s.value(QStringLiteral("nodes")).toArray())
+            up += v.toObject().value(QStringLiteral("state")).toString() == QLatin1String("up") && v.toObject().value(QStringLiteral("ready")).toBool();
+        return up == count && !s.value(QStringLiteral("coordinator")).toString().isEmpty();
+    }, 60000, 200);
+    if (!formed)
+        die(QStringLiteral("%1 nodes did not form a cluster within 60 s").arg(count));
+}
+
+std::string windowJson(const Window &w)
+{
+    return "{\"seconds\":" + num(w.seconds, 2) + ",\"gui_cpu_pct\":" + num(w.guiPct, 2) + ",\"process_cpu_pct\":"
+           + num(w.processPct, 2) + ",\"node_cpu_pct\":" + num(w.nodePct, 3) + ",\"bytes_per_node_per_s\":"
+           + num(w.bytesPerNodePerS, 0) + "}";
+}
+
+void print(int count, const ModeResult &m, double idlePct)
+{
+    std::printf("  %2d nodes, %-7s: at rest GUI thread %5.2f%% (process %5.2f%%), per node %+.3f%% CPU serving the console, "
+                "%8.0f B/s to it\n", count, m.mode.c_str(), m.rest.guiPct, m.rest.processPct, m.rest.nodePct - idlePct,
+                m.rest.bytesPerNodePerS);
+    std::printf("  %2d nodes, %-7s: rolling restart (%s, %.1f s) GUI thread %5.2f%% (process %5.2f%%), per node %8.0f B/s; "
+                "peak RSS %.1f MB; all nodes followed after %.1f s\n", count, m.mode.c_str(), qPrintable(m.restartState),
+                m.restartS, m.restart.guiPct, m.restart.processPct, m.restart.bytesPerNodePerS, m.hwmMb, m.connectS);
+}
+
+std::vector<std::string> split(const std::string &s)
+{
+    std::vector<std::string> out;
+    std::istringstream in(s);
+    for (std::string part; std::getline(in, part, ',');)
+        out.push_back(part);
+    return out;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const Args args(argc, argv);
+    const std::vector<int> counts = args.ints("nodes", "16,32,64");
+    const int shards = int(args.num("shards", 64));
+    const double restSeconds = args.num("rest-seconds", 6);
+    const auto modes = split(args.str("modes", "summary,full"));
+    const int maxSeconds = int(args.num("max-seconds", 340));
+    std::thread([maxSeconds] { // a bound on the whole run, whatever hangs
+        std::this_thread::sleep_for(std::chrono::seconds(maxSeconds));
+        std::fprintf(stderr, "bench_fleet: over --max-seconds %d, giving up\n", maxSeconds);
+        std::_Exit(3);
+    }).detach();
+
+    EtcdProcess etcd;
+    QString error;
+    if (!etcd.start(&error))
+        die(QStringLiteral("etcd: %1").arg(error));
+    std::printf("Fleet console on 127.0.0.1: etcd %s, nodes of %d shards, %.0f s at rest per window, modes %s; "
+                "%ld cores\n", qPrintable(etcd.urlText()), shards, restSeconds, args.str("modes", "summary,full").c_str(),
+                sysconf(_SC_NPROCESSORS_ONLN));
+    const QString cluster = QStringLiteral("fleet");
+    Nodes nodes;
+    std::string json = "{\"bench\":\"fleet\",\"shards\":" + std::to_string(shards) + ",\"rows\":[";
+    for (std::size_t c = 0; c < counts.size(); ++c) {
+        growTo(nodes, etcd, cluster, counts[c], shards);
+        runFor(1000);
+        const Window idle = measure(nodes, nullptr, [&] { runFor(int(restSeconds * 1000)); });
+        std::printf("  %2d nodes, no console: %.3f%% CPU per node\n", counts[c], idle.nodePct);
+        json += std::string(c ? "," : "") + "{\"nodes\":" + std::to_string(counts[c]) + ",\"node_idle_cpu_pct\":" + num(idle.nodePct, 3)
+                + ",\"modes\":{";
+        for (std::size_t m = 0; m < modes.size(); ++m) {
+            const ModeResult r = runMode(nodes, etcd, cluster, modes[m], shards, restSeconds);
+            print(counts[c], r, idle.nodePct);
+            json += std::string(m ? "," : "") + "\"" + r.mode + "\":{\"connect_s\":" + num(r.connectS, 2) + ",\"rss_peak_mb\":"
+                    + num(r.hwmMb, 1) + ",\"node_serving_cpu_pct\":" + num(r.rest.nodePct - idle.nodePct, 3)
+                    + ",\"restart_state\":\"" + r.restartState.toStdString() + "\",\"restart_s\":" + num(r.restartS, 2)
+                    + ",\"rest\":" + windowJson(r.rest) + ",\"restart\":" + windowJson(r.restart) + "}";
+        }
+        json += "}}";
+    }
+    json += "]}";
+    std::printf("JSON %s\n", json.c_str());
+    return 0;
+}
