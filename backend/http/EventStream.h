@@ -55,8 +55,8 @@ private:
         bool withSnapshots;
         StreamView view = StreamView::Full;
         bool cut = false;
-        QByteArray summaryKey;     // state key of the last summary sent
-        QByteArray summaryFigures; // and its figures key
+        QByteArray summaryKey{};     // state key of the last summary sent
+        QByteArray summaryFigures{}; // and its figures key
         std::int64_t summarySentMs = 0;
     };
     struct Summary {

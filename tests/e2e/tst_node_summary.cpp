@@ -79,7 +79,7 @@ private Q_SLOTS:
         const ServiceSnapshot expanded = back.toSnapshot();
         QCOMPARE(expanded.shards.size(), std::size_t(5));
         for (int i = 0; i < 5; ++i) {
-            QCOMPARE(expanded.shards[std::size_t(i)].state, snap.shards[std::size_t(i)].state);
+            QCOMPARE(int(expanded.shards[std::size_t(i)].state), int(snap.shards[std::size_t(i)].state));
             QCOMPARE(expanded.shards[std::size_t(i)].version, snap.shards[std::size_t(i)].version);
             QCOMPARE(expanded.shards[std::size_t(i)].queueDepth, snap.shards[std::size_t(i)].queueDepth);
         }
