@@ -89,6 +89,12 @@ quint64 ClusterModel::bytesReceived() const
     return total;
 }
 
+quint64 ClusterModel::bytesReceivedFrom(const QString &id) const
+{
+    auto it = m_followers.find(id);
+    return it == m_followers.end() ? 0 : it->second->bytesReceived();
+}
+
 int ClusterModel::nodesUp() const
 {
     return int(std::count_if(m_rows.begin(), m_rows.end(), [](const ClusterNodeRow &r) { return r.up(); }));

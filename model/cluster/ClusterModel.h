@@ -49,6 +49,7 @@ public:
     const NodeFigures *figuresOf(const QString &id) const;
     // Stream bytes read from all nodes so far: what following the fleet costs the wire.
     quint64 bytesReceived() const;
+    quint64 bytesReceivedFrom(const QString &id) const; // from its current follower
 
     int nodesUp() const;
     int shardsUp() const;      // shards of the nodes up

@@ -102,6 +102,7 @@ double nodesCpuSeconds(const Nodes &nodes)
 // What one window cost: the console's threads, the nodes, the wire.
 struct Window {
     double seconds = 0, guiPct = 0, processPct = 0, nodePct = 0, bytesPerNodePerS = 0;
+    double bytesInViewPerS = 0, bytesOthersPerS = 0; // from n0 (in view), and from each other node
 };
 
 template<typename Run>
@@ -110,13 +111,19 @@ Window measure(const Nodes &nodes, const ClusterModel *model, Run run)
     const std::int64_t t0 = nowNs(), gui0 = threadCpuNs();
     const double proc0 = processCpuSeconds(0), nodes0 = nodesCpuSeconds(nodes);
     const quint64 bytes0 = model ? model->bytesReceived() : 0;
+    const quint64 view0 = model ? model->bytesReceivedFrom(nodes.front()->id) : 0;
     run();
     Window w;
     w.seconds = double(nowNs() - t0) / 1e9;
     w.guiPct = 100.0 * double(threadCpuNs() - gui0) / 1e9 / w.seconds;
     w.processPct = 100.0 * (processCpuSeconds(0) - proc0) / w.seconds;
     w.nodePct = 100.0 * (nodesCpuSeconds(nodes) - nodes0) / double(nodes.size()) / w.seconds;
-    w.bytesPerNodePerS = model ? double(model->bytesReceived() - bytes0) / double(nodes.size()) / w.seconds : 0;
+    if (model) {
+        const double all = double(model->bytesReceived() - bytes0), view = double(model->bytesReceivedFrom(nodes.front()->id) - view0);
+        w.bytesPerNodePerS = all / double(nodes.size()) / w.seconds;
+        w.bytesInViewPerS = view / w.seconds;
+        w.bytesOthersPerS = nodes.size() > 1 ? (all - view) / double(nodes.size() - 1) / w.seconds : 0;
+    }
     return w;
 }
 
@@ -203,14 +210,15 @@ std::string windowJson(const Window &w)
 {
     return "{\"seconds\":" + num(w.seconds, 2) + ",\"gui_cpu_pct\":" + num(w.guiPct, 2) + ",\"process_cpu_pct\":"
            + num(w.processPct, 2) + ",\"node_cpu_pct\":" + num(w.nodePct, 3) + ",\"bytes_per_node_per_s\":"
-           + num(w.bytesPerNodePerS, 0) + "}";
+           + num(w.bytesPerNodePerS, 0) + ",\"bytes_in_view_per_s\":" + num(w.bytesInViewPerS, 0)
+           + ",\"bytes_other_node_per_s\":" + num(w.bytesOthersPerS, 0) + "}";
 }
 
 void print(int count, const ModeResult &m, double idlePct)
 {
     std::printf("  %2d nodes, %-7s: at rest GUI thread %5.2f%% (process %5.2f%%), per node %+.3f%% CPU serving the console, "
-                "%8.0f B/s to it\n", count, m.mode.c_str(), m.rest.guiPct, m.rest.processPct, m.rest.nodePct - idlePct,
-                m.rest.bytesPerNodePerS);
+                "%.0f B/s to it (n0, in view: %.0f B/s; each other node: %.0f B/s)\n", count, m.mode.c_str(), m.rest.guiPct,
+                m.rest.processPct, m.rest.nodePct - idlePct, m.rest.bytesPerNodePerS, m.rest.bytesInViewPerS, m.rest.bytesOthersPerS);
     std::printf("  %2d nodes, %-7s: rolling restart (%s, %.1f s) GUI thread %5.2f%% (process %5.2f%%), per node %8.0f B/s; "
                 "peak RSS %.1f MB; all nodes followed after %.1f s\n", count, m.mode.c_str(), qPrintable(m.restartState),
                 m.restartS, m.restart.guiPct, m.restart.processPct, m.restart.bytesPerNodePerS, m.hwmMb, m.connectS);
