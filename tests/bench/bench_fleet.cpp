@@ -1,12 +1,12 @@
 // Part 7: the cluster console following a fleet (issue 24), on a real etcd and real nodes.
 //
-//   bench_fleet --nodes 16,32,64 --shards 64 --rest-seconds 6 --modes summary,full
+//   bench_fleet --nodes 16,32,64 --shards 64 --rest-seconds 5 --restart-seconds 20 --modes summary,full
 //
 // One cluster grows to each node count in turn (nodes n0.. of --shards shards each, as
 // `shardscope --headless --etcd --cluster` runs them). Per count: the nodes' own CPU with
 // no console attached, then per mode the console's model as the cluster window drives it
 // (ClusterClient + ClusterModel, in this process's main thread, no window) at rest and
-// during a rolling restart of every node. Modes: `full` follows every node's full snapshot
+// during a rolling restart of every node (its first --restart-seconds at most). Modes: `full` follows every node's full snapshot
 // stream (every shard, 10 times a second: the console before issue 24); `summary` follows
 // every node's summary stream and one node (n0, the one in view) in full.
 //
@@ -17,12 +17,14 @@
 #include "tests/bench/BenchCommon.h"
 #include "tests/bench/console/EventLoopWait.h"
 #include "tests/cluster/ClusterTestSupport.h"
+#include "tests/support/ChildProcess.h"
 
 #include "model/client/ClusterClient.h"
 #include "model/cluster/ClusterModel.h"
 #include "model/shards/ShardTableModel.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 
 #include <ctime>
 #include <fstream>
@@ -144,17 +146,22 @@ bool everyNodeFollowed(const ClusterModel &model, const Nodes &nodes, int shards
     return true;
 }
 
+// A busy etcd may refuse a moment (503): asked again for up to 30 s.
 QString postRollingRestart(const ClusterNodeProcess &node)
 {
-    HttpTestClient http("127.0.0.1", node.port, 5000);
-    const auto r = http.post("/v1/cluster/restart", R"({"strategy":"rolling","grace_ms":0,"settle_ms":0})");
+    HttpTestClient http("127.0.0.1", node.port, 10000);
+    HttpTestClient::Response r;
+    waitUntil([&] {
+        r = http.post("/v1/cluster/restart", R"({"strategy":"rolling","grace_ms":0,"settle_ms":0})");
+        return r.status != 503;
+    }, 30000, 1000);
     if (r.status != 202)
         die(QStringLiteral("rolling restart refused: %1 %2").arg(r.status).arg(QString::fromUtf8(r.body.left(300))));
     return r.json().value(QStringLiteral("restart_id")).toVariant().toString();
 }
 
 ModeResult runMode(const Nodes &nodes, const EtcdProcess &etcd, const QString &cluster, const std::string &mode,
-                   int shards, double restSeconds)
+                   int shards, double restSeconds, double restartSeconds)
 {
     ModeResult out;
     out.mode = mode;
@@ -175,35 +182,82 @@ ModeResult runMode(const Nodes &nodes, const EtcdProcess &etcd, const QString &c
         out.connectS = double(nowNs() - t0) / 1e9;
         runFor(1000); // settle: the first frames are behind
         out.rest = measure(nodes, &model, [&] { runFor(int(restSeconds * 1000)); });
+        // The window is the restart, or its first --restart-seconds on a slow machine; a
+        // restart still running then is aborted, so that the next window starts at rest.
+        QString id;
+        const auto over = [&] { return model.restart() && model.restart()->id == id && !model.restartRunning(); };
         out.restart = measure(nodes, &model, [&] {
-            const QString id = postRollingRestart(*nodes.back());
+            id = postRollingRestart(*nodes.back());
             const std::int64_t r0 = nowNs();
-            waitUntil([&] { return model.restart() && model.restart()->id == id && !model.restartRunning(); }, 240000);
+            waitUntil(over, int(restartSeconds * 1000));
             out.restartS = double(nowNs() - r0) / 1e9;
-            out.restartState = model.restart() && model.restart()->id == id ? model.restart()->state : QStringLiteral("not seen");
         });
+        out.restartState = model.restart() && model.restart()->id == id ? model.restart()->state : QStringLiteral("not seen");
+        if (!over()) {
+            out.restartState += QStringLiteral(", aborted after the window");
+            HttpTestClient(QByteArray("127.0.0.1"), nodes.back()->port, 10000).post("/v1/cluster/restart/abort");
+            if (!waitUntil(over, 120000))
+                die(QStringLiteral("the aborted restart did not end within 120 s"));
+        }
         out.hwmMb = statusMb("VmHWM:");
     }
     runFor(1500); // the nodes notice the closed streams before the next window
     return out;
 }
 
-void growTo(Nodes &nodes, const EtcdProcess &etcd, const QString &cluster, int count, int shards)
+void progress(const char *what, int count)
 {
-    for (int i = int(nodes.size()); i < count; ++i) {
-        nodes.push_back(startNode(etcd.urlText(), QStringLiteral("n%1").arg(i), shards, 2, cluster));
-        if (!nodes.back()->port)
-            die(QStringLiteral("node n%1 did not start: %2").arg(i).arg(QString::fromUtf8(nodes.back()->startOutput.right(400))));
+    static const std::int64_t t0 = nowNs();
+    std::fprintf(stderr, "bench_fleet: %6.1f s: %s (%d nodes)\n", double(nowNs() - t0) / 1e9, what, count);
+}
+
+// Starts the new nodes all at once (one at a time takes minutes at 64), then waits for
+// each to listen and for the cluster to form.
+void growTo(Nodes &nodes, const EtcdProcess &etcd, const QString &cluster, int count, int shards, int ttl)
+{
+    const std::size_t first = nodes.size();
+    for (int i = int(first); i < count; ++i) {
+        auto node = std::make_unique<ClusterNodeProcess>();
+        node->id = QStringLiteral("n%1").arg(i);
+        dieWithTest(*node->process);
+        node->process->start(qEnvironmentVariable("SHARDSCOPE_TEST_BINARY", QStringLiteral(SHARDSCOPE_BINARY)),
+                             {QStringLiteral("--headless"), QStringLiteral("--shards"), QString::number(shards),
+                              QStringLiteral("--audit-file"), QString(), QStringLiteral("--etcd"), etcd.urlText(),
+                              QStringLiteral("--cluster"), cluster, QStringLiteral("--node-id"), node->id,
+                              QStringLiteral("--lease-ttl"), QString::number(ttl), QStringLiteral("--listen"),
+                              QStringLiteral("127.0.0.1:0")});
+        nodes.push_back(std::move(node));
     }
+    const QRegularExpression re(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+    const bool listening = waitUntil([&] {
+        bool all = true;
+        for (std::size_t i = first; i < nodes.size(); ++i) {
+            ClusterNodeProcess &n = *nodes[i];
+            if (n.port)
+                continue;
+            n.startOutput += n.process->readAllStandardOutput();
+            const auto m = re.match(QString::fromUtf8(n.startOutput));
+            if (m.hasMatch())
+                n.port = quint16(m.captured(1).toUInt());
+            else if (n.process->state() == QProcess::NotRunning)
+                die(QStringLiteral("node %1 did not start: %2").arg(n.id, QString::fromUtf8(n.startOutput.right(400))));
+            all = all && n.port;
+        }
+        return all;
+    }, 120000, 50);
+    if (!listening)
+        die(QStringLiteral("not every node listened within 120 s"));
+    progress("listening", count);
     const bool formed = waitUntil([&] {
         const QJsonObject s = nodes.front()->clusterStatus();
         int up = 0;
         for (const QJsonValue &v : s.value(QStringLiteral("nodes")).toArray())
             up += v.toObject().value(QStringLiteral("state")).toString() == QLatin1String("up") && v.toObject().value(QStringLiteral("ready")).toBool();
         return up == count && !s.value(QStringLiteral("coordinator")).toString().isEmpty();
-    }, 60000, 200);
+    }, 120000, 250);
     if (!formed)
-        die(QStringLiteral("%1 nodes did not form a cluster within 60 s").arg(count));
+        die(QStringLiteral("%1 nodes did not form a cluster within 120 s").arg(count));
+    progress("formed", count);
 }
 
 std::string windowJson(const Window &w)
@@ -238,6 +292,7 @@ std::vector<std::string> split(const std::string &s)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // a run cut short by its bound keeps its lines
     const Args args(argc, argv);
     const std::vector<int> counts = args.ints("nodes", "16,32,64");
     const int shards = int(args.num("shards", 64));
@@ -254,6 +309,7 @@ int main(int argc, char **argv)
     QString error;
     if (!etcd.start(&error))
         die(QStringLiteral("etcd: %1").arg(error));
+    progress("etcd up", 0);
     std::printf("Fleet console on 127.0.0.1: etcd %s, nodes of %d shards, %.0f s at rest per window, modes %s; "
                 "%ld cores\n", qPrintable(etcd.urlText()), shards, restSeconds, args.str("modes", "summary,full").c_str(),
                 sysconf(_SC_NPROCESSORS_ONLN));
@@ -261,14 +317,15 @@ int main(int argc, char **argv)
     Nodes nodes;
     std::string json = "{\"bench\":\"fleet\",\"shards\":" + std::to_string(shards) + ",\"rows\":[";
     for (std::size_t c = 0; c < counts.size(); ++c) {
-        growTo(nodes, etcd, cluster, counts[c], shards);
+        growTo(nodes, etcd, cluster, counts[c], shards, int(args.num("lease-ttl", 5)));
         runFor(1000);
         const Window idle = measure(nodes, nullptr, [&] { runFor(int(restSeconds * 1000)); });
         std::printf("  %2d nodes, no console: %.3f%% CPU per node\n", counts[c], idle.nodePct);
         json += std::string(c ? "," : "") + "{\"nodes\":" + std::to_string(counts[c]) + ",\"node_idle_cpu_pct\":" + num(idle.nodePct, 3)
                 + ",\"modes\":{";
         for (std::size_t m = 0; m < modes.size(); ++m) {
-            const ModeResult r = runMode(nodes, etcd, cluster, modes[m], shards, restSeconds);
+            const ModeResult r = runMode(nodes, etcd, cluster, modes[m], shards, restSeconds, args.num("restart-seconds", 20));
+            progress(modes[m].c_str(), counts[c]);
             print(counts[c], r, idle.nodePct);
             json += std::string(m ? "," : "") + "\"" + r.mode + "\":{\"connect_s\":" + num(r.connectS, 2) + ",\"rss_peak_mb\":"
                     + num(r.hwmMb, 1) + ",\"node_serving_cpu_pct\":" + num(r.rest.nodePct - idle.nodePct, 3)
