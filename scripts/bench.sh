@@ -187,7 +187,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$
 fl_rest=$(fleet summary.rest.gui_cpu_pct); fl_rest_b=$(fleet full.rest.gui_cpu_pct)
 fl_roll=$(fleet summary.restart.gui_cpu_pct); fl_roll_b=$(fleet full.restart.gui_cpu_pct)
 fl_rss=$(fleet summary.rss_peak_mb); fl_rss_b=$(fleet full.rss_peak_mb)
-fl_bytes=$(fleet summary.rest.bytes_per_node_per_s); fl_bytes_b=$(fleet full.rest.bytes_per_node_per_s)
+fl_bytes=$(fleet summary.rest.bytes_other_node_per_s); fl_bytes_b=$(fleet full.rest.bytes_other_node_per_s)
+fl_bytes_view=$(fleet summary.rest.bytes_in_view_per_s)
 fl_node=$(fleet summary.node_serving_cpu_pct); fl_node_b=$(fleet full.node_serving_cpu_pct)
 fl_proc=$(fleet summary.rest.process_cpu_pct); fl_proc_b=$(fleet full.rest.process_cpu_pct)
 zero_verdict() { case "$1" in 0) echo met ;; ''|'?') echo 'not measured' ;; *) echo '**missed**' ;; esac; }
@@ -247,7 +248,7 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "| 7 fleet console | GUI-thread CPU during a rolling restart of the 64 nodes (before: $fl_roll_b%, $(ratio "$fl_roll_b" "$fl_roll")) | $fl_roll% of one core | <= 25% | $(verdict "$fl_roll" 25 '<=') |"
   echo "| 7 fleet console | console peak RSS (VmHWM), 64 nodes (before: $fl_rss_b MB) | $fl_rss MB | <= 300 MB | $(verdict "$fl_rss" 300 '<=') |"
   echo "| 7 fleet console | console process CPU at rest, all threads (before: $fl_proc_b%, $(ratio "$fl_proc_b" "$fl_proc")) | $fl_proc% of one core | (none) | shown |"
-  echo "| 7 fleet console | what serving the console costs each node at rest: stream bytes/s (before: $fl_bytes_b, $(ratio "$fl_bytes_b" "$fl_bytes")) | $fl_bytes B/s | (none) | shown |"
+  echo "| 7 fleet console | what serving the console costs each node not in view, at rest: stream bytes/s (before: $fl_bytes_b, $(ratio "$fl_bytes_b" "$fl_bytes"); the node in view: $fl_bytes_view) | $fl_bytes B/s | (none) | shown |"
   echo "| 7 fleet console | same, the node's CPU above its CPU with no console (before: $fl_node_b%) | $fl_node% of one core | (none) | shown |"
   if [ -n "$before" ]; then
     abj=$(json actor-before); hbj=$(json http-before)
