@@ -71,8 +71,9 @@ bool ClusterModel::followingLive(const QString &id) const
 void ClusterModel::setDetailNodes(const QStringList &ids)
 {
     m_detailNodes = ids;
+    m_detailAll = false;
     for (auto &[id, f] : m_followers)
-        f->setDetailed(ids.contains(id));
+        f->setDetailed(detailed(id));
 }
 
 const NodeFigures *ClusterModel::figuresOf(const QString &id) const
@@ -211,7 +212,7 @@ void ClusterModel::follow()
         if (f)
             m_bytesDropped += f->bytesReceived();
         f = std::make_unique<NodeFollower>(QUrl(r.url), m_client.token());
-        f->setDetailed(m_detailNodes.contains(r.id));
+        f->setDetailed(detailed(r.id));
         const QString id = r.id;
         connect(f.get(), &NodeFollower::frame, this, [this, id] { Q_EMIT nodeFrame(id); });
         connect(f.get(), &NodeFollower::liveChanged, this, &ClusterModel::changed);

@@ -41,10 +41,13 @@ public:
     ShardTableModel *shardsOf(const QString &id) const;
     // The console holds the node's event stream (or polls it) right now.
     bool followingLive(const QString &id) const;
-    // Every node is followed through its summary (shard states and versions, totals);
-    // these nodes (the ones in view) in full detail, every shard's counters at 20 Hz.
+    // From the first call on, every node is followed through its summary (shard states,
+    // versions, queues, the node's totals: per-shard counters and latencies read 0) and
+    // only these nodes (the ones in view) in full detail, every shard's counters at 20 Hz.
+    // Until then every node is followed in detail, as views that show every shard's
+    // counters for every node need.
     void setDetailNodes(const QStringList &ids);
-    QStringList detailNodes() const { return m_detailNodes; }
+    bool detailed(const QString &id) const { return m_detailAll || m_detailNodes.contains(id); }
     // The node's load as last seen (rates over about a second); null before it was followed.
     const NodeFigures *figuresOf(const QString &id) const;
     // Stream bytes read from all nodes so far: what following the fleet costs the wire.
@@ -95,6 +98,7 @@ private:
     QString m_statusProblem;
     std::map<QString, std::unique_ptr<NodeFollower>> m_followers;
     QStringList m_detailNodes;
+    bool m_detailAll = true; // until setDetailNodes()
     quint64 m_bytesDropped = 0; // from followers replaced since
     ClusterEventLog m_events;
     bool m_started = false;

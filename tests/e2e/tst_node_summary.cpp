@@ -4,9 +4,12 @@
 #include "tests/support/ServiceFixture.h"
 
 #include "backend/wire/NodeSummary.h"
+#include "model/client/ClusterClient.h"
+#include "model/cluster/ClusterModel.h"
 #include "model/cluster/NodeFollower.h"
 #include "model/shards/ShardTableModel.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QTcpSocket>
 #include <QTest>
@@ -147,6 +150,29 @@ private Q_SLOTS:
         QVERIFY(follower.live());
         QVERIFY(!wentDown); // switching never made the node read unreachable
         QVERIFY(follower.bytesReceived() > summaryBytes);
+    }
+
+    void the_cluster_model_follows_in_detail_until_told_which_nodes_are_in_view()
+    {
+        ServiceFixture f(ServiceFixture::smallConfig(4));
+        QVERIFY(f.ok());
+        echoes(f, 8);
+        ClusterClient client(QUrl(QStringLiteral("http://127.0.0.1:1")), QStringLiteral("t"), {}); // no etcd: rows come from the test
+        ClusterModel model(client);
+        model.start();
+        const QString n0 = QStringLiteral("n0");
+        model.applyMembers({{n0, QStringLiteral("http://127.0.0.1:%1").arg(f.port()), 4}}, QDateTime::currentMSecsSinceEpoch());
+        QVERIFY(model.shardsOf(n0));
+        // Views that show every node's counters keep them until they say what is in view.
+        QTRY_COMPARE_WITH_TIMEOUT(rowsProcessed(*model.shardsOf(n0)), quint64(8), 5000);
+        model.setDetailNodes({});
+        QTRY_COMPARE_WITH_TIMEOUT(rowsProcessed(*model.shardsOf(n0)), quint64(0), 5000);
+        QCOMPARE(model.figuresOf(n0)->processed, quint64(8));
+        QCOMPARE(model.shardsOf(n0)->rowCount(), 4);
+        QVERIFY(model.followingLive(n0));
+        model.setDetailNodes({n0});
+        QTRY_COMPARE_WITH_TIMEOUT(rowsProcessed(*model.shardsOf(n0)), quint64(8), 5000);
+        QVERIFY(model.bytesReceivedFrom(n0) > 0);
     }
 };
 
