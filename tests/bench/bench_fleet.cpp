@@ -24,6 +24,8 @@
 #include "model/shards/ShardTableModel.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonArray>
 #include <QRegularExpression>
 
 #include <ctime>
@@ -133,6 +135,9 @@ struct ModeResult {
     std::string mode;
     double connectS = 0, restartS = 0, hwmMb = 0;
     int followed = 0; // nodes followed when the windows began
+    // A node's restart (its last shard back to serving, by its clock) to the model showing
+    // it: nodes not in view (n1..), and n0.
+    Summary seenOthers, seenInView;
     QString restartState;
     Window rest, restart;
 };
@@ -166,6 +171,76 @@ void reportUnfollowed(const ClusterModel &model, const Nodes &nodes, int shards,
                     n->process->state() == QProcess::Running ? "running" : "gone");
     }
     std::printf("\n");
+}
+
+// When the model first showed each node with every shard serving a newer version than
+// before the restart (checked on the node's frames: row 0 first, so most checks are one read).
+class RestartSeen
+{
+public:
+    RestartSeen(ClusterModel &model, const Nodes &nodes) : m_model(model)
+    {
+        for (const auto &n : nodes)
+            m_before[n->id] = version(n->id, 0);
+        m_connection = QObject::connect(&model, &ClusterModel::nodeFrame, &model, [this](const QString &id) { check(id); });
+    }
+    ~RestartSeen() { QObject::disconnect(m_connection); }
+    const std::map<QString, std::int64_t> &seenMs() const { return m_seen; }
+    quint64 before(const QString &id) const { return m_before.at(id); }
+
+private:
+    quint64 version(const QString &id, int row) const
+    {
+        const ShardTableModel *t = m_model.shardsOf(id);
+        return t && row < t->rowCount() ? t->data(t->index(row), ShardTableModel::VersionRole).toULongLong() : 0;
+    }
+    void check(const QString &id)
+    {
+        if (m_seen.count(id) || !m_before.count(id) || version(id, 0) <= m_before[id])
+            return;
+        const ShardTableModel *t = m_model.shardsOf(id);
+        for (int r = 0; r < t->rowCount(); ++r) {
+            if (version(id, r) <= m_before[id] || t->data(t->index(r), ShardTableModel::StateRole).toInt() != 0)
+                return;
+        }
+        m_seen[id] = QDateTime::currentMSecsSinceEpoch();
+    }
+
+    ClusterModel &m_model;
+    std::map<QString, quint64> m_before;
+    std::map<QString, std::int64_t> m_seen;
+    QMetaObject::Connection m_connection;
+};
+
+// The node's own clock of the same moment: its last shard_state event to serving on a
+// version newer than `before` (0 when it has none).
+std::int64_t servingAgainMs(const ClusterNodeProcess &node, quint64 before)
+{
+    HttpTestClient http("127.0.0.1", node.port, 10000);
+    const QJsonArray events = http.get("/v1/service/events?since=0&limit=10000").json().value(QStringLiteral("events")).toArray();
+    std::int64_t last = 0;
+    for (const QJsonValue &v : events) {
+        const QJsonObject e = v.toObject();
+        if (e.value(QStringLiteral("kind")).toString() == QLatin1String("shard_state") && e.value(QStringLiteral("state")).toString() == QLatin1String("serving")
+            && quint64(e.value(QStringLiteral("version")).toDouble()) > before)
+            last = std::max(last, std::int64_t(e.value(QStringLiteral("time_ms")).toDouble()));
+    }
+    return last;
+}
+
+// Node restarted (its clock) to the model showing it so, per node restarted in the window.
+Summary restartLatency(const RestartSeen &seen, const Nodes &nodes, const QString &skip)
+{
+    std::vector<double> ms;
+    for (const auto &n : nodes) {
+        auto it = seen.seenMs().find(n->id);
+        if (n->id == skip || it == seen.seenMs().end())
+            continue;
+        const std::int64_t at = servingAgainMs(*n, seen.before(n->id));
+        if (at > 0)
+            ms.push_back(double(it->second - at));
+    }
+    return summarize(ms);
 }
 
 // A busy etcd may refuse a moment (503): asked again for up to 30 s.
@@ -209,6 +284,7 @@ ModeResult runMode(const Nodes &nodes, const EtcdProcess &etcd, const QString &c
         // restart still running then is aborted, so that the next window starts at rest.
         QString id;
         const auto over = [&] { return model.restart() && model.restart()->id == id && !model.restartRunning(); };
+        RestartSeen seen(model, nodes);
         out.restart = measure(nodes, &model, [&] {
             id = postRollingRestart(*nodes.back());
             const std::int64_t r0 = nowNs();
@@ -216,6 +292,13 @@ ModeResult runMode(const Nodes &nodes, const EtcdProcess &etcd, const QString &c
             out.restartS = double(nowNs() - r0) / 1e9;
         });
         out.restartState = model.restart() && model.restart()->id == id ? model.restart()->state : QStringLiteral("not seen");
+        out.seenOthers = restartLatency(seen, nodes, nodes.front()->id);
+        out.seenInView = restartLatency(seen, {}, {});
+        if (seen.seenMs().count(nodes.front()->id)) {
+            const std::int64_t at = servingAgainMs(*nodes.front(), seen.before(nodes.front()->id));
+            if (at > 0)
+                out.seenInView = summarize(std::vector<double>{double(seen.seenMs().at(nodes.front()->id) - at)});
+        }
         if (!over()) {
             out.restartState += QStringLiteral(", aborted after the window");
             HttpTestClient(QByteArray("127.0.0.1"), nodes.back()->port, 10000).post("/v1/cluster/restart/abort");
@@ -300,6 +383,9 @@ void print(int count, const ModeResult &m, double idlePct)
                 "peak RSS %.1f MB; %d of %d nodes followed after %.1f s\n", count, m.mode.c_str(), qPrintable(m.restartState),
                 m.restartS, m.restart.guiPct, m.restart.processPct, m.restart.bytesPerNodePerS, m.hwmMb, m.followed, count,
                 m.connectS);
+    std::printf("  %2d nodes, %-7s: a node restarted to the model showing it: nodes not in view p50 %.0f ms, p99 %.0f ms, "
+                "max %.0f ms (%zu nodes); n0 %.0f ms\n", count, m.mode.c_str(), m.seenOthers.p50, m.seenOthers.p99,
+                m.seenOthers.max, m.seenOthers.count, m.seenInView.max);
 }
 
 std::vector<std::string> split(const std::string &s)
@@ -354,7 +440,9 @@ int main(int argc, char **argv)
             json += std::string(m ? "," : "") + "\"" + r.mode + "\":{\"followed\":" + std::to_string(r.followed) + ",\"connect_s\":" + num(r.connectS, 2) + ",\"rss_peak_mb\":"
                     + num(r.hwmMb, 1) + ",\"node_serving_cpu_pct\":" + num(r.rest.nodePct - idle.nodePct, 3)
                     + ",\"restart_state\":\"" + r.restartState.toStdString() + "\",\"restart_s\":" + num(r.restartS, 2)
-                    + ",\"rest\":" + windowJson(r.rest) + ",\"restart\":" + windowJson(r.restart) + "}";
+                    + ",\"seen_p50_ms\":" + num(r.seenOthers.p50, 0) + ",\"seen_p99_ms\":" + num(r.seenOthers.p99, 0)
+                    + ",\"seen_max_ms\":" + num(r.seenOthers.max, 0) + ",\"seen_nodes\":" + std::to_string(r.seenOthers.count)
+                    + ",\"seen_in_view_ms\":" + num(r.seenInView.max, 0) + ",\"rest\":" + windowJson(r.rest) + ",\"restart\":" + windowJson(r.restart) + "}";
         }
         json += "}}";
     }
