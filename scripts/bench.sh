@@ -191,6 +191,7 @@ fl_bytes=$(fleet summary.rest.bytes_other_node_per_s); fl_bytes_b=$(fleet full.r
 fl_bytes_view=$(fleet summary.rest.bytes_in_view_per_s)
 fl_node=$(fleet summary.node_serving_cpu_pct); fl_node_b=$(fleet full.node_serving_cpu_pct)
 fl_proc=$(fleet summary.rest.process_cpu_pct); fl_proc_b=$(fleet full.rest.process_cpu_pct)
+fl_seen=$(fleet summary.seen_p99_ms); fl_seen_b=$(fleet full.seen_p99_ms); fl_seen_n=$(fleet summary.seen_nodes)
 zero_verdict() { case "$1" in 0) echo met ;; ''|'?') echo 'not measured' ;; *) echo '**missed**' ;; esac; }
 elapsed=$(( $(date +%s) - built ))
 build_seconds=$(( built - started ))
@@ -250,6 +251,7 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "| 7 fleet console | console process CPU at rest, all threads (before: $fl_proc_b%, $(ratio "$fl_proc_b" "$fl_proc")) | $fl_proc% of one core | (none) | shown |"
   echo "| 7 fleet console | what serving the console costs each node not in view, at rest: stream bytes/s (before: $fl_bytes_b, $(ratio "$fl_bytes_b" "$fl_bytes"); the node in view: $fl_bytes_view) | $fl_bytes B/s | (none) | shown |"
   echo "| 7 fleet console | same, the node's CPU above its CPU with no console (before: $fl_node_b%) | $fl_node% of one core | (none) | shown |"
+  echo "| 7 fleet console | a node's restart (its last shard serving again, its clock) to the model showing it, p99 over the $fl_seen_n nodes not in view restarted in the window (before: $fl_seen_b ms); the window adds paint | $fl_seen ms | (none) | shown |"
   if [ -n "$before" ]; then
     abj=$(json actor-before); hbj=$(json http-before)
     echo "| 2 before | the same lowest ratio on BEFORE_BUILD, this run (by shard count: $(vals "$abj" ratio)) | $(val "$abj" min_ratio)x | (none) | shown |"
@@ -426,7 +428,9 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "the main thread's CLOCK_THREAD_CPUTIME_ID; process = all the console's threads (each stream's"
   echo "network thread included); peak RSS = VmHWM, reset (clear_refs) before each mode; bytes = stream"
   echo "bodies the console read, per node; node CPU = the node's utime + stime in the window minus"
-  echo "its CPU with no console."
+  echo "its CPU with no console. Last, for each node the restart reached in the window: from its last"
+  echo "shard_state event to serving on the new version (the node's own time_ms) to the moment the model"
+  echo "first showed every shard of it serving on that version (nodes not in view; n0 apart)."
   echo
   echo "Command: \`$build/tests/bench/bench_fleet ${fleet_args[*]}\`"
   echo
