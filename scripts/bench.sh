@@ -7,7 +7,7 @@
 #
 # Installs what is missing (scripts/install-deps.sh: includes libcaf-dev and wrk), builds
 # RelWithDebInfo with Ninja (-j2), runs each benchmark under `timeout` (the whole run takes
-# about 13 minutes on 2 cores after the build; every step is bounded), and writes BENCHMARKS.md at the repository root with the figures, the machine,
+# about 17 minutes on 2 cores after the build; every step is bounded), and writes BENCHMARKS.md at the repository root with the figures, the machine,
 # the date and this exact command. Raw outputs stay in $BUILD_DIR/bench-results/.
 # Every figure that has a target is a ratio or a difference to a baseline measured in
 # the same run, because these machines are shared and noisy. All traffic is 127.0.0.1.
@@ -20,7 +20,7 @@ started=$(date +%s)
 
 [ "${SKIP_DEPS:-0}" = 1 ] || scripts/install-deps.sh
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j2 --target bench_restart bench_actor http_bench_server bench_console bench_cluster bench_fairness shardscope
+cmake --build "$build" -j2 --target bench_restart bench_actor http_bench_server bench_console bench_cluster bench_fairness bench_fleet shardscope
 built=$(date +%s)
 mkdir -p "$results"
 export XDG_RUNTIME_DIR="$PWD/$build/xdg-runtime"; mkdir -p "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
@@ -111,6 +111,13 @@ if [ -n "$before" ]; then
   run_bench fairness-before 300 env SHARDSCOPE_TEST_BINARY="$before/app/shardscope" "$build/tests/bench/bench_fairness" "${fair_args[@]}"
 fi
 
+# --- Part 7: the cluster console following a fleet -----------------------------------
+# Real etcd and 16, then 32, then 64 nodes of 64 shards; the console's model at rest and
+# during a rolling restart, following every node in full (before) and by summaries (after),
+# in one run (about 3.5 minutes on a loaded machine; bounded by --max-seconds).
+fleet_args=(--nodes 16,32,64 --shards 64 --rest-seconds 5 --restart-seconds 20 --modes summary,full --max-seconds 340)
+run_bench fleet 370 "$build/tests/bench/bench_fleet" "${fleet_args[@]}"
+
 # --- BENCHMARKS.md --------------------------------------------------------------------
 json() { grep -h '^JSON ' "$results/$1.txt" 2>/dev/null | tail -1 | sed 's/^JSON //'; }
 # First value of a key in a JSON line (flat grep: keys chosen to be unambiguous).
@@ -175,6 +182,16 @@ cl_takeover=$(cluster_field takeover.takeover_ms); cl_ttl=$(cluster_field takeov
 cl_takeover_target=$(awk -v t="$cl_ttl" 'BEGIN { if (t ~ /^[0-9]+$/) print t * 1000 + 1000; else print "?" }')
 fair_p99() { json_field fairness "rows.spins=$1.p99_ms"; }
 fair_p50() { json_field fairness "rows.spins=$1.p50_ms"; }
+fleet() { json_field fleet "rows.nodes=64.modes.$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b + 0 > 0) printf "%.1fx", a / b; else print "?" }'; }
+fl_rest=$(fleet summary.rest.gui_cpu_pct); fl_rest_b=$(fleet full.rest.gui_cpu_pct)
+fl_roll=$(fleet summary.restart.gui_cpu_pct); fl_roll_b=$(fleet full.restart.gui_cpu_pct)
+fl_rss=$(fleet summary.rss_peak_mb); fl_rss_b=$(fleet full.rss_peak_mb)
+fl_bytes=$(fleet summary.rest.bytes_other_node_per_s); fl_bytes_b=$(fleet full.rest.bytes_other_node_per_s)
+fl_bytes_view=$(fleet summary.rest.bytes_in_view_per_s)
+fl_node=$(fleet summary.node_serving_cpu_pct); fl_node_b=$(fleet full.node_serving_cpu_pct)
+fl_proc=$(fleet summary.rest.process_cpu_pct); fl_proc_b=$(fleet full.rest.process_cpu_pct)
+fl_seen=$(fleet summary.seen_p99_ms); fl_seen_b=$(fleet full.seen_p99_ms); fl_seen_n=$(fleet summary.seen_nodes)
 zero_verdict() { case "$1" in 0) echo met ;; ''|'?') echo 'not measured' ;; *) echo '**missed**' ;; esac; }
 elapsed=$(( $(date +%s) - built ))
 build_seconds=$(( built - started ))
@@ -228,6 +245,13 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "| 4 console at scale | frame time p99 (snapshot to window painted), ${console_n:-?} shards, steady | ${console_frame:-?} ms | (none) | shown |"
   echo "| 6 long queries | echo p99 on idle shards while 6 spins run (p50 $(fair_p50 6) ms) | $(fair_p99 6) ms | <= 10 ms | $(verdict "$(fair_p99 6)" 10 '<=') |"
   echo "| 6 long queries | echo p99 on idle shards while 32 spins run (p50 $(fair_p50 32) ms) | $(fair_p99 32) ms | <= 25 ms | $(verdict "$(fair_p99 32)" 25 '<=') |"
+  echo "| 7 fleet console | GUI-thread CPU at rest, 64 nodes x 64 shards, summaries + one node in detail (before, every node in full: $fl_rest_b%, $(ratio "$fl_rest_b" "$fl_rest") as much) | $fl_rest% of one core | <= 15% | $(verdict "$fl_rest" 15 '<=') |"
+  echo "| 7 fleet console | GUI-thread CPU during a rolling restart of the 64 nodes (before: $fl_roll_b%, $(ratio "$fl_roll_b" "$fl_roll")) | $fl_roll% of one core | <= 25% | $(verdict "$fl_roll" 25 '<=') |"
+  echo "| 7 fleet console | console peak RSS (VmHWM), 64 nodes (before: $fl_rss_b MB) | $fl_rss MB | <= 300 MB | $(verdict "$fl_rss" 300 '<=') |"
+  echo "| 7 fleet console | console process CPU at rest, all threads (before: $fl_proc_b%, $(ratio "$fl_proc_b" "$fl_proc")) | $fl_proc% of one core | (none) | shown |"
+  echo "| 7 fleet console | what serving the console costs each node not in view, at rest: stream bytes/s (before: $fl_bytes_b, $(ratio "$fl_bytes_b" "$fl_bytes"); the node in view: $fl_bytes_view) | $fl_bytes B/s | (none) | shown |"
+  echo "| 7 fleet console | same, the node's CPU above its CPU with no console (before: $fl_node_b%) | $fl_node% of one core | (none) | shown |"
+  echo "| 7 fleet console | a node's restart (its last shard serving again, its clock) to the model showing it, p99 over the $fl_seen_n nodes not in view restarted in the window (before: $fl_seen_b ms); the window adds paint | $fl_seen ms | (none) | shown |"
   if [ -n "$before" ]; then
     abj=$(json actor-before); hbj=$(json http-before)
     echo "| 2 before | the same lowest ratio on BEFORE_BUILD, this run (by shard count: $(vals "$abj" ratio)) | $(val "$abj" min_ratio)x | (none) | shown |"
@@ -388,6 +412,30 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
     echo '```'; grep -v '^JSON ' "$results/fairness-before.txt" || true; echo '```'
   fi
   echo
+  echo "## 7. The cluster console following a fleet"
+  echo
+  echo "Real processes on 127.0.0.1: one etcd 3.4 and headless nodes of 64 shards (\`--etcd --cluster\`),"
+  echo "16, then 32, then 64 of them in one growing cluster. For each count, the nodes' CPU is read"
+  echo "from /proc with no console attached; then, per mode, the cluster console's model"
+  echo "(\`ClusterClient\` + \`ClusterModel\`, as the cluster window drives it, without the window) runs"
+  echo "in the benchmark's main thread: until every node is followed, 1 s to settle, 5 s at rest, then"
+  echo "a rolling restart of every node (grace 0, settle 0) until the model reads it finished, or its"
+  echo "first 20 s when it takes longer (it is then aborted, so that the next window starts at rest)."
+  echo "\`full\` is the console before issue 24: every node's full snapshot stream (every shard, 10"
+  echo "times a second). \`summary\` follows every node's summary stream (\`GET /v1/stream?view=summary\`:"
+  echo "shard states and versions packed, totals; a frame when a state changes, else about once a"
+  echo "second) and one node, n0, in full, as a fleet view with one node open would. GUI thread ="
+  echo "the main thread's CLOCK_THREAD_CPUTIME_ID; process = all the console's threads (each stream's"
+  echo "network thread included); peak RSS = VmHWM, reset (clear_refs) before each mode; bytes = stream"
+  echo "bodies the console read, per node; node CPU = the node's utime + stime in the window minus"
+  echo "its CPU with no console. Last, for each node the restart reached in the window: from its last"
+  echo "shard_state event to serving on the new version (the node's own time_ms) to the moment the model"
+  echo "first showed every shard of it serving on that version (nodes not in view; n0 apart)."
+  echo
+  echo "Command: \`$build/tests/bench/bench_fleet ${fleet_args[*]}\`"
+  echo
+  echo '```'; grep -v '^JSON ' "$results/fleet.txt" || true; echo '```'
+  echo
   if [ -f tests/bench/CLUSTER-SCALE.md ]; then cat tests/bench/CLUSTER-SCALE.md; echo; fi
   if [ -f tests/bench/ANALYSIS.md ]; then cat tests/bench/ANALYSIS.md; echo; fi
   echo "## Raw records"
@@ -395,7 +443,7 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "One JSON line per benchmark, as printed (prefix \`JSON \`)."
   echo
   echo '```'
-  for b in restart actor actor-per-shard actor-deep http console cluster fairness; do grep -h '^JSON ' "$results/$b.txt" 2>/dev/null | tail -1 || echo "JSON (none from $b)"; done
+  for b in restart actor actor-per-shard actor-deep http console cluster fairness fleet; do grep -h '^JSON ' "$results/$b.txt" 2>/dev/null | tail -1 || echo "JSON (none from $b)"; done
   echo '```'
 } >BENCHMARKS.md.tmp
 mv BENCHMARKS.md.tmp BENCHMARKS.md

@@ -1,7 +1,9 @@
 #include "backend/http/EventStream.h"
 
 #include "backend/ShardService.h"
+#include "backend/types/Clock.h"
 #include "backend/wire/JsonCodec.h"
+#include "backend/wire/NodeSummary.h"
 
 #include <QJsonDocument>
 
@@ -37,16 +39,40 @@ EventStream::EventStream(ShardService &service, Limits limits, QObject *parent)
     connect(&m_timer, &QTimer::timeout, this, &EventStream::tick);
 }
 
-void EventStream::subscribe(HttpStream stream, std::uint64_t sinceSeq, bool withSnapshots)
+void EventStream::subscribe(HttpStream stream, std::uint64_t sinceSeq, bool withSnapshots, StreamView view)
 {
-    m_subscribers.push_back({std::move(stream), sinceSeq, withSnapshots});
+    m_subscribers.push_back({std::move(stream), sinceSeq, withSnapshots, view});
     if (!m_timer.isActive())
         m_timer.start();
     // The first frame at once, so a client never starts blind; to this subscriber only, so
     // that N subscribing never sends N frames to each of the others.
     m_waiting = waitingBytes();
     Subscriber &s = m_subscribers.back();
-    send(m_subscribers.size() - 1, framesFor(s, withSnapshots ? snapshotFrame() : QByteArray()));
+    if (view == StreamView::Summary)
+        send(m_subscribers.size() - 1, summaryFor(s, summaryFrame(), nowEpochMs()));
+    else
+        send(m_subscribers.size() - 1, framesFor(s, withSnapshots ? snapshotFrame() : QByteArray()));
+}
+
+EventStream::Summary EventStream::summaryFrame() const
+{
+    const NodeSummary summary = summarize(m_service.snapshot());
+    return {summary.stateKey(), summary.figuresKey(),
+            "event: summary\ndata: " + QJsonDocument(toJson(summary)).toJson(QJsonDocument::Compact) + "\n\n"};
+}
+
+// A state change goes out at once; counters wait their turn; silence ends with a heartbeat.
+QByteArray EventStream::summaryFor(Subscriber &s, const Summary &summary, std::int64_t nowMs) const
+{
+    const std::int64_t since = nowMs - s.summarySentMs;
+    const bool due = s.summaryKey != summary.key || since >= kSummaryHeartbeatMs
+                  || (since >= kSummaryCountersMs && s.summaryFigures != summary.figures);
+    if (!due)
+        return {};
+    s.summaryKey = summary.key;
+    s.summaryFigures = summary.figures;
+    s.summarySentMs = nowMs;
+    return summary.frame;
 }
 
 QByteArray EventStream::snapshotFrame() const
@@ -122,11 +148,19 @@ void EventStream::tick()
         m_timer.stop();
         return;
     }
-    const bool anySnapshots = std::any_of(m_subscribers.begin(), m_subscribers.end(), [](const Subscriber &s) { return s.withSnapshots; });
+    const auto any = [this](auto wanted) { return std::any_of(m_subscribers.begin(), m_subscribers.end(), wanted); };
+    const bool anySnapshots = any([](const Subscriber &s) { return s.view == StreamView::Full && s.withSnapshots; });
+    const bool anySummaries = any([](const Subscriber &s) { return s.view == StreamView::Summary; });
     const QByteArray snapshot = anySnapshots ? snapshotFrame() : QByteArray();
+    const Summary summary = anySummaries ? summaryFrame() : Summary{};
+    const std::int64_t nowMs = nowEpochMs();
     for (std::size_t i = 0; i < m_subscribers.size(); ++i) {
-        if (!m_subscribers[i].cut)
-            send(i, framesFor(m_subscribers[i], snapshot));
+        Subscriber &s = m_subscribers[i];
+        if (s.cut)
+            continue;
+        const QByteArray bytes = s.view == StreamView::Summary ? summaryFor(s, summary, nowMs) : framesFor(s, snapshot);
+        if (!bytes.isEmpty())
+            send(i, bytes);
     }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "backend/http/HttpReply.h"
+#include "backend/wire/RequestDecoders.h"
 
 #include <QObject>
 #include <QTimer>
@@ -15,6 +16,11 @@ class ShardService;
 // event as it happens, so remote consoles and `shardscope ctl events --follow` see the
 // service live without polling. Lives on the network thread.
 //
+// view=summary subscribers (a console following many nodes) get a NodeSummary frame on
+// the tick after a shard state, version or phase changed; when only counters or queues
+// changed, at most every kSummaryCounters; and at least every kSummaryHeartbeat, so a
+// resting node costs its console a few hundred bytes a second. No events.
+//
 // Memory is bounded per subscriber and in total: a subscriber with more than
 // `perSubscriber` bytes waiting is cut off, and while all subscribers together have more
 // than `total` bytes waiting, the one with the most waiting is cut off (the slowest
@@ -26,6 +32,8 @@ class EventStream : public QObject
     Q_OBJECT
 public:
     static constexpr std::chrono::milliseconds kTick{100};
+    static constexpr std::int64_t kSummaryCountersMs = 500;
+    static constexpr std::int64_t kSummaryHeartbeatMs = 1000;
     struct Limits {
         qint64 perSubscriber = 8 * 1024 * 1024;
         qint64 total = 32 * 1024 * 1024; // 4 subscribers at their own limit
@@ -35,7 +43,7 @@ public:
     EventStream(ShardService &service, Limits limits, QObject *parent = nullptr);
 
     // Takes over a stream whose SSE headers were written; sends events after `sinceSeq`.
-    void subscribe(HttpStream stream, std::uint64_t sinceSeq, bool withSnapshots);
+    void subscribe(HttpStream stream, std::uint64_t sinceSeq, bool withSnapshots, StreamView view = StreamView::Full);
     std::size_t subscriberCount() const { return m_subscribers.size(); }
     // Prometheus text: subscribers, bytes waiting, cut-offs by reason.
     QByteArray metricsText() const;
@@ -45,10 +53,19 @@ private:
         HttpStream stream;
         std::uint64_t lastSeq;
         bool withSnapshots;
+        StreamView view = StreamView::Full;
         bool cut = false;
+        QByteArray summaryKey{};     // state key of the last summary sent
+        QByteArray summaryFigures{}; // and its figures key
+        std::int64_t summarySentMs = 0;
+    };
+    struct Summary {
+        QByteArray key, figures, frame;
     };
     void tick();
     QByteArray snapshotFrame() const;
+    Summary summaryFrame() const;
+    QByteArray summaryFor(Subscriber &s, const Summary &summary, std::int64_t nowMs) const;
     // What `s` gets next: the snapshot (if it wants them), then the events it has not seen.
     QByteArray framesFor(Subscriber &s, const QByteArray &snapshot);
     // Writes to subscriber `index`, then cuts the slowest subscribers while the total is over its limit.

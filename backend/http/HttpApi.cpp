@@ -8,6 +8,7 @@
 #include "backend/runtime/WakeBatch.h"
 #include "backend/ShardService.h"
 #include "backend/wire/JsonCodec.h"
+#include "backend/wire/NodeSummary.h"
 #include "backend/wire/RequestDecoders.h"
 
 #include <QAbstractEventDispatcher>
@@ -161,6 +162,7 @@ void HttpApi::addRoutes()
     m_routes.add("GET", QStringLiteral("/v1/service/status"), Open, to(&HttpApi::handleStatus));
     m_routes.add("GET", QStringLiteral("/v1/service/ready"), Open, to(&HttpApi::handleReady));
     m_routes.add("GET", QStringLiteral("/v1/service/shards"), Open, to(&HttpApi::handleShards));
+    m_routes.add("GET", QStringLiteral("/v1/service/summary"), Open, to(&HttpApi::handleSummary));
     m_routes.add("GET", QStringLiteral("/v1/service/events"), Open, to(&HttpApi::handleEvents));
     m_routes.add("GET", QStringLiteral("/v1/stream"), Open, to(&HttpApi::handleStream));
     m_routes.add("GET", QStringLiteral("/v1/service/audit"), Open, to(&HttpApi::handleAudit));
@@ -337,6 +339,12 @@ void HttpApi::handleShards(const HttpRequest &, HttpReply &reply)
     reply.sendJson(200, body);
 }
 
+void HttpApi::handleSummary(const HttpRequest &, HttpReply &reply)
+{
+    // Same document as the stream's summary frames (view=summary).
+    reply.sendJson(200, toJson(summarize(m_service.snapshot())));
+}
+
 void HttpApi::handleEvents(const HttpRequest &request, HttpReply &reply)
 {
     EventsQuery query;
@@ -361,7 +369,7 @@ void HttpApi::handleStream(const HttpRequest &request, HttpReply &reply)
     const std::uint64_t since = query.since.value_or(m_service.events().lastSeq());
     HttpStream stream = reply.beginStream({{"Content-Type", "text/event-stream"}, {"Cache-Control", "no-cache"}});
     if (stream.open())
-        m_stream->subscribe(std::move(stream), since, query.withSnapshots);
+        m_stream->subscribe(std::move(stream), since, query.withSnapshots, query.view);
 }
 
 void HttpApi::handleAudit(const HttpRequest &, HttpReply &reply)

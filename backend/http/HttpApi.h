@@ -66,6 +66,7 @@ private:
     void handleStatus(const HttpRequest &request, HttpReply &reply);
     void handleReady(const HttpRequest &request, HttpReply &reply);
     void handleShards(const HttpRequest &request, HttpReply &reply);
+    void handleSummary(const HttpRequest &request, HttpReply &reply);
     void handleEvents(const HttpRequest &request, HttpReply &reply);
     void handleStream(const HttpRequest &request, HttpReply &reply);
     void handleAudit(const HttpRequest &request, HttpReply &reply);

@@ -120,6 +120,15 @@ bool parseStreamQuery(const QUrlQuery &query, StreamQuery *out, QString *error)
     }
     // Lenient on purpose: clients have always been able to send snapshots=1, =yes, ...
     out->withSnapshots = query.queryItemValue(QStringLiteral("snapshots")) != QLatin1String("0");
+    const QString view = query.queryItemValue(QStringLiteral("view"));
+    if (view.isEmpty() || view == QLatin1String("full")) {
+        out->view = StreamView::Full;
+    } else if (view == QLatin1String("summary")) {
+        out->view = StreamView::Summary;
+    } else {
+        *error = QStringLiteral("view must be full or summary, not %1").arg(view.left(40));
+        return false;
+    }
     return true;
 }
 

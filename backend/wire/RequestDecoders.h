@@ -35,10 +35,12 @@ struct EventsQuery {
 };
 bool parseEventsQuery(const QUrlQuery &query, EventsQuery *out, QString *error);
 
-// GET /v1/stream?since=N&snapshots=0.
+// GET /v1/stream?since=N&snapshots=0&view=full|summary.
+enum class StreamView : std::uint8_t { Full, Summary };
 struct StreamQuery {
     std::optional<std::uint64_t> since; // none: from the newest event on
     bool withSnapshots = true;          // anything but snapshots=0
+    StreamView view = StreamView::Full; // summary: node summaries only, no events
 };
 bool parseStreamQuery(const QUrlQuery &query, StreamQuery *out, QString *error);
 

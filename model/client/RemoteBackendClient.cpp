@@ -1,5 +1,7 @@
 #include "model/client/RemoteBackendClient.h"
 
+#include "model/client/LossCause.h"
+
 #include "backend/record/EventLog.h"
 #include "backend/types/Clock.h"
 #include "backend/wire/JsonCodec.h"
@@ -14,21 +16,6 @@ namespace {
 constexpr int kMaxBackoffMs = 5000;
 constexpr int kWatchdogMs = 3000;       // the stream sends a snapshot every 100 ms
 constexpr std::size_t kEventsKept = 20000;
-
-// What a failed stream request says about the service: refused means nothing listens;
-// cancelled is the watchdog's abort after no frame came in time.
-LossCause causeOf(QNetworkReply::NetworkError error)
-{
-    switch (error) {
-    case QNetworkReply::ConnectionRefusedError:
-    case QNetworkReply::HostNotFoundError: return LossCause::Refused;
-    case QNetworkReply::OperationCanceledError:
-    case QNetworkReply::TimeoutError: return LossCause::Timeout;
-    case QNetworkReply::NoError:
-    case QNetworkReply::RemoteHostClosedError: return LossCause::Closed;
-    default: return LossCause::Other;
-    }
-}
 
 QueryStatus statusFromHttp(int code)
 {
@@ -119,7 +106,9 @@ void RemoteBackendClient::openStream()
 
 void RemoteBackendClient::onStreamData()
 {
-    const bool sameInstance = m_sse.feed(m_stream->readAll(), [this](const QByteArray &event, const QByteArray &data) {
+    const QByteArray bytes = m_stream->readAll();
+    m_streamBytes += quint64(bytes.size());
+    const bool sameInstance = m_sse.feed(bytes, [this](const QByteArray &event, const QByteArray &data) {
         return handleFrame(event, data);
     });
     if (sameInstance)
@@ -185,7 +174,7 @@ void RemoteBackendClient::onStreamEnded()
     // on the way blocks streams: polling would fail the same way.
     const bool serviceDown = reply
         && (reply->error() == QNetworkReply::ConnectionRefusedError || reply->error() == QNetworkReply::HostNotFoundError);
-    const LossCause cause = reply ? causeOf(reply->error()) : LossCause::Other;
+    const LossCause cause = reply ? lossCauseOf(reply->error()) : LossCause::Other;
     if (reply)
         reply->deleteLater();
     m_stream = nullptr;

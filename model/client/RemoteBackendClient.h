@@ -53,6 +53,8 @@ public:
     bool faultsEnabled() const override { return m_faultsEnabled; }
     void injectFault(const QJsonObject &fault) override;
     void fetchAudit() override;
+    // Body bytes read from the event stream so far (what following the service costs the wire).
+    quint64 streamBytesReceived() const { return m_streamBytes; }
 
 private:
     void fetchStatus();
@@ -97,6 +99,7 @@ private:
     RestartOptions m_defaults;
     bool m_faultsEnabled = false;
     ConnectionStatus m_status{false, 0, QStringLiteral("connecting")};
+    quint64 m_streamBytes = 0;
 };
 
 } // namespace shardscope

@@ -76,6 +76,34 @@ std::optional<ConnectionStatus> ClusterModel::linkOf(const QString &id) const
     return it->second->connection();
 }
 
+void ClusterModel::setDetailNodes(const QStringList &ids)
+{
+    m_detailNodes = ids;
+    m_detailAll = false;
+    for (auto &[id, f] : m_followers)
+        f->setDetailed(detailed(id));
+}
+
+const NodeFigures *ClusterModel::figuresOf(const QString &id) const
+{
+    auto it = m_followers.find(id);
+    return it == m_followers.end() ? nullptr : &it->second->figures();
+}
+
+quint64 ClusterModel::bytesReceived() const
+{
+    quint64 total = m_bytesDropped;
+    for (const auto &[id, f] : m_followers)
+        total += f->bytesReceived();
+    return total;
+}
+
+quint64 ClusterModel::bytesReceivedFrom(const QString &id) const
+{
+    auto it = m_followers.find(id);
+    return it == m_followers.end() ? 0 : it->second->bytesReceived();
+}
+
 int ClusterModel::nodesUp() const
 {
     return int(std::count_if(m_rows.begin(), m_rows.end(), [](const ClusterNodeRow &r) { return r.up(); }));
@@ -176,8 +204,8 @@ void ClusterModel::publish(const std::vector<ClusterNodeRow> &before)
     Q_EMIT changed();
 }
 
-// A follower per node with a URL, started once the model runs; a node that comes back at
-// another address gets a new one. Followers of lost nodes stay: their tiles keep the last
+// A follower per node with a URL, started once the model runs (in detail if it is in
+// view, else through its summary); a node that comes back at another address gets a new one. Followers of lost nodes stay: their tiles keep the last
 // state seen, greyed by the view.
 void ClusterModel::follow()
 {
@@ -189,7 +217,10 @@ void ClusterModel::follow()
         auto &f = m_followers[r.id];
         if (f && f->url() == QUrl(r.url))
             continue;
+        if (f)
+            m_bytesDropped += f->bytesReceived();
         f = std::make_unique<NodeFollower>(QUrl(r.url), m_client.token());
+        f->setDetailed(detailed(r.id));
         const QString id = r.id;
         connect(f.get(), &NodeFollower::frame, this, [this, id] { Q_EMIT nodeFrame(id); });
         connect(f.get(), &NodeFollower::liveChanged, this, &ClusterModel::changed);

@@ -5,6 +5,7 @@
 #include "model/cluster/ClusterNodes.h"
 
 #include <QObject>
+#include <QStringList>
 
 #include <map>
 #include <memory>
@@ -16,6 +17,7 @@ namespace shardscope {
 class ClusterClient;
 class NodeFollower;
 class ShardTableModel;
+struct NodeFigures;
 
 // What the cluster console's views read: one row per node ever seen (a node that leaves
 // or is lost stays, marked so, with since when), each up node's shard rows through its
@@ -43,6 +45,18 @@ public:
     bool followingLive(const QString &id) const;
     // The console's own link to the node (its follower); nullopt before it is followed.
     std::optional<ConnectionStatus> linkOf(const QString &id) const;
+    // From the first call on, every node is followed through its summary (shard states,
+    // versions, queues, the node's totals: per-shard counters and latencies read 0) and
+    // only these nodes (the ones in view) in full detail, every shard's counters at 20 Hz.
+    // Until then every node is followed in detail, as views that show every shard's
+    // counters for every node need.
+    void setDetailNodes(const QStringList &ids);
+    bool detailed(const QString &id) const { return m_detailAll || m_detailNodes.contains(id); }
+    // The node's load as last seen (rates over about a second); null before it was followed.
+    const NodeFigures *figuresOf(const QString &id) const;
+    // Stream bytes read from all nodes so far: what following the fleet costs the wire.
+    quint64 bytesReceived() const;
+    quint64 bytesReceivedFrom(const QString &id) const; // from its current follower
 
     int nodesUp() const;
     int shardsUp() const;      // shards of the nodes up
@@ -87,6 +101,9 @@ private:
     std::int64_t m_statusAtMs = 0;
     QString m_statusProblem;
     std::map<QString, std::unique_ptr<NodeFollower>> m_followers;
+    QStringList m_detailNodes;
+    bool m_detailAll = true; // until setDetailNodes()
+    quint64 m_bytesDropped = 0; // from followers replaced since
     ClusterEventLog m_events;
     bool m_started = false;
 };

@@ -239,10 +239,11 @@ def exercise(svc, v, spec_raw):
     status, _, served = svc.request("GET", "/v1/openapi.json", token=None)
     check(status == 200 and served == spec_raw, "GET /v1/openapi.json does not serve docs/openapi.json byte for byte")
     call("GET", "/v1/openapi.json", token=None, want=200)
-    for path in ("/v1/service/status", "/v1/service/ready", "/v1/service/shards", "/v1/service/events?since=0&limit=5",
-                 "/metrics"):
+    for path in ("/v1/service/status", "/v1/service/ready", "/v1/service/shards", "/v1/service/summary",
+                 "/v1/service/events?since=0&limit=5", "/metrics"):
         call("GET", path, token=None, want=200)
     call("GET", "/v1/service/events?limit=0", token=None, want=400)
+    call("GET", "/v1/stream?view=everything", token=None, want=400)
     call("POST", "/v1/query", {"procedure": "echo", "args": {"x": 1}}, token=None, want=200)
     call("POST", "/v1/query", {"procedure": "degree", "args": {"v": 1}, "shard": 1}, token=None, want=200)
     call("POST", "/v1/query", {"procedure": "nope"}, token=None, want=404)
