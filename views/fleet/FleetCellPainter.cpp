@@ -52,7 +52,7 @@ void FleetCellPainter::paint(QPainter &p, const QRectF &cell, const ShardRow &sh
         p.fillRect(QRectF(r.left(), r.top(), r.width(), r.height() / 2), mark);
         return;
     case Detail::Fill:
-        corner(p, r, mark, std::min(r.width(), r.height()) * 0.6);
+        corner(p, r, mark, std::min(r.width(), r.height()) * 0.8);
         return;
     case Detail::Symbol: {
         if (skewed) {

@@ -75,7 +75,7 @@ void paintFleetHeader(QPainter &p, const QRect &rect, const FleetHeaderLook &loo
     const QString arrow = look.order == Qt::AscendingOrder ? QStringLiteral(" \u25b2") : QStringLiteral(" \u25bc");
     for (int c = 0; c < FleetColumn::Count; ++c) {
         const QString title = fleetColumnTitle(c) + (c == look.sortColumn ? arrow : QString());
-        const QRect cell(look.x[c], rect.top(), look.width[c] + 12, rect.height());
+        const QRect cell(look.x[c], rect.top(), look.width[c] + 4, rect.height());
         p.drawText(cell, Qt::AlignLeft | Qt::AlignVCenter, p.fontMetrics().elidedText(title, Qt::ElideRight, cell.width()));
     }
     const QString strip = QStringLiteral("shards 0-%1%2").arg(look.shardsAcross - 1)

@@ -1,6 +1,7 @@
 #include "views/fleet/FleetView.h"
 
 #include "model/fleet/FleetFilterProxy.h"
+#include "model/fleet/FleetFormat.h"
 #include "model/fleet/FleetModel.h"
 #include "model/shards/ShardTableModel.h"
 #include "views/ColourTable.h"
@@ -77,17 +78,22 @@ void FleetView::relayout()
 {
     Layout l;
     const int rows = m_proxy.rowCount();
-    l.row = rows > 0 ? std::clamp((height() - 4) / (rows + 1), kMinRow, kMaxRow) : kMaxRow;
-    l.fontPx = std::clamp(l.row - 3, 7, 13);
-    l.header = std::max(l.row, 14);
+    l.header = 16;
+    l.row = rows > 0 ? std::clamp((height() - l.header - 2) / rows, kMinRow, kMaxRow) : kMaxRow;
+    l.fontPx = std::clamp(l.row - 2, 7, 13);
     QFont f = font();
     f.setPixelSize(l.fontPx);
+    f.setBold(true); // ids and urgent states are bold: size for them
     const QFontMetrics fm(f);
+    QFont h = font();
+    h.setPixelSize(std::min(l.fontPx, 12));
+    const QFontMetrics titles(h);
     const int pad = std::max(4, l.fontPx / 2 + 2);
     int x = 4;
     for (int c = 0; c < FleetColumn::Count; ++c) {
         l.x[std::size_t(c)] = x;
-        l.width[std::size_t(c)] = fm.horizontalAdvance(QString::fromUtf8(kColumnSamples[c]));
+        l.width[std::size_t(c)] = std::max(fm.horizontalAdvance(QString::fromUtf8(kColumnSamples[c])),
+                                           titles.horizontalAdvance(fleetColumnTitle(c) + QStringLiteral(" \u25b2")));
         x += l.width[std::size_t(c)] + pad;
     }
     for (int r = 0; r < m_fleet.rowCount(); ++r) {
@@ -264,9 +270,14 @@ void FleetView::paintEvent(QPaintEvent *event)
 
 void FleetView::paintHeader(QPainter &p) const
 {
+    QFont h = font();
+    h.setPixelSize(std::min(m_layout.fontPx, 12));
+    p.save();
+    p.setFont(h);
     FleetHeaderLook look{m_layout.x.data(), m_layout.width.data(), m_layout.stripX, m_layout.header,
                          m_proxy.sortedBySeverity() ? -1 : m_proxy.sortColumn(), m_proxy.sortOrder(), m_layout.shardsAcross};
     paintFleetHeader(p, QRect(0, 0, width(), m_layout.header), look, palette());
+    p.restore();
 }
 
 void FleetView::paintRow(QPainter &p, int proxyRow) const
