@@ -24,6 +24,7 @@ FleetContext contextOf(const ClusterModel &cluster)
         }
     }
     c.versionsApart = versions.size() > 1;
+    c.restartRunning = cluster.restartRunning();
     return c;
 }
 

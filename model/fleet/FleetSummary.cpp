@@ -103,7 +103,8 @@ FleetRow summarise(const ClusterNodeRow &node, const ShardTableModel *shards, bo
     out.shards = node.shards;
     judgeState(out, node, shards != nullptr, reachable);
     out.severity = stateSeverity(out.state);
-    out.versionSkew = node.up() && context.versionsApart && node.version != context.majorityVersion;
+    // Versions apart while a cluster restart runs are what the restart does, not skew.
+    out.versionSkew = node.up() && context.versionsApart && !context.restartRunning && node.version != context.majorityVersion;
     // The tiles of a node gone or out of reach are its last state seen: no figure now.
     if (shards && shards->rowCount() > 0 && node.up() && reachable)
         readShards(out, *shards);

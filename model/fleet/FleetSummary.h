@@ -11,6 +11,7 @@ class ShardTableModel;
 struct FleetContext {
     std::int64_t majorityVersion = 0; // the version most nodes up run
     bool versionsApart = false;       // nodes up run more than one version
+    bool restartRunning = false;      // a cluster restart moves nodes between versions now
 };
 
 // One node's row from its cluster row and, when the console follows it, its shard rows

@@ -159,6 +159,7 @@ private Q_SLOTS:
         QCOMPARE(cell(QStringLiteral("n0"), FleetModel::CoordinatorColumn), QStringLiteral("\u2605"));
         QCOMPARE(cell(QStringLiteral("n2"), FleetModel::CoordinatorColumn), QString());
         QVERIFY(m_fleet->index(m_fleet->rowOf(QStringLiteral("n6")), 0).data(FleetModel::SkewedRole).toBool());
+        QVERIFY(!m_fleet->index(m_fleet->rowOf(QStringLiteral("n0")), 0).data(FleetModel::SkewedRole).toBool());
 
         m_proxy->sortBySeverity();
         QCOMPARE(idsIn(*m_proxy), QStringList({QStringLiteral("n1"), QStringLiteral("n8"), QStringLiteral("n3"), QStringLiteral("n2"),
@@ -249,6 +250,22 @@ private Q_SLOTS:
         m_fleet->setRecordedShards(QStringLiteral("n0"), &n0, false);
         for (int c : {FleetModel::RequestsColumn, FleetModel::ErrorsColumn, FleetModel::P99Column, FleetModel::QueueColumn})
             QCOMPARE(cell(QStringLiteral("n0"), c), QStringLiteral("-"));
+    }
+
+    void versions_apart_are_no_skew_while_a_cluster_restart_moves_them()
+    {
+        ClusterStatus s = statusOf({up(QStringLiteral("n0"), 3), up(QStringLiteral("n1"), 2), up(QStringLiteral("n2"), 2)});
+        s.hasRestart = true;
+        s.restart.running = true;
+        s.restart.state = QStringLiteral("running");
+        m_cluster->applyStatus(s, kNow);
+        for (int r = 0; r < 3; ++r)
+            QVERIFY(!m_fleet->index(r, 0).data(FleetModel::SkewedRole).toBool());
+        s.restart.running = false; // it ended with the nodes apart: now that is skew
+        s.restart.state = QStringLiteral("failed");
+        m_cluster->applyStatus(s, kNow + 1000);
+        QVERIFY(m_fleet->index(m_fleet->rowOf(QStringLiteral("n0")), 0).data(FleetModel::SkewedRole).toBool());
+        QVERIFY(!m_fleet->index(m_fleet->rowOf(QStringLiteral("n1")), 0).data(FleetModel::SkewedRole).toBool());
     }
 
     void a_node_change_signals_only_its_own_row()
