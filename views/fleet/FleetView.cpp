@@ -47,14 +47,12 @@ FleetView::FleetView(FleetModel &fleet, FleetFilterProxy &proxy, QWidget *parent
     connect(&m_proxy, &QAbstractItemModel::rowsInserted, this, again);
     connect(&m_proxy, &QAbstractItemModel::rowsRemoved, this, again);
     connect(&m_proxy, &QAbstractItemModel::modelReset, this, again);
-    connect(&m_fleet, &FleetModel::shardsChanged, this, [this](const QString &id) {
-        const QRect r = rowRect(proxyRowOf(id));
-        const int across = m_layout.shardsAcross;
-        relayout(); // a node may have brought more shards than any before
-        if (across != m_layout.shardsAcross)
-            update();
-        else if (!r.isEmpty())
-            update(r);
+    // A node's frame repaints its row alone, unless it brought more shards than any before.
+    connect(&m_fleet, &FleetModel::shardsChanged, this, [this, again](const QString &id) {
+        const ShardTableModel *shards = m_fleet.shardsOf(id);
+        if (shards && shards->rowCount() > m_layout.shardsAcross)
+            return again();
+        update(rowRect(proxyRowOf(id)));
     });
     relayout();
 }

@@ -59,7 +59,12 @@ NodeDrillPanel::NodeDrillPanel(FleetModel &fleet, QWidget *parent)
     layout->setContentsMargins(6, 4, 6, 4);
     layout->addWidget(m_title);
     layout->addWidget(m_grid, 1);
-    connect(&m_fleet, &QAbstractItemModel::dataChanged, this, &NodeDrillPanel::refresh);
+    connect(&m_fleet, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &from, const QModelIndex &to) {
+        const int r = m_fleet.rowOf(m_id);
+        if (r >= from.row() && r <= to.row())
+            refresh();
+    });
+    connect(&m_fleet, &QAbstractItemModel::rowsInserted, this, &NodeDrillPanel::refresh);
     connect(&m_fleet, &FleetModel::shardsChanged, this, [this](const QString &id) {
         if (id == m_id)
             refresh();
