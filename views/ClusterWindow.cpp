@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMetaMethod>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QToolBar>
@@ -73,6 +74,8 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
     connect(m_fleetPanel->view(), &FleetView::nodeActivated, this, &ClusterWindow::selectNode);
     connect(m_fleetPanel->view(), &FleetView::currentNodeChanged, m_drill, &NodeDrillPanel::showNode);
     connect(m_fleetPanel->proxy(), &QAbstractItemModel::rowsInserted, this, &ClusterWindow::selectFirstNode);
+    followNodeLinks(m_header);
+    followNodeLinks(m_events);
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -95,6 +98,18 @@ void ClusterWindow::selectNode(const QString &nodeId)
 {
     m_fleetPanel->view()->setCurrentNode(nodeId);
     m_drill->showNode(nodeId);
+}
+
+// A node named as a link in the header or the event log selects it, where those views
+// offer the signal nodeActivated(QString). Looked up by name, so the window builds and
+// runs with views that do not have it yet.
+void ClusterWindow::followNodeLinks(QObject *source)
+{
+    const QMetaObject *meta = source->metaObject();
+    const int signal = meta->indexOfSignal("nodeActivated(QString)");
+    const int slot = metaObject()->indexOfSlot("selectNode(QString)");
+    if (signal >= 0 && slot >= 0)
+        connect(source, meta->method(signal), this, metaObject()->method(slot));
 }
 
 // Tiles beside the fleet from the first node on, until the operator picks another.

@@ -30,16 +30,20 @@ public:
     FleetModel *fleetModel() const { return m_fleet; }
     FleetPanel *fleetPanel() const { return m_fleetPanel; }
     NodeDrillPanel *drill() const { return m_drill; }
-    // Makes the node current in the fleet view and shows its tiles beside it.
-    void selectNode(const QString &nodeId);
+
     QAction *restartAction() const { return m_restartAction; }
     QAction *abortAction() const { return m_abortAction; }
+    // Node links in `source` (its signal nodeActivated(QString), if it has one) select
+    // the node; the header and the event log are followed so from the start.
+    void followNodeLinks(QObject *source);
     // The newest command outcome the status bar shows.
     QString lastMessage() const { return m_lastMessage; }
 
 public Q_SLOTS:
     // The strategy and blast-radius dialog (Cancel default); on OK asks the cluster.
     void showRestartDialog();
+    // Makes the node current in the fleet view and shows its tiles beside it.
+    void selectNode(const QString &nodeId);
 
 private:
     void selectFirstNode();

@@ -136,6 +136,14 @@ Fleet recordedFleet(int nodes, int shards)
     return f;
 }
 
+// Stands for a view that names nodes as links (the header, the event log).
+class NodeLinks : public QObject
+{
+    Q_OBJECT
+Q_SIGNALS:
+    void nodeActivated(const QString &id);
+};
+
 } // namespace
 
 class TestFleetView : public QObject
@@ -280,6 +288,18 @@ private Q_SLOTS:
         QCOMPARE(m_window->drill()->nodeId(), QStringLiteral("n43"));
         m_window->selectNode(QStringLiteral("n5"));
         QVERIFY(m_window->drill()->greyed()); // lost: its tiles as last seen
+    }
+
+    void a_node_link_elsewhere_in_the_window_selects_the_node()
+    {
+        open(64, 64);
+        NodeLinks links;
+        m_window->followNodeLinks(&links);
+        Q_EMIT links.nodeActivated(QStringLiteral("n60"));
+        QCOMPARE(view().currentNode(), QStringLiteral("n60"));
+        QCOMPARE(m_window->drill()->nodeId(), QStringLiteral("n60"));
+        QObject plain; // a view without the signal is left alone
+        m_window->followNodeLinks(&plain);
     }
 
     void n_jumps_to_the_next_node_needing_attention_and_slash_filters()
