@@ -269,6 +269,19 @@ private Q_SLOTS:
         QVERIFY(colourAt(QStringLiteral("n5"), 8) != stateFill(0, false));
     }
 
+    void more_nodes_than_fit_scroll_to_the_current_one()
+    {
+        open(128, 16);
+        QVERIFY(view().rowsInView() < 128);
+        QCOMPARE(view().rowHeight(), 8);
+        QVERIFY(view().rowRect(127).isEmpty());
+        view().setCurrentNode(QStringLiteral("n127"));
+        QVERIFY(view().topRow() > 0);
+        QVERIFY(!view().rowRect(127).isEmpty());
+        view().setCurrentNode(QStringLiteral("n0"));
+        QCOMPARE(view().topRow(), 0);
+    }
+
     void a_click_or_enter_shows_the_nodes_tiles_beside_the_fleet()
     {
         open(64, 64);

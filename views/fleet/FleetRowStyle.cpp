@@ -78,8 +78,11 @@ void paintFleetHeader(QPainter &p, const QRect &rect, const FleetHeaderLook &loo
         const QRect cell(look.x[c], rect.top(), look.width[c] + 4, rect.height());
         p.drawText(cell, Qt::AlignLeft | Qt::AlignVCenter, p.fontMetrics().elidedText(title, Qt::ElideRight, cell.width()));
     }
-    const QString strip = QStringLiteral("shards 0-%1%2").arg(look.shardsAcross - 1)
-                              .arg(look.sortColumn < 0 ? QStringLiteral("   (rows by severity)") : QString());
+    QString strip = QStringLiteral("shards 0-%1").arg(look.shardsAcross - 1);
+    if (look.sortColumn < 0)
+        strip += QStringLiteral("   (rows by severity)");
+    if (!look.note.isEmpty())
+        strip += QStringLiteral("   ") + look.note;
     p.drawText(QRect(look.stripX, rect.top(), rect.width() - look.stripX, rect.height()), Qt::AlignLeft | Qt::AlignVCenter, strip);
 }
 

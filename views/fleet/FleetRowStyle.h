@@ -28,6 +28,7 @@ struct FleetHeaderLook {
     int sortColumn; // -1: by severity
     Qt::SortOrder order;
     int shardsAcross;
+    QString note; // "rows 1-85 of 128": said when not every row is in view
 };
 void paintFleetHeader(QPainter &p, const QRect &rect, const FleetHeaderLook &look, const QPalette &palette);
 void paintFleetRowBackground(QPainter &p, const QRect &row, const FleetRow &node, int proxyRow, bool current, bool focused,

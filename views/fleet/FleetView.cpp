@@ -11,6 +11,7 @@
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QMouseEvent>
+#include <QWheelEvent>
 #include <QPainter>
 #include <QToolTip>
 
@@ -105,6 +106,8 @@ void FleetView::relayout()
     if (fit >= 2)
         l.cellWidth = std::max<qreal>(2, std::floor(l.cellWidth)); // whole pixels: crisp cells
     m_layout = l;
+    m_top = std::clamp(m_top, 0, std::max(0, rows - rowsInView()));
+    ensureVisible(proxyRowOf(m_current));
 }
 
 void FleetView::resizeEvent(QResizeEvent *event)
@@ -117,7 +120,9 @@ QRect FleetView::rowRect(int proxyRow) const
 {
     if (proxyRow < 0 || proxyRow >= m_proxy.rowCount())
         return {};
-    const QRect r(0, m_layout.header + proxyRow * m_layout.row, width(), m_layout.row);
+    if (proxyRow < m_top)
+        return {};
+    const QRect r(0, m_layout.header + (proxyRow - m_top) * m_layout.row, width(), m_layout.row);
     return r.bottom() < height() ? r : QRect();
 }
 
@@ -140,7 +145,7 @@ int FleetView::proxyRowAt(const QPoint &pos) const
 {
     if (pos.y() < m_layout.header)
         return -1;
-    const int r = (pos.y() - m_layout.header) / std::max(1, m_layout.row);
+    const int r = m_top + (pos.y() - m_layout.header) / std::max(1, m_layout.row);
     return r < m_proxy.rowCount() && !rowRect(r).isEmpty() ? r : -1;
 }
 
@@ -150,8 +155,36 @@ void FleetView::setCurrentNode(const QString &nodeId)
         return;
     update(rowRect(proxyRowOf(m_current)));
     m_current = nodeId;
+    ensureVisible(proxyRowOf(m_current));
     update(rowRect(proxyRowOf(m_current)));
     Q_EMIT currentNodeChanged(nodeId);
+}
+
+void FleetView::scrollTo(int top)
+{
+    top = std::clamp(top, 0, std::max(0, m_proxy.rowCount() - rowsInView()));
+    if (top != m_top) {
+        m_top = top;
+        update();
+    }
+}
+
+void FleetView::ensureVisible(int proxyRow)
+{
+    if (proxyRow < 0)
+        return;
+    if (proxyRow < m_top)
+        scrollTo(proxyRow);
+    else if (proxyRow >= m_top + rowsInView())
+        scrollTo(proxyRow - rowsInView() + 1);
+}
+
+void FleetView::wheelEvent(QWheelEvent *event)
+{
+    const int steps = event->angleDelta().y() / 40; // three rows a notch
+    if (steps == 0 || m_proxy.rowCount() <= rowsInView())
+        return QWidget::wheelEvent(event);
+    scrollTo(m_top - steps);
 }
 
 void FleetView::activateRow(int proxyRow)
@@ -257,7 +290,7 @@ void FleetView::paintEvent(QPaintEvent *event)
                                                                       : QStringLiteral("no node matches the filter"));
         return;
     }
-    const int first = std::max(0, (event->rect().top() - m_layout.header) / std::max(1, m_layout.row));
+    const int first = m_top + std::max(0, (event->rect().top() - m_layout.header) / std::max(1, m_layout.row));
     for (int r = first; r < m_proxy.rowCount(); ++r) {
         const QRect row = rowRect(r);
         if (row.isEmpty() || row.top() > event->rect().bottom())
@@ -273,7 +306,10 @@ void FleetView::paintHeader(QPainter &p) const
     p.save();
     p.setFont(h);
     FleetHeaderLook look{m_layout.x.data(), m_layout.width.data(), m_layout.stripX, m_layout.header,
-                         m_proxy.sortedBySeverity() ? -1 : m_proxy.sortColumn(), m_proxy.sortOrder(), m_layout.shardsAcross};
+                         m_proxy.sortedBySeverity() ? -1 : m_proxy.sortColumn(), m_proxy.sortOrder(), m_layout.shardsAcross, {}};
+    const int rows = m_proxy.rowCount();
+    if (rows > rowsInView())
+        look.note = QStringLiteral("rows %1-%2 of %3 (the wheel scrolls)").arg(m_top + 1).arg(std::min(rows, m_top + rowsInView())).arg(rows);
     paintFleetHeader(p, QRect(0, 0, width(), m_layout.header), look, palette());
     p.restore();
 }

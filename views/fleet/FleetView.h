@@ -33,6 +33,8 @@ public:
     QRect rowRect(int proxyRow) const;
     QRect cellRect(int proxyRow, int shard) const;
     int rowsInView() const;
+    // The first row in view: rows scroll (wheel, keys) only past what fits at the smallest row height.
+    int topRow() const { return m_top; }
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -47,6 +49,7 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
 
 private:
     struct Layout {
@@ -64,6 +67,8 @@ private:
     int proxyRowOf(const QString &nodeId) const;
     int proxyRowAt(const QPoint &pos) const;
     void activateRow(int proxyRow);
+    void scrollTo(int top);
+    void ensureVisible(int proxyRow);
     void paintHeader(QPainter &p) const;
     void paintRow(QPainter &p, int proxyRow) const;
     void paintStrip(QPainter &p, int proxyRow, const QRect &row) const;
@@ -73,6 +78,7 @@ private:
     FleetFilterProxy &m_proxy;
     Layout m_layout;
     QString m_current;
+    int m_top = 0;
 };
 
 } // namespace shardscope
