@@ -11,6 +11,8 @@
 #include "views/fleet/NodeDrillPanel.h"
 
 #include <QAction>
+#include <QCheckBox>
+#include <QLineEdit>
 #include <QEvent>
 #include <QIcon>
 #include <QLabel>
@@ -92,10 +94,17 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
     connect(&m_model, &ClusterModel::commandFinished, this, &ClusterWindow::onCommandFinished);
     selectFirstNode();
     refreshActions();
+    m_fleetPanel->view()->setFocus(); // n, / and the arrows work from the start
 }
 
 void ClusterWindow::selectNode(const QString &nodeId)
 {
+    // A node asked for by name is shown even when the filter hid it: the filter goes.
+    const int row = m_fleet->rowOf(nodeId);
+    if (row >= 0 && !m_fleetPanel->proxy()->mapFromSource(m_fleet->index(row, 0)).isValid()) {
+        m_fleetPanel->filterEdit()->clear();
+        m_fleetPanel->unhealthyBox()->setChecked(false);
+    }
     m_fleetPanel->view()->setCurrentNode(nodeId);
     m_drill->showNode(nodeId);
 }

@@ -311,6 +311,11 @@ private Q_SLOTS:
         Q_EMIT links.nodeActivated(QStringLiteral("n60"));
         QCOMPARE(view().currentNode(), QStringLiteral("n60"));
         QCOMPARE(m_window->drill()->nodeId(), QStringLiteral("n60"));
+        // A node the filter hides: the filter goes, so the node is on screen.
+        m_window->fleetPanel()->filterEdit()->setText(QStringLiteral("n1"));
+        Q_EMIT links.nodeActivated(QStringLiteral("n44"));
+        QCOMPARE(m_window->fleetPanel()->filterEdit()->text(), QString());
+        QVERIFY(!view().rowRect(proxyRowOf(QStringLiteral("n44"))).isEmpty());
         QObject plain; // a view without the signal is left alone
         m_window->followNodeLinks(&plain);
     }

@@ -43,7 +43,7 @@ FleetView::FleetView(FleetModel &fleet, FleetFilterProxy &proxy, QWidget *parent
         relayout();
         update();
     };
-    connect(&m_proxy, &QAbstractItemModel::dataChanged, this, qOverload<>(&QWidget::update));
+    connect(&m_proxy, &QAbstractItemModel::dataChanged, this, again); // a row may bring more shards
     connect(&m_proxy, &QAbstractItemModel::layoutChanged, this, again);
     connect(&m_proxy, &QAbstractItemModel::rowsInserted, this, again);
     connect(&m_proxy, &QAbstractItemModel::rowsRemoved, this, again);
