@@ -78,6 +78,7 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
     connect(m_fleetPanel->proxy(), &QAbstractItemModel::rowsInserted, this, &ClusterWindow::selectFirstNode);
     followNodeLinks(m_header);
     followNodeLinks(m_events);
+    followRestartBlocker(m_header);
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -114,11 +115,27 @@ void ClusterWindow::selectNode(const QString &nodeId)
 // runs with views that do not have it yet.
 void ClusterWindow::followNodeLinks(QObject *source)
 {
+    followByName(source, "nodeActivated(QString)", "selectNode(QString)");
+}
+
+void ClusterWindow::followRestartBlocker(QObject *source)
+{
+    followByName(source, "restartBlockerChanged(QString)", "setRestartBlocker(QString)");
+}
+
+void ClusterWindow::followByName(QObject *source, const char *signal, const char *slot)
+{
     const QMetaObject *meta = source->metaObject();
-    const int signal = meta->indexOfSignal("nodeActivated(QString)");
-    const int slot = metaObject()->indexOfSlot("selectNode(QString)");
-    if (signal >= 0 && slot >= 0)
-        connect(source, meta->method(signal), this, metaObject()->method(slot));
+    const int from = meta->indexOfSignal(signal);
+    const int to = metaObject()->indexOfSlot(slot);
+    if (from >= 0 && to >= 0)
+        connect(source, meta->method(from), this, metaObject()->method(to));
+}
+
+void ClusterWindow::setRestartBlocker(const QString &why)
+{
+    m_restartBlocker = why;
+    refreshActions();
 }
 
 // Tiles beside the fleet from the first node on, until the operator picks another.
@@ -131,10 +148,11 @@ void ClusterWindow::selectFirstNode()
 void ClusterWindow::refreshActions()
 {
     const bool running = m_model.restartRunning();
-    m_restartAction->setEnabled(m_model.nodesUp() > 0 && !running);
+    m_restartAction->setEnabled(m_model.nodesUp() > 0 && !running && m_restartBlocker.isEmpty());
     m_restartAction->setToolTip(running ? QStringLiteral("A cluster restart runs: wait for it or abort it")
-                                        : m_model.nodesUp() == 0 ? QStringLiteral("No node is up")
-                                                                 : QStringLiteral("Restart every node of the cluster"));
+                                : m_model.nodesUp() == 0 ? QStringLiteral("No node is up")
+                                : !m_restartBlocker.isEmpty() ? m_restartBlocker
+                                                              : QStringLiteral("Restart every node of the cluster"));
     m_abortAction->setEnabled(running);
 }
 

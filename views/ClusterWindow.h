@@ -36,6 +36,9 @@ public:
     // Node links in `source` (its signal nodeActivated(QString), if it has one) select
     // the node; the header and the event log are followed so from the start.
     void followNodeLinks(QObject *source);
+    // Why the nodes would refuse Restart All, from `source`'s restartBlockerChanged(QString)
+    // if it has one (the header is followed): Restart All is disabled with it as tooltip.
+    void followRestartBlocker(QObject *source);
     // The newest command outcome the status bar shows.
     QString lastMessage() const { return m_lastMessage; }
 
@@ -44,9 +47,12 @@ public Q_SLOTS:
     void showRestartDialog();
     // Makes the node current in the fleet view and shows its tiles beside it.
     void selectNode(const QString &nodeId);
+    // Empty: nothing known stops the nodes from taking Restart All.
+    void setRestartBlocker(const QString &why);
 
 private:
     void selectFirstNode();
+    void followByName(QObject *source, const char *signal, const char *slot);
     void refreshActions();
     void refreshSource();
     void onCommandFinished(const QString &command, bool ok, const QString &message);
@@ -63,6 +69,7 @@ private:
     QAction *m_abortAction;
     QLabel *m_source; // which node's cluster status is shown
     QString m_lastMessage;
+    QString m_restartBlocker;
 };
 
 } // namespace shardscope

@@ -122,9 +122,10 @@ Fleet recordedFleet(int nodes, int shards)
             n.state = QStringLiteral("left");
             n.ready = false;
         } else if (i == 12) { // a stalled shard
-            rows[20].stalled = true;
-            rows[20].inFlight = 1;
-            rows[20].oldestInFlightMs = 4000;
+            ShardRow &stalled = rows[std::size_t(std::min(20, shards - 1))];
+            stalled.stalled = true;
+            stalled.inFlight = 1;
+            stalled.oldestInFlightMs = 4000;
         }
         n.coordinator = i == 0;
         n.lastSeenAtMs = kNow - 1000;
@@ -142,6 +143,7 @@ class NodeLinks : public QObject
     Q_OBJECT
 Q_SIGNALS:
     void nodeActivated(const QString &id);
+    void restartBlockerChanged(const QString &why);
 };
 
 } // namespace
@@ -318,6 +320,19 @@ private Q_SLOTS:
         QVERIFY(!view().rowRect(proxyRowOf(QStringLiteral("n44"))).isEmpty());
         QObject plain; // a view without the signal is left alone
         m_window->followNodeLinks(&plain);
+    }
+
+    void restart_all_is_disabled_with_the_reason_a_view_gives()
+    {
+        open(3, 4);
+        QVERIFY(m_window->restartAction()->isEnabled());
+        NodeLinks header;
+        m_window->followRestartBlocker(&header);
+        Q_EMIT header.restartBlockerChanged(QStringLiteral("node n2 is lost: the nodes would refuse"));
+        QVERIFY(!m_window->restartAction()->isEnabled());
+        QCOMPARE(m_window->restartAction()->toolTip(), QStringLiteral("node n2 is lost: the nodes would refuse"));
+        Q_EMIT header.restartBlockerChanged(QString());
+        QVERIFY(m_window->restartAction()->isEnabled());
     }
 
     void n_jumps_to_the_next_node_needing_attention_and_slash_filters()
