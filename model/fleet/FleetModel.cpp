@@ -110,7 +110,7 @@ void FleetModel::refresh()
         endInsertRows();
     }
     for (int r = 0; r < int(m_rows.size()); ++r)
-        update(r);
+        update(r, false);
 }
 
 void FleetModel::refreshNode(const QString &nodeId)
@@ -118,11 +118,11 @@ void FleetModel::refreshNode(const QString &nodeId)
     const int r = rowOf(nodeId);
     if (r < 0)
         return refresh(); // a node the table has not seen yet
-    update(r);
+    update(r, true);
     Q_EMIT shardsChanged(nodeId);
 }
 
-void FleetModel::update(int r)
+void FleetModel::update(int r, bool reading)
 {
     FleetRow &current = m_rows[std::size_t(r)];
     const ClusterNodeRow *node = m_cluster.node(current.id);
@@ -140,7 +140,8 @@ void FleetModel::update(int r)
             failed += shards->row(s)->failed;
         }
         RateWindow &rates = m_rates[current.id];
-        rates.add(processed, failed, m_clock());
+        if (reading)
+            rates.add(processed, failed, m_clock());
         next.requestsPerSec = rates.requestsPerSec();
         next.errorsPerSec = rates.errorsPerSec();
     } else {

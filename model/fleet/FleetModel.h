@@ -74,7 +74,8 @@ private:
     };
     bool reachable(const QString &nodeId) const;
     void watch(const QString &nodeId, ShardTableModel *shards);
-    void update(int r);
+    // `reading`: the node's shard rows were just updated (a frame): its counters count.
+    void update(int r, bool reading);
 
     ClusterModel &m_cluster;
     Clock m_clock;
