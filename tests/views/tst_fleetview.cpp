@@ -205,6 +205,7 @@ class TestFleetView : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        qputenv("TZ", "UTC"); // "lost since 08:53:19" in the images, wherever they are made
         setUpDeterministicLook();
     }
 
