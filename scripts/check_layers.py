@@ -33,8 +33,13 @@ LAYERS = {
 # "" is a file directly in the layer's folder (backend/ShardService: the front door).
 ROOMS = {
     "backend": ["types", "wire", "record", "actors", "runtime", "core", "restart", "", "cluster", "http"],
-    "model": ["client", "shards", "events", "history", "restart", "workload", "console", "cluster"],
+    "model": ["client", "shards", "events", "history", "restart", "workload", "console", "cluster", "fleet"],
+    # views: the shared widgets in the front, then rooms by what the operator looks at,
+    # then the two windows (WINDOW_FILES), which may include every room.
+    "views": ["", "fleet", "windows"],
 }
+# Files directly in views/ that are windows: their room is "windows", the highest.
+WINDOW_FILES = ("views/MainWindow.", "views/ClusterWindow.")
 PROTOCOL_ROOMS = {("backend", "types"), ("backend", "wire")}
 # shardscope ctl links the protocol library alone (app/CMakeLists.txt).
 CTL_FILES = ("app/ctl/", "app/TokenFile.")
@@ -47,6 +52,8 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 def layer_and_room(path):
     parts = path.split("/")
     layer = parts[0]
+    if path.startswith(WINDOW_FILES):
+        return layer, "windows"
     room = parts[1] if len(parts) > 2 and layer in ROOMS else ""
     return layer, room
 
@@ -195,6 +202,15 @@ SELF_TESTS = [
      {"backend/runtime/A.h": [], "backend/runtime/A.cpp": ["backend/runtime/A.h", "backend/runtime/B.h"],
       "backend/runtime/B.h": [], "backend/runtime/B.cpp": ["backend/runtime/B.h", "backend/runtime/A.h"]},
      "include cycle between: backend/runtime/A, backend/runtime/B"),
+    ("a fleet view that includes a window",
+     {"views/fleet/FleetView.h": ["views/ClusterWindow.h"], "views/ClusterWindow.h": []},
+     "may not include the higher room views/windows"),
+    ("a shared widget that includes the fleet room",
+     {"views/ShardGridView.h": ["views/fleet/FleetView.h"], "views/fleet/FleetView.h": []},
+     "may not include the higher room views/fleet"),
+    ("the fleet table that includes its views",
+     {"model/fleet/FleetModel.h": ["views/fleet/FleetView.h"], "views/fleet/FleetView.h": []},
+     "model/ may not include views/"),
     ("a room the order does not know",
      {"model/gizmos/G.h": ["model/client/Client.h"], "model/client/Client.h": []},
      "is not in scripts/check_layers.py's order"),
@@ -236,6 +252,12 @@ def self_test():
             f.write('#include "backend/ShardService.h"\n')
         with open(os.path.join(root, "backend/http/H.h"), "w") as f:  # and http uses cluster
             f.write('#include "backend/cluster/C.h"\n')
+        os.makedirs(os.path.join(root, "views/fleet"))
+        open(os.path.join(root, "views/Tile.h"), "w").close()
+        with open(os.path.join(root, "views/fleet/F.h"), "w") as f:  # a fleet view uses a shared widget
+            f.write('#include "views/Tile.h"\n')
+        with open(os.path.join(root, "views/ClusterWindow.h"), "w") as f:  # and the window uses both
+            f.write('#include "views/fleet/F.h"\n#include "views/Tile.h"\n')
         findings, _ = check(root)
         failed += bool(findings)
         print(f"{'FAIL' if findings else 'PASS'}: a downward include is clean")

@@ -1,26 +1,29 @@
 #include "views/ClusterWindow.h"
 
 #include "model/cluster/ClusterModel.h"
+#include "model/fleet/FleetFilterProxy.h"
+#include "model/fleet/FleetModel.h"
 #include "views/ClusterEventView.h"
 #include "views/ClusterHeader.h"
 #include "views/ClusterRestartDialog.h"
-#include "views/NodeBand.h"
+#include "views/fleet/FleetPanel.h"
+#include "views/fleet/FleetView.h"
+#include "views/fleet/NodeDrillPanel.h"
 
 #include <QAction>
+#include <QCheckBox>
+#include <QLineEdit>
 #include <QEvent>
 #include <QIcon>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <iterator>
 
 namespace shardscope {
 
@@ -29,9 +32,11 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
     , m_model(model)
     , m_header(new ClusterHeader(model, this))
     , m_events(new ClusterEventView(model.events(), this))
-    , m_bandLayout(new QVBoxLayout)
-    , m_bandScroll(new QScrollArea(this))
-    , m_split(new QSplitter(Qt::Vertical, this))
+    , m_fleet(new FleetModel(model, {}, this))
+    , m_fleetPanel(new FleetPanel(*m_fleet, this))
+    , m_drill(new NodeDrillPanel(*m_fleet, this))
+    , m_split(new QSplitter(Qt::Horizontal, this))
+    , m_sideSplit(new QSplitter(Qt::Vertical, this))
     , m_restartAction(new QAction(QStringLiteral("&Restart All..."), this))
     , m_abortAction(new QAction(QStringLiteral("&Abort restart"), this))
     , m_source(new QLabel(this))
@@ -55,25 +60,23 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
     tools->addAction(m_restartAction);
     tools->addAction(m_abortAction);
 
-    auto *bands = new QWidget(this);
-    bands->setLayout(m_bandLayout);
-    m_bandLayout->setContentsMargins(0, 0, 0, 0);
-    m_bandLayout->setSpacing(6);
-    m_bandLayout->addStretch(1);
-    m_bandScroll->setWidget(bands);
-    bands->installEventFilter(this); // its LayoutRequest: a band came or grew its tiles
-    m_bandScroll->setWidgetResizable(true);
-    m_bandScroll->setFrameShape(QFrame::NoFrame);
-    m_bandScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-
-    // The bands above, the event log below with the room the bands leave; the operator
-    // moves the line between them.
-    m_split->addWidget(m_bandScroll);
-    m_split->addWidget(m_events);
-    m_split->setStretchFactor(0, 0);
-    m_split->setStretchFactor(1, 1);
+    // The fleet on the left, as tall as the window allows; the chosen node's tiles and the
+    // event log share the right. The operator moves both lines.
+    m_sideSplit->addWidget(m_drill);
+    m_sideSplit->addWidget(m_events);
+    m_sideSplit->setStretchFactor(0, 3);
+    m_sideSplit->setStretchFactor(1, 2);
+    m_sideSplit->setChildrenCollapsible(false);
+    m_split->addWidget(m_fleetPanel);
+    m_split->addWidget(m_sideSplit);
+    m_split->setStretchFactor(0, 3);
+    m_split->setStretchFactor(1, 2);
     m_split->setChildrenCollapsible(false);
-    connect(m_split, &QSplitter::splitterMoved, this, [this] { m_splitMoved = true; });
+    connect(m_fleetPanel->view(), &FleetView::nodeActivated, this, &ClusterWindow::selectNode);
+    connect(m_fleetPanel->view(), &FleetView::currentNodeChanged, m_drill, &NodeDrillPanel::showNode);
+    connect(m_fleetPanel->proxy(), &QAbstractItemModel::rowsInserted, this, &ClusterWindow::selectFirstNode);
+    connect(m_header, &ClusterHeader::nodeActivated, this, &ClusterWindow::selectNode);
+    connect(m_events, &ClusterEventView::nodeActivated, this, &ClusterWindow::selectNode);
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -85,51 +88,31 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
     statusBar()->showMessage(QStringLiteral("Discovering the nodes of cluster %1 through etcd %2")
                                  .arg(model.clusterName(), model.etcdUrl()));
 
-    connect(&m_model, &ClusterModel::nodeAdded, this, &ClusterWindow::addBand);
     connect(&m_model, &ClusterModel::changed, this, &ClusterWindow::refreshActions);
     connect(&m_model, &ClusterModel::changed, this, &ClusterWindow::refreshSource);
     connect(&m_model, &ClusterModel::commandFinished, this, &ClusterWindow::onCommandFinished);
-    for (const ClusterNodeRow &r : m_model.nodes())
-        addBand(r.id);
+    selectFirstNode();
     refreshActions();
+    m_fleetPanel->view()->setFocus(); // n, / and the arrows work from the start
 }
 
-NodeBand *ClusterWindow::band(const QString &nodeId) const
+void ClusterWindow::selectNode(const QString &nodeId)
 {
-    auto it = m_bands.find(nodeId);
-    return it == m_bands.end() ? nullptr : it->second;
+    // A node asked for by name is shown even when the filter hid it: the filter goes.
+    const int row = m_fleet->rowOf(nodeId);
+    if (row >= 0 && !m_fleetPanel->proxy()->mapFromSource(m_fleet->index(row, 0)).isValid()) {
+        m_fleetPanel->filterEdit()->clear();
+        m_fleetPanel->unhealthyBox()->setChecked(false);
+    }
+    m_fleetPanel->view()->setCurrentNode(nodeId);
+    m_drill->showNode(nodeId);
 }
 
-void ClusterWindow::addBand(const QString &nodeId)
+// Tiles beside the fleet from the first node on, until the operator picks another.
+void ClusterWindow::selectFirstNode()
 {
-    if (m_bands.count(nodeId))
-        return;
-    auto *band = new NodeBand(m_model, nodeId, this);
-    m_bands[nodeId] = band;
-    // Bands in id order; the stretch stays last.
-    const int at = int(std::distance(m_bands.begin(), m_bands.find(nodeId)));
-    m_bandLayout->insertWidget(at, band);
-}
-
-bool ClusterWindow::eventFilter(QObject *watched, QEvent *event)
-{
-    if (event->type() == QEvent::LayoutRequest && watched == m_bandScroll->widget())
-        QTimer::singleShot(0, this, &ClusterWindow::fitSplit); // once the bands are laid out
-    return QMainWindow::eventFilter(watched, event);
-}
-
-// Every band in view when they fit above a log of useful height; else the bands scroll.
-void ClusterWindow::fitSplit()
-{
-    constexpr int kLogMin = 180;
-    const QList<int> sizes = m_split->sizes();
-    const int total = sizes.value(0) + sizes.value(1);
-    if (m_splitMoved || total <= 0)
-        return;
-    const int wanted = m_bandScroll->widget()->sizeHint().height();
-    const int bands = std::clamp(wanted, std::min(120, total / 2), std::max(total - kLogMin, total / 2));
-    if (bands != sizes.value(0))
-        m_split->setSizes({bands, total - bands});
+    if (m_drill->nodeId().isEmpty() && m_fleetPanel->proxy()->rowCount() > 0)
+        selectNode(m_fleetPanel->proxy()->index(0, 0).data(FleetModel::NodeIdRole).toString());
 }
 
 void ClusterWindow::refreshActions()

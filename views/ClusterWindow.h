@@ -2,24 +2,23 @@
 
 #include <QMainWindow>
 
-#include <map>
-
 class QAction;
 class QLabel;
-class QScrollArea;
 class QSplitter;
-class QVBoxLayout;
 
 namespace shardscope {
 
 class ClusterEventView;
 class ClusterHeader;
 class ClusterModel;
-class NodeBand;
+class FleetModel;
+class FleetPanel;
+class NodeDrillPanel;
 
-// The console in cluster mode: the cluster header, then a band per node (in id order,
-// never removed: lost and left nodes stay greyed) with that node's tiles, the cluster's
-// event log under them, and Restart All for the whole cluster. Reads the ClusterModel only.
+// The console in cluster mode: the cluster header, then the fleet view (a row per node
+// ever seen, natural id order or by severity, with its shards as a strip of cells; lost
+// and left nodes stay, greyed), beside it the selected node's tiles over the cluster's
+// event log, and Restart All for the whole cluster. Reads the ClusterModel only.
 class ClusterWindow : public QMainWindow
 {
     Q_OBJECT
@@ -28,35 +27,35 @@ public:
 
     ClusterHeader *header() const { return m_header; }
     ClusterEventView *eventView() const { return m_events; }
-    NodeBand *band(const QString &nodeId) const;
-    const std::map<QString, NodeBand *> &bands() const { return m_bands; }
+    FleetModel *fleetModel() const { return m_fleet; }
+    FleetPanel *fleetPanel() const { return m_fleetPanel; }
+    NodeDrillPanel *drill() const { return m_drill; }
+
     QAction *restartAction() const { return m_restartAction; }
     QAction *abortAction() const { return m_abortAction; }
     // The newest command outcome the status bar shows.
     QString lastMessage() const { return m_lastMessage; }
 
-protected:
-    bool eventFilter(QObject *watched, QEvent *event) override;
-
 public Q_SLOTS:
     // The strategy and blast-radius dialog (Cancel default); on OK asks the cluster.
     void showRestartDialog();
+    // Makes the node current in the fleet view and shows its tiles beside it.
+    void selectNode(const QString &nodeId);
 
 private:
-    void addBand(const QString &nodeId);
+    void selectFirstNode();
     void refreshActions();
     void refreshSource();
-    void fitSplit();
     void onCommandFinished(const QString &command, bool ok, const QString &message);
 
     ClusterModel &m_model;
     ClusterHeader *m_header;
     ClusterEventView *m_events;
-    QVBoxLayout *m_bandLayout;
-    QScrollArea *m_bandScroll;
-    QSplitter *m_split;
-    bool m_splitMoved = false; // the operator placed the line between bands and log
-    std::map<QString, NodeBand *> m_bands;
+    FleetModel *m_fleet;
+    FleetPanel *m_fleetPanel;
+    NodeDrillPanel *m_drill;
+    QSplitter *m_split;     // the fleet | the node's tiles over the event log
+    QSplitter *m_sideSplit; // the node's tiles over the event log
     QAction *m_restartAction;
     QAction *m_abortAction;
     QLabel *m_source; // which node's cluster status is shown

@@ -1,6 +1,6 @@
-// The console's cluster view over a real etcd and three real nodes: a band per node with
-// its tiles, the cluster header, a rolling restart started from Restart All through its
-// dialog and watched until every band shows the new version and the event log its start,
+// The console's cluster view over a real etcd and three real nodes: a fleet row per node
+// with its shard strip and its tiles beside it when selected, the cluster header, a rolling restart started from Restart All through its
+// dialog and watched until every node shows the new version and the event log its start,
 // steps and outcome, lockstep answered as the nodes answer it, a lockstep restart that
 // rolls back shown red (never completed), nodes killed or stopped shown lost or left, and
 // etcd gone shown red. The nodes and etcd are members and die with the test program
@@ -19,7 +19,11 @@
 #include "views/ClusterHeader.h"
 #include "views/ClusterRestartDialog.h"
 #include "views/ClusterWindow.h"
-#include "views/NodeBand.h"
+#include "views/fleet/FleetPanel.h"
+#include "views/fleet/FleetView.h"
+#include "views/fleet/NodeDrillPanel.h"
+#include "model/fleet/FleetFilterProxy.h"
+#include "model/fleet/FleetModel.h"
 
 #include <QAction>
 #include <QLabel>
@@ -50,18 +54,49 @@ private:
     std::unique_ptr<ClusterWindow> m_window;
     QTimer m_refusals;
 
-    bool everyBand(const std::function<bool(NodeBand &)> &ok) const
+    // Every node has its fleet row and each row passes `ok`.
+    bool everyNode(const std::function<bool(const FleetRow &)> &ok) const
     {
-        if (m_window->bands().size() != m_nodes.size())
+        const FleetModel &fleet = *m_window->fleetModel();
+        if (fleet.rowCount() != int(m_nodes.size()))
             return false;
-        return std::all_of(m_window->bands().begin(), m_window->bands().end(), [&](const auto &b) { return ok(*b.second); });
+        for (int r = 0; r < fleet.rowCount(); ++r) {
+            if (!ok(*fleet.row(r)))
+                return false;
+        }
+        return true;
     }
-    static bool tilesServing(NodeBand &band)
+    static std::function<bool(const FleetRow &)> readyOn(std::int64_t version)
     {
-        const QList<int> states = TileSampler::sample(*band.grid());
-        return states.size() == kShards
+        return [version](const FleetRow &r) { return r.version == version && r.state == FleetState::Ready; };
+    }
+    // The node's shard rows, the ones its strip and its drilled-in tiles are drawn from.
+    bool tilesServing(const FleetRow &row) const
+    {
+        const ShardTableModel *shards = m_window->fleetModel()->shardsOf(row.id);
+        if (!shards || shards->rowCount() != kShards)
+            return false;
+        for (int s = 0; s < kShards; ++s) {
+            if (shards->row(s)->state != int(ShardState::Serving))
+                return false;
+        }
+        return true;
+    }
+    // The node drilled into: its tiles as drawn, read back from the pixels.
+    bool drilledTilesServing(const QString &id) const
+    {
+        m_window->selectNode(id);
+        const QList<int> states = TileSampler::sample(*m_window->drill()->grid());
+        return m_window->drill()->nodeId() == id && states.size() == kShards
             && std::all_of(states.begin(), states.end(), [](int s) { return s == int(ShardState::Serving); });
     }
+    QString cellOf(const QString &id, int column) const
+    {
+        const FleetModel &fleet = *m_window->fleetModel();
+        return fleet.index(fleet.rowOf(id), column).data().toString();
+    }
+    const FleetRow &rowOf(const QString &id) const { return *m_window->fleetModel()->row(m_window->fleetModel()->rowOf(id)); }
+
     // The first row of the cluster event log of `kind` for restart `id` (and node `node`
     // when given), or -1.
     int logRow(const QString &id, const char *kind, const QString &node = {}) const
@@ -83,7 +118,7 @@ private:
             lines << logCell(r, ClusterEventLog::KindColumn) + QStringLiteral(" | ") + logCell(r, ClusterEventLog::MessageColumn);
         return lines.join(QLatin1Char('\n'));
     }
-    // The event log under the bands shows the restart's start, every node's steps and, after
+    // The event log beside the fleet shows the restart's start, every node's steps and, after
     // them, the outcome the journal ended with, tinted green; the window's table shows them.
     void checkLoggedRestart(const QString &id)
     {
@@ -141,11 +176,10 @@ private Q_SLOTS:
         m_model->start();
     }
 
-    void each_node_gets_a_band_with_its_line_and_serving_tiles_under_a_cluster_header()
+    void each_node_gets_a_fleet_row_with_its_state_and_serving_tiles_under_a_cluster_header()
     {
-        QTRY_VERIFY_WITH_TIMEOUT(everyBand([](NodeBand &b) { return b.lineText().contains(QStringLiteral(" ready")); })
-                                     && !m_model->coordinator().isEmpty(), 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(everyBand(tilesServing), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(everyNode(readyOn(1)) && !m_model->coordinator().isEmpty(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(everyNode([this](const FleetRow &r) { return tilesServing(r); }), 10000);
         ClusterHeader &header = *m_window->header();
         QCOMPARE(header.titleText(), QStringLiteral("Cluster cv"));
         QCOMPARE(header.versionsText(), QStringLiteral("v1: 3 nodes"));
@@ -153,22 +187,26 @@ private Q_SLOTS:
         QCOMPARE(header.coordinatorText(), QStringLiteral("\u2605 %1 coordinates").arg(m_model->coordinator()));
         int coordinators = 0;
         for (const auto &node : m_nodes) {
-            NodeBand *band = m_window->band(node->id);
-            QVERIFY(band);
-            const QString line = band->lineText();
-            QVERIFY2(line.startsWith(node->id + QStringLiteral("  http://127.0.0.1:%1  v1  ready").arg(node->port)), qPrintable(line));
-            coordinators += line.contains(QStringLiteral("coordinator"));
-            QVERIFY(!band->greyed());
-            QCOMPARE(band->grid()->model()->rowCount(), kShards);
+            QCOMPARE(cellOf(node->id, FleetModel::StateColumn), QStringLiteral("ready"));
+            QCOMPARE(cellOf(node->id, FleetModel::VersionColumn), QStringLiteral("v1"));
+            QCOMPARE(cellOf(node->id, FleetModel::ShardsColumn), QString::number(kShards));
+            coordinators += cellOf(node->id, FleetModel::CoordinatorColumn) == QStringLiteral("\u2605");
+            QTRY_VERIFY_WITH_TIMEOUT(drilledTilesServing(node->id), 5000);
+            QVERIFY(!m_window->drill()->greyed());
         }
         QCOMPARE(coordinators, 1);
-        // Bands in id order, each below the one before.
-        QVERIFY(m_window->band(QStringLiteral("n0"))->y() < m_window->band(QStringLiteral("n1"))->y());
-        QVERIFY(m_window->band(QStringLiteral("n1"))->y() < m_window->band(QStringLiteral("n2"))->y());
+        // Rows in id order, each below the one before.
+        const FleetView &view = *m_window->fleetPanel()->view();
+        const FleetFilterProxy &proxy = *m_window->fleetPanel()->proxy();
+        for (int r = 0; r < 3; ++r) {
+            QCOMPARE(proxy.index(r, 0).data(FleetModel::NodeIdRole).toString(), QStringLiteral("n%1").arg(r));
+            QVERIFY(!view.rowRect(r).isEmpty());
+        }
+        QVERIFY(view.rowRect(0).top() < view.rowRect(1).top() && view.rowRect(1).top() < view.rowRect(2).top());
         saveShot(QStringLiteral("cluster-3-nodes"));
     }
 
-    void restart_all_through_the_dialog_rolls_every_band_to_the_next_version()
+    void restart_all_through_the_dialog_rolls_every_node_to_the_next_version()
     {
         // Checked before the dialog handler is armed: a handler left armed would outlive
         // the locals it fills.
@@ -198,20 +236,19 @@ private Q_SLOTS:
         QVERIFY2(radius.startsWith(QStringLiteral("Restarts 3 nodes x 4 shards = 12 shards.")), qPrintable(radius));
         QVERIFY(cancelWasDefault);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->lastMessage().contains(QStringLiteral("accepted")), 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(everyBand([](NodeBand &b) { return b.lineText().contains(QStringLiteral("  v2  ready")); })
-                                     && !m_model->restartRunning(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(everyNode(readyOn(2)) && !m_model->restartRunning(), 60000);
         QCOMPARE(m_window->header()->versionsText(), QStringLiteral("v2: 3 nodes"));
         QVERIFY2(m_window->header()->restartText().contains(QStringLiteral("completed")), qPrintable(m_window->header()->restartText()));
-        for (const auto &node : m_nodes) // every band showed its node's step while the restart ran
+        for (const auto &node : m_nodes) // every row showed its node's step while the restart ran
             QVERIFY2(std::any_of(stepsSeen.begin(), stepsSeen.end(), [&](const QString &s) { return s.startsWith(node->id + QLatin1Char(':')); }),
                      qPrintable(node->id));
-        QTRY_VERIFY_WITH_TIMEOUT(everyBand(tilesServing), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(everyNode([this](const FleetRow &r) { return tilesServing(r); }), 10000);
         QVERIFY(m_model->restart());
         checkLoggedRestart(m_model->restart()->id);
         saveShot(QStringLiteral("cluster-after-rolling"));
     }
 
-    // Lockstep from the dialog: every band moves from v2 to v3 together.
+    // Lockstep from the dialog: every node moves from v2 to v3 together.
     void lockstep_from_the_dialog_moves_every_node_to_the_next_version()
     {
         QTRY_VERIFY_WITH_TIMEOUT(m_window->restartAction()->isEnabled(), 5000);
@@ -233,7 +270,7 @@ private Q_SLOTS:
         m_window->restartAction()->trigger();
         QTRY_VERIFY2_WITH_TIMEOUT(m_window->lastMessage().contains(QStringLiteral("accepted")), qPrintable(m_window->lastMessage()), 5000);
         QTRY_VERIFY_WITH_TIMEOUT(!m_model->restartRunning() && m_window->header()->versionsText() == QLatin1String("v3: 3 nodes")
-                                     && everyBand([](NodeBand &b) { return b.lineText().contains(QStringLiteral("  v3  ready")); }), 60000);
+                                     && everyNode(readyOn(3)), 60000);
         QTRY_VERIFY2_WITH_TIMEOUT(m_window->header()->restartText().contains(QStringLiteral("lockstep"))
                                       && m_window->header()->restartText().contains(QStringLiteral("completed")),
                                   qPrintable(m_window->header()->restartText()), 5000);
@@ -262,45 +299,52 @@ private Q_SLOTS:
             if (m_model->events().item(r).event.restartId == id)
                 QVERIFY2(logTone(r) != int(ClusterEventTone::Success), qPrintable(logText()));
         }
-        QTRY_VERIFY_WITH_TIMEOUT(everyBand([](NodeBand &b) { return b.lineText().contains(QStringLiteral("  v3  ready")); }), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(everyNode(readyOn(3)), 10000);
         saveShot(QStringLiteral("cluster-rolled-back"));
     }
 
-    void nodes_killed_or_stopped_stay_as_greyed_bands_marked_lost_or_left()
+    void nodes_killed_or_stopped_stay_as_greyed_rows_marked_lost_or_left()
     {
         const QString versions = m_window->header()->versionsText(); // "vN: 3 nodes"
         m_nodes[2]->process->kill();
-        NodeBand *lost = m_window->band(QStringLiteral("n2"));
-        QTRY_VERIFY_WITH_TIMEOUT(lost->stateText().startsWith(QStringLiteral("LOST since ")), 10000);
-        QVERIFY(lost->greyed());
-        // The header counts from the status read; the band may have turned on etcd's word first.
+        QTRY_VERIFY_WITH_TIMEOUT(cellOf(QStringLiteral("n2"), FleetModel::StateColumn).startsWith(QStringLiteral("lost since ")), 10000);
+        QCOMPARE(rowOf(QStringLiteral("n2")).state, FleetState::Lost);
+        m_window->selectNode(QStringLiteral("n2"));
+        QVERIFY(m_window->drill()->greyed()); // its tiles as last seen
+        // The header counts from the status read; the row may have turned on etcd's word first.
         QTRY_COMPARE_WITH_TIMEOUT(m_window->header()->goneText(), QStringLiteral("nodes: 1 lost (n2)"), 5000);
         QTRY_COMPARE_WITH_TIMEOUT(m_window->header()->versionsText(), QString(versions).replace(QStringLiteral("3 nodes"), QStringLiteral("2 nodes, n2 (lost, last seen)")), 5000);
 
         m_nodes[1]->signal(SIGTERM); // a clean shutdown says goodbye in etcd
-        NodeBand *left = m_window->band(QStringLiteral("n1"));
-        QTRY_VERIFY_WITH_TIMEOUT(left->stateText().startsWith(QStringLiteral("LEFT since ")), 15000);
-        QVERIFY(left->greyed());
-        QVERIFY(!m_window->band(QStringLiteral("n0"))->greyed());
+        QTRY_VERIFY_WITH_TIMEOUT(cellOf(QStringLiteral("n1"), FleetModel::StateColumn).startsWith(QStringLiteral("left since ")), 15000);
+        QCOMPARE(rowOf(QStringLiteral("n1")).state, FleetState::Left);
+        QCOMPARE(rowOf(QStringLiteral("n0")).state, FleetState::Ready);
+        m_window->selectNode(QStringLiteral("n0"));
+        QVERIFY(!m_window->drill()->greyed());
         QTRY_COMPARE_WITH_TIMEOUT(m_window->header()->goneText(), QStringLiteral("nodes: 1 lost (n2), 1 left (n1)"), 5000);
+        // Severity first puts the lost node on top; the left one is no alarm.
+        m_window->fleetPanel()->proxy()->sortBySeverity();
+        QCOMPARE(m_window->fleetPanel()->proxy()->index(0, 0).data(FleetModel::NodeIdRole).toString(), QStringLiteral("n2"));
+        m_window->fleetPanel()->proxy()->sort(0);
         // The event log says both, the loss as a warning.
         QTRY_VERIFY2_WITH_TIMEOUT(logRow({}, "node_left", QStringLiteral("n1")) >= 0, qPrintable(logText()), 5000);
         const int lostRow = logRow({}, "node_lost", QStringLiteral("n2"));
         QVERIFY2(lostRow >= 0, qPrintable(logText()));
         QCOMPARE(logTone(lostRow), int(ClusterEventTone::Warning));
-        QCOMPARE(m_window->bands().size(), std::size_t(3));
+        QCOMPARE(m_window->fleetModel()->rowCount(), 3);
         saveShot(QStringLiteral("cluster-nodes-gone"));
     }
 
-    void etcd_gone_turns_the_header_red_and_keeps_every_band()
+    void etcd_gone_turns_the_header_red_and_keeps_every_row()
     {
         m_etcd.kill();
         QTRY_VERIFY_WITH_TIMEOUT(m_window->header()->etcdText().startsWith(QStringLiteral("etcd at ")), 5000);
         // The reason follows what etcd's address answers now (a killed etcd refuses).
         QTRY_VERIFY_WITH_TIMEOUT(m_window->header()->etcdText().contains(QStringLiteral("refused")), 5000);
-        QCOMPARE(m_window->bands().size(), std::size_t(3));
-        QVERIFY(!m_window->band(QStringLiteral("n0"))->greyed()); // n0 still answers, etcd or not
-        QVERIFY(m_window->band(QStringLiteral("n0"))->lineText().contains(QStringLiteral(" ready")));
+        QCOMPARE(m_window->fleetModel()->rowCount(), 3);
+        QCOMPARE(rowOf(QStringLiteral("n0")).state, FleetState::Ready); // n0 still answers, etcd or not
+        m_window->selectNode(QStringLiteral("n0"));
+        QVERIFY(!m_window->drill()->greyed());
     }
 
     // A function that failed midway may leave a cluster restart running: abort it and
