@@ -74,6 +74,8 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
     m_split->setChildrenCollapsible(false);
     connect(m_fleetPanel->view(), &FleetView::nodeActivated, this, &ClusterWindow::selectNode);
     connect(m_fleetPanel->view(), &FleetView::currentNodeChanged, m_drill, &NodeDrillPanel::showNode);
+    // Every node by its summary; the node whose tiles are open in full detail.
+    connect(m_fleetPanel->view(), &FleetView::currentNodeChanged, this, [this](const QString &id) { m_model.setDetailNodes({id}); });
     connect(m_fleetPanel->proxy(), &QAbstractItemModel::rowsInserted, this, &ClusterWindow::selectFirstNode);
     connect(m_header, &ClusterHeader::nodeActivated, this, &ClusterWindow::selectNode);
     connect(m_events, &ClusterEventView::nodeActivated, this, &ClusterWindow::selectNode);
@@ -106,6 +108,7 @@ void ClusterWindow::selectNode(const QString &nodeId)
     }
     m_fleetPanel->view()->setCurrentNode(nodeId);
     m_drill->showNode(nodeId);
+    m_model.setDetailNodes({nodeId});
 }
 
 // Tiles beside the fleet from the first node on, until the operator picks another.

@@ -1,6 +1,7 @@
 #include "model/fleet/FleetModel.h"
 
 #include "model/cluster/ClusterModel.h"
+#include "model/cluster/NodeFollower.h"
 #include "model/fleet/FleetFormat.h"
 #include "model/fleet/NaturalOrder.h"
 #include "model/shards/ShardTableModel.h"
@@ -135,9 +136,17 @@ void FleetModel::update(int r, bool reading)
     if (shards && shards->rowCount() > 0 && node->up() && live) {
         quint64 processed = 0;
         quint64 failed = 0;
-        for (int s = 0; s < shards->rowCount(); ++s) {
-            processed += shards->row(s)->processed;
-            failed += shards->row(s)->failed;
+        if (const NodeFigures *figures = m_cluster.figuresOf(current.id)) {
+            // A node followed by its summary has no per-shard counters: its totals say it.
+            processed = figures->processed;
+            failed = figures->failed;
+            if (figures->latencyP99Us > 0)
+                next.p99Us = figures->latencyP99Us;
+        } else {
+            for (int s = 0; s < shards->rowCount(); ++s) { // recorded rows, no follower
+                processed += shards->row(s)->processed;
+                failed += shards->row(s)->failed;
+            }
         }
         RateWindow &rates = m_rates[current.id];
         if (reading)
