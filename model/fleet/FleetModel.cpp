@@ -132,7 +132,8 @@ void FleetModel::update(int r, bool reading)
     ShardTableModel *shards = shardsOf(current.id);
     watch(current.id, shards);
     const bool live = reachable(current.id);
-    FleetRow next = summarise(*node, shards, live, m_context);
+    const QString why = m_recorded.count(current.id) ? QString() : unreachableText(m_cluster.linkOf(current.id));
+    FleetRow next = summarise(*node, shards, live, m_context, why);
     if (shards && shards->rowCount() > 0 && node->up() && live) {
         quint64 processed = 0;
         quint64 failed = 0;

@@ -20,11 +20,16 @@ bool quietStep(const QString &step)
     return step.isEmpty() || step == QLatin1String("waiting") || step == QLatin1String("done");
 }
 
-void judgeState(FleetRow &out, const ClusterNodeRow &node, bool followed, bool reachable)
+// `why`: "not reachable: no answer (stopped or cut off)" and the like, empty while live.
+void judgeState(FleetRow &out, const ClusterNodeRow &node, bool followed, bool reachable, const QString &why)
 {
     if (!node.up()) {
         out.state = node.state == QLatin1String("left") ? FleetState::Left : FleetState::Lost;
         out.stateText = node.goneSinceMs > 0 ? QStringLiteral("%1 since %2").arg(node.state, clock(node.goneSinceMs)) : node.state;
+        // A stopped process and a killed one are both lost to etcd; the console's link tells them apart.
+        const QString cause = why.section(QStringLiteral(": "), 1);
+        if (out.state == FleetState::Lost && !cause.isEmpty())
+            out.stateText += QStringLiteral(", ") + cause;
         return;
     }
     if (followed && !reachable)
@@ -37,7 +42,9 @@ void judgeState(FleetRow &out, const ClusterNodeRow &node, bool followed, bool r
         out.state = FleetState::RestartStep;
     else
         out.state = node.ready ? FleetState::Ready : FleetState::NotReady;
-    out.stateText = out.state == FleetState::RestartStep ? QStringLiteral("restart: %1").arg(node.step) : fleetStateName(out.state);
+    out.stateText = out.state == FleetState::RestartStep ? QStringLiteral("restart: %1").arg(node.step)
+                    : out.state == FleetState::NotReachable && !why.isEmpty() ? why
+                                                                               : fleetStateName(out.state);
 }
 
 int stateSeverity(FleetState state)
@@ -94,14 +101,15 @@ QString fleetStateName(FleetState state)
     return {};
 }
 
-FleetRow summarise(const ClusterNodeRow &node, const ShardTableModel *shards, bool reachable, const FleetContext &context)
+FleetRow summarise(const ClusterNodeRow &node, const ShardTableModel *shards, bool reachable, const FleetContext &context,
+                   const QString &unreachableWhy)
 {
     FleetRow out;
     out.id = node.id;
     out.version = node.version;
     out.coordinator = node.coordinator;
     out.shards = node.shards;
-    judgeState(out, node, shards != nullptr, reachable);
+    judgeState(out, node, shards != nullptr, reachable, unreachableWhy);
     out.severity = stateSeverity(out.state);
     // Versions apart while a cluster restart runs are what the restart does, not skew.
     out.versionSkew = node.up() && context.versionsApart && !context.restartRunning && node.version != context.majorityVersion;

@@ -2,6 +2,8 @@
 
 #include "model/fleet/FleetRow.h"
 
+#include <QString>
+
 namespace shardscope {
 
 struct ClusterNodeRow;
@@ -16,7 +18,10 @@ struct FleetContext {
 
 // One node's row from its cluster row and, when the console follows it, its shard rows
 // (`shards` may be null: then no shard figure is known). `reachable`: the follower gets
-// its snapshots. Rates are left to the caller (they need history).
-FleetRow summarise(const ClusterNodeRow &node, const ShardTableModel *shards, bool reachable, const FleetContext &context);
+// its snapshots; `unreachableWhy` says how the console's link failed ("not reachable:
+// connection refused", "not reachable: no answer (stopped or cut off)"), empty if unknown.
+// Rates are left to the caller (they need history).
+FleetRow summarise(const ClusterNodeRow &node, const ShardTableModel *shards, bool reachable, const FleetContext &context,
+                   const QString &unreachableWhy = {});
 
 } // namespace shardscope

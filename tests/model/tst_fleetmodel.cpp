@@ -6,10 +6,12 @@
 #include "model/cluster/ClusterModel.h"
 #include "model/fleet/FleetFilterProxy.h"
 #include "model/fleet/FleetModel.h"
+#include "model/fleet/FleetSummary.h"
 #include "model/fleet/NaturalOrder.h"
 #include "model/shards/ShardTableModel.h"
 
 #include <QAbstractItemModelTester>
+#include <QDateTime>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -266,6 +268,27 @@ private Q_SLOTS:
         m_cluster->applyStatus(s, kNow + 1000);
         QVERIFY(m_fleet->index(m_fleet->rowOf(QStringLiteral("n0")), 0).data(FleetModel::SkewedRole).toBool());
         QVERIFY(!m_fleet->index(m_fleet->rowOf(QStringLiteral("n1")), 0).data(FleetModel::SkewedRole).toBool());
+    }
+
+    void a_stopped_node_and_a_killed_one_read_apart_when_lost_or_not_reachable()
+    {
+        ShardTableModel shards;
+        ClusterNodeRow node;
+        node.id = QStringLiteral("n9");
+        node.version = 2;
+        node.ready = true;
+        const QString silent = unreachableText(ConnectionStatus{false, 0, {}, false, LossCause::Timeout});
+        const QString refused = unreachableText(ConnectionStatus{false, 0, {}, false, LossCause::Refused});
+        QCOMPARE(summarise(node, &shards, false, {}, silent).stateText, QStringLiteral("not reachable: no answer (stopped or cut off)"));
+        QCOMPARE(summarise(node, &shards, false, {}, refused).stateText, QStringLiteral("not reachable: connection refused"));
+        QCOMPARE(summarise(node, &shards, false, {}).stateText, QStringLiteral("not reachable"));
+        node.state = QStringLiteral("lost");
+        node.goneSinceMs = QDateTime(QDate(2026, 12, 7), QTime(12, 47, 34)).toMSecsSinceEpoch();
+        QCOMPARE(summarise(node, &shards, false, {}, silent).stateText, QStringLiteral("lost since 12:47:34, no answer (stopped or cut off)"));
+        QCOMPARE(summarise(node, &shards, false, {}, refused).stateText, QStringLiteral("lost since 12:47:34, connection refused"));
+        QCOMPARE(summarise(node, &shards, false, {}).stateText, QStringLiteral("lost since 12:47:34"));
+        node.state = QStringLiteral("left"); // said goodbye: how the link failed adds nothing
+        QCOMPARE(summarise(node, &shards, false, {}, refused).stateText, QStringLiteral("left since 12:47:34"));
     }
 
     void a_node_change_signals_only_its_own_row()
