@@ -20,6 +20,14 @@ bool quietStep(const QString &step)
     return step.isEmpty() || step == QLatin1String("waiting") || step == QLatin1String("done");
 }
 
+// "not reachable: no answer (stopped or cut off)" -> "no answer"; fits the state column
+// (the tooltip and the node's drill-down say it whole).
+QString shortCause(const QString &why)
+{
+    const QString cause = why.section(QStringLiteral(": "), 1).section(QStringLiteral(" ("), 0, 0);
+    return cause == QLatin1String("connection refused") ? QStringLiteral("refused") : cause;
+}
+
 // `why`: "not reachable: no answer (stopped or cut off)" and the like, empty while live.
 void judgeState(FleetRow &out, const ClusterNodeRow &node, bool followed, bool reachable, const QString &why)
 {
@@ -27,7 +35,7 @@ void judgeState(FleetRow &out, const ClusterNodeRow &node, bool followed, bool r
         out.state = node.state == QLatin1String("left") ? FleetState::Left : FleetState::Lost;
         out.stateText = node.goneSinceMs > 0 ? QStringLiteral("%1 since %2").arg(node.state, clock(node.goneSinceMs)) : node.state;
         // A stopped process and a killed one are both lost to etcd; the console's link tells them apart.
-        const QString cause = why.section(QStringLiteral(": "), 1);
+        const QString cause = shortCause(why);
         if (out.state == FleetState::Lost && !cause.isEmpty())
             out.stateText += QStringLiteral(", ") + cause;
         return;
@@ -43,7 +51,7 @@ void judgeState(FleetRow &out, const ClusterNodeRow &node, bool followed, bool r
     else
         out.state = node.ready ? FleetState::Ready : FleetState::NotReady;
     out.stateText = out.state == FleetState::RestartStep ? QStringLiteral("restart: %1").arg(node.step)
-                    : out.state == FleetState::NotReachable && !why.isEmpty() ? why
+                    : out.state == FleetState::NotReachable && !why.isEmpty() ? QStringLiteral("not reachable: %1").arg(shortCause(why))
                                                                                : fleetStateName(out.state);
 }
 

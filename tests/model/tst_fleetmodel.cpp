@@ -279,13 +279,13 @@ private Q_SLOTS:
         node.ready = true;
         const QString silent = unreachableText(ConnectionStatus{false, 0, {}, false, LossCause::Timeout});
         const QString refused = unreachableText(ConnectionStatus{false, 0, {}, false, LossCause::Refused});
-        QCOMPARE(summarise(node, &shards, false, {}, silent).stateText, QStringLiteral("not reachable: no answer (stopped or cut off)"));
-        QCOMPARE(summarise(node, &shards, false, {}, refused).stateText, QStringLiteral("not reachable: connection refused"));
+        QCOMPARE(summarise(node, &shards, false, {}, silent).stateText, QStringLiteral("not reachable: no answer"));
+        QCOMPARE(summarise(node, &shards, false, {}, refused).stateText, QStringLiteral("not reachable: refused"));
         QCOMPARE(summarise(node, &shards, false, {}).stateText, QStringLiteral("not reachable"));
         node.state = QStringLiteral("lost");
         node.goneSinceMs = QDateTime(QDate(2026, 12, 7), QTime(12, 47, 34)).toMSecsSinceEpoch();
-        QCOMPARE(summarise(node, &shards, false, {}, silent).stateText, QStringLiteral("lost since 12:47:34, no answer (stopped or cut off)"));
-        QCOMPARE(summarise(node, &shards, false, {}, refused).stateText, QStringLiteral("lost since 12:47:34, connection refused"));
+        QCOMPARE(summarise(node, &shards, false, {}, silent).stateText, QStringLiteral("lost since 12:47:34, no answer"));
+        QCOMPARE(summarise(node, &shards, false, {}, refused).stateText, QStringLiteral("lost since 12:47:34, refused"));
         QCOMPARE(summarise(node, &shards, false, {}).stateText, QStringLiteral("lost since 12:47:34"));
         node.state = QStringLiteral("left"); // said goodbye: how the link failed adds nothing
         QCOMPARE(summarise(node, &shards, false, {}, refused).stateText, QStringLiteral("left since 12:47:34"));

@@ -27,7 +27,7 @@ constexpr qreal kMaxCellWidth = 44;
 
 // The widest text each column is sized for; longer text is elided, whole in the tooltip.
 const char *const kColumnSamples[FleetColumn::Count] = {
-    "n000", "restart: rolling_back", "v000", "\u2605", "00000", "0000.0", "000.00 ms", "00000", "0000"};
+    "n000", "lost since 00:00:00, no answer", "v000", "\u2605", "00000", "0000.0", "000.00 ms", "00000", "0000"};
 
 } // namespace
 
