@@ -82,44 +82,7 @@ QString clock(std::int64_t ms, bool utc)
     return t.toString(QStringLiteral("HH:mm:ss"));
 }
 
-// Where the digits that begin at `i` of `s` end.
-qsizetype digitsEnd(const QString &s, qsizetype i)
-{
-    while (i < s.size() && s.at(i).isDigit())
-        ++i;
-    return i;
-}
-
 } // namespace
-
-bool naturalLess(const QString &a, const QString &b)
-{
-    qsizetype i = 0, j = 0;
-    while (i < a.size() && j < b.size()) {
-        if (a.at(i).isDigit() && b.at(j).isDigit()) {
-            while (i + 1 < a.size() && a.at(i) == QLatin1Char('0') && a.at(i + 1).isDigit())
-                ++i; // leading zeros do not count
-            while (j + 1 < b.size() && b.at(j) == QLatin1Char('0') && b.at(j + 1).isDigit())
-                ++j;
-            const qsizetype ei = digitsEnd(a, i), ej = digitsEnd(b, j);
-            if (ei - i != ej - j)
-                return ei - i < ej - j; // fewer digits: a smaller number
-            const int c = QStringView(a).mid(i, ei - i).compare(QStringView(b).mid(j, ej - j));
-            if (c != 0)
-                return c < 0;
-            i = ei;
-            j = ej;
-            continue;
-        }
-        if (a.at(i) != b.at(j))
-            return a.at(i) < b.at(j);
-        ++i;
-        ++j;
-    }
-    if (a.size() - i != b.size() - j)
-        return a.size() - i < b.size() - j;
-    return a < b; // equal as numbers ("n02", "n2"): a fixed order still
-}
 
 std::vector<VersionGroup> versionTally(const std::vector<ClusterNodeRow> &rows)
 {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/cluster/NaturalOrder.h"
+
 #include "model/client/BackendClient.h"
 #include "model/client/ClusterStatus.h"
 
@@ -41,9 +43,6 @@ void foldStatus(std::vector<ClusterNodeRow> &rows, const ClusterStatus &status, 
 // neither etcd nor the last status know anymore as lost since `nowMs`.
 void foldMembers(std::vector<ClusterNodeRow> &rows, const std::vector<ClusterMember> &members,
                  const ClusterStatus &lastStatus, std::int64_t nowMs);
-
-// Node ids in natural order: n2 before n10.
-bool naturalLess(const QString &a, const QString &b);
 
 // The nodes behind one version: those up, and the lost ones whose last known version it
 // is (their last status; they may have changed since). Left nodes are not counted.

@@ -1,7 +1,7 @@
 #include "model/fleet/FleetFilterProxy.h"
 
 #include "model/fleet/FleetModel.h"
-#include "model/fleet/NaturalOrder.h"
+#include "model/cluster/NaturalOrder.h"
 
 namespace shardscope {
 namespace {

@@ -3,7 +3,7 @@
 #include "model/cluster/ClusterModel.h"
 #include "model/cluster/NodeFollower.h"
 #include "model/fleet/FleetFormat.h"
-#include "model/fleet/NaturalOrder.h"
+#include "model/cluster/NaturalOrder.h"
 #include "model/shards/ShardTableModel.h"
 
 #include <QDateTime>

@@ -7,7 +7,7 @@
 #include "model/fleet/FleetFilterProxy.h"
 #include "model/fleet/FleetModel.h"
 #include "model/fleet/FleetSummary.h"
-#include "model/fleet/NaturalOrder.h"
+#include "model/cluster/NaturalOrder.h"
 #include "model/shards/ShardTableModel.h"
 
 #include <QAbstractItemModelTester>

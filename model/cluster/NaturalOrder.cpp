@@ -1,4 +1,4 @@
-#include "model/fleet/NaturalOrder.h"
+#include "model/cluster/NaturalOrder.h"
 
 namespace shardscope {
 namespace {
