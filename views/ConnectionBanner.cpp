@@ -97,8 +97,9 @@ void ConnectionBanner::showLoss()
                                    : QStringLiteral("last seen %1 (%2 s ago)")
                                          .arg(QDateTime::fromMSecsSinceEpoch(seen).toString(QStringLiteral("HH:mm:ss")))
                                          .arg((QDateTime::currentMSecsSinceEpoch() - seen) / 1000);
-    setText(QStringLiteral("\u26a0 Not connected to %1: %2. The tiles below are the last state seen, not live. %3")
-                .arg(m_model.endpoint(), when, tools.connectionDetail()));
+    const QString tiles = seen == 0 ? QStringLiteral("Nothing has been received from it yet.")
+                                    : QStringLiteral("The tiles below are the last state seen, not live.");
+    setText(QStringLiteral("\u26a0 Not connected to %1: %2. %3 %4").arg(m_model.endpoint(), when, tiles, tools.connectionDetail()));
     for (qsizetype i = 0; i < m_veils.size(); ++i) {
         // The large text goes on the biggest veil only (the grid); the others just grey.
         static_cast<Veil *>(m_veils[i])->text = i == m_veils.size() - 1 ? QStringLiteral("Disconnected \u2014 %1").arg(when) : QString();

@@ -50,11 +50,12 @@ void PhaseStepper::paintEvent(QPaintEvent *)
         const QPointF c(slot * slotIndex + slot / 2, cy);
         QColor fill = Qt::transparent;
         QString mark;
+        const bool dark = isDarkPalette(palette());
         switch (status) {
         case StepStatus::Pending: break;
-        case StepStatus::Running: fill = colourFor(Meaning::Running, false); mark = QStringLiteral("\u25B6"); break;
-        case StepStatus::Done: fill = colourFor(Meaning::Good, false); mark = QStringLiteral("\u2713"); break;
-        case StepStatus::Failed: fill = colourFor(Meaning::Failure, false); mark = QStringLiteral("\u2717"); break;
+        case StepStatus::Running: fill = colourFor(Meaning::Running, dark); mark = QStringLiteral("\u25B6"); break;
+        case StepStatus::Done: fill = colourFor(Meaning::Good, dark); mark = QStringLiteral("\u2713"); break;
+        case StepStatus::Failed: fill = colourFor(Meaning::Failure, dark); mark = QStringLiteral("\u2717"); break;
         }
         p.setPen(QPen(status == StepStatus::Pending ? pending : fill, 2));
         p.setBrush(status == StepStatus::Pending ? palette().color(QPalette::Window) : fill);

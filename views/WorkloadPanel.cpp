@@ -1,5 +1,7 @@
 #include "views/WorkloadPanel.h"
 
+#include "views/ColourTable.h"
+
 #include "model/console/ConsoleModel.h"
 #include "model/workload/WorkloadDriver.h"
 
@@ -7,6 +9,7 @@
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QEvent>
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
@@ -82,7 +85,7 @@ WorkloadPanel::WorkloadPanel(ConsoleModel &model, QWidget *parent)
                                       "service, at the rate below, until you stop it.")
                            .arg(m_model.endpoint()));
     m_toggle->setToolTip(m_model.isRemote() ? QStringLiteral("Sends load to %1").arg(m_model.endpoint()) : QString());
-    m_warning->setStyleSheet(QStringLiteral("QLabel { color: #b71c1c; font-weight: bold; }"));
+    styleWarning();
     m_warning->setVisible(m_model.isRemote());
 
     auto *layout = new QVBoxLayout(this);
@@ -167,6 +170,19 @@ void WorkloadPanel::refreshCounters()
                              .arg(s.failedOther);
     if (text != m_counters->text())
         m_counters->setText(text);
+}
+
+void WorkloadPanel::styleWarning()
+{
+    m_warning->setStyleSheet(QStringLiteral("QLabel { color: %1; font-weight: bold; }")
+                                 .arg(colourFor(Meaning::FailureText, isDarkPalette(palette())).name()));
+}
+
+void WorkloadPanel::changeEvent(QEvent *event)
+{
+    QGroupBox::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        styleWarning();
 }
 
 } // namespace shardscope

@@ -39,7 +39,11 @@ public:
     QString warningText() const;
     bool warningVisible() const;
 
+protected:
+    void changeEvent(QEvent *event) override; // the warning's red follows the theme
+
 private:
+    void styleWarning();
     void pushConfig();
     void refreshCounters();
     void refreshRunning(bool running);

@@ -29,7 +29,7 @@ void ShardFilterProxy::setSortKey(SortKey key, Qt::SortOrder order)
     m_sortKey = key;
     switch (key) {
     case SortKey::Id: setSortRole(ShardTableModel::IdRole); break;
-    case SortKey::QueueDepth: setSortRole(ShardTableModel::QueueDepthRole); break;
+    case SortKey::QueueDepth: setSortRole(ShardTableModel::QueuePeakRole); break; // the bars' figure: no flicker
     case SortKey::Version: setSortRole(ShardTableModel::VersionRole); break;
     case SortKey::Severity: setSortRole(ShardTableModel::SeverityRole); break;
     case SortKey::InFlight: setSortRole(ShardTableModel::InFlightRole); break;

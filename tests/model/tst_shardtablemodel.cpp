@@ -265,6 +265,28 @@ private Q_SLOTS:
         QCOMPARE(got, ids);
     }
 
+    // The order follows the bars (the 1 s peak): a burst that drained between two frames
+    // does not send its tile to the back and forth again.
+    void sortingByQueueHoldsABurstForTheSecondItsBarDoes()
+    {
+        ShardTableModel model;
+        ShardFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        proxy.setSortKey(ShardFilterProxy::SortKey::QueueDepth, Qt::DescendingOrder);
+        ServiceSnapshot s = ScriptedBackendClient::uniform(3, ShardState::Serving, 1, 1000);
+        s.shards[1].queueDepth = 4;
+        s.shards[2].queueDepth = 20;
+        apply(model, s);
+        QCOMPARE(proxy.index(0, 0).data(ShardTableModel::IdRole).toInt(), 2);
+        s.takenAtMs = 1100;
+        s.shards[2].queueDepth = 0; // drained
+        apply(model, s);
+        QCOMPARE(proxy.index(0, 0).data(ShardTableModel::IdRole).toInt(), 2);
+        s.takenAtMs = 2200; // a second on: shard 1's steady queue leads
+        apply(model, s);
+        QCOMPARE(proxy.index(0, 0).data(ShardTableModel::IdRole).toInt(), 1);
+    }
+
     void severityJudgesAShardAgainstWhatTheServiceIsDoing_data()
     {
         QTest::addColumn<int>("state");

@@ -48,6 +48,9 @@ private Q_SLOTS:
         window.show();
         model.pump().start();
         QTRY_VERIFY_WITH_TIMEOUT(window.connectionBanner()->isShowingLoss(), 10000);
+        const QString banner = window.connectionBanner()->text(); // no "last state seen" of a state never seen
+        QVERIFY2(banner.contains(QStringLiteral("Nothing has been received from it yet")) && !banner.contains(QStringLiteral("last state")),
+                 qPrintable(banner));
         HeaderStrip *header = window.header();
         QCOMPARE(header->phaseText(), QStringLiteral("Service: not reachable"));
         QCOMPARE(header->versionText(), QStringLiteral("Version unknown"));
