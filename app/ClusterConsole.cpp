@@ -39,6 +39,7 @@ int runClusterConsole(QApplication &app, const AppOptions &options)
     ClusterClient client(options.cluster->etcd, options.cluster->cluster, token);
     ClusterModel model(client);
     ClusterWindow window(model);
+    window.restoreTheme();
     window.resize(QSize(1360, 880).boundedTo(window.screen()->availableGeometry().size()));
     window.show();
     model.start();

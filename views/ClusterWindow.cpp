@@ -6,11 +6,14 @@
 #include "views/ClusterEventView.h"
 #include "views/ClusterHeader.h"
 #include "views/ClusterRestartDialog.h"
+#include "views/ColourTable.h"
+#include "views/Theme.h"
 #include "views/fleet/FleetPanel.h"
 #include "views/fleet/FleetView.h"
 #include "views/fleet/NodeDrillPanel.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QCheckBox>
 #include <QLineEdit>
 #include <QEvent>
@@ -55,6 +58,7 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
     QAction *quit = menu->addAction(QStringLiteral("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
+    addViewMenu();
     QToolBar *tools = addToolBar(QStringLiteral("Cluster"));
     tools->setMovable(false);
     tools->addAction(m_restartAction);
@@ -96,6 +100,32 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
     selectFirstNode();
     refreshActions();
     m_fleetPanel->view()->setFocus(); // n, / and the arrows work from the start
+}
+
+// The same View menu as the single-node window: the theme is one setting for both.
+void ClusterWindow::addViewMenu()
+{
+    QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
+    auto *themes = new QActionGroup(this);
+    m_lightAction = view->addAction(QStringLiteral("&Light theme"), this, [this] { setTheme(Theme::Light); });
+    m_darkAction = view->addAction(QStringLiteral("&Dark theme"), this, [this] { setTheme(Theme::Dark); });
+    for (QAction *a : {m_lightAction, m_darkAction}) {
+        a->setCheckable(true);
+        themes->addAction(a);
+    }
+    (isDarkPalette(palette()) ? m_darkAction : m_lightAction)->setChecked(true);
+}
+
+void ClusterWindow::setTheme(Theme theme)
+{
+    rememberTheme(theme);
+    applyTheme(theme);
+    (theme == Theme::Dark ? m_darkAction : m_lightAction)->setChecked(true);
+}
+
+void ClusterWindow::restoreTheme()
+{
+    setTheme(rememberedTheme());
 }
 
 void ClusterWindow::selectNode(const QString &nodeId)

@@ -8,6 +8,8 @@ class QSplitter;
 
 namespace shardscope {
 
+enum class Theme;
+
 class ClusterEventView;
 class ClusterHeader;
 class ClusterModel;
@@ -39,11 +41,15 @@ public:
 public Q_SLOTS:
     // The strategy and blast-radius dialog (Cancel default); on OK asks the cluster.
     void showRestartDialog();
+    // The theme chosen last in either console (the app calls it; tests keep the default).
+    void restoreTheme();
     // Makes the node current in the fleet view and shows its tiles beside it.
     void selectNode(const QString &nodeId);
 
 private:
     void selectFirstNode();
+    void addViewMenu();
+    void setTheme(Theme theme);
     void refreshActions();
     void refreshSource();
     void onCommandFinished(const QString &command, bool ok, const QString &message);
@@ -58,6 +64,8 @@ private:
     QSplitter *m_sideSplit; // the node's tiles over the event log
     QAction *m_restartAction;
     QAction *m_abortAction;
+    QAction *m_lightAction = nullptr;
+    QAction *m_darkAction = nullptr;
     QLabel *m_source; // which node's cluster status is shown
     QString m_lastMessage;
 };

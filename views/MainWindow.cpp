@@ -232,7 +232,7 @@ void MainWindow::setTheme(Theme theme)
 {
     m_theme = theme;
     // Remembered at once: a console ended by a signal never reaches saveSettings().
-    QSettings().setValue(QStringLiteral("window/theme"), themeName(theme));
+    rememberTheme(theme);
     applyTheme(theme);
     m_charts->setDark(theme == Theme::Dark);
     refreshTimelineCounts();

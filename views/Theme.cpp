@@ -1,6 +1,7 @@
 #include "views/Theme.h"
 
 #include <QApplication>
+#include <QSettings>
 #include <QStyle>
 
 namespace shardscope {
@@ -47,6 +48,16 @@ QString themeName(Theme theme)
 Theme themeFromName(const QString &name)
 {
     return name == QStringLiteral("dark") ? Theme::Dark : Theme::Light;
+}
+
+Theme rememberedTheme()
+{
+    return themeFromName(QSettings().value(QStringLiteral("window/theme"), themeName(Theme::Light)).toString());
+}
+
+void rememberTheme(Theme theme)
+{
+    QSettings().setValue(QStringLiteral("window/theme"), themeName(theme));
 }
 
 } // namespace shardscope

@@ -13,5 +13,8 @@ QPalette paletteFor(Theme theme);
 void applyTheme(Theme theme);
 QString themeName(Theme theme);
 Theme themeFromName(const QString &name);
+// The theme chosen last in either window (settings "window/theme"), so both consoles open in it.
+Theme rememberedTheme();
+void rememberTheme(Theme theme);
 
 } // namespace shardscope

@@ -321,6 +321,25 @@ private Q_SLOTS:
                  qPrintable(m_window->restartAction()->toolTip()));
     }
 
+    // One theme for both consoles: the cluster window's View menu sets and remembers it, and
+    // opens in the one chosen last in either window.
+    void the_view_menu_sets_the_theme_both_windows_share()
+    {
+        open(3, 4);
+        QAction *dark = nullptr;
+        for (QAction *a : m_window->findChildren<QAction *>())
+            dark = a->text() == QLatin1String("&Dark theme") ? a : dark;
+        QVERIFY(dark);
+        dark->trigger();
+        QVERIFY(isDarkPalette(QApplication::palette()));
+        QCOMPARE(rememberedTheme(), Theme::Dark);
+        applyTheme(Theme::Light);
+        m_window->restoreTheme();
+        QVERIFY(isDarkPalette(QApplication::palette()));
+        QVERIFY(dark->isChecked());
+        rememberTheme(Theme::Light);
+    }
+
     void n_jumps_to_the_next_node_needing_attention_and_slash_filters()
     {
         open(64, 64);
