@@ -13,7 +13,6 @@
 #include "views/fleet/NodeDrillPanel.h"
 
 #include <QAction>
-#include <QActionGroup>
 #include <QCheckBox>
 #include <QLineEdit>
 #include <QEvent>
@@ -105,14 +104,9 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
 // The same View menu as the single-node window: the theme is one setting for both.
 void ClusterWindow::addViewMenu()
 {
-    QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
-    auto *themes = new QActionGroup(this);
-    m_lightAction = view->addAction(QStringLiteral("&Light theme"), this, [this] { setTheme(Theme::Light); });
-    m_darkAction = view->addAction(QStringLiteral("&Dark theme"), this, [this] { setTheme(Theme::Dark); });
-    for (QAction *a : {m_lightAction, m_darkAction}) {
-        a->setCheckable(true);
-        themes->addAction(a);
-    }
+    const ThemeActions themes = addThemeActions(menuBar()->addMenu(QStringLiteral("&View")), [this](Theme t) { setTheme(t); });
+    m_lightAction = themes.light;
+    m_darkAction = themes.dark;
     (isDarkPalette(palette()) ? m_darkAction : m_lightAction)->setChecked(true);
 }
 

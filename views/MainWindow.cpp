@@ -22,7 +22,6 @@
 #include "views/WorkloadPanel.h"
 
 #include <QAbstractButton>
-#include <QActionGroup>
 #include <QCloseEvent>
 #include <QIcon>
 #include <QCheckBox>
@@ -213,14 +212,9 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
-    auto *themes = new QActionGroup(this);
-    m_lightAction = view->addAction(QStringLiteral("&Light theme"), this, [this] { setTheme(Theme::Light); });
-    m_darkAction = view->addAction(QStringLiteral("&Dark theme"), this, [this] { setTheme(Theme::Dark); });
-    for (QAction *a : {m_lightAction, m_darkAction}) {
-        a->setCheckable(true);
-        themes->addAction(a);
-    }
-    m_lightAction->setChecked(true);
+    const ThemeActions themes = addThemeActions(view, [this](Theme t) { setTheme(t); });
+    m_lightAction = themes.light;
+    m_darkAction = themes.dark;
     view->addSeparator();
     QAction *frameTiming = view->addAction(QStringLiteral("&Frame timing (for developers)"));
     frameTiming->setCheckable(true);

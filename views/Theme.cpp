@@ -1,6 +1,8 @@
 #include "views/Theme.h"
 
+#include <QActionGroup>
 #include <QApplication>
+#include <QMenu>
 #include <QSettings>
 #include <QStyle>
 
@@ -58,6 +60,19 @@ Theme rememberedTheme()
 void rememberTheme(Theme theme)
 {
     QSettings().setValue(QStringLiteral("window/theme"), themeName(theme));
+}
+
+ThemeActions addThemeActions(QMenu *menu, const std::function<void(Theme)> &choose)
+{
+    auto *group = new QActionGroup(menu);
+    const ThemeActions out{menu->addAction(QStringLiteral("&Light theme"), menu, [choose] { choose(Theme::Light); }),
+                           menu->addAction(QStringLiteral("&Dark theme"), menu, [choose] { choose(Theme::Dark); })};
+    for (QAction *a : {out.light, out.dark}) {
+        a->setCheckable(true);
+        group->addAction(a);
+    }
+    out.light->setChecked(true);
+    return out;
 }
 
 } // namespace shardscope

@@ -3,6 +3,11 @@
 #include <QPalette>
 #include <QString>
 
+#include <functional>
+
+class QAction;
+class QMenu;
+
 namespace shardscope {
 
 enum class Theme { Light, Dark };
@@ -16,5 +21,12 @@ Theme themeFromName(const QString &name);
 // The theme chosen last in either window (settings "window/theme"), so both consoles open in it.
 Theme rememberedTheme();
 void rememberTheme(Theme theme);
+
+// The View menu's two exclusive theme entries (both consoles have them); `choose` runs on a pick.
+struct ThemeActions {
+    QAction *light;
+    QAction *dark;
+};
+ThemeActions addThemeActions(QMenu *menu, const std::function<void(Theme)> &choose);
 
 } // namespace shardscope
