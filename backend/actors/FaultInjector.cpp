@@ -236,7 +236,11 @@ FaultInjector::Verdict FaultInjector::badVersionVerdict(Version version)
     std::lock_guard lock(m_badVersionMutex);
     if (m_badVersion.version != version)
         return {};
-    const bool fail = int(m_badVersion.seen++ % 100) < m_badVersion.failPercent;
+    // Query n fails when floor((n+1)P/100) passes floor(nP/100): exactly P of every 100,
+    // spread evenly (P = 50: every other one), and floor(nP/100) of the first n.
+    const std::uint64_t n = m_badVersion.seen++;
+    const auto p = std::uint64_t(m_badVersion.failPercent);
+    const bool fail = (n + 1) * p / 100 > n * p / 100;
     m_badVersion.failed += fail;
     return {m_badVersion.delayMs, fail};
 }

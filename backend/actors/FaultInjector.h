@@ -38,8 +38,8 @@ public:
     int takeSlowGraphMs();
     int takeSlowCreateMs();
     // The bad-version drill's word on one query served by `version`: delayed by delayMs,
-    // and failed when `fail`. Queries on that version are counted per node, from the drill
-    // armed: query k of every 100 fails when k < fail_percent, so counts are exact.
+    // and failed when `fail`. Queries on that version are counted per node from the drill's
+    // arming: exactly fail_percent of every 100 fail, evenly spread, so counts are exact.
     struct Verdict {
         int delayMs = 0;
         bool fail = false;
