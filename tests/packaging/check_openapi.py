@@ -249,6 +249,11 @@ def exercise(svc, v, spec_raw):
     call("POST", "/v1/query", {"procedure": "nope"}, token=None, want=404)
     call("POST", "/v1/query", b"{not json", token=None, want=400)
     call("POST", "/v1/query", {"procedure": "sleep", "args": {"ms": 2000}, "deadline_ms": 1}, token=None, want=504)
+    call("GET", "/v1/service/quality", token=None, want=200)  # the queries above, by procedure
+    call("GET", "/v1/service/quality?from_ms=1000&to_ms=2000", token=None, want=400)
+    call("POST", "/v1/faults", {"fault": "bad_version", "version": 9, "ms": 5, "fail_percent": 10}, want=200)
+    call("POST", "/v1/faults", {"fault": "bad_version", "version": 0, "ms": 5}, want=400)
+    call("GET", "/v1/faults", token=None, want=200)  # with the bad-version drill armed
     call("POST", "/v1/faults", {"fault": "slow", "shard": 0, "ms": 5}, token=None, want=401)
     call("POST", "/v1/faults", {"fault": "slow", "shard": 0, "ms": 5}, token="wrong", want=403)
     call("POST", "/v1/faults", {"fault": "slow", "shard": 0, "ms": 5}, want=200)
