@@ -21,7 +21,7 @@ bool within(double estimate, double truth)
 
 } // namespace
 
-class TestQueryQuality : public QObject
+class TestQueryQualityRecord : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -135,5 +135,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestQueryQuality)
-#include "tst_query_quality.moc"
+QTEST_GUILESS_MAIN(TestQueryQualityRecord)
+#include "tst_query_quality_record.moc"
