@@ -56,7 +56,10 @@ QString nodeBlocker(const QJsonObject &n, std::int64_t target, const ClusterView
         return QStringLiteral("node %1 is not ready").arg(id);
     const bool done = str(n, "step") == QLatin1String("done");
     const std::int64_t expected = done ? target : integer(n, "start_version");
-    if (node.version != expected)
+    // A node the journal saw reach the target before it failed (lost while settling) may
+    // stay there: the resumed run finds it on the target and marks it done.
+    const bool reached = !done && n.value(QStringLiteral("version")).isDouble() && integer(n, "version") == target;
+    if (node.version != expected && !(reached && node.version == target))
         return done ? QStringLiteral("node %1 is on v%2, but the journal has it done on v%3").arg(id).arg(node.version).arg(expected)
                     : QStringLiteral("node %1 is on v%2, but the journal expects its start version v%3").arg(id).arg(node.version).arg(expected);
     return {};

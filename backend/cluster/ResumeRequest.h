@@ -29,9 +29,9 @@ using ResumeDone = std::function<void(const ResumeAnswer &)>;
 // restart that ended failed, aborted, rolled_back or stopped, after preflight checks
 // (etcd reachable, no restart running, every node of the journal registered, up and
 // ready, each on the version the journal expects: done nodes on the target, the others on
-// their start version). The new restart copies the strategy, options and target, says
-// "resumed_from", keeps done nodes done ("done in restart X") and lets the others wait;
-// the ordinary RollingRun runs it.
+// their start version, or on the target when the journal saw them reach it). The new
+// restart copies the strategy, options and target, says "resumed_from", keeps done nodes
+// done ("done in restart X") and lets the others wait; the ordinary RollingRun runs it.
 void resumeClusterRestart(ClusterNode &node, const QByteArray &body, const QString &client, const ResumeDone &done);
 
 // The new journal for resuming `ended` (pure, for tests): id, requester and node set.

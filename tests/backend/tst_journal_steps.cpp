@@ -142,6 +142,16 @@ private Q_SLOTS:
         view.nodes[QStringLiteral("n1")] = nodeView(QStringLiteral("n1"), 1);
         view.nodes[QStringLiteral("n2")] = nodeView(QStringLiteral("n2"), 1);
         view.nodes[QStringLiteral("n3")] = nodeView(QStringLiteral("n3"), 1, false, QStringLiteral("left"));
+        QJsonObject settled = ended; // n2 reached v2 before it was lost: v2 is where the journal saw it
+        QJsonArray nodes = settled.value(QStringLiteral("nodes")).toArray();
+        QJsonObject n2 = nodes.at(2).toObject();
+        n2.insert(QStringLiteral("version"), 2);
+        nodes.replace(2, n2);
+        settled.insert(QStringLiteral("nodes"), nodes);
+        view.nodes[QStringLiteral("n2")] = nodeView(QStringLiteral("n2"), 2);
+        QVERIFY(!resumeBlockers(settled, view).join(QLatin1Char(' ')).contains(QStringLiteral("node n2")));
+        QVERIFY(resumeBlockers(ended, view).contains(QStringLiteral("node n2 is on v2, but the journal expects its start version v1")));
+        view.nodes[QStringLiteral("n2")] = nodeView(QStringLiteral("n2"), 1);
         view.restart = QJsonObject{{QStringLiteral("id"), QStringLiteral("7")}};
         QCOMPARE(resumeBlockers(ended, view), (QStringList{QStringLiteral("restart 7 is running"),
                                                            QStringLiteral("node n0 is on v1, but the journal has it done on v2"),
