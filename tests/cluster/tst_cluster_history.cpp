@@ -3,8 +3,11 @@
 // completes; the history lists both runs with their times; the routes' errors.
 #include "tests/cluster/RollingSupport.h"
 
+#include "model/client/ClusterClient.h"
+
 #include <QElapsedTimer>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QUrlQuery>
 
 using namespace shardscope;
@@ -154,6 +157,22 @@ private Q_SLOTS:
                  dump(resumed).constData());
         QCOMPARE(ctl(nodes[2]->port, {QStringLiteral("cluster"), QStringLiteral("history")}, &out), 0);
         QVERIFY2(out.contains(idText(first)) && out.contains(QStringLiteral("resumes %1").arg(idText(first))), qPrintable(out));
+
+        // The console's client reads the same history from the node it talks to.
+        ClusterClient client(m_etcd.url(), QStringLiteral("resume"), QByteArray());
+        QSignalSpy status(&client, &ClusterClient::statusReceived);
+        QSignalSpy history(&client, &ClusterClient::historyReceived);
+        client.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!status.isEmpty(), 5000);
+        client.fetchHistory();
+        QTRY_COMPARE_WITH_TIMEOUT(history.size(), 1, 5000);
+        QCOMPARE(history[0][0].toString(), QString());
+        QCOMPARE(history[0][1].toJsonObject().value(QStringLiteral("runs")).toArray().size(), 2);
+        client.fetchHistoryRun(idText(first));
+        QTRY_COMPARE_WITH_TIMEOUT(history.size(), 2, 5000);
+        QCOMPARE(history[1][0].toString(), idText(first));
+        QCOMPARE(history[1][1].toJsonObject().value(QStringLiteral("id")).toString(), idText(first));
+        client.stop();
 
         // The routes' errors.
         for (const char *bad : {"/v1/cluster/history?limit=0", "/v1/cluster/history?limit=51", "/v1/cluster/history?id=x1",
