@@ -1,6 +1,7 @@
 #include "app/ctl/CtlCluster.h"
 
 #include "app/ctl/CtlExit.h"
+#include "app/ctl/CtlHistory.h"
 #include "app/ctl/HttpSession.h"
 
 #include <QDateTime>
@@ -132,6 +133,12 @@ int runClusterCtl(HttpSession &session, const QString &command, const QCommandLi
     }
     if (command == QLatin1String("restart"))
         return restart(session, p);
+    if (command == QLatin1String("history"))
+        return runHistoryCtl(session, p);
+    if (command == QLatin1String("resume"))
+        return runResumeCtl(session, p);
+    if (p.positionalArguments().size() > 2)
+        return ctlFail(CtlUsage, QStringLiteral("cluster %1 takes no further word").arg(command));
     if (command == QLatin1String("abort")) {
         const HttpSession::Reply r = session.post(QStringLiteral("/v1/cluster/restart/abort"));
         if (const int code = ctlExitFor(r); code != CtlOk)
@@ -152,7 +159,7 @@ int runClusterCtl(HttpSession &session, const QString &command, const QCommandLi
         }
         return CtlOk;
     }
-    return ctlFail(CtlUsage, QStringLiteral("cluster wants one of: status, restart, abort, events; got '%1'").arg(command));
+    return ctlFail(CtlUsage, QStringLiteral("cluster wants one of: status, restart, abort, events, history, resume; got '%1'").arg(command));
 }
 
 } // namespace shardscope

@@ -25,7 +25,7 @@ struct CtlOption {
 constexpr CtlOption kOptions[] = {
     {"url", "URL", "the service (default $SHARDSCOPE_URL, else http://127.0.0.1:8080)"},
     {"token-file", "FILE", "bearer token for restart, stop, start and abort (default $SHARDSCOPE_TOKEN)"},
-    {"json", nullptr, "status, shards, cluster status: print the service's JSON as is"},
+    {"json", nullptr, "status, shards, cluster status, cluster history: print the service's JSON as is"},
     {"mode", "phased|legacy", "restart: phased (all shards as one unit) or legacy (shard 0 only)"},
     {"admission", "hold|reject", "restart: hold new requests at the closed gate, or refuse them with 503"},
     {"drain-policy", "abort|force", "restart: on drain timeout, abort (reopen on the old version) or force"},
@@ -59,6 +59,10 @@ Commands:
                                commit mark); takes the restart options too
   cluster abort                stop the running cluster restart before its next node
   cluster events               what this node saw happen in the cluster (--since)
+  cluster history [ID]         the newest cluster restarts (who, when, outcome), or one
+                               restart's node steps with their times (--json)
+  cluster resume ID            resume a stopped rolling restart (the newest one) from
+                               where it stopped, after preflight checks
 )";
 
 const char *kTrailer = R"(
@@ -176,8 +180,8 @@ int runCtl(const QStringList &arguments)
     }
     const QStringList words = p.positionalArguments();
     const bool cluster = words.value(0) == QLatin1String("cluster");
-    if (cluster && words.size() != 2)
-        return ctlFail(CtlUsage, QStringLiteral("name one cluster command: status, restart, abort or events"));
+    if (cluster && (words.size() < 2 || words.size() > 3))
+        return ctlFail(CtlUsage, QStringLiteral("name one cluster command: status, restart, abort, events, history [ID] or resume ID"));
     if (!cluster && words.size() != 1)
         return ctlFail(CtlUsage, QStringLiteral("name one command: status, shards, restart, events, stop or start"));
 

@@ -3,6 +3,7 @@
 #include "backend/cluster/ClusterNode.h"
 #include "backend/cluster/NodeLockstep.h"
 #include "backend/cluster/RestartRequest.h"
+#include "backend/cluster/ResumeRequest.h"
 
 #include <QMetaObject>
 #include <QPointer>
@@ -128,6 +129,30 @@ void ClusterApi::requestAbort(QObject *context, Done done)
     QMetaObject::invokeMethod(node, [node, done = onContext(context, std::move(done))] {
         abortClusterRestart(*node, done);
     });
+}
+
+void ClusterApi::requestResume(const QByteArray &body, const QString &client, QObject *context, ResumeDone done)
+{
+    ClusterNode *node = m_node.load();
+    if (!node)
+        return done({ResumeAnswer::Kind::Unavailable, {}, QStringLiteral("cluster mode is not running"), {}});
+    auto later = [context = QPointer<QObject>(context), done = std::move(done)](const ResumeAnswer &answer) {
+        if (context)
+            QMetaObject::invokeMethod(context, [done, answer] { done(answer); });
+    };
+    QMetaObject::invokeMethod(node, [node, body, client, later] { resumeClusterRestart(*node, body, client, later); });
+}
+
+void ClusterApi::history(const HistoryQuery &query, QObject *context, HistoryDone done)
+{
+    ClusterNode *node = m_node.load();
+    if (!node)
+        return done({HistoryAnswer::Kind::Unavailable, {}, QStringLiteral("cluster mode is not running")});
+    auto later = [context = QPointer<QObject>(context), done = std::move(done)](const HistoryAnswer &answer) {
+        if (context)
+            QMetaObject::invokeMethod(context, [done, answer] { done(answer); });
+    };
+    QMetaObject::invokeMethod(node, [node, query, later] { readClusterHistory(*node, query, later); });
 }
 
 void ClusterApi::lockstepOutcome(const QByteArray &body, QObject *context, Done done)

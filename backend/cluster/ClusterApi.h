@@ -1,7 +1,9 @@
 #pragma once
 
 #include "backend/cluster/ClusterConfig.h"
+#include "backend/cluster/ClusterHistory.h"
 #include "backend/cluster/RestartRequest.h"
+#include "backend/cluster/ResumeRequest.h"
 
 #include <QJsonObject>
 #include <QThread>
@@ -56,6 +58,10 @@ public:
     // plus the node-level restart options}.
     void requestRestart(const QByteArray &body, const QString &client, QObject *context, Done done);
     void requestAbort(QObject *context, Done done);
+    // POST /v1/cluster/restart/resume's body {"restart_id": "..."} (ResumeRequest).
+    void requestResume(const QByteArray &body, const QString &client, QObject *context, ResumeDone done);
+    // GET /v1/cluster/history: one etcd read on the cluster thread, answered on `context`'s.
+    void history(const HistoryQuery &query, QObject *context, HistoryDone done);
     // POST /v1/cluster/commit: a lockstep coordinator's wake-up after its commit mark.
     void pushCommit(const QByteArray &body, QObject *context, Done done);
     // POST /v1/cluster/lockstep/outcome: what this node knows of a lockstep restart's

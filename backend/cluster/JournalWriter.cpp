@@ -16,15 +16,49 @@ bool JournalWriter::finished(const QString &state)
         || state == QLatin1String("rolled_back");
 }
 
+namespace {
+
+// Appends {step, at_ms} when the node's step is not the last one stamped; keeps the
+// first stamp and the newest ones so that a long run cannot outgrow etcd's value limit.
+QJsonObject stampNode(QJsonObject node, std::int64_t nowMs)
+{
+    const QString step = node.value(QStringLiteral("step")).toString();
+    QJsonArray steps = node.value(QStringLiteral("steps")).toArray();
+    if (step.isEmpty() || (!steps.isEmpty() && steps.last().toObject().value(QStringLiteral("step")).toString() == step))
+        return node;
+    steps.append(QJsonObject{{QStringLiteral("step"), step}, {QStringLiteral("at_ms"), double(nowMs)}});
+    while (steps.size() > kStepStamps)
+        steps.removeAt(1);
+    node.insert(QStringLiteral("steps"), steps);
+    return node;
+}
+
+} // namespace
+
+QJsonObject stampSteps(QJsonObject journal, std::int64_t nowMs)
+{
+    QJsonArray nodes = journal.value(QStringLiteral("nodes")).toArray();
+    for (int i = 0; i < nodes.size(); ++i)
+        nodes.replace(i, stampNode(nodes.at(i).toObject(), nowMs));
+    journal.insert(QStringLiteral("nodes"), nodes);
+    if (journal.value(QStringLiteral("state")).toString() != QLatin1String("pending") && !journal.contains(QStringLiteral("started_ms")))
+        journal.insert(QStringLiteral("started_ms"), double(nowMs));
+    return journal;
+}
+
 void JournalWriter::write(const ClusterView &view, QJsonObject journal, std::function<void()> written, QJsonArray compares)
 {
     if (m_node.leaderRevision() <= 0)
         return spdlog::warn("cluster: journal write skipped: this node holds no fence"); // 0 would read "no leader"
     journal.insert(QStringLiteral("fence"), etcd::int64Text(m_node.leaderRevision()));
     journal.insert(QStringLiteral("coordinator"), m_node.config.nodeId);
-    journal.insert(QStringLiteral("updated_ms"), double(clusterNowMs()));
-    if (finished(journal.value(QStringLiteral("state")).toString()))
+    const std::int64_t now = clusterNowMs();
+    journal = stampSteps(std::move(journal), now);
+    journal.insert(QStringLiteral("updated_ms"), double(now));
+    if (finished(journal.value(QStringLiteral("state")).toString())) {
+        journal.insert(QStringLiteral("ended_ms"), double(now));
         finish(view, journal);
+    }
     else
         put(view, journal, std::move(written), std::move(compares));
 }

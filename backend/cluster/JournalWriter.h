@@ -36,6 +36,12 @@ private:
     bool m_writing = false;
 };
 
+// Each node entry's "steps": [{"step", "at_ms"}], one stamp per change of its "step"
+// (the first and the newest kStepStamps - 1 kept), plus the journal's "started_ms" at its
+// first write past pending. Pure, so that any strategy's steps are timed the same way.
+constexpr int kStepStamps = 16;
+QJsonObject stampSteps(QJsonObject journal, std::int64_t nowMs);
+
 // A node's own report of its step in a restart (restart/node/<id>), on the node's lease
 // (it goes when the run goes) and stamped with its run. Not fenced: only the node writes
 // its key. One put in flight per node, the newest report next: two puts racing on

@@ -390,4 +390,14 @@ void answerLockstepOutcome(ClusterNode &node, const QByteArray &body, const Clus
           node.lockstep().outcomeFor(id, o.value(QStringLiteral("uncertain")).toBool())});
 }
 
+bool clusterBlocksRestart(const ClusterView &view, int pollMs, ClusterAnswer *refusal)
+{
+    return !clusterAllowsRestart(view, pollMs, refusal);
+}
+
+void createRestartJournal(ClusterNode &node, const QJsonObject &journal, const ClusterDone &done)
+{
+    createJournal(node, journal, 0, done);
+}
+
 } // namespace shardscope

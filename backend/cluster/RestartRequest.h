@@ -37,4 +37,12 @@ void commitClusterRestart(ClusterNode &node, const QByteArray &body, const Clust
 // POST /v1/cluster/lockstep/outcome's body {"restart_id": "..."}: what this node knows.
 void answerLockstepOutcome(ClusterNode &node, const QByteArray &body, const ClusterDone &done);
 
+// Shared with ResumeRequest. What blocks a restart (etcd, a stale view, lost nodes,
+// another token): false with the refusal.
+struct ClusterView;
+bool clusterBlocksRestart(const ClusterView &view, int pollMs, ClusterAnswer *refusal);
+// Create-if-absent of `journal` on restart/current (ids moved past history entries, a
+// create with no answer read back), answered like a restart request.
+void createRestartJournal(ClusterNode &node, const QJsonObject &journal, const ClusterDone &done);
+
 } // namespace shardscope

@@ -178,6 +178,8 @@ void HttpApi::addRoutes()
     m_routes.add("POST", QStringLiteral("/v1/cluster/restart"), NeedsToken, to(&HttpApi::handleClusterRestart), QStringLiteral("cluster restart"));
     m_routes.add("POST", QStringLiteral("/v1/cluster/restart/abort"), NeedsToken, to(&HttpApi::handleClusterAbort), QStringLiteral("cluster abort"));
     m_routes.add("GET", QStringLiteral("/v1/cluster/events"), Open, to(&HttpApi::handleClusterEvents));
+    m_routes.add("GET", QStringLiteral("/v1/cluster/history"), Open, to(&HttpApi::handleClusterHistory));
+    m_routes.add("POST", QStringLiteral("/v1/cluster/restart/resume"), NeedsToken, to(&HttpApi::handleClusterResume), QStringLiteral("cluster resume"));
     m_routes.add("POST", QStringLiteral("/v1/cluster/commit"), NeedsToken, to(&HttpApi::handleClusterCommit), QStringLiteral("cluster commit"));
     m_routes.add("POST", QStringLiteral("/v1/cluster/lockstep/outcome"), NeedsToken, to(&HttpApi::handleLockstepOutcome),
                  QStringLiteral("lockstep outcome"));

@@ -88,6 +88,11 @@ private:
     void handleClusterCommit(const HttpRequest &request, HttpReply &reply);
     void handleLockstepOutcome(const HttpRequest &request, HttpReply &reply);
     void handleClusterEvents(const HttpRequest &request, HttpReply &reply);
+    // GET /v1/cluster/history and POST /v1/cluster/restart/resume, in HistoryRoutes.cpp.
+    void handleClusterHistory(const HttpRequest &request, HttpReply &reply);
+    void handleClusterResume(const HttpRequest &request, HttpReply &reply);
+    // Parks a reply like answerLater; the returned function writes it on this thread.
+    std::function<void(const std::function<void(HttpReply &)> &)> parkReply(HttpReply &reply);
     bool clusterOff(HttpReply &reply);
     // Parks a reply until the cluster thread answers; the answer arrives on this thread.
     std::function<void(const ClusterAnswer &)> answerLater(HttpReply &reply, const char *command);

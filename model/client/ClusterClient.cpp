@@ -142,6 +142,35 @@ void ClusterClient::fetchEvents(const QString &nodeUrl, std::uint64_t since)
     });
 }
 
+void ClusterClient::fetchHistory(int limit)
+{
+    getHistory(QString(), QStringLiteral("/v1/cluster/history?limit=%1").arg(limit));
+}
+
+void ClusterClient::fetchHistoryRun(const QString &id)
+{
+    getHistory(id, QStringLiteral("/v1/cluster/history?id=%1").arg(QString::fromLatin1(QUrl::toPercentEncoding(id))));
+}
+
+void ClusterClient::getHistory(const QString &id, const QString &path)
+{
+    const QString node = commandNode();
+    if (node.isEmpty())
+        return Q_EMIT historyFailed(id, QStringLiteral("no node of cluster %1 is known yet").arg(m_cluster));
+    QNetworkRequest request = serviceRequest(QUrl(node), path, m_token);
+    request.setTransferTimeout(kRequestTimeoutMs);
+    QNetworkReply *reply = m_manager.get(request);
+    connect(reply, &QNetworkReply::finished, this, [this, id, node, reply] {
+        reply->deleteLater();
+        const int http = statusOf(reply);
+        const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
+        if (http == 200 && !json.isEmpty())
+            return Q_EMIT historyReceived(id, json);
+        Q_EMIT historyFailed(id, http == 0 ? noAnswer(node, reply)
+                                           : QStringLiteral("%1 answered %2: %3").arg(node).arg(http).arg(json.value(QStringLiteral("message")).toString()));
+    });
+}
+
 QString ClusterClient::commandNode() const
 {
     return m_answering.isEmpty() && !m_urls.isEmpty() ? m_urls.first() : m_answering;

@@ -53,6 +53,10 @@ public:
     // is out is dropped: the next round asks again). Answers through eventsReceived() with
     // the URL and `since` asked, so a reader can tell whose numbering the page is in.
     void fetchEvents(const QString &nodeUrl, std::uint64_t since);
+    // GET /v1/cluster/history?limit=N (the newest runs), or ?id=ID (one run's journal), of
+    // the node that answered last. Answers through historyReceived() or historyFailed().
+    void fetchHistory(int limit = 50);
+    void fetchHistoryRun(const QString &id);
 
 Q_SIGNALS:
     void membersDiscovered(const std::vector<shardscope::ClusterMember> &members);
@@ -62,6 +66,9 @@ Q_SIGNALS:
     void etcdChanged(bool reachable); // reachable or not, or why not, changed
     void commandFinished(const QString &command, bool ok, const QString &message);
     void eventsReceived(const QString &nodeUrl, quint64 since, const shardscope::ClusterEventPage &page);
+    // `id` empty: the list ({"runs": [...]}); else that run's journal.
+    void historyReceived(const QString &id, const QJsonObject &json);
+    void historyFailed(const QString &id, const QString &why);
 
 private:
     void round();
@@ -69,6 +76,7 @@ private:
     void askStatus();
     void command(const QString &name, const QString &path, const QJsonObject &body);
     QString commandNode() const;
+    void getHistory(const QString &id, const QString &path);
 
     QUrl m_etcd;
     QString m_cluster;

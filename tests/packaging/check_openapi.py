@@ -350,6 +350,13 @@ def exercise_cluster(binary, v, tmp):
         node.wait_for("the cluster restart to end", lambda: status().get("restart", 1) is None and status().get("last_restart"), 60)
         call("GET", "/v1/cluster/status", token=None, want=200)  # with the last restart
         call("GET", "/v1/cluster/events?since=0", token=None, want=200)
+        last = status()["last_restart"]["id"]
+        call("GET", "/v1/cluster/history", token=None, want=200)
+        call("GET", f"/v1/cluster/history?id={last}", token=None, want=200)
+        call("GET", "/v1/cluster/history?id=1", token=None, want=404)
+        call("GET", "/v1/cluster/history?limit=0", token=None, want=400)
+        call("POST", "/v1/cluster/restart/resume", {"restart_id": last}, want=409)  # it completed
+        call("POST", "/v1/cluster/restart/resume", {}, want=400)
     finally:
         if node:
             node.stop()
@@ -366,7 +373,8 @@ def cmd_responses(args):
             exercise(svc, v, raw)
             for method, path in (("GET", "/v1/cluster/status"), ("GET", "/v1/cluster/events"), ("POST", "/v1/cluster/restart"),
                                  ("POST", "/v1/cluster/restart/abort"), ("POST", "/v1/cluster/commit"),
-                                 ("POST", "/v1/cluster/lockstep/outcome")):
+                                 ("POST", "/v1/cluster/lockstep/outcome"), ("GET", "/v1/cluster/history"),
+                                 ("POST", "/v1/cluster/restart/resume")):
                 status, headers, payload = svc.request(method, path, b"{}" if method == "POST" else None)
                 v.response(method, path, status, headers, payload)
                 check(status == 404, f"{method} {path} without --etcd: expected 404, got {status}")
