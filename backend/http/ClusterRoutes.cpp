@@ -9,17 +9,10 @@ namespace shardscope {
 
 std::function<void(const ClusterAnswer &)> HttpApi::answerLater(HttpReply &reply, const char *command)
 {
-    // The reply waits in m_pending like a query's: the answer comes back on this thread
-    // (ClusterApi posts it to `this`), and one never given is a 503 at shutdown here.
-    const std::uint64_t token = m_nextToken++;
-    m_pending.emplace(token, PendingReply{std::move(reply), {}, -1});
-    return [this, token, command](const ClusterAnswer &answer) {
-        const auto it = m_pending.find(token);
-        if (it == m_pending.end())
-            return;
-        HttpReply parked = std::move(it->second.reply);
-        m_pending.erase(it);
-        writeTicket(parked, command, answer.ticket, answer.body);
+    // The answer comes back on this thread (ClusterApi posts it to `this`).
+    auto later = parkReply(reply);
+    return [later = std::move(later), command, this](const ClusterAnswer &answer) {
+        later([&](HttpReply &parked) { writeTicket(parked, command, answer.ticket, answer.body); });
     };
 }
 

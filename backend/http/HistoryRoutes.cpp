@@ -13,12 +13,12 @@ std::function<void(const std::function<void(HttpReply &)> &)> HttpApi::parkReply
 {
     // As answerLater: the reply waits in m_pending, and one never written is a 503 at shutdown.
     const std::uint64_t token = m_nextToken++;
-    m_pending.emplace(token, std::move(reply));
+    m_pending.emplace(token, PendingReply{std::move(reply), {}, -1});
     return [this, token](const std::function<void(HttpReply &)> &write) {
         const auto it = m_pending.find(token);
         if (it == m_pending.end())
             return;
-        HttpReply parked = std::move(it->second);
+        HttpReply parked = std::move(it->second.reply);
         m_pending.erase(it);
         write(parked);
     };
