@@ -38,6 +38,10 @@ constexpr CtlOption kOptions[] = {
     {"settle-ms", "MS", "cluster restart: time a restarted node serves before the next one starts"},
     {"max-unavailable", "N", "cluster restart, rolling: nodes restarted at a time (default 1)"},
     {"commit-wait-ms", "MS", "cluster restart, lockstep: how long nodes wait for the commit mark"},
+    {"gate", "on|KEY=VALUE,...", "cluster restart, rolling: judge each node after it settled (analysis_ms, checks, "
+                                 "failed_checks_allowed, min_requests, success_rate, p99_ratio, p99_max_ms, p99_slack_ms, "
+                                 "inconclusive=stop|proceed); a failed gate rolls back"},
+    {"canary", "N", "cluster restart with --gate: nodes judged before any other starts (default 1)"},
     {"help", nullptr, "print this help"},
 };
 
