@@ -125,7 +125,7 @@ QJsonObject RollingRun::next(const ClusterView &view)
         return journal;
     }
     const ClusterConfig &config = m_journal.node().config;
-    Turn t{view, str(journal, "id"), 0, 0, 0, 0, 1, {}};
+    Turn t{view, str(journal, "id"), 0, 0, 0, 0, 1, {}, false, {}, 0, {}, 0};
     t.target = std::int64_t(journal.value(QStringLiteral("target_version")).toDouble());
     t.settleMs = journal.value(QStringLiteral("settle_ms")).toInt();
     t.stepLimitMs = journal.value(QStringLiteral("step_limit_ms")).toInt(120000);
@@ -164,6 +164,8 @@ QJsonObject RollingRun::next(const ClusterView &view)
             stopWith(journal, failure, "failed");
         if (busyStep(str(n, "step")))
             t.busy.insert(str(n, "id"));
+        else if (str(n, "step") == QLatin1String("analysing"))
+            ++t.analysing; // settled just now: its gate begins
     }
     const bool stopped = journal.contains(QStringLiteral("stop_reason"));
     const bool waiting = rollingBack(journal) ? startReverting(nodes, t, journal) : !stopped && startWaiting(nodes, t, journal);
