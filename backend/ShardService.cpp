@@ -90,6 +90,11 @@ RequestLedger::Counts ShardService::ledger() const
     return m_core->ledger().counts();
 }
 
+Version ShardService::version() const
+{
+    return m_core->version();
+}
+
 FaultInjector *ShardService::faults()
 {
     return m_core->faults();

@@ -70,6 +70,8 @@ public:
     // The core's snapshot with the armed fault drills added (see ArmedFault).
     ServiceSnapshot snapshot() const;
     RequestLedger::Counts ledger() const;
+    // The version the service serves (or last served): one atomic load.
+    Version version() const;
     // Prometheus text exposition of the whole service.
     QByteArray metricsText() const;
     // Null unless the service was configured with enableFaults.

@@ -29,6 +29,18 @@ public:
 
     ProcedureOutcome handle(const QueryRequest &request) override
     {
+        const FaultInjector::Verdict drill = request.restartProbe ? FaultInjector::Verdict{}
+                                                                  : m_faults.badVersionVerdict(spec().version);
+        if (drill.fail)
+            return ProcedureOutcome::failure(QueryStatus::Internal,
+                                             QStringLiteral("drill: version %1 fails this query").arg(spec().version));
+        ProcedureOutcome outcome = handleFaults(request);
+        return drill.delayMs ? delayed(std::move(outcome), drill.delayMs) : outcome;
+    }
+
+private:
+    ProcedureOutcome handleFaults(const QueryRequest &request)
+    {
         const ShardId shard = spec().shard;
         if (m_faults.takeCrash(shard))
             throw std::runtime_error("injected crash inside the query handler");
@@ -47,7 +59,31 @@ public:
         });
     }
 
-private:
+    // The bad-version drill's delay: the answer is deferred (the shard's worker serves
+    // others meanwhile, and the query stays in flight, so drains wait for it as they would
+    // for a slow version). Client errors are answered at once.
+    static ProcedureOutcome delayed(ProcedureOutcome outcome, int ms)
+    {
+        switch (outcome.kind) {
+        case ProcedureOutcome::Kind::Done:
+            return ProcedureOutcome::defer(ms, std::move(outcome.value));
+        case ProcedureOutcome::Kind::Defer:
+            outcome.deferMs += ms;
+            return outcome;
+        case ProcedureOutcome::Kind::Continue:
+            return ProcedureOutcome::continueWith(
+                [resume = std::move(outcome.resume), ms](ProcedureOutcome::Clock::time_point sliceEnd) {
+                    ProcedureOutcome next = resume(sliceEnd);
+                    if (next.kind == ProcedureOutcome::Kind::Continue && !next.resume)
+                        return next; // again: the shard calls this wrapper, which calls `resume`
+                    return delayed(std::move(next), ms);
+                });
+        case ProcedureOutcome::Kind::Error:
+            break;
+        }
+        return outcome;
+    }
+
     ProcedureOutcome afterDelay(const QueryRequest &request)
     {
         if (m_faults.takeStuck(spec().shard))
@@ -71,6 +107,20 @@ int millisecondsIn(const QJsonObject &request, QString *error)
     return int(d);
 }
 
+// An integer field in [low, high]; `fallback` when absent. False and *error otherwise.
+bool integerIn(const QJsonObject &request, const QString &key, double low, double high, double fallback, double *out,
+               QString *error)
+{
+    const QJsonValue value = request.value(key);
+    const double d = value.isUndefined() ? fallback : value.toDouble(-1);
+    if ((!value.isUndefined() && !value.isDouble()) || d < low || d > high || std::floor(d) != d) {
+        *error = QStringLiteral("\"%1\" must be an integer in [%2, %3]").arg(key).arg(low).arg(high, 0, 'f', 0);
+        return false;
+    }
+    *out = d;
+    return true;
+}
+
 } // namespace
 
 FaultInjector::FaultInjector(int shards)
@@ -83,7 +133,8 @@ bool FaultInjector::apply(const QJsonObject &request, int shardCount, QString *d
 {
     static const QStringList kinds = {QStringLiteral("crash"), QStringLiteral("slow"), QStringLiteral("stuck"),
                                       QStringLiteral("fail_next_create"), QStringLiteral("bad_graph"),
-                                      QStringLiteral("slow_graph"), QStringLiteral("slow_create"), QStringLiteral("clear")};
+                                      QStringLiteral("slow_graph"), QStringLiteral("slow_create"),
+                                      QStringLiteral("bad_version"), QStringLiteral("clear")};
     const QString kindText = request.value(QStringLiteral("fault")).toString();
     const int kind = int(kinds.indexOf(kindText));
     if (kind < 0) {
@@ -136,6 +187,8 @@ bool FaultInjector::apply(const QJsonObject &request, int shardCount, QString *d
                              : QStringLiteral("the next actor creation takes %1 ms longer").arg(ms);
         break;
     }
+    case FaultKind::BadVersion:
+        return armBadVersion(request, description, error);
     case FaultKind::Clear:
         for (int i = 0; i < m_count; ++i) {
             m_shards[i].crash = false;
@@ -146,10 +199,46 @@ bool FaultInjector::apply(const QJsonObject &request, int shardCount, QString *d
         m_badGraph = false;
         m_slowGraphMs = 0;
         m_slowCreateMs = 0;
+        {
+            std::lock_guard lock(m_badVersionMutex);
+            m_badVersion = BadVersion{};
+            m_badVersionArmed = 0;
+        }
         *description = QStringLiteral("every pending fault cleared");
         break;
     }
     return true;
+}
+
+bool FaultInjector::armBadVersion(const QJsonObject &request, QString *description, QString *error)
+{
+    double version = 0, ms = 0, percent = 0;
+    if (!integerIn(request, QStringLiteral("version"), 1, 9007199254740991.0, 0, &version, error)
+        || !integerIn(request, QStringLiteral("ms"), 0, 10000, 0, &ms, error)
+        || !integerIn(request, QStringLiteral("fail_percent"), 0, 100, 0, &percent, error))
+        return false;
+    if (ms == 0 && percent == 0) {
+        *error = QStringLiteral("bad_version needs \"ms\" or \"fail_percent\" above 0: it would change nothing");
+        return false;
+    }
+    std::lock_guard lock(m_badVersionMutex);
+    m_badVersion = BadVersion{Version(version), int(ms), int(percent)};
+    m_badVersionArmed = Version(version);
+    *description = QStringLiteral("while this node serves version %1, every query waits %2 ms more and %3% fail (drill)")
+                       .arg(Version(version)).arg(int(ms)).arg(int(percent));
+    return true;
+}
+
+FaultInjector::Verdict FaultInjector::badVersionVerdict(Version version)
+{
+    if (m_badVersionArmed.load(std::memory_order_relaxed) != version)
+        return {};
+    std::lock_guard lock(m_badVersionMutex);
+    if (m_badVersion.version != version)
+        return {};
+    const bool fail = int(m_badVersion.seen++ % 100) < m_badVersion.failPercent;
+    m_badVersion.failed += fail;
+    return {m_badVersion.delayMs, fail};
 }
 
 QJsonObject FaultInjector::describe() const
@@ -163,8 +252,18 @@ QJsonObject FaultInjector::describe() const
                                   {QStringLiteral("stuck_next"), s.stuck.load()}, {QStringLiteral("slow_ms"), s.slowMs.load()},
                                   {QStringLiteral("fail_next_create"), s.failNextCreate.load()}});
     }
+    QJsonValue badVersion = QJsonValue::Null;
+    {
+        std::lock_guard lock(m_badVersionMutex);
+        const BadVersion &b = m_badVersion;
+        if (b.version)
+            badVersion = QJsonObject{{QStringLiteral("version"), double(b.version)}, {QStringLiteral("ms"), b.delayMs},
+                                     {QStringLiteral("fail_percent"), b.failPercent},
+                                     {QStringLiteral("queries_seen"), double(b.seen)}, {QStringLiteral("failed"), double(b.failed)}};
+    }
     return QJsonObject{{QStringLiteral("bad_graph_next"), m_badGraph.load()}, {QStringLiteral("slow_graph_ms"), m_slowGraphMs.load()},
-                       {QStringLiteral("slow_create_ms"), m_slowCreateMs.load()}, {QStringLiteral("shards"), shards}};
+                       {QStringLiteral("slow_create_ms"), m_slowCreateMs.load()}, {QStringLiteral("bad_version"), badVersion},
+                       {QStringLiteral("shards"), shards}};
 }
 
 bool FaultInjector::takeCrash(ShardId shard) { return m_shards[shard].crash.exchange(false); }

@@ -12,12 +12,12 @@ std::function<void(const ClusterAnswer &)> HttpApi::answerLater(HttpReply &reply
     // The reply waits in m_pending like a query's: the answer comes back on this thread
     // (ClusterApi posts it to `this`), and one never given is a 503 at shutdown here.
     const std::uint64_t token = m_nextToken++;
-    m_pending.emplace(token, std::move(reply));
+    m_pending.emplace(token, PendingReply{std::move(reply), {}, -1});
     return [this, token, command](const ClusterAnswer &answer) {
         const auto it = m_pending.find(token);
         if (it == m_pending.end())
             return;
-        HttpReply parked = std::move(it->second);
+        HttpReply parked = std::move(it->second.reply);
         m_pending.erase(it);
         writeTicket(parked, command, answer.ticket, answer.body);
     };

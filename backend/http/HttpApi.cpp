@@ -5,6 +5,8 @@
 #include "backend/http/HttpStatus.h"
 #include "backend/http/OpenApiRoute.h"
 #include "backend/record/PrometheusText.h"
+#include "backend/record/QualityMetrics.h"
+#include "backend/record/QueryQuality.h"
 #include "backend/runtime/WakeBatch.h"
 #include "backend/ShardService.h"
 #include "backend/wire/JsonCodec.h"
@@ -12,6 +14,7 @@
 #include "backend/wire/RequestDecoders.h"
 
 #include <QAbstractEventDispatcher>
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QMetaObject>
 #include <QUrlQuery>
@@ -133,6 +136,7 @@ HttpApi::HttpApi(ShardService &service, QObject *parent)
     , m_service(service)
     , m_inbox(std::make_shared<ReplyInbox>(this))
     , m_stream(new EventStream(service, this))
+    , m_quality(std::make_unique<QueryQuality>(QDateTime::currentMSecsSinceEpoch()))
     , m_wakes(std::make_unique<WakeBatch>())
 {
     // HttpApi lives on a thread that runs an event loop (the network thread): the loop
@@ -163,6 +167,7 @@ void HttpApi::addRoutes()
     m_routes.add("GET", QStringLiteral("/v1/service/ready"), Open, to(&HttpApi::handleReady));
     m_routes.add("GET", QStringLiteral("/v1/service/shards"), Open, to(&HttpApi::handleShards));
     m_routes.add("GET", QStringLiteral("/v1/service/summary"), Open, to(&HttpApi::handleSummary));
+    m_routes.add("GET", QStringLiteral("/v1/service/quality"), Open, to(&HttpApi::handleQuality));
     m_routes.add("GET", QStringLiteral("/v1/service/events"), Open, to(&HttpApi::handleEvents));
     m_routes.add("GET", QStringLiteral("/v1/stream"), Open, to(&HttpApi::handleStream));
     m_routes.add("GET", QStringLiteral("/v1/service/audit"), Open, to(&HttpApi::handleAudit));
@@ -202,15 +207,17 @@ void HttpApi::dispatch(const HttpRequest &request, HttpReply reply)
 
 void HttpApi::handleQuery(const HttpRequest &request, HttpReply &reply)
 {
+    const auto arrived = std::chrono::steady_clock::now();
     QueryRequest query;
     QString error;
     if (!parseQueryRequest(request.body, m_service.shardCount(), &query, &error)) {
         reply.sendError(400, error);
+        recordQuality(arrived, QueryQuality::kOtherSlot, 400, m_service.version());
         return;
     }
     query.clientGone = reply.goneFlag();
     const std::uint64_t token = m_nextToken++;
-    m_pending.emplace(token, std::move(reply));
+    m_pending.emplace(token, PendingReply{std::move(reply), arrived, QueryQuality::slotOf(query.procedure)});
     std::weak_ptr<ReplyInbox> inbox = m_inbox;
     m_service.submitQuery(std::move(query), [inbox, token](QueryReply reply) {
         if (auto box = inbox.lock()) {
@@ -233,12 +240,15 @@ void HttpApi::answer(std::uint64_t token, const QueryReply &reply)
     auto it = m_pending.find(token);
     if (it == m_pending.end())
         return;
-    HttpReply pending = std::move(it->second);
+    PendingReply pending = std::move(it->second);
     m_pending.erase(it);
+    // A reply no actor served (refused at the gate, stopped) counts under the node's version.
+    const Version version = reply.version ? reply.version : m_service.version();
     if (reply.ok()) {
-        pending.sendJson(200, QJsonObject{{QStringLiteral("result"), reply.result},
-                                          {QStringLiteral("shard"), reply.shard},
-                                          {QStringLiteral("version"), double(reply.version)}});
+        pending.reply.sendJson(200, QJsonObject{{QStringLiteral("result"), reply.result},
+                                                {QStringLiteral("shard"), reply.shard},
+                                                {QStringLiteral("version"), double(reply.version)}});
+        recordQuality(pending.arrived, pending.slot, 200, version);
         return;
     }
     const int status = httpStatus(reply.status);
@@ -248,7 +258,15 @@ void HttpApi::answer(std::uint64_t token, const QueryReply &reply)
     HeaderPairs extra;
     if (reply.retryAfterSeconds > 0)
         extra.append({"Retry-After", QByteArray::number(reply.retryAfterSeconds)});
-    pending.sendJson(status, body, extra);
+    pending.reply.sendJson(status, body, extra);
+    recordQuality(pending.arrived, pending.slot, status, version);
+}
+
+void HttpApi::recordQuality(std::chrono::steady_clock::time_point arrived, int slot, int status, Version version)
+{
+    const auto now = std::chrono::steady_clock::now();
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now - arrived).count();
+    m_quality->record(QDateTime::currentMSecsSinceEpoch(), slot, status, std::uint64_t(std::max<qint64>(micros, 0)), version);
 }
 
 bool HttpApi::authorized(const HttpRequest &request, HttpReply &reply, const QString &command)
@@ -409,8 +427,11 @@ void HttpApi::handleFaultInjection(const HttpRequest &request, HttpReply &reply)
 
 void HttpApi::handleMetrics(const HttpRequest &, HttpReply &reply)
 {
+    std::string quality;
+    appendQualityMetrics(*m_quality, quality);
     reply.send(200, "text/plain; version=0.0.4; charset=utf-8",
-               m_service.metricsText() + m_stream->metricsText() + (m_cluster ? m_cluster->metricsText() : QByteArray()));
+               m_service.metricsText() + QByteArray::fromStdString(quality) + m_stream->metricsText()
+                   + (m_cluster ? m_cluster->metricsText() : QByteArray()));
 }
 
 } // namespace shardscope

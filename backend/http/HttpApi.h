@@ -2,10 +2,12 @@
 
 #include "backend/http/HttpReply.h"
 #include "backend/http/RouteTable.h"
+#include "backend/types/ShardTypes.h"
 
 #include <QJsonObject>
 #include <QObject>
 
+#include <chrono>
 #include <memory>
 #include <unordered_map>
 
@@ -15,6 +17,7 @@ class ShardService;
 class ClusterApi;
 struct ClusterAnswer;
 class ReplyInbox;
+class QueryQuality;
 class EventStream;
 class WakeBatch;
 struct QueryReply;
@@ -38,6 +41,8 @@ public:
     void setAccessToken(QByteArray token) { m_token = std::move(token); }
     // Cluster mode (--etcd): the /v1/cluster routes answer through it. Called before listening.
     void setCluster(ClusterApi *cluster) { m_cluster = cluster; }
+    // How /v1/service/quality names this node when cluster mode gives it no id: "host:port".
+    void setNodeName(QString name) { m_nodeName = std::move(name); }
 
     // Writes every reply the shards have already produced; called before the server goes
     // away so that a request answered during shutdown reaches its client.
@@ -73,6 +78,9 @@ private:
     void handleFaultList(const HttpRequest &request, HttpReply &reply);
     void handleFaultInjection(const HttpRequest &request, HttpReply &reply);
     void handleMetrics(const HttpRequest &request, HttpReply &reply);
+    // GET /v1/service/quality, in QualityRoute.cpp.
+    void handleQuality(const HttpRequest &request, HttpReply &reply);
+    QString nodeName() const;
     // /v1/cluster/*, in ClusterRoutes.cpp: thin calls into ClusterApi.
     void handleClusterStatus(const HttpRequest &request, HttpReply &reply);
     void handleClusterRestart(const HttpRequest &request, HttpReply &reply);
@@ -86,15 +94,26 @@ private:
 
     void drainReplies();
     void answer(std::uint64_t token, const QueryReply &reply);
+    // Counts a /v1/query reply just sent in m_quality.
+    void recordQuality(std::chrono::steady_clock::time_point arrived, int slot, int status, Version version);
 
     ShardService &m_service;
     RouteTable m_routes;
     std::shared_ptr<ReplyInbox> m_inbox;
     EventStream *m_stream;
-    std::unordered_map<std::uint64_t, HttpReply> m_pending;
+    // A reply owed later (a query handed to a shard, a cluster command); for a query also
+    // what the quality record needs (slot -1 for others).
+    struct PendingReply {
+        HttpReply reply;
+        std::chrono::steady_clock::time_point arrived;
+        int slot;
+    };
+    std::unordered_map<std::uint64_t, PendingReply> m_pending;
     std::uint64_t m_nextToken = 1;
     QByteArray m_token;
     ClusterApi *m_cluster = nullptr;
+    QString m_nodeName;
+    std::unique_ptr<QueryQuality> m_quality; // what clients saw of /v1/query
     std::unique_ptr<WakeBatch> m_wakes;   // shard wake-ups, sent when the loop is about to block
 };
 

@@ -51,6 +51,7 @@ quint16 HttpServerHost::start(const QHostAddress &address, quint16 port, QString
         m_api->setAccessToken(m_token);
         m_api->setCluster(m_cluster);
         bound = listener->serverPort();
+        m_api->setNodeName(QStringLiteral("%1:%2").arg(address.toString()).arg(bound));
     }, Qt::BlockingQueuedConnection);
     context->deleteLater();
     if (bound == 0) {

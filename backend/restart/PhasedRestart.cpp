@@ -321,6 +321,7 @@ bool PhasedRestart::verify(QString *why)
         probe.procedure = QStringLiteral("echo");
         probe.args = QJsonObject{{QStringLiteral("probe"), double(m_id)}};
         probe.pinnedShard = i;
+        probe.restartProbe = true;
         // Straight to the router: the gate is still closed to clients.
         m_core.router().route(std::move(probe), [probes, i, expected](QueryReply reply) {
             std::lock_guard lock(probes->mutex);

@@ -26,6 +26,9 @@ struct QueryRequest {
     // service's default. The front door turns it into `deadline`.
     int deadlineMs = 0;
     std::chrono::steady_clock::time_point deadline{}; // none when default-constructed
+    // A restart's verify probe, not a client's query: the bad-version drill leaves it alone,
+    // so a drilled version restarts fine and only then serves worse.
+    bool restartProbe = false;
 
     bool clientHasGone() const { return clientGone && clientGone->load(std::memory_order_acquire); }
 };
