@@ -46,7 +46,8 @@ RollingEnd judgeRolling(const QJsonObject &journal, const ClusterView &view)
         if (!str(n, "note").isEmpty())
             notes << QStringLiteral("node %1 %2").arg(id, str(n, "note"));
         const QJsonObject gate = n.value(QStringLiteral("gate")).toObject();
-        if (gate.contains(QStringLiteral("verdict")) && str(gate, "verdict") != QLatin1String("passed") && !str(n, "outcome").startsWith(QLatin1String("gate_")))
+        if (gate.contains(QStringLiteral("verdict")) && str(gate, "verdict") != QLatin1String("passed")
+            && !str(journal, "stop_reason").contains(str(gate, "reason"))) // the gate that stopped it is said once
             notes << QStringLiteral("gate %1: %2").arg(str(gate, "verdict"), str(gate, "reason"));
         const auto seen = view.nodes.find(id);
         if (str(n, "outcome") == QLatin1String("unresponsive")) { // its status in etcd is no proof of where it is
