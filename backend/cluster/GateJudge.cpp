@@ -121,7 +121,7 @@ WindowJudgement judgeWindow(const QString &node, const GateFigures &after, const
     if (after.all.requests < o.minRequests)
         return {GateVerdict::Inconclusive, QStringLiteral("requests"),
                 QStringLiteral("%1: inconclusive: %2 requests in %3, fewer than %4")
-                    .arg(who, count(after.all.requests), seconds(after.toMs - after.fromMs), count(o.minRequests))};
+                    .arg(who, count(after.all.requests), seconds(after.toMs + 1 - after.fromMs), count(o.minRequests))};
     QStringList notes;
     Sides all{before ? std::optional(before->all) : std::nullopt, baseline ? std::optional(baseline->all) : std::nullopt,
               baseline && baseline->p99IsMax};

@@ -9,6 +9,14 @@
 namespace shardscope {
 namespace {
 
+// Nodes count replies per whole second and a window takes every second it touches: windows
+// start on a second and end before the next one's first, so no second counts twice (and
+// none from before the node settled counts at all).
+std::int64_t nextWholeSecond(std::int64_t ms)
+{
+    return (ms + 999) / 1000 * 1000;
+}
+
 QJsonObject gateOf(const QJsonObject &entry)
 {
     return entry.value(QStringLiteral("gate")).toObject();
@@ -50,7 +58,7 @@ void GateRun::startAnalysis(QJsonObject &entry, const QString &fence)
 {
     QJsonObject gate = gateOf(entry);
     gate.insert(QStringLiteral("window_fence"), fence);
-    gate.insert(QStringLiteral("window_from_ms"), double(clusterNowMs()));
+    gate.insert(QStringLiteral("window_from_ms"), double(nextWholeSecond(clusterNowMs())));
     entry.insert(QStringLiteral("gate"), gate);
     entry.insert(QStringLiteral("step"), QStringLiteral("analysing"));
 }
@@ -65,12 +73,12 @@ bool GateRun::analyse(QJsonObject &entry, const QString &url, const std::vector<
         if (gate.contains(QStringLiteral("window_fence")))
             gate.insert(QStringLiteral("note"), QStringLiteral("a window was started again by a new coordinator"));
         gate.insert(QStringLiteral("window_fence"), fence);
-        gate.insert(QStringLiteral("window_from_ms"), double(clusterNowMs()));
+        gate.insert(QStringLiteral("window_from_ms"), double(nextWholeSecond(clusterNowMs())));
         entry.insert(QStringLiteral("gate"), gate);
         return true;
     }
     const std::int64_t from = std::int64_t(gate.value(QStringLiteral("window_from_ms")).toDouble());
-    const std::int64_t to = from + options.analysisMs;
+    const std::int64_t to = from + options.analysisMs - 1;
     if (clusterNowMs() < to + kFiguresLagMs)
         return false;
     const GateProbe::Answer *after = m_probe.figures(url, from, to);
@@ -110,7 +118,7 @@ bool GateRun::analyse(QJsonObject &entry, const QString &url, const std::vector<
     QJsonArray windows = gate.value(QStringLiteral("windows")).toArray();
     windows.append(window);
     gate.insert(QStringLiteral("windows"), windows);
-    gate.insert(QStringLiteral("window_from_ms"), double(to)); // windows follow one another
+    gate.insert(QStringLiteral("window_from_ms"), double(nextWholeSecond(to + 1))); // windows follow one another
     const GateJudgement g = judgeGate(judgedWindows(windows), options);
     if (g.decided) {
         gate.insert(QStringLiteral("verdict"), toString(g.verdict));

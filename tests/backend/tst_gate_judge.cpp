@@ -13,7 +13,7 @@ GateFigures figures(std::int64_t requests, std::int64_t serverErrors, std::optio
 {
     GateFigures f;
     f.fromMs = 1000000;
-    f.toMs = f.fromMs + windowMs;
+    f.toMs = f.fromMs + windowMs - 1; // windows end before the next whole second
     f.coveredFromMs = f.fromMs;
     f.all = {requests, serverErrors, 0, p99};
     f.procedures[QStringLiteral("echo")] = f.all;

@@ -131,6 +131,17 @@ private Q_SLOTS:
             else
                 QVERIFY2(q.value(QStringLiteral("server_errors")).toDouble() > 0, dumpOf(q).constData());
         }
+        // The cluster's event log carries the verdict.
+        HttpTestClient events("127.0.0.1", nodes[1]->port);
+        bool gateEvent = false;
+        for (const QJsonValue &e : events.get("/v1/cluster/events?since=0&limit=1000").json().value(QStringLiteral("events")).toArray()) {
+            const QJsonObject o = e.toObject();
+            gateEvent = gateEvent || (o.value(QStringLiteral("kind")).toString() == QLatin1String("cluster_restart_gate")
+                                      && o.value(QStringLiteral("node")).toString() == QLatin1String("n0")
+                                      && o.value(QStringLiteral("verdict")).toString() == QLatin1String("failed")
+                                      && o.value(QStringLiteral("check")).toString() == QLatin1String("success_rate"));
+        }
+        QVERIFY(gateEvent);
         qInfo("bad version: %d answered, %d failed through the balancer", load.ok(), load.failed());
     }
 
