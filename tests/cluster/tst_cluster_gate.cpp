@@ -177,6 +177,53 @@ private Q_SLOTS:
         QCOMPARE(load.failed(), 0);
     }
 
+    void a_coordinator_killed_during_a_gate_is_replaced_and_the_new_one_judges_the_window_again()
+    {
+        const QString cluster = QStringLiteral("gatefailover");
+        Nodes nodes;
+        nodes.push_back(startNode(m_etcd.urlText(), QStringLiteral("z0"), 2, 2, cluster)); // first: elected
+        QVERIFY(nodes[0]->port);
+        QTRY_COMPARE_WITH_TIMEOUT(nodes[0]->clusterStatus().value(QStringLiteral("coordinator")).toString(), QStringLiteral("z0"), 3000);
+        for (const char *id : {"a1", "a2"})
+            nodes.push_back(startNode(m_etcd.urlText(), QLatin1String(id), 2, 2, cluster));
+        QVERIFY(nodes[1]->port && nodes[2]->port);
+        QTRY_VERIFY_WITH_TIMEOUT(formed(nodes), 5000);
+        HaproxyProcess haproxy;
+        QString error;
+        QVERIFY2(haproxy.start({nodes[0]->port, nodes[1]->port, nodes[2]->port}, &error), qPrintable(error));
+        const double before = versionOf(*nodes[1]);
+        GateLoad load(haproxy.port(), 200);
+        QTRY_VERIFY_WITH_TIMEOUT(load.ok() > 100, 5000);
+        HttpTestClient admin("127.0.0.1", nodes[1]->port);
+        const auto accepted = admin.post("/v1/cluster/restart", R"({"grace_ms":400,"settle_ms":300,"admission":"reject",
+            "gate":{"analysis_ms":1500,"checks":2,"min_requests":30,"p99_ratio":3,"p99_slack_ms":100}})");
+        QCOMPARE(accepted.status, 202);
+        const double id = accepted.json().value(QStringLiteral("restart_id")).toDouble();
+        // The order is a1, a2, z0: the coordinator dies while the canary a1 is in its gate.
+        QTRY_COMPARE_WITH_TIMEOUT(journalNode(nodes[1]->clusterStatus().value(QStringLiteral("restart")).toObject(), QStringLiteral("a1"))
+                                      .value(QStringLiteral("step")).toString(), QStringLiteral("analysing"), 15000);
+        nodes[0]->signal(SIGKILL);
+        QTRY_VERIFY_WITH_TIMEOUT(!finishedRestart(*nodes[1], id).isEmpty(), 40000);
+        load.stop();
+        const QJsonObject done = finishedRestart(*nodes[1], id);
+        QCOMPARE(done.value(QStringLiteral("state")).toString(), QStringLiteral("failed")); // z0 is gone
+        const QJsonObject a1 = gateOf(done, QStringLiteral("a1"));
+        QVERIFY2(a1.value(QStringLiteral("verdict")).toString() == QLatin1String("passed"), dumpOf(a1).constData());
+        // The window z0 had begun was started again under the new coordinator's fence, and
+        // each judged window is in the journal with its figures.
+        QVERIFY2(a1.value(QStringLiteral("note")).toString().contains(QStringLiteral("started again by a new coordinator")), dumpOf(a1).constData());
+        const QJsonArray windows = a1.value(QStringLiteral("windows")).toArray();
+        QCOMPARE(windows.size(), 2);
+        for (const QJsonValue &w : windows)
+            QVERIFY(w.toObject().value(QStringLiteral("after")).toObject().value(QStringLiteral("requests")).toDouble() >= 30);
+        // a2 went after its canary passed; the lost z0 stops the restart, during a2's gate or after it.
+        const QString a2 = gateOf(done, QStringLiteral("a2")).value(QStringLiteral("verdict")).toString();
+        QVERIFY2(a2 == QLatin1String("passed") || a2 == QLatin1String("not judged"), dumpOf(done).constData());
+        QVERIFY2(done.value(QStringLiteral("reason")).toString().contains(QStringLiteral("z0 is lost")), dumpOf(done).constData());
+        for (int i : {1, 2})
+            QCOMPARE(versionOf(*nodes[i]), before + 1);
+    }
+
     void too_little_traffic_is_inconclusive_and_stops_or_proceeds_as_asked_never_passed_data()
     {
         QTest::addColumn<QString>("inconclusive");
