@@ -87,6 +87,43 @@ private Q_SLOTS:
         QVERIFY2(m_etcd.start(&error), qPrintable(error));
     }
 
+    void gate_options_are_checked_with_reasons_and_ctl_sends_them()
+    {
+        const Nodes nodes = startNodes(m_etcd, QStringLiteral("gateoptions"), 2, 2);
+        QVERIFY(nodes[0]->port && nodes[1]->port);
+        QTRY_VERIFY_WITH_TIMEOUT(formed(nodes), 5000);
+        HttpTestClient http("127.0.0.1", nodes[0]->port);
+        const std::pair<QByteArray, QString> refusals[] = {
+            {R"({"strategy":"lockstep","gate":true})", QStringLiteral("a gate needs strategy rolling")},
+            {R"({"gate":{"checks":2,"failed_checks_allowed":2}})", QStringLiteral("gate.failed_checks_allowed (2) must be below gate.checks (2)")},
+            {R"({"gate":{"analysis_ms":50}})", QStringLiteral("gate.analysis_ms must be an integer in [100, 600000]")},
+            {R"({"gate":{"inconclusive":"maybe"}})", QStringLiteral("gate.inconclusive must be stop or proceed")},
+            {R"({"gate":true,"canary":3})", QStringLiteral("canary 3 is more than the 2 nodes of the cluster")},
+            {R"({"canary":1})", QStringLiteral("canary needs a gate")},
+        };
+        for (const auto &[body, words] : refusals) {
+            const auto r = http.post("/v1/cluster/restart", body);
+            QCOMPARE(r.status, 400);
+            QVERIFY2(r.json().value(QStringLiteral("message")).toString().contains(words), r.body.constData());
+        }
+        // ctl's --gate KEY=VALUE,... and --canary reach the journal; no load: inconclusive, proceeding.
+        QProcess ctl;
+        ctl.start(QStringLiteral(SHARDSCOPE_BINARY),
+                  {QStringLiteral("ctl"), QStringLiteral("--url"), QStringLiteral("http://127.0.0.1:%1").arg(nodes[1]->port), QStringLiteral("cluster"),
+                   QStringLiteral("restart"), QStringLiteral("--gate"), QStringLiteral("analysis_ms=1000,checks=1,min_requests=10,inconclusive=proceed"),
+                   QStringLiteral("--canary"), QStringLiteral("2"), QStringLiteral("--grace-ms"), QStringLiteral("100"),
+                   QStringLiteral("--settle-ms"), QStringLiteral("100"), QStringLiteral("--wait")});
+        QVERIFY(ctl.waitForFinished(30000));
+        const QString out = QString::fromUtf8(ctl.readAllStandardOutput() + ctl.readAllStandardError());
+        QVERIFY2(ctl.exitCode() == 0, qPrintable(out));
+        const QJsonObject done = nodes[0]->clusterStatus().value(QStringLiteral("last_restart")).toObject();
+        QCOMPARE(done.value(QStringLiteral("gate")).toObject().value(QStringLiteral("analysis_ms")).toInt(), 1000);
+        QCOMPARE(done.value(QStringLiteral("gate")).toObject().value(QStringLiteral("inconclusive")).toString(), QStringLiteral("proceed"));
+        QCOMPARE(done.value(QStringLiteral("canary")).toInt(), 2);
+        for (const auto &n : nodes)
+            QCOMPARE(gateOf(done, n->id).value(QStringLiteral("verdict")).toString(), QStringLiteral("inconclusive"));
+    }
+
     void a_version_that_fails_a_fifth_of_its_queries_is_caught_at_the_canary_and_rolled_back()
     {
         Nodes nodes;
