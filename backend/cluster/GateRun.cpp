@@ -10,8 +10,9 @@ namespace shardscope {
 namespace {
 
 // Nodes count replies per whole second and a window takes every second it touches: windows
-// start on a second and end before the next one's first, so no second counts twice (and
-// none from before the node settled counts at all).
+// start on a second and end at the last ms of one (analysis_ms rounded up to whole seconds),
+// so no second counts twice, none from before the node settled counts, and the window's
+// length in the journal is the length its figures cover.
 std::int64_t nextWholeSecond(std::int64_t ms)
 {
     return (ms + 999) / 1000 * 1000;
@@ -78,7 +79,7 @@ bool GateRun::analyse(QJsonObject &entry, const QString &url, const std::vector<
         return true;
     }
     const std::int64_t from = std::int64_t(gate.value(QStringLiteral("window_from_ms")).toDouble());
-    const std::int64_t to = from + options.analysisMs - 1;
+    const std::int64_t to = nextWholeSecond(from + options.analysisMs) - 1; // analysis_ms rounded up to whole seconds
     if (clusterNowMs() < to + kFiguresLagMs)
         return false;
     const GateProbe::Answer *after = m_probe.figures(url, from, to);

@@ -460,6 +460,7 @@ bool RollingRun::advanceRevert(QJsonObject &n, const Turn &t, const QJsonObject 
         if (said != QLatin1String("done") && !derived)
             return false;
         n.insert(QStringLiteral("back_on"), derived ? double(seen->version) : report.value(QStringLiteral("version")).toDouble());
+        n.insert(QStringLiteral("version"), n.value(QStringLiteral("back_on"))); // where it is now
         return true;
     }
     if (!seen->ready || since(id + QStringLiteral("|revert settling")) < t.settleMs)
