@@ -65,9 +65,11 @@ RollingEnd judgeRolling(const QJsonObject &journal, const ClusterView &view)
         onTarget = onTarget && node.ready && node.version == target;
         back = back && node.ready && node.version == integer(n, "start_version", integer(n, "from_version"));
         const std::int64_t start = integer(n, "start_version", integer(n, "from_version"));
-        if (rollback && (node.version != start || !node.ready)) // a rollback is judged by who is not back
-            off << QStringLiteral("node %1 on v%2%3, not back on v%4").arg(id).arg(node.version)
-                       .arg(node.ready ? QString() : QStringLiteral(" and not ready")).arg(start);
+        if (rollback && node.version != start) // a rollback is judged by who is not back
+            off << QStringLiteral("node %1 on v%2, not back on v%3%4").arg(id).arg(node.version).arg(start)
+                       .arg(node.ready ? QString() : QStringLiteral(", not ready"));
+        else if (rollback && !node.ready)
+            off << QStringLiteral("node %1 back on v%2 but not ready").arg(id).arg(start);
         else if (!rollback && (node.version != target || !node.ready))
             off << QStringLiteral("node %1 on v%2%3").arg(id).arg(node.version).arg(node.ready ? QString() : QStringLiteral(", not ready"));
     }
