@@ -60,7 +60,9 @@ Commands:
                                running restart
   cluster restart              restart every node: rolling (--max-unavailable nodes at a
                                time) or lockstep (all at once, resumed together after a
-                               commit mark); takes the restart options too
+                               commit mark); takes the restart options too; rolling
+                               with --gate: each node judged after it settled, the
+                               first --canary N before any other, a failed gate rolls back
   cluster abort                stop the running cluster restart before its next node
   cluster events               what this node saw happen in the cluster (--since)
 )";
