@@ -65,6 +65,23 @@ int waitFor(HttpSession &session, const QString &id)
     }
 }
 
+// --gate on (every default) or --gate analysis_ms=1500,checks=2,inconclusive=proceed: numbers
+// as numbers, words as words; the service checks them (400 with the reason).
+QJsonValue gateOption(const QString &text)
+{
+    if (text == QLatin1String("on") || text == QLatin1String("true"))
+        return true;
+    QJsonObject gate;
+    for (const QString &pair : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QString key = pair.section(QLatin1Char('='), 0, 0).trimmed();
+        const QString value = pair.section(QLatin1Char('='), 1).trimmed();
+        bool number = false;
+        const double d = value.toDouble(&number);
+        gate.insert(key, number ? QJsonValue(d) : QJsonValue(value));
+    }
+    return gate;
+}
+
 int restart(HttpSession &session, const QCommandLineParser &p)
 {
     QJsonObject body{{QStringLiteral("strategy"), p.isSet(QStringLiteral("strategy")) ? p.value(QStringLiteral("strategy")) : QStringLiteral("rolling")}};
@@ -77,6 +94,10 @@ int restart(HttpSession &session, const QCommandLineParser &p)
             body.insert(QLatin1String(field), integer ? QJsonValue(v.toDouble()) : QJsonValue(v));
         }
     }
+    if (p.isSet(QStringLiteral("gate")))
+        body.insert(QStringLiteral("gate"), gateOption(p.value(QStringLiteral("gate"))));
+    if (p.isSet(QStringLiteral("canary")))
+        body.insert(QStringLiteral("canary"), p.value(QStringLiteral("canary")).toDouble());
     // One request id per invocation: asking again after no answer (or "outcome unknown")
     // returns the same restart instead of starting a second one.
     body.insert(QStringLiteral("request_id"), QUuid::createUuid().toString(QUuid::WithoutBraces));

@@ -38,6 +38,10 @@ constexpr CtlOption kOptions[] = {
     {"settle-ms", "MS", "cluster restart: time a restarted node serves before the next one starts"},
     {"max-unavailable", "N", "cluster restart, rolling: nodes restarted at a time (default 1)"},
     {"commit-wait-ms", "MS", "cluster restart, lockstep: how long nodes wait for the commit mark"},
+    {"gate", "on|KEY=VALUE,...", "cluster restart, rolling: judge each node after it settled (analysis_ms, checks, "
+                                 "failed_checks_allowed, min_requests, success_rate, p99_ratio, p99_max_ms, p99_slack_ms, "
+                                 "inconclusive=stop|proceed); a failed gate rolls back"},
+    {"canary", "N", "cluster restart with --gate: nodes judged before any other starts (default 1)"},
     {"help", nullptr, "print this help"},
 };
 
@@ -56,7 +60,9 @@ Commands:
                                running restart
   cluster restart              restart every node: rolling (--max-unavailable nodes at a
                                time) or lockstep (all at once, resumed together after a
-                               commit mark); takes the restart options too
+                               commit mark); takes the restart options too; rolling
+                               with --gate: each node judged after it settled, the
+                               first --canary N before any other, a failed gate rolls back
   cluster abort                stop the running cluster restart before its next node
   cluster events               what this node saw happen in the cluster (--since)
   cluster history [ID]         the newest cluster restarts (who, when, outcome), or one

@@ -43,4 +43,19 @@ std::uint64_t ClusterEvents::lastSeq() const
     return m_lastSeq;
 }
 
+void noteGateVerdict(ClusterEvents &events, const QString &restartId, const QJsonObject &was, const QJsonObject &now)
+{
+    const QJsonObject gate = now.value(QStringLiteral("gate")).toObject();
+    const QString verdict = gate.value(QStringLiteral("verdict")).toString();
+    if (verdict.isEmpty() || verdict == was.value(QStringLiteral("gate")).toObject().value(QStringLiteral("verdict")).toString())
+        return;
+    const QJsonArray windows = gate.value(QStringLiteral("windows")).toArray();
+    const QString check = windows.isEmpty() ? QString() : windows.last().toObject().value(QStringLiteral("check")).toString();
+    const QString node = now.value(QStringLiteral("id")).toString();
+    const QString reason = gate.value(QStringLiteral("reason")).toString();
+    events.add(QStringLiteral("cluster_restart_gate"), node,
+               QStringLiteral("cluster restart %1: node %2's gate %3: %4").arg(restartId, node, verdict, reason), restartId,
+               {{QStringLiteral("verdict"), verdict}, {QStringLiteral("reason"), reason}, {QStringLiteral("check"), check}});
+}
+
 } // namespace shardscope

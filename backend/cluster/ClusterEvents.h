@@ -30,4 +30,8 @@ private:
     std::uint64_t m_lastSeq = 0;
 };
 
+// A "cluster_restart_gate" event when a node's gate verdict appears in its journal entry
+// (fields: "verdict", "reason", "check" of the deciding window); nothing otherwise.
+void noteGateVerdict(ClusterEvents &events, const QString &restartId, const QJsonObject &was, const QJsonObject &now);
+
 } // namespace shardscope

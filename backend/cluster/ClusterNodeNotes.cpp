@@ -58,6 +58,7 @@ void ClusterNode::noteSteps(const QJsonObject &before, const QJsonObject &after)
     const QJsonArray now = after.value(QStringLiteral("nodes")).toArray();
     const QString id = after.value(QStringLiteral("id")).toString();
     for (qsizetype i = 0; i < now.size() && i < was.size(); ++i) {
+        noteGateVerdict(m_events, id, was.at(i).toObject(), now.at(i).toObject());
         const QString step = now.at(i).toObject().value(QStringLiteral("step")).toString();
         if (step == was.at(i).toObject().value(QStringLiteral("step")).toString())
             continue;

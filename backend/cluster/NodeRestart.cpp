@@ -49,12 +49,16 @@ void NodeRestart::onView(const ClusterView &view)
     const QString id = journal.value(QStringLiteral("id")).toString();
     if (journal.value(QStringLiteral("state")).toString() != QLatin1String("running"))
         return;
+    const QString step = entryFor(journal, m_node.config.nodeId).value(QStringLiteral("step")).toString();
+    const bool idle = !m_graceTimer.isActive() && !m_watchTimer.isActive();
+    if (step == QLatin1String("reverting") && idle && !(id == m_restartId && m_revert))
+        return begin(journal, true);
     if (id == m_restartId) {
         resendIfLost(view, fence);
         return;
     }
-    if (entryFor(journal, m_node.config.nodeId).value(QStringLiteral("step")).toString() == QLatin1String("restarting"))
-        begin(journal);
+    if (step == QLatin1String("restarting"))
+        begin(journal, false);
 }
 
 // In the grace period the node has not begun its own restart: an abort, the end of the
@@ -71,7 +75,7 @@ bool NodeRestart::graceCancelled(const ClusterView &view)
         why = QStringLiteral("aborted");
     else if (!same || journal.value(QStringLiteral("state")).toString() != QLatin1String("running"))
         why = QStringLiteral("the cluster restart ended");
-    else if (step != QLatin1String("restarting"))
+    else if (step != (m_revert ? QLatin1String("reverting") : QLatin1String("restarting")))
         why = QStringLiteral("the coordinator set this node's step to %1").arg(step);
     if (why.isEmpty())
         return false;
@@ -82,14 +86,18 @@ bool NodeRestart::graceCancelled(const ClusterView &view)
     return true;
 }
 
-void NodeRestart::begin(const QJsonObject &journal)
+void NodeRestart::begin(const QJsonObject &journal, bool revert)
 {
     m_restartId = journal.value(QStringLiteral("id")).toString();
+    m_revert = revert;
     m_options = journal.value(QStringLiteral("options")).toObject();
     m_lastReport = {{QStringLiteral("fence"), journal.value(QStringLiteral("fence"))}}; // the first report's
     m_fromVersion = std::int64_t(m_service.snapshot().version);
-    m_targetVersion = std::int64_t(m_options.value(QStringLiteral("target_version")).toDouble());
-    if (m_targetVersion > 0 && m_fromVersion >= m_targetVersion)
+    m_targetVersion = revert ? std::int64_t(entryFor(journal, m_node.config.nodeId).value(QStringLiteral("from_version")).toDouble())
+                             : std::int64_t(m_options.value(QStringLiteral("target_version")).toDouble());
+    if (revert && (m_targetVersion <= 0 || m_fromVersion == m_targetVersion))
+        return report(QStringLiteral("done"), QStringLiteral("completed"), QStringLiteral("already on v%1: nothing to revert").arg(m_fromVersion));
+    if (!revert && m_targetVersion > 0 && m_fromVersion >= m_targetVersion)
         return report(QStringLiteral("done"), QStringLiteral("completed"), QStringLiteral("already on v%1: nothing to restart").arg(m_fromVersion));
     const int graceMs = journal.value(QStringLiteral("grace_ms")).toInt();
     m_unready.store(true); // the balancer's health check sees 503 from now on
@@ -107,7 +115,12 @@ void NodeRestart::runLocalRestart()
         report(QStringLiteral("failed"), QStringLiteral("failed"), QStringLiteral("bad restart options: %1").arg(error));
         return;
     }
-    const CommandTicket t = m_service.requestRestart(options, QStringLiteral("cluster restart %1").arg(m_restartId));
+    if (m_revert) { // back to the version it served before, below the running one
+        options.targetVersion = m_targetVersion;
+        options.rollback = true;
+    }
+    const CommandTicket t = m_service.requestRestart(options, m_revert ? QStringLiteral("cluster restart %1, rollback to v%2").arg(m_restartId).arg(m_targetVersion)
+                                                                       : QStringLiteral("cluster restart %1").arg(m_restartId));
     if (!t.accepted()) {
         m_unready.store(false);
         report(QStringLiteral("failed"), QStringLiteral("failed"), QStringLiteral("the node refused: %1").arg(t.error));
@@ -167,6 +180,8 @@ void NodeRestart::report(const QString &step, const QString &outcome, const QStr
                     {QStringLiteral("version"), double(m_service.snapshot().version)},
                     {QStringLiteral("target_version"), double(m_targetVersion)},
                     {QStringLiteral("fence"), m_lastReport.value(QStringLiteral("fence"))}};
+    if (m_revert)
+        m_lastReport.insert(QStringLiteral("purpose"), QStringLiteral("revert"));
     putNodeReport(m_node, m_lastReport);
 }
 

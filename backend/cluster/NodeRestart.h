@@ -21,6 +21,8 @@ class ShardService;
 // revision in the same read (the coordinator in office), and re-reports its step under
 // each new coordinator's fence, so a report lost while etcd was away is sent again. An
 // abort, or the coordinator giving up on it, during the grace period stops it there.
+// After a failed gate the coordinator sets its step to "reverting": the same way back, to
+// the from_version its journal entry names (reports say "purpose": "revert").
 class NodeRestart : public QObject
 {
     Q_OBJECT
@@ -30,7 +32,7 @@ public:
     void onView(const ClusterView &view);
 
 private:
-    void begin(const QJsonObject &journal);
+    void begin(const QJsonObject &journal, bool revert);
     void runLocalRestart();
     void checkLocalRestart();
     void report(const QString &step, const QString &outcome, const QString &message);
@@ -42,6 +44,7 @@ private:
     ShardService &m_service;
     std::atomic<bool> &m_unready; // read by the network thread for /v1/service/ready
     QString m_restartId;        // the cluster restart this node is working on or finished last
+    bool m_revert = false;      // ... and whether that work is its revert after a failed gate
     QJsonObject m_options;
     QJsonObject m_lastReport;   // what restart/node/<id> should hold
     std::int64_t m_fromVersion = 0;

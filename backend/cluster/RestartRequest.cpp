@@ -1,6 +1,7 @@
 #include "backend/cluster/RestartRequest.h"
 
 #include "backend/cluster/ClusterNode.h"
+#include "backend/cluster/GateOptions.h"
 #include "backend/cluster/JournalWriter.h"
 #include "backend/cluster/NodeLockstep.h"
 #include "backend/ShardService.h"
@@ -47,6 +48,9 @@ struct Parsed {
     int commitWaitMs = -1;   // lockstep: how long a node waits at its commit point
     int holdDeadlineMs = 0;
     QString requestId;       // the client's, for safe retries; empty when none
+    bool gated = false;      // rolling: a gate after each node (issue 26)
+    GateOptions gate;
+    int canary = -1;         // nodes gated before any other starts; -1: 1 with a gate, else 0
     RestartOptions options;  // each node's own phased restart (target_version 0 until chosen)
     QJsonObject nodeOptions; // ... as the journal sends it
 };
@@ -66,6 +70,34 @@ bool lockstepFits(const RestartOptions &options, Parsed *out, QString *error)
                      .arg(out->commitWaitMs).arg(options.holdDeadlineMs);
         return false;
     }
+    return true;
+}
+
+// "gate" and "canary": rolling only; a lockstep restart changes every node at once, so
+// there is no node to judge before the others go.
+bool parseGate(QJsonObject &o, Parsed *out, QString *error)
+{
+    if (!parseGateOptions(o.take(QStringLiteral("gate")), &out->gate, &out->gated, error))
+        return false;
+    if (o.contains(QStringLiteral("canary"))) {
+        const QJsonValue v = o.take(QStringLiteral("canary"));
+        if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() > 1000 || v.toDouble() != double(v.toInt())) {
+            *error = QStringLiteral("canary must be an integer in [0, number of nodes]");
+            return false;
+        }
+        out->canary = v.toInt();
+        if (!out->gated && out->canary > 0) {
+            *error = QStringLiteral("canary needs a gate: a canary is a node judged before the others start (add \"gate\": true)");
+            return false;
+        }
+    }
+    if (out->strategy == QLatin1String("lockstep") && out->gated) {
+        *error = QStringLiteral("a gate needs strategy rolling: a lockstep restart moves every node at once, so no node is judged "
+                                "before the others");
+        return false;
+    }
+    if (out->canary < 0)
+        out->canary = out->gated ? 1 : 0;
     return true;
 }
 
@@ -94,6 +126,8 @@ bool parseBody(const QByteArray &body, const ShardService &service, Parsed *out,
         *error = QStringLiteral("strategy must be rolling or lockstep, got '%1'").arg(out->strategy);
         return false;
     }
+    if (!parseGate(o, out, error))
+        return false;
     const std::tuple<const char *, int *, int, int> integers[] = {{"grace_ms", &out->graceMs, 0, kMaxWaitMs},
                                                                   {"settle_ms", &out->settleMs, 0, kMaxWaitMs},
                                                                   {"max_unavailable", &out->maxUnavailable, 1, 1000},
@@ -163,6 +197,11 @@ bool chooseTarget(const ClusterView &view, Parsed *p, QString *error)
     }
     if (p->options.targetVersion == 0)
         p->options.targetVersion = highest + 1;
+    const auto up = std::count_if(view.nodes.begin(), view.nodes.end(), [](const auto &n) { return n.second.state == QLatin1String("up"); });
+    if (p->canary > up) {
+        *error = QStringLiteral("canary %1 is more than the %2 nodes of the cluster").arg(p->canary).arg(up);
+        return false;
+    }
     p->nodeOptions.insert(QStringLiteral("target_version"), double(p->options.targetVersion));
     return true;
 }
@@ -188,7 +227,7 @@ QJsonObject journalFor(const ClusterView &view, const Parsed &p, std::uint64_t i
             nodes.append(QJsonObject{{QStringLiteral("id"), nodeId}, {QStringLiteral("step"), QStringLiteral("waiting")},
                                      {QStringLiteral("start_version"), double(n.version)}});
     }
-    return {{QStringLiteral("id"), QString::number(id)}, {QStringLiteral("strategy"), p.strategy},
+    QJsonObject journal{{QStringLiteral("id"), QString::number(id)}, {QStringLiteral("strategy"), p.strategy},
             {QStringLiteral("target_version"), double(p.options.targetVersion)}, {QStringLiteral("request_id"), p.requestId},
             {QStringLiteral("request_key"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
             {QStringLiteral("step_limit_ms"), stepLimitMs(view, p)},
@@ -198,6 +237,11 @@ QJsonObject journalFor(const ClusterView &view, const Parsed &p, std::uint64_t i
             {QStringLiteral("settle_ms"), p.settleMs}, {QStringLiteral("error_threshold"), 1},
             {QStringLiteral("max_unavailable"), p.maxUnavailable}, {QStringLiteral("commit_wait_ms"), p.commitWaitMs},
             {QStringLiteral("fence"), QStringLiteral("0")}, {QStringLiteral("nodes"), nodes}};
+    if (p.gated) {
+        journal.insert(QStringLiteral("gate"), p.gate.toJson());
+        journal.insert(QStringLiteral("canary"), p.canary);
+    }
+    return journal;
 }
 
 ClusterAnswer accepted(const QJsonObject &journal)

@@ -37,6 +37,7 @@ RollingEnd judgeRolling(const QJsonObject &journal, const ClusterView &view)
 {
     const std::int64_t target = integer(journal, "target_version");
     bool onTarget = true, back = true, allReady = true, trouble = false;
+    const bool rollback = journal.value(QStringLiteral("rollback")).toBool();
     QStringList off, notes;
     for (const QJsonValue &v : journal.value(QStringLiteral("nodes")).toArray()) {
         const QJsonObject n = v.toObject();
@@ -44,6 +45,10 @@ RollingEnd judgeRolling(const QJsonObject &journal, const ClusterView &view)
         trouble = trouble || troubled(str(n, "outcome"));
         if (!str(n, "note").isEmpty())
             notes << QStringLiteral("node %1 %2").arg(id, str(n, "note"));
+        const QJsonObject gate = n.value(QStringLiteral("gate")).toObject();
+        if (gate.contains(QStringLiteral("verdict")) && str(gate, "verdict") != QLatin1String("passed")
+            && !str(journal, "stop_reason").contains(str(gate, "reason"))) // the gate that stopped it is said once
+            notes << QStringLiteral("gate %1: %2").arg(str(gate, "verdict"), str(gate, "reason"));
         const auto seen = view.nodes.find(id);
         if (str(n, "outcome") == QLatin1String("unresponsive")) { // its status in etcd is no proof of where it is
             off << QStringLiteral("node %1 is unresponsive").arg(id);
@@ -59,10 +64,18 @@ RollingEnd judgeRolling(const QJsonObject &journal, const ClusterView &view)
         allReady = allReady && node.ready;
         onTarget = onTarget && node.ready && node.version == target;
         back = back && node.ready && node.version == integer(n, "start_version", integer(n, "from_version"));
-        if (node.version != target || !node.ready)
+        const std::int64_t start = integer(n, "start_version", integer(n, "from_version"));
+        if (rollback && node.version != start) // a rollback is judged by who is not back
+            off << QStringLiteral("node %1 on v%2, not back on v%3%4").arg(id).arg(node.version).arg(start)
+                       .arg(node.ready ? QString() : QStringLiteral(", not ready"));
+        else if (rollback && !node.ready)
+            off << QStringLiteral("node %1 back on v%2 but not ready").arg(id).arg(start);
+        else if (!rollback && (node.version != target || !node.ready))
             off << QStringLiteral("node %1 on v%2%3").arg(id).arg(node.version).arg(node.ready ? QString() : QStringLiteral(", not ready"));
     }
     const QString stop = str(journal, "stop_reason");
+    if (!str(journal, "revert_blocked").isEmpty())
+        notes << str(journal, "revert_blocked");
     const bool aborted = str(journal, "stop_state") == QLatin1String("aborted");
     if (onTarget) // a reason only when something happened on the way
         return {QStringLiteral("completed"), joined({stop.isEmpty() ? QString() : QStringLiteral("every node serves v%1 and is ready; on the way: %2").arg(target).arg(stop),

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "backend/cluster/GateRun.h"
 #include "backend/cluster/JournalWriter.h"
 #include "backend/cluster/RollingProbe.h"
 
@@ -19,6 +20,10 @@ namespace shardscope {
 // at the first failed node (error threshold 1) or an abort no further node starts, and
 // the restart ends, judged by where the nodes ended (RollingOutcome), once the nodes
 // already restarting are done and lost nodes had their lease TTL to come back.
+// With a gate (issue 26) a node that settled is "analysing" until its gate's verdict
+// (GateRun); no node after the canaries starts before they passed; a failed gate (or an
+// inconclusive one under "stop") stops the restart and reverts every node already
+// restarted to its from_version, one at a time ("reverting" -> "reverted").
 class RollingRun
 {
 public:
@@ -32,6 +37,10 @@ private:
     QJsonObject next(const ClusterView &view);
     bool advance(QJsonObject &n, const Turn &t, QString *failure);
     bool startWaiting(QJsonArray &nodes, Turn &t, QJsonObject &journal);
+    bool roomFor(const QString &id, Turn &t, QJsonObject &journal);
+    bool analyse(QJsonObject &n, Turn &t, const QJsonArray &nodes, QJsonObject &journal);
+    bool startReverting(QJsonArray &nodes, Turn &t, QJsonObject &journal);
+    bool advanceRevert(QJsonObject &n, const Turn &t, const QJsonObject &report, QString *failure);
     bool noteReturns(QJsonArray &nodes, const Turn &t);
     bool readinessLate(const QJsonArray &nodes, const Turn &t);
     bool lostLately(const QJsonArray &nodes, const Turn &t);
@@ -42,6 +51,7 @@ private:
 
     JournalWriter m_journal;
     RollingProbe m_probe;
+    GateRun m_gate;
     QElapsedTimer m_clock;
     QString m_term; // restart id and fence the timers belong to
     std::map<QString, std::int64_t> m_since;

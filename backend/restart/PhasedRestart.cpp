@@ -181,7 +181,7 @@ bool PhasedRestart::prepare(QString *why)
                             .arg(m_newVersion).arg(QLatin1String(toString(m_options.admission))));
     // Read before the gate closes: held clients never wait for a file, and a bad one
     // aborts the restart with nothing changed.
-    if (m_newVersion <= m_oldVersion) {
+    if (m_newVersion == m_oldVersion || (m_newVersion < m_oldVersion && !m_options.rollback)) {
         *why = QStringLiteral("the target v%1 is not above the running v%2").arg(m_newVersion).arg(m_oldVersion);
         endPhase(ServicePhase::Preparing, started, QStringLiteral("failed"), *why);
         return false;

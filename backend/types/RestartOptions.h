@@ -29,6 +29,9 @@ struct RestartOptions {
     // restart names one target for every node, so skew heals in one pass. Not a default
     // setting (no option, no --help line): only a request or a cluster journal sets it.
     std::int64_t targetVersion = 0;
+    // A cluster restart's rollback: targetVersion may be below the running version (the
+    // version a node served before a failed gate). Never from a request body.
+    bool rollback = false;
 
     QJsonObject toJson() const;
     // Overrides the fields present in `json`. An unknown key, a wrong type or a value out of
