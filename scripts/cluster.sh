@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A local ShardScope cluster on 127.0.0.1: one etcd, N nodes and an HAProxy in front of
 # them that health-checks GET /v1/service/ready, all under one temporary directory.
-#   scripts/cluster.sh up [--nodes 3] [--shards 4]   start it and print the URLs
+#   scripts/cluster.sh up [--nodes 3] [--shards 4] [--faults]   start it and print the URLs
+#     (--faults: nodes take fault drills, POST /v1/faults)
 #   scripts/cluster.sh down                          stop everything and remove the directory
 # BUILD_DIR (default build) holds app/shardscope.
 set -euo pipefail
@@ -38,12 +39,13 @@ down() {
 }
 
 up() {
-  local nodes=3 shards=4
+  local nodes=3 shards=4 faults=()
   while [ $# -gt 0 ]; do
     case "$1" in
       --nodes) nodes="${2:?--nodes wants a number}"; shift 2 ;;
       --shards) shards="${2:?--shards wants a number}"; shift 2 ;;
-      *) die "unknown option '$1' (up takes --nodes N and --shards N)" ;;
+      --faults) faults=(--enable-faults); shift ;;
+      *) die "unknown option '$1' (up takes --nodes N, --shards N and --faults)" ;;
     esac
   done
   [[ "$nodes" =~ ^[1-9][0-9]?$ ]] || die "--nodes must be 1..99, got '$nodes'"
@@ -75,7 +77,7 @@ up() {
   for i in $(seq 0 $((nodes - 1))); do
     local port; port="$(free_port)"
     "$binary" --headless --shards "$shards" --listen "127.0.0.1:$port" --etcd "$etcd_url" --cluster "$cluster_name" \
-      --node-id "n$i" --audit-file "$dir/n$i.audit.jsonl" >"$dir/n$i.log" 2>&1 &
+      --node-id "n$i" --audit-file "$dir/n$i.audit.jsonl" ${faults[@]+"${faults[@]}"} >"$dir/n$i.log" 2>&1 &
     echo $! > "$dir/n$i.pid"
     wait_for 15 curl -sf "http://127.0.0.1:$port/v1/service/ready" || die "node n$i did not start; see $dir/n$i.log"
     backends+="  server n$i 127.0.0.1:$port check"$'\n'
@@ -119,10 +121,11 @@ CFG
   echo "Console (every node): $binary --etcd $etcd_url --cluster $cluster_name"
   echo "Console (one node):   $binary --connect ${urls[0]}"
   echo "Stop: scripts/cluster.sh down"
+  printf '%s\n' "$etcd_url" "http://127.0.0.1:$lb" "${urls[@]}" > "$dir/urls"
 }
 
 case "${1:-}" in
   up) shift; up "$@" ;;
   down) down ;;
-  *) echo "usage: scripts/cluster.sh up [--nodes 3] [--shards 4] | down" >&2; exit 2 ;;
+  *) echo "usage: scripts/cluster.sh up [--nodes 3] [--shards 4] [--faults] | down" >&2; exit 2 ;;
 esac

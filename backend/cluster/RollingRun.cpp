@@ -361,7 +361,8 @@ bool RollingRun::roomFor(const QString &id, Turn &t, QJsonObject &journal)
 
 // One read of a node's gate: judges a window that ended, or ends the gate unjudged when the
 // restart stopped for another reason. A decided gate moves the node to done; a failed one
-// (or an inconclusive one under "stop") stops the restart and turns it into a rollback.
+// (or an inconclusive one under "stop") leaves it in step gate_<verdict>, stops the restart
+// and turns it into a rollback.
 bool RollingRun::analyse(QJsonObject &n, Turn &t, const QJsonArray &nodes, QJsonObject &journal)
 {
     const QString id = str(n, "id");
@@ -403,7 +404,10 @@ bool RollingRun::analyse(QJsonObject &n, Turn &t, const QJsonArray &nodes, QJson
         mark(n, "done", QStringLiteral("completed"));
         return true;
     }
-    mark(n, "done", QStringLiteral("gate_") + verdict);
+    // Not "done": the node serves the target but its gate stopped the restart; it is reverted next.
+    const QString stopped = QStringLiteral("gate_") + verdict;
+    n.insert(QStringLiteral("step"), stopped);
+    n.insert(QStringLiteral("outcome"), stopped);
     stopWith(journal, QStringLiteral("gate %1: %2; the restart stops and rolls back").arg(verdict, str(gate, "reason")),
              verdict == QLatin1String("failed") ? "gate_failed" : "gate_inconclusive");
     journal.insert(QStringLiteral("rollback"), true);
@@ -419,8 +423,8 @@ bool RollingRun::startReverting(QJsonArray &nodes, Turn &t, QJsonObject &journal
     for (int i = 0; i < nodes.size(); ++i) {
         QJsonObject n = nodes.at(i).toObject();
         const QString outcome = str(n, "outcome");
-        const bool restarted = str(n, "step") == QLatin1String("done") && n.contains(QStringLiteral("from_version"))
-            && (outcome == QLatin1String("completed") || outcome.startsWith(QLatin1String("gate_")));
+        const bool restarted = n.contains(QStringLiteral("from_version"))
+            && ((str(n, "step") == QLatin1String("done") && outcome == QLatin1String("completed")) || str(n, "step").startsWith(QLatin1String("gate_")));
         if (!restarted)
             continue;
         if (journal.contains(QStringLiteral("revert_blocked")))
