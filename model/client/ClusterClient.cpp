@@ -183,6 +183,11 @@ void ClusterClient::requestRestart(const QString &strategy, int graceMs, int set
         body.insert(QStringLiteral("grace_ms"), graceMs);
     if (settleMs >= 0)
         body.insert(QStringLiteral("settle_ms"), settleMs);
+    requestRestart(body);
+}
+
+void ClusterClient::requestRestart(const QJsonObject &body)
+{
     command(QStringLiteral("restart"), QStringLiteral("/v1/cluster/restart"), body);
 }
 

@@ -45,6 +45,8 @@ public:
     // a node that answered; each answers through commandFinished(). A negative grace or
     // settle is left out of the body (the rolling strategy's own fields).
     void requestRestart(const QString &strategy, int graceMs, int settleMs);
+    // The same with a whole body (a gate, canaries), as the restart dialog makes it.
+    void requestRestart(const QJsonObject &body);
     void abortRestart();
 
     // The node whose status came last (the one the console talks to), empty before any.

@@ -12,10 +12,14 @@
 #include "views/NodeBand.h"
 #include "views/Theme.h"
 
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDateTime>
+#include <QJsonObject>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QSpinBox>
 #include <QTest>
 #include <QVBoxLayout>
 
@@ -225,6 +229,34 @@ private Q_SLOTS:
         const QString text = dialog.consequenceText();
         QVERIFY2(text.contains(QStringLiteral("1 node is lost or left and not restarted; while a node is lost the nodes refuse the restart.")),
                  qPrintable(text));
+    }
+
+    // The gate is rolling only, off unless asked, and what the dialog says is what it sends.
+    void the_dialog_sends_the_gate_it_describes_and_only_for_rolling()
+    {
+        ClusterRestartDialog::Radius radius;
+        radius.nodesUp = 4;
+        radius.shardsPerNode = 8;
+        radius.shardsTotal = 32;
+        ClusterRestartDialog dialog(radius);
+        QVERIFY(!dialog.requestBody().contains(QStringLiteral("gate")));
+        QVERIFY(!dialog.canaryBox()->isEnabled());
+        dialog.gateBox()->setChecked(true);
+        dialog.canaryBox()->setValue(2);
+        const QJsonObject body = dialog.requestBody();
+        const QJsonObject gate = body.value(QStringLiteral("gate")).toObject();
+        QCOMPARE(body.value(QStringLiteral("canary")).toInt(), 2);
+        QCOMPARE(gate.value(QStringLiteral("checks")).toInt(), 3);
+        QCOMPARE(gate.value(QStringLiteral("min_requests")).toInt(), 100);
+        const QString text = dialog.consequenceText();
+        QVERIFY2(text.contains(QStringLiteral("over 3 windows of 10 s")) && text.contains(QStringLiteral("at least 100 requests"))
+                     && text.contains(QStringLiteral("The first 2 nodes must pass")),
+                 qPrintable(text));
+        QCOMPARE(dialog.canaryBox()->maximum(), 4);
+        dialog.strategyBox()->setCurrentIndex(dialog.strategyBox()->findData(QStringLiteral("lockstep")));
+        QVERIFY(!dialog.gateBox()->isEnabled());
+        QVERIFY(!dialog.requestBody().contains(QStringLiteral("gate")));
+        QVERIFY(!dialog.consequenceText().contains(QStringLiteral("windows")));
     }
 };
 
