@@ -18,8 +18,8 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QSignalSpy>
-#include <QTableView>
 #include <QSpinBox>
+#include <QTableView>
 #include <QTest>
 #include <QVBoxLayout>
 
