@@ -1,6 +1,7 @@
 #include "views/ClusterWindow.h"
 
 #include "model/cluster/ClusterModel.h"
+#include "model/cluster/NodeConsole.h"
 #include "model/fleet/FleetFilterProxy.h"
 #include "model/fleet/FleetModel.h"
 #include "views/ClusterEventView.h"
@@ -75,10 +76,9 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
     m_split->setStretchFactor(0, 3);
     m_split->setStretchFactor(1, 2);
     m_split->setChildrenCollapsible(false);
+    m_split->setSizes({900, 460}); // the fleet's columns whole, the node's console beside
     connect(m_fleetPanel->view(), &FleetView::nodeActivated, this, &ClusterWindow::selectNode);
-    connect(m_fleetPanel->view(), &FleetView::currentNodeChanged, m_drill, &NodeDrillPanel::showNode);
-    // Every node by its summary; the node whose tiles are open in full detail.
-    connect(m_fleetPanel->view(), &FleetView::currentNodeChanged, this, [this](const QString &id) { m_model.setDetailNodes({id}); });
+    connect(m_fleetPanel->view(), &FleetView::currentNodeChanged, this, &ClusterWindow::followNode);
     connect(m_fleetPanel->proxy(), &QAbstractItemModel::rowsInserted, this, &ClusterWindow::selectFirstNode);
     connect(m_header, &ClusterHeader::nodeActivated, this, &ClusterWindow::selectNode);
     connect(m_events, &ClusterEventView::nodeActivated, this, &ClusterWindow::selectNode);
@@ -131,8 +131,26 @@ void ClusterWindow::selectNode(const QString &nodeId)
         m_fleetPanel->unhealthyBox()->setChecked(false);
     }
     m_fleetPanel->view()->setCurrentNode(nodeId);
+    followNode(nodeId);
+}
+
+ClusterWindow::~ClusterWindow()
+{
+    m_drill->setConsole(nullptr); // its panels go before the model they read
+}
+
+void ClusterWindow::followNode(const QString &nodeId)
+{
     m_drill->showNode(nodeId);
-    m_model.setDetailNodes({nodeId});
+    if (!m_console || m_console->nodeId() != nodeId) {
+        m_drill->setConsole(nullptr);
+        m_console = nodeId.isEmpty() ? nullptr : m_model.openConsole(nodeId);
+        m_drill->setConsole(m_console ? &m_console->model() : nullptr);
+    }
+    // Every node by its summary. The drilled-into node in full detail through its own
+    // console when it has one (a second detail stream from the follower would double the
+    // cost), else through its follower, which feeds the tiles shown then.
+    m_model.setDetailNodes(m_console || nodeId.isEmpty() ? QStringList() : QStringList{nodeId});
 }
 
 // Tiles beside the fleet from the first node on, until the operator picks another.

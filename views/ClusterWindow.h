@@ -2,6 +2,8 @@
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QAction;
 class QLabel;
 class QSplitter;
@@ -15,6 +17,7 @@ class ClusterHeader;
 class ClusterModel;
 class FleetModel;
 class FleetPanel;
+class NodeConsole;
 class NodeDrillPanel;
 
 // The console in cluster mode: the cluster header, then the fleet view (a row per node
@@ -26,12 +29,15 @@ class ClusterWindow : public QMainWindow
     Q_OBJECT
 public:
     explicit ClusterWindow(ClusterModel &model, QWidget *parent = nullptr);
+    ~ClusterWindow() override;
 
     ClusterHeader *header() const { return m_header; }
     ClusterEventView *eventView() const { return m_events; }
     FleetModel *fleetModel() const { return m_fleet; }
     FleetPanel *fleetPanel() const { return m_fleetPanel; }
     NodeDrillPanel *drill() const { return m_drill; }
+    // The drilled-into node's own console model, null when none is open.
+    NodeConsole *nodeConsole() const { return m_console.get(); }
 
     QAction *restartAction() const { return m_restartAction; }
     QAction *abortAction() const { return m_abortAction; }
@@ -48,6 +54,9 @@ public Q_SLOTS:
 
 private:
     void selectFirstNode();
+    // The drill-down's console follows the current node: opened on selection, dropped on
+    // deselection or another selection.
+    void followNode(const QString &nodeId);
     void addViewMenu();
     void setTheme(Theme theme);
     void refreshActions();
@@ -60,6 +69,7 @@ private:
     FleetModel *m_fleet;
     FleetPanel *m_fleetPanel;
     NodeDrillPanel *m_drill;
+    std::unique_ptr<NodeConsole> m_console;
     QSplitter *m_split;     // the fleet | the node's tiles over the event log
     QSplitter *m_sideSplit; // the node's tiles over the event log
     QAction *m_restartAction;

@@ -53,6 +53,7 @@ ShardGridPanel::ShardGridPanel(ConsoleModel &model, QWidget *parent)
     m_size->setAccessibleName(QStringLiteral("Tile size"));
 
     auto *controls = new QHBoxLayout;
+    m_controls = controls;
     controls->addWidget(m_unhealthy);
     controls->addWidget(m_sort);
     controls->addWidget(m_size);
@@ -109,6 +110,19 @@ QMenu *ShardGridPanel::contextMenuFor(int shard)
     menu->addAction(QStringLiteral("Show events for shard %1").arg(shard), this,
                     [this, shard] { Q_EMIT showEventsRequested(shard); });
     return menu;
+}
+
+void ShardGridPanel::wrapControls()
+{
+    auto *second = new QHBoxLayout;
+    for (QWidget *w : std::initializer_list<QWidget *>{m_latency, m_stall}) {
+        m_controls->removeWidget(w);
+        second->addWidget(w);
+    }
+    m_controls->removeWidget(m_count);
+    second->addStretch(1);
+    second->addWidget(m_count);
+    static_cast<QBoxLayout *>(layout())->insertLayout(1, second);
 }
 
 void ShardGridPanel::selectShard(int shard)

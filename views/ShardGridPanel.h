@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+class QBoxLayout;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -31,6 +32,9 @@ public:
     QMenu *contextMenuFor(int shard);
     // Selects the shard's tile (clearing the filter if it hides it) and scrolls to it.
     void selectShard(int shard);
+    // The controls in two rows (latency, stall and count below): for a narrow column, as
+    // beside the cluster window's fleet. The single-node window keeps one row.
+    void wrapControls();
 
 Q_SIGNALS:
     void showEventsRequested(int shard);
@@ -47,6 +51,7 @@ private:
     QComboBox *m_latency; // what the tiles' p99 is over: the shard's work or one procedure
     QSpinBox *m_stall;    // seconds a request may be in flight before its shard reads stalled
     QLabel *m_count;
+    QBoxLayout *m_controls = nullptr;
 };
 
 } // namespace shardscope

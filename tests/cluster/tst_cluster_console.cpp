@@ -21,6 +21,11 @@
 #include "views/ClusterWindow.h"
 #include "views/fleet/FleetPanel.h"
 #include "views/fleet/FleetView.h"
+#include "model/cluster/NodeConsole.h"
+#include "model/console/ConsoleModel.h"
+#include "views/RestartPanel.h"
+#include "views/ShardGridView.h"
+#include "views/fleet/NodeConsoleWidget.h"
 #include "views/fleet/NodeDrillPanel.h"
 #include "model/fleet/FleetFilterProxy.h"
 #include "model/fleet/FleetModel.h"
@@ -31,6 +36,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableView>
 
 #include <set>
@@ -206,6 +212,32 @@ private Q_SLOTS:
         saveShot(QStringLiteral("cluster-3-nodes"));
     }
 
+    // The node drilled into shows the single-node console's own panels, fed by a model of
+    // its own over the node's URL; another selection moves that model to the other node.
+    // Restart commands are not offered there: the cluster restarts with Restart All.
+    void the_drilled_node_shows_the_single_node_panels_from_its_own_stream()
+    {
+        for (const QString id : {QStringLiteral("n1"), QStringLiteral("n2")}) {
+            m_window->selectNode(id);
+            QTRY_VERIFY_WITH_TIMEOUT(m_window->drill()->showingConsole(), 5000);
+            NodeConsoleWidget &console = *m_window->drill()->console();
+            QCOMPARE(m_window->nodeConsole()->nodeId(), id);
+            QCOMPARE(console.model().endpoint(), m_model->node(id)->url);
+            QCOMPARE(m_window->drill()->grid(), console.grid()->view());
+            QTRY_COMPARE_WITH_TIMEOUT(console.grid()->view()->model()->rowCount(), kShards, 5000);
+            QTRY_VERIFY_WITH_TIMEOUT(drilledTilesServing(id), 5000);
+            QStringList tabs;
+            for (int t = 0; t < console.tabs()->count(); ++t)
+                tabs << console.tabs()->tabText(t);
+            QCOMPARE(tabs.join(QLatin1Char(',')), QStringLiteral("Restart,Shard,Charts,Timeline,Events,Audit"));
+            QVERIFY(!console.restartPanel()->commandsOffered());
+            QVERIFY(console.restartPanel()->restartButton()->isHidden());
+            QVERIFY(console.restartPanel()->abortButton()->isHidden());
+        }
+        // Only the drilled-into node is followed in detail, through its console alone.
+        QVERIFY(!m_model->detailed(QStringLiteral("n1")) && !m_model->detailed(QStringLiteral("n2")));
+    }
+
     void restart_all_through_the_dialog_rolls_every_node_to_the_next_version()
     {
         // Checked before the dialog handler is armed: a handler left armed would outlive
@@ -246,6 +278,10 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(everyNode([this](const FleetRow &r) { return tilesServing(r); }), 10000);
         QVERIFY(m_model->restart());
         checkLoggedRestart(m_model->restart()->id);
+        // The drilled-into node's own phased restart, on the single-node stepper beside the fleet.
+        QVERIFY(m_window->drill()->showingConsole());
+        const QString nodeStatus = m_window->drill()->console()->restartPanel()->statusText();
+        QVERIFY2(!nodeStatus.startsWith(QStringLiteral("No restart")), qPrintable(nodeStatus));
         saveShot(QStringLiteral("cluster-after-rolling"));
     }
 
