@@ -18,6 +18,7 @@
 #include "views/ClusterEventView.h"
 #include "views/ClusterHeader.h"
 #include "views/ClusterRestartDialog.h"
+#include "views/ClusterStepper.h"
 #include "views/ClusterWindow.h"
 #include "views/fleet/FleetPanel.h"
 #include "views/fleet/FleetView.h"
@@ -254,9 +255,14 @@ private Q_SLOTS:
             d.okButton()->click();
         });
         std::set<QString> stepsSeen;
+        QStringList progressSeen; // the header's "nodes done k of N" while it ran
         bool shotTaken = false;
         QObject watching; // the watch below reads this function's locals: it ends with them, failed or not
         connect(m_model.get(), &ClusterModel::changed, &watching, [&] {
+            const QString line = m_window->header()->restartText();
+            const int at = line.indexOf(QStringLiteral("nodes done "));
+            if (at >= 0 && m_window->header()->stepper()->isVisibleTo(m_window.get()) && !progressSeen.contains(line.mid(at, 17)))
+                progressSeen << line.mid(at, 17);
             for (const ClusterNodeRow &r : m_model->nodes()) {
                 if (!r.step.isEmpty())
                     stepsSeen.insert(r.id + QLatin1Char(':') + r.step);
@@ -276,6 +282,9 @@ private Q_SLOTS:
             QVERIFY2(std::any_of(stepsSeen.begin(), stepsSeen.end(), [&](const QString &s) { return s.startsWith(node->id + QLatin1Char(':')); }),
                      qPrintable(node->id));
         QTRY_VERIFY_WITH_TIMEOUT(everyNode([this](const FleetRow &r) { return tilesServing(r); }), 10000);
+        // The cluster stepper counted the nodes done as they went.
+        QVERIFY2(progressSeen.contains(QStringLiteral("nodes done 0 of 3")) && progressSeen.contains(QStringLiteral("nodes done 2 of 3")),
+                 qPrintable(progressSeen.join(QLatin1Char('|'))));
         QVERIFY(m_model->restart());
         checkLoggedRestart(m_model->restart()->id);
         // The drilled-into node's own phased restart, on the single-node stepper beside the fleet.
