@@ -223,8 +223,17 @@ void ClusterHeader::refresh()
         + (m_model.statusProblem().isEmpty() ? QString() : QStringLiteral("; ") + m_model.statusProblem());
     setLine(m_restart, linkNodes(restart, idsIn(rows)), restart);
     QStringList gone, goneHtml;
-    for (const char *state : {"lost", "left"}) {
-        const QStringList ids = idsIn(rows, state);
+    // Up to etcd but out of the console's reach (stopped, cut off, killed within its lease):
+    // named at once, before etcd's lease runs out.
+    QStringList unreachable;
+    for (const ClusterNodeRow &r : rows) {
+        if (r.up() && !unreachableText(m_model.linkOf(r.id)).isEmpty())
+            unreachable << r.id;
+    }
+    std::sort(unreachable.begin(), unreachable.end(), naturalLess);
+    const std::pair<const char *, QStringList> groupsGone[] = {
+        {"not reachable", unreachable}, {"lost", idsIn(rows, "lost")}, {"left", idsIn(rows, "left")}};
+    for (const auto &[state, ids] : groupsGone) {
         if (ids.isEmpty())
             continue;
         gone << QStringLiteral("%1 %2 (%3)").arg(ids.size()).arg(QLatin1String(state), names(ids, false));
