@@ -39,6 +39,7 @@ void ClusterModel::start()
     m_started = true;
     m_client.start();
     follow();
+    Q_EMIT started();
 }
 
 QString ClusterModel::clusterName() const

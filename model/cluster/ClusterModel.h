@@ -35,6 +35,7 @@ public:
 
     // Starts discovery and status polling; followers start as nodes are found.
     void start();
+    bool isStarted() const { return m_started; }
     QString clusterName() const;
     QString etcdUrl() const;
 
@@ -88,6 +89,7 @@ public:
     void applyMembers(const std::vector<ClusterMember> &members, std::int64_t nowMs);
 
 Q_SIGNALS:
+    void started(); // discovery began: from here on the model moves with the wall clock
     void changed();                 // rows, header facts or command state
     void nodeAdded(const QString &id);
     void nodeFrame(const QString &id); // a node's shard rows were updated

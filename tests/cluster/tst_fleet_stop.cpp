@@ -9,16 +9,20 @@
 #include "model/cluster/ClusterModel.h"
 #include "model/cluster/ClusterProgress.h"
 #include "model/fleet/FleetFilterProxy.h"
+#include "model/fleet/FleetHistory.h"
 #include "model/fleet/FleetModel.h"
 #include "views/ClusterHeader.h"
 #include "views/ClusterWindow.h"
+#include "views/fleet/ClusterCharts.h"
 #include "views/fleet/FleetPanel.h"
 #include "views/fleet/FleetView.h"
 #include "views/fleet/NodeDrillPanel.h"
+#include "views/fleet/NodeTimelineView.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QTabWidget>
 #include <QTest>
 
 using namespace shardscope;
@@ -142,6 +146,28 @@ private Q_SLOTS:
         QCOMPARE(m_model->restart()->state, QStringLiteral("completed"));
         QTRY_VERIFY_WITH_TIMEOUT(allReadyOn(2), 10000);
         QVERIFY(!m_window->drill()->greyed());
+    }
+
+    // What the restart left in the node timeline and the cluster charts: n9's row went
+    // through "not reachable" and back to ready; the restart's steps are shaded.
+    void the_timeline_and_charts_kept_the_restart_and_the_stop()
+    {
+        const FleetHistory &history = *m_window->history();
+        QTRY_VERIFY_WITH_TIMEOUT(history.states().shardCount() == kNodes, 3000);
+        const int row = int(history.rowIds().indexOf(kStopped));
+        QVERIFY(row >= 0);
+        QList<int> states;
+        for (const StateRun &run : history.states().runs(row))
+            states << run.state;
+        QVERIFY2(states.contains(int(FleetState::NotReachable)) && states.last() == int(FleetState::Ready),
+                 qPrintable(QStringLiteral("runs %1, samples %2, first %3 last %4").arg(states.size()).arg(history.samples().size()).arg(history.states().firstMs()).arg(history.states().lastMs())));
+        QVERIFY(m_window->clusterCharts()->spanCount() > 0);
+        QVERIFY(m_window->clusterCharts()->pointCount(0, 0) > 5);
+        m_window->clusterTabs()->setCurrentWidget(m_window->nodeTimeline());
+        QVERIFY(m_window->nodeTimeline()->rowHeight() * kNodes <= m_window->nodeTimeline()->height());
+        m_window->grab().save(QStringLiteral("fleet-stop-12-timeline.png"));
+        m_window->clusterTabs()->setCurrentWidget(m_window->clusterCharts());
+        m_window->grab().save(QStringLiteral("fleet-stop-12-charts.png"));
     }
 
     void cleanupTestCase()
