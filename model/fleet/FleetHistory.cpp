@@ -27,7 +27,8 @@ FleetHistory::FleetHistory(FleetModel &fleet, ClusterModel &cluster, QObject *pa
 
 bool FleetHistory::recordStates(qint64 nowMs)
 {
-    for (int r = 0; r < m_fleet.rowCount(); ++r) {
+    // Rows are never dropped (FleetModel keeps lost and left nodes): only a new row adds an id.
+    for (int r = 0; m_ids.size() < m_fleet.rowCount() && r < m_fleet.rowCount(); ++r) {
         if (!m_ids.contains(m_fleet.row(r)->id))
             m_ids << m_fleet.row(r)->id;
     }
