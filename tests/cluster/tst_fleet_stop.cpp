@@ -159,6 +159,11 @@ private Q_SLOTS:
         QList<int> states;
         for (const StateRun &run : history.states().runs(row))
             states << run.state;
+        // The others were never said out of reach, not even while the console first connected.
+        for (int r = 0; r < kNodes; ++r) {
+            for (const StateRun &run : history.states().runs(r))
+                QVERIFY2(r == row || run.state != int(FleetState::NotReachable), qPrintable(history.rowIds()[r]));
+        }
         QVERIFY2(states.contains(int(FleetState::NotReachable)) && states.last() == int(FleetState::Ready),
                  qPrintable(QStringLiteral("runs %1, samples %2, first %3 last %4").arg(states.size()).arg(history.samples().size()).arg(history.states().firstMs()).arg(history.states().lastMs())));
         QVERIFY(m_window->clusterCharts()->spanCount() > 0);
