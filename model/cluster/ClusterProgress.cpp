@@ -12,9 +12,15 @@ bool isEnd(const QString &step)
     return step == QLatin1String("done") || step == QLatin1String("rolled_back") || step == QLatin1String("failed");
 }
 
+// A guarded rolling restart's "reverted" is an end too: back on its version and ready.
+bool backWhereItStarted(const QString &step)
+{
+    return step == QLatin1String("rolled_back") || step == QLatin1String("reverted");
+}
+
 Mark nodeMark(const QString &step)
 {
-    if (step == QLatin1String("done") || step == QLatin1String("rolled_back"))
+    if (step == QLatin1String("done") || backWhereItStarted(step))
         return Mark::Done;
     if (step == QLatin1String("failed") || step == QLatin1String("unresponsive") || step == QLatin1String("lost"))
         return Mark::Failed;
@@ -96,7 +102,8 @@ ClusterProgress clusterProgress(const std::vector<ClusterNodeRow> &rows, const C
     std::sort(inRestart.begin(), inRestart.end(), [](auto *a, auto *b) { return naturalLess(a->id, b->id); });
     for (const ClusterNodeRow *r : inRestart) {
         p.nodes.push_back({r->id, nodeStepWords(r->step), nodeMark(r->step)});
-        p.done += r->step == QLatin1String("done") || r->step == QLatin1String("rolled_back");
+        p.done += r->step == QLatin1String("done") || (p.strategy == QLatin1String("lockstep") && backWhereItStarted(r->step));
+        p.reverted += p.strategy != QLatin1String("lockstep") && backWhereItStarted(r->step);
     }
     p.total = int(inRestart.size());
     if (p.strategy == QLatin1String("lockstep"))
@@ -124,7 +131,8 @@ QString ClusterProgress::detail() const
         if (n.mark == Mark::Running || n.mark == Mark::Failed)
             busy << QStringLiteral("%1 %2").arg(n.id, n.step);
     }
-    return QStringLiteral("nodes done %1 of %2").arg(done).arg(total) + (busy.isEmpty() ? QString() : QStringLiteral("; ") + busy.join(QStringLiteral(", ")));
+    return QStringLiteral("nodes done %1 of %2").arg(done).arg(total) + (reverted > 0 ? QStringLiteral(", %1 reverted").arg(reverted) : QString())
+        + (busy.isEmpty() ? QString() : QStringLiteral("; ") + busy.join(QStringLiteral(", ")));
 }
 
 } // namespace shardscope

@@ -29,6 +29,7 @@ struct ClusterProgress {
     std::vector<Stage> stages; // lockstep: prepare .. resume (rollback when it rolls back)
     std::vector<NodeStep> nodes; // each node in the restart, natural order
     int done = 0, total = 0;     // nodes done of the nodes in the restart
+    int reverted = 0;            // rolling: nodes a guarded restart took back to their version
     // "nodes done 3 of 12; n4 in grace, n5 restarting" (rolling) or
     // "drain; 5 of 12 voted" (lockstep); empty when none was seen.
     QString detail() const;

@@ -65,6 +65,18 @@ private Q_SLOTS:
         QVERIFY(p.stages.empty());
     }
 
+    // A guarded rolling restart's steps: "analysing" by its name, "reverting" busy, and
+    // "reverted" an end that is not "done" on the target.
+    void a_guarded_rolling_restart_counts_reverted_nodes_apart()
+    {
+        const ClusterRestartStatus j = journal("rolling", "reverting");
+        const ClusterProgress p = clusterProgress({node("n0", "reverted"), node("n1", "reverting"), node("n2", "analysing"), node("n3", "waiting")}, &j);
+        QCOMPARE(p.done, 0);
+        QCOMPARE(p.reverted, 1);
+        QCOMPARE(int(p.nodes.front().mark), int(Mark::Done));
+        QCOMPARE(p.detail(), QStringLiteral("nodes done 0 of 4, 1 reverted; n1 reverting, n2 analysing"));
+    }
+
     void lockstep_stage_is_the_least_advanced_node_before_the_mark()
     {
         const ClusterRestartStatus j = journal("lockstep", "running");
