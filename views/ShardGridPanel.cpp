@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -76,9 +77,9 @@ ShardGridPanel::ShardGridPanel(ConsoleModel &model, QWidget *parent)
     connect(m_stall, &QSpinBox::valueChanged, this, [this](int s) { m_model.shards().setStallThresholdMs(quint32(s) * 1000); });
     connect(m_size, &QComboBox::currentIndexChanged, this, [this](int i) {
         m_view->setTileSize(ShardGridView::TileSize(i));
-        QSettings().setValue(QStringLiteral("grid/tileSize"), i);
+        QSettings().setValue(m_group + QStringLiteral("/tileSize"), i);
     });
-    m_size->setCurrentIndex(std::clamp(QSettings().value(QStringLiteral("grid/tileSize"), 0).toInt(), 0, m_size->count() - 1));
+    m_size->setCurrentIndex(std::clamp(QSettings().value(m_group + QStringLiteral("/tileSize"), 0).toInt(), 0, m_size->count() - 1));
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &current) {
         m_model.setSelectedShard(current.isValid() ? current.data(ShardTableModel::IdRole).toInt() : -1);
     });
@@ -110,6 +111,14 @@ QMenu *ShardGridPanel::contextMenuFor(int shard)
     menu->addAction(QStringLiteral("Show events for shard %1").arg(shard), this,
                     [this, shard] { Q_EMIT showEventsRequested(shard); });
     return menu;
+}
+
+void ShardGridPanel::setSettingsGroup(const QString &group)
+{
+    m_group = group;
+    const QSignalBlocker quiet(m_size); // reading the group's choice does not write it back
+    m_size->setCurrentIndex(std::clamp(QSettings().value(m_group + QStringLiteral("/tileSize"), 0).toInt(), 0, m_size->count() - 1));
+    m_view->setTileSize(ShardGridView::TileSize(m_size->currentIndex()));
 }
 
 void ShardGridPanel::wrapControls()

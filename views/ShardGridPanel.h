@@ -35,6 +35,8 @@ public:
     // The controls in two rows (latency, stall and count below): for a narrow column, as
     // beside the cluster window's fleet. The single-node window keeps one row.
     void wrapControls();
+    // Where the tile size is remembered ("grid" unless set): a second console keeps its own.
+    void setSettingsGroup(const QString &group);
 
 Q_SIGNALS:
     void showEventsRequested(int shard);
@@ -52,6 +54,7 @@ private:
     QSpinBox *m_stall;    // seconds a request may be in flight before its shard reads stalled
     QLabel *m_count;
     QBoxLayout *m_controls = nullptr;
+    QString m_group = QStringLiteral("grid");
 };
 
 } // namespace shardscope

@@ -25,6 +25,7 @@
 #include "model/cluster/NodeConsole.h"
 #include "model/console/ConsoleModel.h"
 #include "views/RestartPanel.h"
+#include "views/ShardGridPanel.h"
 #include "views/ShardGridView.h"
 #include "views/fleet/NodeConsoleWidget.h"
 #include "views/fleet/NodeDrillPanel.h"
@@ -36,6 +37,8 @@
 #include <QLayout>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QComboBox>
+#include <QSettings>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
@@ -235,6 +238,12 @@ private Q_SLOTS:
             QVERIFY(console.restartPanel()->restartButton()->isHidden());
             QVERIFY(console.restartPanel()->abortButton()->isHidden());
         }
+        // Its tile size is remembered apart from the single-node window's.
+        QSettings().setValue(QStringLiteral("grid/tileSize"), 1);
+        m_window->drill()->console()->grid()->tileSizeBox()->setCurrentIndex(4);
+        QCOMPARE(QSettings().value(QStringLiteral("clusterDrill/grid/tileSize")).toInt(), 4);
+        QCOMPARE(QSettings().value(QStringLiteral("grid/tileSize")).toInt(), 1);
+        m_window->drill()->console()->grid()->tileSizeBox()->setCurrentIndex(0);
         // Only the drilled-into node is followed in detail, through its console alone.
         QVERIFY(!m_model->detailed(QStringLiteral("n1")) && !m_model->detailed(QStringLiteral("n2")));
     }

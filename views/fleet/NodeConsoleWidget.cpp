@@ -83,6 +83,7 @@ void NodeConsoleWidget::setDark(bool dark)
 void NodeConsoleWidget::compactGridControls()
 {
     m_grid->wrapControls();
+    m_grid->setSettingsGroup(QStringLiteral("clusterDrill/grid")); // the single-node window's choice stays its own
 }
 
 // The charts follow the window's theme (they keep their own chart theme otherwise).
