@@ -83,7 +83,8 @@ void ClusterStepper::paintStages(QPainter &p, bool dark)
         f.setBold(s.mark == Mark::Running);
         p.setFont(f);
         p.setPen(s.mark == Mark::Failed ? colourFor(Meaning::FailureText, dark) : palette().color(QPalette::WindowText));
-        p.drawText(QRectF(x + 16, 0, step - 16, kHeight), Qt::AlignLeft | Qt::AlignVCenter, s.name);
+        const QRectF text(x + 16, 0, step - 20, kHeight); // a name never runs into the next dot
+        p.drawText(text, Qt::AlignLeft | Qt::AlignVCenter, p.fontMetrics().elidedText(s.name, Qt::ElideRight, int(text.width())));
     }
 }
 
