@@ -22,7 +22,10 @@ Mark nodeMark(const QString &step)
 {
     if (step == QLatin1String("done") || backWhereItStarted(step))
         return Mark::Done;
-    if (step == QLatin1String("failed") || step == QLatin1String("unresponsive") || step == QLatin1String("lost"))
+    // A gate that stopped the restart on a node (gate_failed, gate_inconclusive) is a failure
+    // until the node is reverted.
+    if (step == QLatin1String("failed") || step == QLatin1String("unresponsive") || step == QLatin1String("lost")
+        || step.startsWith(QLatin1String("gate_")))
         return Mark::Failed;
     if (step.isEmpty() || step == QLatin1String("waiting"))
         return Mark::Pending;

@@ -75,6 +75,9 @@ private Q_SLOTS:
         QCOMPARE(p.reverted, 1);
         QCOMPARE(int(p.nodes.front().mark), int(Mark::Done));
         QCOMPARE(p.detail(), QStringLiteral("nodes done 0 of 4, 1 reverted; n1 reverting, n2 analysing"));
+        const ClusterProgress stopped = clusterProgress({node("n0", "gate_failed"), node("n1", "waiting")}, &j);
+        QCOMPARE(int(stopped.nodes.front().mark), int(Mark::Failed));
+        QCOMPARE(stopped.detail(), QStringLiteral("nodes done 0 of 2; n0 gate failed"));
     }
 
     void lockstep_stage_is_the_least_advanced_node_before_the_mark()
