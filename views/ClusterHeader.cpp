@@ -1,6 +1,8 @@
 #include "views/ClusterHeader.h"
 
 #include "model/cluster/ClusterModel.h"
+#include "model/cluster/ClusterProgress.h"
+#include "views/ClusterStepper.h"
 #include "views/ColourTable.h"
 #include "views/ElidedLabel.h"
 #include "views/NodeLinks.h"
@@ -128,6 +130,7 @@ ClusterHeader::ClusterHeader(ClusterModel &model, QWidget *parent)
     , m_coordinator(new WrappingLabel(this))
     , m_restart(new WrappingLabel(this))
     , m_gone(new WrappingLabel(this))
+    , m_stepper(new ClusterStepper(this))
 {
     setFrameShape(QFrame::StyledPanel);
     QFont big = font();
@@ -157,6 +160,7 @@ ClusterHeader::ClusterHeader(ClusterModel &model, QWidget *parent)
     top->addStretch(1);
     auto *second = new QHBoxLayout;
     second->addWidget(m_restart, 1);
+    second->addWidget(m_stepper);
     second->addWidget(m_gone);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 6, 8, 6);
@@ -212,11 +216,24 @@ void ClusterHeader::refresh()
     setLine(m_coordinator,
             coordinator.isEmpty() ? QStringLiteral("no coordinator elected") : QStringLiteral("\u2605 %1 coordinates").arg(nodeLink(coordinator)),
             coordinator.isEmpty() ? QStringLiteral("no coordinator elected") : QStringLiteral("\u2605 %1 coordinates").arg(coordinator));
-    const QString restart = restartLine(m_model) + (m_model.statusProblem().isEmpty() ? QString() : QStringLiteral("; ") + m_model.statusProblem());
+    const ClusterProgress progress = clusterProgress(rows, m_model.restart());
+    m_stepper->setProgress(progress);
+    const QString detail = progress.running ? progress.detail() : QString();
+    const QString restart = restartLine(m_model) + (detail.isEmpty() ? QString() : QStringLiteral("; ") + detail)
+        + (m_model.statusProblem().isEmpty() ? QString() : QStringLiteral("; ") + m_model.statusProblem());
     setLine(m_restart, linkNodes(restart, idsIn(rows)), restart);
     QStringList gone, goneHtml;
-    for (const char *state : {"lost", "left"}) {
-        const QStringList ids = idsIn(rows, state);
+    // Up to etcd but out of the console's reach (stopped, cut off, killed within its lease):
+    // named at once, before etcd's lease runs out.
+    QStringList unreachable;
+    for (const ClusterNodeRow &r : rows) {
+        if (r.up() && !unreachableText(m_model.linkOf(r.id)).isEmpty())
+            unreachable << r.id;
+    }
+    std::sort(unreachable.begin(), unreachable.end(), naturalLess);
+    const std::pair<const char *, QStringList> groupsGone[] = {
+        {"not reachable", unreachable}, {"lost", idsIn(rows, "lost")}, {"left", idsIn(rows, "left")}};
+    for (const auto &[state, ids] : groupsGone) {
         if (ids.isEmpty())
             continue;
         gone << QStringLiteral("%1 %2 (%3)").arg(ids.size()).arg(QLatin1String(state), names(ids, false));

@@ -7,6 +7,7 @@ class QLabel;
 namespace shardscope {
 
 class ClusterModel;
+class ClusterStepper;
 
 // The cluster view's top strip: the cluster's name, nodes per version (amber while more
 // than one version serves; the nodes behind are named, lost nodes kept under their last
@@ -26,6 +27,7 @@ public:
     QString coordinatorText() const;
     QString restartText() const;
     QString goneText() const;
+    ClusterStepper *stepper() const { return m_stepper; }
     // Why the nodes would refuse Restart All now (for its tooltip), empty when they would not.
     QString restartBlocker() const { return m_blocker; }
 
@@ -48,6 +50,7 @@ private:
     QLabel *m_coordinator;
     QLabel *m_restart;
     QLabel *m_gone;
+    ClusterStepper *m_stepper;
     QString m_blocker;
     bool m_repainting = false; // paint() changes label palettes: no loop
 };

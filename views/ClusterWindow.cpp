@@ -1,16 +1,20 @@
 #include "views/ClusterWindow.h"
 
 #include "model/cluster/ClusterModel.h"
+#include "model/cluster/NodeConsole.h"
 #include "model/fleet/FleetFilterProxy.h"
+#include "model/fleet/FleetHistory.h"
 #include "model/fleet/FleetModel.h"
 #include "views/ClusterEventView.h"
 #include "views/ClusterHeader.h"
 #include "views/ClusterRestartDialog.h"
 #include "views/ColourTable.h"
 #include "views/Theme.h"
+#include "views/fleet/ClusterCharts.h"
 #include "views/fleet/FleetPanel.h"
 #include "views/fleet/FleetView.h"
 #include "views/fleet/NodeDrillPanel.h"
+#include "views/fleet/NodeTimelineView.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -22,6 +26,7 @@
 #include <QMessageBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -37,6 +42,10 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
     , m_fleet(new FleetModel(model, {}, this))
     , m_fleetPanel(new FleetPanel(*m_fleet, this))
     , m_drill(new NodeDrillPanel(*m_fleet, this))
+    , m_history(new FleetHistory(*m_fleet, model, this))
+    , m_timeline(new NodeTimelineView(*m_history, this))
+    , m_charts(new ClusterCharts(*m_history, this))
+    , m_clusterTabs(new QTabWidget(this))
     , m_split(new QSplitter(Qt::Horizontal, this))
     , m_sideSplit(new QSplitter(Qt::Vertical, this))
     , m_restartAction(new QAction(QStringLiteral("&Restart All..."), this))
@@ -65,20 +74,24 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
 
     // The fleet on the left, as tall as the window allows; the chosen node's tiles and the
     // event log share the right. The operator moves both lines.
+    m_clusterTabs->setDocumentMode(true);
+    m_clusterTabs->addTab(m_events, QStringLiteral("Cluster &events"));
+    m_clusterTabs->addTab(m_timeline, QStringLiteral("Node time&line"));
+    m_clusterTabs->addTab(m_charts, QStringLiteral("Cluster c&harts"));
     m_sideSplit->addWidget(m_drill);
-    m_sideSplit->addWidget(m_events);
+    m_sideSplit->addWidget(m_clusterTabs);
     m_sideSplit->setStretchFactor(0, 3);
-    m_sideSplit->setStretchFactor(1, 2);
+    m_sideSplit->setStretchFactor(1, 1);
+    m_sideSplit->setSizes({540, 220}); // the node's tiles first; the cluster's tabs below
     m_sideSplit->setChildrenCollapsible(false);
     m_split->addWidget(m_fleetPanel);
     m_split->addWidget(m_sideSplit);
     m_split->setStretchFactor(0, 3);
     m_split->setStretchFactor(1, 2);
     m_split->setChildrenCollapsible(false);
+    m_split->setSizes({900, 460}); // the fleet's columns whole, the node's console beside
     connect(m_fleetPanel->view(), &FleetView::nodeActivated, this, &ClusterWindow::selectNode);
-    connect(m_fleetPanel->view(), &FleetView::currentNodeChanged, m_drill, &NodeDrillPanel::showNode);
-    // Every node by its summary; the node whose tiles are open in full detail.
-    connect(m_fleetPanel->view(), &FleetView::currentNodeChanged, this, [this](const QString &id) { m_model.setDetailNodes({id}); });
+    connect(m_fleetPanel->view(), &FleetView::currentNodeChanged, this, &ClusterWindow::followNode);
     connect(m_fleetPanel->proxy(), &QAbstractItemModel::rowsInserted, this, &ClusterWindow::selectFirstNode);
     connect(m_header, &ClusterHeader::nodeActivated, this, &ClusterWindow::selectNode);
     connect(m_events, &ClusterEventView::nodeActivated, this, &ClusterWindow::selectNode);
@@ -98,6 +111,11 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
     connect(&m_model, &ClusterModel::commandFinished, this, &ClusterWindow::onCommandFinished);
     selectFirstNode();
     refreshActions();
+    // Sampled on the wall clock once the model follows a live cluster (a window over
+    // recorded statuses keeps its history empty unless sampled by hand).
+    if (m_model.isStarted())
+        m_history->start();
+    connect(&m_model, &ClusterModel::started, m_history, &FleetHistory::start);
     m_fleetPanel->view()->setFocus(); // n, / and the arrows work from the start
 }
 
@@ -131,8 +149,27 @@ void ClusterWindow::selectNode(const QString &nodeId)
         m_fleetPanel->unhealthyBox()->setChecked(false);
     }
     m_fleetPanel->view()->setCurrentNode(nodeId);
+    followNode(nodeId);
+}
+
+ClusterWindow::~ClusterWindow()
+{
+    m_drill->setConsole(nullptr); // its panels go before the model they read
+}
+
+void ClusterWindow::followNode(const QString &nodeId)
+{
     m_drill->showNode(nodeId);
-    m_model.setDetailNodes({nodeId});
+    m_history->setSelectedNode(nodeId);
+    if (!m_console || m_console->nodeId() != nodeId) {
+        m_drill->setConsole(nullptr);
+        m_console = nodeId.isEmpty() ? nullptr : m_model.openConsole(nodeId);
+        m_drill->setConsole(m_console ? &m_console->model() : nullptr);
+    }
+    // Every node by its summary. The drilled-into node in full detail through its own
+    // console when it has one (a second detail stream from the follower would double the
+    // cost), else through its follower, which feeds the tiles shown then.
+    m_model.setDetailNodes(m_console || nodeId.isEmpty() ? QStringList() : QStringList{nodeId});
 }
 
 // Tiles beside the fleet from the first node on, until the operator picks another.

@@ -137,6 +137,14 @@ void RestartPanel::showWaiting(const RestartProgress &p)
     m_waiting->show();
 }
 
+void RestartPanel::setCommandsOffered(bool offered)
+{
+    m_commands = offered;
+    m_restart->setVisible(offered);
+    m_abort->setVisible(offered);
+    refresh();
+}
+
 void RestartPanel::refresh()
 {
     const RestartProgress &p = m_model.restart().progress();
@@ -150,7 +158,7 @@ void RestartPanel::refresh()
     m_status->setPalette(palette);
     const QString notLive = m_model.tools().notLiveReason();
     // A drain that timed out is offered again with force, which cancels what still runs.
-    m_retryForce->setVisible(p.seen && !p.active && p.outcomeMessage.contains(QLatin1String("drain timed out")));
+    m_retryForce->setVisible(m_commands && p.seen && !p.active && p.outcomeMessage.contains(QLatin1String("drain timed out")));
     m_retryForce->setEnabled(notLive.isEmpty());
     m_restart->setEnabled(!p.active && notLive.isEmpty());
     m_restart->setToolTip(notLive.isEmpty()

@@ -29,6 +29,10 @@ public:
     QLabel *statusLabel() const { return m_status; }
     // Shown after a drain timed out: the same restart again, forcing the drain.
     QPushButton *retryForceButton() const { return m_retryForce; }
+    // Off: the stepper, drain blockers and summary only, no Restart/Abort/Retry (a cluster
+    // member shown in the cluster window restarts with its cluster).
+    void setCommandsOffered(bool offered);
+    bool commandsOffered() const { return m_commands; }
 
 Q_SIGNALS:
     void restartRequested(); // the window opens the settings + confirm dialog
@@ -49,6 +53,7 @@ private:
     QPushButton *m_retryForce;
     QLabel *m_summary;
     QLabel *m_waiting;
+    bool m_commands = true;
 };
 
 } // namespace shardscope

@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -53,6 +54,7 @@ ShardGridPanel::ShardGridPanel(ConsoleModel &model, QWidget *parent)
     m_size->setAccessibleName(QStringLiteral("Tile size"));
 
     auto *controls = new QHBoxLayout;
+    m_controls = controls;
     controls->addWidget(m_unhealthy);
     controls->addWidget(m_sort);
     controls->addWidget(m_size);
@@ -75,9 +77,9 @@ ShardGridPanel::ShardGridPanel(ConsoleModel &model, QWidget *parent)
     connect(m_stall, &QSpinBox::valueChanged, this, [this](int s) { m_model.shards().setStallThresholdMs(quint32(s) * 1000); });
     connect(m_size, &QComboBox::currentIndexChanged, this, [this](int i) {
         m_view->setTileSize(ShardGridView::TileSize(i));
-        QSettings().setValue(QStringLiteral("grid/tileSize"), i);
+        QSettings().setValue(m_group + QStringLiteral("/tileSize"), i);
     });
-    m_size->setCurrentIndex(std::clamp(QSettings().value(QStringLiteral("grid/tileSize"), 0).toInt(), 0, m_size->count() - 1));
+    m_size->setCurrentIndex(std::clamp(QSettings().value(m_group + QStringLiteral("/tileSize"), 0).toInt(), 0, m_size->count() - 1));
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &current) {
         m_model.setSelectedShard(current.isValid() ? current.data(ShardTableModel::IdRole).toInt() : -1);
     });
@@ -109,6 +111,27 @@ QMenu *ShardGridPanel::contextMenuFor(int shard)
     menu->addAction(QStringLiteral("Show events for shard %1").arg(shard), this,
                     [this, shard] { Q_EMIT showEventsRequested(shard); });
     return menu;
+}
+
+void ShardGridPanel::setSettingsGroup(const QString &group)
+{
+    m_group = group;
+    const QSignalBlocker quiet(m_size); // reading the group's choice does not write it back
+    m_size->setCurrentIndex(std::clamp(QSettings().value(m_group + QStringLiteral("/tileSize"), 0).toInt(), 0, m_size->count() - 1));
+    m_view->setTileSize(ShardGridView::TileSize(m_size->currentIndex()));
+}
+
+void ShardGridPanel::wrapControls()
+{
+    auto *second = new QHBoxLayout;
+    for (QWidget *w : std::initializer_list<QWidget *>{m_latency, m_stall}) {
+        m_controls->removeWidget(w);
+        second->addWidget(w);
+    }
+    m_controls->removeWidget(m_count);
+    second->addStretch(1);
+    second->addWidget(m_count);
+    static_cast<QBoxLayout *>(layout())->insertLayout(1, second);
 }
 
 void ShardGridPanel::selectShard(int shard)

@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+class QBoxLayout;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -31,6 +32,11 @@ public:
     QMenu *contextMenuFor(int shard);
     // Selects the shard's tile (clearing the filter if it hides it) and scrolls to it.
     void selectShard(int shard);
+    // The controls in two rows (latency, stall and count below): for a narrow column, as
+    // beside the cluster window's fleet. The single-node window keeps one row.
+    void wrapControls();
+    // Where the tile size is remembered ("grid" unless set): a second console keeps its own.
+    void setSettingsGroup(const QString &group);
 
 Q_SIGNALS:
     void showEventsRequested(int shard);
@@ -47,6 +53,8 @@ private:
     QComboBox *m_latency; // what the tiles' p99 is over: the shard's work or one procedure
     QSpinBox *m_stall;    // seconds a request may be in flight before its shard reads stalled
     QLabel *m_count;
+    QBoxLayout *m_controls = nullptr;
+    QString m_group = QStringLiteral("grid");
 };
 
 } // namespace shardscope

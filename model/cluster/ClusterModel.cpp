@@ -1,6 +1,7 @@
 #include "model/cluster/ClusterModel.h"
 
 #include "model/client/ClusterClient.h"
+#include "model/cluster/NodeConsole.h"
 #include "model/cluster/NodeFollower.h"
 
 #include <QDateTime>
@@ -38,6 +39,7 @@ void ClusterModel::start()
     m_started = true;
     m_client.start();
     follow();
+    Q_EMIT started();
 }
 
 QString ClusterModel::clusterName() const
@@ -226,6 +228,16 @@ void ClusterModel::follow()
         connect(f.get(), &NodeFollower::liveChanged, this, &ClusterModel::changed);
         f->start();
     }
+}
+
+std::unique_ptr<NodeConsole> ClusterModel::openConsole(const QString &id) const
+{
+    const ClusterNodeRow *r = node(id);
+    if (!m_started || !r || r->url.isEmpty())
+        return nullptr;
+    auto console = std::make_unique<NodeConsole>(id, QUrl(r->url), m_client.token());
+    console->start();
+    return console;
 }
 
 } // namespace shardscope

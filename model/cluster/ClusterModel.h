@@ -15,6 +15,7 @@
 namespace shardscope {
 
 class ClusterClient;
+class NodeConsole;
 class NodeFollower;
 class ShardTableModel;
 struct NodeFigures;
@@ -34,6 +35,7 @@ public:
 
     // Starts discovery and status polling; followers start as nodes are found.
     void start();
+    bool isStarted() const { return m_started; }
     QString clusterName() const;
     QString etcdUrl() const;
 
@@ -52,6 +54,9 @@ public:
     // counters for every node need.
     void setDetailNodes(const QStringList &ids);
     bool detailed(const QString &id) const { return m_detailAll || m_detailNodes.contains(id); }
+    // The node opened as the single-node console opens a service, for its drill-down; null
+    // before the model runs or while the node has no URL. Started; the caller owns it.
+    std::unique_ptr<NodeConsole> openConsole(const QString &id) const;
     // The node's load as last seen (rates over about a second); null before it was followed.
     const NodeFigures *figuresOf(const QString &id) const;
     // Stream bytes read from all nodes so far: what following the fleet costs the wire.
@@ -84,6 +89,7 @@ public:
     void applyMembers(const std::vector<ClusterMember> &members, std::int64_t nowMs);
 
 Q_SIGNALS:
+    void started(); // discovery began: from here on the model moves with the wall clock
     void changed();                 // rows, header facts or command state
     void nodeAdded(const QString &id);
     void nodeFrame(const QString &id); // a node's shard rows were updated

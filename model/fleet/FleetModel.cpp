@@ -38,6 +38,8 @@ FleetModel::FleetModel(ClusterModel &cluster, Clock clock, QObject *parent)
 {
     connect(&m_cluster, &ClusterModel::changed, this, &FleetModel::refresh);
     connect(&m_cluster, &ClusterModel::nodeFrame, this, &FleetModel::refreshNode);
+    // A lost node's "since" is its node_lost event's time, which may come after the status.
+    connect(&m_cluster.events(), &QAbstractItemModel::rowsInserted, this, &FleetModel::refresh);
     refresh();
 }
 
@@ -133,7 +135,13 @@ void FleetModel::update(int r, bool reading)
     watch(current.id, shards);
     const bool live = reachable(current.id);
     const QString why = m_recorded.count(current.id) ? QString() : unreachableText(m_cluster.linkOf(current.id));
-    FleetRow next = summarise(*node, shards, live, m_context, why);
+    // A follower still making its first connection knows nothing yet: etcd's view stands
+    // (it is not "not reachable" before anything failed).
+    const bool connecting = !m_recorded.count(current.id) && !live && why.isEmpty() && m_cluster.linkOf(current.id).has_value();
+    ClusterNodeRow dated = *node;
+    if (const std::int64_t eventMs = dated.up() ? 0 : m_cluster.events().goneEventMs(dated.id, dated.state); eventMs > 0)
+        dated.goneSinceMs = eventMs;
+    FleetRow next = summarise(dated, shards, live || connecting, m_context, why);
     if (shards && shards->rowCount() > 0 && node->up() && live) {
         quint64 processed = 0;
         quint64 failed = 0;

@@ -18,9 +18,16 @@
 #include "views/ClusterEventView.h"
 #include "views/ClusterHeader.h"
 #include "views/ClusterRestartDialog.h"
+#include "views/ClusterStepper.h"
 #include "views/ClusterWindow.h"
 #include "views/fleet/FleetPanel.h"
 #include "views/fleet/FleetView.h"
+#include "model/cluster/NodeConsole.h"
+#include "model/console/ConsoleModel.h"
+#include "views/RestartPanel.h"
+#include "views/ShardGridPanel.h"
+#include "views/ShardGridView.h"
+#include "views/fleet/NodeConsoleWidget.h"
 #include "views/fleet/NodeDrillPanel.h"
 #include "model/fleet/FleetFilterProxy.h"
 #include "model/fleet/FleetModel.h"
@@ -30,7 +37,10 @@
 #include <QLayout>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QComboBox>
+#include <QSettings>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableView>
 
 #include <set>
@@ -206,6 +216,38 @@ private Q_SLOTS:
         saveShot(QStringLiteral("cluster-3-nodes"));
     }
 
+    // The node drilled into shows the single-node console's own panels, fed by a model of
+    // its own over the node's URL; another selection moves that model to the other node.
+    // Restart commands are not offered there: the cluster restarts with Restart All.
+    void the_drilled_node_shows_the_single_node_panels_from_its_own_stream()
+    {
+        for (const QString id : {QStringLiteral("n1"), QStringLiteral("n2")}) {
+            m_window->selectNode(id);
+            QTRY_VERIFY_WITH_TIMEOUT(m_window->drill()->showingConsole(), 5000);
+            NodeConsoleWidget &console = *m_window->drill()->console();
+            QCOMPARE(m_window->nodeConsole()->nodeId(), id);
+            QCOMPARE(console.model().endpoint(), m_model->node(id)->url);
+            QCOMPARE(m_window->drill()->grid(), console.grid()->view());
+            QTRY_COMPARE_WITH_TIMEOUT(console.grid()->view()->model()->rowCount(), kShards, 5000);
+            QTRY_VERIFY_WITH_TIMEOUT(drilledTilesServing(id), 5000);
+            QStringList tabs;
+            for (int t = 0; t < console.tabs()->count(); ++t)
+                tabs << console.tabs()->tabText(t);
+            QCOMPARE(tabs.join(QLatin1Char(',')), QStringLiteral("Restart,Shard,Charts,Timeline,Events,Audit"));
+            QVERIFY(!console.restartPanel()->commandsOffered());
+            QVERIFY(console.restartPanel()->restartButton()->isHidden());
+            QVERIFY(console.restartPanel()->abortButton()->isHidden());
+        }
+        // Its tile size is remembered apart from the single-node window's.
+        QSettings().setValue(QStringLiteral("grid/tileSize"), 1);
+        m_window->drill()->console()->grid()->tileSizeBox()->setCurrentIndex(4);
+        QCOMPARE(QSettings().value(QStringLiteral("clusterDrill/grid/tileSize")).toInt(), 4);
+        QCOMPARE(QSettings().value(QStringLiteral("grid/tileSize")).toInt(), 1);
+        m_window->drill()->console()->grid()->tileSizeBox()->setCurrentIndex(0);
+        // Only the drilled-into node is followed in detail, through its console alone.
+        QVERIFY(!m_model->detailed(QStringLiteral("n1")) && !m_model->detailed(QStringLiteral("n2")));
+    }
+
     void restart_all_through_the_dialog_rolls_every_node_to_the_next_version()
     {
         // Checked before the dialog handler is armed: a handler left armed would outlive
@@ -222,9 +264,14 @@ private Q_SLOTS:
             d.okButton()->click();
         });
         std::set<QString> stepsSeen;
+        QStringList progressSeen; // the header's "nodes done k of N" while it ran
         bool shotTaken = false;
         QObject watching; // the watch below reads this function's locals: it ends with them, failed or not
         connect(m_model.get(), &ClusterModel::changed, &watching, [&] {
+            const QString line = m_window->header()->restartText();
+            const int at = line.indexOf(QStringLiteral("nodes done "));
+            if (at >= 0 && m_window->header()->stepper()->isVisibleTo(m_window.get()) && !progressSeen.contains(line.mid(at, 17)))
+                progressSeen << line.mid(at, 17);
             for (const ClusterNodeRow &r : m_model->nodes()) {
                 if (!r.step.isEmpty())
                     stepsSeen.insert(r.id + QLatin1Char(':') + r.step);
@@ -244,8 +291,15 @@ private Q_SLOTS:
             QVERIFY2(std::any_of(stepsSeen.begin(), stepsSeen.end(), [&](const QString &s) { return s.startsWith(node->id + QLatin1Char(':')); }),
                      qPrintable(node->id));
         QTRY_VERIFY_WITH_TIMEOUT(everyNode([this](const FleetRow &r) { return tilesServing(r); }), 10000);
+        // The cluster stepper counted the nodes done as they went.
+        QVERIFY2(progressSeen.contains(QStringLiteral("nodes done 0 of 3")) && progressSeen.contains(QStringLiteral("nodes done 2 of 3")),
+                 qPrintable(progressSeen.join(QLatin1Char('|'))));
         QVERIFY(m_model->restart());
         checkLoggedRestart(m_model->restart()->id);
+        // The drilled-into node's own phased restart, on the single-node stepper beside the fleet.
+        QVERIFY(m_window->drill()->showingConsole());
+        const QString nodeStatus = m_window->drill()->console()->restartPanel()->statusText();
+        QVERIFY2(!nodeStatus.startsWith(QStringLiteral("No restart")), qPrintable(nodeStatus));
         saveShot(QStringLiteral("cluster-after-rolling"));
     }
 

@@ -1,7 +1,8 @@
 // What the cluster console says about real nodes matches what happened to them: a node
-// killed with -9 is veiled at once and said to refuse connections, a SIGSTOPped one is
-// veiled differently and said not to answer, each while etcd still lists it as up; a lost
-// node's "since" is the time of the event that says it; the steps of one journal write are
+// killed with -9 is said at once to refuse connections, a SIGSTOPped one not to answer,
+// each on its fleet row and named in the header while etcd still lists it as up, its
+// drilled-in tiles greyed as last seen; a lost node's "since" is the time of the event
+// that says it; the steps of one journal write are
 // logged before the state the coordinator wrote with them; etcd gone is said in words and
 // blocks Restart All. Nodes run with a 10 s lease so etcd's view lags the console's.
 #include "tests/cluster/ClusterTestSupport.h"
@@ -9,14 +10,13 @@
 #include "model/client/ClusterClient.h"
 #include "model/cluster/ClusterEventLog.h"
 #include "model/cluster/ClusterModel.h"
+#include "model/fleet/FleetModel.h"
 #include "views/ClusterHeader.h"
-#include "views/NodeBand.h"
+#include "views/ClusterWindow.h"
+#include "views/fleet/NodeDrillPanel.h"
 
 #include <QApplication>
 #include <QDateTime>
-#include <QVBoxLayout>
-
-#include <map>
 
 using namespace shardscope;
 using namespace shardscope::test;
@@ -35,9 +35,21 @@ private:
     Nodes m_nodes;
     std::unique_ptr<ClusterClient> m_client;
     std::unique_ptr<ClusterModel> m_model;
-    std::unique_ptr<QWidget> m_window;
+    std::unique_ptr<ClusterWindow> m_window;
     ClusterHeader *m_header = nullptr;
-    std::map<QString, NodeBand *> m_bands;
+
+    // The node's fleet row in words ("ready", "not reachable: no answer", "lost since ...").
+    QString rowText(const QString &id) const
+    {
+        const FleetModel &fleet = *m_window->fleetModel();
+        return fleet.index(fleet.rowOf(id), FleetModel::StateColumn).data().toString();
+    }
+    // The node drilled into: are its tiles greyed as last seen?
+    bool drilledGreyed(const QString &id) const
+    {
+        m_window->selectNode(id);
+        return m_window->drill()->greyed();
+    }
 
     bool upAndReady(const QString &id) const
     {
@@ -75,23 +87,19 @@ private Q_SLOTS:
         m_client = std::make_unique<ClusterClient>(m_etcd.url(), kCluster, QByteArray());
         m_client->setIntervalMs(200);
         m_model = std::make_unique<ClusterModel>(*m_client);
-        m_window = std::make_unique<QWidget>();
-        auto *layout = new QVBoxLayout(m_window.get());
-        m_header = new ClusterHeader(*m_model, m_window.get());
-        layout->addWidget(m_header);
-        for (const auto &n : m_nodes) {
-            m_bands[n->id] = new NodeBand(*m_model, n->id, m_window.get());
-            layout->addWidget(m_bands[n->id]);
-        }
-        m_window->resize(1200, 700);
+        m_window = std::make_unique<ClusterWindow>(*m_model);
+        m_header = m_window->header();
+        m_window->resize(1360, 880);
         m_window->show();
         m_model->start();
         QTRY_VERIFY_WITH_TIMEOUT(formed(m_nodes), 20000);
         QTRY_VERIFY_WITH_TIMEOUT(upAndReady(QStringLiteral("n0")) && upAndReady(QStringLiteral("n1")) && upAndReady(QStringLiteral("n2"))
                                      && std::all_of(m_nodes.begin(), m_nodes.end(), [this](const auto &n) { return m_model->followingLive(n->id); }),
                                  20000);
-        for (const auto &[id, band] : m_bands)
-            QVERIFY2(!band->greyed(), qPrintable(id));
+        for (const auto &n : m_nodes) {
+            QTRY_COMPARE_WITH_TIMEOUT(rowText(n->id), QStringLiteral("ready"), 5000);
+            QVERIFY2(!drilledGreyed(n->id), qPrintable(n->id));
+        }
     }
 
     // The coordinator folds the last node's "verified" into the write that sets "committed":
@@ -124,51 +132,50 @@ private Q_SLOTS:
     }
 
     // Stopped: the connection is taken and nothing comes; the console says so within its
-    // stream watchdog (3 s), hatched, while etcd still says up and ready for seconds.
-    void a_stopped_node_is_veiled_as_silent_while_etcd_still_lists_it_up()
+    // summary stream's watchdog (2 s), while etcd still says up and ready for seconds.
+    void a_stopped_node_is_said_not_to_answer_while_etcd_still_lists_it_up()
     {
-        NodeBand &band = *m_bands[QStringLiteral("n1")];
+        const QString n1 = QStringLiteral("n1");
         m_nodes[1]->signal(SIGSTOP);
-        QTRY_VERIFY_WITH_TIMEOUT(band.greyed(), 8000);
-        QVERIFY(m_model->node(QStringLiteral("n1"))->up()); // etcd's lease has not run out
-        QVERIFY(band.hatched());
-        QVERIFY2(band.stateText().startsWith(QStringLiteral("Not reachable: no answer")), qPrintable(band.stateText()));
-        QVERIFY2(!band.lineText().contains(QStringLiteral(" ready")), qPrintable(band.lineText()));
-        QVERIFY2(band.veilText().contains(QStringLiteral("no answer")), qPrintable(band.veilText()));
+        QTRY_VERIFY_WITH_TIMEOUT(rowText(n1).startsWith(QStringLiteral("not reachable")), 8000);
+        QVERIFY(m_model->node(n1)->up()); // etcd's lease has not run out
+        QCOMPARE(rowText(n1), QStringLiteral("not reachable: no answer"));
+        QCOMPARE(m_header->goneText(), QStringLiteral("nodes: 1 not reachable (n1)"));
+        QTRY_VERIFY_WITH_TIMEOUT(drilledGreyed(n1), 3000);
         m_window->grab().save(QStringLiteral("console-truth-stopped.png"));
         m_nodes[1]->signal(SIGCONT);
-        QTRY_VERIFY_WITH_TIMEOUT(!band.greyed() && band.lineText().contains(QStringLiteral(" ready")), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(rowText(n1) == QLatin1String("ready") && !drilledGreyed(n1), 15000);
     }
 
     // Killed: nothing listens, the reconnect is refused within its first backoff (250 ms);
     // etcd keeps the node up until its 10 s lease runs out.
-    void a_killed_node_is_veiled_at_once_as_refusing_while_etcd_still_lists_it_up()
+    void a_killed_node_is_said_at_once_to_refuse_while_etcd_still_lists_it_up()
     {
-        NodeBand &band = *m_bands[QStringLiteral("n2")];
-        QVERIFY(!band.greyed());
+        const QString n2 = QStringLiteral("n2");
+        QVERIFY(!drilledGreyed(n2));
         const qint64 killedAt = QDateTime::currentMSecsSinceEpoch();
         m_nodes[2]->process->kill();
-        QTRY_VERIFY_WITH_TIMEOUT(band.stateText().contains(QStringLiteral("connection refused")), 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(rowText(n2).contains(QStringLiteral("refused")), 3000);
         const qint64 tookMs = QDateTime::currentMSecsSinceEpoch() - killedAt;
-        QVERIFY(m_model->node(QStringLiteral("n2"))->up());
-        QVERIFY(band.greyed());
-        QVERIFY(!band.hatched()); // looks unlike the stopped node
-        QVERIFY2(!band.lineText().contains(QStringLiteral(" ready")), qPrintable(band.lineText()));
+        QVERIFY(m_model->node(n2)->up());
+        QCOMPARE(rowText(n2), QStringLiteral("not reachable: refused")); // unlike the stopped node
         QVERIFY2(tookMs < 3000, qPrintable(QString::number(tookMs)));
+        QTRY_VERIFY_WITH_TIMEOUT(drilledGreyed(n2), 3000);
         m_window->grab().save(QStringLiteral("console-truth-killed.png"));
     }
 
-    // Lost once the lease ran out: the band's "since" is the node_lost event's time.
+    // Lost once the lease ran out: the row's "since" is the node_lost event's time.
     void a_lost_nodes_since_is_the_time_of_the_event_that_says_it()
     {
-        NodeBand &band = *m_bands[QStringLiteral("n2")];
+        const QString n2 = QStringLiteral("n2");
         const auto lost = [](const ClusterEventRecord &e) { return e.kind == QLatin1String("node_lost") && e.node == QLatin1String("n2"); };
-        QTRY_VERIFY2_WITH_TIMEOUT(logRow(lost) >= 0 && band.stateText().startsWith(QStringLiteral("LOST since ")), qPrintable(band.stateText()),
+        QTRY_VERIFY2_WITH_TIMEOUT(logRow(lost) >= 0 && rowText(n2).startsWith(QStringLiteral("lost since ")), qPrintable(rowText(n2)),
                                   kLeaseTtl * 1000 + 10000);
         const qint64 eventMs = m_model->events().item(logRow(lost)).event.timeMs;
         const QString at = QDateTime::fromMSecsSinceEpoch(eventMs).toString(QStringLiteral("HH:mm:ss"));
-        QVERIFY2(band.stateText().startsWith(QStringLiteral("LOST since %1").arg(at)), qPrintable(band.stateText() + QStringLiteral(" vs ") + at));
-        QVERIFY2(band.stateText().contains(QStringLiteral("connection refused")), qPrintable(band.stateText()));
+        QTRY_VERIFY2_WITH_TIMEOUT(rowText(n2).startsWith(QStringLiteral("lost since %1").arg(at)), qPrintable(rowText(n2) + QStringLiteral(" vs ") + at), 3000);
+        QVERIFY2(rowText(n2).contains(QStringLiteral("refused")), qPrintable(rowText(n2)));
+        QVERIFY(drilledGreyed(n2));
         QTRY_VERIFY_WITH_TIMEOUT(m_header->goneText() == QLatin1String("nodes: 1 lost (n2)"), 5000);
         QVERIFY2(m_header->restartBlocker().contains(QStringLiteral("n2 is lost")), qPrintable(m_header->restartBlocker()));
         QVERIFY2(m_header->versionsText().contains(QStringLiteral("n2 (lost, last seen)")), qPrintable(m_header->versionsText()));

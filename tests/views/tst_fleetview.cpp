@@ -11,6 +11,7 @@
 #include "model/client/ClusterStatus.h"
 #include "model/cluster/ClusterModel.h"
 #include "model/fleet/FleetFilterProxy.h"
+#include "model/fleet/FleetHistory.h"
 #include "model/fleet/FleetModel.h"
 #include "model/shards/ShardTableModel.h"
 #include "views/ClusterEventView.h"
@@ -19,13 +20,16 @@
 #include "views/ColourTable.h"
 #include "views/ShardGridView.h"
 #include "views/Theme.h"
+#include "views/fleet/ClusterCharts.h"
 #include "views/fleet/FleetPanel.h"
 #include "views/fleet/FleetView.h"
 #include "views/fleet/NodeDrillPanel.h"
+#include "views/fleet/NodeTimelineView.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QLineEdit>
+#include <QTabWidget>
 #include <QTest>
 
 #include <memory>
@@ -311,6 +315,34 @@ private Q_SLOTS:
         QCOMPARE(m_window->fleetPanel()->filterEdit()->text(), QString());
         QCOMPARE(view().currentNode(), QStringLiteral("n44"));
         QVERIFY(!view().rowRect(proxyRowOf(QStringLiteral("n44"))).isEmpty());
+    }
+
+    // The node timeline beside the fleet: a row per node, all 64 in the tab's height, each
+    // in its fleet row's meaning (ready green, lost red, left grey); the cluster charts
+    // draw the same samples.
+    void the_node_timeline_fits_64_rows_in_the_fleet_colours()
+    {
+        open(64, 64);
+        FleetHistory &history = *m_window->history();
+        history.sample(kNow - 1000);
+        history.sample(kNow);
+        m_window->clusterTabs()->setCurrentWidget(m_window->nodeTimeline());
+        NodeTimelineView &timeline = *m_window->nodeTimeline();
+        QTRY_VERIFY(timeline.isVisible());
+        QCOMPARE(history.rowIds().size(), 64);
+        QVERIFY2(timeline.rowHeight() >= 2 && timeline.rowHeight() * 64 <= timeline.height(),
+                 qPrintable(QStringLiteral("%1 x 64 in %2").arg(timeline.rowHeight()).arg(timeline.height())));
+        const QImage image = timeline.grab().toImage();
+        const auto colourAt = [&](int naturalRow) {
+            const int y = int((naturalRow + 0.5) * timeline.rowHeight() * image.devicePixelRatio());
+            return image.pixelColor(image.width() - 8, y);
+        };
+        QCOMPARE(colourAt(0), colourFor(Meaning::Good, false));     // n0 ready
+        QCOMPARE(colourAt(5), colourFor(Meaning::Failure, false));  // n5 lost
+        QCOMPARE(colourAt(63), colourFor(Meaning::Inactive, false)); // n63 left
+        QCOMPARE(colourAt(31), colourFor(Meaning::Running, false));  // n31 restarting
+        image.save(QStringLiteral("fleet-node-timeline-64.png"));
+        QCOMPARE(m_window->clusterCharts()->pointCount(0, 0), 2);
     }
 
     void restart_all_is_disabled_with_the_reason_the_nodes_would_give()

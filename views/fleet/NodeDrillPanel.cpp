@@ -1,13 +1,17 @@
 #include "views/fleet/NodeDrillPanel.h"
 
+#include "model/console/ConsoleModel.h"
 #include "model/fleet/FleetModel.h"
 #include "model/shards/ShardTableModel.h"
 #include "views/ColourTable.h"
+#include "views/ShardGridPanel.h"
 #include "views/ShardGridView.h"
+#include "views/fleet/NodeConsoleWidget.h"
 
 #include <QEvent>
 #include <QLabel>
 #include <QPainter>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 
 namespace shardscope {
@@ -42,6 +46,7 @@ NodeDrillPanel::NodeDrillPanel(FleetModel &fleet, QWidget *parent)
     : QFrame(parent)
     , m_fleet(fleet)
     , m_title(new QLabel(this))
+    , m_stack(new QStackedWidget(this))
     , m_grid(new ShardGridView(this))
     , m_veil(new DrillVeil(m_grid))
 {
@@ -58,7 +63,8 @@ NodeDrillPanel::NodeDrillPanel(FleetModel &fleet, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 4, 6, 4);
     layout->addWidget(m_title);
-    layout->addWidget(m_grid, 1);
+    m_stack->addWidget(m_grid);
+    layout->addWidget(m_stack, 1);
     connect(&m_fleet, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &from, const QModelIndex &to) {
         const int r = m_fleet.rowOf(m_id);
         if (r >= from.row() && r <= to.row())
@@ -69,6 +75,49 @@ NodeDrillPanel::NodeDrillPanel(FleetModel &fleet, QWidget *parent)
         if (id == m_id)
             refresh();
     });
+    refresh();
+}
+
+void NodeDrillPanel::setConsole(ConsoleModel *model)
+{
+    if (m_console && (!model || &m_console->model() != model)) {
+        m_console->grid()->view()->removeEventFilter(this);
+        m_veil->setParent(m_grid);
+        delete m_console; // before its model goes
+        m_console = nullptr;
+    }
+    if (model && !m_console) {
+        m_console = new NodeConsoleWidget(*model, m_stack);
+        m_console->setDark(isDarkPalette(palette()));
+        m_console->grid()->view()->installEventFilter(this);
+        m_stack->addWidget(m_console);
+        // The fleet's tiles stay until the node's own model has shards to show.
+        connect(model, &ConsoleModel::frame, this, [this, model] {
+            if (m_stack->currentWidget() != m_console && model->shards().rowCount() > 0) {
+                m_stack->setCurrentWidget(m_console);
+                placeVeil();
+            }
+        });
+    }
+    m_stack->setCurrentWidget(m_console && model->shards().rowCount() > 0 ? static_cast<QWidget *>(m_console) : m_grid);
+    placeVeil();
+}
+
+bool NodeDrillPanel::showingConsole() const
+{
+    return m_console && m_stack->currentWidget() == m_console;
+}
+
+ShardGridView *NodeDrillPanel::grid() const
+{
+    return showingConsole() ? m_console->grid()->view() : m_grid;
+}
+
+void NodeDrillPanel::placeVeil()
+{
+    ShardGridView *tiles = grid();
+    if (m_veil->parentWidget() != tiles)
+        m_veil->setParent(tiles);
     refresh();
 }
 
@@ -111,15 +160,16 @@ void NodeDrillPanel::refresh()
     m_title->setToolTip(text);
     m_title->setText(m_title->fontMetrics().elidedText(text, Qt::ElideRight, std::max(40, width() - 16)));
     const bool asLastSeen = row->state == FleetState::Lost || row->state == FleetState::Left || row->state == FleetState::NotReachable;
-    m_veil->setGeometry(m_grid->rect());
-    m_veil->setVisible(asLastSeen && shards && shards->rowCount() > 0);
+    ShardGridView *tiles = grid();
+    m_veil->setGeometry(tiles->rect());
+    m_veil->setVisible(asLastSeen && tiles->model() && tiles->model()->rowCount() > 0);
     m_veil->raise();
 }
 
 bool NodeDrillPanel::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == m_grid && event->type() == QEvent::Resize) {
-        m_veil->setGeometry(m_grid->rect());
+    if (watched == grid() && event->type() == QEvent::Resize) {
+        m_veil->setGeometry(grid()->rect());
         refresh(); // the title elides to the new width
     }
     return QFrame::eventFilter(watched, event);
