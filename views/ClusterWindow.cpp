@@ -13,6 +13,7 @@
 #include "views/fleet/ClusterCharts.h"
 #include "views/fleet/FleetPanel.h"
 #include "views/fleet/FleetView.h"
+#include "views/fleet/RestartHistoryDialog.h"
 #include "views/fleet/NodeDrillPanel.h"
 #include "views/fleet/NodeTimelineView.h"
 
@@ -62,6 +63,7 @@ ClusterWindow::ClusterWindow(ClusterModel &model, QWidget *parent)
     QMenu *menu = menuBar()->addMenu(QStringLiteral("&Cluster"));
     menu->addAction(m_restartAction);
     menu->addAction(m_abortAction);
+    menu->addAction(QStringLiteral("Restart &history..."), this, &ClusterWindow::showHistory);
     menu->addSeparator();
     QAction *quit = menu->addAction(QStringLiteral("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
@@ -215,9 +217,22 @@ void ClusterWindow::showRestartDialog()
     ClusterRestartDialog dialog(radius, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    m_lastMessage = QStringLiteral("asking for a %1 restart of %2 nodes...").arg(dialog.strategy()).arg(radius.nodesUp);
+    m_lastMessage = QStringLiteral("asking for a %1%2 restart of %3 nodes...")
+                        .arg(dialog.gated() ? QStringLiteral("guarded ") : QString(), dialog.strategy())
+                        .arg(radius.nodesUp);
     statusBar()->showMessage(m_lastMessage);
-    m_model.requestRestart(dialog.strategy(), dialog.graceMs(), dialog.settleMs());
+    m_model.requestRestart(dialog.requestBody());
+}
+
+// One history window, kept: it refreshes when shown again.
+void ClusterWindow::showHistory()
+{
+    if (!m_historyDialog)
+        m_historyDialog = new RestartHistoryDialog(&m_model.client(), this);
+    m_historyDialog->refresh();
+    m_historyDialog->show();
+    m_historyDialog->raise();
+    m_historyDialog->activateWindow();
 }
 
 void ClusterWindow::onCommandFinished(const QString &command, bool ok, const QString &message)

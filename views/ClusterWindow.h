@@ -23,11 +23,12 @@ class FleetPanel;
 class NodeConsole;
 class NodeDrillPanel;
 class NodeTimelineView;
+class RestartHistoryDialog;
 
 // The console in cluster mode: the cluster header, then the fleet view (a row per node
 // ever seen, natural id order or by severity, with its shards as a strip of cells; lost
 // and left nodes stay, greyed), beside it the selected node's tiles over the cluster's
-// event log, and Restart All for the whole cluster. Reads the ClusterModel only.
+// event log, Restart All for the whole cluster (optionally guarded) and its history. Reads the ClusterModel only.
 class ClusterWindow : public QMainWindow
 {
     Q_OBJECT
@@ -55,6 +56,8 @@ public:
 public Q_SLOTS:
     // The strategy and blast-radius dialog (Cancel default); on OK asks the cluster.
     void showRestartDialog();
+    // The restart history: the runs etcd keeps, and a replay of the one selected.
+    void showHistory();
     // The theme chosen last in either console (the app calls it; tests keep the default).
     void restoreTheme();
     // Makes the node current in the fleet view and shows its tiles beside it.
@@ -88,6 +91,7 @@ private:
     QAction *m_abortAction;
     QAction *m_lightAction = nullptr;
     QAction *m_darkAction = nullptr;
+    RestartHistoryDialog *m_historyDialog = nullptr;
     QLabel *m_source; // which node's cluster status is shown
     QString m_lastMessage;
 };

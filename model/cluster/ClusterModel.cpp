@@ -159,6 +159,11 @@ void ClusterModel::requestRestart(const QString &strategy, int graceMs, int sett
     m_client.requestRestart(strategy, graceMs, settleMs);
 }
 
+void ClusterModel::requestRestart(const QJsonObject &body)
+{
+    m_client.requestRestart(body);
+}
+
 void ClusterModel::abortRestart()
 {
     m_client.abortRestart();

@@ -4,6 +4,7 @@
 #include "model/cluster/ClusterEventLog.h"
 #include "model/cluster/ClusterNodes.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QStringList>
 
@@ -82,7 +83,10 @@ public:
     ClusterEventLog &events() { return m_events; }
 
     void requestRestart(const QString &strategy, int graceMs, int settleMs);
+    void requestRestart(const QJsonObject &body); // as the restart dialog makes it (a gate, canaries)
     void abortRestart();
+    // The HTTP client the model reads through (the restart history asks it too).
+    ClusterClient &client() { return m_client; }
 
     // Input of one status or discovery round; called by the client's signals (and tests).
     void applyStatus(const ClusterStatus &status, std::int64_t nowMs);
