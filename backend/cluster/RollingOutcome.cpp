@@ -74,6 +74,7 @@ RollingEnd judgeRolling(const QJsonObject &journal, const ClusterView &view)
             off << QStringLiteral("node %1 on v%2%3").arg(id).arg(node.version).arg(node.ready ? QString() : QStringLiteral(", not ready"));
     }
     const QString stop = str(journal, "stop_reason");
+    off.removeIf([&stop](const QString &o) { return stop.contains(o); }); // "node n2 is lost" is said once
     if (!str(journal, "revert_blocked").isEmpty())
         notes << str(journal, "revert_blocked");
     const bool aborted = str(journal, "stop_state") == QLatin1String("aborted");

@@ -339,7 +339,7 @@ void FleetView::paintStrip(QPainter &p, int proxyRow, const QRect &row) const
     if (!shards || shards->rowCount() == 0) {
         p.setPen(palette().color(QPalette::PlaceholderText));
         p.drawText(QRect(m_layout.stripX, row.top(), m_layout.stripWidth, row.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                   QStringLiteral("no shards seen from this node yet"));
+                   m_emptyStripText);
         return;
     }
     p.save();

@@ -36,6 +36,9 @@ public:
     // The first row in view: rows scroll (wheel, keys) only past what fits at the smallest row height.
     int topRow() const { return m_top; }
 
+    // What a row without shard rows shows in its strip (a replay has none to show).
+    void setEmptyStripText(const QString &text) { m_emptyStripText = text; update(); }
+
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
@@ -77,6 +80,7 @@ private:
     FleetModel &m_fleet;
     FleetFilterProxy &m_proxy;
     Layout m_layout;
+    QString m_emptyStripText = QStringLiteral("no shards seen from this node yet");
     QString m_current;
     int m_top = 0;
 };

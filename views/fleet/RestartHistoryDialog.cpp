@@ -138,7 +138,7 @@ void RestartHistoryDialog::setRuns(const QJsonObject &list)
     m_model->setRuns(list);
     m_runs->resizeColumnsToContents();
     const int kept = list.value(QStringLiteral("total")).toInt(m_model->rowCount());
-    m_status->setText(m_model->rowCount() ? tr("%n restart(s); etcd keeps the newest 50", nullptr, kept) : tr("No cluster restart in the history"));
+    m_status->setText(m_model->rowCount() ? (kept == 1 ? QStringLiteral("1 restart") : QStringLiteral("%1 restarts").arg(kept)) + QStringLiteral("; etcd keeps the newest 50") : tr("No cluster restart in the history"));
 }
 
 void RestartHistoryDialog::selectRun(const QString &id)
@@ -163,6 +163,7 @@ void RestartHistoryDialog::setJournal(const QJsonObject &journal)
     m_replay = std::make_unique<RestartReplay>();
     m_replay->setJournal(journal);
     m_fleet = new FleetView(m_replay->fleet(), m_replay->proxy(), this);
+    m_fleet->setEmptyStripText(QStringLiteral("the history keeps steps, not shards"));
     m_replayBox->addWidget(m_fleet);
     const QString resumed = journal.value(QStringLiteral("resumed_from")).toString();
     m_runLine->setText(tr("Restart %1 (%2) to v%3, asked by %4: %5%6%7")
