@@ -60,6 +60,22 @@ QString formatHistory(const QJsonObject &list)
     return out;
 }
 
+// A guarded restart's gate on one node: its verdict, then each judged window with its figures.
+QString gateLines(const QJsonObject &gate)
+{
+    if (gate.isEmpty())
+        return {};
+    QString out = QStringLiteral("    gate: %1%2\n").arg(str(gate, "verdict").isEmpty() ? QStringLiteral("not decided") : str(gate, "verdict"),
+                                                     str(gate, "reason").isEmpty() ? QString() : QStringLiteral(": ") + str(gate, "reason"));
+    for (const QJsonValue &w : gate.value(QStringLiteral("windows")).toArray()) {
+        const QJsonObject o = w.toObject();
+        out += QStringLiteral("      window %1-%2: %3: %4\n")
+                   .arg(when(o.value(QStringLiteral("from_ms")), QStringLiteral("HH:mm:ss")),
+                        when(o.value(QStringLiteral("to_ms")), QStringLiteral("HH:mm:ss")), str(o, "verdict"), str(o, "reason"));
+    }
+    return out;
+}
+
 QString formatRun(const QJsonObject &j)
 {
     QString out = QStringLiteral("restart %1 (%2) to v%3: %4\n").arg(str(j, "id"), str(j, "strategy"))
@@ -80,6 +96,7 @@ QString formatRun(const QJsonObject &j)
         const QJsonArray steps = n.value(QStringLiteral("steps")).toArray();
         if (!steps.isEmpty())
             out += QStringLiteral("    %1\n").arg(stepsLine(steps));
+        out += gateLines(n.value(QStringLiteral("gate")).toObject());
     }
     return out;
 }

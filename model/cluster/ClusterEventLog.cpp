@@ -77,6 +77,9 @@ QVariant ClusterEventLog::decoration(const ClusterEventFeed::Item &item, int col
             return f;
         }
     }
+    // A tinted row is light in either theme: its plain text is dark, never the dark theme's light text.
+    if (role == Qt::ForegroundRole && column != KindColumn && clusterToneTint(tone).isValid())
+        return QColor(0x202020);
     if (role == Qt::ForegroundRole && (column == KindColumn || tone == ClusterEventTone::Note)) {
         const QColor colour = clusterToneColour(tone);
         return colour.isValid() ? QVariant(colour) : QVariant();

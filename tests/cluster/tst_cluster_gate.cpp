@@ -8,6 +8,8 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonDocument>
+#include <QProcess>
+#include <QRegularExpression>
 
 using namespace shardscope;
 using namespace shardscope::test;
@@ -179,6 +181,16 @@ private Q_SLOTS:
                                       && o.value(QStringLiteral("check")).toString() == QLatin1String("success_rate"));
         }
         QVERIFY(gateEvent);
+        // ctl's history of the run shows the canary's gate with its figures, window by window.
+        QProcess ctl;
+        ctl.start(QStringLiteral(SHARDSCOPE_BINARY), {QStringLiteral("ctl"), QStringLiteral("--url"),
+                                                      QStringLiteral("http://127.0.0.1:%1").arg(nodes[1]->port), QStringLiteral("cluster"),
+                                                      QStringLiteral("history"), done.value(QStringLiteral("id")).toString()});
+        QVERIFY(ctl.waitForFinished(30000));
+        const QString history = QString::fromUtf8(ctl.readAllStandardOutput());
+        QVERIFY2(history.contains(QStringLiteral("    gate: failed: node n0: success rate"))
+                     && history.contains(QRegularExpression(QStringLiteral("\\n      window \\d\\d:\\d\\d:\\d\\d-\\d\\d:\\d\\d:\\d\\d: failed: node n0: success rate"))),
+                 qPrintable(history));
         qInfo("bad version: %d answered, %d failed through the balancer", load.ok(), load.failed());
     }
 

@@ -15,6 +15,7 @@
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QPushButton>
 #include <QSlider>
@@ -118,6 +119,25 @@ private Q_SLOTS:
         replay.setTimeMs(replay.endMs());
         QCOMPARE(row("z0").version, 2);
         QCOMPARE(row("a2").stateText, QStringLiteral("ready")); // the journal has no record of a2's loss while it waited
+    }
+
+    // A guarded run shows each judged node's verdict with the figures it was judged on.
+    void a_guarded_runs_gate_verdicts_are_shown_with_their_figures()
+    {
+        QJsonObject journal = recorded("journal");
+        QJsonArray nodes = journal.value(QStringLiteral("nodes")).toArray();
+        QJsonObject first = nodes.at(0).toObject();
+        const QString id = first.value(QStringLiteral("id")).toString();
+        first.insert(QStringLiteral("gate"), QJsonObject{{QStringLiteral("verdict"), QStringLiteral("failed")},
+                                                         {QStringLiteral("reason"), QString(id + QStringLiteral(": p99 48 ms against 12 ms before"))}});
+        nodes.replace(0, first);
+        journal.insert(QStringLiteral("nodes"), nodes);
+        RestartHistoryDialog dialog(nullptr);
+        dialog.setJournal(journal);
+        QVERIFY2(dialog.runText().contains(QStringLiteral("gate on %1: failed: %1: p99 48 ms against 12 ms before").arg(id)),
+                 qPrintable(dialog.runText()));
+        dialog.setJournal(recorded("journal"));
+        QVERIFY(!dialog.runText().contains(QStringLiteral("gate on")));
     }
 
     void the_outcome_is_drawn_in_the_colour_of_its_meaning()

@@ -56,6 +56,21 @@ QString clock(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss.zzz"));
 }
 
+// A guarded restart's verdict per node, with the figures the gate judged on.
+QString gateLines(const QJsonObject &journal)
+{
+    QString out;
+    for (const QJsonValue &v : journal.value(QStringLiteral("nodes")).toArray()) {
+        const QJsonObject gate = v.toObject().value(QStringLiteral("gate")).toObject();
+        const QString verdict = gate.value(QStringLiteral("verdict")).toString();
+        const QString reason = gate.value(QStringLiteral("reason")).toString();
+        if (!verdict.isEmpty())
+            out += QStringLiteral("\ngate on %1: %2%3").arg(v.toObject().value(QStringLiteral("id")).toString(), verdict,
+                                                         reason.isEmpty() ? QString() : QStringLiteral(": ") + reason);
+    }
+    return out;
+}
+
 } // namespace
 
 RestartHistoryDialog::RestartHistoryDialog(ClusterClient *client, QWidget *parent)
@@ -173,7 +188,8 @@ void RestartHistoryDialog::setJournal(const QJsonObject &journal)
                                 journal.value(QStringLiteral("state")).toString().replace(QLatin1Char('_'), QLatin1Char(' ')),
                                 resumed.isEmpty() ? QString() : tr(", resumes %1").arg(resumed),
                                 journal.value(QStringLiteral("reason")).toString().isEmpty()
-                                    ? QString() : QStringLiteral("\n") + journal.value(QStringLiteral("reason")).toString()));
+                                    ? QString() : QStringLiteral("\n") + journal.value(QStringLiteral("reason")).toString())
+                       + gateLines(journal));
     connect(m_replay.get(), &RestartReplay::timeChanged, this, &RestartHistoryDialog::showTime);
     const QSignalBlocker quiet(m_slider);
     m_slider->setRange(0, int(m_replay->endMs() - m_replay->startMs()));
@@ -204,6 +220,11 @@ QString RestartHistoryDialog::timeText() const
     return tr("%1 (+%2 s of %3 s)").arg(clock(m_replay->timeMs()))
         .arg((m_replay->timeMs() - m_replay->startMs()) / 1000.0, 0, 'f', 1)
         .arg((m_replay->endMs() - m_replay->startMs()) / 1000.0, 0, 'f', 1);
+}
+
+QString RestartHistoryDialog::runText() const
+{
+    return m_runLine->text();
 }
 
 QString RestartHistoryDialog::statusText() const

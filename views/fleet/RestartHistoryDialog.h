@@ -46,6 +46,8 @@ public:
     QPushButton *playButton() const { return m_play; }
     QString timeText() const;
     QString statusText() const;
+    // The selected run's line: id, strategy, target, who, outcome, reason, each node's gate.
+    QString runText() const;
 
 private:
     void selectRun(const QString &id);
