@@ -104,7 +104,9 @@ ClusterProgress clusterProgress(const std::vector<ClusterNodeRow> &rows, const C
     }
     std::sort(inRestart.begin(), inRestart.end(), [](auto *a, auto *b) { return naturalLess(a->id, b->id); });
     for (const ClusterNodeRow *r : inRestart) {
-        p.nodes.push_back({r->id, nodeStepWords(r->step), nodeMark(r->step)});
+        const Mark mark = nodeMark(r->step);
+        const QString blocker = mark != Mark::Pending ? QString() : !r->up() ? r->state : !r->ready ? QStringLiteral("not ready") : QString();
+        p.nodes.push_back({r->id, nodeStepWords(r->step), mark, blocker});
         p.done += r->step == QLatin1String("done") || (p.strategy == QLatin1String("lockstep") && backWhereItStarted(r->step));
         p.reverted += p.strategy != QLatin1String("lockstep") && backWhereItStarted(r->step);
     }
@@ -134,8 +136,15 @@ QString ClusterProgress::detail() const
         if (n.mark == Mark::Running || n.mark == Mark::Failed)
             busy << QStringLiteral("%1 %2").arg(n.id, n.step);
     }
+    // Nobody busy while running: the restart waits on a node before its turn; say which.
+    QStringList blocking;
+    for (const NodeStep &n : nodes) {
+        if (busy.isEmpty() && running && !n.blocker.isEmpty())
+            blocking << QStringLiteral("%1 (%2)").arg(n.id, n.blocker);
+    }
     return QStringLiteral("nodes done %1 of %2").arg(done).arg(total) + (reverted > 0 ? QStringLiteral(", %1 reverted").arg(reverted) : QString())
-        + (busy.isEmpty() ? QString() : QStringLiteral("; ") + busy.join(QStringLiteral(", ")));
+        + (busy.isEmpty() ? QString() : QStringLiteral("; ") + busy.join(QStringLiteral(", ")))
+        + (blocking.isEmpty() ? QString() : QStringLiteral("; waiting on ") + blocking.join(QStringLiteral(", ")));
 }
 
 } // namespace shardscope

@@ -21,6 +21,7 @@ struct ClusterProgress {
         QString id;
         QString step; // in words: "in grace", "restarting", "settling", or the journal's word
         Mark mark = Mark::Pending;
+        QString blocker; // a node still to restart that etcd shows lost, left or not ready
     };
     bool seen = false;    // a restart is known (running or finished)
     bool running = false;

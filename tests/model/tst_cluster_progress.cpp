@@ -80,6 +80,20 @@ private Q_SLOTS:
         QCOMPARE(stopped.detail(), QStringLiteral("nodes done 0 of 2; n0 gate failed"));
     }
 
+    // With no node busy, the line says which node before its turn the restart waits on.
+    void rolling_with_nobody_busy_names_the_node_it_waits_on()
+    {
+        const ClusterRestartStatus j = journal("rolling", "running");
+        ClusterNodeRow lost = node("n7", "waiting");
+        lost.state = QStringLiteral("lost");
+        ClusterNodeRow fine = node("n8", "waiting");
+        fine.ready = true;
+        const ClusterProgress p = clusterProgress({node("n0", "done"), lost, fine}, &j);
+        QCOMPARE(p.detail(), QStringLiteral("nodes done 1 of 3; waiting on n7 (lost)"));
+        const ClusterProgress busy = clusterProgress({node("n0", "restarting"), lost, fine}, &j);
+        QCOMPARE(busy.detail(), QStringLiteral("nodes done 0 of 3; n0 restarting"));
+    }
+
     void lockstep_stage_is_the_least_advanced_node_before_the_mark()
     {
         const ClusterRestartStatus j = journal("lockstep", "running");
