@@ -282,7 +282,7 @@ class Harness:
             self.results.append(checks.p4_rolling(self.recorder.probes, max_unavailable, self.t_base, t_end))
         if "P5" in props:
             self.results.append(checks.p5_refusals_true(self.requests, self.journals(), self.t_base))
-        order = {"P1": 1, "P2": 2, "P3": 3, "P4": 4, "P5": 5}
+        order = {"P1": 1, "P2": 2, "P3": 3, "P4": 4, "P5": 5, "G1": 6}
         self.results.sort(key=lambda r: order[r.name])
 
     def journals(self):

@@ -1,7 +1,13 @@
 """The scenarios of issue 21. Each builds on a formed 3-node cluster (lease TTL 2 s) with the recorder running,
 injects its fault at a protocol step seen in etcd, heals, and names the properties to check.
 Every wait is on a condition with a deadline; a fault that was never injected is an error, never a pass."""
+from . import checks
 from .runner import LOCKSTEP, ROLLING
+
+# A gate that judges on little traffic (the recorder's) and lets a healthy version pass on a loaded machine: what
+# the scenario tests is what the gate does with figures it cannot read, not its thresholds.
+GATED = dict(ROLLING, canary=1, gate={"analysis_ms": 1000, "checks": 2, "failed_checks_allowed": 0, "min_requests": 1,
+                                      "p99_ratio": 100, "p99_slack_ms": 2000, "p99_max_ms": 5000, "inconclusive": "stop"})
 
 
 def _pick_other(h):
@@ -206,6 +212,52 @@ def idle_split_restarts_on_both_sides(h):
     return ["P2", "P3", "P5"], 6
 
 
+def _analysing(v):
+    return v.state() == "running" and any(n.get("step") == "analysing" for n in (v.journal or {}).get("nodes", []))
+
+
+def rolling_gate_canary_cut_from_clients_in_analysis(h):
+    """Guarded rolling (canary 1); the canary is cut from the client/peer network (not from etcd) as soon as the
+    journal has it `analysing`, and healed once the restart was decided. When another node coordinates, it cannot read
+    the canary's figures: the gate must not pass (inconclusive stops), the canary must go back to v and no other node
+    may restart. After the heal every node is on one version with the journal saying so."""
+    h.recorder.start()
+    state = {}
+
+    def cut(v):
+        state["canary"] = next(n["id"] for n in v.journal["nodes"] if n.get("step") == "analysing")
+        state["coordinator"] = v.leader
+        h.net.cut(state["canary"], "client", "canary %s analysing" % state["canary"])
+    h.watch.on("the canary analysing", _analysing, cut)
+    rid = h.request_restart(h.coordinator(), GATED)["id"]
+    h.wait_fired("the canary analysing", 12)
+    h.wait_for("the restart was decided", lambda: h.decided(rid), 25)
+    h.heal()
+    h.wait_for("the restart is in the history", lambda: h.finished(rid), 10)
+    h.results.append(_gate_unseen_never_passes(h.journals().get(rid) or {}, state))
+    return ["P2", "P3", "P4"], 8
+
+
+def _gate_unseen_never_passes(journal, state):
+    """G1: a gate never passes on figures its coordinator could not read."""
+    r = checks.Result("G1", "a gate never passes a node whose figures its coordinator could not read")
+    canary, coord = state.get("canary"), state.get("coordinator")
+    nodes = {n.get("id"): n for n in journal.get("nodes", [])}
+    gate = (nodes.get(canary) or {}).get("gate") or {}
+    r.figures.append("canary %s (coordinator %s): gate %s: %s; restart %s: %s" % (
+        canary, coord, gate.get("verdict"), gate.get("reason"), journal.get("state"), journal.get("reason")))
+    if not journal:
+        r.fail("restart not found in the history")
+    elif canary == coord:
+        r.figures.append("the canary coordinated (it reads its own figures): only P2-P4 apply")
+    elif gate.get("verdict") == "passed":
+        r.fail("the canary's gate passed although %s could not reach it" % coord)
+    elif journal.get("state") != "rolled_back" or any(n.get("step") != "waiting" for i, n in nodes.items() if i != canary):
+        r.fail("expected rolled_back with every other node still waiting: %s" % " ".join(
+            "%s:%s" % (i, n.get("step")) for i, n in sorted(nodes.items())))
+    return r
+
+
 def lockstep_under_load_through_haproxy(h):
     """Defect 2. No fault: lockstep under load through HAProxy with a 2 s drain (a 2 s sleep query in flight on
     each node). The balancer must never be left without a server: 0 failed requests."""
@@ -227,6 +279,7 @@ SCENARIOS = {f.__name__: f for f in (
     rolling_node_cut_from_etcd,
     idle_split_restarts_on_both_sides,
     lockstep_under_load_through_haproxy,
+    rolling_gate_canary_cut_from_clients_in_analysis,
 )}
 
 # Client threads per scenario: one straight to each node and two through HAProxy, more under load.
