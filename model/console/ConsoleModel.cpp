@@ -219,6 +219,7 @@ void ConsoleModel::applyFrame(const ServiceSnapshot &snapshot, const std::vector
                        QStringLiteral("New service instance at %1: started %2 (the one before started %3); its "
                                       "versions, counters and events begin again")
                            .arg(serviceLabel(), clock(snapshot.startTimeMs), clock(m_instanceStartMs)));
+            m_restart->instanceReplaced(snapshot.startTimeMs);
         }
         m_instanceStartMs = snapshot.startTimeMs;
     }

@@ -194,6 +194,16 @@ void RestartTracker::countFailures()
     m_progress.clientFailedDuring = m_clientFailedTotal - std::min(m_clientFailedTotal, m_clientFailedAtStart);
 }
 
+void RestartTracker::instanceReplaced(qint64 timeMs)
+{
+    if (!m_progress.active)
+        return;
+    finish(QStringLiteral("interrupted"), std::max(timeMs, m_progress.startMs), -1);
+    m_progress.outcomeMessage = QStringLiteral("the service instance it ran on stopped before it ended; the new instance "
+                                               "serves the version its frames show");
+    Q_EMIT progressChanged();
+}
+
 void RestartTracker::begin(quint64 restartId, qint64 timeMs)
 {
     if (m_progress.active)

@@ -23,6 +23,9 @@ public:
     void applyEvents(const std::vector<ServiceEvent> &events);
     // Advances elapsed times and the failed-counter baseline; call once per frame.
     void applySnapshot(const ServiceSnapshot &snapshot);
+    // The service instance the console reads is a new one (the old one stopped): a restart
+    // still running on the old one ends "interrupted", since its end will never be told.
+    void instanceReplaced(qint64 timeMs);
     // The built-in workload's failed count so far (to count client-side failures).
     void setClientFailedTotal(quint64 failed) { m_clientFailedTotal = failed; }
     // The mode the console asked for, shown in the summary.

@@ -6,6 +6,7 @@
 #include "model/console/ConsoleModel.h"
 #include "model/console/SnapshotPump.h"
 #include "model/events/EventListModel.h"
+#include "model/restart/RestartTracker.h"
 #include "model/shards/ShardTableModel.h"
 #include "tests/support/HeadlessProcess.h"
 #include "tests/support/HttpTestClient.h"
@@ -140,6 +141,8 @@ private Q_SLOTS:
         QCOMPARE(window.windowTitle(), QStringLiteral("ShardScope \u2014 ") + url);
         QTRY_COMPARE_WITH_TIMEOUT(logRows(model, QStringLiteral("console"), QStringLiteral("Reconnected to ") + url), 1, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(logRows(model, QStringLiteral("console"), QStringLiteral("New service instance at ") + url), 1, 5000);
+        // A restart the old instance did not finish is over, not still running (Restart stays offered).
+        QVERIFY(!model.restart().progress().active);
         // The new instance numbers its events from 1 again; they reach the log all the same.
         QTRY_COMPARE_WITH_TIMEOUT(logRows(model, QStringLiteral("service"), QStringLiteral("Service started")), started + 1, 5000);
         model.pump().stop();

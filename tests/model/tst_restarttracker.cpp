@@ -77,6 +77,29 @@ private Q_SLOTS:
         QCOMPARE(p.serviceFailedDuring, 2u);
     }
 
+    // A restart whose service instance stopped never tells its end: a new instance ends it,
+    // as interrupted and failed at its step, never as still running or as a success.
+    void aNewServiceInstanceEndsTheOldInstancesRestartAsInterrupted()
+    {
+        RestartTracker t;
+        auto events = phasedRestart();
+        events.resize(4); // requested, prepare started+ended, drain started
+        t.applyEvents(events);
+        QVERIFY(t.progress().active);
+        QSignalSpy finished(&t, &RestartTracker::restartFinished);
+        t.instanceReplaced(5000);
+        const RestartProgress &p = t.progress();
+        QVERIFY(!p.active);
+        QVERIFY(!p.succeeded());
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(p.outcome, QStringLiteral("interrupted"));
+        QCOMPARE(p.status[1], StepStatus::Failed);
+        QVERIFY2(p.outcomeHeadline().startsWith(QStringLiteral("interrupted: the service instance it ran on stopped")),
+                 qPrintable(p.outcomeHeadline()));
+        t.instanceReplaced(6000); // nothing running: nothing to end
+        QCOMPARE(finished.count(), 1);
+    }
+
     void aFinishedRestartHasAnOutcomePhaseDurationsAndFailedRequests()
     {
         RestartTracker t;
