@@ -54,6 +54,8 @@ void ClusterView::apply(const QByteArray &prefix, const std::vector<etcd::KeyVal
         } else if (rest == QLatin1String("restart/current")) {
             restart = value;
             restartModRevision = kv.modRevision;
+        } else if (rest == QLatin1String("restart/last")) {
+            lastEnded = value;
         } else if (rest == QLatin1String("restart/abort")) {
             abortRequested = value.value(QStringLiteral("id")).toVariant().toString();
         } else if (rest.startsWith(QLatin1String("restart/node/"))) {

@@ -44,6 +44,7 @@ struct ClusterView {
     std::map<QString, NodeView> nodes;
     QJsonObject restart;         // restart/current, empty when none runs
     QJsonObject lastRestart;     // the newest restart/history entry
+    QJsonObject lastEnded;       // restart/last: id, request_id, strategy, target and state of the newest ended restart
     std::int64_t readAtMs = 0;   // local steady ms of the last successful read
     // For the coordinator's fences and steps.
     std::int64_t leaderCreateRevision = 0;

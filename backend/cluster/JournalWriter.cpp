@@ -90,6 +90,13 @@ void JournalWriter::finish(const ClusterView &view, const QJsonObject &journal)
                    etcd::requestDelete(current), etcd::requestDelete(c.key(QStringLiteral("restart/abort")))};
     for (const auto &[node, report] : view.progress)
         ops.append(etcd::requestDelete(c.key(QStringLiteral("restart/node/") + node)));
+    // A few bytes every node reads on every read (history is read only now and then): a retry
+    // of this request is known as this restart from the moment it left restart/current.
+    const QJsonObject last{{QStringLiteral("id"), id}, {QStringLiteral("request_id"), journal.value(QStringLiteral("request_id"))},
+                           {QStringLiteral("strategy"), journal.value(QStringLiteral("strategy"))},
+                           {QStringLiteral("target_version"), journal.value(QStringLiteral("target_version"))},
+                           {QStringLiteral("state"), journal.value(QStringLiteral("state"))}};
+    ops.append(etcd::requestPut(c.key(QStringLiteral("restart/last")), QJsonDocument(last).toJson(QJsonDocument::Compact)));
     const QJsonObject t = etcd::txn({etcd::compareCreate(c.key(QStringLiteral("leader")), m_node.leaderRevision()),
                                      etcd::compareMod(current, view.restartModRevision)}, ops);
     m_writing = true;

@@ -344,8 +344,9 @@ void startClusterRestart(ClusterNode &node, const ShardService &service, const Q
     if (!parseBody(body, service, &p, &error))
         return done(refused(Refusal::BadRequest, error));
     const ClusterView view = node.view();
-    // A retry of a request already taken: the same restart, whether it runs or ended.
-    for (const QJsonObject *known : {&view.restart, &view.lastRestart}) {
+    // A retry of a request already taken: the same restart, whether it runs or ended (the
+    // history entry may not be read yet; restart/last is read with every read).
+    for (const QJsonObject *known : {&view.restart, &view.lastRestart, &view.lastEnded}) {
         if (!p.requestId.isEmpty() && known->value(QStringLiteral("request_id")).toString() == p.requestId)
             return done(accepted(*known));
     }
@@ -357,7 +358,8 @@ void startClusterRestart(ClusterNode &node, const ShardService &service, const Q
     // The id is the requester's wall-clock ms, made unique where it matters: the create
     // also requires that no history entry has that id (review L1), and moves on if one has.
     const std::uint64_t id = std::max<std::uint64_t>(std::uint64_t(ClusterNode::nowMs()),
-                                                     view.lastRestart.value(QStringLiteral("id")).toString().toULongLong() + 1);
+                                                     std::max(view.lastRestart.value(QStringLiteral("id")).toString().toULongLong(),
+                                                              view.lastEnded.value(QStringLiteral("id")).toString().toULongLong()) + 1);
     createJournal(node, journalFor(view, p, id, client, node.config().nodeId), 0, done);
 }
 

@@ -91,6 +91,16 @@ private Q_SLOTS:
         QVERIFY(allOn(nodes, before + 1));
         QCOMPARE(a1.post("/v1/cluster/restart", body).status, 202); // still the same one, not a second run
         QVERIFY(!QTest::qWaitFor([&] { return versionOf(*nodes[0]) != before + 1; }, 1000));
+        // A node reads the history entry only now and then: the retry is known from the moment the
+        // restart left restart/current by restart/last, which every read includes.
+        const QByteArray key = "/shardscope/unknown/restart/last";
+        const QJsonArray kvs = m_etcd.call("/v3/kv/range", {{QStringLiteral("key"), QString::fromLatin1(key.toBase64())}})
+                                   .value(QStringLiteral("kvs")).toArray();
+        QCOMPARE(kvs.size(), 1);
+        const QJsonObject last = QJsonDocument::fromJson(QByteArray::fromBase64(kvs.at(0).toObject().value(QStringLiteral("value")).toString().toLatin1())).object();
+        QCOMPARE(last.value(QStringLiteral("request_id")).toString(), QStringLiteral("ask-7"));
+        QCOMPARE(last.value(QStringLiteral("id")).toString(), QString::number(qint64(id)));
+        QCOMPARE(last.value(QStringLiteral("state")).toString(), QStringLiteral("completed"));
     }
 
     void a_node_whose_reads_of_etcd_fail_refuses_a_restart_from_its_stale_view()
