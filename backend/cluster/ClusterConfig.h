@@ -16,6 +16,10 @@ struct ClusterConfig {
     int pollMs = 250;       // how often the node reads the cluster's keys
     // ... while a cluster restart runs: every step of it waits for some node's next read.
     int activePollMs = 40;
+    // The most operations etcd takes in one transaction (its --max-txn-ops, 128 unless
+    // raised): a restart ends in one transaction over its nodes, a lockstep commit pins
+    // every vote and lease in one, so a restart that could not end is refused at the start.
+    int maxTxnOps = 128;
     // The node's bearer token (--token-file): its coordinator sends it with the commit it
     // pushes to the other nodes, so a cluster's nodes share one token.
     QByteArray token;

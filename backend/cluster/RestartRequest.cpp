@@ -206,6 +206,23 @@ bool chooseTarget(const ClusterView &view, Parsed *p, QString *error)
     return true;
 }
 
+// Whether etcd can take the transactions this restart will need (ClusterConfig::maxTxnOps):
+// its end deletes every node's report with the move to the history (nodes + 4 operations),
+// and a lockstep commit compares every vote, every voter's lease, the leader and the journal (2 nodes + 2).
+bool fitsEtcdTransactions(const ClusterView &view, const Parsed &p, int maxTxnOps, QString *error)
+{
+    const int up = int(std::count_if(view.nodes.begin(), view.nodes.end(), [](const auto &n) { return n.second.state == QLatin1String("up"); }));
+    const bool lockstep = p.strategy == QLatin1String("lockstep");
+    const int needed = lockstep ? 2 * up + 2 : up + 4;
+    if (needed <= maxTxnOps)
+        return true;
+    *error = QStringLiteral("a %1 restart of %2 nodes needs an etcd transaction of %3 operations and etcd takes at most %4: "
+                            "%5raise etcd's --max-txn-ops and every node's --etcd-max-txn-ops")
+                 .arg(p.strategy).arg(up).arg(needed).arg(maxTxnOps)
+                 .arg(lockstep && up + 4 <= maxTxnOps ? QStringLiteral("use a rolling restart, or ") : QString());
+    return false;
+}
+
 // How long a rolling restart's busy node may take: its grace, its own restart's
 // timeouts on the largest node, the settle time and some slack (review M2).
 int stepLimitMs(const ClusterView &view, const Parsed &p)
@@ -353,7 +370,7 @@ void startClusterRestart(ClusterNode &node, const ShardService &service, const Q
     ClusterAnswer refusal;
     if (!clusterAllowsRestart(view, node.config().pollMs, &refusal))
         return done(refusal);
-    if (!chooseTarget(view, &p, &error))
+    if (!chooseTarget(view, &p, &error) || !fitsEtcdTransactions(view, p, node.config().maxTxnOps, &error))
         return done(refused(Refusal::BadRequest, error));
     // The id is the requester's wall-clock ms, made unique where it matters: the create
     // also requires that no history entry has that id (review L1), and moves on if one has.

@@ -1,6 +1,6 @@
 // Part 7: the cluster console following a fleet (issue 24), on a real etcd and real nodes.
 //
-//   bench_fleet --nodes 16,32,64 --shards 64 --rest-seconds 5 --restart-seconds 20 --modes summary,full
+//   bench_fleet --nodes 16,32,64 --shards 64 --rest-seconds 5 --restart-seconds 20 --modes summary,full,window
 //
 // One cluster grows to each node count in turn (nodes n0.. of --shards shards each, as
 // `shardscope --headless --etcd --cluster` runs them). Per count: the nodes' own CPU with
@@ -8,7 +8,13 @@
 // (ClusterClient + ClusterModel, in this process's main thread, no window) at rest and
 // during a rolling restart of every node (its first --restart-seconds at most). Modes: `full` follows every node's full snapshot
 // stream (every shard, 10 times a second: the console before issue 24); `summary` follows
-// every node's summary stream and one node (n0, the one in view) in full.
+// every node's summary stream and one node (n0, the one in view) in full; `window` is the
+// console itself: the cluster window, 1360x880, shown (offscreen unless a display is set),
+// with n0 drilled into as it opens, so the GUI thread's figures include layout and paint.
+// The window mode also runs a lockstep restart first (every node changes at once) and
+// times each node's restart to the first painted frame of the fleet view showing it.
+//
+// The window mode's frames are seen through PaintTapApplication, as bench_console sees its tiles.
 //
 // Figures: main (GUI) thread CPU and the whole process's, as % of one core; the process's
 // peak RSS (VmHWM, reset before each mode); per node, the CPU that serving the console
@@ -16,19 +22,19 @@
 // per second the console reads from it.
 #include "tests/bench/BenchCommon.h"
 #include "tests/bench/console/EventLoopWait.h"
-#include "tests/cluster/ClusterTestSupport.h"
-#include "tests/support/ChildProcess.h"
+#include "tests/bench/console/PaintTap.h"
+#include "tests/bench/console/ProcStats.h"
+#include "tests/bench/fleet/FleetNodes.h"
+#include "tests/bench/fleet/FleetPixels.h"
 
 #include "model/client/ClusterClient.h"
 #include "model/cluster/ClusterModel.h"
 #include "model/shards/ShardTableModel.h"
+#include "views/ClusterWindow.h"
 
-#include <QCoreApplication>
 #include <QDateTime>
-#include <QJsonArray>
-#include <QRegularExpression>
+#include <QStandardPaths>
 
-#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -41,66 +47,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using Nodes = std::vector<std::unique_ptr<ClusterNodeProcess>>;
-
-[[noreturn]] void die(const QString &why)
-{
-    std::fprintf(stderr, "bench_fleet: %s\n", qPrintable(why));
-    std::exit(1);
-}
-
-std::int64_t threadCpuNs()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return std::int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
-
-// utime + stime of a process, in seconds (/proc/PID/stat fields 14 and 15).
-double processCpuSeconds(qint64 pid)
-{
-    std::ifstream in("/proc/" + (pid ? std::to_string(pid) : std::string("self")) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const std::size_t close = text.rfind(')'); // the command may hold spaces
-    if (close == std::string::npos)
-        return 0;
-    std::istringstream rest(text.substr(close + 2));
-    std::string field;
-    double utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i) {
-        if (i == 14)
-            utime = std::atof(field.c_str());
-        if (i == 15)
-            stime = std::atof(field.c_str());
-    }
-    return (utime + stime) / double(sysconf(_SC_CLK_TCK));
-}
-
-double statusMb(const char *key)
-{
-    std::ifstream in("/proc/self/status");
-    std::string k;
-    while (in >> k) {
-        if (k == key) {
-            double kb = 0;
-            in >> kb;
-            return kb / 1024.0;
-        }
-    }
-    return 0;
-}
-
 void resetPeakRss()
 {
     std::ofstream("/proc/self/clear_refs") << "5"; // VmHWM starts again from VmRSS
-}
-
-double nodesCpuSeconds(const Nodes &nodes)
-{
-    double sum = 0;
-    for (const auto &n : nodes)
-        sum += processCpuSeconds(n->process->processId());
-    return sum;
 }
 
 // What one window cost: the console's threads, the nodes, the wire.
@@ -131,15 +80,29 @@ Window measure(const Nodes &nodes, const ClusterModel *model, Run run)
     return w;
 }
 
+struct RestartRun {
+    QString state;
+    double seconds = 0;
+    Window cost;
+};
+
+// A restart's nodes to the fleet view's frames (FleetPixels).
+struct PixelResult {
+    Summary ms, model; // to the painted frame; to the model, for the same restart
+    Summary modelToFrame; // the console's own share: the model showing it to the frame
+    int restarted = 0, missed = 0, outOfView = 0;
+};
+
 struct ModeResult {
     std::string mode;
-    double connectS = 0, restartS = 0, hwmMb = 0;
+    double connectS = 0, hwmMb = 0;
     int followed = 0; // nodes followed when the windows began
     // A node's restart (its last shard back to serving, by its clock) to the model showing
     // it: nodes not in view (n1..), and n0.
     Summary seenOthers, seenInView;
-    QString restartState;
-    Window rest, restart;
+    Window rest;
+    RestartRun restart, lockstep; // rolling; lockstep in the window mode only
+    PixelResult pixelsRolling, pixelsLockstep;
 };
 
 bool followed(const ClusterModel &model, const QString &id, int shards)
@@ -174,14 +137,14 @@ void reportUnfollowed(const ClusterModel &model, const Nodes &nodes, int shards,
 }
 
 // When the model first showed each node with every shard serving a newer version than
-// before the restart (checked on the node's frames: row 0 first, so most checks are one read).
+// before the restart (checked on the node's frames).
 class RestartSeen
 {
 public:
     RestartSeen(ClusterModel &model, const Nodes &nodes) : m_model(model)
     {
         for (const auto &n : nodes)
-            m_before[n->id] = version(n->id, 0);
+            m_before[n->id] = firstShardVersion(model.shardsOf(n->id));
         m_connection = QObject::connect(&model, &ClusterModel::nodeFrame, &model, [this](const QString &id) { check(id); });
     }
     ~RestartSeen() { QObject::disconnect(m_connection); }
@@ -189,21 +152,10 @@ public:
     quint64 before(const QString &id) const { return m_before.at(id); }
 
 private:
-    quint64 version(const QString &id, int row) const
-    {
-        const ShardTableModel *t = m_model.shardsOf(id);
-        return t && row < t->rowCount() ? t->data(t->index(row), ShardTableModel::VersionRole).toULongLong() : 0;
-    }
     void check(const QString &id)
     {
-        if (m_seen.count(id) || !m_before.count(id) || version(id, 0) <= m_before[id])
-            return;
-        const ShardTableModel *t = m_model.shardsOf(id);
-        for (int r = 0; r < t->rowCount(); ++r) {
-            if (version(id, r) <= m_before[id] || t->data(t->index(r), ShardTableModel::StateRole).toInt() != 0)
-                return;
-        }
-        m_seen[id] = QDateTime::currentMSecsSinceEpoch();
+        if (!m_seen.count(id) && m_before.count(id) && servingAbove(m_model.shardsOf(id), m_before[id]))
+            m_seen[id] = QDateTime::currentMSecsSinceEpoch();
     }
 
     ClusterModel &m_model;
@@ -212,49 +164,99 @@ private:
     QMetaObject::Connection m_connection;
 };
 
-// The node's own clock of the same moment: its last shard_state event to serving on a
-// version newer than `before` (0 when it has none).
-std::int64_t servingAgainMs(const ClusterNodeProcess &node, quint64 before)
-{
-    HttpTestClient http("127.0.0.1", node.port, 10000);
-    const QJsonArray events = http.get("/v1/service/events?since=0&limit=10000").json().value(QStringLiteral("events")).toArray();
-    std::int64_t last = 0;
-    for (const QJsonValue &v : events) {
-        const QJsonObject e = v.toObject();
-        if (e.value(QStringLiteral("kind")).toString() == QLatin1String("shard_state") && e.value(QStringLiteral("state")).toString() == QLatin1String("serving")
-            && quint64(e.value(QStringLiteral("version")).toDouble()) > before)
-            last = std::max(last, std::int64_t(e.value(QStringLiteral("time_ms")).toDouble()));
-    }
-    return last;
-}
-
-// Node restarted (its clock) to the model showing it so, per node restarted in the window.
-Summary restartLatency(const RestartSeen &seen, const Nodes &nodes, const QString &skip)
+// A node's restart (its clock) to the console's stamp of it, per stamped node but `skip`.
+template<typename Before>
+std::vector<double> sinceRestarted(const std::map<QString, std::int64_t> &stamped, const Nodes &nodes, Before before,
+                                   const QString &skip = {})
 {
     std::vector<double> ms;
     for (const auto &n : nodes) {
-        auto it = seen.seenMs().find(n->id);
-        if (n->id == skip || it == seen.seenMs().end())
+        auto it = stamped.find(n->id);
+        if (it == stamped.end() || n->id == skip)
             continue;
-        const std::int64_t at = servingAgainMs(*n, seen.before(n->id));
+        const std::int64_t at = servingAgainMs(*n, before(n->id));
         if (at > 0)
             ms.push_back(double(it->second - at));
     }
-    return summarize(ms);
+    return ms;
 }
 
-// A busy etcd may refuse a moment (503): asked again for up to 30 s.
-QString postRollingRestart(const ClusterNodeProcess &node)
+// Each node the nodes say restarted, to the first frame that showed it. A node no frame
+// showed within 3 s after the window is missed.
+PixelResult pixelsOf(const FleetPixels &px, const RestartSeen &seen, const Nodes &nodes)
 {
-    HttpTestClient http("127.0.0.1", node.port, 10000);
-    HttpTestClient::Response r;
-    waitUntil([&] {
-        r = http.post("/v1/cluster/restart", R"({"strategy":"rolling","grace_ms":0,"settle_ms":0})");
-        return r.status != 503;
-    }, 30000, 1000);
-    if (r.status != 202)
-        die(QStringLiteral("rolling restart refused: %1 %2").arg(r.status).arg(QString::fromUtf8(r.body.left(300))));
-    return r.json().value(QStringLiteral("restart_id")).toVariant().toString();
+    std::vector<const ClusterNodeProcess *> restarted;
+    for (const auto &n : nodes) {
+        if (restartedPast(*n, px.before(n->id)))
+            restarted.push_back(n.get());
+    }
+    const auto allPainted = [&] {
+        return std::all_of(restarted.begin(), restarted.end(), [&](const auto *n) { return px.paintedMs().count(n->id) > 0; });
+    };
+    waitUntil(allPainted, 3000);
+    PixelResult out;
+    out.restarted = int(restarted.size());
+    out.outOfView = px.outOfView();
+    for (const auto *n : restarted)
+        out.missed += px.paintedMs().count(n->id) ? 0 : 1;
+    out.ms = summarize(sinceRestarted(px.paintedMs(), nodes, [&](const QString &id) { return px.before(id); }));
+    out.model = summarize(sinceRestarted(seen.seenMs(), nodes, [&](const QString &id) { return seen.before(id); }));
+    std::vector<double> share;
+    for (const auto &[id, at] : px.paintedMs()) {
+        if (const auto it = seen.seenMs().find(id); it != seen.seenMs().end())
+            share.push_back(double(at - it->second));
+    }
+    out.modelToFrame = summarize(share);
+    return out;
+}
+
+// One cluster restart while the console follows it: its window is the restart, or its
+// first `limitSeconds` on a slow machine. `afterWindow` reads the figures; a restart still
+// running then is aborted, so that the next window starts at rest.
+RestartRun runRestart(const Nodes &nodes, ClusterModel &model, const QString &strategy, double limitSeconds,
+                      const std::function<void()> &afterWindow)
+{
+    RestartRun out;
+    QString id, refusal;
+    const auto over = [&] { return model.restart() && model.restart()->id == id && !model.restartRunning(); };
+    out.cost = measure(nodes, &model, [&] {
+        id = postRestart(*nodes.back(), strategy, &refusal);
+        if (id.isEmpty())
+            return;
+        const std::int64_t r0 = nowNs();
+        waitUntil(over, int(limitSeconds * 1000));
+        out.seconds = double(nowNs() - r0) / 1e9;
+    });
+    if (id.isEmpty()) {
+        out.state = QStringLiteral("refused: ") + refusal;
+        return out;
+    }
+    out.state = model.restart() && model.restart()->id == id ? model.restart()->state : QStringLiteral("not seen");
+    afterWindow();
+    if (!over()) {
+        out.state += QStringLiteral(", aborted after the window");
+        HttpTestClient(QByteArray("127.0.0.1"), nodes.back()->port, 10000).post("/v1/cluster/restart/abort");
+        if (!waitUntil(over, 120000))
+            die(QStringLiteral("the aborted %1 restart did not end within 120 s").arg(strategy));
+    }
+    return out;
+}
+
+QStringList idsOf(const Nodes &nodes)
+{
+    QStringList ids;
+    for (const auto &n : nodes)
+        ids << n->id;
+    return ids;
+}
+
+// The cluster window as an operator has it: 1360x880, shown, its first node drilled into.
+std::unique_ptr<ClusterWindow> openWindow(ClusterModel &model)
+{
+    auto window = std::make_unique<ClusterWindow>(model);
+    window->resize(1360, 880);
+    window->show();
+    return window;
 }
 
 ModeResult runMode(const Nodes &nodes, const EtcdProcess &etcd, const QString &cluster, const std::string &mode,
@@ -266,12 +268,10 @@ ModeResult runMode(const Nodes &nodes, const EtcdProcess &etcd, const QString &c
     {
         ClusterClient client(etcd.url(), cluster, {});
         ClusterModel model(client);
-        QStringList detail;
-        for (const auto &n : nodes) {
-            if (mode == "full" || detail.isEmpty())
-                detail << n->id;
-        }
-        model.setDetailNodes(detail);
+        // The window drives what the model follows in detail (its drilled node has a console of its own).
+        const std::unique_ptr<ClusterWindow> window = mode == "window" ? openWindow(model) : nullptr;
+        if (!window)
+            model.setDetailNodes(mode == "full" ? idsOf(nodes) : QStringList{nodes.front()->id});
         const std::int64_t t0 = nowNs();
         model.start();
         if (!waitUntil([&] { return everyNodeFollowed(model, nodes, shards); }, 60000))
@@ -280,90 +280,31 @@ ModeResult runMode(const Nodes &nodes, const EtcdProcess &etcd, const QString &c
         out.connectS = double(nowNs() - t0) / 1e9;
         runFor(1000); // settle: the first frames are behind
         out.rest = measure(nodes, &model, [&] { runFor(int(restSeconds * 1000)); });
-        // The window is the restart, or its first --restart-seconds on a slow machine; a
-        // restart still running then is aborted, so that the next window starts at rest.
-        QString id;
-        const auto over = [&] { return model.restart() && model.restart()->id == id && !model.restartRunning(); };
+        auto &app = static_cast<PaintTapApplication &>(*QCoreApplication::instance());
+        if (window) { // every node changes at once
+            FleetPixels px(app, *window, idsOf(nodes));
+            RestartSeen seen(model, nodes);
+            out.lockstep = runRestart(nodes, model, QStringLiteral("lockstep"), restartSeconds,
+                                      [&] { out.pixelsLockstep = pixelsOf(px, seen, nodes); });
+            runFor(1000);
+        }
+        const std::unique_ptr<FleetPixels> px = window ? std::make_unique<FleetPixels>(app, *window, idsOf(nodes)) : nullptr;
         RestartSeen seen(model, nodes);
-        out.restart = measure(nodes, &model, [&] {
-            id = postRollingRestart(*nodes.back());
-            const std::int64_t r0 = nowNs();
-            waitUntil(over, int(restartSeconds * 1000));
-            out.restartS = double(nowNs() - r0) / 1e9;
+        out.restart = runRestart(nodes, model, QStringLiteral("rolling"), restartSeconds, [&] {
+            const auto before = [&](const QString &id) { return seen.before(id); };
+            const QString &inView = nodes.front()->id; // apart from the others
+            out.seenOthers = summarize(sinceRestarted(seen.seenMs(), nodes, before, inView));
+            std::map<QString, std::int64_t> n0;
+            if (seen.seenMs().count(inView))
+                n0[inView] = seen.seenMs().at(inView);
+            out.seenInView = summarize(sinceRestarted(n0, nodes, before));
+            if (px)
+                out.pixelsRolling = pixelsOf(*px, seen, nodes);
         });
-        out.restartState = model.restart() && model.restart()->id == id ? model.restart()->state : QStringLiteral("not seen");
-        out.seenOthers = restartLatency(seen, nodes, nodes.front()->id);
-        out.seenInView = restartLatency(seen, {}, {});
-        if (seen.seenMs().count(nodes.front()->id)) {
-            const std::int64_t at = servingAgainMs(*nodes.front(), seen.before(nodes.front()->id));
-            if (at > 0)
-                out.seenInView = summarize(std::vector<double>{double(seen.seenMs().at(nodes.front()->id) - at)});
-        }
-        if (!over()) {
-            out.restartState += QStringLiteral(", aborted after the window");
-            HttpTestClient(QByteArray("127.0.0.1"), nodes.back()->port, 10000).post("/v1/cluster/restart/abort");
-            if (!waitUntil(over, 120000))
-                die(QStringLiteral("the aborted restart did not end within 120 s"));
-        }
-        out.hwmMb = statusMb("VmHWM:");
+        out.hwmMb = readMemoryStatus().hwmMb;
     }
     runFor(1500); // the nodes notice the closed streams before the next window
     return out;
-}
-
-void progress(const char *what, int count)
-{
-    static const std::int64_t t0 = nowNs();
-    std::fprintf(stderr, "bench_fleet: %6.1f s: %s (%d nodes)\n", double(nowNs() - t0) / 1e9, what, count);
-}
-
-// Starts the new nodes all at once (one at a time takes minutes at 64), then waits for
-// each to listen and for the cluster to form.
-void growTo(Nodes &nodes, const EtcdProcess &etcd, const QString &cluster, int count, int shards, int ttl)
-{
-    const std::size_t first = nodes.size();
-    for (int i = int(first); i < count; ++i) {
-        auto node = std::make_unique<ClusterNodeProcess>();
-        node->id = QStringLiteral("n%1").arg(i);
-        dieWithTest(*node->process);
-        node->process->start(qEnvironmentVariable("SHARDSCOPE_TEST_BINARY", QStringLiteral(SHARDSCOPE_BINARY)),
-                             {QStringLiteral("--headless"), QStringLiteral("--shards"), QString::number(shards),
-                              QStringLiteral("--audit-file"), QString(), QStringLiteral("--etcd"), etcd.urlText(),
-                              QStringLiteral("--cluster"), cluster, QStringLiteral("--node-id"), node->id,
-                              QStringLiteral("--lease-ttl"), QString::number(ttl), QStringLiteral("--listen"),
-                              QStringLiteral("127.0.0.1:0")});
-        nodes.push_back(std::move(node));
-    }
-    const QRegularExpression re(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
-    const bool listening = waitUntil([&] {
-        bool all = true;
-        for (std::size_t i = first; i < nodes.size(); ++i) {
-            ClusterNodeProcess &n = *nodes[i];
-            if (n.port)
-                continue;
-            n.startOutput += n.process->readAllStandardOutput();
-            const auto m = re.match(QString::fromUtf8(n.startOutput));
-            if (m.hasMatch())
-                n.port = quint16(m.captured(1).toUInt());
-            else if (n.process->state() == QProcess::NotRunning)
-                die(QStringLiteral("node %1 did not start: %2").arg(n.id, QString::fromUtf8(n.startOutput.right(400))));
-            all = all && n.port;
-        }
-        return all;
-    }, 120000, 50);
-    if (!listening)
-        die(QStringLiteral("not every node listened within 120 s"));
-    progress("listening", count);
-    const bool formed = waitUntil([&] {
-        const QJsonObject s = nodes.front()->clusterStatus();
-        int up = 0;
-        for (const QJsonValue &v : s.value(QStringLiteral("nodes")).toArray())
-            up += v.toObject().value(QStringLiteral("state")).toString() == QLatin1String("up") && v.toObject().value(QStringLiteral("ready")).toBool();
-        return up == count && !s.value(QStringLiteral("coordinator")).toString().isEmpty();
-    }, 120000, 250);
-    if (!formed)
-        die(QStringLiteral("%1 nodes did not form a cluster within 120 s").arg(count));
-    progress("formed", count);
 }
 
 std::string windowJson(const Window &w)
@@ -376,16 +317,55 @@ std::string windowJson(const Window &w)
 
 void print(int count, const ModeResult &m, double idlePct)
 {
+    const bool window = m.mode == "window";
     std::printf("  %2d nodes, %-7s: at rest GUI thread %5.2f%% (process %5.2f%%), per node %+.3f%% CPU serving the console, "
                 "%.0f B/s to it (n0, in view: %.0f B/s; each other node: %.0f B/s)\n", count, m.mode.c_str(), m.rest.guiPct,
                 m.rest.processPct, m.rest.nodePct - idlePct, m.rest.bytesPerNodePerS, m.rest.bytesInViewPerS, m.rest.bytesOthersPerS);
+    if (window)
+        std::printf("  %2d nodes, %-7s: lockstep restart (%s, %.1f s) GUI thread %5.2f%% (process %5.2f%%)\n", count,
+                    m.mode.c_str(), qPrintable(m.lockstep.state), m.lockstep.seconds, m.lockstep.cost.guiPct,
+                    m.lockstep.cost.processPct);
     std::printf("  %2d nodes, %-7s: rolling restart (%s, %.1f s) GUI thread %5.2f%% (process %5.2f%%), per node %8.0f B/s; "
-                "peak RSS %.1f MB; %d of %d nodes followed after %.1f s\n", count, m.mode.c_str(), qPrintable(m.restartState),
-                m.restartS, m.restart.guiPct, m.restart.processPct, m.restart.bytesPerNodePerS, m.hwmMb, m.followed, count,
-                m.connectS);
+                "peak RSS %.1f MB; %d of %d nodes followed after %.1f s\n", count, m.mode.c_str(), qPrintable(m.restart.state),
+                m.restart.seconds, m.restart.cost.guiPct, m.restart.cost.processPct, m.restart.cost.bytesPerNodePerS, m.hwmMb,
+                m.followed, count, m.connectS);
     std::printf("  %2d nodes, %-7s: a node restarted to the model showing it: nodes not in view p50 %.0f ms, p99 %.0f ms, "
                 "max %.0f ms (%zu nodes); n0 %.0f ms\n", count, m.mode.c_str(), m.seenOthers.p50, m.seenOthers.p99,
                 m.seenOthers.max, m.seenOthers.count, m.seenInView.max);
+    if (!window)
+        return;
+    for (const auto &[name, px] : {std::pair{"lockstep", &m.pixelsLockstep}, std::pair{"rolling", &m.pixelsRolling}}) {
+        std::printf("  %2d nodes, %-7s: %s, a node restarted to a painted frame showing it: p50 %.0f ms, p99 %.0f ms, "
+                    "max %.0f ms over %zu of %d nodes restarted; %d missed, %d out of view (to the model: p50 %.0f ms, "
+                    "p99 %.0f ms; the model to the frame: p99 %.0f ms)\n", count, m.mode.c_str(), name, px->ms.p50, px->ms.p99,
+                    px->ms.max, px->ms.count, px->restarted, px->missed, px->outOfView, px->model.p50, px->model.p99,
+                    px->modelToFrame.p99);
+    }
+}
+
+std::string pixelJson(const PixelResult &p)
+{
+    return "{\"p50_ms\":" + num(p.ms.p50, 0) + ",\"p99_ms\":" + num(p.ms.p99, 0) + ",\"max_ms\":" + num(p.ms.max, 0)
+           + ",\"timed\":" + std::to_string(p.ms.count) + ",\"restarted\":" + std::to_string(p.restarted)
+           + ",\"missed\":" + std::to_string(p.missed) + ",\"out_of_view\":" + std::to_string(p.outOfView)
+           + ",\"model_p50_ms\":" + num(p.model.p50, 0) + ",\"model_p99_ms\":" + num(p.model.p99, 0)
+           + ",\"model_to_frame_p99_ms\":" + num(p.modelToFrame.p99, 0) + "}";
+}
+
+std::string modeJson(const ModeResult &r, double idlePct)
+{
+    std::string json = "\"" + r.mode + "\":{\"followed\":" + std::to_string(r.followed) + ",\"connect_s\":" + num(r.connectS, 2)
+                       + ",\"rss_peak_mb\":" + num(r.hwmMb, 1) + ",\"node_serving_cpu_pct\":" + num(r.rest.nodePct - idlePct, 3)
+                       + ",\"restart_state\":\"" + r.restart.state.toStdString() + "\",\"restart_s\":" + num(r.restart.seconds, 2)
+                       + ",\"seen_p50_ms\":" + num(r.seenOthers.p50, 0) + ",\"seen_p99_ms\":" + num(r.seenOthers.p99, 0)
+                       + ",\"seen_max_ms\":" + num(r.seenOthers.max, 0) + ",\"seen_nodes\":" + std::to_string(r.seenOthers.count)
+                       + ",\"seen_in_view_ms\":" + num(r.seenInView.max, 0) + ",\"rest\":" + windowJson(r.rest)
+                       + ",\"restart\":" + windowJson(r.restart.cost);
+    if (r.mode == "window")
+        json += ",\"lockstep_state\":\"" + r.lockstep.state.toStdString() + "\",\"lockstep_s\":" + num(r.lockstep.seconds, 2)
+                + ",\"lockstep\":" + windowJson(r.lockstep.cost) + ",\"pixels\":{\"lockstep\":" + pixelJson(r.pixelsLockstep)
+                + ",\"rolling\":" + pixelJson(r.pixelsRolling) + "}";
+    return json + "}";
 }
 
 std::vector<std::string> split(const std::string &s)
@@ -401,13 +381,16 @@ std::vector<std::string> split(const std::string &s)
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY"))
+        qputenv("QT_QPA_PLATFORM", "offscreen"); // the window mode's window, on a machine without a display
+    PaintTapApplication app(argc, argv);
+    QStandardPaths::setTestModeEnabled(true); // the window's settings are not the operator's
     std::setvbuf(stdout, nullptr, _IOLBF, 0); // a run cut short by its bound keeps its lines
     const Args args(argc, argv);
     const std::vector<int> counts = args.ints("nodes", "16,32,64");
     const int shards = int(args.num("shards", 64));
     const double restSeconds = args.num("rest-seconds", 6);
-    const auto modes = split(args.str("modes", "summary,full"));
+    const auto modes = split(args.str("modes", "summary,full,window"));
     const int maxSeconds = int(args.num("max-seconds", 340));
     std::thread([maxSeconds] { // a bound on the whole run, whatever hangs
         std::this_thread::sleep_for(std::chrono::seconds(maxSeconds));
@@ -415,19 +398,27 @@ int main(int argc, char **argv)
         std::_Exit(3);
     }).detach();
 
+    // --max-txn-ops N: etcd and the nodes take transactions of N operations (a lockstep
+    // restart of 64 nodes needs 130; etcd's default is 128).
+    const int maxTxnOps = int(args.num("max-txn-ops", 0));
+    QStringList nodeArgs;
     EtcdProcess etcd;
+    if (maxTxnOps > 0) {
+        etcd.addArguments({QStringLiteral("--max-txn-ops"), QString::number(maxTxnOps)});
+        nodeArgs = QStringList{QStringLiteral("--etcd-max-txn-ops"), QString::number(maxTxnOps)};
+    }
     QString error;
     if (!etcd.start(&error))
         die(QStringLiteral("etcd: %1").arg(error));
     progress("etcd up", 0);
     std::printf("Fleet console on 127.0.0.1: etcd %s, nodes of %d shards, %.0f s at rest per window, modes %s; "
-                "%ld cores\n", qPrintable(etcd.urlText()), shards, restSeconds, args.str("modes", "summary,full").c_str(),
+                "%ld cores\n", qPrintable(etcd.urlText()), shards, restSeconds, args.str("modes", "summary,full,window").c_str(),
                 sysconf(_SC_NPROCESSORS_ONLN));
     const QString cluster = QStringLiteral("fleet");
     Nodes nodes;
     std::string json = "{\"bench\":\"fleet\",\"shards\":" + std::to_string(shards) + ",\"rows\":[";
     for (std::size_t c = 0; c < counts.size(); ++c) {
-        growTo(nodes, etcd, cluster, counts[c], shards, int(args.num("lease-ttl", 5)));
+        growTo(nodes, etcd, cluster, counts[c], shards, int(args.num("lease-ttl", 5)), nodeArgs);
         runFor(1000);
         const Window idle = measure(nodes, nullptr, [&] { runFor(int(restSeconds * 1000)); });
         std::printf("  %2d nodes, no console: %.3f%% CPU per node\n", counts[c], idle.nodePct);
@@ -437,12 +428,7 @@ int main(int argc, char **argv)
             const ModeResult r = runMode(nodes, etcd, cluster, modes[m], shards, restSeconds, args.num("restart-seconds", 20));
             progress(modes[m].c_str(), counts[c]);
             print(counts[c], r, idle.nodePct);
-            json += std::string(m ? "," : "") + "\"" + r.mode + "\":{\"followed\":" + std::to_string(r.followed) + ",\"connect_s\":" + num(r.connectS, 2) + ",\"rss_peak_mb\":"
-                    + num(r.hwmMb, 1) + ",\"node_serving_cpu_pct\":" + num(r.rest.nodePct - idle.nodePct, 3)
-                    + ",\"restart_state\":\"" + r.restartState.toStdString() + "\",\"restart_s\":" + num(r.restartS, 2)
-                    + ",\"seen_p50_ms\":" + num(r.seenOthers.p50, 0) + ",\"seen_p99_ms\":" + num(r.seenOthers.p99, 0)
-                    + ",\"seen_max_ms\":" + num(r.seenOthers.max, 0) + ",\"seen_nodes\":" + std::to_string(r.seenOthers.count)
-                    + ",\"seen_in_view_ms\":" + num(r.seenInView.max, 0) + ",\"rest\":" + windowJson(r.rest) + ",\"restart\":" + windowJson(r.restart) + "}";
+            json += std::string(m ? "," : "") + modeJson(r, idle.nodePct);
         }
         json += "}}";
     }

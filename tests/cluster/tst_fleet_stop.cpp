@@ -48,15 +48,6 @@ private:
     std::unique_ptr<ClusterWindow> m_window;
 
     FleetView &view() const { return *m_window->fleetPanel()->view(); }
-    int proxyRowOf(const QString &id) const
-    {
-        const FleetFilterProxy &p = *m_window->fleetPanel()->proxy();
-        for (int r = 0; r < p.rowCount(); ++r) {
-            if (p.index(r, 0).data(FleetModel::NodeIdRole).toString() == id)
-                return r;
-        }
-        return -1;
-    }
     QString stateText(const QString &id) const
     {
         const FleetModel &fleet = *m_window->fleetModel();
@@ -127,7 +118,7 @@ private Q_SLOTS:
         QVERIFY2(m_window->header()->goneText().contains(QStringLiteral("1 not reachable (n9)")), qPrintable(m_window->header()->goneText()));
         // On screen as the window stands, without scrolling.
         QVERIFY(!view().rowRect(0).isEmpty());
-        QVERIFY(!view().rowRect(proxyRowOf(kStopped)).isEmpty());
+        QVERIFY(!view().rowRect(view().proxyRowOf(kStopped)).isEmpty());
         // The header's link selects it and drills into it, greyed as last seen.
         QLabel *link = headerLinkTo(kStopped);
         QVERIFY(link);

@@ -89,6 +89,11 @@ private Q_SLOTS:
         QTest::newRow("zero threads") << QStringList{QStringLiteral("--threads"), QStringLiteral("0")} << QStringLiteral("--threads must be 'per-shard' or an integer in [1, 256]");
         QTest::newRow("threads as a word") << QStringList{QStringLiteral("--threads"), QStringLiteral("many")} << QStringLiteral("--threads must be");
         QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("Unknown option");
+        QTest::newRow("txn ops without etcd") << QStringList{QStringLiteral("--etcd-max-txn-ops"), QStringLiteral("256")}
+                                              << QStringLiteral("--etcd-max-txn-ops only applies with --etcd");
+        QTest::newRow("txn ops of zero") << QStringList{QStringLiteral("--etcd"), QStringLiteral("http://127.0.0.1:9"), QStringLiteral("--cluster"),
+                                                        QStringLiteral("c"), QStringLiteral("--etcd-max-txn-ops"), QStringLiteral("0")}
+                                         << QStringLiteral("--etcd-max-txn-ops must be an integer in [1, 1000000], got '0'");
     }
     // Without --headless, --etcd opens the cluster console: a node's own options and
     // --connect do not fit it, and it needs the cluster's name. Refused before any window.
@@ -100,7 +105,7 @@ private Q_SLOTS:
         QTest::newRow("no cluster name") << QStringList{QStringLiteral("--etcd"), etcd} << QStringLiteral("--etcd needs --cluster NAME");
         QTest::newRow("a node's id") << QStringList{QStringLiteral("--etcd"), etcd, QStringLiteral("--cluster"), QStringLiteral("c"),
                                                     QStringLiteral("--node-id"), QStringLiteral("n0")}
-                                     << QStringLiteral("--node-id and --lease-ttl are a node's options");
+                                     << QStringLiteral("--node-id, --lease-ttl and --etcd-max-txn-ops are a node's options");
         QTest::newRow("connect as well") << QStringList{QStringLiteral("--etcd"), etcd, QStringLiteral("--cluster"), QStringLiteral("c"),
                                                         QStringLiteral("--connect"), QStringLiteral("http://127.0.0.1:8080")}
                                          << QStringLiteral("--connect follows one service, --etcd a whole cluster");

@@ -76,7 +76,7 @@ bool EtcdProcess::launch(QString *error, int timeoutMs)
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::MergedChannels);
     dieWithTest(*m_process);
-    m_process->start(etcd, {QStringLiteral("--name"), QStringLiteral("t"),
+    m_process->start(etcd, QStringList{QStringLiteral("--name"), QStringLiteral("t"),
                             QStringLiteral("--data-dir"), m_dir->path() + QStringLiteral("/data"),
                             QStringLiteral("--listen-client-urls"), urlText(),
                             QStringLiteral("--advertise-client-urls"), urlText(),
@@ -84,7 +84,7 @@ bool EtcdProcess::launch(QString *error, int timeoutMs)
                             QStringLiteral("--initial-advertise-peer-urls"), peerUrl,
                             QStringLiteral("--initial-cluster"), QStringLiteral("t=") + peerUrl,
                             QStringLiteral("--heartbeat-interval"), QStringLiteral("10"),
-                            QStringLiteral("--election-timeout"), QStringLiteral("100")});
+                            QStringLiteral("--election-timeout"), QStringLiteral("100")} + m_extraArgs);
     QByteArray output;
     const QJsonObject probe{{QStringLiteral("key"), QString::fromLatin1(QByteArray("/probe").toBase64())},
                             {QStringLiteral("value"), QString::fromLatin1(QByteArray("1").toBase64())}};

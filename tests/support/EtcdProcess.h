@@ -2,6 +2,7 @@
 
 #include <QJsonObject>
 #include <QProcess>
+#include <QStringList>
 #include <QTemporaryDir>
 #include <QUrl>
 
@@ -19,6 +20,8 @@ public:
     EtcdProcess(const EtcdProcess &) = delete;
     EtcdProcess &operator=(const EtcdProcess &) = delete;
 
+    // Arguments etcd starts with besides its own (e.g. "--max-txn-ops", "8"); before start().
+    void addArguments(const QStringList &args) { m_extraArgs += args; }
     // False with *error (and etcd's last output) when it did not come up in time.
     bool start(QString *error, int timeoutMs = 10000);
     void kill();    // SIGKILL, as a crash would
@@ -37,6 +40,7 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<QProcess> m_process;
     QUrl m_url;
+    QStringList m_extraArgs;
 };
 
 // A TCP port on 127.0.0.1 that was free a moment ago.

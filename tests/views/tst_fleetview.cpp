@@ -178,15 +178,6 @@ class TestFleetView : public QObject
         }
     }
     FleetView &view() const { return *m_window->fleetPanel()->view(); }
-    int proxyRowOf(const QString &id) const
-    {
-        const FleetFilterProxy &p = *m_window->fleetPanel()->proxy();
-        for (int r = 0; r < p.rowCount(); ++r) {
-            if (p.index(r, 0).data(FleetModel::NodeIdRole).toString() == id)
-                return r;
-        }
-        return -1;
-    }
     QImage settled() const
     {
         QImage previous;
@@ -255,10 +246,10 @@ private Q_SLOTS:
             QVERIFY(last.width() >= 3 && last.height() >= 4);
         }
         // Natural order: n2 above n10.
-        QVERIFY(view().rowRect(proxyRowOf(QStringLiteral("n2"))).top() < view().rowRect(proxyRowOf(QStringLiteral("n10"))).top());
+        QVERIFY(view().rowRect(view().proxyRowOf(QStringLiteral("n2"))).top() < view().rowRect(view().proxyRowOf(QStringLiteral("n10"))).top());
         // Cells carry the tiles' state colours: n44's shard 7 canceled, 9 failed, 8 serving.
         const auto colourAt = [&](const QString &id, int shard) {
-            return QColor(image.pixel(view().cellRect(proxyRowOf(id), shard).topLeft() + QPoint(1, 1)));
+            return QColor(image.pixel(view().cellRect(view().proxyRowOf(id), shard).topLeft() + QPoint(1, 1)));
         };
         QCOMPARE(colourAt(QStringLiteral("n44"), 7), stateFill(5, false));
         QCOMPARE(colourAt(QStringLiteral("n44"), 9), stateFill(7, false));
@@ -286,7 +277,7 @@ private Q_SLOTS:
     {
         open(64, 64);
         QCOMPARE(m_window->drill()->nodeId(), QStringLiteral("n0")); // the first node until one is picked
-        const int row = proxyRowOf(QStringLiteral("n44"));
+        const int row = view().proxyRowOf(QStringLiteral("n44"));
         QTest::mouseClick(&view(), Qt::LeftButton, {}, view().rowRect(row).topLeft() + QPoint(10, view().rowHeight() / 2));
         QCOMPARE(view().currentNode(), QStringLiteral("n44"));
         QCOMPARE(m_window->drill()->nodeId(), QStringLiteral("n44"));
@@ -314,7 +305,7 @@ private Q_SLOTS:
         Q_EMIT m_window->eventView()->nodeActivated(QStringLiteral("n44"));
         QCOMPARE(m_window->fleetPanel()->filterEdit()->text(), QString());
         QCOMPARE(view().currentNode(), QStringLiteral("n44"));
-        QVERIFY(!view().rowRect(proxyRowOf(QStringLiteral("n44"))).isEmpty());
+        QVERIFY(!view().rowRect(view().proxyRowOf(QStringLiteral("n44"))).isEmpty());
     }
 
     // The node timeline beside the fleet: a row per node, all 64 in the tab's height, each

@@ -31,6 +31,7 @@ public:
     // Geometry, for tests and tooltips: in widget coordinates; empty when out of view.
     int rowHeight() const { return m_layout.row; }
     QRect rowRect(int proxyRow) const;
+    int proxyRowOf(const QString &nodeId) const; // -1 when filtered out
     QRect cellRect(int proxyRow, int shard) const;
     int rowsInView() const;
     // The first row in view: rows scroll (wheel, keys) only past what fits at the smallest row height.
@@ -67,7 +68,6 @@ private:
         int shardsAcross = 1; // the most shards any node has
     };
     void relayout();
-    int proxyRowOf(const QString &nodeId) const;
     int proxyRowAt(const QPoint &pos) const;
     void activateRow(int proxyRow);
     void scrollTo(int top);

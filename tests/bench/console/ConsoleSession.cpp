@@ -68,7 +68,8 @@ void ConsoleSession::buildConsole()
     QObject::connect(m_model.get(), &ConsoleModel::frame, m_window.get(), [this] { m_frames->onModelFrame(); });
     ShardGridView &grid = *m_window->grid()->view();
     m_probe = std::make_unique<PixelProbe>(*m_window, grid);
-    m_app.watchPaints(m_window.get(), grid.viewport(), [this](bool gridPainted) {
+    m_app.watchPaints(m_window.get(), grid.viewport(), [this](const QRegion &gridRegion) {
+        const bool gridPainted = !gridRegion.isEmpty();
         const std::int64_t tick = m_frames->pendingTickNs();
         const std::int64_t tickUs = tick == 0 ? 0 : epochUs() - (nowNs() - tick) / 1000;
         m_frames->onWindowPainted();

@@ -4,6 +4,7 @@
 
 #include "tests/bench/BenchCommon.h"
 
+#include <QPaintEvent>
 #include <QWidget>
 #include <QWindow>
 
@@ -14,7 +15,7 @@ PaintTapApplication::PaintTapApplication(int &argc, char **argv)
 {
 }
 
-void PaintTapApplication::watchPaints(QWidget *window, QWidget *grid, std::function<void(bool)> painted)
+void PaintTapApplication::watchPaints(QWidget *window, QWidget *grid, std::function<void(const QRegion &)> painted)
 {
     m_window = window;
     m_windowHandle = window ? window->windowHandle() : nullptr;
@@ -35,13 +36,13 @@ bool PaintTapApplication::notify(QObject *receiver, QEvent *event)
         m_dispatchStartCpuNs = threadCpuNs();
     }
     if (event->type() == QEvent::Paint && receiver == m_grid)
-        m_gridPainted = true;
+        m_gridRegion += static_cast<QPaintEvent *>(event)->region();
     const bool windowUpdate = isWindowUpdate(receiver, event);
     ++m_depth;
     const bool handled = QApplication::notify(receiver, event);
     --m_depth;
     if (windowUpdate && m_painted)
-        m_painted(std::exchange(m_gridPainted, false));
+        m_painted(std::exchange(m_gridRegion, QRegion()));
     return handled;
 }
 

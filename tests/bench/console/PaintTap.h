@@ -5,6 +5,7 @@
 // the new pixels).
 
 #include <QApplication>
+#include <QRegion>
 
 #include <cstdint>
 #include <functional>
@@ -22,9 +23,9 @@ public:
     // The GUI thread's CPU time (CLOCK_THREAD_CPUTIME_ID) at that moment.
     std::int64_t dispatchStartCpuNs() const { return m_dispatchStartCpuNs; }
 
-    // After each UpdateRequest of `window` is handled, calls `painted(gridPainted)`, where
-    // gridPainted says whether `grid` received a paint event during it.
-    void watchPaints(QWidget *window, QWidget *grid, std::function<void(bool gridPainted)> painted);
+    // After each UpdateRequest of `window` is handled, calls `painted(gridRegion)`: what
+    // of `grid` was painted during it (in its coordinates; empty when it was not).
+    void watchPaints(QWidget *window, QWidget *grid, std::function<void(const QRegion &gridRegion)> painted);
 
     bool notify(QObject *receiver, QEvent *event) override;
 
@@ -37,8 +38,8 @@ private:
     QObject *m_window = nullptr;
     QObject *m_windowHandle = nullptr;
     QObject *m_grid = nullptr;
-    bool m_gridPainted = false;
-    std::function<void(bool)> m_painted;
+    QRegion m_gridRegion;
+    std::function<void(const QRegion &)> m_painted;
 };
 
 } // namespace shardscope::bench
