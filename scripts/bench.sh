@@ -454,7 +454,9 @@ git diff --quiet HEAD -- . ':!BENCHMARKS.md' 2>/dev/null || commit="$commit (wor
   echo "fleet view painted a region covering the node's row while the model held every shard of it"
   echo "serving on the new version (QApplication::notify sees the update; its end is when the backing"
   echo "store holds the pixels). A node no frame shows within 3 s after the restart's window is missed;"
-  echo "\"out of view\" counts rows that were scrolled or filtered away (all 64 rows fit, so 0)."
+  echo "\"out of view\" counts rows that were scrolled or filtered away (all 64 rows fit, so 0). etcd and"
+  echo "the nodes run with \`--max-txn-ops 256\` (\`--etcd-max-txn-ops 256\`): with etcd's default of 128 a"
+  echo "lockstep restart of 64 nodes is refused at the start (its commit needs 2 x 64 + 2 operations)."
   echo
   echo "Command: \`$build/tests/bench/bench_fleet ${fleet_args[*]}\`"
   echo

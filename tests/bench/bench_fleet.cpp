@@ -383,6 +383,10 @@ int main(int argc, char **argv)
 {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY"))
         qputenv("QT_QPA_PLATFORM", "offscreen"); // the window mode's window, on a machine without a display
+    qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &context, const QString &text) {
+        if (!text.contains(QLatin1String("propagateSizeHints"))) // the offscreen platform's, on every show
+            qt_message_output(type, context, text);
+    });
     PaintTapApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true); // the window's settings are not the operator's
     std::setvbuf(stdout, nullptr, _IOLBF, 0); // a run cut short by its bound keeps its lines
