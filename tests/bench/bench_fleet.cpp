@@ -36,6 +36,7 @@
 #include <QStandardPaths>
 
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
@@ -164,19 +165,36 @@ private:
     QMetaObject::Connection m_connection;
 };
 
+// Runs `read` (blocking reads of the nodes) on another thread while this one keeps its
+// event loop going: a blocking read on the GUI thread would hold back the frames being timed.
+template<typename Read>
+auto offGuiThread(Read read)
+{
+    auto result = std::async(std::launch::async, std::move(read));
+    waitUntil([&] { return result.wait_for(std::chrono::seconds(0)) == std::future_status::ready; }, 300000, 5);
+    return result.get();
+}
+
 // A node's restart (its clock) to the console's stamp of it, per stamped node but `skip`.
 template<typename Before>
 std::vector<double> sinceRestarted(const std::map<QString, std::int64_t> &stamped, const Nodes &nodes, Before before,
                                    const QString &skip = {})
 {
-    std::vector<double> ms;
+    std::vector<std::pair<const ClusterNodeProcess *, quint64>> asked;
     for (const auto &n : nodes) {
-        auto it = stamped.find(n->id);
-        if (it == stamped.end() || n->id == skip)
-            continue;
-        const std::int64_t at = servingAgainMs(*n, before(n->id));
-        if (at > 0)
-            ms.push_back(double(it->second - at));
+        if (stamped.count(n->id) && n->id != skip)
+            asked.emplace_back(n.get(), before(n->id));
+    }
+    const std::vector<std::int64_t> at = offGuiThread([asked] {
+        std::vector<std::int64_t> out;
+        for (const auto &[node, was] : asked)
+            out.push_back(servingAgainMs(*node, was));
+        return out;
+    });
+    std::vector<double> ms;
+    for (std::size_t i = 0; i < asked.size(); ++i) {
+        if (at[i] > 0)
+            ms.push_back(double(stamped.at(asked[i].first->id) - at[i]));
     }
     return ms;
 }
@@ -185,11 +203,17 @@ std::vector<double> sinceRestarted(const std::map<QString, std::int64_t> &stampe
 // showed within 3 s after the window is missed.
 PixelResult pixelsOf(const FleetPixels &px, const RestartSeen &seen, const Nodes &nodes)
 {
-    std::vector<const ClusterNodeProcess *> restarted;
-    for (const auto &n : nodes) {
-        if (restartedPast(*n, px.before(n->id)))
-            restarted.push_back(n.get());
-    }
+    std::vector<std::pair<const ClusterNodeProcess *, quint64>> asked;
+    for (const auto &n : nodes)
+        asked.emplace_back(n.get(), px.before(n->id));
+    const std::vector<const ClusterNodeProcess *> restarted = offGuiThread([asked] {
+        std::vector<const ClusterNodeProcess *> out;
+        for (const auto &[node, was] : asked) {
+            if (restartedPast(*node, was))
+                out.push_back(node);
+        }
+        return out;
+    });
     const auto allPainted = [&] {
         return std::all_of(restarted.begin(), restarted.end(), [&](const auto *n) { return px.paintedMs().count(n->id) > 0; });
     };
