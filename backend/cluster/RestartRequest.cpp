@@ -186,6 +186,12 @@ bool clusterAllowsRestart(const ClusterView &view, int pollMs, ClusterAnswer *re
     return true;
 }
 
+// The nodes a restart takes: every node that is up (journalFor lists the same).
+int upCount(const ClusterView &view)
+{
+    return int(std::count_if(view.nodes.begin(), view.nodes.end(), [](const auto &n) { return n.second.state == QLatin1String("up"); }));
+}
+
 // One target above the highest version running (or the client's, if above it).
 bool chooseTarget(const ClusterView &view, Parsed *p, QString *error)
 {
@@ -197,7 +203,7 @@ bool chooseTarget(const ClusterView &view, Parsed *p, QString *error)
     }
     if (p->options.targetVersion == 0)
         p->options.targetVersion = highest + 1;
-    const auto up = std::count_if(view.nodes.begin(), view.nodes.end(), [](const auto &n) { return n.second.state == QLatin1String("up"); });
+    const int up = upCount(view);
     if (p->canary > up) {
         *error = QStringLiteral("canary %1 is more than the %2 nodes of the cluster").arg(p->canary).arg(up);
         return false;
@@ -211,7 +217,7 @@ bool chooseTarget(const ClusterView &view, Parsed *p, QString *error)
 // and a lockstep commit compares every vote, every voter's lease, the leader and the journal (2 nodes + 2).
 bool fitsEtcdTransactions(const ClusterView &view, const Parsed &p, int maxTxnOps, QString *error)
 {
-    const int up = int(std::count_if(view.nodes.begin(), view.nodes.end(), [](const auto &n) { return n.second.state == QLatin1String("up"); }));
+    const int up = upCount(view);
     const bool lockstep = p.strategy == QLatin1String("lockstep");
     const int needed = lockstep ? 2 * up + 2 : up + 4;
     if (needed <= maxTxnOps)

@@ -56,13 +56,7 @@ Nodes startNodes(const EtcdProcess &etcd, const QString &cluster, int count, int
         if (!nodes.back()->port)
             die(QStringLiteral("node n%1 did not start: %2").arg(i).arg(QString::fromUtf8(nodes.back()->startOutput)));
     }
-    const bool formed = waitFor([&] {
-        const QJsonObject s = nodes.front()->clusterStatus();
-        int up = 0;
-        for (const QJsonValue &v : s.value(QStringLiteral("nodes")).toArray())
-            up += v.toObject().value(QStringLiteral("state")).toString() == QLatin1String("up") && v.toObject().value(QStringLiteral("ready")).toBool();
-        return up == count && !s.value(QStringLiteral("coordinator")).toString().isEmpty();
-    }, 20s);
+    const bool formed = waitFor([&] { return seesFormed(*nodes.front(), count); }, 20s);
     if (!formed)
         die(QStringLiteral("%1 nodes did not form a cluster within 20 s").arg(count));
     return nodes;

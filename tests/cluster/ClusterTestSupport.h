@@ -88,6 +88,16 @@ inline Nodes startNodes(const EtcdProcess &etcd, const QString &cluster, int cou
     return nodes;
 }
 
+// `observer` sees `count` nodes up and ready, and a coordinator (a cheap check for large clusters).
+inline bool seesFormed(const ClusterNodeProcess &observer, int count)
+{
+    const QJsonObject s = observer.clusterStatus();
+    int up = 0;
+    for (const QJsonValue &v : s.value(QStringLiteral("nodes")).toArray())
+        up += v.toObject().value(QStringLiteral("state")).toString() == QLatin1String("up") && v.toObject().value(QStringLiteral("ready")).toBool();
+    return up == count && !s.value(QStringLiteral("coordinator")).toString().isEmpty();
+}
+
 // Every node sees every node up, and a coordinator is elected.
 inline bool formed(const Nodes &nodes)
 {

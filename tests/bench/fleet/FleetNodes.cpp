@@ -123,13 +123,7 @@ void growTo(Nodes &nodes, const EtcdProcess &etcd, const QString &cluster, int c
     if (!listening)
         die(QStringLiteral("not every node listened within 120 s"));
     progress("listening", count);
-    const bool formed = waitUntil([&] {
-        const QJsonObject s = nodes.front()->clusterStatus();
-        int up = 0;
-        for (const QJsonValue &v : s.value(QStringLiteral("nodes")).toArray())
-            up += v.toObject().value(QStringLiteral("state")).toString() == QLatin1String("up") && v.toObject().value(QStringLiteral("ready")).toBool();
-        return up == count && !s.value(QStringLiteral("coordinator")).toString().isEmpty();
-    }, 120000, 250);
+    const bool formed = waitUntil([&] { return seesFormed(*nodes.front(), count); }, 120000, 250);
     if (!formed)
         die(QStringLiteral("%1 nodes did not form a cluster within 120 s").arg(count));
     progress("formed", count);
